@@ -1,0 +1,54 @@
+/**
+ * The HTML shell of a webview: a strict CSP with a per-load nonce, the UI's stylesheet and its
+ * nonce'd script, nothing else — the data arrives by `postMessage`. No `vscode` import, so the
+ * Chromium tests load exactly this page.
+ */
+
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`: the origin VS Code serves `asWebviewUri` resources from. */
+  readonly cspSource: string;
+  /** A fresh random nonce per load (base64, ≥128 bits). */
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUris: readonly string[];
+  readonly title: string;
+}
+
+function attr(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The webview's Content-Security-Policy (STYLE.md, VS Code's webview guide). */
+export function webviewCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** The page a webview loads. */
+export function buildWebviewHtml(o: WebviewHtmlOptions): string {
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('buildWebviewHtml: the nonce must be at least 16 base64 characters');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(o.cspSource, o.nonce))}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ...o.styleUris.map((href) => `<link rel="stylesheet" href="${attr(href)}" nonce="${o.nonce}">`),
+    `<title>${attr(o.title)}</title>`,
+    '</head>',
+    '<body>',
+    '<main id="app"></main>',
+    `<script nonce="${o.nonce}" src="${attr(o.scriptUri)}"></script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

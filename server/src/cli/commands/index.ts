@@ -1,0 +1,7 @@
+/** Every CLI command, in `dirsync help` order. Add a command: one file in this folder, one line here. */
+import type { CliCommand } from '../command';
+import { checkCommand } from './check';
+import { cloudCommand } from './cloud';
+import { previewCommand } from './preview';
+
+export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand];

@@ -1,0 +1,110 @@
+/**
+ * Active Directory value formats, pure (no I/O): objectGUID and objectSid as AD shows them,
+ * userAccountControl flags, and the text form of any attribute value for expressions and previews.
+ */
+
+/** Attributes whose values are octet strings in AD's schema; readers must ask for them as bytes. */
+export const BINARY_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'objectguid',
+  'objectsid',
+  'thumbnailphoto',
+  'jpegphoto',
+  'photo',
+  'msexchmailboxguid',
+  'sidhistory',
+  'tokengroups',
+  'usercertificate',
+  'mS-DS-ConsistencyGuid'.toLowerCase(),
+  'msds-generationid',
+  'logonhours',
+  'ntsecuritydescriptor',
+]);
+
+/**
+ * objectGUID bytes → `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` as AD tools show it: the first three
+ * groups are little-endian (Microsoft GUID layout), the last two big-endian.
+ */
+export function formatGuid(bytes: Uint8Array): string {
+  if (bytes.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${bytes.length}`);
+  const h = (i: number) => bytes[i]!.toString(16).padStart(2, '0');
+  return (
+    h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +
+    h(10) + h(11) + h(12) + h(13) + h(14) + h(15)
+  );
+}
+
+/** The inverse of formatGuid (braces optional), e.g. for `(objectGUID=\XX…)` filters. */
+export function parseGuid(text: string): Uint8Array {
+  const hex = text.replace(/[{}]/g, '');
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(hex)) {
+    throw new Error(`not a GUID: ${text}`);
+  }
+  const p = hex.replace(/-/g, '');
+  const b = (i: number) => parseInt(p.slice(i * 2, i * 2 + 2), 16);
+  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+  const out = new Uint8Array(16);
+  order.forEach((src, dst) => (out[dst] = b(src)));
+  return out;
+}
+
+/** objectSid bytes → `S-1-5-21-…` (MS-DTYP §2.4.2.2: revision, count, 48-bit big-endian authority, LE sub-authorities). */
+export function formatSid(bytes: Uint8Array): string {
+  if (bytes.length < 8) throw new Error(`objectSid too short: ${bytes.length} bytes`);
+  const revision = bytes[0]!;
+  const count = bytes[1]!;
+  if (bytes.length !== 8 + count * 4) throw new Error(`objectSid length ${bytes.length} does not match ${count} sub-authorities`);
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + bytes[i]!;
+  const parts = [`S-${revision}-${authority}`];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < count; i++) parts.push(String(view.getUint32(8 + i * 4, true)));
+  return parts.join('-');
+}
+
+/** Hex form of bytes, as Directory Connector's event log prints GUIDs and SIDs (seed 000). */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** userAccountControl flags (MS-ADTS §2.2.16) that matter for sync. */
+export const UAC = {
+  ACCOUNTDISABLE: 0x2,
+  LOCKOUT: 0x10,
+  PASSWD_NOTREQD: 0x20,
+  NORMAL_ACCOUNT: 0x200,
+  WORKSTATION_TRUST_ACCOUNT: 0x1000,
+  SERVER_TRUST_ACCOUNT: 0x2000,
+  DONT_EXPIRE_PASSWORD: 0x10000,
+} as const;
+
+/** True when a userAccountControl value has the ACCOUNTDISABLE bit (bit 2). */
+export function isUacDisabled(value: string | number): boolean {
+  const n = typeof value === 'number' ? value : Number.parseInt(value, 10);
+  return Number.isFinite(n) && (n & UAC.ACCOUNTDISABLE) !== 0;
+}
+
+/**
+ * Text form of one attribute value for expressions, previews and reports: GUIDs and SIDs as AD
+ * shows them, other binary values as base64, text as is.
+ */
+export function valueToText(attribute: string, value: string | Uint8Array): string {
+  if (typeof value === 'string') return value;
+  const name = attribute.toLowerCase();
+  if (name === 'objectguid' && value.length === 16) return formatGuid(value);
+  if (name === 'objectsid' || name === 'sidhistory') {
+    try {
+      return formatSid(value);
+    } catch {
+      /* fall through to base64 */
+    }
+  }
+  if (BINARY_ATTRIBUTES.has(name)) return bytesToBase64(value);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(value);
+  return text;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}

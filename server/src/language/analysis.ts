@@ -1,0 +1,82 @@
+/**
+ * One pass over a document: parse (jsonc-parser), structure (DS1xx), model (DirsyncConfig),
+ * embedded languages (DS2xx–4xx) and semantic checks (DS5xx). Every editor feature and the CLI
+ * start from an `Analysis`; it never throws.
+ */
+import { buildConfig } from './config/model';
+import { CONFIG_SPEC } from './config/spec';
+import { validateStructure } from './config/structure';
+import { parseConfigTree, type Node } from './config/tree';
+import type { DirsyncConfig } from './config/types';
+import type { Diagnostic } from './diagnostics';
+import { checkEmbedded, type EmbeddedValue } from './embedded';
+import { LineIndex } from './positions';
+import { runSemanticChecks } from './semantic/index';
+
+export interface Analysis {
+  readonly text: string;
+  readonly root: Node | undefined;
+  readonly lines: LineIndex;
+  /** Sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The model with defaults filled; usable even when there are errors. */
+  readonly config: DirsyncConfig;
+  readonly embedded: readonly EmbeddedValue[];
+  /** Failures inside the service (a grammar that threw, a failed check): for logs, never shown as diagnostics. */
+  readonly internalErrors: readonly string[];
+}
+
+/** Analyzes a document's text. */
+export function analyze(text: string): Analysis {
+  const internalErrors: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let root: Node | undefined;
+  let embedded: EmbeddedValue[] = [];
+  let config: DirsyncConfig;
+  try {
+    const tree = parseConfigTree(text);
+    root = tree.root;
+    diagnostics.push(...tree.syntaxDiagnostics);
+    config = buildConfig(root);
+    if (!root) {
+      diagnostics.push({
+        range: { start: 0, end: 0 },
+        severity: 'error',
+        code: 'DS109',
+        message: 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
+      });
+    } else {
+      const structure = validateStructure(text, root, CONFIG_SPEC);
+      diagnostics.push(...structure.diagnostics);
+      if (root.type === 'object') {
+        embedded = checkEmbedded(text, structure.strings, diagnostics, internalErrors);
+        runSemanticChecks({ text, root, config, embedded, out: diagnostics, internalErrors });
+      }
+    }
+  } catch (err) {
+    // A bug in the service must not take the editor down: report what we have.
+    internalErrors.push(`analysis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    config ??= buildConfig(undefined);
+  }
+  const clamped = diagnostics.map((d) => clampDiagnostic(d, text.length));
+  clamped.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.code.localeCompare(b.code));
+  let lines: LineIndex | undefined;
+  return {
+    text,
+    root,
+    // Built on first use: validation alone never needs lines.
+    get lines() {
+      return (lines ??= new LineIndex(text));
+    },
+    diagnostics: clamped,
+    config: config!,
+    embedded,
+    internalErrors,
+  };
+}
+
+function clampDiagnostic(d: Diagnostic, length: number): Diagnostic {
+  const start = Math.max(0, Math.min(d.range.start, length));
+  const end = Math.max(start, Math.min(d.range.end, length));
+  return start === d.range.start && end === d.range.end ? d : { ...d, range: { start, end } };
+}

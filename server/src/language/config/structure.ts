@@ -1,0 +1,261 @@
+/**
+ * DS1xx structural validation: walks the jsonc-parser tree with the format's spec (spec.ts) and
+ * reports unknown keys (did-you-mean), wrong types, missing required keys, bad enum values,
+ * duplicate keys, out-of-range numbers and bad string formats, each at the exact range, with
+ * quick fixes where one is obvious. It also collects the string values that carry an embedded
+ * language or a format checked later.
+ */
+import { findCloudAttribute, cloudAttributeNames } from '../cloudAttributes';
+import type { Diagnostic, QuickFix } from '../diagnostics';
+import { severityOf } from '../codes';
+import { didYouMean } from '../suggest';
+import { setValueEdits, snippetValue } from './edits';
+import { checkDn, checkHttpUrl, isDomain, isEmail, parseDirectoryUrl, parseDuration, parseSecretRef } from './formats';
+import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
+import { entries, rangeOf, type Node } from './tree';
+import { encodeJsonString } from './jsonString';
+import { isEmbeddedFormat } from '../embedded';
+import type { TextRange } from './types';
+
+/** A string value with a format, found during the walk. */
+export interface TypedString {
+  readonly node: Node;
+  readonly spec: StringSpec;
+  readonly path: ReadonlyArray<string | number>;
+}
+
+export interface StructureResult {
+  readonly diagnostics: Diagnostic[];
+  readonly strings: TypedString[];
+}
+
+interface Ctx {
+  readonly text: string;
+  readonly out: Diagnostic[];
+  readonly strings: TypedString[];
+}
+
+function report(ctx: Ctx, code: string, range: TextRange, message: string, fixes?: QuickFix[]): void {
+  ctx.out.push({ code, severity: severityOf(code), range, message, ...(fixes?.length ? { fixes } : {}) });
+}
+
+/** Validates a whole document tree against the spec. */
+export function validateStructure(text: string, root: Node, spec: ObjectSpec): StructureResult {
+  const ctx: Ctx = { text, out: [], strings: [] };
+  if (root.type !== 'object') {
+    report(ctx, 'DS109', rangeOf(root), 'A .dirsync file is a JSON object: `{ "directory": …, "cloud": …, "policy": … }`');
+    return { diagnostics: ctx.out, strings: ctx.strings };
+  }
+  visit(ctx, root, spec, undefined, []);
+  return { diagnostics: ctx.out, strings: ctx.strings };
+}
+
+function jsonTypeName(node: Node): string {
+  if (node.type === 'number') return Number.isInteger(node.value) ? 'a number' : 'a number';
+  return { object: 'an object', array: 'an array', string: 'a string', boolean: 'a boolean', null: 'null', property: 'a property' }[node.type];
+}
+
+type Path = ReadonlyArray<string | number>;
+
+function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path: Path): void {
+  switch (spec.type) {
+    case 'oneOf': {
+      const match = spec.options.find((o) => accepts(o, node));
+      if (!match) {
+        report(ctx, 'DS102', rangeOf(node), `Expected ${describeType(spec)}, got ${jsonTypeName(node)}`);
+        return;
+      }
+      visit(ctx, node, match, keyNode, path);
+      return;
+    }
+    case 'object':
+      if (node.type !== 'object') return wrongType(ctx, node, spec);
+      visitObject(ctx, node, spec, keyNode, path);
+      return;
+    case 'array':
+      if (node.type !== 'array') {
+        // A single string where a list is expected: offer to wrap it.
+        const fixes: QuickFix[] =
+          node.type === 'string' && spec.items.type === 'string'
+            ? [{ title: 'Wrap in a list', edits: [{ range: rangeOf(node), newText: `[${ctx.text.slice(node.offset, node.offset + node.length)}]` }], preferred: true }]
+            : [];
+        report(ctx, 'DS102', rangeOf(node), `Expected ${describeType(spec)}, got ${jsonTypeName(node)}`, fixes);
+        return;
+      }
+      if (node.children) {
+        // Paths are only kept for embedded-language strings, so list items share the parent's
+        // path array plus an index computed on demand (long lists of DNs stay cheap).
+        const items = node.children;
+        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format) ? path : [...path, i]);
+      }
+      return;
+    case 'string':
+      if (node.type !== 'string') return wrongType(ctx, node, spec);
+      visitString(ctx, node, spec, path);
+      return;
+    case 'boolean':
+      if (node.type !== 'boolean') return wrongType(ctx, node, spec);
+      return;
+    case 'integer':
+    case 'number': {
+      if (node.type !== 'number') return wrongType(ctx, node, spec);
+      const v = node.value as number;
+      if (spec.type === 'integer' && !Number.isInteger(v)) report(ctx, 'DS106', rangeOf(node), `Expected a whole number, got ${v}`);
+      else if (spec.minimum !== undefined && v < spec.minimum) report(ctx, 'DS106', rangeOf(node), `Must be at least ${spec.minimum}`);
+      else if (spec.maximum !== undefined && v > spec.maximum) report(ctx, 'DS106', rangeOf(node), `Must be at most ${spec.maximum}`);
+      return;
+    }
+  }
+}
+
+/** Whether a node's JSON type fits a spec (for oneOf). */
+function accepts(spec: Spec, node: Node): boolean {
+  switch (spec.type) {
+    case 'object':
+    case 'array':
+    case 'string':
+    case 'boolean':
+      return node.type === spec.type;
+    case 'integer':
+    case 'number':
+      return node.type === 'number';
+    case 'oneOf':
+      return spec.options.some((o) => accepts(o, node));
+  }
+}
+
+function wrongType(ctx: Ctx, node: Node, spec: Spec): void {
+  const fixes: QuickFix[] = [];
+  // `"true"` for a boolean, `"100"` for a number: offer the unquoted value.
+  if (node.type === 'string') {
+    const raw = node.value as string;
+    if (spec.type === 'boolean' && (raw === 'true' || raw === 'false')) fixes.push({ title: `Change to ${raw}`, edits: [{ range: rangeOf(node), newText: raw }], preferred: true });
+    if ((spec.type === 'integer' || spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(raw.trim())) fixes.push({ title: `Change to ${raw.trim()}`, edits: [{ range: rangeOf(node), newText: raw.trim() }], preferred: true });
+  }
+  if (spec.type === 'string' && (node.type === 'number' || node.type === 'boolean')) {
+    fixes.push({ title: 'Quote the value', edits: [{ range: rangeOf(node), newText: encodeJsonString(String(node.value)) }], preferred: true });
+  }
+  report(ctx, 'DS102', rangeOf(node), `Expected ${describeType(spec)}, got ${jsonTypeName(node)}`, fixes);
+}
+
+function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | undefined, path: Path): void {
+  const seen = new Map<string, Node>();
+  const known = Object.keys(spec.properties);
+  const props = entries(node);
+  const variant = spec.discriminator ? discriminatorVariant(spec, props) : undefined;
+  for (const { key, keyNode: k, value } of props) {
+    if (seen.has(key)) {
+      const line = ctx.text.slice(0, seen.get(key)!.offset).split('\n').length;
+      report(ctx, 'DS105', rangeOf(k), `Duplicate key \`${key}\`: this one replaces the one on line ${line}, which is ignored`);
+    }
+    seen.set(key, k);
+    let child: Spec | undefined = Object.hasOwn(spec.properties, key) ? spec.properties[key] : undefined;
+    if (child && variant && !variant.allowed.includes(key)) {
+      report(ctx, 'DS101', rangeOf(k), `\`${key}\` is not used with ${spec.discriminator!.key} "${variant.name}"`);
+      continue;
+    }
+    if (!child && spec.additional) {
+      child = spec.additional;
+      if (spec.keyKind === 'cloudAttribute' && !findCloudAttribute(key)) {
+        const guess = didYouMean(key, cloudAttributeNames());
+        report(
+          ctx,
+          'DS108',
+          rangeOf(k),
+          `Unknown cloud attribute \`${key}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`,
+          guess ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }] : [],
+        );
+      }
+    }
+    if (!child) {
+      const guess = didYouMean(key, known.filter((n) => !seen.has(n) || n === key));
+      report(
+        ctx,
+        'DS101',
+        rangeOf(k),
+        `Unknown key \`${key}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`,
+        guess ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }] : [],
+      );
+      continue;
+    }
+    if (value) visit(ctx, value, child, k, [...path, key]);
+  }
+  const required = [...(spec.required ?? []), ...(variant?.required ?? [])];
+  for (const key of required) {
+    if (seen.has(key)) continue;
+    const at = keyNode ? rangeOf(keyNode) : { start: node.offset, end: node.offset + 1 };
+    const child = spec.properties[key];
+    const value = child?.insert ? snippetValue(child.insert) : child && 'default' in child ? child.default : '';
+    const edits = setValueEdits(ctx.text, [...path, key], value ?? '');
+    report(ctx, 'DS103', at, `Missing required key \`${key}\``, edits.length ? [{ title: `Add \`${key}\``, edits, preferred: true }] : []);
+  }
+}
+
+function discriminatorVariant(
+  spec: ObjectSpec,
+  props: ReturnType<typeof entries>,
+): { name: string; required: readonly string[]; allowed: readonly string[] } | undefined {
+  const d = spec.discriminator!;
+  const tag = props.find((p) => p.key === d.key)?.value;
+  if (tag?.type !== 'string') return undefined;
+  const v = d.variants[tag.value as string];
+  return v ? { name: tag.value as string, ...v } : undefined;
+}
+
+function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
+  const value = node.value as string;
+  const range = rangeOf(node);
+  if (spec.enum) {
+    if (!spec.enum.includes(value)) {
+      const guess = didYouMean(value, spec.enum);
+      report(
+        ctx,
+        'DS104',
+        range,
+        `\`${value}\` is not allowed here: expected ${spec.enum.map((e) => `"${e}"`).join(', ')}${guess ? `. Did you mean "${guess}"?` : ''}`,
+        guess ? [{ title: `Change to "${guess}"`, edits: [{ range, newText: encodeJsonString(guess) }], preferred: true }] : [],
+      );
+    }
+    return;
+  }
+  if (!spec.format) return;
+  if (isEmbeddedFormat(spec.format)) ctx.strings.push({ node, spec, path });
+  const problem = formatProblem(spec, value, path[0] === 'notification' ? 'DS506' : 'DS107');
+  if (problem) report(ctx, problem.code, range, problem.message);
+}
+
+/** The format check of a plain string value (embedded languages are checked elsewhere). */
+function formatProblem(spec: StringSpec, value: string, emailCode: string): { code: string; message: string } | undefined {
+  switch (spec.format) {
+    case 'email':
+      return isEmail(value) ? undefined : { code: emailCode, message: `\`${value}\` is not a valid email address` };
+    case 'directoryUrl': {
+      const r = parseDirectoryUrl(value);
+      return 'error' in r ? { code: 'DS107', message: `Invalid directory URL: ${r.error}` } : undefined;
+    }
+    case 'httpUrl': {
+      const e = checkHttpUrl(value);
+      return e ? { code: 'DS107', message: `Invalid URL: ${e}` } : undefined;
+    }
+    case 'secretRef': {
+      const r = parseSecretRef(value);
+      if (r === 'literal') return { code: 'DS507', message: 'Literal secret: write a reference, `${env:NAME}` or `${secret:KEY}`, and keep the secret out of the file' };
+      return 'error' in r ? { code: 'DS107', message: `Invalid secret reference: ${r.error}` } : undefined;
+    }
+    case 'duration':
+      return parseDuration(value) === undefined ? { code: 'DS107', message: 'Invalid duration: expected e.g. `4h`, `30m`, `1h30m`, `7d`' } : undefined;
+    case 'dn': {
+      const e = checkDn(value);
+      return e ? { code: 'DS522', message: `Invalid DN: ${e}` } : undefined;
+    }
+    case 'domain':
+      return isDomain(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not a DNS domain (e.g. example.com)` };
+    case 'adAttribute':
+      return /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/.test(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not an attribute name` };
+    case 'path':
+      return value.trim() ? undefined : { code: 'DS107', message: 'Empty path' };
+    default:
+      // ldapFilter, attrExpr, avatarUri: checked by their grammars (embedded.ts).
+      return undefined;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The versioned dry-run report: what `dirsync plan --json` prints, what a saved plan file holds,
+ * what the standalone HTML report embeds and what the report webview renders. One shape for all.
+ *
+ * Compatibility: `version` changes only when a field changes meaning or disappears; new optional
+ * fields may appear at any time, so consumers ignore what they do not know.
+ */
+
+export const REPORT_FORMAT = 'dirsync-report';
+export const REPORT_VERSION = 1;
+
+/** The report's tabs, in Directory Connector's vocabulary (seed: "Do a Dry Run Synchronization"). */
+export type ReportCategory =
+  | 'added'
+  | 'modified'
+  | 'matched'
+  | 'mismatched'
+  | 'deleted'
+  | 'deactivated'
+  | 'softDeleted'
+  | 'rooms'
+  | 'groups'
+  | 'contacts'
+  | 'avatars'
+  | 'invalid';
+
+export const REPORT_CATEGORIES: readonly ReportCategory[] = [
+  'added',
+  'modified',
+  'matched',
+  'mismatched',
+  'deleted',
+  'deactivated',
+  'softDeleted',
+  'rooms',
+  'groups',
+  'contacts',
+  'avatars',
+  'invalid',
+];
+
+export type ObjectType = 'user' | 'group' | 'contact' | 'room';
+
+/** What applying the plan does to the object. `none` for matched/unchanged, `retain` for kept mismatched. */
+export type ReportAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'deactivate'
+  | 'reactivate'
+  | 'retain'
+  | 'none'
+  | 'avatarUpload'
+  | 'avatarRemove'
+  | 'skip';
+
+/** A place in the config file (1-based line and column) that caused a value or a decision. */
+export interface ConfigRef {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** JSON path of the key, e.g. `attributes.displayName` or `objects.users.filter`. */
+  readonly path: string;
+}
+
+/** One attribute's change on one object: old → new, with the mapping that produced it. */
+export interface AttributeChange {
+  /** The config's cloud attribute name (`displayName`, `sipAddresses;type=enterprise`). */
+  readonly attribute: string;
+  /** The SCIM path written (`name.givenName`, `phoneNumbers[type eq "work"].value`). */
+  readonly scimPath: string;
+  readonly old?: string | boolean | null;
+  readonly new?: string | boolean | null;
+  readonly configRef?: ConfigRef;
+}
+
+export type AvatarStatus = 'upload' | 'unchanged' | 'remove' | 'failed' | 'empty';
+
+export interface AvatarInfo {
+  readonly status: AvatarStatus;
+  /** Why, in words an admin can search for (e.g. "No image data"). */
+  readonly reason?: string;
+  readonly source?: 'attribute' | 'resourceServer';
+  /** Resolved URL for a resource-server source. */
+  readonly url?: string;
+  readonly contentType?: string;
+  readonly bytes?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** SHA-256 of the image bytes, hex. */
+  readonly sha256?: string;
+  /** A small `data:image/…;base64,` thumbnail for the report (at most ~8 KB); untrusted. */
+  readonly thumbnail?: string;
+}
+
+export interface ReportItem {
+  /** Stable within a report; also the row key in the webview. */
+  readonly id: string;
+  readonly category: ReportCategory;
+  readonly objectType: ObjectType;
+  readonly action: ReportAction;
+  readonly dn?: string;
+  /** objectGUID as AD shows it (`{…}` without braces, lower-case). */
+  readonly objectGuid?: string;
+  /** objectSid as `S-1-5-21-…`. */
+  readonly objectSid?: string;
+  readonly userName?: string;
+  readonly displayName?: string;
+  readonly cloudId?: string;
+  readonly changes?: readonly AttributeChange[];
+  readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly avatar?: AvatarInfo;
+  /** Why the object is in this category (mismatched policy, disabled in AD, protected admin, …). */
+  readonly reason?: string;
+  readonly warnings?: readonly string[];
+  /** Per-object validation errors; an invalid object is never sent. */
+  readonly errors?: readonly string[];
+  readonly configRef?: ConfigRef;
+}
+
+export interface ReportThreshold {
+  readonly deletions: number;
+  /** Cloud objects this config owns, the base of the percentage. */
+  readonly owned: number;
+  readonly limitCount?: number;
+  readonly limitPercent?: number;
+  readonly disabled: boolean;
+  readonly exceeded: boolean;
+  /** Why a sync of this plan would be refused, in one sentence. */
+  readonly refusal?: string;
+}
+
+export interface ReportMessage {
+  readonly severity: 'error' | 'warning' | 'information';
+  readonly message: string;
+  readonly dn?: string;
+  readonly userName?: string;
+  readonly configRef?: ConfigRef;
+}
+
+export interface SyncReport {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly sessionId: string;
+  /** ISO 8601. */
+  readonly generatedAt: string;
+  readonly mode: 'dryRun' | 'full' | 'incremental' | 'purgeAvatars';
+  readonly config: { readonly file: string; readonly name?: string; readonly sha256: string };
+  /** Never contains a secret: URLs are shown without credentials. */
+  readonly directory: { readonly url: string; readonly kind: 'ldap' | 'ldif'; readonly fingerprint: string };
+  readonly cloud: { readonly url: string; readonly type: 'webex' | 'scim'; readonly orgId?: string };
+  /** Count per category; every category is present, zero included. */
+  readonly summary: Readonly<Record<ReportCategory, number>>;
+  readonly threshold: ReportThreshold;
+  readonly items: readonly ReportItem[];
+  readonly messages: readonly ReportMessage[];
+}

@@ -1,0 +1,176 @@
+/**
+ * Language-service benchmark (prints; never fails):
+ *  1. full validation of a 5,000-line config: our service (parse, structure, embedded grammars,
+ *     semantic checks) versus vscode-json-languageservice validating the same text against the
+ *     shipped JSON Schema, in the same run → ratio (target ≤ 1.0);
+ *  2. completion latency after an edit (re-analysis with a warm grammar memo + completion), p50/p95
+ *     (target p95 ≤ 15 ms).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
+import { analyze } from '../../server/src/language/analysis';
+import { complete } from '../../server/src/language/completion';
+import { clearEmbeddedCache } from '../../server/src/language/embedded';
+import { completionsAt, parseForCompletion } from '../../server/src/language/service';
+
+const ROOT = join(__dirname, '../..');
+const schema = JSON.parse(readFileSync(join(ROOT, 'server/schemas/dirsync.schema.json'), 'utf8'));
+
+/** A big but realistic config: full mappings, filters, and long protected/recipient lists. */
+function bigConfig(lines: number): string {
+  const out: string[] = [
+    '// Generated for the benchmark: one domain, long protection lists.',
+    '{',
+    '  "name": "bench.example.com",',
+    '  "directory": {',
+    '    "url": "ldaps://dc1.bench.example.com",',
+    '    "bindDn": "CN=svc-dirsync,OU=Service Accounts,DC=bench,DC=example,DC=com",',
+    '    "password": "${env:DIRSYNC_BIND_PASSWORD}",',
+    '    "baseDns": ["DC=bench,DC=example,DC=com"]',
+    '  },',
+    '  "cloud": { "type": "webex", "orgId": "bench-org", "token": "${env:DIRSYNC_CLOUD_TOKEN}" },',
+    '  "objects": {',
+    '    "users": { "enabled": true, "filter": "(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2))(memberOf=CN=Webex,OU=Groups,DC=bench,DC=example,DC=com))" },',
+    '    "groups": { "enabled": true, "filter": "(&(objectClass=group)(cn=Webex-*))" },',
+    '    "contacts": { "enabled": true, "filter": "(&(objectClass=contact)(mail=*))" },',
+    '    "rooms": { "enabled": true }',
+    '  },',
+    '  "attributes": {',
+    '    "uid": "mail",',
+    '    "emails;type-work": "userPrincipalName",',
+    '    "displayName": "displayName | givenName + \\" \\" + sn",',
+    '    "givenName": "givenName",',
+    '    "sn": "sn",',
+    '    "title": "title",',
+    '    "departmentNumber": "department",',
+    '    "manager": "manager",',
+    '    "telephoneNumber": "telephoneNumber",',
+    '    "mobile": "mobile",',
+    '    "l": "l",',
+    '    "c": "c",',
+    '    "preferredLanguage": "preferredLanguage | \\"en_US\\"",',
+    '    "ds-pwp-account-disabled": "userAccountControl",',
+    '    "sipAddresses;type=enterprise": "msRTCSIP-PrimaryUserAddress | ipPhone",',
+    '    "extensionAttribute1": "mail % \\"@\\"",',
+    '    "extensionAttribute2": "mail - \\"@\\"",',
+    '    "externalId": "objectGUID"',
+    '  },',
+    '  "avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg" },',
+    '  "policy": {',
+    '    "deleteThreshold": { "count": 500, "percent": 5 },',
+    '    "protected": {',
+    '      "admins": true,',
+  ];
+  const tail = ['      ]', '    }', '  },', '  "notification": { "enabled": true, "recipients": ["ops@bench.example.com"] }', '}'];
+  const remaining = lines - out.length - tail.length - 3;
+  const half = Math.floor(remaining / 2);
+  out.push('      "userNames": [');
+  for (let i = 0; i < half; i++) out.push(`        "user${i}@bench.example.com"${i < half - 1 ? ',' : ''}`);
+  out.push('      ],', '      "dns": [');
+  const rest = remaining - half;
+  for (let i = 0; i < rest; i++) out.push(`        "CN=User ${i},OU=Team ${i % 40},OU=Staff,DC=bench,DC=example,DC=com"${i < rest - 1 ? ',' : ''}`);
+  out.push(...tail);
+  return out.join('\n');
+}
+
+function stats(samples: number[]): { median: number; p95: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { median: at(0.5), p95: at(0.95), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+async function main(): Promise<void> {
+  const text = bigConfig(5000);
+  const lineCount = text.split('\n').length;
+  const ours = analyze(text);
+  const errors = ours.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) console.log(`note: the bench config has ${errors.length} error(s): ${errors.slice(0, 3).map((d) => d.code).join(', ')}`);
+  if (ours.internalErrors.length) console.log(`note: ${ours.internalErrors.length} embedded value(s) not checked (grammar unavailable): numbers understate the grammar cost`);
+
+  const json = getLanguageService({});
+  json.configure({ validate: true, allowComments: true, schemas: [{ uri: 'inmemory://dirsync.schema.json', fileMatch: ['*.dirsync'], schema }] });
+  let version = 0;
+  const theirs = async () => {
+    const doc = TextDocument.create('file:///bench.dirsync', 'jsonc', ++version, text);
+    const parsed = json.parseJSONDocument(doc);
+    return json.doValidation(doc, parsed, { comments: 'ignore', trailingCommas: 'ignore' });
+  };
+  const theirDiagnostics = await theirs();
+
+  const runs = 30;
+  const timeOurs = (cold: boolean) => {
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      if (cold) clearEmbeddedCache();
+      const s = performance.now();
+      analyze(text);
+      t.push(performance.now() - s);
+    }
+    return stats(t);
+  };
+  const timeTheirs = async () => {
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await theirs();
+      t.push(performance.now() - s);
+    }
+    return stats(t);
+  };
+  // Warm up both (JIT), then measure interleaved so machine load hits both alike.
+  for (let i = 0; i < 5; i++) {
+    clearEmbeddedCache();
+    analyze(text);
+    await theirs();
+  }
+  const baseline = await timeTheirs();
+  const cold = timeOurs(true);
+  const warm = timeOurs(false);
+  const baseline2 = await timeTheirs();
+  const base = Math.min(baseline.median, baseline2.median);
+
+  console.log(`full validation of a ${lineCount}-line config (median of ${runs}):`);
+  console.log(`  vscode-json-languageservice + JSON Schema: ${base.toFixed(2)} ms (${theirDiagnostics.length} diagnostics)`);
+  console.log(`  dirsync language service, cold grammar memo: ${cold.median.toFixed(2)} ms (${ours.diagnostics.length} diagnostics)`);
+  console.log(`  dirsync language service, warm grammar memo: ${warm.median.toFixed(2)} ms`);
+  console.log(`  ratio dirsync/json-languageservice: ${(cold.median / base).toFixed(2)} cold, ${(warm.median / base).toFixed(2)} warm (target ≤ 1.0)`);
+
+  // Completion after an edit: the document changed (one character typed) and validation has not
+  // run yet for the new version, so the server parses (parseForCompletion) and completes — what
+  // handlers/completion.ts does. A full re-analysis is measured too, for comparison.
+  const positions: number[] = [];
+  const anchors = ['"attributes": {', '"directory": {', '"uid": "', '"filter": "(&(', '"userNames": [', '"policy": {'];
+  for (const a of anchors) positions.push(text.indexOf(a) + a.length);
+  for (let i = 0; i < 200; i++) positions.push(Math.floor((i / 200) * text.length));
+  const latencies: number[] = [];
+  const full: number[] = [];
+  for (const [i, p] of positions.entries()) {
+    const edited = text.slice(0, p) + (i % 2 ? ' ' : '') + text.slice(p);
+    let s = performance.now();
+    completionsAt(parseForCompletion(edited), p + (i % 2));
+    latencies.push(performance.now() - s);
+    s = performance.now();
+    complete(analyze(edited), p + (i % 2));
+    full.push(performance.now() - s);
+  }
+  const c = stats(latencies);
+  const f = stats(full);
+  console.log(`completion after an edit (parse + completion, as the server does; ${latencies.length} positions): p50 ${c.median.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms (target p95 ≤ 15 ms)`);
+  console.log(`  for comparison, full re-analysis + completion: p50 ${f.median.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms`);
+  const cached = analyze(text);
+  const onlyCompletion: number[] = [];
+  for (const p of positions) {
+    const s = performance.now();
+    complete(cached, p);
+    onlyCompletion.push(performance.now() - s);
+  }
+  const oc = stats(onlyCompletion);
+  console.log(`completion on an analyzed document: p50 ${oc.median.toFixed(3)} ms, p95 ${oc.p95.toFixed(3)} ms`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,231 @@
+/**
+ * The BUILT language server (`node dist/server.js --stdio`) over real LSP JSON-RPC: initialize,
+ * didOpen → publishDiagnostics, didChange → new diagnostics, completion, hover, documentSymbol,
+ * codeAction, the custom dirsync/configModel request, and survival of a broken document.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { ConfigModelRequest, type ConfigModelResult } from '../../server/src/protocol/requests';
+
+const ROOT = join(__dirname, '../..');
+const SERVER = join(ROOT, 'dist/server.js');
+const URI = 'file:///tmp/dirsync-lsp-test/corp.dirsync';
+
+const VALID = `{
+  "directory": { "url": "ldaps://dc1.example.com", "bindDn": "CN=svc,DC=example,DC=com", "password": "\${env:P}", "baseDns": ["DC=example,DC=com"] },
+  "cloud": { "type": "webex", "orgId": "org1", "token": "\${env:T}" },
+  "attributes": { "uid": "mail", "displayName": "displayName", "ds-pwp-account-disabled": "userAccountControl" },
+  "policy": { "deleteThreshold": { "count": 10 } }
+}`;
+
+/** Version 4 of the document: an extra space to complete in. */
+const V4 = VALID.replace('"attributes": { "uid"', '"attributes": {  "uid"');
+
+describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function () {
+  let child: ChildProcess;
+  let conn: ProtocolConnection;
+  let stderr = '';
+  const logs: string[] = [];
+  /** Diagnostics notifications in arrival order, and waiters for the next ones. */
+  const published: PublishDiagnosticsParams[] = [];
+  let waiters: Array<{ pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+
+  function nextDiagnostics(pred: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+    const seen = published.find(pred);
+    if (seen) {
+      published.splice(published.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve) => waiters.push({ pred, resolve }));
+  }
+
+  before(async function () {
+    if (!existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build`');
+    child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      const w = waiters.find((x) => x.pred(p));
+      if (w) {
+        waiters = waiters.filter((x) => x !== w);
+        w.resolve(p);
+      } else published.push(p);
+    });
+    conn.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
+    conn.onNotification('dirsync/serverProblem', (p: { message: string }) => void logs.push(`problem: ${p.message}`));
+    conn.listen();
+    const init = await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ['markdown'] } } },
+      initializationOptions: { validationDelayMs: 20 },
+    });
+    assert.ok((init as { capabilities: { hoverProvider: boolean } }).capabilities.hoverProvider);
+    await conn.sendNotification('initialized', {});
+  });
+
+  after(async function () {
+    try {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+    } catch {
+      /* already gone */
+    }
+    conn?.dispose();
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill();
+      await exited;
+    }
+  });
+
+  it('publishes diagnostics on open: a clean document has none', async () => {
+    const diags = nextDiagnostics((p) => p.uri === URI);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dirsync', version: 1, text: VALID } });
+    assert.deepEqual((await diags).diagnostics, []);
+  });
+
+  it('re-validates on change and reports codes at exact ranges', async () => {
+    const broken = VALID.replace('"${env:P}"', '"hunter2"').replace('"uid": "mail"', '"uid": "sAMAccountName"');
+    const diags = nextDiagnostics((p) => p.uri === URI && p.version === 2);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: broken }] });
+    const got = (await diags).diagnostics;
+    const byCode = Object.fromEntries(got.map((d) => [d.code, d]));
+    assert.deepEqual(Object.keys(byCode).sort(), ['DS502', 'DS507']);
+    const line1 = broken.split('\n')[1]!;
+    assert.deepEqual(byCode['DS507']!.range, { start: { line: 1, character: line1.indexOf('"hunter2"') }, end: { line: 1, character: line1.indexOf('"hunter2"') + 9 } });
+    assert.equal(byCode['DS507']!.severity, 1);
+    assert.equal(byCode['DS502']!.severity, 2);
+    assert.equal(byCode['DS507']!.source, 'dirsync');
+  });
+
+  it('applies incremental changes', async () => {
+    const diags = nextDiagnostics((p) => p.uri === URI && p.version === 3);
+    // Replace "hunter2" (line 1) with a reference again, by range.
+    const line1 = VALID.replace('"uid": "mail"', '"uid": "sAMAccountName"').split('\n')[1]!.replace('"${env:P}"', '"hunter2"');
+    const at = line1.indexOf('"hunter2"');
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: URI, version: 3 },
+      contentChanges: [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 9 } }, text: '"${env:P}"' }],
+    });
+    assert.deepEqual((await diags).diagnostics.map((d) => d.code), ['DS502']);
+  });
+
+  it('completes keys and cloud attribute names', async () => {
+    const text = V4;
+    const diags = nextDiagnostics((p) => p.uri === URI && p.version === 4);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 4 }, contentChanges: [{ text }] });
+    await diags;
+    const line = text.split('\n')[3]!;
+    const result = (await conn.sendRequest('textDocument/completion', {
+      textDocument: { uri: URI },
+      position: { line: 3, character: line.indexOf('{  "uid"') + 2 },
+    })) as { items: Array<{ label: string; insertTextFormat: number; textEdit: { newText: string } }> };
+    const labels = result.items.map((i) => i.label);
+    assert.ok(labels.includes('sipAddresses;type=enterprise'), labels.join(','));
+    assert.ok(!labels.includes('uid'));
+    const title = result.items.find((i) => i.label === 'title')!;
+    assert.equal(title.insertTextFormat, 2);
+    assert.match(title.textEdit.newText, /^"title": "/);
+    const top = (await conn.sendRequest('textDocument/completion', { textDocument: { uri: URI }, position: { line: 0, character: 1 } })) as { items: Array<{ label: string }> };
+    assert.ok(top.items.some((i) => i.label === 'schedule'));
+  });
+
+  it('hovers keys and cloud attributes with markdown docs', async () => {
+    const lines = V4.split('\n');
+    const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 3, character: lines[3]!.indexOf('ds-pwp') + 3 } })) as {
+      contents: { kind: string; value: string };
+      range: { start: { line: number; character: number } };
+    };
+    assert.equal(h.contents.kind, 'markdown');
+    assert.match(h.contents.value, /userAccountControl/);
+    assert.match(h.contents.value, /active/);
+    assert.equal(h.range.start.character, lines[3]!.indexOf('"ds-pwp'));
+    const k = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 4, character: lines[4]!.indexOf('deleteThreshold') } })) as { contents: { value: string } };
+    assert.match(k.contents.value, /Required/);
+  });
+
+  it('lists document symbols', async () => {
+    const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } })) as Array<{ name: string; kind: number; children: Array<{ name: string }> }>;
+    assert.deepEqual(symbols.map((s) => s.name), ['directory', 'cloud', 'attributes', 'policy']);
+    assert.equal(symbols[0]!.kind, 2);
+    assert.deepEqual(symbols[2]!.children.map((c) => c.name), ['uid', 'displayName', 'ds-pwp-account-disabled']);
+  });
+
+  it('offers quick fixes as code actions with workspace edits', async () => {
+    const text = VALID.replace('"directory"', '"directroy"');
+    const diags = nextDiagnostics((p) => p.uri === URI && p.version === 5);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 5 }, contentChanges: [{ text }] });
+    const d = (await diags).diagnostics.find((x) => x.code === 'DS101')!;
+    assert.ok(d);
+    const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri: URI }, range: d.range, context: { diagnostics: [d] } })) as Array<{
+      title: string;
+      isPreferred: boolean;
+      edit: { changes: Record<string, Array<{ newText: string }>> };
+    }>;
+    assert.equal(actions[0]!.title, 'Change to `directory`');
+    assert.equal(actions[0]!.edit.changes[URI]![0]!.newText, '"directory"');
+  });
+
+  it('answers dirsync/configModel with the typed model', async () => {
+    const r = (await conn.sendRequest(ConfigModelRequest.method, { uri: URI })) as ConfigModelResult;
+    assert.equal(r.version, 5);
+    assert.equal(r.config.cloud.url.value, 'https://webexapis.com/identity/scim/org1/v2');
+    assert.ok(r.errors >= 1);
+  });
+
+  it('survives garbage and keeps serving', async () => {
+    const garbage = '{"directory": {"url": "\\u12", "baseDns": [[[[ , "objects": {"groups": {"filter": "(&(|(!' + '\u0000'.repeat(3) + '"}}';
+    const diags = nextDiagnostics((p) => p.uri === URI && p.version === 6);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 6 }, contentChanges: [{ text: garbage }] });
+    assert.ok((await diags).diagnostics.some((d) => d.code === 'DS100'));
+    for (let ch = 0; ch < garbage.length; ch += 7) {
+      await conn.sendRequest('textDocument/completion', { textDocument: { uri: URI }, position: { line: 0, character: ch } });
+      await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: ch } });
+    }
+    const sample = readFileSync(join(ROOT, 'sample-configs/rooms.dirsync'), 'utf8');
+    const again = nextDiagnostics((p) => p.uri === URI && p.version === 7);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 7 }, contentChanges: [{ text: sample }] });
+    assert.deepEqual((await again).diagnostics.filter((d) => d.severity! <= 2), []);
+    assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
+  });
+
+  it('clears diagnostics on close', async () => {
+    const diags = nextDiagnostics((p) => p.uri === URI && p.diagnostics.length === 0 && p.version === undefined);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
+    await diags;
+  });
+});
+
+describe('dirsync-language-server bin (for other editors)', () => {
+  it('answers initialize over --stdio and exits cleanly on shutdown/exit', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/dirsync-language-server.js'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    conn.listen();
+    const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { serverInfo: { name: string } };
+    assert.equal(init.serverInfo.name, 'dirsync-language-server');
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    assert.equal(await exited, 0);
+    conn.dispose();
+  });
+
+  it('refuses to start without a transport, with a usage hint', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/dirsync-language-server.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += String(d)));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    assert.equal(code, 1);
+    assert.match(err, /--stdio/);
+  });
+});

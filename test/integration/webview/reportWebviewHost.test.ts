@@ -1,0 +1,226 @@
+/**
+ * The report UI as the VS Code webview runs it: the page `panelHost.ts` builds (same CSP, nonce,
+ * stylesheet and script tags, resources served from a webview origin), `acquireVsCodeApi` present,
+ * the report arriving in pieces by `postMessage`, and the UI's requests going back to the host.
+ * The host side is played by the test; the real VS Code run is the extension's own suite.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { SyncReport } from '../../../server/src/protocol/report';
+import { selectItems } from '../../../server/src/sync/reportQuery';
+import { isReportToHostMessage, type HostToReportMessage, type ReportToHostMessage } from '../../../client/src/webviews/protocol';
+import { buildWebviewHtml } from '../../../client/src/webviews/webviewHtml';
+import { makeReport } from '../../fixtures/reports';
+import { launchChromium, type ChromiumSession } from '../../support/chromium';
+import { count, openTab, screenshot, search, tabCount, waitForRows, watchPage } from './reportPage';
+
+const ORIGIN = 'https://webview.test';
+const DIST = resolve(__dirname, '../../../dist/webview');
+
+/** Plays VS Code: the webview API (state kept across reloads like VS Code's getState) and the message log. */
+async function installFakeVsCode(page: Page): Promise<void> {
+  // A string, not a function: tsx's transpiled functions reference helpers that do not exist in the page.
+  await page.addInitScript(`
+    window.__posted = [];
+    let acquired = false;
+    window.acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi may be called once');
+      acquired = true;
+      return {
+        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') ?? undefined,
+        setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
+      };
+    };
+  `);
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/index.html') {
+      const html = buildWebviewHtml({
+        cspSource: ORIGIN,
+        nonce: Buffer.from(`nonce-${Date.now()}-${Math.random()}`).toString('base64'),
+        scriptUri: `${ORIGIN}/report.js`,
+        styleUris: [`${ORIGIN}/report.css`],
+        title: 'Dry run',
+      });
+      return route.fulfill({ contentType: 'text/html', body: html });
+    }
+    const file = join(DIST, basename(url.pathname));
+    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
+    return route.fulfill({ contentType: type, body: readFileSync(file) });
+  });
+}
+
+async function posted(page: Page): Promise<ReportToHostMessage[]> {
+  return page.evaluate(() => (window as unknown as { __posted: ReportToHostMessage[] }).__posted);
+}
+
+async function waitPosted(page: Page, type: ReportToHostMessage['type'], after = 0): Promise<ReportToHostMessage> {
+  await page.waitForFunction(([t, n]) => (window as unknown as { __posted: Array<{ type: string }> }).__posted.slice(n).some((m) => m.type === t), [type, after] as const);
+  return (await posted(page)).slice(after).find((m) => m.type === type)!;
+}
+
+async function post(page: Page, message: HostToReportMessage): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+/** Sends the report the way reportPanel.ts does: the header, then pieces. */
+async function sendInPieces(page: Page, report: SyncReport, first = 1000, piece = 2000): Promise<void> {
+  const { items, ...meta } = report;
+  await post(page, { type: 'reportBegin', report: meta, itemCount: items.length });
+  for (let offset = 0; offset < items.length; ) {
+    const size = offset === 0 ? first : piece;
+    const part = items.slice(offset, offset + size);
+    await post(page, { type: 'reportItems', offset, items: part, done: offset + part.length >= items.length });
+    offset += part.length;
+  }
+}
+
+describe('report UI in the VS Code webview shell (Chromium, host played by the test)', function () {
+  this.timeout(60_000);
+  const report = makeReport({ total: 5000, seed: 7 });
+  let session: ChromiumSession;
+  let page: Page;
+  let watch: Awaited<ReturnType<typeof watchPage>>;
+
+  async function openWebview(r: SyncReport = report): Promise<void> {
+    await page.goto(`${ORIGIN}/index.html`);
+    const ready = await waitPosted(page, 'ready');
+    assert.deepEqual(ready, { type: 'ready', protocol: 1 });
+    await sendInPieces(page, r);
+    await page.waitForSelector('body[data-loaded="true"]');
+  }
+
+  before(async () => {
+    session = await launchChromium();
+    page = session.page;
+    watch = await watchPage(page);
+    await installFakeVsCode(page);
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  it('posts ready, renders a report sent in pieces, with the right counts', async () => {
+    await openWebview();
+    await waitForRows(page, report.items.length, 'all');
+    for (const c of ['added', 'modified', 'groups', 'avatars'] as const) assert.equal(await tabCount(page, c), count(report.summary[c]));
+    await screenshot(page, 'webview-light');
+  });
+
+  it('config links post openConfig with the file, line and column of the mapping', async () => {
+    await openTab(page, 'modified', report.summary.modified);
+    const item = report.items.find((i) => i.category === 'modified')!;
+    await page.locator('#vrow-0').click();
+    await page.locator('aside.detail .change .config-ref').first().click();
+    const m = await waitPosted(page, 'openConfig');
+    const ref = item.changes![0]!.configRef!;
+    assert.deepEqual(m, { type: 'openConfig', file: ref.file, line: ref.line, column: ref.column });
+  });
+
+  it('Explain posts the object id', async () => {
+    const n = (await posted(page)).length;
+    await page.locator('aside.detail vscode-button', { hasText: 'Explain' }).click();
+    const m = await waitPosted(page, 'explain', n);
+    assert.deepEqual(m, { type: 'explain', id: report.items.find((i) => i.category === 'modified')!.id });
+  });
+
+  it('Export asks the host for the current tab and filter, and shows the outcome', async () => {
+    await openTab(page, 'mismatched', report.summary.mismatched);
+    await search(page, 'retained', selectItems(report, 'mismatched', { query: 'retained', hideUnchanged: false }).length);
+    const n = (await posted(page)).length;
+    await page.locator('vscode-button.export-csv').click();
+    const m = await waitPosted(page, 'export', n);
+    assert.deepEqual(m, { type: 'export', format: 'csv', category: 'mismatched', filter: { query: 'retained', hideUnchanged: false } });
+    assert.equal(await page.locator('.toolbar .status').textContent(), 'Exporting…');
+    await post(page, { type: 'exportResult', ok: true, detail: '20 objects to /tmp/x.csv' });
+    await page.waitForFunction(() => document.querySelector('.toolbar .status')?.textContent === 'Saved 20 objects to /tmp/x.csv');
+  });
+
+  it('keeps tab, search, selection, details and scroll across hide/show (setState/getState)', async () => {
+    const query = 'Sales';
+    const rows = selectItems(report, 'groups', { query, hideUnchanged: false });
+    assert.ok(rows.length > 35, `${rows.length} groups match`);
+    await openTab(page, 'groups', selectItems(report, 'groups', { query: 'retained', hideUnchanged: false }).length);
+    await search(page, query, rows.length);
+    await page.locator('.vlist').focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const selected = rows[30]!;
+    await page.waitForFunction((t) => document.querySelector('aside.detail .detail-title')?.textContent === t, selected.displayName!);
+    const scrollTop = await page.locator('.vlist').evaluate((el) => el.scrollTop);
+    assert.ok(scrollTop > 0);
+    // VS Code saves the state the UI gave it; the host hears about it too.
+    await page.waitForFunction((top) => {
+      const s = JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}');
+      return s.tab === 'groups' && s.detailOpen === true && s.scrollTop?.groups === top;
+    }, scrollTop);
+    const change = (await posted(page)).filter((m) => m.type === 'stateChanged').pop();
+    assert.equal(change?.type === 'stateChanged' && change.state.tab, 'groups');
+
+    // Hidden then shown: VS Code throws the page away and loads it again.
+    await openWebview();
+    await waitForRows(page, rows.length, 'groups');
+    assert.equal(await page.locator('vscode-textfield.search').evaluate((el) => (el as HTMLInputElement).value), query);
+    assert.equal(await page.locator('.vrow.active .col-name .text').textContent(), selected.displayName);
+    assert.equal(await page.locator('aside.detail .detail-title').textContent(), selected.displayName);
+    assert.equal(await page.locator('.vlist').evaluate((el) => el.scrollTop), scrollTop);
+    await screenshot(page, 'webview-state-restored');
+  });
+
+  it('focusItem shows the object even when the current tab or search hides it', async () => {
+    const contact = report.items.filter((i) => i.category === 'contacts')[17]!;
+    await post(page, { type: 'focusItem', id: contact.id });
+    await page.waitForFunction((t) => document.querySelector('aside.detail .detail-title')?.textContent === t, contact.displayName!);
+    assert.equal(await page.locator('vscode-textfield.search').evaluate((el) => (el as HTMLInputElement).value), '');
+    assert.equal(await page.locator('.vrow.active .col-user').textContent(), contact.userName);
+  });
+
+  it('a focusItem that arrives before the object (report still coming in pieces) waits for it', async () => {
+    await page.goto(`${ORIGIN}/index.html`);
+    await waitPosted(page, 'ready');
+    const { items, ...meta } = report;
+    const late = items[items.length - 3]!;
+    await post(page, { type: 'reportBegin', report: meta, itemCount: items.length });
+    await post(page, { type: 'focusItem', id: late.id });
+    await post(page, { type: 'reportItems', offset: 0, items: items.slice(0, 1000), done: false });
+    await post(page, { type: 'reportItems', offset: 1000, items: items.slice(1000), done: true });
+    await page.waitForFunction((t) => document.querySelector('aside.detail .detail-title')?.textContent === t, late.displayName ?? late.userName!);
+    assert.equal(await page.locator('.vrow.active .col-user').textContent(), late.userName ?? '');
+  });
+
+  it('a report of another session starts from a fresh view', async () => {
+    const other = makeReport({ total: 800, seed: 8 });
+    await openWebview(other);
+    await waitForRows(page, other.items.length, 'all');
+    assert.equal(await page.locator('vscode-textfield.search').evaluate((el) => (el as HTMLInputElement).value), '');
+    assert.equal(await page.locator('aside.detail').isVisible(), false);
+  });
+
+  it('a new report posted into the open panel replaces the old one, and its search index is built', async () => {
+    const next = makeReport({ total: 1200, seed: 9 });
+    await sendInPieces(page, next, 500, 500);
+    await waitForRows(page, next.items.length, 'all');
+    await page.waitForSelector('body[data-indexed="true"]');
+    const target = next.items.filter((i) => i.userName && i.category !== 'added')[900]!;
+    await search(page, target.userName!, selectItems(next, 'all', { query: target.userName!, hideUnchanged: false }).length);
+    assert.equal(await page.locator('#vrow-0 .col-user').textContent(), target.userName);
+  });
+
+  it('follows the theme message; normal use needed nothing the webview CSP forbids; every message passed the host guard', async () => {
+    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await post(page, { type: 'theme', kind: 'dark' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(light, 'rgb(255, 255, 255)');
+    assert.equal(dark, 'rgb(31, 31, 31)');
+    await screenshot(page, 'webview-dark');
+    assert.deepEqual(await watch.violations(), []);
+    assert.deepEqual(watch.errors, []);
+    for (const m of await posted(page)) assert.ok(isReportToHostMessage(m), JSON.stringify(m).slice(0, 200));
+  });
+});

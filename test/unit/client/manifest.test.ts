@@ -1,0 +1,38 @@
+/** The extension manifest contributes what a VS Code user expects for the `dirsync` language. */
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+
+const ROOT = join(__dirname, '../../..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+describe('package.json contributes (language registration)', () => {
+  it('registers the dirsync language for *.dirsync with a language configuration that exists', () => {
+    const lang = pkg.contributes.languages.find((l: { id: string }) => l.id === 'dirsync');
+    assert.deepEqual(lang.extensions, ['.dirsync']);
+    assert.ok(existsSync(join(ROOT, lang.configuration)), lang.configuration);
+    const conf = parse(readFileSync(join(ROOT, lang.configuration), 'utf8'));
+    assert.deepEqual(conf.comments, { lineComment: '//', blockComment: ['/*', '*/'] });
+  });
+
+  it('activates on the language and starts the bundled server over IPC', () => {
+    assert.ok(pkg.activationEvents.includes('onLanguage:dirsync'));
+    assert.equal(pkg.main, './dist/extension.js');
+    const source = readFileSync(join(ROOT, 'client/src/languageClient.ts'), 'utf8');
+    assert.match(source, /asAbsolutePath\('dist\/server\.js'\)/);
+    assert.match(source, /TransportKind\.ipc/);
+  });
+
+  it('has the settings the client reads', () => {
+    const props = pkg.contributes.configuration.properties;
+    assert.deepEqual(props['dirsync.trace.server'].enum, ['off', 'messages', 'verbose']);
+    assert.equal(props['dirsync.validation.delayMs'].default, 150);
+    assert.equal(pkg.contributes.configurationDefaults['[dirsync]']['editor.quickSuggestions'].strings, 'on');
+  });
+
+  it('ships both bins', () => {
+    assert.equal(pkg.bin['dirsync'], 'bin/dirsync.js');
+    assert.equal(pkg.bin['dirsync-language-server'], 'bin/dirsync-language-server.js');
+  });
+});
