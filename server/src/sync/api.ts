@@ -72,3 +72,28 @@ export interface Explanation {
   readonly decision?: { readonly category: string; readonly action: string; readonly reason?: string };
   readonly messages: readonly string[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// The functions sync/index.ts exports (names fixed: the CLI, the language server and the tests
+// import them). Who builds which: engine.ts (dryRun, explainObject), applyRun.ts (applyPlan,
+// runSync, applySavedPlan), avatarPurge.ts (purgeAvatars).
+// ---------------------------------------------------------------------------------------------
+import type { ApplyResult, SyncPlan } from './types';
+
+export type SyncMode = 'full' | 'incremental';
+
+/** Reads both sides and computes the plan; writes nothing to the cloud. Saves the report under `reports/`. */
+export type DryRunFn = (options: EngineOptions & { readonly mode?: SyncMode }) => Promise<SyncPlan>;
+/**
+ * Applies a plan made moments ago (the extension confirms its counts in a modal first). Checks the
+ * deletion threshold before the first write; journals every operation; resumable.
+ */
+export type ApplyPlanFn = (plan: SyncPlan, options: EngineOptions & { readonly mode: SyncMode }) => Promise<ApplyResult>;
+/** Plan + apply in one go (`dirsync sync [--incremental]`). */
+export type RunSyncFn = (options: EngineOptions & { readonly mode: SyncMode }) => Promise<ApplyResult>;
+/** `dirsync apply plan.json`: refuses when the config or the directory changed since the plan was made. */
+export type ApplySavedPlanFn = (planFile: string, options: Omit<EngineOptions, 'configFile'> & { readonly configFile?: string }) => Promise<ApplyResult>;
+/** `dirsync purge-avatars`: the purge plan (users whose avatar source is empty), applied when `apply`. */
+export type PurgeAvatarsFn = (options: EngineOptions & { readonly apply: boolean }) => Promise<{ readonly plan: SyncPlan; readonly result?: ApplyResult }>;
+/** `dirsync explain <config> <DN or userName>`. */
+export type ExplainFn = (options: EngineOptions & { readonly target: string }) => Promise<Explanation>;
