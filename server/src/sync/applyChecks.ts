@@ -47,23 +47,25 @@ function deactivates(op: PlanOperation): boolean {
 export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal?: AbortSignal): Promise<void> {
   const removing = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || deactivates(o));
   if (removing.length === 0) return;
-  const admins: Array<{ id: string; userName: string }> = [];
+  const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
   for await (const u of client.users.list({
     filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)),
     attributes: ['userName', 'roles', 'active', 'externalId'],
     ...(signal ? { signal } : {}),
   })) {
-    if (u.id && isFullAdmin(u)) admins.push({ id: u.id, userName: String(u.userName ?? u.id) });
+    if (u.id && isFullAdmin(u)) admins.push({ id: u.id, userName: String(u.userName ?? u.id), ...(u.externalId ? { externalId: String(u.externalId) } : {}) });
   }
   if (admins.length === 0) return;
   const goneIds = new Set<string>();
   const goneNames = new Set<string>();
+  const goneExt = new Set<string>();
   for (const o of removing) {
     if (o.kind !== 'deleteUser' && o.kind !== 'patchUser') continue;
     if (o.target.cloudId) goneIds.add(o.target.cloudId);
     if (o.target.userName) goneNames.add(o.target.userName.toLowerCase());
+    if (o.target.externalId) goneExt.add(o.target.externalId);
   }
-  const left = admins.filter((a) => !goneIds.has(a.id) && !goneNames.has(a.userName.toLowerCase()));
+  const left = admins.filter((a) => !goneIds.has(a.id) && !goneNames.has(a.userName.toLowerCase()) && !(a.externalId && goneExt.has(a.externalId)));
   if (left.length > 0) return;
   const names = admins.map((a) => a.userName);
   throw new ApplyRefusedError(
