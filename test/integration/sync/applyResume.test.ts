@@ -51,14 +51,14 @@ describe('sync apply: resume', function () {
     const op = createUser(3000);
     const plan = makePlan([op, createUser(3001)]);
     // The crash: the POST reached the cloud, the process died before journaling `done`.
-    const made = await f.admin.users.create({ ...(op as { body: Record<string, unknown> }).body } as never);
+    const made = await f.admin.users.create({ ...(op as unknown as { body: Record<string, unknown> }).body } as never);
     mkdirSync(join(f.stateDir, 'journal'), { recursive: true });
     const session = 'crashed-session';
     writeFileSync(
       join(f.stateDir, 'journal', `${session}.jsonl`),
       [
         { t: 'plan', time: new Date(Date.now() - 1000).toISOString(), sessionId: session, planId: planIdOf(plan.payload), config: f.configFile, mode: 'full', basis: plan.payload.basis, ops: 2 },
-        { t: 'start', time: new Date().toISOString(), op: op.opId, kind: 'createUser', key: `ext:${(op as { body: { externalId: string } }).body.externalId}` },
+        { t: 'start', time: new Date().toISOString(), op: op.opId, kind: 'createUser', key: `ext:${(op as unknown as { body: { externalId: string } }).body.externalId}` },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n') + '\n{"t":"done","op":"op-0', // a torn last line
