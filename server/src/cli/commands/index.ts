@@ -1,7 +1,10 @@
 /** Every CLI command, in `dirsync help` order. Add a command: one file in this folder, one line here. */
 import type { CliCommand } from '../command';
+import { applyCommand } from './apply';
 import { checkCommand } from './check';
 import { cloudCommand } from './cloud';
 import { previewCommand } from './preview';
+import { serveCommand } from './serve';
+import { syncCommand } from './sync';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand];
+export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, applyCommand, syncCommand, serveCommand];
