@@ -11,7 +11,7 @@ import type { ApplyPlanFn, ApplySavedPlanFn, EngineOptions, RunSyncFn, SyncMode 
 import { executePlan, type AvatarApplyHook } from './apply';
 import { ApplyRefusedError } from './applyErrors';
 import { dryRun } from './dryRunAdapter';
-import { cloudClientFor, loadEngineConfig, type EngineConfig } from './engineContext';
+import { cloudClientFor, loadApplyConfig, type EngineConfig } from './engineContext';
 import { decideMode, readSyncState, settingsHash, writeSyncState } from './state';
 import type { ApplyResult, SavedPlan, SyncPlan } from './types';
 
@@ -60,7 +60,7 @@ async function recordSync(ec: EngineConfig, mode: SyncMode, mark?: { dc: string;
 }
 
 export const applyPlan: ApplyPlanFn & ((plan: SyncPlan, options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (plan, options) => {
-  const ec = await loadEngineConfig(options);
+  const ec = await loadApplyConfig(options);
   const result = await execute(plan, ec, options, options.mode);
   if (result.failed === 0) await recordSync(ec, options.mode);
   return result;
@@ -79,7 +79,7 @@ async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: s
 }
 
 export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (options) => {
-  const ec = await loadEngineConfig(options);
+  const ec = await loadApplyConfig(options);
   const state = await readSyncState(ec.stateDir, ec.configFile);
   // The mark is read BEFORE the directory: a change made during the read is picked up next time.
   const mark = await readMark(ec, options.signal);
@@ -111,7 +111,7 @@ export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omi
   }
   if (!isSavedPlan(saved)) throw new ApplyRefusedError(`${planFile}: not a saved plan (make one with \`dirsync plan <config> -o ${planFile}\`)`, 'invalid');
   const configFile = options.configFile ?? (isAbsolute(saved.config.file) ? saved.config.file : resolve(dirname(file), saved.config.file));
-  const ec = await loadEngineConfig({ ...options, configFile });
+  const ec = await loadApplyConfig({ ...options, configFile });
   if (ec.sha256 !== saved.plan.basis.configSha256) {
     throw new ApplyRefusedError(`refused, nothing written: ${configFile} changed since the plan was made (config sha256 differs); make a new plan`, 'basis');
   }

@@ -26,7 +26,7 @@ export function sha256(text: string): string {
 }
 
 /** Reads and checks the config; a config with errors is refused naming file:line:col. */
-export async function loadEngineConfig(options: EngineOptions): Promise<EngineConfig> {
+export async function loadApplyConfig(options: EngineOptions): Promise<EngineConfig> {
   const configFile = resolve(options.configFile);
   let text = options.configText ?? (await readFile(configFile, 'utf8'));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
