@@ -13,7 +13,7 @@ import { ApplyCancelledError } from './applyErrors';
 import { checkFullAdmins, checkThreshold } from './applyChecks';
 import { describeRef, RefResolver } from './applyRefs';
 import { createKey, Journal, journalDir, planIdOf, unfinishedJournals } from './journal';
-import type { ApplyResult, PlanOperation, SyncPlan, SyncProgress } from './types';
+import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } from './types';
 
 export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
 
@@ -192,6 +192,14 @@ async function markSuperseded(stateDir: string, sessionId: string): Promise<void
   }
 }
 
+/**
+ * A PATCH value that names a user by ObjectRef (`{ "$objectRef": { externalId } }`) — a manager
+ * created earlier in the same apply — is replaced by that user's cloud id before sending.
+ */
+export function isRefValue(v: unknown): v is { $objectRef: ObjectRef } {
+  return typeof v === 'object' && v !== null && typeof (v as { $objectRef?: unknown }).$objectRef === 'object' && (v as { $objectRef?: unknown }).$objectRef !== null;
+}
+
 type Performed = { cloudId?: string; message: string } | 'skipped';
 
 async function resolveOrFail(refs: RefResolver, kind: 'user' | 'group', ref: Parameters<RefResolver['resolve']>[1], signal?: AbortSignal): Promise<string> {
@@ -238,7 +246,8 @@ async function perform(
     case 'patchGroup': {
       const kind = op.kind === 'patchUser' ? 'user' : 'group';
       const id = await resolveOrFail(refs, kind, op.target, signal);
-      await (kind === 'user' ? c.users : c.groups).patch(id, op.ops as never, { ...so, object: `${kind} "${op.label}"` });
+      const patchOps = await Promise.all(op.ops.map(async (p) => (isRefValue(p.value) ? { ...p, value: await resolveOrFail(refs, 'user', p.value.$objectRef, signal) } : p)));
+      await (kind === 'user' ? c.users : c.groups).patch(id, patchOps as never, { ...so, object: `${kind} "${op.label}"` });
       return { message: `updated ${kind} ${op.label}` };
     }
     case 'groupMembers': {

@@ -74,6 +74,16 @@ describe('sync apply: applyPlan against the local cloud', function () {
     assert.ok(!readFileSync(join(f.stateDir, 'journal', journalFiles[0]!), 'utf8').includes(TOKEN));
   });
 
+  it('resolves a PATCH value given as {$objectRef} (a manager created in the same apply)', async () => {
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const plan = makePlan([createUser(30), createUser(31), patchUser(31, [{ op: 'replace', path: `${ENT}:manager.value`, value: { $objectRef: { externalId: guid(30) } } }])]);
+    const result = await applyPlan(plan, opts());
+    assert.equal(result.failed, 0, JSON.stringify(result.failures));
+    const users = await cloudUsers(f.admin);
+    const u31 = (await f.admin.users.get(users.get('user31@corp.example.com')!.id)) as Record<string, unknown>;
+    assert.equal((u31[ENT] as { manager: { value: string } }).manager.value, users.get('user30@corp.example.com')!.id);
+  });
+
   it('refuses a plan over the deletion threshold before any write, listing the objects', async () => {
     const plan = makePlan([createUser(10), deleteUser('a@corp.example.com', { cloudId: 'x1' }), deleteUser('b@corp.example.com', { cloudId: 'x2' })], {
       exceeded: true,
