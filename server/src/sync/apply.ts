@@ -267,7 +267,7 @@ async function perform(
       const object = { ...so, object: `group "${op.label}"` };
       if (add.length) await c.groups.addMembers(id, add, object);
       if (remove.length) await c.groups.removeMembers(id, remove, object);
-      if (missing.length) throw new OperationError(`group "${op.label}": ${missing.length} member${missing.length === 1 ? '' : 's'} not in the cloud: ${missing.slice(0, 10).join(', ')}`);
+      if (missing.length) throw new OperationError(`${missing.length} member${missing.length === 1 ? '' : 's'} not in the cloud: ${missing.slice(0, 10).join(', ')}`);
       return { message: `group ${op.label}: +${add.length} −${remove.length} members` };
     }
     case 'deleteUser':
