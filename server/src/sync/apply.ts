@@ -7,6 +7,7 @@
  * A failing operation is reported by the object it concerns and the apply goes on; an operation
  * that depends on it (a membership of a user whose create failed) fails in turn, naming why.
  */
+import { setMaxListeners } from 'node:events';
 import { ScimConflictError, ScimNotFoundError, type ScimClient } from '../cloud/index';
 import type { SyncMode, EngineEvent } from './api';
 import { ApplyCancelledError } from './applyErrors';
@@ -95,6 +96,8 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   const sessionId = same?.sessionId ?? o.sessionId;
   const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void => o.onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
 
+  // Every operation in flight (and its retries) listens to the signal.
+  if (o.signal) setMaxListeners(Math.max(64, o.concurrency * 4), o.signal);
   checkThreshold(plan);
   await checkFullAdmins(plan, o.client, o.signal);
 
@@ -112,6 +115,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   let finished = 0;
   const failures: Array<{ opId: string; label: string; message: string }> = [];
   let skipped = 0;
+  let journalError: unknown;
   try {
     await journal.append({ t: 'plan', time: new Date().toISOString(), sessionId, planId, config: o.configFile, mode: o.mode, basis: plan.payload.basis, ops: ops.length });
     emit({ level: 'info', event: 'apply.start', message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`, operations: ops.length, planId });
@@ -133,7 +137,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           return;
         }
         if (result.cloudId) refs.remember(key, result.cloudId);
-        await journal.append({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) });
+        // Not awaited: a `done` lost in a crash leaves the op unconfirmed, and the next run looks
+        // the object up instead of creating it again. Later appends (the `end`) flush it anyway.
+        journal.append({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) }).catch((e: unknown) => (journalError ??= e));
         applied++;
         emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
       } catch (err) {
@@ -165,6 +171,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal) ? aborted.reason : new DOMException('cancelled', 'AbortError');
       }
     }
+    if (journalError) throw journalError;
     const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };
     await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
     // A complete apply makes the earlier, unfinished journals of this config history.

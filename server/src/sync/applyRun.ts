@@ -31,8 +31,9 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       configFile: ec.configFile,
       mode,
       sessionId,
-      // Twice the request limit: journal fsyncs overlap with requests in flight.
-      concurrency: ec.config.cloud.concurrency * 2,
+      // Four times the request limit: operations waiting for their journal fsync do not leave
+      // request slots idle (the client's limiter still bounds requests in flight).
+      concurrency: ec.config.cloud.concurrency * 4,
       ...(options.avatarHook ? { avatarHook: options.avatarHook } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
