@@ -8,6 +8,8 @@
  * that depends on it (a membership of a user whose create failed) fails in turn, naming why.
  */
 import { setMaxListeners } from 'node:events';
+import type { SecretResolver } from '../avatars/credentials';
+import type { DirsyncConfig } from '../language/config/types';
 import { ScimConflictError, ScimNotFoundError, type ScimClient } from '../cloud/index';
 import type { SyncMode, EngineEvent } from './api';
 import { ApplyCancelledError } from './applyErrors';
@@ -23,6 +25,9 @@ export interface AvatarApplyContext {
   readonly client: ScimClient;
   /** The target user's cloud id, resolved through the journal / the cloud. */
   readonly cloudId: string;
+  /** The checked config (avatar source/target settings) and the secret resolver, when known. */
+  readonly config?: DirsyncConfig;
+  readonly secrets?: SecretResolver;
   readonly configFile: string;
   readonly stateDir: string;
   readonly sessionId: string;
@@ -46,6 +51,8 @@ export interface ExecuteOptions {
   /** Operations in flight at once (the client's limiter also bounds requests). */
   readonly concurrency: number;
   readonly avatarHook?: AvatarApplyHook;
+  readonly config?: DirsyncConfig;
+  readonly secrets?: SecretResolver;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SyncProgress) => void;
   readonly onEvent?: (e: EngineEvent) => void;
@@ -296,7 +303,7 @@ async function perform(
         return 'skipped';
       }
       const cloudId = await resolveOrFail(refs, 'user', op.target, signal);
-      await o.avatarHook(op, { client: c, cloudId, configFile: o.configFile, stateDir: o.stateDir, sessionId: o.sessionId, ...so, emit });
+      await o.avatarHook(op, { client: c, cloudId, ...(o.config ? { config: o.config } : {}), ...(o.secrets ? { secrets: o.secrets } : {}), configFile: o.configFile, stateDir: o.stateDir, sessionId: o.sessionId, ...so, emit });
       return { message: `${op.kind === 'uploadAvatar' ? 'uploaded avatar of' : 'removed avatar of'} ${op.label}` };
     }
   }

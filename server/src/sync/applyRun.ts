@@ -29,6 +29,8 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       client,
       stateDir: ec.stateDir,
       configFile: ec.configFile,
+      config: ec.config,
+      secrets: ec.secrets,
       mode,
       sessionId,
       // Four times the request limit: operations waiting for their journal fsync do not leave

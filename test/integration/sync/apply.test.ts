@@ -6,6 +6,8 @@ import { applyPlan } from '../../../server/src/sync/applyRun';
 import { ApplyRefusedError } from '../../../server/src/sync/applyErrors';
 import type { EngineEvent } from '../../../server/src/sync/api';
 import type { SyncProgress } from '../../../server/src/sync/types';
+import type { AvatarApplyHook } from '../../../server/src/sync/apply';
+import { tinyPng } from '../../fixtures/tinyPng';
 import {
   cloudUsers,
   createGroup,
@@ -82,6 +84,23 @@ describe('sync apply: applyPlan against the local cloud', function () {
     const users = await cloudUsers(f.admin);
     const u31 = (await f.admin.users.get(users.get('user31@corp.example.com')!.id)) as Record<string, unknown>;
     assert.equal((u31[ENT] as { manager: { value: string } }).manager.value, users.get('user30@corp.example.com')!.id);
+  });
+
+  it('runs avatar operations through the hook with the resolved cloud id; without a hook they are skipped', async () => {
+    const upload = (n: number) => ({ opId: `av-${n}`, itemId: `u${n}`, label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`, kind: 'uploadAvatar' as const, target: { externalId: guid(n) }, sha256: 'ab', dn: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com` });
+    const seen: Array<{ op: string; cloudId: string; hasConfig: boolean }> = [];
+    const hook: AvatarApplyHook = async (op, ctx) => {
+      seen.push({ op: op.opId, cloudId: ctx.cloudId, hasConfig: !!ctx.config });
+      await ctx.client.users.putAvatar(ctx.cloudId, Buffer.from(tinyPng(10).split(',')[1]!, 'base64'), 'image/png', ctx.signal ? { signal: ctx.signal } : {});
+    };
+    const result = await applyPlan(makePlan([createUser(40), upload(40)]), opts({ avatarHook: hook }));
+    assert.equal(result.failed, 0, JSON.stringify(result.failures));
+    const id = (await cloudUsers(f.admin)).get('user40@corp.example.com')!.id;
+    assert.deepEqual(seen, [{ op: 'av-40', cloudId: id, hasConfig: true }]);
+    assert.ok(await f.admin.users.getAvatar(id));
+    const skipped = await applyPlan(makePlan([upload(40)]), opts());
+    assert.equal(skipped.skipped, 1);
+    assert.equal(skipped.applied, 0);
   });
 
   it('refuses a plan over the deletion threshold before any write, listing the objects', async () => {
