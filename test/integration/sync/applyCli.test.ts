@@ -3,6 +3,7 @@
  * cloud. Exit codes, threshold refusal, saved plans, incremental and forced full syncs.
  */
 import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dryRun, dryRunAvailable } from '../../../server/src/sync/dryRunAdapter';
@@ -111,5 +112,37 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.ok(events.some((e) => e.event === 'sync.mode' && /mapping/.test(e.message)));
     appendFileSync(log, '');
+  });
+
+  it('serve runs a full then incremental syncs on the schedule and stops cleanly on SIGTERM', async () => {
+    writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif, { schedule: { enabled: true, incrementalInterval: '1s' } }));
+    let child: ChildProcess | undefined;
+    let err = '';
+    const lines: string[] = [];
+    let waiter: { test: () => boolean; resolve: () => void } | undefined;
+    const until = (test: () => boolean) => new Promise<void>((resolve) => (test() ? resolve() : (waiter = { test, resolve })));
+    const done = runCli(['serve', config], f.dir, (c) => {
+      child = c;
+      c.stderr!.on('data', (b: Buffer) => {
+        err += b.toString();
+        lines.splice(0, lines.length, ...err.split('\n'));
+        if (waiter?.test()) waiter.resolve();
+      });
+    });
+    await until(() => lines.filter((l) => / sync: /.test(l)).length >= 2);
+    child!.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 0, err);
+    const syncs = lines.filter((l) => / sync: /.test(l));
+    assert.match(syncs[0]!, /full sync: applied \d+, failed 0/);
+    assert.match(syncs[1]!, /incremental sync: no changes/);
+    assert.match(err, /dirsync serve: stopped/);
+  });
+
+  it('serve refuses a config whose schedule is disabled', async () => {
+    writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif, { schedule: { enabled: false } }));
+    const run = await runCli(['serve', config], f.dir);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /schedule\.enabled is false/);
   });
 });
