@@ -7,3 +7,6 @@ export { Ownership, domainOfDn, domainOfUserName } from './ownership';
 export { readScimPath, writeScimPath } from './scimPath';
 export * from './types';
 export type * from './api';
+export { dryRun, saveReport, type DryRunOptions } from './engine';
+export { explainObject } from './explain';
+export { loadEngineConfig, EngineError, type LoadedConfig } from './load';
