@@ -3,8 +3,10 @@ import type { CliCommand } from '../command';
 import { applyCommand } from './apply';
 import { checkCommand } from './check';
 import { cloudCommand } from './cloud';
+import { explainCommand } from './explain';
+import { planCommand } from './plan';
 import { previewCommand } from './preview';
 import { serveCommand } from './serve';
 import { syncCommand } from './sync';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, applyCommand, syncCommand, serveCommand];
+export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, planCommand, applyCommand, syncCommand, serveCommand, explainCommand];
