@@ -10,3 +10,7 @@ export type * from './api';
 export { dryRun, saveReport, type DryRunOptions } from './engine';
 export { explainObject } from './explain';
 export { loadEngineConfig, EngineError, type LoadedConfig } from './load';
+export { applyPlan, runSync, applySavedPlan, type ApplyExtras } from './applyRun';
+export { executePlan, type AvatarApplyHook, type AvatarApplyContext as ApplyAvatarContext, type AvatarOperation as ApplyAvatarOperation } from './apply';
+export { ApplyRefusedError, ApplyCancelledError } from './applyErrors';
+export { readSyncState, decideMode, incrementalFilter, settingsHash, type SyncState, type ModeDecision } from './state';
