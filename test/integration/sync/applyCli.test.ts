@@ -43,6 +43,8 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     assert.equal(users.size, result.summary.added);
     const plan = await dryRun({ configFile: config, secrets: () => TOKEN });
     assert.equal(plan.payload.operations.length, 0, JSON.stringify(plan.payload.operations.slice(0, 2)));
+    const replan = await runCli(['plan', config], f.dir);
+    assert.equal(replan.code, 0, replan.stderr + replan.stdout);
     const second = await runCli(['apply', config], f.dir);
     assert.equal(second.code, 0, second.stderr + second.stdout);
     assert.match(second.stdout, /^No changes/);
@@ -66,9 +68,10 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
   });
 
   it('a saved plan applies as reviewed, and is refused once the config or the directory changed', async () => {
-    const plan = await dryRun({ configFile: config, secrets: () => TOKEN });
     const planFile = join(f.dir, 'plan.json');
-    writeFileSync(planFile, JSON.stringify({ ...plan.report, plan: plan.payload }));
+    const made = await runCli(['plan', config, '-o', planFile], f.dir);
+    assert.equal(made.code, 2, made.stderr);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { plan: { operations: unknown[] } };
     // Config changed (even a comment): refused.
     const text = readFileSync(config, 'utf8');
     writeFileSync(config, `// reviewed\n${text}`);
@@ -89,7 +92,7 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     writeFileSync(ldif, ldifText);
     const ok = await runCli(['apply', planFile, '--json'], f.dir);
     assert.equal(ok.code, 2, ok.stderr);
-    assert.equal(JSON.parse(ok.stdout).applied, plan.payload.operations.length);
+    assert.equal(JSON.parse(ok.stdout).applied, plan.plan.operations.length);
   });
 
   it('sync --incremental picks up a change; a mapping change forces a full sync', async () => {
