@@ -98,7 +98,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       items.push(invalidItem(m));
       continue;
     }
-    ctx.dnToExternalId.set(key, m.externalId);
+    // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
+    if (selection !== 'contacts') ctx.dnToExternalId.set(key, m.externalId);
     if (selection === 'groups') groups.push(m);
     else {
       if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
