@@ -15,7 +15,7 @@ import type { SyncMode, EngineEvent } from './api';
 import { ApplyCancelledError } from './applyErrors';
 import { checkFullAdmins, checkThreshold } from './applyChecks';
 import { describeRef, RefResolver } from './applyRefs';
-import { createKey, Journal, journalDir, planIdOf, unfinishedJournals } from './journal';
+import { createKey, Journal, journalDir, planIdOf, pruneJournals, unfinishedJournals } from './journal';
 import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } from './types';
 
 export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
@@ -108,6 +108,10 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   checkThreshold(plan);
   await checkFullAdmins(plan, o.client, o.signal);
 
+  if (ops.length === 0) {
+    emit({ level: 'info', event: 'apply.end', message: 'nothing to do', applied: 0, resumed: 0, failed: 0, skipped: 0 });
+    return { sessionId, applied: 0, resumed: 0, failed: 0, skipped: 0, failures: [], report: { ...plan.report, mode: o.mode } };
+  }
   const refs = new RefResolver(o.client);
   const maybeCreated = new Set<string>();
   for (const j of earlier) {
@@ -182,7 +186,10 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };
     await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
     // A complete apply makes the earlier, unfinished journals of this config history.
-    if (failures.length === 0) for (const j of earlier) if (j.sessionId !== sessionId) await markSuperseded(o.stateDir, j.sessionId);
+    if (failures.length === 0) {
+      for (const j of earlier) if (j.sessionId !== sessionId) await markSuperseded(o.stateDir, j.sessionId);
+      await pruneJournals(o.stateDir, o.configFile);
+    }
     emit({ level: failures.length ? 'warning' : 'info', event: 'apply.end', message: `applied ${applied}, resumed ${resumed}, failed ${failures.length}, skipped ${skipped}`, applied, resumed, failed: failures.length, skipped });
     return result;
   } catch (err) {

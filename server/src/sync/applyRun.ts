@@ -123,7 +123,8 @@ export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omi
     throw new ApplyRefusedError(`refused, nothing written: the directory changed since the plan was made (${saved.directory.url}); make a new plan`, 'basis');
   }
   const { plan: payload, ...report } = saved;
-  const result = await execute({ report, payload }, ec, options.sessionId ? { ...options, configFile } : { ...options, configFile, sessionId: saved.sessionId }, 'full');
+  // A fresh session per apply; an interrupted apply of the same plan is found by its plan id and resumed.
+  const result = await execute({ report, payload }, ec, { ...options, configFile, sessionId: options.sessionId ?? randomUUID() }, 'full');
   if (result.failed === 0) await recordSync(ec, 'full');
   return result;
 };

@@ -21,7 +21,7 @@
  * Journals never hold a secret: labels, ids and error messages only.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlanBasis, PlanOperation, PlanPayload } from './types';
 
@@ -211,4 +211,27 @@ export async function unfinishedJournals(stateDir: string, configFile: string): 
     if (j && j.config === configFile && j.end !== 'complete' && j.end !== 'superseded') out.push(j);
   }
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/**
+ * Deletes the oldest finished journals (`complete` / `superseded`) of a config beyond `keep`, so a
+ * long-lived `dirsync serve` does not fill the disk. Unfinished journals are never deleted.
+ */
+export async function pruneJournals(stateDir: string, configFile: string, keep = 20): Promise<number> {
+  const dir = journalDir(stateDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const finished: JournalState[] = [];
+  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
+    const j = await readJournal(join(dir, name));
+    if (j && j.config === configFile && (j.end === 'complete' || j.end === 'superseded')) finished.push(j);
+  }
+  finished.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const old = finished.slice(keep);
+  for (const j of old) await rm(j.file, { force: true });
+  return old.length;
 }

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKey, Journal, journalDir, planIdOf, readJournal, unfinishedJournals } from '../../../server/src/sync/journal';
+import { createKey, Journal, journalDir, planIdOf, pruneJournals, readJournal, unfinishedJournals } from '../../../server/src/sync/journal';
 import type { PlanOperation, PlanPayload } from '../../../server/src/sync/types';
 
 const basis = { configSha256: 'a', directoryFingerprint: 'b', cloudFingerprint: 'c' };
@@ -67,5 +67,17 @@ describe('sync journal', () => {
     assert.equal(createKey(create(1, 'g-1')), 'ext:g-1');
     assert.equal(createKey(create(2)), 'user:u2@x.com');
     assert.equal(createKey({ opId: 'x', itemId: 'x', label: 'x', kind: 'deleteUser', target: {} }), undefined);
+  });
+
+  it('prunes the oldest finished journals of a config beyond the kept number, never an unfinished one', async () => {
+    for (let i = 0; i < 6; i++) {
+      const j = await Journal.open(journalDir(dir), `s${i}`);
+      await j.append({ t: 'plan', time: `2026-01-0${i + 1}T00:00:00Z`, sessionId: `s${i}`, planId: 'p', config: '/c.dirsync', mode: 'full', basis, ops: 1 });
+      if (i !== 0) await j.append({ t: 'end', time: now(), status: 'complete' });
+      await j.close();
+    }
+    assert.equal(await pruneJournals(dir, '/c.dirsync', 2), 3);
+    const left = (await Promise.all(['s0', 's1', 's2', 's3', 's4', 's5'].map((s) => readJournal(join(dir, 'journal', `${s}.jsonl`))))).map((j) => j?.sessionId);
+    assert.deepEqual(left, ['s0', undefined, undefined, undefined, 's4', 's5']);
   });
 });
