@@ -43,15 +43,16 @@ export interface AvatarApplyContext {
 
 export type AvatarOperationResult =
   | { readonly ok: true; readonly done: 'uploaded' | 'removed'; readonly url?: string; readonly uploadedBytes?: boolean }
-  | { readonly ok: false; readonly error: AvatarError };
+  /** `refused`: the source changed since the plan (the plan is stale, nothing was written); otherwise a failure. */
+  | { readonly ok: false; readonly error: AvatarError; readonly refused?: boolean };
 
 /** An avatar log event as an engine event (the same fields, plus `time`). */
 export function toEngineEvent(event: AvatarLogEvent, time: Date): EngineEvent {
   return { time: time.toISOString(), ...event };
 }
 
-function fail(code: AvatarError['code'], message: string): AvatarOperationResult {
-  return { ok: false, error: { code, message } };
+function refuse(code: AvatarError['code'], message: string): AvatarOperationResult {
+  return { ok: false, error: { code, message }, refused: true };
 }
 
 function errorOf(err: unknown): AvatarError {
@@ -74,12 +75,13 @@ export async function applyAvatarOperation(op: AvatarOperation, ctx: AvatarApply
       if (fetched.kind !== 'image') {
         const why = fetched.kind === 'empty' ? `the source is empty now (${fetched.detail})` : `the source cannot be read now (${fetched.error.message})`;
         emit('warning', 'avatar.uploadRefused', `Avatar of ${ctx.entry.dn} not uploaded: ${why}; make a new plan`);
-        return fail(fetched.kind === 'failed' ? fetched.error.code : 'uri', `${why}; make a new plan`);
+        if (fetched.kind === 'failed') return { ok: false, error: { code: fetched.error.code, message: why } };
+        return refuse('uri', `${why}; make a new plan`);
       }
       if (fetched.sha256 !== op.sha256) {
         const message = `the picture changed since the plan was made (planned SHA-256 ${op.sha256.slice(0, 12)}…, now ${fetched.sha256.slice(0, 12)}…); make a new plan`;
         emit('warning', 'avatar.uploadRefused', `Avatar of ${ctx.entry.dn} not uploaded: ${message}`);
-        return fail('cloud', message);
+        return refuse('cloud', message);
       }
       const up = await ctx.target.upload(ctx.cloudId, fetched, fetched.url, ctx.signal);
       ctx.state.set(key, { sha256: fetched.sha256, ...(up.url !== undefined ? { url: up.url } : {}), uploadedAt: now().toISOString() });
@@ -93,12 +95,12 @@ export async function applyAvatarOperation(op: AvatarOperation, ctx: AvatarApply
     if (fetched.kind === 'image') {
       const message = `the source has a picture again (SHA-256 ${fetched.sha256.slice(0, 12)}…); not removed — make a new plan`;
       emit('warning', 'avatar.removeRefused', `Avatar of ${ctx.entry.dn}: ${message}`);
-      return fail('cloud', message);
+      return refuse('cloud', message);
     }
     if (fetched.kind === 'failed') {
       const message = `the source cannot be read now (${fetched.error.message}); not removed`;
       emit('warning', 'avatar.removeRefused', `Avatar of ${ctx.entry.dn}: ${message}`);
-      return fail(fetched.error.code, message);
+      return { ok: false, error: { code: fetched.error.code, message } };
     }
     await ctx.target.remove(ctx.cloudId, ctx.signal);
     ctx.state.set(key, undefined);

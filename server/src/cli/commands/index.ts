@@ -3,5 +3,6 @@ import type { CliCommand } from '../command';
 import { checkCommand } from './check';
 import { cloudCommand } from './cloud';
 import { previewCommand } from './preview';
+import { purgeAvatarsCommand } from './purgeAvatars';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand];
+export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, purgeAvatarsCommand];
