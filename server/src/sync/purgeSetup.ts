@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ProxyAgent, type Dispatcher } from 'undici';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
 import { createAvatarPipeline, type AvatarPipeline } from '../avatars/fromConfig';
 import { createScimClient, type ScimClient } from '../cloud/index';
@@ -92,7 +93,21 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
   try {
     const directory = await openDirectory(config.directory, { configDir, resolveSecret: secrets, ...(options.signal ? { signal: options.signal } : {}) });
     closers.push(() => directory.close());
+    let dispatcher: Dispatcher | undefined;
+    const proxy = config.cloud.proxy;
+    if (proxy) {
+      let auth: string | undefined;
+      if (proxy.username !== undefined && proxy.password) {
+        const pw = await secrets(proxy.password.value);
+        if (pw === undefined) throw new PurgeError(`cloud.proxy.password: ${proxy.password.value.text} is not set`);
+        auth = `Basic ${Buffer.from(`${proxy.username}:${pw}`, 'utf8').toString('base64')}`;
+      }
+      const agent = new ProxyAgent({ uri: proxy.url.value, ...(auth ? { token: auth } : {}) });
+      dispatcher = agent;
+      closers.push(() => agent.close());
+    }
     const client = createScimClient({
+      ...(dispatcher ? { dispatcher } : {}),
       baseUrl: config.cloud.url.value,
       token: token ?? '',
       flavor: config.cloud.type,

@@ -33,8 +33,8 @@ const MAX = 10 * 1024 * 1024 - 1;
 const ATTRS = ['cn', 'mail', 'objectGUID', 'objectSid', 'thumbnailPhoto'];
 
 /** Applies every operation of a plan to the local cloud, as the apply helper would. */
-async function applyAll(ops: readonly AvatarOperation[], ctx: { source: AvatarSource; cloud: CloudFixture; entries: (dn: string) => Promise<DirectoryEntry>; state: AvatarStateStore; events: EngineEvent[] }) {
-  const client = ctx.cloud.client();
+async function applyAll(ops: readonly AvatarOperation[], ctx: { source: AvatarSource; cloud: CloudFixture; entries: (dn: string) => Promise<DirectoryEntry>; state: AvatarStateStore; events: EngineEvent[]; maxRetries?: number }) {
+  const client = ctx.cloud.client(ctx.maxRetries !== undefined ? { maxRetries: ctx.maxRetries } : {});
   const target = avatarEndpointTarget(client.users);
   const results = [];
   for (const op of ops) {
@@ -266,5 +266,25 @@ describe('sync avatars: resource server → planAvatars → applyAvatarOperation
     assert.deepEqual(r2.map((r) => r.ok), [true]);
     assert.deepEqual((await client.users.getAvatar(idOf('locked')))!.data, gated);
     await withCreds.close();
+  });
+
+  it('a cloud failure during the upload is returned for that user, logged, and the state keeps nothing new', async () => {
+    const client = cloud.client();
+    const id = (await client.users.create(user('faulty@corp.example.com'))).id!;
+    const u: AvatarPlanUser = { entry: entry('photos', 'hit'), itemId: 'faulty', cloud: { id } };
+    const src = await createResourceServerSource({ pattern: pattern(), maxBytes: 200_000, timeoutMs: 5000, dispatcher });
+    const state = AvatarStateStore.memory();
+    const plan = await planAvatars({ users: [u], source: src, state: state.snapshot(), removeWhenSourceEmpty: true });
+    assert.equal(plan.operations.length, 1);
+    cloud.cloud.faults.add({ kind: 'status', status: 503, methods: ['PUT'], pathPattern: '/avatar', next: 1 });
+    const events: EngineEvent[] = [];
+    const [r] = await applyAll(plan.operations, { source: src, cloud, entries: async () => u.entry, state, events, maxRetries: 0 });
+    assert.ok(r && !r.ok);
+    assert.equal(r.error.code, 'cloud');
+    assert.equal(r.error.status, 503);
+    assert.equal(state.size, 0);
+    assert.equal(await client.users.getAvatar(id), undefined);
+    assert.deepEqual(events.map((e) => [e.event, e.level]), [['avatar.uploadFailed', 'error']]);
+    await src.close();
   });
 });
