@@ -147,6 +147,9 @@ export function diagnoseExpression(text: string, match: MatchResult): SyntaxProb
   return problem('DS301', p, Math.min(p + 1, text.length), `expected ${failed.getExpectedText()}, found ${describe(next)}`);
 }
 
+/** A text the grammar reads as exactly one `descr` (letters, digits, single hyphens between them), no spaces. */
+const BARE_NAME = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/;
+
 function unwrap(e: Expression): Expression {
   return e.type === 'group' ? unwrap(e.expression) : e;
 }
@@ -192,6 +195,19 @@ export function checkExpression(expr: Expression, options: ParseExpressionOption
 
 /** Parses an expression: one DS3xx error for a failed match, else the tree with its warnings and hints. */
 export function parseExpressionText(text: string, options: ParseExpressionOptions = {}): ParseResult<Expression> {
+  // Most mappings are one bare attribute name (`"title": "title"`). Its tree is known without the
+  // grammar — the one `attributeName` node over the whole text, as the `ast` operation builds it —
+  // and an Ohm match costs far more than this test (test/unit/language/attrExpr/parse.test.ts
+  // checks both give the same result).
+  if (BARE_NAME.test(text)) {
+    const ast: Expression = { type: 'attribute', name: text, range: { start: 0, end: text.length } };
+    return parseResult(ast, checkExpression(ast, options));
+  }
+  return parseWithGrammar(text, options);
+}
+
+/** `parseExpressionText` without the bare-name shortcut: always through the Ohm grammar. */
+export function parseWithGrammar(text: string, options: ParseExpressionOptions = {}): ParseResult<Expression> {
   const match = grammar.match(text);
   if (match.failed()) return parseResult<Expression>(undefined, [diagnoseExpression(text, match)]);
   const ast = semantics(match)['ast']() as Expression;

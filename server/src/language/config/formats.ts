@@ -166,7 +166,28 @@ export function isEmail(text: string): boolean {
 export function normalizeDn(dn: string): string {
   const lower = dn.toLowerCase();
   // Spaces inside values (`CN=John Smith`) are significant; only those around separators go.
-  return /\s[,=+]|[,=+]\s|^\s|\s$/.test(lower) ? lower.replace(/\s*([,=+])\s*/g, '$1').trim() : lower;
+  return hasSpaceToDrop(lower) ? lower.replace(/\s*([,=+])\s*/g, '$1').trim() : lower;
+}
+
+/** `/\s[,=+]|[,=+]\s|^\s|\s$/.test(s)`, as one pass over the characters (DN lists are long). */
+function hasSpaceToDrop(s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    if (!isJsSpace(s.charCodeAt(i))) continue;
+    if (i === 0 || i === n - 1 || isDnSeparator(s.charCodeAt(i - 1)) || isDnSeparator(s.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+const isDnSeparator = (c: number) => c === 44 /* , */ || c === 61 /* = */ || c === 43; /* + */
+
+/** Exactly the characters of the regex class `\s` (ECMA-262 WhiteSpace and LineTerminator). */
+function isJsSpace(c: number): boolean {
+  if (c > 32 && c < 0xa0) return false;
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /** True when `dn` is `base` or below it. */
