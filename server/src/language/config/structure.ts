@@ -86,7 +86,8 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         // Paths are only kept for embedded-language strings, so list items share the parent's
         // path array plus an index computed on demand (long lists of DNs stay cheap).
         const items = node.children;
-        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format) ? path : [...path, i]);
+        const sharePath = spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format);
+        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, sharePath ? path : [...path, i]);
       }
       return;
     case 'string':
