@@ -1,44 +1,79 @@
 /**
- * The bare-name shortcut of parseExpressionText (attrExpr/parse.ts) gives exactly what the Ohm
- * grammar gives, with and without schema knowledge, and leaves every other text to the grammar.
+ * The direct reader of attribute expressions (attrExpr/fastParse.ts, used by parseExpressionText)
+ * against the Ohm grammar: for every text, parseExpressionText gives exactly what the grammar
+ * gives (tree, ranges, problems), with and without schema knowledge; the reader declines every
+ * text the grammar rejects. Names, near-names, and seeded generated expressions, well formed and
+ * mutated.
  */
 import { strict as assert } from 'node:assert';
-import { findAdAttribute, AD_ATTRIBUTES } from '../../../../server/src/language/adSchema';
+import { AD_ATTRIBUTES, findAdAttribute } from '../../../../server/src/language/adSchema';
+import { readExpression } from '../../../../server/src/language/attrExpr/fastParse';
 import { parseExpressionText, parseWithGrammar } from '../../../../server/src/language/attrExpr/parse';
 
 const isKnownAttribute = (name: string) => findAdAttribute(name) !== undefined;
 
-/** Seeded texts over the characters a name is made of, plus the ones that end or break one. */
-function generated(count: number): string[] {
-  let a = 20261123;
-  const rnd = () => {
-    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
-    return a / 4294967296;
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const alphabet = 'aZm09--- .é_';
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    const n = 1 + Math.floor(rnd() * 8);
-    for (let j = 0; j < n; j++) s += alphabet[Math.floor(rnd() * alphabet.length)];
-    out.push(s);
-  }
-  return out;
 }
 
-describe('attribute expression bare-name shortcut', () => {
-  const texts = [
-    ...AD_ATTRIBUTES.map((a) => a.name),
-    'mail', 'ds-pwp-account-disabled', 'msRTCSIP-PrimaryUserAddress', 'a-b', 'x1-2y', 'notInSchema-x',
-    'a--b', 'a-', '-a', '1abc', '1.2.840', ' mail', 'mail ', 'mail-', 'é', '', 'mail - sn', 'a_b',
-    ...generated(1500),
-  ];
+const NAMES = ['mail', 'sn', 'c', 'givenName', 'ds-pwp-account-disabled', 'msRTCSIP-PrimaryUserAddress', 'a1-2b', 'x9', '1.2.840.113556', '0.9', 'givenName-sn'];
+const STRINGS = ["'x'", '"@"', "''", '""', '" "', "'a\\'b'", '"a\\"b"', "'\\\\'", "'\\n\\t'", "'\\u00e9'", '"it\'s"', "'é ☃'", "'a\rb'", "'tab\tin'"];
+const SPACES = ['', '', ' ', '  ', '\t', '\u0001', '\r\n'];
+const JUNK = ['-', '--', '+', '|', '||', '%', '(', ')', '()', "'", '"', '\\', '\\x', '\\u12', '\n', '\u00a0', '&', '.', ',', '1', '12', '1.', 'é', '“', 'a_b', 'mail-', '-mail'];
 
+function generate(rnd: () => number, depth = 0): string {
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const sp = () => pick(SPACES);
+  const r = rnd();
+  if (depth > 3 || r < 0.35) return pick(NAMES);
+  if (r < 0.55) return pick(STRINGS);
+  if (r < 0.65) return `(${sp()}${generate(rnd, depth + 1)}${sp()})`;
+  return `${generate(rnd, depth + 1)}${sp()}${pick(['|', '+', '%', '-'])}${sp()}${generate(rnd, depth + 1)}`;
+}
+
+function mutate(text: string, rnd: () => number): string {
+  const at = Math.floor(rnd() * (text.length + 1));
+  const op = rnd();
+  if (op < 0.4) return text.slice(0, at) + text.slice(at + 1);
+  return text.slice(0, at) + JUNK[Math.floor(rnd() * JUNK.length)] + text.slice(at);
+}
+
+function same(text: string): void {
+  assert.deepEqual(parseExpressionText(text), parseWithGrammar(text), JSON.stringify(text));
+  assert.deepEqual(parseExpressionText(text, { isKnownAttribute }), parseWithGrammar(text, { isKnownAttribute }), JSON.stringify(text));
+  if (!parseWithGrammar(text).ok) assert.equal(readExpression(text), undefined, `reader accepted ${JSON.stringify(text)}`);
+}
+
+describe('attribute expression direct reader', () => {
   it('gives the grammar’s result for names and near-names', () => {
-    for (const text of texts) {
-      assert.deepEqual(parseExpressionText(text), parseWithGrammar(text), JSON.stringify(text));
-      assert.deepEqual(parseExpressionText(text, { isKnownAttribute }), parseWithGrammar(text, { isKnownAttribute }), JSON.stringify(text));
+    const texts = [
+      ...AD_ATTRIBUTES.map((a) => a.name),
+      ...NAMES, 'a--b', 'a-', '-a', '1abc', '123', '1.2.', '1..2', ' mail', 'mail ', 'é', '', '   ', 'a_b', 'mail-"x"', 'mail-(sn)',
+      'displayName | givenName + " " + sn', 'mail % "@"', 'mail - "@"', '((mail))', '(mail', 'mail)', "'unterminated", 'a | | b',
+    ];
+    for (const text of texts) same(text);
+  });
+
+  it('gives the grammar’s result on 3,000 generated and mutated expressions', () => {
+    const rnd = prng(20261123);
+    let accepted = 0;
+    let rejected = 0;
+    for (let i = 0; i < 3000; i++) {
+      let text = generate(rnd);
+      if (rnd() < 0.4) text = mutate(text, rnd);
+      if (rnd() < 0.2) text = ` ${text}\t`;
+      same(text);
+      if (readExpression(text)) accepted++;
+      else rejected++;
     }
+    assert.ok(accepted > 500 && rejected > 300, `accepted ${accepted}, rejected ${rejected}`);
   });
 
   it('still warns about a hyphenated name the schema does not know (DS309)', () => {
