@@ -55,4 +55,23 @@ describe('language/config/formats', () => {
     }
     assert.equal(normalizeDn('CN=John Smith , OU=Staff'), 'cn=john smith,ou=staff');
   });
+
+  it('re-checks the domain of an address when it changes (isEmail remembers the last domain)', () => {
+    // Alternate good and bad domains, and repeat each, so every answer comes once from the memo.
+    const table: Array<[string, boolean]> = [
+      ['a@example.com', true],
+      ['b@example.com', true],
+      ['a@example..com', false],
+      ['b@example..com', false],
+      ['a@example.com', true],
+      ['a@-example.com', false],
+      ['a@EXAMPLE.com', true],
+      ['a@localhost', false],
+      ['a@localhost', false],
+      ['bad local@example.com', false],
+      ['a@example.com', true],
+    ];
+    for (const [address, ok] of table) assert.equal(isEmail(address), ok, address);
+  });
 });
+
