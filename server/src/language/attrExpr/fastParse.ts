@@ -26,9 +26,9 @@ export function readExpression(text: string): Expression | undefined {
     const e = r.alternative();
     r.skip();
     return r.atEnd() ? e : undefined;
-  } catch (err) {
-    if (err === FAIL) return undefined;
-    return undefined; // deep nesting (stack) or a bug: the grammar decides
+  } catch {
+    // FAIL, or a stack overflow on absurd nesting, or a bug: the grammar decides.
+    return undefined;
   }
 }
 

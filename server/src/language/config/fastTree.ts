@@ -28,9 +28,8 @@ const BRACE_OPEN = 123, BRACE_CLOSE = 125, STAR = 42, LOWER_E = 101, UPPER_E = 6
 export function parseCleanTree(text: string): Node | undefined {
   try {
     return new CleanParser(text).document();
-  } catch (err) {
-    if (err === BAIL) return undefined;
-    // A stack overflow on absurd nesting, or a bug: let jsonc-parser decide.
+  } catch {
+    // BAIL, or a stack overflow on absurd nesting, or a bug: jsonc-parser decides.
     return undefined;
   }
 }

@@ -21,9 +21,9 @@ export function readFilter(text: string): FilterNode | undefined {
     const r = new Reader(text);
     const f = r.filter();
     return r.atEnd() ? f : undefined;
-  } catch (err) {
-    if (err === FAIL) return undefined;
-    return undefined; // deep nesting (stack) or a bug: the grammar decides
+  } catch {
+    // FAIL, or a stack overflow on absurd nesting, or a bug: the grammar decides.
+    return undefined;
   }
 }
 
