@@ -6,7 +6,8 @@ import { cloudCommand } from './cloud';
 import { explainCommand } from './explain';
 import { planCommand } from './plan';
 import { previewCommand } from './preview';
+import { purgeAvatarsCommand } from './purgeAvatars';
 import { serveCommand } from './serve';
 import { syncCommand } from './sync';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, planCommand, applyCommand, syncCommand, serveCommand, explainCommand];
+export const commands: CliCommand[] = [checkCommand, previewCommand, planCommand, applyCommand, syncCommand, serveCommand, explainCommand, purgeAvatarsCommand, cloudCommand];
