@@ -10,6 +10,7 @@ import { openDirectory } from '../directory/index';
 import type { ApplyPlanFn, ApplySavedPlanFn, EngineOptions, RunSyncFn, SyncMode } from './api';
 import { executePlan, type AvatarApplyHook } from './apply';
 import { ApplyRefusedError } from './applyErrors';
+import { createAvatarHook } from './applyAvatars';
 import { dryRun } from './dryRunAdapter';
 import { cloudClientFor, loadApplyConfig, type EngineConfig } from './engineContext';
 import { decideMode, readSyncState, settingsHash, writeSyncState } from './state';
@@ -17,13 +18,19 @@ import type { ApplyResult, SavedPlan, SyncPlan } from './types';
 
 /** Options the apply entry points take besides EngineOptions. */
 export interface ApplyExtras {
-  /** Executes uploadAvatar/removeAvatar operations (avatarApply.ts); without it they are skipped. */
+  /** Executes uploadAvatar/removeAvatar operations; default: the avatar half (applyAvatars.ts → avatarApply.ts). */
   readonly avatarHook?: AvatarApplyHook;
 }
 
 async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions & ApplyExtras, mode: SyncMode): Promise<ApplyResult> {
   const sessionId = options.sessionId ?? plan.report.sessionId ?? randomUUID();
   const client = await cloudClientFor(ec, sessionId, options.onEvent);
+  // Avatar operations go through the avatar half unless the caller brings its own hook.
+  const needsAvatars = !options.avatarHook && ec.config.avatar.enabled && plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
+  const avatars = needsAvatars
+    ? createAvatarHook({ config: ec.config, configFile: ec.configFile, stateDir: ec.stateDir, secrets: ec.secrets, client, sessionId, ...(options.onEvent ? { onEvent: options.onEvent } : {}) })
+    : undefined;
+  const avatarHook = options.avatarHook ?? avatars?.hook;
   try {
     return await executePlan(plan, {
       client,
@@ -36,12 +43,13 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       // Four times the request limit: operations waiting for their journal fsync do not leave
       // request slots idle (the client's limiter still bounds requests in flight).
       concurrency: ec.config.cloud.concurrency * 4,
-      ...(options.avatarHook ? { avatarHook: options.avatarHook } : {}),
+      ...(avatarHook ? { avatarHook } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
   } finally {
+    await avatars?.close().catch(() => undefined);
     await client.close();
   }
 }

@@ -86,7 +86,7 @@ describe('sync apply: applyPlan against the local cloud', function () {
     assert.equal((u31[ENT] as { manager: { value: string } }).manager.value, users.get('user30@corp.example.com')!.id);
   });
 
-  it('runs avatar operations through the hook with the resolved cloud id; without a hook they are skipped', async () => {
+  it('runs avatar operations through the hook with the resolved cloud id; with avatars off in the config they are skipped', async () => {
     const upload = (n: number) => ({ opId: `av-${n}`, itemId: `u${n}`, label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`, kind: 'uploadAvatar' as const, target: { externalId: guid(n) }, sha256: 'ab', dn: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com` });
     const seen: Array<{ op: string; cloudId: string; hasConfig: boolean }> = [];
     const hook: AvatarApplyHook = async (op, ctx) => {
