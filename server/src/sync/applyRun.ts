@@ -4,7 +4,7 @@
  * plan.json`, refused when the config or the directory changed since the plan was made).
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { openDirectory } from '../directory/index';
 import type { ApplyPlanFn, ApplySavedPlanFn, EngineOptions, RunSyncFn, SyncMode } from './api';
@@ -122,6 +122,11 @@ export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omi
   }
   if (!isSavedPlan(saved)) throw new ApplyRefusedError(`${planFile}: not a saved plan (make one with \`dirsync plan <config> -o ${planFile}\`)`, 'invalid');
   const configFile = options.configFile ?? (isAbsolute(saved.config.file) ? saved.config.file : resolve(dirname(file), saved.config.file));
+  try {
+    await access(configFile);
+  } catch {
+    throw new ApplyRefusedError(`${planFile}: the config it was made from (${saved.config.file}) is not at ${configFile}; name it with --config <file>`, 'invalid');
+  }
   const ec = await loadApplyConfig({ ...options, configFile });
   if (ec.sha256 !== saved.plan.basis.configSha256) {
     throw new ApplyRefusedError(`refused, nothing written: ${configFile} changed since the plan was made (config sha256 differs); make a new plan`, 'basis');

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dryRun, dryRunAvailable } from '../../../server/src/sync/dryRunAdapter';
 import { readSyncState } from '../../../server/src/sync/state';
@@ -93,6 +93,19 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     const ok = await runCli(['apply', planFile, '--json'], f.dir);
     assert.equal(ok.code, 2, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).applied, plan.plan.operations.length);
+  });
+
+  it('a plan whose config moved (another checkout, CI) is applied with --config', async () => {
+    mkdirSync(join(f.dir, 'plans'));
+    const planFile = join(f.dir, 'plans', 'reviewed.json');
+    assert.equal((await runCli(['plan', config, '-o', planFile], f.dir)).code, 2);
+    const moved = join(f.dir, 'plans', 'corp.dirsync');
+    renameSync(config, moved);
+    const lost = await runCli(['apply', planFile], f.dir);
+    assert.equal(lost.code, 1);
+    assert.match(lost.stderr, /name it with --config <file>/);
+    const ok = await runCli(['apply', planFile, '--config', moved], f.dir);
+    assert.equal(ok.code, 2, ok.stderr);
   });
 
   it('sync --incremental picks up a change; a mapping change forces a full sync', async () => {

@@ -49,20 +49,23 @@ resumable: run the same command again. Secrets come from the environment (\${env
 \${secret:KEY} → DIRSYNC_SECRET_KEY). A progress line is drawn on stderr when it is a terminal.
 
 Options:
+  --config <file>  with a plan file: the config it was made from (default: the plan's
+                config.file, relative to the plan file's folder)
 ${SYNC_OUTPUT_OPTIONS}
   -h, --help    show this help
 
 ${SYNC_EXIT_CODES}`,
-  options: { json: { type: 'boolean' }, log: { type: 'string' } },
+  options: { json: { type: 'boolean' }, log: { type: 'string' }, config: { type: 'string' } },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('name exactly one .dirsync config or plan .json file');
     const target = resolve(io.cwd, args.positionals[0]!);
+    if (args.values['config'] !== undefined && !(await isPlanFile(target))) throw new UsageError('--config goes with a plan file, not a config');
     const json = args.values['json'] === true;
     const session = openSyncSession(io, args.values['log'] as string | undefined);
     const secrets = envSecretResolver(io.env);
     try {
       const result = (await isPlanFile(target))
-        ? await applySavedPlan(target, { ...session.engine, secrets })
+        ? await applySavedPlan(target, { ...session.engine, secrets, ...(typeof args.values['config'] === 'string' ? { configFile: resolve(io.cwd, args.values['config']) } : {}) })
         : await runSync({ ...session.engine, secrets, configFile: target, mode: 'full' });
       session.close();
       return printResult(io, result, json);
