@@ -7,7 +7,7 @@
  * - All full admins: a plan that deletes or deactivates every user holding Webex's full
  *   administrator role would lock the org out; refused whatever the policy says.
  */
-import { scimFilter, isFullAdmin, type ScimClient } from '../cloud/index';
+import { isFullAdmin, ScimBadRequestError, scimFilter, type ScimClient } from '../cloud/index';
 import { ApplyRefusedError } from './applyErrors';
 import type { PlanOperation, SyncPlan } from './types';
 
@@ -48,12 +48,22 @@ export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal
   const removing = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || deactivates(o));
   if (removing.length === 0) return;
   const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
-  for await (const u of client.users.list({
-    filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)),
-    attributes: ['userName', 'roles', 'active', 'externalId'],
-    ...(signal ? { signal } : {}),
-  })) {
-    if (u.id && isFullAdmin(u)) admins.push({ id: u.id, userName: String(u.userName ?? u.id), ...(u.externalId ? { externalId: String(u.externalId) } : {}) });
+  const collect = async (filtered: boolean): Promise<void> => {
+    for await (const u of client.users.list({
+      ...(filtered ? { filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)) } : {}),
+      attributes: ['userName', 'roles', 'active', 'externalId'],
+      ...(signal ? { signal } : {}),
+    })) {
+      if (u.id && u.active !== false && isFullAdmin(u)) admins.push({ id: u.id, userName: String(u.userName ?? u.id), ...(u.externalId ? { externalId: String(u.externalId) } : {}) });
+    }
+  };
+  try {
+    await collect(true);
+  } catch (err) {
+    // A target that cannot filter on roles (400 invalidFilter): read every user's roles instead.
+    if (!(err instanceof ScimBadRequestError)) throw err;
+    admins.length = 0;
+    await collect(false);
   }
   if (admins.length === 0) return;
   const goneIds = new Set<string>();
