@@ -24,7 +24,8 @@ export interface ApplyExtras {
 
 async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions & ApplyExtras, mode: SyncMode): Promise<ApplyResult> {
   const sessionId = options.sessionId ?? plan.report.sessionId ?? randomUUID();
-  const client = await cloudClientFor(ec, sessionId, options.onEvent);
+  const cloud = await cloudClientFor(ec, sessionId, options.onEvent);
+  const client = cloud.client;
   // Avatar operations go through the avatar half unless the caller brings its own hook.
   const needsAvatars = !options.avatarHook && ec.config.avatar.enabled && plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
   const avatars = needsAvatars
@@ -50,7 +51,7 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
     });
   } finally {
     await avatars?.close().catch(() => undefined);
-    await client.close();
+    await cloud.close();
   }
 }
 

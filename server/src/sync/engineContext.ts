@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
+import { ProxyAgent } from 'undici';
 import { createScimClient, type ScimClient } from '../cloud/index';
 import type { DirsyncConfig } from '../language/config/types';
 import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
@@ -46,23 +47,36 @@ export async function loadApplyConfig(options: EngineOptions): Promise<EngineCon
   };
 }
 
-/** The config's cloud client; SCIM log events (never the token) go to `onEvent` as debug/info lines. */
-export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEvent?: (e: EngineEvent) => void): Promise<ScimClient> {
+/** The config's cloud client (through `cloud.proxy` when set); SCIM log events (never the token) go to `onEvent`. */
+export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEvent?: (e: EngineEvent) => void): Promise<{ client: ScimClient; close(): Promise<void> }> {
   const c = ec.config.cloud;
+  const url = c.url.value;
+  if (!url) throw new ApplyRefusedError(`${ec.configFile}: cloud.url is empty; nothing written`, 'config');
+  if (url.includes('{orgId}')) throw new ApplyRefusedError(`${ec.configFile}: cloud.url has {orgId} but cloud.orgId is not set; nothing written`, 'config');
   const ref = c.token?.value;
   const token = ref ? await ec.secrets(ref) : undefined;
   if (!token) {
     throw new ApplyRefusedError(`${ec.configFile}: cloud.token ${ref ? `${ref.text} is not set` : 'is missing'}; nothing written`, 'config');
   }
-  return createScimClient({
-    baseUrl: c.url.value,
+  let proxy: ProxyAgent | undefined;
+  if (c.proxy) {
+    let auth: string | undefined;
+    if (c.proxy.username !== undefined && c.proxy.password) {
+      const pw = await ec.secrets(c.proxy.password.value);
+      if (pw === undefined) throw new ApplyRefusedError(`${ec.configFile}: cloud.proxy.password ${c.proxy.password.value.text} is not set; nothing written`, 'config');
+      auth = `Basic ${Buffer.from(`${c.proxy.username}:${pw}`, 'utf8').toString('base64')}`;
+    }
+    proxy = new ProxyAgent({ uri: c.proxy.url.value, ...(auth ? { token: auth } : {}) });
+  }
+  const client = createScimClient({
+    baseUrl: url,
     token,
-    flavor: c.type === 'webex' ? 'webex' : 'scim',
     concurrency: c.concurrency,
     pageSize: c.pageSize,
     timeoutMs: c.timeoutSeconds * 1000,
     maxRetries: c.maxRetries,
     sessionId,
+    ...(proxy ? { dispatcher: proxy } : {}),
     logger: {
       log(e) {
         if (!onEvent) return;
@@ -71,4 +85,11 @@ export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEven
       },
     },
   });
+  return {
+    client,
+    async close() {
+      await client.close();
+      await proxy?.close();
+    },
+  };
 }
