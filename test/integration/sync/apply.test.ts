@@ -1,6 +1,6 @@
 /** applyPlan against the real local cloud: phases, references, safety checks, failures, faults. */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan } from '../../../server/src/sync/applyRun';
 import { ApplyRefusedError } from '../../../server/src/sync/applyErrors';
@@ -8,8 +8,10 @@ import type { EngineEvent } from '../../../server/src/sync/api';
 import type { SyncProgress } from '../../../server/src/sync/types';
 import type { AvatarApplyHook } from '../../../server/src/sync/apply';
 import { tinyPng } from '../../fixtures/tinyPng';
+import { startProxy } from '../avatars/servers';
 import {
   cloudUsers,
+  configText,
   createGroup,
   createUser,
   deleteUser,
@@ -101,6 +103,18 @@ describe('sync apply: applyPlan against the local cloud', function () {
     const skipped = await applyPlan(makePlan([upload(40)]), opts());
     assert.equal(skipped.skipped, 1);
     assert.equal(skipped.applied, 0);
+  });
+
+  it('goes through cloud.proxy when the config sets one', async () => {
+    const proxy = await startProxy();
+    try {
+      writeFileSync(f.configFile, configText(f.cloud.baseUrl, { cloud: { type: 'scim', url: f.cloud.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', proxy: { url: proxy.url } } }));
+      const result = await applyPlan(makePlan([createUser(50)]), opts());
+      assert.equal(result.applied, 1, JSON.stringify(result.failures));
+      assert.ok(proxy.seen.length > 0, 'the request went through the proxy');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses a plan over the deletion threshold before any write, listing the objects', async () => {
