@@ -107,6 +107,10 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
   }
 
+  for (const [d, count] of ctx.ownership.unownedDomains) {
+    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
+  }
+
   // ---- decisions
   const candidates: AvatarCandidate[] = [];
   for (const m of pending) {
