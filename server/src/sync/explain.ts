@@ -104,7 +104,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     const attributes = mapped && kind?.kind !== 'groups'
       ? (kind?.kind === 'contacts' ? loaded.mapping.contacts : loaded.mapping.users).map((a) => {
           const v = a.inverted ? mapped.active : a.scimPath === 'userName' ? mapped.userName : a.scimPath === 'externalId' ? mapped.externalId : mapped.values.find((x) => x.attribute === a.attribute)?.value;
-          const cloudValue = !view ? undefined : a.inverted ? view.active : a.scimPath === 'userName' ? view.userName : a.scimPath === 'externalId' ? view.externalId ?? null : view.values.get(a.scimPath) ?? null;
+          const cloudValue = !view ? undefined : a.inverted ? view.active : a.scimPath === 'userName' ? view.userName : a.scimPath === 'externalId' ? view.externalId ?? null : view.values[a.scimPath] ?? null;
           const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
           const changes = v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
           return {

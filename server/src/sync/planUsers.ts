@@ -2,7 +2,7 @@
  * The planner's decisions for AD users, rooms and contacts (each matched against the cloud) and
  * for cloud users nothing in AD matches (mismatched / deleted, ownership and protection).
  */
-import { normalizeDn } from '../language/dn';
+import { dnKey } from './dnKey';
 import type { AttributeChange, ReportItem } from '../protocol/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
@@ -26,7 +26,7 @@ function label(m: MappedObject): string {
 /** The cloud value a DN-valued mapping (manager) should have: the manager's cloud id. */
 function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): string | null | undefined {
   if (v.value === null || typeof v.value !== 'string') return v.value === null ? null : undefined;
-  const key = normalizeDn(v.value);
+  const key = dnKey(v.value);
   const ext = key ? ctx.dnToExternalId.get(key) : undefined;
   if (!ext) {
     note(m, `${v.attribute} ${v.value} is not a synchronized user: left unchanged`);
@@ -82,7 +82,7 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
     if (want === undefined) continue;
-    const have = cloud.values.get(v.scimPath);
+    const have = cloud.values[v.scimPath];
     if (want === null) {
       if (have === undefined) continue;
       changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have, new: null, ...(v.configRef ? { configRef: v.configRef } : {}) });
