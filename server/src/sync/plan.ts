@@ -30,17 +30,21 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A hash independent of stream order: per-object digests, sorted, hashed. */
+/**
+ * A hash of a multiset of objects, independent of stream order and holding nothing per object:
+ * each object's SHA-256 is added lane-wise (8 × 32-bit, mod 2^32) — an additive multiset hash
+ * (AdHash) — and the sums and the count are hashed once more at the end.
+ */
 class SetFingerprint {
-  private readonly parts: string[] = [];
+  private readonly lanes = new Uint32Array(8);
+  private count = 0;
   add(text: string): void {
-    this.parts.push(createHash('sha256').update(text).digest('base64'));
+    const d = createHash('sha256').update(text).digest();
+    for (let i = 0; i < 8; i++) this.lanes[i] = (this.lanes[i]! + d.readUInt32BE(i * 4)) >>> 0;
+    this.count++;
   }
   digest(): string {
-    this.parts.sort();
-    const h = createHash('sha256');
-    for (const p of this.parts) h.update(p);
-    return h.digest('hex');
+    return createHash('sha256').update(Buffer.from(this.lanes.buffer)).update(String(this.count)).digest('hex');
   }
 }
 
@@ -61,18 +65,36 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   for (const p of mapping.problems) ctx.message('warning', p);
 
   const paths = [...new Set(mapping.users.map((a) => a.scimPath))];
+  // Ownership depends on the config only, so the owned count and fingerprint build as users stream in.
+  const cloudPrint = new SetFingerprint();
+  let ownedUsers = 0;
+  let fullAdmins = 0;
   let n = 0;
   for await (const u of input.cloudUsers) {
-    ctx.users.add(isView(u) ? u : viewCloudUser(u, paths));
+    const v = isView(u) ? u : viewCloudUser(u, paths);
+    ctx.users.add(v);
+    if (!v.softDeleted) {
+      if (v.fullAdmin) fullAdmins++;
+      if (ctx.ownership.ownsUserName(v.userName)) {
+        ownedUsers++;
+        cloudPrint.add(`u|${v.id}|${v.version ?? ''}`);
+      }
+    }
     if (++n % 5000 === 0) checkAbort(signal);
   }
-  if (input.cloudGroups) for await (const g of input.cloudGroups) ctx.groups.add(g);
+  if (input.cloudGroups) {
+    for await (const g of input.cloudGroups) {
+      ctx.groups.add(g);
+      if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+    }
+  }
 
   // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
   // names an entry not read yet: those few wait for the end of the stream.
   const roomsOn = config.objects.rooms.enabled;
   const invalidSeen = new Set<string>();
   const names = new Map<string, string>();
+  const contactNames = new Map<string, string>();
   const deferred: MappedObject[] = [];
   const groups: MappedObject[] = [];
   const items: ReportItem[] = [];
@@ -98,10 +120,11 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (ctx.dnToExternalId.has(key) || invalidSeen.has(key)) continue; // read by two selections
     const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
     if (selection !== 'groups' && !m.errors.length && m.userName) {
-      const lc = `${selection === 'contacts' ? 'c' : 'u'}|${m.userName.toLowerCase()}`;
-      const other = names.get(lc);
+      const seenNames = selection === 'contacts' ? contactNames : names;
+      const lc = m.userName.toLowerCase();
+      const other = seenNames.get(lc);
       if (other) (m.errors as string[]).push(`${m.dn}: userName ${m.userName} is also the userName of ${other}`);
-      else names.set(lc, m.dn);
+      else seenNames.set(lc, m.dn);
     }
     dirPrint.add(objectText(m));
     if (m.errors.length) {
@@ -141,17 +164,13 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   }
 
   // ---- threshold, fingerprints, report
-  const owned = ctx.users.values().filter((u) => !u.softDeleted && ctx.ownership.ownsUserName(u.userName));
-  const cloudPrint = new SetFingerprint();
-  for (const u of owned) cloudPrint.add(`u|${u.id}|${u.version ?? ''}`);
-  for (const g of ctx.groups.values()) if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
   const deletions = ctx.count('delete') + ctx.count('deleteGroup');
   const ownedGroups = config.objects.groups.enabled ? ctx.groups.values().filter((g) => g.externalId).length : 0;
   const threshold = computeThreshold({
     policy: config.policy.deleteThreshold,
     deletions,
-    owned: owned.length + ownedGroups,
-    fullAdmins: ctx.users.values().filter((u) => u.fullAdmin && !u.softDeleted).length,
+    owned: ownedUsers + ownedGroups,
+    fullAdmins,
     fullAdminsDeleted: ctx.fullAdminsDeleted,
   });
   if (threshold.refusal) ctx.message('error', threshold.refusal);

@@ -19,6 +19,9 @@ function note(m: MappedObject, warning: string): void {
   if (!w.includes(warning)) w.push(warning);
 }
 
+/** Shared reason strings (one per 100k matched items would add up). */
+const MATCHED_BY = { externalId: 'matched by externalId', userName: 'matched by userName', none: 'not matched' } as const;
+
 function label(m: MappedObject): string {
   return m.dn;
 }
@@ -136,9 +139,9 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     return finish(item, warnings);
   }
   const category = m.objectType === 'room' ? 'rooms' : changes.length ? 'modified' : 'matched';
-  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: `matched by ${match.by}` }, warnings);
+  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings);
   const reactivate = m.active && !cloud.active;
-  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `matched by ${match.by}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
+  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `${MATCHED_BY[match.by]}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
   return finish(item, warnings);
 }
