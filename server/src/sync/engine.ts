@@ -97,3 +97,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     await client?.close().catch(() => undefined);
   }
 };
+
+// The contract in api.ts, checked at compile time.
+const dryRunContract: DryRunFn = dryRun;
+void dryRunContract;

@@ -16,7 +16,7 @@ import type { DirsyncConfig, ObjectKind } from '../language/config/types';
 import { parseDn } from '../language/dn';
 import type { DirectoryEntry } from '../language/entry';
 import type { ConfigRef } from '../protocol/report';
-import type { EngineOptions, Explanation } from './api';
+import type { EngineOptions, ExplainFn, Explanation } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, safeUrl, type LoadedConfig } from './load';
 import { viewCloudUser } from './match';
 import { attributesNeeded, configRefOf, isRoomEntry, mapEntry, mapGroup } from './mapping';
@@ -157,3 +157,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     await client?.close().catch(() => undefined);
   }
 }
+
+// The contract in api.ts, checked at compile time.
+const explainContract: ExplainFn = explainObject;
+void explainContract;
