@@ -5,7 +5,7 @@
  * the cloud. `explainObject` lives in explain.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ScimClient } from '../cloud/index';
 import type { DirectorySource } from '../directory/index';
@@ -43,7 +43,10 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
   await writeJson(file, report);
-  await writeJson(join(dir, `last-${report.mode}.json`), report);
+  // A copy, not a second JSON.stringify of a 100k-item report.
+  const last = join(dir, `last-${report.mode}.json`);
+  await copyFile(file, `${last}.${process.pid}.tmp`);
+  await rename(`${last}.${process.pid}.tmp`, last);
   return file;
 }
 
@@ -94,3 +97,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     await client?.close().catch(() => undefined);
   }
 };
+
+// The contract in api.ts, checked at compile time.
+const dryRunContract: DryRunFn = dryRun;
+void dryRunContract;

@@ -2,7 +2,7 @@
  * The planner's decisions for AD users, rooms and contacts (each matched against the cloud) and
  * for cloud users nothing in AD matches (mismatched / deleted, ownership and protection).
  */
-import { normalizeDn } from '../language/dn';
+import { dnKey } from './dnKey';
 import type { AttributeChange, ReportItem } from '../protocol/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
@@ -19,6 +19,9 @@ function note(m: MappedObject, warning: string): void {
   if (!w.includes(warning)) w.push(warning);
 }
 
+/** Shared reason strings (one per 100k matched items would add up). */
+const MATCHED_BY = { externalId: 'matched by externalId', userName: 'matched by userName', none: 'not matched' } as const;
+
 function label(m: MappedObject): string {
   return m.dn;
 }
@@ -26,7 +29,7 @@ function label(m: MappedObject): string {
 /** The cloud value a DN-valued mapping (manager) should have: the manager's cloud id. */
 function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): string | null | undefined {
   if (v.value === null || typeof v.value !== 'string') return v.value === null ? null : undefined;
-  const key = normalizeDn(v.value);
+  const key = dnKey(v.value);
   const ext = key ? ctx.dnToExternalId.get(key) : undefined;
   if (!ext) {
     note(m, `${v.attribute} ${v.value} is not a synchronized user: left unchanged`);
@@ -43,7 +46,7 @@ function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): stri
 /** The externalId of the user a DN-valued mapping (manager) points at when this same sync creates it. */
 function createdThisSync(ctx: PlanContext, v: MappedValue): string | undefined {
   if (!v.resolvesDn || typeof v.value !== 'string') return undefined;
-  const key = normalizeDn(v.value);
+  const key = dnKey(v.value);
   const ext = key ? ctx.dnToExternalId.get(key) : undefined;
   if (!ext) return undefined;
   const cloud = ctx.users.byExternalId(ext);
@@ -104,7 +107,7 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
   }
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
-    const have = cloud.values.get(v.scimPath);
+    const have = cloud.values[v.scimPath];
     if (want === undefined) {
       const ext = createdThisSync(ctx, v);
       if (ext) {
@@ -170,9 +173,9 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     return finish(item, warnings);
   }
   const category = m.objectType === 'room' ? 'rooms' : changes.length ? 'modified' : 'matched';
-  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: `matched by ${match.by}` }, warnings);
+  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings);
   const reactivate = m.active && !cloud.active;
-  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `matched by ${match.by}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
+  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `${MATCHED_BY[match.by]}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
   return finish(item, warnings);
 }
