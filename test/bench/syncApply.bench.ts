@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       const config = join(dir, `bench${r}.dirsync`);
       writeFileSync(config, JSON.stringify({ version: 1, directory: { type: 'adds', url: 'ldif:./none.ldif', baseDns: ['DC=corp,DC=example,DC=com'] }, cloud: { type: 'scim', url: ca.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: CONCURRENCY }, policy: { deleteThreshold: { count: 10 } } }));
       const t = process.hrtime.bigint();
-      result = await applyPlan(plan(CREATES), { configFile: config, secrets: () => TOKEN, mode: 'full', onProgress: () => undefined, onEvent: () => undefined });
+      result = await applyPlan(plan(CREATES), { configFile: config, secrets: () => TOKEN, mode: 'full', onProgress: () => undefined });
       applyMs = Math.min(applyMs, ms(t));
       await ca.stop();
       if (result.applied !== CREATES) throw new Error(`applied ${result.applied} of ${CREATES}: ${JSON.stringify(result.failures.slice(0, 2))}`);

@@ -39,7 +39,8 @@ export function openSyncSession(io: CliIo, logFile: string | undefined, progress
     drawn = true;
   };
   return {
-    engine: { onEvent, onProgress, signal: io.signal },
+    // No log file: no event objects built at all (every SCIM request would make one).
+    engine: { ...(fd !== undefined ? { onEvent } : {}), onProgress, signal: io.signal },
     close() {
       if (drawn) io.stderr.write('\r\x1b[2K');
       if (fd !== undefined) {

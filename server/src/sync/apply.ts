@@ -101,7 +101,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   const earlier = await unfinishedJournals(o.stateDir, o.configFile);
   const same = earlier.filter((j) => j.planId === planId).at(-1);
   const sessionId = same?.sessionId ?? o.sessionId;
-  const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void => o.onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
+  const onEvent = o.onEvent;
+  const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void => onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
+  const performOptions = { ...o, sessionId };
 
   // Every operation in flight (and its retries) listens to the signal.
   if (o.signal) setMaxListeners(Math.max(64, o.concurrency * 4), o.signal);
@@ -141,7 +143,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       const key = createKey(op);
       await journal.append({ t: 'start', time: new Date().toISOString(), op: op.opId, kind: op.kind, ...(key ? { key } : {}) });
       try {
-        const result = await perform(op, { ...o, sessionId }, refs, maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId), emit);
+        const result = await perform(op, performOptions, refs, maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId), emit);
         if (result === 'skipped') {
           skipped++;
           await journal.append({ t: 'fail', time: new Date().toISOString(), op: op.opId, message: 'skipped' });
@@ -152,7 +154,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         // the object up instead of creating it again. Later appends (the `end`) flush it anyway.
         journal.append({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) }).catch((e: unknown) => (journalError ??= e));
         applied++;
-        emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
+        if (onEvent) emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
       } catch (err) {
         if (isAbort(err, o.signal)) throw err;
         const message = err instanceof Error ? err.message : String(err);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
 import { ProxyAgent } from 'undici';
-import { createScimClient, type ScimClient } from '../cloud/index';
+import { createScimClient, type CloudLogEvent, type ScimClient } from '../cloud/index';
 import type { DirsyncConfig } from '../language/config/types';
 import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
 import type { EngineEvent, EngineOptions } from './api';
@@ -77,13 +77,18 @@ export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEven
     maxRetries: c.maxRetries,
     sessionId,
     ...(proxy ? { dispatcher: proxy } : {}),
-    logger: {
-      log(e) {
-        if (!onEvent) return;
-        const { level, event, ...rest } = e;
-        onEvent({ ...rest, time: new Date().toISOString(), sessionId, level: level === 'warn' ? 'warning' : level, event, message: typeof rest['message'] === 'string' ? rest['message'] : event } as EngineEvent);
-      },
-    },
+    ...(onEvent
+      ? {
+          logger: {
+            log(e: CloudLogEvent) {
+              const event = Object.assign({ time: new Date().toISOString(), sessionId }, e) as Record<string, unknown>;
+              if (e.level === 'warn') event['level'] = 'warning';
+              if (typeof event['message'] !== 'string') event['message'] = e.event;
+              onEvent(event as unknown as EngineEvent);
+            },
+          },
+        }
+      : {}),
   });
   return {
     client,

@@ -225,8 +225,10 @@ export async function pruneJournals(stateDir: string, configFile: string, keep =
   } catch {
     return 0;
   }
+  const files = names.filter((n) => n.endsWith('.jsonl'));
+  if (files.length <= keep) return 0; // the usual case: nothing to read
   const finished: JournalState[] = [];
-  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
+  for (const name of files) {
     const j = await readJournal(join(dir, name));
     if (j && j.config === configFile && (j.end === 'complete' || j.end === 'superseded')) finished.push(j);
   }
