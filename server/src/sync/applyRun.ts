@@ -41,9 +41,9 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       secrets: ec.secrets,
       mode,
       sessionId,
-      // Four times the request limit: operations waiting for their journal fsync do not leave
+      // Eight times the request limit: operations waiting for their journal fsync do not leave
       // request slots idle (the client's limiter still bounds requests in flight).
-      concurrency: ec.config.cloud.concurrency * 4,
+      concurrency: ec.config.cloud.concurrency * 8,
       ...(avatarHook ? { avatarHook } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
