@@ -12,6 +12,7 @@ import type { DirectorySource } from '../directory/index';
 import type { SyncReport } from '../protocol/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, safeUrl } from './load';
+import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from './avatarPlanner';
 import { buildPlan } from './plan';
 import type { AvatarPlanner } from './planTypes';
 import type { SyncPlan } from './types';
@@ -75,6 +76,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
   let source: DirectorySource | undefined;
   let client: ScimClient | undefined;
+  // Avatars: the caller's planner, else the config's (avatarPlanner.ts) when avatar.enabled.
+  const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
+  const avatars = options.avatars ?? ownAvatars?.planner;
   try {
     source = await openConfiguredDirectory(loaded, signal);
     client = await openConfiguredCloud(loaded, sessionId);
@@ -88,7 +92,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
       cloudGroups,
       directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
-      ...(options.avatars ? { avatars: options.avatars } : {}),
+      ...(avatars ? { avatars } : {}),
       meta: {
         sessionId,
         generatedAt: new Date().toISOString(),
@@ -110,6 +114,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   } finally {
     await source?.close().catch(() => undefined);
     await client?.close().catch(() => undefined);
+    await ownAvatars?.close();
   }
 };
 
