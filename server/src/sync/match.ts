@@ -24,6 +24,8 @@ export interface CloudUserView {
   readonly admin: boolean;
   readonly fullAdmin: boolean;
   readonly version?: string;
+  /** The user's profile picture URL (primary `photos` entry, else the first), when it has one. */
+  readonly photo?: string;
   /** Current values at the SCIM paths the config maps (a plain object: 100k of them stay small). */
   readonly values: Readonly<Record<string, string | boolean>>;
 }
@@ -47,9 +49,12 @@ export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserV
   const ext = u['urn:scim:schemas:extension:cisco:webexidentity:2.0:User'] as { accountStatus?: unknown } | undefined;
   const status = Array.isArray(ext?.accountStatus) ? (ext!.accountStatus as unknown[]) : [];
   const roles = Array.isArray(u.roles) ? u.roles.map((r) => (typeof r === 'string' ? r : String(r?.value ?? ''))) : [];
+  const photos = Array.isArray(u.photos) ? (u.photos as Array<{ value?: unknown; primary?: unknown }>) : [];
+  const photo = (photos.find((p) => p?.primary === true) ?? photos[0])?.value;
   return {
     cloudView: true,
     id: String(u.id ?? ''),
+    ...(typeof photo === 'string' && photo !== '' ? { photo } : {}),
     userName: u.userName,
     ...(u.externalId ? { externalId: u.externalId.toLowerCase() } : {}),
     active: u.active !== false,

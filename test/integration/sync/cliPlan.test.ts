@@ -53,11 +53,21 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.ok(report.summary.added > 0 && report.summary.rooms > 0 && report.summary.groups > 0);
     assert.equal(report.items.length, Object.values(report.summary as Record<string, number>).reduce((a, b) => a + b, 0));
     assert.ok(!r.stdout.includes(TOKEN), 'no secret in the report');
+    // Avatars (avatar.enabled, thumbnailPhoto): every in-scope user gets an avatar item; those with
+    // a picture are uploads with a hash and a thumbnail, the others "empty" (no picture in the cloud yet).
+    const avatars = report.items.filter((i: { category: string }) => i.category === 'avatars');
+    const uploads = avatars.filter((i: { avatar: { status: string } }) => i.avatar.status === 'upload');
+    assert.ok(uploads.length > 0 && uploads.length < avatars.length, `${uploads.length} uploads of ${avatars.length}`);
+    for (const u of uploads) {
+      assert.match(u.avatar.sha256, /^[0-9a-f]{64}$/);
+      assert.match(u.avatar.thumbnail, /^data:image\//);
+    }
     const saved = JSON.parse(readFileSync(out, 'utf8')) as SavedPlan;
     assert.equal(saved.format, 'dirsync-report');
     assert.equal(saved.plan.version, 1);
     assert.match(saved.plan.basis.configSha256, /^[0-9a-f]{64}$/);
     assert.equal(saved.plan.operations[0]!.opId, 'op-000001');
+    assert.equal(saved.plan.operations.filter((o) => o.kind === 'uploadAvatar').length, uploads.length);
     assert.ok(readFileSync(html, 'utf8').startsWith('<!DOCTYPE html>'));
     assert.ok(existsSync(join(dir, '.dirsync/reports/last-dryRun.json')));
   });
