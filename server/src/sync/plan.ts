@@ -93,6 +93,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   // names an entry not read yet: those few wait for the end of the stream.
   const roomsOn = config.objects.rooms.enabled;
   const invalidSeen = new Set<string>();
+  const contactSeen = new Set<string>();
   const names = new Map<string, string>();
   const contactNames = new Map<string, string>();
   const deferred: MappedObject[] = [];
@@ -117,7 +118,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (++n % 5000 === 0) checkAbort(signal);
     if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) continue; // the rooms selection owns it
     const key = dnKey(entry.dn);
-    if (ctx.dnToExternalId.has(key) || invalidSeen.has(key)) continue; // read by two selections
+    if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) continue; // read by two selections
     const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
     if (selection !== 'groups' && !m.errors.length && m.userName) {
       const seenNames = selection === 'contacts' ? contactNames : names;
@@ -132,7 +133,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       items.push(invalidItem(m));
       continue;
     }
-    ctx.dnToExternalId.set(key, m.externalId);
+    // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
+    if (selection === 'contacts') contactSeen.add(key);
+    else ctx.dnToExternalId.set(key, m.externalId);
     if (selection === 'groups') {
       groups.push(m);
       continue;

@@ -37,10 +37,33 @@ function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): stri
   }
   const cloud = ctx.users.byExternalId(ext);
   if (!cloud || cloud.softDeleted) {
-    note(m, `${v.attribute} ${v.value} is created by this sync: the link is set by the next sync`);
+    note(m, `${v.attribute} ${v.value} is created by this sync: the link is set right after (a PATCH the apply resolves)`);
     return undefined;
   }
   return cloud.id;
+}
+
+/** The externalId of the user a DN-valued mapping (manager) points at when this same sync creates it. */
+function createdThisSync(ctx: PlanContext, v: MappedValue): string | undefined {
+  if (!v.resolvesDn || typeof v.value !== 'string') return undefined;
+  const key = dnKey(v.value);
+  const ext = key ? ctx.dnToExternalId.get(key) : undefined;
+  if (!ext) return undefined;
+  const cloud = ctx.users.byExternalId(ext);
+  return !cloud || cloud.softDeleted ? ext : undefined;
+}
+
+/**
+ * DN-valued mappings that point at users created by this sync: a PATCH after the creates, whose
+ * value `{ $objectRef }` the apply replaces by the new cloud id (apply.ts), so one sync converges.
+ */
+function deferredLinks(ctx: PlanContext, m: MappedObject): PatchOp[] {
+  const ops: PatchOp[] = [];
+  for (const v of m.values) {
+    const ext = createdThisSync(ctx, v);
+    if (ext) ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+  }
+  return ops;
 }
 
 function refOf(m: MappedObject, cloud?: CloudUserView): ObjectRef {
@@ -84,8 +107,15 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
   }
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
-    if (want === undefined) continue;
     const have = cloud.values[v.scimPath];
+    if (want === undefined) {
+      const ext = createdThisSync(ctx, v);
+      if (ext) {
+        changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have ?? null, new: String(v.value), ...(v.configRef ? { configRef: v.configRef } : {}) });
+        ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+      }
+      continue;
+    }
     if (want === null) {
       if (have === undefined) continue;
       changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have, new: null, ...(v.configRef ? { configRef: v.configRef } : {}) });
@@ -111,6 +141,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (!cloud) {
     const item = { ...baseItem(m, addCategory, 'create'), reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive' };
     ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const links = deferredLinks(ctx, m);
+    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
   }
   if (match.by === 'userName' && cloud.externalId && cloud.externalId !== m.externalId && !cloud.softDeleted) {
@@ -122,6 +154,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (cloud.softDeleted) {
     const item = { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'), reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD` };
     ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const links = deferredLinks(ctx, m);
+    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
   }
   if (caseOnly(cloud.userName, m.userName)) {
