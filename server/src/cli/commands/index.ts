@@ -2,6 +2,8 @@
 import type { CliCommand } from '../command';
 import { checkCommand } from './check';
 import { cloudCommand } from './cloud';
+import { explainCommand } from './explain';
+import { planCommand } from './plan';
 import { previewCommand } from './preview';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand];
+export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, planCommand, explainCommand];

@@ -1,0 +1,96 @@
+/**
+ * The dry run as the CLI and the language server call it (`dryRun`, api.ts DryRunFn): load and
+ * validate the config, open the directory and the cloud, stream both into the pure planner
+ * (plan.ts), save the report under `<stateDir>/reports/`, and return the plan. Writes nothing to
+ * the cloud. `explainObject` lives in explain.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ScimClient } from '../cloud/index';
+import type { DirectorySource } from '../directory/index';
+import type { SyncReport } from '../protocol/report';
+import type { DryRunFn, EngineEvent, EngineOptions } from './api';
+import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, safeUrl } from './load';
+import { buildPlan } from './plan';
+import type { AvatarPlanner } from './planTypes';
+import type { SyncPlan } from './types';
+
+/** `dryRun`'s options: the engine options plus the avatar planner the lead wires (avatarPlan.ts). */
+export type DryRunOptions = Parameters<DryRunFn>[0] & { readonly avatars?: AvatarPlanner };
+
+/** Emits one event-log line through `options.onEvent`. */
+export function emitter(options: EngineOptions, sessionId: string) {
+  return (level: EngineEvent['level'], event: string, message: string, extra: Record<string, unknown> = {}) =>
+    options.onEvent?.({ time: new Date().toISOString(), sessionId, level, event, message, ...extra });
+}
+
+/** `2026-11-23T13-39-34-123Z`: sortable and valid in every file system. */
+export function fileTimestamp(iso: string): string {
+  return iso.replace(/:/g, '-').replace('.', '-');
+}
+
+/** Writes JSON atomically (temp file + rename), so a reader never sees half a report. */
+async function writeJson(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(value));
+  await rename(tmp, file);
+}
+
+/** Saves a report as `<stateDir>/reports/<timestamp>-<mode>.json` and `last-<mode>.json`; returns the first path. */
+export async function saveReport(stateDir: string, report: SyncReport): Promise<string> {
+  const dir = join(stateDir, 'reports');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
+  await writeJson(file, report);
+  await writeJson(join(dir, `last-${report.mode}.json`), report);
+  return file;
+}
+
+/** The dry run. Throws EngineError (bad config, missing secret), DirectoryError or ScimError. */
+export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (options) => {
+  const sessionId = options.sessionId ?? randomUUID();
+  const emit = emitter(options, sessionId);
+  const signal = options.signal;
+  const loaded = await loadEngineConfig(options);
+  const { config } = loaded;
+  emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
+  let source: DirectorySource | undefined;
+  let client: ScimClient | undefined;
+  try {
+    source = await openConfiguredDirectory(loaded, signal);
+    client = await openConfiguredCloud(loaded, sessionId);
+    options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
+    const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    const plan = await buildPlan({
+      config,
+      configSource: { file: basename(loaded.file), lines: loaded.lines },
+      configSha256: loaded.sha256,
+      mapping: loaded.mapping,
+      cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+      cloudGroups,
+      directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+      ...(options.avatars ? { avatars: options.avatars } : {}),
+      meta: {
+        sessionId,
+        generatedAt: new Date().toISOString(),
+        configFile: loaded.file,
+        directory: { url: safeUrl(config.directory.url.value), kind: config.directory.source.kind },
+        cloud: { url: safeUrl(config.cloud.url.value), type: config.cloud.type, ...(config.cloud.orgId ? { orgId: config.cloud.orgId.value } : {}) },
+      },
+      ...(signal ? { signal } : {}),
+    });
+    options.onProgress?.({ phase: 'plan', message: `${plan.payload.operations.length} operations planned` });
+    const file = await saveReport(loaded.stateDir, plan.report);
+    const s = plan.report.summary;
+    emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${plan.payload.operations.length} operations); report ${file}`, { report: file });
+    if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
+    return plan;
+  } catch (err) {
+    emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    await source?.close().catch(() => undefined);
+    await client?.close().catch(() => undefined);
+  }
+};

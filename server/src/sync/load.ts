@@ -1,0 +1,158 @@
+/**
+ * The engine's edges: loading a config (errors → an exception naming file:line:col), opening the
+ * directory and the cloud with secrets resolved, and streaming both sides.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
+import { createScimClient, type ScimClient } from '../cloud/index';
+import { openDirectory, selectionSearch, type DirectorySource } from '../directory/index';
+import { parseEmbedded } from '../language/embedded';
+import type { DirsyncConfig, ObjectKind } from '../language/config/types';
+import type { AvatarUriPattern } from '../language/avatarUri/index';
+import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
+import type { LineIndex } from '../language/positions';
+import { viewCloudGroup, type CloudGroupView } from './match';
+import { attributesNeeded, compileMapping, type CompiledMapping } from './mapping';
+import type { DirectoryItem } from './planTypes';
+import type { EngineOptions } from './api';
+import type { SyncProgress } from './types';
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly text: string;
+  readonly sha256: string;
+  readonly config: DirsyncConfig;
+  readonly lines: LineIndex;
+  readonly mapping: CompiledMapping;
+  readonly stateDir: string;
+  readonly secrets: SecretResolver;
+}
+
+/** An error the CLI prints as is (exit 1): bad config, missing secret, unreachable side. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
+/** Reads and validates the config; the first error is thrown as `file:line:col severity code message`. */
+export async function loadEngineConfig(options: EngineOptions): Promise<LoadedConfig> {
+  const file = resolve(options.configFile);
+  let text = options.configText;
+  if (text === undefined) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new EngineError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const analysis = analyze(text);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    const first = formatDiagnostic(file, analysis.lines, errors[0] as Diagnostic);
+    throw new EngineError(`${first}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length === 2 ? '' : 's'}; run \`dirsync check\`)` : ''}`);
+  }
+  const mapping = compileMapping(analysis.config, { file: basename(file), lines: analysis.lines });
+  return {
+    file,
+    text,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    config: analysis.config,
+    lines: analysis.lines,
+    mapping,
+    stateDir: options.stateDir ?? join(dirname(file), '.dirsync'),
+    secrets: options.secrets ?? envSecretResolver(),
+  };
+}
+
+/** Removes `user:pass@` from a URL for reports and messages. */
+export function safeUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
+export async function openConfiguredDirectory(loaded: LoadedConfig, signal?: AbortSignal): Promise<DirectorySource> {
+  return openDirectory(loaded.config.directory, { configDir: dirname(loaded.file), resolveSecret: loaded.secrets, ...(signal ? { signal } : {}) });
+}
+
+export async function openConfiguredCloud(loaded: LoadedConfig, sessionId: string): Promise<ScimClient> {
+  const c = loaded.config.cloud;
+  const url = c.url.value;
+  if (!url) throw new EngineError(`${loaded.file}: cloud.url is empty`);
+  if (url.includes('{orgId}')) throw new EngineError(`${loaded.file}: cloud.url has {orgId} but cloud.orgId is not set`);
+  let token = '';
+  if (c.token) {
+    const t = await loaded.secrets(c.token.value);
+    if (t === undefined || t === '') throw new EngineError(`cloud.token ${c.token.value.text} is not set (the environment has no value for it)`);
+    token = t;
+  }
+  return createScimClient({
+    baseUrl: url,
+    token,
+    concurrency: c.concurrency,
+    pageSize: c.pageSize,
+    timeoutMs: c.timeoutSeconds * 1000,
+    maxRetries: c.maxRetries,
+    sessionId,
+  });
+}
+
+/** Attributes the avatar source reads (the photo attribute, or the URI pattern's placeholders). */
+export function avatarAttributes(config: DirsyncConfig): string[] {
+  const a = config.avatar;
+  if (!a.enabled) return [];
+  if (a.source === 'attribute') return [a.attribute?.value ?? 'thumbnailPhoto'];
+  if (!a.uriPattern) return [];
+  const { result } = parseEmbedded('avatarUri', a.uriPattern.value);
+  if (!result?.ok) return [];
+  return (result.value as AvatarUriPattern).parts.flatMap((p) => (p.type === 'placeholder' ? [p.attribute] : []));
+}
+
+const KINDS: readonly ObjectKind[] = ['users', 'rooms', 'contacts', 'groups'];
+
+/** Streams every enabled selection's entries (only the attributes the plan needs). */
+export async function* readDirectory(
+  loaded: LoadedConfig,
+  source: DirectorySource,
+  opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void; counts?: Partial<Record<ObjectKind, number>> } = {},
+): AsyncGenerator<DirectoryItem> {
+  const { config, mapping } = loaded;
+  let total = 0;
+  for (const kind of KINDS) {
+    const sel = config.objects[kind];
+    if (!sel.enabled) continue;
+    const extra = kind === 'users' || kind === 'rooms' ? avatarAttributes(config) : [];
+    const stream = source.search(selectionSearch(sel, attributesNeeded(config, mapping, kind, extra), opts.signal ? { signal: opts.signal } : {}));
+    let n = 0;
+    for await (const entry of stream) {
+      n++;
+      if (++total % 1000 === 0) opts.onProgress?.({ phase: 'directory', message: `read ${total} directory entries (${kind})`, done: total });
+      yield { selection: kind, entry };
+    }
+    if (opts.counts) opts.counts[kind] = n;
+  }
+  opts.onProgress?.({ phase: 'directory', message: `read ${total} directory entries`, done: total, total });
+}
+
+/** Every cloud user, soft-deleted ones included on Webex-shaped targets (the local cloud lists them on request). */
+export async function* readCloudUsers(client: ScimClient, opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void } = {}) {
+  let n = 0;
+  const query = client.flavor === 'webex' ? { includeDeleted: true } : undefined;
+  for await (const u of client.users.list({ ...(query ? { query } : {}), prefetch: 2, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+    if (++n % 1000 === 0) opts.onProgress?.({ phase: 'cloud', message: `read ${n} cloud users`, done: n });
+    yield u;
+  }
+  opts.onProgress?.({ phase: 'cloud', message: `read ${n} cloud users`, done: n, total: n });
+}
+
+/** Every cloud group with its member ids. */
+export async function readCloudGroups(client: ScimClient, signal?: AbortSignal): Promise<CloudGroupView[]> {
+  const out: CloudGroupView[] = [];
+  for await (const g of client.groups.list({ excludedAttributes: ['members'], ...(signal ? { signal } : {}) })) {
+    const members: string[] = [];
+    if (g.id) for await (const m of client.groups.members(g.id, signal ? { signal } : {})) members.push(m.value);
+    out.push(viewCloudGroup(g, members));
+  }
+  return out;
+}
