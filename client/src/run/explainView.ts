@@ -21,7 +21,7 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
 
   /** Shows an explanation in the Markdown preview (beside the editor). */
   async show(explanation: Explanation): Promise<vscode.Uri> {
-    const name = explanation.query.replace(/[^\w@.=,-]+/g, '_').slice(0, 80) || 'object';
+    const name = explanation.query.replace(/[^\p{L}\p{N}@.=, _-]+/gu, '_').slice(0, 80) || 'object';
     const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/Explain ${name}.md` });
     this.texts.set(uri.toString(), explanationMarkdown(explanation));
     this.changed.fire(uri);

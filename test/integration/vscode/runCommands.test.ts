@@ -97,4 +97,36 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     await vscode.page.locator('.notifications-toasts', { hasText: 'Dirsync: full sync done' }).waitFor({ timeout: 90_000 });
     assert.equal(await cloudUsers(cloud), creates);
   });
+
+  it('"Dirsync: Show Last Report" reopens the newest report: the sync\'s', async () => {
+    assert.ok(vscode);
+    await vscode.runCommand('View: Close All Editors');
+    await vscode.openFile('demo.dirsync');
+    await vscode.runCommand('Dirsync: Show Last Report');
+    await vscode.page.locator('.tabs-container .tab.active[aria-label^="Sync: corp.example.com (demo)"]').waitFor();
+    const report = vscode.webviewFrame();
+    await report.locator('body[data-loaded="true"]').waitFor({ timeout: 60_000 });
+    assert.ok(Number((await report.locator('body').getAttribute('data-rows')) ?? '0') > 0);
+  });
+
+  it('"Dirsync: Explain Object" takes a typed DN and shows the explanation in the Markdown preview', async () => {
+    assert.ok(vscode);
+    const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
+    const user = saved.report.items.find((i) => i.objectType === 'user' && i.dn && i.action !== 'skip')!;
+    await vscode.runCommand('View: Close All Editors');
+    await vscode.openFile('demo.dirsync');
+    await vscode.runCommand('Dirsync: Explain Object');
+    const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(user.dn!);
+    await vscode.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'explain this DN or userName' }).waitFor();
+    await vscode.page.keyboard.press('Enter');
+    const preview = vscode.webviewFrame();
+    const title = preview.locator('h1');
+    await title.waitFor({ timeout: 60_000 });
+    assert.equal((await title.innerText()).trim(), `Explain ${user.dn}`);
+    const selections = preview.locator('table').first();
+    assert.match(await selections.innerText(), /users\s+yes\s+yes\s+yes/);
+    await vscode.screenshot('run-explain-object');
+  });
 });
