@@ -156,6 +156,18 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     assert.match(stale.message ?? '', /config changed/);
   });
 
+  it('incremental sync: applied at once without a token when the threshold allows it', async () => {
+    await lsp.change(uri, demoText(cloud), ++version);
+    const before = await cloudUsers(cloud);
+    const { result, progress } = run<ApplyOutcome>(SyncRequest.method, { mode: 'incremental', applyWithoutReview: true });
+    const r = await result;
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(r.report?.mode, 'incremental');
+    assert.equal(r.planToken, undefined);
+    assert.equal(progress.at(-1)?.kind, 'end');
+    assert.equal(await cloudUsers(cloud), before, 'nothing changed in the directory since the full sync');
+  });
+
   it('over the deletion threshold the sync is refused, the report names what would go, nothing is deleted', async () => {
     const before = await cloudUsers(cloud);
     assert.ok(before > 0);
