@@ -1,18 +1,21 @@
 /**
  * The last dry run's drift in the status bar, for the active `.dirsync` editor: `+added ~modified
  * −deleted` (deactivations count as deletions). A click shows that report. Next to the live
- * directory item (client/src/live/statusBar.ts).
+ * directory item (client/src/live/statusBar.ts). The counts are kept in the workspace state, so a
+ * reopened window shows them without reading the report again.
  */
 import * as vscode from 'vscode';
 import type { SyncReport } from '../../../server/src/protocol/report';
 import { driftText } from './format';
 
+type Drift = SyncReport['summary'] & { readonly at: string; readonly sessionId: string };
+const KEY = 'dirsync.run.drift';
+
 export class DriftStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly drift = new Map<string, SyncReport['summary'] & { at: string; sessionId: string }>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
+  constructor(private readonly state: vscode.Memento) {
     this.item = vscode.window.createStatusBarItem('dirsync.drift', vscode.StatusBarAlignment.Left, 49);
     this.item.name = 'Dirsync Drift';
     this.disposables.push(this.item, vscode.window.onDidChangeActiveTextEditor(() => this.render()));
@@ -21,20 +24,25 @@ export class DriftStatusBar implements vscode.Disposable {
 
   /** Records a dry run's report for its document. */
   update(uri: string, report: SyncReport): void {
-    this.drift.set(uri, { ...report.summary, at: report.generatedAt, sessionId: report.sessionId });
+    const all = this.state.get<Record<string, Drift>>(KEY, {});
+    void this.state.update(KEY, { ...all, [uri]: { ...report.summary, at: report.generatedAt, sessionId: report.sessionId } }).then(() => this.render());
     this.render();
+  }
+
+  private get(uri: string): Drift | undefined {
+    return this.state.get<Record<string, Drift>>(KEY, {})[uri];
   }
 
   /** The text shown for a document, if it had a dry run in this window. */
   textFor(uri: string): string | undefined {
-    const d = this.drift.get(uri);
+    const d = this.get(uri);
     return d ? `$(diff) ${driftText(d)}` : undefined;
   }
 
   private render(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const uri = doc?.languageId === 'dirsync' ? doc.uri.toString() : undefined;
-    const d = uri ? this.drift.get(uri) : undefined;
+    const d = uri ? this.get(uri) : undefined;
     if (!uri || !d) {
       this.item.hide();
       return;

@@ -13,7 +13,7 @@ import { logRunEvents } from './eventLog';
 import { ExplainDocuments } from './explainView';
 
 export function registerRunCommands(extension: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): RunContext {
-  const drift = new DriftStatusBar();
+  const drift = new DriftStatusBar(extension.workspaceState);
   const explanations = new ExplainDocuments();
   const ctx: RunContext = { client, extension, output, drift, reports: new Map() };
   extension.subscriptions.push(

@@ -21,6 +21,14 @@ async function cloudUsers(cloud: CloudFixture): Promise<number> {
   return ((await res.json()) as { totalResults: number }).totalResults;
 }
 
+/** The h1 of the Markdown preview an explanation opened beside the report (two webviews, either order). */
+async function explanationTitle(vscode: VsCodePage): Promise<string> {
+  await vscode.page.locator('iframe.webview.ready').nth(1).waitFor();
+  const headings = [0, 1].map((i) => vscode.webviewFrame(i).locator('h1', { hasText: /^Explain / }));
+  const found = await Promise.any(headings.map(async (h) => (await h.waitFor(), h)));
+  return (await found.innerText()).trim();
+}
+
 describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â†’ local cloud)', function () {
   this.timeout(240_000);
   let cloud: CloudFixture;
@@ -98,7 +106,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     assert.equal(await cloudUsers(cloud), creates);
   });
 
-  it('"Dirsync: Show Last Report" reopens the newest report: the sync\'s', async () => {
+  it('"Dirsync: Show Last Report" reopens the newest report (the sync\'s); its Explain button explains the object', async () => {
     assert.ok(vscode);
     await vscode.runCommand('View: Close All Editors');
     await vscode.openFile('demo.dirsync');
@@ -107,6 +115,14 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     const report = vscode.webviewFrame();
     await report.locator('body[data-loaded="true"]').waitFor({ timeout: 60_000 });
     assert.ok(Number((await report.locator('body').getAttribute('data-rows')) ?? '0') > 0);
+
+    // The report's "Explain" on an object runs Explain Object for it.
+    const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
+    const user = saved.report.items.find((i) => i.objectType === 'user' && i.category === 'added' && i.displayName)!;
+    await report.locator('.cell.col-dn', { hasText: user.dn! }).first().click();
+    await report.locator('aside.detail vscode-button', { hasText: 'Explain' }).click();
+    const title = await explanationTitle(vscode);
+    assert.equal(title, `Explain ${user.dn}`);
   });
 
   it('"Dirsync: Explain Object" takes a typed DN and shows the explanation in the Markdown preview', async () => {
