@@ -9,7 +9,7 @@ export async function showRefusal(ctx: RunContext, uri: string, outcome: ApplyOu
   if (!outcome.report) return;
   const panel = showReport(ctx, uri, outcome.report);
   const first = outcome.report.items.find((i) => i.category === 'deleted') ?? outcome.report.items.find((i) => i.action === 'delete');
-  if (first) panel.focusItem(first.id);
+  if (first) panel.focusItem(first.id, first.category === 'deleted' ? 'deleted' : undefined);
   ctx.output.warn(`[${outcome.sessionId ?? '-'}] sync refused: ${outcome.message ?? ''}`);
   const text = refusalText(outcome.report, outcome.message);
   await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail });

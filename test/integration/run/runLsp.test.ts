@@ -169,6 +169,11 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
   });
 
   it('over the deletion threshold the sync is refused, the report names what would go, nothing is deleted', async () => {
+    if ((await cloudUsers(cloud)) === 0) {
+      // Run alone (mocha --grep): sync first, so there is something to delete.
+      const p = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
+      assert.equal((await run<ApplyOutcome>(SyncRequest.method, { mode: 'full', planToken: p.planToken }).result).outcome, 'applied');
+    }
     const before = await cloudUsers(cloud);
     assert.ok(before > 0);
     // A users filter nobody matches: every synchronized user would be deleted.

@@ -6,7 +6,7 @@
  * modal with the plan's counts and, on "Sync", writes exactly that plan to the cloud.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCodeServer, startCodeServer, type CodeServer } from '../../fixtures/codeServer';
 import { scratchWorkspace } from '../../fixtures/scratchWorkspace';
@@ -19,6 +19,14 @@ import { startCloudFixture, TOKEN, type CloudFixture } from '../cloud/helpers';
 async function cloudUsers(cloud: CloudFixture): Promise<number> {
   const res = await fetch(`${cloud.cloud.baseUrl}/Users?count=1`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return ((await res.json()) as { totalResults: number }).totalResults;
+}
+
+/**
+ * Keyboard focus back in the workbench: after a webview had it, F1 and Ctrl+P go to the webview's
+ * frame and the palette may not open. A click on the config in the explorer takes it back.
+ */
+async function focusWorkbench(vscode: VsCodePage): Promise<void> {
+  await vscode.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'demo.dirsync' }).click();
 }
 
 /** The h1 of the Markdown preview an explanation opened beside the report (two webviews, either order). */
@@ -83,6 +91,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     }
     await vscode.screenshot('run-dry-run-report');
     // Back in the editor, the status bar shows the drift of that dry run.
+    await focusWorkbench(vscode);
     await vscode.openFile('demo.dirsync');
     const drift = vscode.page.locator('.statusbar-item', { hasText: `+${summary.added} ~${summary.modified} âˆ’${summary.deleted + summary.deactivated}` });
     await drift.waitFor();
@@ -91,6 +100,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
 
   it('"Dirsync: Full Sync" shows the plan\'s counts in a modal and, on "Sync", applies it', async () => {
     assert.ok(vscode);
+    await focusWorkbench(vscode);
     await vscode.openFile('demo.dirsync');
     await vscode.runCommand('Dirsync: Full Sync');
     const dialog = vscode.page.locator('.monaco-dialog-box', { hasText: 'Apply this plan to the cloud?' });
@@ -108,6 +118,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
 
   it('"Dirsync: Show Last Report" reopens the newest report (the sync\'s); its Explain button explains the object', async () => {
     assert.ok(vscode);
+    await focusWorkbench(vscode);
     await vscode.runCommand('View: Close All Editors');
     await vscode.openFile('demo.dirsync');
     await vscode.runCommand('Dirsync: Show Last Report');
@@ -119,7 +130,9 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     // The report's "Explain" on an object runs Explain Object for it.
     const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
     const user = saved.report.items.find((i) => i.objectType === 'user' && i.category === 'added' && i.displayName)!;
-    await report.locator('.cell.col-dn', { hasText: user.dn! }).first().click();
+    // Its row (by DN: display names repeat), clicked on the name, which is always in view.
+    await report.locator('[role="row"]', { has: report.locator('.cell.col-dn', { hasText: user.dn! }) }).locator('.cell.col-name').click();
+    await report.locator('aside.detail .detail-title', { hasText: user.displayName! }).waitFor();
     await report.locator('aside.detail vscode-button', { hasText: 'Explain' }).click();
     const title = await explanationTitle(vscode);
     assert.equal(title, `Explain ${user.dn}`);
@@ -129,6 +142,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     assert.ok(vscode);
     const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
     const user = saved.report.items.find((i) => i.objectType === 'user' && i.dn && i.action !== 'skip')!;
+    await focusWorkbench(vscode);
     await vscode.runCommand('View: Close All Editors');
     await vscode.openFile('demo.dirsync');
     await vscode.runCommand('Dirsync: Explain Object');
@@ -144,5 +158,34 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     const selections = preview.locator('table').first();
     assert.match(await selections.innerText(), /users\s+yes\s+yes\s+yes/);
     await vscode.screenshot('run-explain-object');
+  });
+
+  it('over the deletion threshold "Dirsync: Full Sync" is refused: a modal lists what would go, the report opens on it', async () => {
+    assert.ok(vscode);
+    const before = await cloudUsers(cloud);
+    const file = join(folder, 'demo.dirsync');
+    // A users filter nobody matches: every synchronized user would be deleted.
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"users": { "enabled": true }', '"users": { "enabled": true, "filter": "(cn=nobody-at-all)" }'));
+    await focusWorkbench(vscode);
+    await vscode.runCommand('View: Close All Editors');
+    await vscode.openFile('demo.dirsync');
+    await vscode.page.locator('.view-lines', { hasText: 'nobody-at-all' }).waitFor();
+    await vscode.runCommand('Dirsync: Full Sync');
+    const dialog = vscode.page.locator('.monaco-dialog-box', { hasText: 'Sync refused' });
+    await dialog.waitFor({ timeout: 90_000 });
+    const saved = (await newestSavedReport(file, [join(folder, '.dirsync', 'reports')]))!;
+    assert.ok(saved.report.threshold.exceeded);
+    const going = saved.report.items.filter((i) => i.category === 'deleted');
+    assert.ok(going.length > 0);
+    assert.ok((await dialog.innerText()).includes(`â€¢ ${going[0]!.dn ?? going[0]!.userName}`), await dialog.innerText());
+    await vscode.screenshot('run-full-sync-refused');
+    await vscode.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const report = vscode.webviewFrame();
+    await report.locator('body[data-tab="deleted"]').waitFor();
+    await report.locator('aside.detail .detail-title', { hasText: going[0]!.displayName ?? going[0]!.userName ?? '' }).waitFor();
+    assert.equal(await cloudUsers(cloud), before, 'nothing was deleted');
+    writeFileSync(file, text);
   });
 });
