@@ -99,39 +99,50 @@ async function main(): Promise<void> {
   };
   const theirDiagnostics = await theirs();
 
-  const runs = 30;
-  const timeOurs = (cold: boolean) => {
-    const t: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      if (cold) clearEmbeddedCache();
-      const s = performance.now();
-      analyze(text);
-      t.push(performance.now() - s);
-    }
-    return stats(t);
-  };
-  const timeTheirs = async () => {
-    const t: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const s = performance.now();
-      await theirs();
-      t.push(performance.now() - s);
-    }
-    return stats(t);
-  };
-  // Warm up both (JIT), then measure interleaved so machine load hits both alike.
-  for (let i = 0; i < 5; i++) {
+  // Both sides are measured the same way: warmed up alike (JIT; their resolved schema and our
+  // compiled grammars are module state either way), then measured in interleaved rounds — one call
+  // of theirs, one cold call of ours (parse memo emptied), one warm call of ours, in an order that
+  // rotates from round to round — so machine load (this is a shared machine) and the garbage one
+  // leaves for the next fall on all three alike. Medians of the rounds.
+  const warmups = 20;
+  const rounds = 60;
+  for (let i = 0; i < warmups; i++) {
     clearEmbeddedCache();
+    analyze(text);
     analyze(text);
     await theirs();
   }
-  const baseline = await timeTheirs();
-  const cold = timeOurs(true);
-  const warm = timeOurs(false);
-  const baseline2 = await timeTheirs();
-  const base = Math.min(baseline.median, baseline2.median);
+  const tTheirs: number[] = [];
+  const tCold: number[] = [];
+  const tWarm: number[] = [];
+  const steps: Array<() => Promise<void>> = [
+    async () => {
+      const s = performance.now();
+      await theirs();
+      tTheirs.push(performance.now() - s);
+    },
+    async () => {
+      clearEmbeddedCache();
+      const s = performance.now();
+      analyze(text);
+      tCold.push(performance.now() - s);
+    },
+    async () => {
+      // The memo holds this text's values: only the cold step empties it, and it refills it.
+      const s = performance.now();
+      analyze(text);
+      tWarm.push(performance.now() - s);
+    },
+  ];
+  for (let i = 0; i < rounds; i++) {
+    // Rotate the order, so that no side always runs right after another (GC debt, caches).
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
+  }
+  const base = stats(tTheirs).median;
+  const cold = stats(tCold);
+  const warm = stats(tWarm);
 
-  console.log(`full validation of a ${lineCount}-line config (median of ${runs}):`);
+  console.log(`full validation of a ${lineCount}-line config (median of ${rounds} interleaved rounds, after ${warmups} warm-up rounds):`);
   console.log(`  vscode-json-languageservice + JSON Schema: ${base.toFixed(2)} ms (${theirDiagnostics.length} diagnostics)`);
   console.log(`  dirsync language service, cold grammar memo: ${cold.median.toFixed(2)} ms (${ours.diagnostics.length} diagnostics)`);
   console.log(`  dirsync language service, warm grammar memo: ${warm.median.toFixed(2)} ms`);

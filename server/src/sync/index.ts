@@ -10,3 +10,7 @@ export type * from './api';
 export { dryRun, saveReport, type DryRunOptions } from './engine';
 export { explainObject } from './explain';
 export { loadEngineConfig, EngineError, type LoadedConfig } from './load';
+export { planAvatars, type AvatarPlanUser, type AvatarPlanInput, type AvatarPlanOptions, type AvatarPlanResult, type AvatarOperation } from './avatarPlan';
+export { applyAvatarOperation, type AvatarApplyContext, type AvatarOperationResult } from './avatarApply';
+export { AvatarStateStore, avatarStatePath } from './avatarState';
+export { purgeAvatars } from './avatarPurge';

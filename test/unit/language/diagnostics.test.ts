@@ -126,6 +126,15 @@ describe('language/diagnostics: codes and ranges', () => {
     assert.deepEqual(d?.range, ranges[0]);
   });
 
+  it('DS105 names the line of the key it replaces, for every duplicate', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `  "x": ${i}`);
+    const text = `{\r\n  "directory": {"url": "ldaps://a.example.com"},\n  "notification": {\n${keys.join(',\n')}\n  }\n}`;
+    const messages = analyze(text).diagnostics.filter((x) => x.code === 'DS105').map((d) => d.message);
+    assert.equal(messages.length, 39);
+    // Key i (1-based line 4 + i) replaces key i - 1, on line 3 + i.
+    messages.forEach((m, i) => assert.match(m, new RegExp(`on line ${4 + i},`), m));
+  });
+
   it('DS109 for a document that is not an object, and for an empty one', () => {
     assert.deepEqual(codes(analyze('[1, 2]')), ['DS109']);
     assert.deepEqual(codes(analyze('  // only a comment\n')), ['DS109']);

@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { complete } from '../../../server/src/language/completion';
 import { hover } from '../../../server/src/language/hover';
+import { clearEmbeddedCache, parseEmbedded } from '../../../server/src/language/embedded';
 import { analyzed, codes, configText, cursor, ranged } from './support';
 
 /** A valid config around one raw JSON fragment (object members) at the top level. */
@@ -138,4 +139,30 @@ describe('language/embedded: completion and hover inside embedded values', () =>
       assert.deepEqual(errors, []);
     });
   }
+});
+
+describe('embedded parse memo', () => {
+  it('reuses the result for the same text and format, and parses a changed text anew', () => {
+    clearEmbeddedCache();
+    const first = parseEmbedded('ldapFilter', '(cn=a)').result;
+    assert.ok(first?.ok);
+    assert.equal(parseEmbedded('ldapFilter', '(cn=a)').result, first, 'same text: the memoized result');
+    const changed = parseEmbedded('ldapFilter', '(cn=a').result;
+    assert.ok(changed && !changed.ok, 'a changed text is parsed, not served from the memo');
+    assert.equal(changed.problems.length, 1);
+    // The same text in another language is another entry.
+    assert.equal(parseEmbedded('attrExpr', '(cn=a)').result?.ok, false);
+    clearEmbeddedCache();
+    const again = parseEmbedded('ldapFilter', '(cn=a)').result;
+    assert.notEqual(again, first, 'emptied memo: parsed again');
+    assert.deepEqual(again, first);
+  });
+
+  it('follows an edit of a document: the diagnostics are those of the new text', () => {
+    const good = withRaw('"objects": { "users": { "filter": "(cn=a)" } }');
+    const bad = withRaw('"objects": { "users": { "filter": "(cn=a" } }');
+    assert.ok(!codes(analyze(good)).some((c) => c.startsWith('DS2')));
+    assert.ok(codes(analyze(bad)).some((c) => c.startsWith('DS2')));
+    assert.ok(!codes(analyze(good)).some((c) => c.startsWith('DS2')));
+  });
 });

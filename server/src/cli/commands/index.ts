@@ -5,5 +5,6 @@ import { cloudCommand } from './cloud';
 import { explainCommand } from './explain';
 import { planCommand } from './plan';
 import { previewCommand } from './preview';
+import { purgeAvatarsCommand } from './purgeAvatars';
 
-export const commands: CliCommand[] = [checkCommand, cloudCommand, previewCommand, planCommand, explainCommand];
+export const commands: CliCommand[] = [checkCommand, previewCommand, planCommand, explainCommand, purgeAvatarsCommand, cloudCommand];

@@ -9,7 +9,9 @@ import type { ParseResult, SyntaxProblem } from '../problems';
 import { columnOf, parseResult, problemFrom } from '../problems';
 import { ATTRIBUTE_EXPRESSION_CODES, type AttributeExpressionCode } from './codes';
 import type { Expression } from './index';
+import { readExpression } from './fastParse';
 import { endsOperand, startsOperand, tokenize, type Token } from './lexer';
+import { decodeStringBody } from './strings';
 
 export interface ParseExpressionOptions {
   /**
@@ -24,13 +26,7 @@ const rangeOf = (node: Node): Range => ({ start: node.source.startIdx, end: node
 const problem = (code: AttributeExpressionCode, start: number, end: number, message: string): SyntaxProblem =>
   problemFrom(ATTRIBUTE_EXPRESSION_CODES, code, start, end, message);
 
-/** Decodes the body of a string literal (between the quotes); the grammar has validated escapes. */
-export function decodeStringBody(body: string): string {
-  return body.replace(/\\(u[0-9a-fA-F]{4}|[\\'"nt])/g, (_m, e: string) => {
-    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
-    return e === 'n' ? '\n' : e === 't' ? '\t' : e;
-  });
-}
+export { decodeStringBody };
 
 const semantics = grammar.createSemantics();
 const binary = (op: '%' | '-' | '+' | '|') =>
@@ -192,6 +188,15 @@ export function checkExpression(expr: Expression, options: ParseExpressionOption
 
 /** Parses an expression: one DS3xx error for a failed match, else the tree with its warnings and hints. */
 export function parseExpressionText(text: string, options: ParseExpressionOptions = {}): ParseResult<Expression> {
+  // Well-formed expressions (the usual case) are read directly, into the tree the grammar's `ast`
+  // operation builds (fastParse.ts); anything else goes to the grammar, which explains the error.
+  const ast = readExpression(text);
+  if (ast) return parseResult(ast, checkExpression(ast, options));
+  return parseWithGrammar(text, options);
+}
+
+/** `parseExpressionText` without the direct reader: always through the Ohm grammar. */
+export function parseWithGrammar(text: string, options: ParseExpressionOptions = {}): ParseResult<Expression> {
   const match = grammar.match(text);
   if (match.failed()) return parseResult<Expression>(undefined, [diagnoseExpression(text, match)]);
   const ast = semantics(match)['ast']() as Expression;

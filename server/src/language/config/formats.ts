@@ -159,14 +159,54 @@ export function isEmail(text: string): boolean {
   const at = text.lastIndexOf('@');
   if (at <= 0) return false;
   const local = text.slice(0, at);
-  return local.length <= 64 && LOCAL.test(local) && isDomain(text.slice(at + 1));
+  if (local.length > 64 || !LOCAL.test(local)) return false;
+  // Lists of addresses share their domain: remember the last one checked.
+  const domain = text.slice(at + 1);
+  if (domain !== lastDomain) {
+    lastDomain = domain;
+    lastDomainOk = isDomain(domain);
+  }
+  return lastDomainOk;
 }
+let lastDomain = '';
+let lastDomainOk = isDomain(lastDomain);
 
 /** Normalizes a DN for comparison: lower-case, spaces around separators dropped. */
 export function normalizeDn(dn: string): string {
   const lower = dn.toLowerCase();
   // Spaces inside values (`CN=John Smith`) are significant; only those around separators go.
-  return /\s[,=+]|[,=+]\s|^\s|\s$/.test(lower) ? lower.replace(/\s*([,=+])\s*/g, '$1').trim() : lower;
+  return hasSpaceToDrop(lower) ? lower.replace(/\s*([,=+])\s*/g, '$1').trim() : lower;
+}
+
+/** `/\s[,=+]|[,=+]\s|^\s|\s$/.test(s)`, as one pass over the characters (DN lists are long). */
+function hasSpaceToDrop(s: string): boolean {
+  const n = s.length;
+  if (!OTHER_SPACE.test(s)) {
+    // Only plain spaces (the usual DN): jump from one to the next.
+    for (let i = s.indexOf(' '); i >= 0; i = s.indexOf(' ', i + 1)) {
+      if (i === 0 || i === n - 1 || isDnSeparator(s.charCodeAt(i - 1)) || isDnSeparator(s.charCodeAt(i + 1))) return true;
+    }
+    return false;
+  }
+  for (let i = 0; i < n; i++) {
+    if (!isJsSpace(s.charCodeAt(i))) continue;
+    if (i === 0 || i === n - 1 || isDnSeparator(s.charCodeAt(i - 1)) || isDnSeparator(s.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+/** The characters of `\s` other than the plain space. */
+const OTHER_SPACE = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+const isDnSeparator = (c: number) => c === 44 /* , */ || c === 61 /* = */ || c === 43; /* + */
+
+/** Exactly the characters of the regex class `\s` (ECMA-262 WhiteSpace and LineTerminator). */
+function isJsSpace(c: number): boolean {
+  if (c > 32 && c < 0xa0) return false;
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /** True when `dn` is `base` or below it. */

@@ -33,6 +33,26 @@ interface Ctx {
   readonly text: string;
   readonly out: Diagnostic[];
   readonly strings: TypedString[];
+  /** Offsets of the text's line feeds, built on the first duplicate key (messages name its line). */
+  newlines?: number[];
+}
+
+/** 1-based line of an offset, counting `\n` as `text.slice(0, offset).split('\n').length` does. */
+function lineOf(ctx: Ctx, offset: number): number {
+  if (!ctx.newlines) {
+    ctx.newlines = [];
+    for (let i = ctx.text.indexOf('\n'); i >= 0; i = ctx.text.indexOf('\n', i + 1)) ctx.newlines.push(i);
+  }
+  // Line feeds before `offset`, by binary search: one scan of the text for any number of duplicates.
+  const nl = ctx.newlines;
+  let lo = 0;
+  let hi = nl.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nl[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
 }
 
 function report(ctx: Ctx, code: string, range: TextRange, message: string, fixes?: QuickFix[]): void {
@@ -86,7 +106,8 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         // Paths are only kept for embedded-language strings, so list items share the parent's
         // path array plus an index computed on demand (long lists of DNs stay cheap).
         const items = node.children;
-        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format) ? path : [...path, i]);
+        const sharePath = spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format);
+        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, sharePath ? path : [...path, i]);
       }
       return;
     case 'string':
@@ -145,7 +166,7 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
   const variant = spec.discriminator ? discriminatorVariant(spec, props) : undefined;
   for (const { key, keyNode: k, value } of props) {
     if (seen.has(key)) {
-      const line = ctx.text.slice(0, seen.get(key)!.offset).split('\n').length;
+      const line = lineOf(ctx, seen.get(key)!.offset);
       report(ctx, 'DS105', rangeOf(k), `Duplicate key \`${key}\`: this one replaces the one on line ${line}, which is ignored`);
     }
     seen.set(key, k);

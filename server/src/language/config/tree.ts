@@ -1,6 +1,7 @@
 /** Parsing `.dirsync` text into a jsonc-parser tree, and small helpers to read that tree. */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Diagnostic } from '../diagnostics';
+import { parseCleanTree } from './fastTree';
 import { decodeJsonString, type DecodedString } from './jsonString';
 import type { TextRange } from './types';
 
@@ -34,6 +35,9 @@ const MESSAGES: Partial<Record<string, string>> = {
 
 /** Parses JSONC (comments and trailing commas allowed, as in VS Code's settings files). */
 export function parseConfigTree(text: string): ParsedTree {
+  // Clean documents (the usual case) take the fast path; its tree is jsonc-parser's (fastTree.ts).
+  const clean = parseCleanTree(text);
+  if (clean) return { text, root: clean, syntaxDiagnostics: [] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const syntaxDiagnostics: Diagnostic[] = errors.map((e) => {

@@ -10,40 +10,15 @@ import { parseResult } from '../problems';
 import type { AssertionValue, AttributeDescription, FilterNode } from './ast';
 import { checkFilter } from './checks';
 import { diagnoseFailure } from './diagnose';
+import { readFilter } from './fastParse';
+import { assertionValue, decodeAssertionValue } from './values';
 
 type Range = { start: number; end: number };
 type ExtensibleParts = Extract<FilterNode, { type: 'extensible' }>;
 
 const rangeOf = (node: Node): Range => ({ start: node.source.startIdx, end: node.source.endIdx });
 
-/** Decodes `\XX` escapes into octets; everything else is UTF-8 (RFC 4515 §3 valueencoding). */
-export function decodeAssertionValue(raw: string): Uint8Array {
-  const out: number[] = [];
-  const encoder = new TextEncoder();
-  let plain = '';
-  const flush = () => {
-    if (plain) out.push(...encoder.encode(plain));
-    plain = '';
-  };
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === '\\' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
-      flush();
-      out.push(parseInt(raw.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      plain += c;
-    }
-  }
-  flush();
-  return Uint8Array.from(out);
-}
-
-/** An AssertionValue from its raw text and range. */
-export function assertionValue(raw: string, range: Range): AssertionValue {
-  const bytes = decodeAssertionValue(raw);
-  return { raw, bytes, text: new TextDecoder('utf-8', { fatal: false }).decode(bytes), range };
-}
+export { assertionValue, decodeAssertionValue };
 
 const semantics = grammar.createSemantics();
 
@@ -137,6 +112,15 @@ semantics.addOperation<unknown>('ast', {
 
 /** Parses a filter string (JSON escapes already removed). Problems carry DS2xx codes. */
 export function parseFilterText(text: string): ParseResult<FilterNode> {
+  // Well-formed filters (the usual case) are read directly, into the tree the grammar's `ast`
+  // operation builds (fastParse.ts); anything else goes to the grammar, which explains the error.
+  const ast = readFilter(text);
+  if (ast) return parseResult(ast, checkFilter(ast));
+  return parseFilterWithGrammar(text);
+}
+
+/** `parseFilterText` without the direct reader: always through the Ohm grammar. */
+export function parseFilterWithGrammar(text: string): ParseResult<FilterNode> {
   const match = grammar.match(text);
   if (match.failed()) return parseResult<FilterNode>(undefined, [diagnoseFailure(text, match)]);
   const ast = semantics(match)['ast']() as FilterNode;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkDn, isEmail, parseDirectoryUrl, parseDuration, parseSecretRef, secretEnvName } from '../../../../server/src/language/config/formats';
+import { checkDn, isEmail, normalizeDn, parseDirectoryUrl, parseDuration, parseSecretRef, secretEnvName } from '../../../../server/src/language/config/formats';
 
 describe('language/config/formats', () => {
   it('parses directory URLs', () => {
@@ -40,4 +40,38 @@ describe('language/config/formats', () => {
     for (const ok of ['a@example.com', 'first.last+tag@sub.example.co.uk']) assert.ok(isEmail(ok), ok);
     for (const bad of ['a@example', '@example.com', 'a@@example.com', 'a b@example.com', 'a..b@example.com', 'a@-x.com']) assert.ok(!isEmail(bad), bad);
   });
+
+  it('normalizes DNs as the regex definition does, for every whitespace character', () => {
+    // The definition normalizeDn's character scan replaces (formats.ts).
+    const reference = (dn: string) => {
+      const lower = dn.toLowerCase();
+      return /\s[,=+]|[,=+]\s|^\s|\s$/.test(lower) ? lower.replace(/\s*([,=+])\s*/g, '$1').trim() : lower;
+    };
+    const spaces: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (/\s/.test(String.fromCharCode(c))) spaces.push(String.fromCharCode(c));
+    const shapes = (s: string) => [`CN=John${s}Smith,OU=Staff,DC=example,DC=com`, `CN=a${s},OU=b`, `CN=a,${s}OU=b`, `CN${s}=a+UID=b`, `${s}CN=a`, `CN=a${s}`, `CN=A${s}B=${s}`, s, `x${s}y`];
+    for (const s of [...spaces, 'x', '_', '\u0085', '\u200b', '\u180e']) {
+      for (const dn of shapes(s)) assert.equal(normalizeDn(dn), reference(dn), JSON.stringify(dn));
+    }
+    assert.equal(normalizeDn('CN=John Smith , OU=Staff'), 'cn=john smith,ou=staff');
+  });
+
+  it('re-checks the domain of an address when it changes (isEmail remembers the last domain)', () => {
+    // Alternate good and bad domains, and repeat each, so every answer comes once from the memo.
+    const table: Array<[string, boolean]> = [
+      ['a@example.com', true],
+      ['b@example.com', true],
+      ['a@example..com', false],
+      ['b@example..com', false],
+      ['a@example.com', true],
+      ['a@-example.com', false],
+      ['a@EXAMPLE.com', true],
+      ['a@localhost', false],
+      ['a@localhost', false],
+      ['bad local@example.com', false],
+      ['a@example.com', true],
+    ];
+    for (const [address, ok] of table) assert.equal(isEmail(address), ok, address);
+  });
 });
+
