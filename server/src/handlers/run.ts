@@ -5,7 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WorkDoneProgress, type CancellationToken, type Connection } from 'vscode-languageserver';
+import {
+  WorkDoneProgress,
+  type CancellationToken,
+  type Connection,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
+} from 'vscode-languageserver';
 import type { SecretRef } from '../language/config/types';
 import type { RunHooks, RunEngine } from '../live/runService';
 import { RunService } from '../live/runService';
@@ -49,8 +56,8 @@ export function progressReport(p: SyncProgress): { message: string; percentage?:
 /** Hooks for one request: signal from its cancellation, progress on its work-done token, events to the client. */
 function hooksFor(connection: Connection, method: string, params: RunParamsBase, token: CancellationToken): RunHooks & { end(): void } {
   const workDone = params.workDoneToken;
-  const send = (value: Parameters<typeof connection.sendProgress<unknown>>[2]) => {
-    if (workDone !== undefined) void connection.sendProgress(WorkDoneProgress.type, workDone, value as never).catch(() => undefined);
+  const send = (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+    if (workDone !== undefined) void connection.sendProgress(WorkDoneProgress.type, workDone, value).catch(() => undefined);
   };
   send({ kind: 'begin', title: TITLES[method] ?? 'Dirsync', cancellable: true });
   const signal = toSignal(token);

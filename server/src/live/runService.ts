@@ -65,6 +65,8 @@ function messageOf(err: unknown): string {
 export class RunService {
   readonly tokens: PlanTokens;
   private readonly reports = new SessionReports();
+  /** Documents with an apply under way: a second one for the same config waits for the user, not the journal. */
+  private readonly applying = new Set<string>();
 
   constructor(private readonly deps: RunServiceDeps) {
     this.tokens = deps.tokens ?? new PlanTokens();
@@ -169,6 +171,10 @@ export class RunService {
       this.tokens.consume(token);
       return { outcome: 'refused', sessionId, report: plan.report, counts, message: refusal(plan.report) };
     }
+    if (this.applying.has(uri)) {
+      return { outcome: 'failed', sessionId, planToken: token, counts, message: 'A sync of this config is already running in this window; wait for it or cancel it first.' };
+    }
+    this.applying.add(uri);
     let result: ApplyResult;
     try {
       // The plan's session id: the apply's journal and events belong to the reviewed plan, and a
@@ -179,6 +185,8 @@ export class RunService {
         return { outcome: 'cancelled', sessionId, planToken: token, counts, message: `Cancelled; session ${sessionId} can be resumed with the same plan.` };
       }
       return { outcome: 'failed', sessionId, planToken: token, counts, message: messageOf(err) };
+    } finally {
+      this.applying.delete(uri);
     }
     if (hooks.signal?.aborted && result.applied + result.resumed + result.failed < plan.payload.operations.length) {
       // The engine stopped between operations and returned what it did: the rest can be resumed.

@@ -125,6 +125,24 @@ describe('live/runService: plan tokens and confirmation', () => {
     assert.equal(applied[1]!.options.sessionId, p.sessionId);
   });
 
+  it('refuses a second apply of the same config while one is under way', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { engine } = recordingEngine();
+    const slow: RunEngine = { ...engine, applyPlan: async (plan, options) => (await gate, engine.applyPlan(plan, options)) };
+    const s = service(slow, { value: '{}' });
+    const a = await s.sync('file:///tmp/x/corp.dirsync', 'full', undefined, false, {});
+    const b = await s.sync('file:///tmp/x/corp.dirsync', 'full', undefined, false, {});
+    const first = s.sync('file:///tmp/x/corp.dirsync', 'full', a.planToken, false, {});
+    const second = await s.sync('file:///tmp/x/corp.dirsync', 'full', b.planToken, false, {});
+    assert.equal(second.outcome, 'failed');
+    assert.match(second.message!, /already running/);
+    assert.equal(second.planToken, b.planToken, 'the refused plan can still be applied later');
+    release();
+    assert.equal((await first).outcome, 'applied');
+    assert.equal((await s.sync('file:///tmp/x/corp.dirsync', 'full', b.planToken, false, {})).outcome, 'applied');
+  });
+
   it('purge: the purge plan by token, its report marked purgeAvatars', async () => {
     const { engine, applied } = recordingEngine();
     const s = service(engine, { value: '{}' });
