@@ -5,13 +5,14 @@
  * the cloud. `explainObject` lives in explain.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ScimClient } from '../cloud/index';
 import type { DirectorySource } from '../directory/index';
 import type { SyncReport } from '../protocol/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, safeUrl } from './load';
+import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from './avatarPlanner';
 import { buildPlan } from './plan';
 import type { AvatarPlanner } from './planTypes';
 import type { SyncPlan } from './types';
@@ -30,10 +31,25 @@ export function fileTimestamp(iso: string): string {
   return iso.replace(/:/g, '-').replace('.', '-');
 }
 
-/** Writes JSON atomically (temp file + rename), so a reader never sees half a report. */
-async function writeJson(file: string, value: unknown): Promise<void> {
+/**
+ * Writes a report as JSON atomically (temp file + rename), so a reader never sees half a report.
+ * Items are serialized a thousand at a time: a 100k-item report never exists as one string.
+ */
+async function writeReportJson(file: string, report: SyncReport): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value));
+  const marker = '\u0000items\u0000';
+  const [before, after] = JSON.stringify({ ...report, items: marker }).split(JSON.stringify(marker)) as [string, string];
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(`${before}[`);
+    for (let i = 0; i < report.items.length; i += 1000) {
+      const chunk = report.items.slice(i, i + 1000).map((it) => JSON.stringify(it)).join(',');
+      await fh.write(i === 0 ? chunk : `,${chunk}`);
+    }
+    await fh.write(`]${after}`);
+  } finally {
+    await fh.close();
+  }
   await rename(tmp, file);
 }
 
@@ -42,8 +58,11 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   const dir = join(stateDir, 'reports');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
-  await writeJson(file, report);
-  await writeJson(join(dir, `last-${report.mode}.json`), report);
+  await writeReportJson(file, report);
+  // A copy, not a second JSON.stringify of a 100k-item report.
+  const last = join(dir, `last-${report.mode}.json`);
+  await copyFile(file, `${last}.${process.pid}.tmp`);
+  await rename(`${last}.${process.pid}.tmp`, last);
   return file;
 }
 
@@ -57,6 +76,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
   let source: DirectorySource | undefined;
   let client: ScimClient | undefined;
+  // Avatars: the caller's planner, else the config's (avatarPlanner.ts) when avatar.enabled.
+  const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
+  const avatars = options.avatars ?? ownAvatars?.planner;
   try {
     source = await openConfiguredDirectory(loaded, signal);
     client = await openConfiguredCloud(loaded, sessionId);
@@ -70,7 +92,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
       cloudGroups,
       directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
-      ...(options.avatars ? { avatars: options.avatars } : {}),
+      ...(avatars ? { avatars } : {}),
       meta: {
         sessionId,
         generatedAt: new Date().toISOString(),
@@ -92,5 +114,10 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   } finally {
     await source?.close().catch(() => undefined);
     await client?.close().catch(() => undefined);
+    await ownAvatars?.close();
   }
 };
+
+// The contract in api.ts, checked at compile time.
+const dryRunContract: DryRunFn = dryRun;
+void dryRunContract;

@@ -16,7 +16,7 @@ import type { DirsyncConfig, ObjectKind } from '../language/config/types';
 import { parseDn } from '../language/dn';
 import type { DirectoryEntry } from '../language/entry';
 import type { ConfigRef } from '../protocol/report';
-import type { EngineOptions, Explanation } from './api';
+import type { EngineOptions, ExplainFn, Explanation } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, safeUrl, type LoadedConfig } from './load';
 import { viewCloudUser } from './match';
 import { attributesNeeded, configRefOf, isRoomEntry, mapEntry, mapGroup } from './mapping';
@@ -104,7 +104,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     const attributes = mapped && kind?.kind !== 'groups'
       ? (kind?.kind === 'contacts' ? loaded.mapping.contacts : loaded.mapping.users).map((a) => {
           const v = a.inverted ? mapped.active : a.scimPath === 'userName' ? mapped.userName : a.scimPath === 'externalId' ? mapped.externalId : mapped.values.find((x) => x.attribute === a.attribute)?.value;
-          const cloudValue = !view ? undefined : a.inverted ? view.active : a.scimPath === 'userName' ? view.userName : a.scimPath === 'externalId' ? view.externalId ?? null : view.values.get(a.scimPath) ?? null;
+          const cloudValue = !view ? undefined : a.inverted ? view.active : a.scimPath === 'userName' ? view.userName : a.scimPath === 'externalId' ? view.externalId ?? null : view.values[a.scimPath] ?? null;
           const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
           const changes = v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
           return {
@@ -157,3 +157,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     await client?.close().catch(() => undefined);
   }
 }
+
+// The contract in api.ts, checked at compile time.
+const explainContract: ExplainFn = explainObject;
+void explainContract;

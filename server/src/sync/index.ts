@@ -14,3 +14,7 @@ export { planAvatars, type AvatarPlanUser, type AvatarPlanInput, type AvatarPlan
 export { applyAvatarOperation, type AvatarApplyContext, type AvatarOperationResult } from './avatarApply';
 export { AvatarStateStore, avatarStatePath } from './avatarState';
 export { purgeAvatars } from './avatarPurge';
+export { applyPlan, runSync, applySavedPlan, type ApplyExtras } from './applyRun';
+export { executePlan, type AvatarApplyHook, type AvatarApplyContext as ApplyAvatarContext, type AvatarOperation as ApplyAvatarOperation } from './apply';
+export { ApplyRefusedError, ApplyCancelledError } from './applyErrors';
+export { readSyncState, decideMode, incrementalFilter, settingsHash, type SyncState, type ModeDecision } from './state';

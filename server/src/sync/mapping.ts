@@ -21,6 +21,7 @@ import { firstText, type DirectoryEntry } from '../language/entry';
 import type { LineIndex } from '../language/positions';
 import type { ConfigRef, ObjectType } from '../protocol/report';
 import { SCHEMA } from '../cloud/schemas';
+import { ownString } from './dnKey';
 import { writeScimPath } from './scimPath';
 
 /** One mapping line, compiled. */
@@ -210,11 +211,11 @@ export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, object
   const sid = firstText(entry, 'objectSid');
   return {
     objectType,
-    dn: entry.dn,
+    dn: ownString(entry.dn),
     externalId: externalId.toLowerCase(),
     ...(sid ? { objectSid: sid } : {}),
-    userName,
-    ...(typeof displayName === 'string' ? { displayName } : {}),
+    userName: ownString(userName),
+    ...(typeof displayName === 'string' ? { displayName: ownString(displayName) } : {}),
     active,
     values,
     errors,
@@ -225,15 +226,15 @@ export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, object
 /** Maps a group entry: displayName (or cn), externalId, member DNs. */
 export function mapGroup(entry: DirectoryEntry): MappedObject {
   const externalId = (firstText(entry, 'objectGUID') ?? '').toLowerCase();
-  const name = firstText(entry, 'displayName') || firstText(entry, 'cn') || '';
+  const name = ownString(firstText(entry, 'displayName') || firstText(entry, 'cn') || '');
   const errors: string[] = [];
   if (!externalId) errors.push(`${entry.dn}: no objectGUID: the group cannot be linked to the cloud`);
   if (!name) errors.push(`${entry.dn}: no displayName or cn: the group has no cloud name`);
-  const members = (entry.attributes['member'] ?? []).filter((m): m is string => typeof m === 'string');
+  const members = (entry.attributes['member'] ?? []).flatMap((m) => (typeof m === 'string' ? [ownString(m)] : []));
   const sid = firstText(entry, 'objectSid');
   return {
     objectType: 'group',
-    dn: entry.dn,
+    dn: ownString(entry.dn),
     externalId,
     ...(sid ? { objectSid: sid } : {}),
     userName: name,

@@ -11,6 +11,8 @@ import { readScimPath } from './scimPath';
 
 /** The parts of a cloud user the planner needs. */
 export interface CloudUserView {
+  /** Tells a view from a raw SCIM user. */
+  readonly cloudView: true;
   readonly id: string;
   readonly userName: string;
   readonly externalId?: string;
@@ -22,8 +24,10 @@ export interface CloudUserView {
   readonly admin: boolean;
   readonly fullAdmin: boolean;
   readonly version?: string;
-  /** Current values at the SCIM paths the config maps. */
-  readonly values: ReadonlyMap<string, string | boolean>;
+  /** The user's profile picture URL (primary `photos` entry, else the first), when it has one. */
+  readonly photo?: string;
+  /** Current values at the SCIM paths the config maps (a plain object: 100k of them stay small). */
+  readonly values: Readonly<Record<string, string | boolean>>;
 }
 
 export interface CloudGroupView {
@@ -37,16 +41,20 @@ export interface CloudGroupView {
 
 /** Compacts a cloud user, reading only `paths`. */
 export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserView {
-  const values = new Map<string, string | boolean>();
+  const values: Record<string, string | boolean> = {};
   for (const p of paths) {
     const v = readScimPath(u, p);
-    if (v !== undefined && v !== '') values.set(p, v);
+    if (v !== undefined && v !== '') values[p] = v;
   }
   const ext = u['urn:scim:schemas:extension:cisco:webexidentity:2.0:User'] as { accountStatus?: unknown } | undefined;
   const status = Array.isArray(ext?.accountStatus) ? (ext!.accountStatus as unknown[]) : [];
   const roles = Array.isArray(u.roles) ? u.roles.map((r) => (typeof r === 'string' ? r : String(r?.value ?? ''))) : [];
+  const photos = Array.isArray(u.photos) ? (u.photos as Array<{ value?: unknown; primary?: unknown }>) : [];
+  const photo = (photos.find((p) => p?.primary === true) ?? photos[0])?.value;
   return {
+    cloudView: true,
     id: String(u.id ?? ''),
+    ...(typeof photo === 'string' && photo !== '' ? { photo } : {}),
     userName: u.userName,
     ...(u.externalId ? { externalId: u.externalId.toLowerCase() } : {}),
     active: u.active !== false,

@@ -4,8 +4,10 @@
  *
  * A cloud user is owned when its userName's domain is one of the owned domains: `policy.ownedDomains`
  * when the config lists any, otherwise "the config's domain" — the domain of each base DN
- * (`DC=corp,DC=example,DC=com` → corp.example.com) plus every domain of an in-scope AD user's
- * userName. Comparison is case-insensitive and exact (a subdomain is a different domain).
+ * (`DC=corp,DC=example,DC=com` → corp.example.com). Comparison is case-insensitive and exact (a
+ * subdomain is a different domain). In-scope users whose userName is in a domain the config does
+ * not own are counted (`unownedDomains`) so the report can say so: ownership is never widened by
+ * data, since one stray user of another domain would otherwise hand this config that whole domain.
  *
  * Groups carry no domain: a cloud group is owned when it has an externalId (it came from a
  * directory) and it is empty or at least one of its members is an owned user.
@@ -39,11 +41,13 @@ export class Ownership {
     }
   }
 
-  /** Records an in-scope AD user's userName (its domain becomes owned unless the policy lists domains). */
+  /** In-scope AD users per userName domain the config does not own. */
+  readonly unownedDomains = new Map<string, number>();
+
+  /** Records an in-scope AD user's userName. */
   noteUserName(userName: string): void {
-    if (this.explicit) return;
     const d = domainOfUserName(userName);
-    if (d) this.domains.add(d);
+    if (d && !this.domains.has(d)) this.unownedDomains.set(d, (this.unownedDomains.get(d) ?? 0) + 1);
   }
 
   ownsUserName(userName: string): boolean {

@@ -7,7 +7,7 @@
  * at a time and only their mapped values are kept (entries are kept only for the avatar planner).
  */
 import { createHash } from 'node:crypto';
-import { normalizeDn } from '../language/dn';
+import { dnKey } from './dnKey';
 import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type SyncReport } from '../protocol/report';
 import { viewCloudUser, type CloudUserView } from './match';
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, type MappedObject } from './mapping';
@@ -23,24 +23,28 @@ export type { AvatarCandidate, AvatarPlanner, DirectoryItem, OperationDraft, Pla
 const OBJECT_TYPE = { users: 'user', rooms: 'room', contacts: 'contact' } as const;
 
 function isView(u: unknown): u is CloudUserView {
-  return !!u && (u as CloudUserView).values instanceof Map;
+  return !!u && (u as CloudUserView).cloudView === true;
 }
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A hash independent of stream order: per-object digests, sorted, hashed. */
+/**
+ * A hash of a multiset of objects, independent of stream order and holding nothing per object:
+ * each object's SHA-256 is added lane-wise (8 × 32-bit, mod 2^32) — an additive multiset hash
+ * (AdHash) — and the sums and the count are hashed once more at the end.
+ */
 class SetFingerprint {
-  private readonly parts: string[] = [];
+  private readonly lanes = new Uint32Array(8);
+  private count = 0;
   add(text: string): void {
-    this.parts.push(createHash('sha256').update(text).digest('base64'));
+    const d = createHash('sha256').update(text).digest();
+    for (let i = 0; i < 8; i++) this.lanes[i] = (this.lanes[i]! + d.readUInt32BE(i * 4)) >>> 0;
+    this.count++;
   }
   digest(): string {
-    this.parts.sort();
-    const h = createHash('sha256');
-    for (const p of this.parts) h.update(p);
-    return h.digest('hex');
+    return createHash('sha256').update(Buffer.from(this.lanes.buffer)).update(String(this.count)).digest('hex');
   }
 }
 
@@ -57,71 +61,101 @@ function checkAbort(signal: AbortSignal | undefined): void {
 export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const { config, signal } = input;
   const mapping = input.mapping ?? compileMapping(config, input.configSource);
-  const ctx = new PlanContext(config, mapping, normalizeDn);
+  const ctx = new PlanContext(config, mapping, dnKey);
   for (const p of mapping.problems) ctx.message('warning', p);
 
   const paths = [...new Set(mapping.users.map((a) => a.scimPath))];
+  // Ownership depends on the config only, so the owned count and fingerprint build as users stream in.
+  const cloudPrint = new SetFingerprint();
+  let ownedUsers = 0;
+  let fullAdmins = 0;
   let n = 0;
   for await (const u of input.cloudUsers) {
-    ctx.users.add(isView(u) ? u : viewCloudUser(u, paths));
+    const v = isView(u) ? u : viewCloudUser(u, paths);
+    ctx.users.add(v);
+    if (!v.softDeleted) {
+      if (v.fullAdmin) fullAdmins++;
+      if (ctx.ownership.ownsUserName(v.userName)) {
+        ownedUsers++;
+        cloudPrint.add(`u|${v.id}|${v.version ?? ''}`);
+      }
+    }
     if (++n % 5000 === 0) checkAbort(signal);
   }
-  if (input.cloudGroups) for await (const g of input.cloudGroups) ctx.groups.add(g);
+  if (input.cloudGroups) {
+    for await (const g of input.cloudGroups) {
+      ctx.groups.add(g);
+      if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+    }
+  }
 
-  // ---- directory: map each entry once, keep the mapped values.
+  // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
+  // names an entry not read yet: those few wait for the end of the stream.
   const roomsOn = config.objects.rooms.enabled;
-  const seen = new Set<string>();
+  const invalidSeen = new Set<string>();
+  const contactSeen = new Set<string>();
   const names = new Map<string, string>();
-  const pending: MappedObject[] = [];
+  const contactNames = new Map<string, string>();
+  const deferred: MappedObject[] = [];
   const groups: MappedObject[] = [];
   const items: ReportItem[] = [];
   const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
-  const dirPrint = new SetFingerprint();
-  n = 0;
-  for await (const { selection, entry } of input.directory) {
-    if (++n % 5000 === 0) checkAbort(signal);
-    if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) continue; // the rooms selection owns it
-    const key = normalizeDn(entry.dn) ?? entry.dn.toLowerCase();
-    const seenKey = `${selection === 'rooms' ? 'users' : selection}|${key}`;
-    if (seen.has(seenKey)) continue;
-    seen.add(seenKey);
-    const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
-    if (selection !== 'groups' && !m.errors.length && m.userName) {
-      const lc = `${selection === 'contacts' ? 'c' : 'u'}|${m.userName.toLowerCase()}`;
-      const other = names.get(lc);
-      if (other) (m.errors as string[]).push(`${m.dn}: userName ${m.userName} is also the userName of ${other}`);
-      else names.set(lc, m.dn);
-    }
-    dirPrint.add(objectText(m));
-    if (m.errors.length) {
-      items.push(invalidItem(m));
-      continue;
-    }
-    ctx.dnToExternalId.set(key, m.externalId);
-    if (selection === 'groups') groups.push(m);
-    else {
-      if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
-      pending.push(m);
-      if (keepEntries && selection !== 'contacts') entries.set(m, entry);
-    }
-  }
-
-  // ---- decisions
   const candidates: AvatarCandidate[] = [];
-  for (const m of pending) {
+  const dirPrint = new SetFingerprint();
+  const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
     const item = planDirectoryUser(ctx, m);
     items.push(item);
-    const entry = entries.get(m);
-    if (entry && item.action !== 'skip') {
+    if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
       const cloud = ctx.users.match(m.externalId, m.userName);
       const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
       candidates.push({ entry, item, target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName }, ...(cloudUser ? { cloudUser } : {}) });
     }
+  };
+  const waits = (m: MappedObject) => m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  n = 0;
+  for await (const { selection, entry } of input.directory) {
+    if (++n % 5000 === 0) checkAbort(signal);
+    if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) continue; // the rooms selection owns it
+    const key = dnKey(entry.dn);
+    if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) continue; // read by two selections
+    const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
+    if (selection !== 'groups' && !m.errors.length && m.userName) {
+      const seenNames = selection === 'contacts' ? contactNames : names;
+      const lc = m.userName.toLowerCase();
+      const other = seenNames.get(lc);
+      if (other) (m.errors as string[]).push(`${m.dn}: userName ${m.userName} is also the userName of ${other}`);
+      else seenNames.set(lc, m.dn);
+    }
+    dirPrint.add(objectText(m));
+    if (m.errors.length) {
+      invalidSeen.add(key);
+      items.push(invalidItem(m));
+      continue;
+    }
+    // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
+    if (selection === 'contacts') contactSeen.add(key);
+    else ctx.dnToExternalId.set(key, m.externalId);
+    if (selection === 'groups') {
+      groups.push(m);
+      continue;
+    }
+    if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
+    if (waits(m)) {
+      deferred.push(m);
+      if (keepEntries) entries.set(m, entry);
+    } else decide(m, entry);
   }
+
+  for (const [d, count] of ctx.ownership.unownedDomains) {
+    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
+  }
+
+  // ---- the rest of the decisions
+  for (const m of deferred) decide(m, entries.get(m));
   entries.clear();
   const groupPlanner = new GroupPlanner(ctx);
-  for (const g of groups) items.push(groupPlanner.plan(g, normalizeDn));
+  for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
   items.push(...planCloudOnlyUsers(ctx));
   if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
 
@@ -133,17 +167,13 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   }
 
   // ---- threshold, fingerprints, report
-  const owned = ctx.users.values().filter((u) => !u.softDeleted && ctx.ownership.ownsUserName(u.userName));
-  const cloudPrint = new SetFingerprint();
-  for (const u of owned) cloudPrint.add(`u|${u.id}|${u.version ?? ''}`);
-  for (const g of ctx.groups.values()) if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
   const deletions = ctx.count('delete') + ctx.count('deleteGroup');
   const ownedGroups = config.objects.groups.enabled ? ctx.groups.values().filter((g) => g.externalId).length : 0;
   const threshold = computeThreshold({
     policy: config.policy.deleteThreshold,
     deletions,
-    owned: owned.length + ownedGroups,
-    fullAdmins: ctx.users.values().filter((u) => u.fullAdmin && !u.softDeleted).length,
+    owned: ownedUsers + ownedGroups,
+    fullAdmins,
     fullAdminsDeleted: ctx.fullAdminsDeleted,
   });
   if (threshold.refusal) ctx.message('error', threshold.refusal);

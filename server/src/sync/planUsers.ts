@@ -2,7 +2,7 @@
  * The planner's decisions for AD users, rooms and contacts (each matched against the cloud) and
  * for cloud users nothing in AD matches (mismatched / deleted, ownership and protection).
  */
-import { normalizeDn } from '../language/dn';
+import { dnKey } from './dnKey';
 import type { AttributeChange, ReportItem } from '../protocol/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
@@ -19,6 +19,9 @@ function note(m: MappedObject, warning: string): void {
   if (!w.includes(warning)) w.push(warning);
 }
 
+/** Shared reason strings (one per 100k matched items would add up). */
+const MATCHED_BY = { externalId: 'matched by externalId', userName: 'matched by userName', none: 'not matched' } as const;
+
 function label(m: MappedObject): string {
   return m.dn;
 }
@@ -26,7 +29,7 @@ function label(m: MappedObject): string {
 /** The cloud value a DN-valued mapping (manager) should have: the manager's cloud id. */
 function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): string | null | undefined {
   if (v.value === null || typeof v.value !== 'string') return v.value === null ? null : undefined;
-  const key = normalizeDn(v.value);
+  const key = dnKey(v.value);
   const ext = key ? ctx.dnToExternalId.get(key) : undefined;
   if (!ext) {
     note(m, `${v.attribute} ${v.value} is not a synchronized user: left unchanged`);
@@ -34,10 +37,33 @@ function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): stri
   }
   const cloud = ctx.users.byExternalId(ext);
   if (!cloud || cloud.softDeleted) {
-    note(m, `${v.attribute} ${v.value} is created by this sync: the link is set by the next sync`);
+    note(m, `${v.attribute} ${v.value} is created by this sync: the link is set right after (a PATCH the apply resolves)`);
     return undefined;
   }
   return cloud.id;
+}
+
+/** The externalId of the user a DN-valued mapping (manager) points at when this same sync creates it. */
+function createdThisSync(ctx: PlanContext, v: MappedValue): string | undefined {
+  if (!v.resolvesDn || typeof v.value !== 'string') return undefined;
+  const key = dnKey(v.value);
+  const ext = key ? ctx.dnToExternalId.get(key) : undefined;
+  if (!ext) return undefined;
+  const cloud = ctx.users.byExternalId(ext);
+  return !cloud || cloud.softDeleted ? ext : undefined;
+}
+
+/**
+ * DN-valued mappings that point at users created by this sync: a PATCH after the creates, whose
+ * value `{ $objectRef }` the apply replaces by the new cloud id (apply.ts), so one sync converges.
+ */
+function deferredLinks(ctx: PlanContext, m: MappedObject): PatchOp[] {
+  const ops: PatchOp[] = [];
+  for (const v of m.values) {
+    const ext = createdThisSync(ctx, v);
+    if (ext) ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+  }
+  return ops;
 }
 
 function refOf(m: MappedObject, cloud?: CloudUserView): ObjectRef {
@@ -81,8 +107,15 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
   }
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
-    if (want === undefined) continue;
-    const have = cloud.values.get(v.scimPath);
+    const have = cloud.values[v.scimPath];
+    if (want === undefined) {
+      const ext = createdThisSync(ctx, v);
+      if (ext) {
+        changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have ?? null, new: String(v.value), ...(v.configRef ? { configRef: v.configRef } : {}) });
+        ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+      }
+      continue;
+    }
     if (want === null) {
       if (have === undefined) continue;
       changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have, new: null, ...(v.configRef ? { configRef: v.configRef } : {}) });
@@ -108,6 +141,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (!cloud) {
     const item = { ...baseItem(m, addCategory, 'create'), reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive' };
     ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const links = deferredLinks(ctx, m);
+    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
   }
   if (match.by === 'userName' && cloud.externalId && cloud.externalId !== m.externalId && !cloud.softDeleted) {
@@ -119,6 +154,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (cloud.softDeleted) {
     const item = { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'), reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD` };
     ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const links = deferredLinks(ctx, m);
+    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
   }
   if (caseOnly(cloud.userName, m.userName)) {
@@ -136,9 +173,9 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     return finish(item, warnings);
   }
   const category = m.objectType === 'room' ? 'rooms' : changes.length ? 'modified' : 'matched';
-  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: `matched by ${match.by}` }, warnings);
+  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings);
   const reactivate = m.active && !cloud.active;
-  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `matched by ${match.by}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
+  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `${MATCHED_BY[match.by]}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
   return finish(item, warnings);
 }
