@@ -140,8 +140,8 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const applied = await result;
     assert.equal(applied.outcome, 'applied', applied.message);
     assert.equal(applied.sessionId, planned.sessionId, 'the apply belongs to the reviewed plan');
-    // Per-object failures are the engine's to explain (in `failures`); here: every operation of the
-    // reviewed plan was done exactly once across the two applies.
+    assert.equal(applied.failed, 0, JSON.stringify(applied.failures));
+    // Every operation of the reviewed plan was done exactly once across the two applies.
     assert.ok((applied.resumed ?? 0) > 0, `the journal of the cancelled apply was not resumed (${part} users were written before the cancel)`);
     assert.equal((applied.applied ?? 0) + (applied.resumed ?? 0) + (applied.failed ?? 0), planned.counts!.operations, 'every operation of the plan, none twice');
     assert.ok(progress.some((p) => p.kind === 'report' && /^apply: /.test(p.message ?? '')), JSON.stringify(progress));
