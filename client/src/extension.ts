@@ -1,8 +1,9 @@
-/** The VS Code extension's entry: wiring only. Features live in languageClient.ts and commands/. */
+/** The VS Code extension's entry: wiring only. Features live in languageClient.ts, live/, run/ and commands/. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerLivePreviews } from './live/index';
+import { registerRunCommands } from './run/index';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   registerLivePreviews(context, client, output);
+  registerRunCommands(context, client, output);
   await client.start();
 }
 

@@ -13,6 +13,8 @@ import { registerInlayHints } from './handlers/inlayHints';
 import { registerLiveRequests } from './handlers/live';
 import { registerModelRequest } from './handlers/model';
 import { registerOutline } from './handlers/outline';
+import { registerRunRequests } from './handlers/run';
+import { syncEngine } from './handlers/engine';
 import { liveDiagnostics, mergeLiveDiagnostics } from './language/live/index';
 import { LiveStatusNotification, type DirsyncInitializationOptions, type LiveStatus } from './protocol/requests';
 import { LivePreviews } from './live/previews';
@@ -116,6 +118,7 @@ export function startServer(connection: Connection): void {
   registerCodeLens(connection, store, live);
   registerInlayHints(connection, store, live);
   registerLiveRequests(connection, store, live, secretFor, refreshHints);
+  registerRunRequests(connection, store, syncEngine, resolveSecret);
   store.documents.onDidClose((e) => void live.closed(e.document.uri));
   connection.onShutdown(() => live.dispose());
   store.documents.listen(connection);

@@ -82,6 +82,8 @@ export interface ThemeMessage {
 export interface FocusItemMessage {
   readonly type: 'focusItem';
   readonly id: string;
+  /** Show this tab (one that lists the item, e.g. `deleted` for a refused sync) instead of keeping the current one. */
+  readonly tab?: ReportTab;
 }
 
 /** The outcome of an `export` request, shown in the UI's status line. */
@@ -217,7 +219,7 @@ export function isHostToReportMessage(value: unknown): value is HostToReportMess
     case 'theme':
       return value.kind === 'light' || value.kind === 'dark' || value.kind === 'highContrast' || value.kind === 'highContrastLight';
     case 'focusItem':
-      return typeof value.id === 'string';
+      return typeof value.id === 'string' && (value.tab === undefined || isReportTab(value.tab));
     case 'exportResult':
       return typeof value.ok === 'boolean' && typeof value.detail === 'string';
     default:

@@ -15,6 +15,7 @@ import {
   type HostToReportMessage,
   type OpenConfigMessage,
   type ReportToHostMessage,
+  type ReportTab,
   type ReportViewState,
   type ThemeKind,
 } from './protocol';
@@ -50,7 +51,7 @@ export class ReportPanel implements vscode.Disposable {
   private generation = 0;
   private configFiles: Set<string> | undefined;
   /** Sent with the next report, so a focus asked for before the UI was ready is not lost. */
-  private pendingFocus: string | undefined;
+  private pendingFocus: { readonly id: string; readonly tab?: ReportTab } | undefined;
   /** The UI's last view state (tab, filter, selection), for whoever reopens the report. */
   lastState: ReportViewState | undefined;
 
@@ -98,10 +99,10 @@ export class ReportPanel implements vscode.Disposable {
     void this.sendReport();
   }
 
-  /** Selects an object in the UI and opens its details. */
-  focusItem(id: string): void {
-    this.pendingFocus = id;
-    void this.host.post({ type: 'focusItem', id });
+  /** Selects an object in the UI and opens its details (on `tab` when given, one that lists the object). */
+  focusItem(id: string, tab?: ReportTab): void {
+    this.pendingFocus = { id, ...(tab ? { tab } : {}) };
+    void this.host.post({ type: 'focusItem', ...this.pendingFocus });
   }
 
   dispose(): void {
@@ -135,7 +136,7 @@ export class ReportPanel implements vscode.Disposable {
     const { items, ...meta } = this.report;
     if (!(await this.host.post({ type: 'reportBegin', report: meta, itemCount: items.length }))) return;
     // The UI holds a focus request until the piece with the object has arrived.
-    if (this.pendingFocus !== undefined) await this.host.post({ type: 'focusItem', id: this.pendingFocus });
+    if (this.pendingFocus !== undefined) await this.host.post({ type: 'focusItem', ...this.pendingFocus });
     let offset = 0;
     do {
       const size = offset === 0 ? FIRST_PIECE : PIECE;

@@ -4,6 +4,8 @@
  * not listed here. Add new messages below, with their params and result shapes.
  */
 import type { DirsyncConfig } from '../language/config/types';
+import type { EngineEvent, Explanation } from '../sync/api';
+import type { SyncReport } from './report';
 
 /**
  * A typed request: its method name plus phantom parameter/result types. Plain data rather than
@@ -208,3 +210,113 @@ export interface AvatarCheckResult {
   readonly summary: string;
 }
 export const TestAvatarRequest = request<DocumentParams, AvatarCheckResult>('dirsync/testAvatar');
+
+// ─── Runs: dry run, sync, avatar purge, explain, last report (README § Extension, "Commands") ────
+
+/**
+ * Long requests take the LSP work-done token (`workDoneToken`, LSP 3.15 "Work Done Progress"):
+ * the server reports on it with `$/progress` (`begin`, `report` with the phase's message and a
+ * percentage when the total is known, `end`), and stops when the request is cancelled
+ * (`$/cancelRequest`), answering `outcome: 'cancelled'`.
+ */
+export interface RunParamsBase {
+  readonly uri: string;
+  readonly workDoneToken?: string | number;
+}
+
+export type RunMode = 'full' | 'incremental';
+
+/** The counts a confirmation shows, from the plan's report. */
+export interface PlanCounts {
+  readonly added: number;
+  readonly modified: number;
+  readonly deleted: number;
+  readonly deactivated: number;
+  /** Avatar uploads and removals. */
+  readonly avatars: number;
+  /** Operations the apply would send. */
+  readonly operations: number;
+  readonly invalid: number;
+}
+
+/** Why a run ended the way it did. `refused`: over the deletion threshold, nothing written. */
+export type RunOutcome = 'planned' | 'applied' | 'refused' | 'cancelled' | 'stale' | 'failed';
+
+export interface DryRunParams extends RunParamsBase {
+  /** Default `full`. */
+  readonly mode?: RunMode;
+}
+
+/**
+ * A plan the user can review. `planToken` (single use, kept 30 minutes, only for this document's
+ * text as it was) applies exactly this plan with `dirsync/sync` or `dirsync/purgeAvatars`.
+ */
+export interface PlanResult {
+  readonly outcome: 'planned' | 'cancelled' | 'failed';
+  readonly sessionId?: string;
+  readonly planToken?: string;
+  /** The report the user reviews (its `threshold` says whether a sync would be refused). */
+  readonly report?: SyncReport;
+  readonly counts?: PlanCounts;
+  /** Why it failed or was cancelled, one sentence (never a secret). */
+  readonly message?: string;
+}
+export const DryRunRequest = request<DryRunParams, PlanResult>('dirsync/dryRun');
+
+/**
+ * `dirsync/sync`: without `planToken`, plans (`outcome: 'planned'` with a token, or `refused` when
+ * the plan is over the deletion threshold) — unless `applyWithoutReview` (Incremental Sync), which
+ * applies at once when the threshold allows it. With `planToken`, applies that reviewed plan. A
+ * cancelled apply keeps its token: sending it again resumes the same plan and session (the journal
+ * skips what was done).
+ */
+export interface SyncParams extends RunParamsBase {
+  readonly mode: RunMode;
+  readonly planToken?: string;
+  readonly applyWithoutReview?: boolean;
+}
+export interface ApplyOutcome {
+  readonly outcome: RunOutcome;
+  readonly sessionId?: string;
+  readonly planToken?: string;
+  readonly report?: SyncReport;
+  readonly counts?: PlanCounts;
+  readonly applied?: number;
+  readonly resumed?: number;
+  readonly failed?: number;
+  readonly skipped?: number;
+  readonly failures?: ReadonlyArray<{ readonly opId: string; readonly label: string; readonly message: string }>;
+  readonly message?: string;
+}
+export const SyncRequest = request<SyncParams, ApplyOutcome>('dirsync/sync');
+
+/** `dirsync/purgeAvatars`: without `planToken` the purge plan; with it, applies that plan. */
+export interface PurgeAvatarsParams extends RunParamsBase {
+  readonly planToken?: string;
+}
+export const PurgeAvatarsRequest = request<PurgeAvatarsParams, ApplyOutcome>('dirsync/purgeAvatars');
+
+export interface ExplainParams extends RunParamsBase {
+  /** A DN or a userName. */
+  readonly target: string;
+}
+export interface ExplainResult {
+  readonly explanation?: Explanation;
+  readonly message?: string;
+}
+export const ExplainRequest = request<ExplainParams, ExplainResult>('dirsync/explain');
+
+/** The newest report of this config: of this server session, else the newest saved under `.dirsync/reports`. */
+export interface LastReportResult {
+  readonly report: SyncReport;
+  /** The saved file, when it came from disk. */
+  readonly file?: string;
+}
+export const LastReportRequest = request<DocumentParams, LastReportResult | null>('dirsync/lastReport');
+
+/** Server → client: one engine event of a run, for the "Dirsync" log output channel. */
+export interface RunEventParams {
+  readonly uri: string;
+  readonly event: EngineEvent;
+}
+export const RunEventNotification = notification<RunEventParams>('dirsync/runEvent');

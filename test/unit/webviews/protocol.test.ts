@@ -34,6 +34,9 @@ describe('webview protocol guards', () => {
     assert.equal(isHostToReportMessage({ type: 'theme', kind: 'neon' }), false);
     assert.equal(isHostToReportMessage({ type: 'report', report: {} }), false);
     assert.equal(isHostToReportMessage({ type: 'eval', code: '1' }), false);
+    assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a' }), true);
+    assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a', tab: 'deleted' }), true);
+    assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a', tab: 'nope' }), false);
   });
 });
 

@@ -50,6 +50,7 @@ export class ReportApp {
   private indexing = false;
   /** An object to focus once the piece holding it arrives. */
   private pendingFocus: string | undefined;
+  private pendingFocusTab: ReportTab | undefined;
   /** A scroll offset to apply once the rows are there (restored state, tab switch, new filter). */
   private pendingScroll: number | undefined;
 
@@ -127,13 +128,13 @@ export class ReportApp {
         if (!this.model || message.offset !== this.model.items.length) return;
         this.model.append(message.items);
         this.showRows();
-        if (this.pendingFocus !== undefined && (this.model.indexOf(this.pendingFocus) >= 0 || this.model.complete)) this.focusItem(this.pendingFocus);
+        if (this.pendingFocus !== undefined && (this.model.indexOf(this.pendingFocus) >= 0 || this.model.complete)) this.focusItem(this.pendingFocus, this.pendingFocusTab);
         break;
       case 'theme':
         document.documentElement.dataset.theme = message.kind;
         break;
       case 'focusItem':
-        this.focusItem(message.id);
+        this.focusItem(message.id, message.tab);
         break;
       case 'exportResult':
         this.toolbar.setStatus(message.ok ? `Saved ${message.detail}` : message.detail === 'cancelled' ? '' : `Export failed: ${message.detail}`);
@@ -142,11 +143,13 @@ export class ReportApp {
   }
 
   /** Selects an item, showing the tab and clearing a filter that hides it, and opens its details. */
-  focusItem(id: string): void {
+  focusItem(id: string, tab?: ReportTab): void {
     const index = this.model?.indexOf(id) ?? -1;
     this.pendingFocus = undefined;
+    this.pendingFocusTab = undefined;
     if (index < 0 && (!this.model || !this.model.complete)) {
       this.pendingFocus = id;
+      this.pendingFocusTab = tab;
       return;
     }
     if (!this.model || index < 0) {
@@ -154,7 +157,8 @@ export class ReportApp {
       return;
     }
     const item = this.model.items[index]!;
-    if (this.state.tab !== 'all' && this.state.tab !== item.category) this.state = { ...this.state, tab: item.category };
+    if (tab === 'all' || tab === item.category) this.state = { ...this.state, tab };
+    else if (this.state.tab !== 'all' && this.state.tab !== item.category) this.state = { ...this.state, tab: item.category };
     this.state = { ...this.state, selectedId: id, detailOpen: true };
     let row = this.rowOf(index, this.computeRows());
     if (row < 0) {

@@ -1,0 +1,39 @@
+/**
+ * "Dirsync: Full Sync": plan, show the plan's counts in a modal, and on "Sync" apply exactly that
+ * plan (by its token). Over the deletion threshold nothing is asked: the sync is refused and the
+ * report opens on the objects that would go.
+ */
+import * as vscode from 'vscode';
+import { SyncRequest } from '../../../server/src/protocol/requests';
+import { runTarget, showReport, type RunContext } from '../run/context';
+import { confirmation } from '../run/format';
+import { showApplied, showPlanProblem, showRefusal } from '../run/outcome';
+import { requestWithProgress } from '../run/serverProgress';
+
+export function fullSync(ctx: RunContext) {
+  return async (arg?: unknown): Promise<void> => {
+    const doc = await runTarget(arg);
+    if (!doc) return;
+    const uri = doc.uri.toString();
+    const plan = await requestWithProgress(ctx, 'Dirsync: planning a full sync', SyncRequest, { uri, mode: 'full' });
+    if (plan.outcome === 'refused') return showRefusal(ctx, uri, plan);
+    if (plan.outcome !== 'planned' || !plan.planToken || !plan.report || !plan.counts) return showPlanProblem(ctx, 'full sync', plan);
+    ctx.reports.set(uri, plan.report);
+    const ask = confirmation('full', plan.counts, plan.report);
+    const choice = await vscode.window.showWarningMessage(ask.message, { modal: true, detail: ask.detail }, 'Sync', 'Review Report');
+    if (choice === 'Review Report') {
+      showReport(ctx, uri, plan.report);
+      return;
+    }
+    if (choice !== 'Sync') {
+      ctx.output.info(`[${plan.sessionId}] full sync not confirmed; nothing was written`);
+      return;
+    }
+    const apply = async (planToken: string): Promise<void> => {
+      ctx.output.info(`[${plan.sessionId}] full sync confirmed: applying the reviewed plan (${plan.counts!.operations} operations)`);
+      const r = await requestWithProgress(ctx, 'Dirsync: full sync', SyncRequest, { uri, mode: 'full', planToken });
+      await showApplied(ctx, uri, 'full sync', r, apply);
+    };
+    await apply(plan.planToken);
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * "Dirsync: Incremental Sync": the objects changed since the last sync, applied at once (no
+ * dialog, as the scheduled sync of Directory Connector) — still refused over the deletion threshold.
+ */
+import { SyncRequest } from '../../../server/src/protocol/requests';
+import { runTarget, type RunContext } from '../run/context';
+import { showApplied } from '../run/outcome';
+import { requestWithProgress } from '../run/serverProgress';
+
+export function incrementalSync(ctx: RunContext) {
+  return async (arg?: unknown): Promise<void> => {
+    const doc = await runTarget(arg);
+    if (!doc) return;
+    const uri = doc.uri.toString();
+    const resume = async (planToken: string): Promise<void> => {
+      const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, { uri, mode: 'incremental', planToken });
+      await showApplied(ctx, uri, 'incremental sync', r, resume);
+    };
+    const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, { uri, mode: 'incremental', applyWithoutReview: true });
+    await showApplied(ctx, uri, 'incremental sync', r, resume);
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The run requests (protocol/requests.ts § Runs) as thin adapters over live/runService.ts: LSP
+ * cancellation becomes the engine's AbortSignal, the engine's progress becomes `$/progress` on the
+ * request's work-done token, its events become `dirsync/runEvent` notifications.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  WorkDoneProgress,
+  type CancellationToken,
+  type Connection,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
+} from 'vscode-languageserver';
+import type { SecretRef } from '../language/config/types';
+import type { RunHooks, RunEngine } from '../live/runService';
+import { RunService } from '../live/runService';
+import {
+  DryRunRequest,
+  ExplainRequest,
+  LastReportRequest,
+  PurgeAvatarsRequest,
+  RunEventNotification,
+  SyncRequest,
+  type ApplyOutcome,
+  type DocumentParams,
+  type DryRunParams,
+  type ExplainParams,
+  type ExplainResult,
+  type LastReportResult,
+  type PlanResult,
+  type PurgeAvatarsParams,
+  type RunParamsBase,
+  type SyncParams,
+} from '../protocol/requests';
+import type { SyncProgress } from '../sync/types';
+import { toSignal } from './cancel';
+import type { DocumentStore } from './documents';
+import { guard } from './safe';
+
+const TITLES: Readonly<Record<string, string>> = {
+  [DryRunRequest.method]: 'Dirsync: dry run',
+  [SyncRequest.method]: 'Dirsync: sync',
+  [PurgeAvatarsRequest.method]: 'Dirsync: avatar purge',
+  [ExplainRequest.method]: 'Dirsync: explain',
+};
+
+/** One progress line: `directory: Reading users (120/400)`; a percentage only when the total is known. */
+export function progressReport(p: SyncProgress): { message: string; percentage?: number } {
+  const of = p.total !== undefined && p.done !== undefined ? ` (${p.done}/${p.total})` : p.done !== undefined ? ` (${p.done})` : '';
+  const percentage = p.total && p.done !== undefined ? Math.max(0, Math.min(100, Math.floor((p.done / p.total) * 100))) : undefined;
+  return { message: `${p.phase}: ${p.message}${of}`, ...(percentage !== undefined ? { percentage } : {}) };
+}
+
+/** Hooks for one request: signal from its cancellation, progress on its work-done token, events to the client. */
+function hooksFor(connection: Connection, method: string, params: RunParamsBase, token: CancellationToken): RunHooks & { end(): void } {
+  const workDone = params.workDoneToken;
+  const send = (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+    if (workDone !== undefined) void connection.sendProgress(WorkDoneProgress.type, workDone, value).catch(() => undefined);
+  };
+  send({ kind: 'begin', title: TITLES[method] ?? 'Dirsync', cancellable: true });
+  const signal = toSignal(token);
+  return {
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => send({ kind: 'report', ...progressReport(p) }),
+    onEvent: (event) => void connection.sendNotification(RunEventNotification.method, { uri: params.uri, event }),
+    end: () => send({ kind: 'end' }),
+  };
+}
+
+/** Registers the run requests; `engine` is the sync engine (handlers/engine.ts). */
+export function registerRunRequests(
+  connection: Connection,
+  store: DocumentStore,
+  engine: RunEngine,
+  resolveSecret: (uri: string, ref: SecretRef, purpose: string) => Promise<string | undefined>,
+): RunService {
+  const service = new RunService({
+    engine,
+    async config(uri) {
+      if (!uri.startsWith('file:')) return { error: `${uri} is not a file; save it as a .dirsync file first.` };
+      const configFile = fileURLToPath(uri);
+      const open = store.get(uri);
+      if (open) return { configFile, configText: open.getText() };
+      try {
+        return { configFile, configText: await readFile(configFile, 'utf8') };
+      } catch (err) {
+        return { error: `Cannot read ${configFile}: ${(err as Error).message}` };
+      }
+    },
+    secrets: (uri) => (ref) => resolveSecret(uri, ref, 'sync'),
+  });
+
+  /** Runs `fn` with the request's hooks and always ends its progress. */
+  const run = <P extends RunParamsBase, R>(method: string, fallback: R, fn: (p: P, hooks: RunHooks) => Promise<R>) =>
+    guard(connection, method, fallback, async (p: P, token: CancellationToken) => {
+      const hooks = hooksFor(connection, method, p, token);
+      try {
+        return await fn(p, hooks);
+      } finally {
+        hooks.end();
+      }
+    });
+
+  const failed = { outcome: 'failed', message: 'The server could not complete the run; see the Dirsync output channel.' } as const;
+  connection.onRequest(DryRunRequest.method, run<DryRunParams, PlanResult>(DryRunRequest.method, failed, (p, h) => service.dryRun(p.uri, p.mode ?? 'full', h)));
+  connection.onRequest(
+    SyncRequest.method,
+    run<SyncParams, ApplyOutcome>(SyncRequest.method, failed, (p, h) => service.sync(p.uri, p.mode === 'incremental' ? 'incremental' : 'full', p.planToken, !!p.applyWithoutReview, h)),
+  );
+  connection.onRequest(PurgeAvatarsRequest.method, run<PurgeAvatarsParams, ApplyOutcome>(PurgeAvatarsRequest.method, failed, (p, h) => service.purgeAvatars(p.uri, p.planToken, h)));
+  connection.onRequest(ExplainRequest.method, run<ExplainParams, ExplainResult>(ExplainRequest.method, { message: failed.message }, (p, h) => service.explain(p.uri, p.target, h)));
+  connection.onRequest(LastReportRequest.method, guard(connection, LastReportRequest.method, null as LastReportResult | null, (p: DocumentParams) => service.lastReport(p.uri)));
+  return service;
+}
