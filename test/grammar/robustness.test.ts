@@ -8,18 +8,7 @@ import { parseAttributeExpression } from '../../server/src/language/attrExpr';
 import { parseAvatarUriPattern, resolveAvatarUri } from '../../server/src/language/avatarUri';
 import { filterContextAt, formatLdapFilter, matchesFilter, parseLdapFilter } from '../../server/src/language/ldapFilter';
 import type { ParseResult } from '../../server/src/language/problems';
-
-/** Mulberry32: small, seeded, good enough to spread mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../support/random';
 
 function mutations(seeds: string[], alphabet: string, count: number, seed: number): string[] {
   const rand = rng(seed);

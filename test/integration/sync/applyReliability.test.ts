@@ -10,18 +10,7 @@ import { dryRun, dryRunAvailable } from '../../../server/src/sync/dryRunAdapter'
 import { cloudUsers, TOKEN } from './applyHelpers';
 import { e2eConfig, runCli, writeLdif } from './cliHelpers';
 import { startCloudFixture, type CloudFixture } from '../cloud/helpers';
-
-/** Deterministic [0, 1) (mulberry32), so a failing trial can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../support/random';
 
 describe('sync apply: kill -9 at random points of a 2,000-user sync', function () {
   this.timeout(600_000);

@@ -12,18 +12,7 @@ import { codeActions } from '../../../server/src/language/service';
 import { documentSymbols, foldingRanges } from '../../../server/src/language/outline';
 import type { TextRange } from '../../../server/src/language/config/types';
 import { sampleFiles } from './support';
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../support/random';
 
 const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', '\\\\', '\\u00', '\\"', '//', '/*', '*/', '\n', 'null', 'true', '-1', '1e999', '(', ')', '(&', '|', '%', '-', '+', '{mail:', '.*?(?=@.*)}', '${env:', '${secret:', '"uid"', '"filter"', '"attributes"', 'é', '\u{1F600}', '\r\n', '\t'];
 

@@ -10,19 +10,9 @@ import grammar from '../../../../grammars/attributeExpression.ohm-bundle';
 import { AD_ATTRIBUTES, findAdAttribute } from '../../../../server/src/language/adSchema';
 import { readExpression } from '../../../../server/src/language/attrExpr/fastParse';
 import { parseExpressionText, parseWithGrammar } from '../../../../server/src/language/attrExpr/parse';
+import { mulberry32 as prng } from '../../../support/random';
 
 const isKnownAttribute = (name: string) => findAdAttribute(name) !== undefined;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['mail', 'sn', 'c', 'givenName', 'ds-pwp-account-disabled', 'msRTCSIP-PrimaryUserAddress', 'a1-2b', 'x9', '1.2.840.113556', '0.9', 'givenName-sn'];
 const STRINGS = ["'x'", '"@"', "''", '""', '" "', "'a\\'b'", '"a\\"b"', "'\\\\'", "'\\n\\t'", "'\\u00e9'", '"it\'s"', "'é ☃'", "'a\rb'", "'tab\tin'"];

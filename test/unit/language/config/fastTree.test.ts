@@ -10,6 +10,7 @@ import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { parseCleanTree } from '../../../../server/src/language/config/fastTree';
 import { parseConfigTree } from '../../../../server/src/language/config/tree';
 import { sampleFiles } from '../support';
+import { mulberry32 as prng } from '../../../support/random';
 
 const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
 
@@ -42,17 +43,6 @@ function check(text: string): boolean {
   assert.ok(!('parent' in fast), 'the root has no parent key');
   assertParents(fast);
   return true;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', '\\\\', '\\u00e9', '\\u00', '\\"', '\\/', '\\n', '//', '/*', '*/', '\n', '\r', '\t', '\u00a0', '\ufeff', ' ', 'null', 'true', 'false', 'truex', '-', '-1', '0', '01', '1.', '1.5', '1e', '1e+3', '-0.5E-2', '1e999', '"x"', '"a":1,', '\u0001', 'é', '\u{1F600}', '\r\n'];

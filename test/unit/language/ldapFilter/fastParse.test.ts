@@ -8,17 +8,7 @@ import { strict as assert } from 'node:assert';
 import grammar from '../../../../grammars/ldapFilter.ohm-bundle';
 import { readFilter } from '../../../../server/src/language/ldapFilter/fastParse';
 import { parseFilterText, parseFilterWithGrammar } from '../../../../server/src/language/ldapFilter/parse';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../../support/random';
 
 const EXAMPLES = [
   '(cn=Babs Jensen)', '(!(cn=Tim Howes))', '(&(objectClass=Person)(|(sn=Jensen)(cn=Babs J*)))', '(o=univ*of*mich*)', '(seeAlso=)',
