@@ -5,10 +5,9 @@
  * --json` prints) from a folder. The sync engine decides where it keeps reports; the server is
  * told the folder (README § Directory side).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
 import type { ObjectKind } from '../language/config/types';
-import { REPORT_FORMAT, type ObjectType, type SyncReport } from '../protocol/report';
+import type { ObjectType, SyncReport } from '../protocol/report';
+import { newestSavedReport } from './lastReport';
 
 export interface DryRunCounts {
   /** Directory entries per selection the dry run read. */
@@ -41,43 +40,15 @@ export function countsFromReport(report: SyncReport): Partial<Record<ObjectKind,
   return Object.fromEntries([...seen].map(([k, s]) => [k, s.size]));
 }
 
-function isDryRunReport(x: unknown): x is SyncReport {
-  const r = x as Partial<SyncReport> | null;
-  return !!r && r.format === REPORT_FORMAT && r.mode === 'dryRun' && Array.isArray(r.items) && typeof r.generatedAt === 'string' && typeof r.config?.file === 'string';
-}
-
 /**
- * Reads `*.json` dry-run reports from the folders `foldersFor(configFile)` names and returns the
- * newest one about that config (its `config.file`, resolved against the report's folder, is the
- * config's path, or has the same file name when the report names it relatively).
+ * The newest dry-run report about a config in the folders `foldersFor(configFile)` names (the
+ * engine's `<config folder>/.dirsync/reports/`; see lastReport.ts for how a report is matched).
  */
 export function reportFolderDryRuns(foldersFor: (configFile: string) => readonly string[]): LastDryRunCounts {
   return {
     async countsFor(configFile, signal) {
-      let best: SyncReport | undefined;
-      for (const folder of foldersFor(configFile)) {
-        let names: string[];
-        try {
-          names = (await readdir(folder)).filter((n) => n.endsWith('.json'));
-        } catch {
-          continue;
-        }
-        for (const name of names) {
-          signal?.throwIfAborted();
-          const file = join(folder, name);
-          try {
-            if ((await stat(file)).size > 512 * 1024 * 1024) continue;
-            const report: unknown = JSON.parse(await readFile(file, 'utf8'));
-            if (!isDryRunReport(report)) continue;
-            const named = report.config.file;
-            const same = resolve(folder, named) === configFile || (!named.includes('/') && basename(named) === basename(configFile));
-            if (same && (!best || report.generatedAt > best.generatedAt)) best = report;
-          } catch {
-            /* not a report, or unreadable: skip */
-          }
-        }
-      }
-      return best ? { counts: countsFromReport(best), at: best.generatedAt } : undefined;
+      const newest = await newestSavedReport(configFile, foldersFor(configFile), signal, 'dryRun');
+      return newest ? { counts: countsFromReport(newest.report), at: newest.report.generatedAt } : undefined;
     },
   };
 }

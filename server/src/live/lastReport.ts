@@ -21,8 +21,13 @@ function about(report: SyncReport, configFile: string, folder: string): boolean 
   return resolve(folder, named) === configFile || (!named.includes('/') && basename(named) === basename(configFile));
 }
 
-/** The newest report about `configFile` in `folders`, with its file. */
-export async function newestSavedReport(configFile: string, folders: readonly string[], signal?: AbortSignal): Promise<{ report: SyncReport; file: string } | undefined> {
+/** The newest report about `configFile` in `folders` (of `mode` when given), with its file. */
+export async function newestSavedReport(
+  configFile: string,
+  folders: readonly string[],
+  signal?: AbortSignal,
+  mode?: SyncReport['mode'],
+): Promise<{ report: SyncReport; file: string } | undefined> {
   let best: { report: SyncReport; file: string } | undefined;
   for (const folder of folders) {
     let names: string[];
@@ -37,7 +42,7 @@ export async function newestSavedReport(configFile: string, folders: readonly st
       try {
         if ((await stat(file)).size > MAX_BYTES) continue;
         const report: unknown = JSON.parse(await readFile(file, 'utf8'));
-        if (isReport(report) && about(report, configFile, folder) && (!best || report.generatedAt > best.report.generatedAt)) best = { report, file };
+        if (isReport(report) && (!mode || report.mode === mode) && about(report, configFile, folder) && (!best || report.generatedAt > best.report.generatedAt)) best = { report, file };
       } catch {
         /* not a report, or unreadable: skip */
       }
