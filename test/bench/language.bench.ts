@@ -57,7 +57,7 @@ function bigConfig(lines: number): string {
     '    "extensionAttribute2": "mail - \\"@\\"",',
     '    "externalId": "objectGUID"',
     '  },',
-    '  "avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg" },',
+    '  "avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "https://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg" },',
     '  "policy": {',
     '    "deleteThreshold": { "count": 500, "percent": 5 },',
     '    "protected": {',
