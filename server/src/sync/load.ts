@@ -146,7 +146,9 @@ export async function* readDirectory(
     } else {
       const changed = new Set<string>();
       const filter = { value: incrementalFilter(sel.filter.value, opts.sinceUsn) };
-      for await (const entry of source.search(selectionSearch({ baseDns: sel.baseDns, filter }, attributes, signal))) {
+      // memberOf: a user created by this sync may be in groups unchanged since the mark (plan.ts).
+      const changedAttributes = kind === 'users' || kind === 'rooms' ? [...attributes, 'memberOf'] : attributes;
+      for await (const entry of source.search(selectionSearch({ baseDns: sel.baseDns, filter }, changedAttributes, signal))) {
         n++;
         progress(kind);
         changed.add(dnKey(entry.dn));
@@ -169,7 +171,7 @@ export async function* readEntriesInFull(loaded: LoadedConfig, source: Directory
   const { config, mapping } = loaded;
   for (const { selection, entry: old } of items) {
     const extra = selection === 'users' || selection === 'rooms' ? avatarAttributes(config) : [];
-    const req = { baseDns: [old.dn], scope: 'base' as const, filter: config.objects[selection].filter.value, attributes: attributesNeeded(config, mapping, selection, extra), ...(signal ? { signal } : {}) };
+    const req = { baseDns: [old.dn], scope: 'base' as const, filter: config.objects[selection].filter.value, attributes: attributesNeeded(config, mapping, selection, selection === 'users' || selection === 'rooms' ? [...extra, 'memberOf'] : extra), ...(signal ? { signal } : {}) };
     for await (const entry of source.search(req)) yield { selection, entry };
   }
 }

@@ -103,9 +103,15 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const keepEntries = !!input.avatars && config.avatar.enabled;
   const candidates: AvatarCandidate[] = [];
   const dirPrint = new SetFingerprint();
+  const inc = input.incremental;
+  // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
+  const groupsOfCreated = new Set<string>();
   const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
     const item = planDirectoryUser(ctx, m);
     items.push(item);
+    if (inc && entry && item.action === 'create') {
+      for (const g of entry.attributes['memberof'] ?? []) if (typeof g === 'string') groupsOfCreated.add(dnKey(g));
+    }
     if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
       const cloud = ctx.users.match(m.externalId, m.userName);
       const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
@@ -171,7 +177,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
     if (waits(m)) {
       deferred.push(m);
-      if (keepEntries) entries.set(m, entry);
+      if (keepEntries || inc) entries.set(m, entry);
     } else decide(m, entry);
   };
   const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
@@ -180,7 +186,6 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (++n % 5000 === 0) checkAbort(signal);
     accept(selection, entry, !!identityOnly);
   }
-  const inc = input.incremental;
   if (unsettled.length) {
     if (inc?.readInFull) {
       const before = readCount.full;
@@ -190,10 +195,20 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       ctx.message('warning', `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled.slice(0, 5).map((u) => u.entry.dn).join('; ')}${unsettled.length > 5 ? '; …' : ''}`);
     }
   }
-  // A user this sync creates (new, or lost in the cloud) may belong to a group unchanged in AD:
-  // those groups are read in full too, so its memberships are planned as a full sync would.
-  if (inc?.readInFull && identityGroups.length && ctx.count('create') > 0) {
-    const again = identityGroups.splice(0).map(([m]) => {
+
+  for (const [d, count] of ctx.ownership.unownedDomains) {
+    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
+  }
+
+  // ---- the rest of the decisions
+  for (const m of deferred) decide(m, entries.get(m));
+  entries.clear();
+  // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
+  // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
+  const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));
+  if (inc?.readInFull && stale.length) {
+    identityGroups.splice(0, identityGroups.length, ...identityGroups.filter((g) => !stale.includes(g)));
+    const again = stale.map(([m]) => {
       ctx.dnToExternalId.delete(dnKey(m.dn));
       readCount.identity--;
       return { selection: 'groups' as const, entry: { dn: m.dn, attributes: {} } };
@@ -207,17 +222,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     ctx.message(
       'information',
       `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
-        (readCount.reread ? `, ${readCount.reread} unchanged but not settled by the cloud read again in full` : ''),
+        (readCount.reread ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)` : ''),
     );
   }
-
-  for (const [d, count] of ctx.ownership.unownedDomains) {
-    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
-  }
-
-  // ---- the rest of the decisions
-  for (const m of deferred) decide(m, entries.get(m));
-  entries.clear();
   for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
   for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
   items.push(...planCloudOnlyUsers(ctx));

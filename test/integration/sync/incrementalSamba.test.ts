@@ -34,6 +34,7 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
   const dnOf = (n: string) => `CN=${n} ${tag},${ou}`;
   const mailOf = (n: string) => `${n.toLowerCase()}.${tag}@corp.example.com`;
   const groupDn = `CN=grp-${tag},${ou}`;
+  const otherGroupDn = `CN=grp2-${tag},${ou}`; // Ada only
   const created: string[] = [];
   const secrets = (ref: { kind: string; name?: string }) => (ref.kind === 'env' && ref.name === 'AD_PASSWORD' ? dc.password : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN' ? TOKEN : undefined);
   const writeConfig = (attributes: Record<string, string>) =>
@@ -58,7 +59,7 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     return { r, events, incMessage };
   };
   const counts = (msg: string | undefined) => {
-    const m = /(\d+) entr(?:y|ies) changed \(uSNChanged above (\d+), up to (\d+)\) read in full, (\d+) unchanged read identity-only(?:, (\d+) unchanged but not settled)?/.exec(msg ?? '');
+    const m = /(\d+) entr(?:y|ies) changed \(uSNChanged above (\d+), up to (\d+)\) read in full, (\d+) unchanged read identity-only(?:, (\d+) unchanged read again in full)?/.exec(msg ?? '');
     assert.ok(m, `an incremental message: ${msg}`);
     return { full: Number(m[1]), from: BigInt(m[2]!), to: BigInt(m[3]!), identity: Number(m[4]), reread: Number(m[5] ?? 0) };
   };
@@ -86,6 +87,8 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     }
     await admin.add(groupDn, { objectClass: ['top', 'group'], sAMAccountName: `g${randomBytes(4).toString('hex')}`, member: names.map(dnOf) });
     created.push(groupDn);
+    await admin.add(otherGroupDn, { objectClass: ['top', 'group'], sAMAccountName: `g${randomBytes(4).toString('hex')}`, member: [dnOf('Ada')] });
+    created.push(otherGroupDn);
     dir = mkdtempSync(join(tmpdir(), 'dirsync-incremental-'));
     config = join(dir, 'corp.dirsync');
     writeConfig(ATTRS);
@@ -116,16 +119,16 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     const idle = await sync();
     assert.equal(idle.r.report.mode, 'incremental');
     let c = counts(idle.incMessage);
-    assert.deepEqual([c.full, c.identity, c.reread], [0, 4, 0], idle.incMessage); // 3 users + 1 group
+    assert.deepEqual([c.full, c.identity, c.reread], [0, 5, 0], idle.incMessage); // 3 users + 2 groups
     assert.equal(c.from, BigInt(mark1));
     assert.equal(idle.r.applied, 0);
-    assert.equal(idle.r.report.items.filter((i) => i.reason?.startsWith('unchanged since the last sync')).length, 4);
+    assert.equal(idle.r.report.items.filter((i) => i.reason?.startsWith('unchanged since the last sync')).length, 5);
 
     // 3. One attribute of one user: that entry is read in full and exactly that change planned.
     await modify(dnOf('Ada'), 'title', ['Principal Engineer']);
     const one = await sync();
     c = counts(one.incMessage);
-    assert.deepEqual([c.full, c.identity, c.reread], [1, 3, 0], one.incMessage);
+    assert.deepEqual([c.full, c.identity, c.reread], [1, 4, 0], one.incMessage);
     const modified = one.r.report.items.filter((i) => i.category === 'modified');
     assert.deepEqual(modified.map((i) => [i.userName, i.changes?.map((ch) => [ch.scimPath, ch.old, ch.new])]), [[mailOf('Ada'), [['title', 'Engineer', 'Principal Engineer']]]]);
     assert.equal(one.r.applied, 1);
@@ -138,7 +141,7 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     await modify(dnOf('Bob'), 'thumbnailPhoto', [picture]);
     const pic = await sync();
     c = counts(pic.incMessage);
-    assert.deepEqual([c.full, c.identity], [1, 3], pic.incMessage);
+    assert.deepEqual([c.full, c.identity], [1, 4], pic.incMessage);
     assert.deepEqual(pic.r.report.items.filter((i) => i.category === 'modified' || i.category === 'added'), []);
     const uploads = pic.r.report.items.filter((i) => i.category === 'avatars' && i.avatar?.status === 'upload');
     assert.deepEqual(uploads.map((i) => i.userName), [mailOf('Bob')]);
@@ -152,10 +155,11 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     await client.users.delete(cy.id);
     const lost = await sync();
     c = counts(lost.incMessage);
-    // …and the group it belongs to (unchanged in AD) is read in full too, so Cy is a member again.
-    assert.deepEqual([c.full, c.identity, c.reread], [0, 2, 2], lost.incMessage);
+    // …and the group it belongs to (unchanged in AD; its memberOf) is read in full too, so Cy is a
+    // member again; Ada's other group stays identity-only.
+    assert.deepEqual([c.full, c.identity, c.reread], [0, 3, 2], lost.incMessage);
     assert.equal(lost.events.filter((e) => e.event === 'user.create').length, 1, JSON.stringify(lost.r.report.summary));
-    const group = lost.r.report.items.find((i) => i.category === 'groups');
+    const group = lost.r.report.items.find((i) => i.category === 'groups' && i.dn?.toLowerCase() === groupDn.toLowerCase());
     assert.deepEqual(group?.members?.added.map((d) => d.toLowerCase()), [dnOf('Cy').toLowerCase()]);
 
     // 6. Cy is deleted in AD: the comparison of the identity read plans exactly that deletion.

@@ -81,7 +81,7 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.equal(byDn(p, 'Bo')!.category, 'matched');
     const create = p.payload.operations.find((o) => o.kind === 'createUser');
     assert.equal(create?.kind === 'createUser' && create.body['displayName'], 'Ada', 'created from the full read');
-    assert.ok(p.report.messages.some((m) => /1 unchanged but not settled by the cloud read again in full/.test(m.message)));
+    assert.ok(p.report.messages.some((m) => /1 unchanged read again in full \(not in the cloud/.test(m.message)));
   });
 
   it('without readInFull an unsettled identity-only entry is a warning, never a create or a delete', async () => {
@@ -112,5 +112,37 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.equal(ops.length, 1);
     assert.ok(ops[0]!.kind === 'groupMembers' && ops[0]!.target.cloudId === 'g2' && ops[0]!.add.map((r) => r.cloudId).join() === 'c2' && ops[0]!.remove.length === 0);
     assert.equal(p.report.items.filter((i) => i.action === 'delete').length, 0, 'an identity-only group is present');
+  });
+
+  it('a user created by an incremental sync has its groups (memberOf) read in full, the others stay identity-only', async () => {
+    const ada = person(1, 'Ada');
+    const cy = person(3, 'Cy');
+    const staff = groupEntry(10, 'Staff', [ada.dn, cy.dn]);
+    const ops = groupEntry(11, 'Ops', [ada.dn]);
+    const ident = (g: typeof staff) => ({ dn: g.dn, attributes: { objectguid: g.attributes['objectguid']!, cn: g.attributes['cn']! } });
+    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' })];
+    const cloudGroups = [
+      { id: 'g1', displayName: 'Staff', externalId: guid(10), members: ['c1'] },
+      { id: 'g2', displayName: 'Ops', externalId: guid(11), members: ['c1'] },
+    ];
+    const asked: string[] = [];
+    const readInFull = async function* (list: readonly DirectoryItem[]) {
+      for (const i of list) {
+        asked.push(i.entry.dn);
+        yield { selection: i.selection, entry: [staff, ops].find((g) => g.dn === i.entry.dn)! };
+      }
+    };
+    const directory: DirectoryItem[] = [
+      { selection: 'users', entry: { ...cy, attributes: { ...cy.attributes, memberof: [staff.dn] } } },
+      idItem('users', identity(ada)),
+      idItem('groups', ident(staff)),
+      idItem('groups', ident(ops)),
+    ];
+    const p = await plan(config(), directory, cloud, { cloudGroups, incremental: { ...inc, readInFull } });
+    assert.deepEqual(asked, [staff.dn]);
+    assert.equal(byDn(p, 'Cy')!.category, 'added');
+    const members = p.payload.operations.filter((o) => o.kind === 'groupMembers');
+    assert.deepEqual(members.map((o) => o.kind === 'groupMembers' && [o.target.cloudId, o.add.map((r) => r.externalId)]), [['g1', [guid(3)]]]);
+    assert.equal(p.report.items.find((i) => i.displayName === 'Ops')!.action, 'none');
   });
 });
