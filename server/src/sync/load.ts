@@ -154,7 +154,9 @@ export async function* readDirectory(
         changed.add(dnKey(entry.dn));
         yield { selection: kind, entry };
       }
-      for await (const entry of source.search(selectionSearch(sel, identityAttributes(config, mapping, kind), signal))) {
+      // A resource server's picture can change without AD changing: its URI's attributes are read too.
+      const identity = [...identityAttributes(config, mapping, kind), ...(config.avatar.source === 'resourceServer' ? extra : [])];
+      for await (const entry of source.search(selectionSearch(sel, identity, signal))) {
         if (changed.has(dnKey(entry.dn))) continue;
         n++;
         progress(kind);

@@ -101,6 +101,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const items: ReportItem[] = [];
   const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
+  const resourceAvatars = config.avatar.source === 'resourceServer';
   const candidates: AvatarCandidate[] = [];
   const dirPrint = new SetFingerprint();
   const inc = input.incremental;
@@ -148,7 +149,12 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       if (selection === 'groups') identityGroups.push([m, cloudGroup!]);
       else {
         if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
-        items.push(planIdentityUser(ctx, m, cloudUser));
+        const item = planIdentityUser(ctx, m, cloudUser);
+        items.push(item);
+        // A resource server's picture can change with nothing in AD changing: still checked.
+        if (keepEntries && resourceAvatars && cloudUser && selection !== 'contacts') {
+          candidates.push({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
+        }
       }
       return;
     }

@@ -114,6 +114,21 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.equal(p.report.items.filter((i) => i.action === 'delete').length, 0, 'an identity-only group is present');
   });
 
+  it('avatars: identity-only users get no avatar work with an AD attribute source, and are still checked with a resource server', async () => {
+    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' })];
+    const seen = async (avatar: Record<string, unknown>) => {
+      const got: string[] = [];
+      const avatars = async (users: readonly { entry: { dn: string } }[]) => {
+        got.push(...users.map((u) => u.entry.dn));
+        return { items: [], operations: [] };
+      };
+      await plan(config({ avatar }), [idItem('users', identity(person(1, 'Ada')))], cloud, { incremental: inc, avatars });
+      return got;
+    };
+    assert.deepEqual(await seen({ enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' }), []);
+    assert.deepEqual(await seen({ enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' }), [person(1, 'Ada').dn]);
+  });
+
   it('a user created by an incremental sync has its groups (memberOf) read in full, the others stay identity-only', async () => {
     const ada = person(1, 'Ada');
     const cy = person(3, 'Cy');
