@@ -99,7 +99,7 @@ export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { rea
   if (decision.reason) {
     options.onEvent?.({ time: new Date().toISOString(), sessionId: options.sessionId ?? '', level: 'info', event: 'sync.mode', message: decision.reason, mode: decision.mode });
   }
-  const plan = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: decision.mode });
+  const plan = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: decision.mode, ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}), ...(mark ? { toUsn: mark.usn } : {}) });
   const result = await execute(plan, ec, options, decision.mode);
   if (result.failed === 0) await recordSync(ec, decision.mode, mark);
   return result;

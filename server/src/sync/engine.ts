@@ -11,14 +11,23 @@ import type { ScimClient } from '../cloud/index';
 import type { DirectorySource } from '../directory/index';
 import type { SyncReport } from '../protocol/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from './api';
-import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, safeUrl } from './load';
+import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, readEntriesInFull, safeUrl } from './load';
 import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from './avatarPlanner';
 import { buildPlan } from './plan';
-import type { AvatarPlanner } from './planTypes';
+import type { AvatarPlanner, DirectoryItem } from './planTypes';
 import type { SyncPlan } from './types';
 
 /** `dryRun`'s options: the engine options plus the avatar planner the lead wires (avatarPlan.ts). */
-export type DryRunOptions = Parameters<DryRunFn>[0] & { readonly avatars?: AvatarPlanner };
+export type DryRunOptions = Parameters<DryRunFn>[0] & {
+  readonly avatars?: AvatarPlanner;
+  /**
+   * Incremental read (mode `incremental`, an LDAP source): the USN mark of the last successful
+   * sync (state.ts decideMode) and the DC's current highestCommittedUSN (for the report's range).
+   * Without it an incremental dry run is a full comparison.
+   */
+  readonly sinceUsn?: string;
+  readonly toUsn?: string;
+}
 
 /** Emits one event-log line through `options.onEvent`. */
 export function emitter(options: EngineOptions, sessionId: string) {
@@ -83,6 +92,8 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     source = await openConfiguredDirectory(loaded, signal);
     client = await openConfiguredCloud(loaded, sessionId);
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
+    const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
+    const opened = source;
     const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
     const plan = await buildPlan({
       config,
@@ -91,7 +102,10 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       mapping: loaded.mapping,
       cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
       cloudGroups,
-      directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+      directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(sinceUsn !== undefined ? { sinceUsn } : {}) }),
+      ...(sinceUsn !== undefined
+        ? { incremental: { sinceUsn, ...(options.toUsn ? { toUsn: options.toUsn } : {}), readInFull: (items: readonly DirectoryItem[]) => readEntriesInFull(loaded, opened, items, signal) } }
+        : {}),
       ...(avatars ? { avatars } : {}),
       meta: {
         sessionId,

@@ -14,7 +14,9 @@ import type { AvatarUriPattern } from '../language/avatarUri/index';
 import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
 import type { LineIndex } from '../language/positions';
 import { viewCloudGroup, type CloudGroupView } from './match';
-import { attributesNeeded, compileMapping, type CompiledMapping } from './mapping';
+import { attributesNeeded, compileMapping, identityAttributes, type CompiledMapping } from './mapping';
+import { dnKey } from './dnKey';
+import { incrementalFilter } from './state';
 import type { DirectoryItem } from './planTypes';
 import type { EngineOptions } from './api';
 import type { SyncProgress } from './types';
@@ -111,28 +113,69 @@ export function avatarAttributes(config: DirsyncConfig): string[] {
 
 const KINDS: readonly ObjectKind[] = ['users', 'rooms', 'contacts', 'groups'];
 
-/** Streams every enabled selection's entries (only the attributes the plan needs). */
+/**
+ * Streams every enabled selection's entries (only the attributes the plan needs). With
+ * `sinceUsn` (incremental sync, LDAP): per selection, the entries changed since the mark
+ * (`incrementalFilter`) with every mapped attribute, then the rest of the scope with only the
+ * identity attributes (`identityAttributes`), marked `identityOnly` — deletions are still found
+ * by comparison, and nothing unchanged is read in full.
+ */
 export async function* readDirectory(
   loaded: LoadedConfig,
   source: DirectorySource,
-  opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void; counts?: Partial<Record<ObjectKind, number>> } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void; counts?: Partial<Record<ObjectKind, number>>; sinceUsn?: string } = {},
 ): AsyncGenerator<DirectoryItem> {
   const { config, mapping } = loaded;
+  const signal = opts.signal ? { signal: opts.signal } : {};
   let total = 0;
+  const progress = (kind: ObjectKind) => {
+    if (++total % 1000 === 0) opts.onProgress?.({ phase: 'directory', message: `read ${total} directory entries (${kind})`, done: total });
+  };
   for (const kind of KINDS) {
     const sel = config.objects[kind];
     if (!sel.enabled) continue;
     const extra = kind === 'users' || kind === 'rooms' ? avatarAttributes(config) : [];
-    const stream = source.search(selectionSearch(sel, attributesNeeded(config, mapping, kind, extra), opts.signal ? { signal: opts.signal } : {}));
+    const attributes = attributesNeeded(config, mapping, kind, extra);
     let n = 0;
-    for await (const entry of stream) {
-      n++;
-      if (++total % 1000 === 0) opts.onProgress?.({ phase: 'directory', message: `read ${total} directory entries (${kind})`, done: total });
-      yield { selection: kind, entry };
+    if (opts.sinceUsn === undefined) {
+      for await (const entry of source.search(selectionSearch(sel, attributes, signal))) {
+        n++;
+        progress(kind);
+        yield { selection: kind, entry };
+      }
+    } else {
+      const changed = new Set<string>();
+      const filter = { value: incrementalFilter(sel.filter.value, opts.sinceUsn) };
+      // memberOf: a user created by this sync may be in groups unchanged since the mark (plan.ts).
+      const changedAttributes = kind === 'users' || kind === 'rooms' ? [...attributes, 'memberOf'] : attributes;
+      for await (const entry of source.search(selectionSearch({ baseDns: sel.baseDns, filter }, changedAttributes, signal))) {
+        n++;
+        progress(kind);
+        changed.add(dnKey(entry.dn));
+        yield { selection: kind, entry };
+      }
+      // A resource server's picture can change without AD changing: its URI's attributes are read too.
+      const identity = [...identityAttributes(config, mapping, kind), ...(config.avatar.source === 'resourceServer' ? extra : [])];
+      for await (const entry of source.search(selectionSearch(sel, identity, signal))) {
+        if (changed.has(dnKey(entry.dn))) continue;
+        n++;
+        progress(kind);
+        yield { selection: kind, entry, identityOnly: true };
+      }
     }
     if (opts.counts) opts.counts[kind] = n;
   }
   opts.onProgress?.({ phase: 'directory', message: `read ${total} directory entries`, done: total, total });
+}
+
+/** Reads identity-only entries again with every mapped attribute (one base-scope search each). */
+export async function* readEntriesInFull(loaded: LoadedConfig, source: DirectorySource, items: readonly DirectoryItem[], signal?: AbortSignal): AsyncGenerator<DirectoryItem> {
+  const { config, mapping } = loaded;
+  for (const { selection, entry: old } of items) {
+    const extra = selection === 'users' || selection === 'rooms' ? avatarAttributes(config) : [];
+    const req = { baseDns: [old.dn], scope: 'base' as const, filter: config.objects[selection].filter.value, attributes: attributesNeeded(config, mapping, selection, selection === 'users' || selection === 'rooms' ? [...extra, 'memberOf'] : extra), ...(signal ? { signal } : {}) };
+    for await (const entry of source.search(req)) yield { selection, entry };
+  }
 }
 
 /** Every cloud user, soft-deleted ones included on Webex-shaped targets (the local cloud lists them on request). */

@@ -113,6 +113,48 @@ export function attributesNeeded(config: DirsyncConfig, mapping: CompiledMapping
   return [...set];
 }
 
+/**
+ * The attributes an incremental sync's identity-only read requests (entries unchanged since the
+ * USN mark): what the planner needs to recognise the object as present — objectGUID (and the
+ * externalId mapping's sources), the userName mapping's sources (matching, ownership), the room
+ * identity attribute; for groups their name (displayName, cn). No member, no mapped value.
+ */
+export function identityAttributes(config: DirsyncConfig, mapping: CompiledMapping, kind: 'users' | 'groups' | 'contacts' | 'rooms'): string[] {
+  const set = new Set<string>(['objectGUID']);
+  if (kind === 'groups') ['displayName', 'cn'].forEach((a) => set.add(a));
+  else {
+    for (const a of kind === 'contacts' ? mapping.contacts : mapping.users) {
+      if (a.scimPath === 'userName' || a.scimPath === 'externalId') for (const r of expressionReferences(a.expression)) set.add(r.name);
+    }
+    if (kind === 'users' || kind === 'rooms') set.add(config.objects.rooms.identifyBy.attribute);
+  }
+  return [...set];
+}
+
+/**
+ * Maps an identity-only entry (incremental sync, unchanged since the mark): externalId, userName
+ * and DN only — no value, so nothing to compare; `identityOnly` tells the planner so.
+ */
+export function mapIdentity(mapping: CompiledMapping, objectType: 'user' | 'room' | 'contact' | 'group', entry: DirectoryEntry): MappedObject {
+  if (objectType === 'group') return { ...mapGroup(entry), values: [], members: [], identityOnly: true };
+  const list = objectType === 'contact' ? mapping.contacts : mapping.users;
+  const errors: string[] = [];
+  let externalId = firstText(entry, 'objectGUID') ?? '';
+  let userName = '';
+  for (const a of list) {
+    if (a.scimPath !== 'userName' && a.scimPath !== 'externalId') continue;
+    const raw = evaluateExpression(a.expression, entry).trim();
+    if (a.scimPath === 'externalId') {
+      if (raw) externalId = raw;
+    } else {
+      userName = raw;
+      if (!raw || validateValue('email', raw)) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is not a valid userName`);
+    }
+  }
+  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
+  return { objectType, dn: ownString(entry.dn), externalId: externalId.toLowerCase(), userName: ownString(userName), active: true, values: [], errors, warnings: [], identityOnly: true };
+}
+
 /** One mapped value; `null` means "empty in AD" (the cloud value is removed). */
 export interface MappedValue {
   readonly attribute: string;
@@ -138,6 +180,8 @@ export interface MappedObject {
   readonly members?: readonly string[];
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
+  /** Incremental sync: only the identity was read (unchanged since the USN mark); nothing to compare. */
+  readonly identityOnly?: boolean;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import { dnKey } from './dnKey';
 import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type SyncReport } from '../protocol/report';
-import { viewCloudUser, type CloudUserView } from './match';
-import { compileMapping, isRoomEntry, mapEntry, mapGroup, type MappedObject } from './mapping';
+import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
+import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './planContext';
 import { GroupPlanner } from './planGroups';
-import type { AvatarCandidate, PlanInput } from './planTypes';
-import { invalidItem, planCloudOnlyUsers, planDirectoryUser } from './planUsers';
+import type { AvatarCandidate, DirectoryItem, PlanInput } from './planTypes';
+import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser } from './planUsers';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from './types';
 
@@ -101,11 +101,18 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const items: ReportItem[] = [];
   const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
+  const resourceAvatars = config.avatar.source === 'resourceServer';
   const candidates: AvatarCandidate[] = [];
   const dirPrint = new SetFingerprint();
+  const inc = input.incremental;
+  // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
+  const groupsOfCreated = new Set<string>();
   const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
     const item = planDirectoryUser(ctx, m);
     items.push(item);
+    if (inc && entry && item.action === 'create') {
+      for (const g of entry.attributes['memberof'] ?? []) if (typeof g === 'string') groupsOfCreated.add(dnKey(g));
+    }
     if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
       const cloud = ctx.users.match(m.externalId, m.userName);
       const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
@@ -113,12 +120,45 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
   };
   const waits = (m: MappedObject) => m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
-  n = 0;
-  for await (const { selection, entry } of input.directory) {
-    if (++n % 5000 === 0) checkAbort(signal);
-    if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) continue; // the rooms selection owns it
+  // Incremental sync: identity-only entries (unchanged since the USN mark) the cloud confirms are
+  // present are settled at once; the others are read again in full after the stream.
+  const unsettled: DirectoryItem[] = [];
+  const readCount = { full: 0, identity: 0, reread: 0 };
+  const groupPlanner = new GroupPlanner(ctx);
+  const accept = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry'], identityOnly: boolean) => {
+    if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) return; // the rooms selection owns it
     const key = dnKey(entry.dn);
-    if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) continue; // read by two selections
+    if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) return; // read by two selections
+    if (identityOnly) {
+      const m = mapIdentity(mapping, selection === 'groups' ? 'group' : OBJECT_TYPE[selection], entry);
+      const cloudUser = selection === 'groups' || m.errors.length ? undefined : ctx.users.byExternalId(m.externalId);
+      const cloudGroup = selection === 'groups' && !m.errors.length ? ctx.groups.byExternalId(m.externalId) : undefined;
+      const settled = selection === 'contacts' ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
+      if (!settled) {
+        unsettled.push({ selection, entry });
+        return;
+      }
+      readCount.identity++;
+      if (selection !== 'groups' && m.userName) {
+        const seenNames = selection === 'contacts' ? contactNames : names;
+        seenNames.set(m.userName.toLowerCase(), m.dn);
+      }
+      dirPrint.add(objectText(m));
+      if (selection === 'contacts') contactSeen.add(key);
+      else ctx.dnToExternalId.set(key, m.externalId);
+      if (selection === 'groups') identityGroups.push([m, cloudGroup!]);
+      else {
+        if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
+        const item = planIdentityUser(ctx, m, cloudUser);
+        items.push(item);
+        // A resource server's picture can change with nothing in AD changing: still checked.
+        if (keepEntries && resourceAvatars && cloudUser && selection !== 'contacts') {
+          candidates.push({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
+        }
+      }
+      return;
+    }
+    readCount.full++;
     const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
     if (selection !== 'groups' && !m.errors.length && m.userName) {
       const seenNames = selection === 'contacts' ? contactNames : names;
@@ -131,20 +171,35 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (m.errors.length) {
       invalidSeen.add(key);
       items.push(invalidItem(m));
-      continue;
+      return;
     }
     // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
     if (selection === 'contacts') contactSeen.add(key);
     else ctx.dnToExternalId.set(key, m.externalId);
     if (selection === 'groups') {
       groups.push(m);
-      continue;
+      return;
     }
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
     if (waits(m)) {
       deferred.push(m);
-      if (keepEntries) entries.set(m, entry);
+      if (keepEntries || inc) entries.set(m, entry);
     } else decide(m, entry);
+  };
+  const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
+  n = 0;
+  for await (const { selection, entry, identityOnly } of input.directory) {
+    if (++n % 5000 === 0) checkAbort(signal);
+    accept(selection, entry, !!identityOnly);
+  }
+  if (unsettled.length) {
+    if (inc?.readInFull) {
+      const before = readCount.full;
+      for await (const { selection, entry } of inc.readInFull(unsettled)) accept(selection, entry, false);
+      readCount.reread = readCount.full - before;
+    } else {
+      ctx.message('warning', `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled.slice(0, 5).map((u) => u.entry.dn).join('; ')}${unsettled.length > 5 ? '; …' : ''}`);
+    }
   }
 
   for (const [d, count] of ctx.ownership.unownedDomains) {
@@ -154,8 +209,30 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   // ---- the rest of the decisions
   for (const m of deferred) decide(m, entries.get(m));
   entries.clear();
-  const groupPlanner = new GroupPlanner(ctx);
+  // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
+  // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
+  const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));
+  if (inc?.readInFull && stale.length) {
+    identityGroups.splice(0, identityGroups.length, ...identityGroups.filter((g) => !stale.includes(g)));
+    const again = stale.map(([m]) => {
+      ctx.dnToExternalId.delete(dnKey(m.dn));
+      readCount.identity--;
+      return { selection: 'groups' as const, entry: { dn: m.dn, attributes: {} } };
+    });
+    const before = readCount.full;
+    for await (const { selection, entry } of inc.readInFull(again)) accept(selection, entry, false);
+    readCount.reread += readCount.full - before;
+  }
+  if (inc) {
+    const range = `uSNChanged above ${inc.sinceUsn}, up to ${inc.toUsn ?? 'now'}`;
+    ctx.message(
+      'information',
+      `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
+        (readCount.reread ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)` : ''),
+    );
+  }
   for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
+  for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
   items.push(...planCloudOnlyUsers(ctx));
   if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
 
@@ -187,7 +264,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     version: REPORT_VERSION,
     sessionId: input.meta.sessionId,
     generatedAt: input.meta.generatedAt,
-    mode: 'dryRun',
+    mode: inc ? 'incremental' : 'dryRun',
     config: { file: input.meta.configFile, ...(config.name ? { name: config.name } : {}), sha256: input.configSha256 },
     directory: { ...input.meta.directory, fingerprint: directoryFingerprint },
     cloud: input.meta.cloud,

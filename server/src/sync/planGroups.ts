@@ -8,6 +8,8 @@ import type { ReportItem } from '../protocol/report';
 import type { MappedObject } from './mapping';
 import type { PlanContext } from './planContext';
 import type { ObjectRef } from './types';
+import type { CloudGroupView } from './match';
+import { UNCHANGED_REASON } from './planUsers';
 
 export class GroupPlanner {
   private idNames?: Map<string, string>;
@@ -92,6 +94,26 @@ export class GroupPlanner {
       reason: !cloud ? 'in AD, not in the cloud' : `matched by ${match.by}`,
       ...(changes.length ? { changes } : {}),
       ...(add.length || remove.length || !cloud ? { members } : {}),
+    };
+  }
+
+  /**
+   * An identity-only group (incremental sync) matched by externalId: unchanged since the mark, so
+   * its name and members are too (a member change bumps the group's uSNChanged) — no diff.
+   */
+  planIdentity(m: MappedObject, cloud: CloudGroupView): ReportItem {
+    this.ctx.groups.matched.add(cloud.id);
+    return {
+      id: `group:${m.externalId}`,
+      category: 'groups',
+      objectType: 'group',
+      action: 'none',
+      dn: m.dn,
+      objectGuid: m.externalId,
+      userName: cloud.displayName,
+      displayName: cloud.displayName,
+      cloudId: cloud.id,
+      reason: UNCHANGED_REASON,
     };
   }
 

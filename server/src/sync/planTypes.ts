@@ -14,6 +14,11 @@ import type { ObjectRef, PlanOperation } from './types';
 export interface DirectoryItem {
   readonly selection: ObjectKind;
   readonly entry: DirectoryEntry;
+  /**
+   * Incremental sync: the entry is unchanged since the USN mark and only its identity attributes
+   * were read (mapping.ts identityAttributes). The planner takes it as present and unchanged.
+   */
+  readonly identityOnly?: boolean;
 }
 
 type Many<T> = Iterable<T> | AsyncIterable<T>;
@@ -57,6 +62,17 @@ export interface PlanInput {
   /** Cloud groups with their member ids (only needed when groups are enabled). */
   readonly cloudGroups?: Many<CloudGroupView>;
   readonly avatars?: AvatarPlanner;
+  /**
+   * Incremental sync (the report's mode is then `incremental`): the USN range read in full. With
+   * `readInFull`, identity-only entries the planner cannot settle as present and unchanged (not
+   * in the cloud by externalId, soft-deleted, invalid identity) are read again with every mapped
+   * attribute and planned like a full sync's.
+   */
+  readonly incremental?: {
+    readonly sinceUsn: string;
+    readonly toUsn?: string;
+    readonly readInFull?: (items: readonly DirectoryItem[]) => AsyncIterable<DirectoryItem>;
+  };
   /** Compiled once by the caller when it also needed the attribute list; compiled here otherwise. */
   readonly mapping?: CompiledMapping;
   /** Report header fields. */

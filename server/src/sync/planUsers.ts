@@ -180,6 +180,19 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   return finish(item, warnings);
 }
 
+/** Reason of an incremental sync's identity-only item (shared string). */
+export const UNCHANGED_REASON = 'unchanged since the last sync (uSNChanged at or below the mark): identity read only';
+
+/**
+ * An identity-only user, room or contact (incremental sync) the caller matched by externalId to
+ * an active cloud user: present and unchanged — matched, no diff, no operation.
+ */
+export function planIdentityUser(ctx: PlanContext, m: MappedObject, cloud: CloudUserView | undefined): ReportItem {
+  if (cloud) ctx.users.matched.add(cloud.id);
+  if (m.objectType === 'contact' || !cloud) return { ...baseItem(m, 'contacts', 'skip', cloud), reason: CONTACT_REASON };
+  return { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'matched', 'none', cloud), reason: UNCHANGED_REASON };
+}
+
 function finish(item: ReportItem & Record<string, unknown>, warnings: readonly string[]): ReportItem {
   const { warnings: _w, ...rest } = item;
   return warnings.length ? { ...rest, warnings: [...warnings] } : rest;
