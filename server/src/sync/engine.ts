@@ -12,6 +12,7 @@ import type { DirectorySource } from '../directory/index';
 import type { SyncReport } from '../protocol/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, readEntriesInFull, safeUrl } from './load';
+import type { ConfiguredCloud } from './cloudClient';
 import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from './avatarPlanner';
 import { buildPlan } from './plan';
 import type { AvatarPlanner, DirectoryItem } from './planTypes';
@@ -84,13 +85,15 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   const { config } = loaded;
   emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
   let source: DirectorySource | undefined;
+  let cloud: ConfiguredCloud | undefined;
   let client: ScimClient | undefined;
   // Avatars: the caller's planner, else the config's (avatarPlanner.ts) when avatar.enabled.
   const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
   const avatars = options.avatars ?? ownAvatars?.planner;
   try {
     source = await openConfiguredDirectory(loaded, signal);
-    client = await openConfiguredCloud(loaded, sessionId);
+    cloud = await openConfiguredCloud(loaded, sessionId, options.onEvent);
+    client = cloud.client;
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
     const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
     const opened = source;
@@ -127,7 +130,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     throw err;
   } finally {
     await source?.close().catch(() => undefined);
-    await client?.close().catch(() => undefined);
+    await cloud?.close().catch(() => undefined);
     await ownAvatars?.close();
   }
 };

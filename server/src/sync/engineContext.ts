@@ -6,12 +6,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
-import { ProxyAgent } from 'undici';
-import { createScimClient, type CloudLogEvent, type ScimClient } from '../cloud/index';
 import type { DirsyncConfig } from '../language/config/types';
 import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
 import type { EngineEvent, EngineOptions } from './api';
 import { ApplyRefusedError } from './applyErrors';
+import { configuredCloudClient, type ConfiguredCloud } from './cloudClient';
 
 export interface EngineConfig {
   readonly configFile: string;
@@ -47,54 +46,14 @@ export async function loadApplyConfig(options: EngineOptions): Promise<EngineCon
   };
 }
 
-/** The config's cloud client (through `cloud.proxy` when set); SCIM log events (never the token) go to `onEvent`. */
-export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEvent?: (e: EngineEvent) => void): Promise<{ client: ScimClient; close(): Promise<void> }> {
-  const c = ec.config.cloud;
-  const url = c.url.value;
-  if (!url) throw new ApplyRefusedError(`${ec.configFile}: cloud.url is empty; nothing written`, 'config');
-  if (url.includes('{orgId}')) throw new ApplyRefusedError(`${ec.configFile}: cloud.url has {orgId} but cloud.orgId is not set; nothing written`, 'config');
-  const ref = c.token?.value;
-  const token = ref ? await ec.secrets(ref) : undefined;
-  if (!token) {
-    throw new ApplyRefusedError(`${ec.configFile}: cloud.token ${ref ? `${ref.text} is not set` : 'is missing'}; nothing written`, 'config');
-  }
-  let proxy: ProxyAgent | undefined;
-  if (c.proxy) {
-    let auth: string | undefined;
-    if (c.proxy.username !== undefined && c.proxy.password) {
-      const pw = await ec.secrets(c.proxy.password.value);
-      if (pw === undefined) throw new ApplyRefusedError(`${ec.configFile}: cloud.proxy.password ${c.proxy.password.value.text} is not set; nothing written`, 'config');
-      auth = `Basic ${Buffer.from(`${c.proxy.username}:${pw}`, 'utf8').toString('base64')}`;
-    }
-    proxy = new ProxyAgent({ uri: c.proxy.url.value, ...(auth ? { token: auth } : {}) });
-  }
-  const client = createScimClient({
-    baseUrl: url,
-    token,
-    concurrency: c.concurrency,
-    pageSize: c.pageSize,
-    timeoutMs: c.timeoutSeconds * 1000,
-    maxRetries: c.maxRetries,
+/** The config's cloud client (cloudClient.ts); a config problem refuses the apply before any write. */
+export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEvent?: (e: EngineEvent) => void): Promise<ConfiguredCloud> {
+  return configuredCloudClient({
+    cloud: ec.config.cloud,
+    configFile: ec.configFile,
+    secrets: ec.secrets,
     sessionId,
-    ...(proxy ? { dispatcher: proxy } : {}),
-    ...(onEvent
-      ? {
-          logger: {
-            log(e: CloudLogEvent) {
-              const event = Object.assign({ time: new Date().toISOString(), sessionId }, e) as Record<string, unknown>;
-              if (e.level === 'warn') event['level'] = 'warning';
-              if (typeof event['message'] !== 'string') event['message'] = e.event;
-              onEvent(event as unknown as EngineEvent);
-            },
-          },
-        }
-      : {}),
+    fail: (message) => new ApplyRefusedError(`${message}; nothing written`, 'config'),
+    ...(onEvent ? { onEvent } : {}),
   });
-  return {
-    client,
-    async close() {
-      await client.close();
-      await proxy?.close();
-    },
-  };
 }

@@ -18,6 +18,7 @@ import type { DirectoryEntry } from '../language/entry';
 import type { ConfigRef } from '../protocol/report';
 import type { EngineOptions, ExplainFn, Explanation } from './api';
 import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, safeUrl, type LoadedConfig } from './load';
+import type { ConfiguredCloud } from './cloudClient';
 import { viewCloudUser } from './match';
 import { attributesNeeded, configRefOf, isRoomEntry, mapEntry, mapGroup } from './mapping';
 import { buildPlan } from './plan';
@@ -83,9 +84,11 @@ export async function explainObject(options: EngineOptions & { readonly target: 
   const { config } = loaded;
   const signal = options.signal;
   const source = await openConfiguredDirectory(loaded, signal);
+  let cloud: ConfiguredCloud | undefined;
   let client: ScimClient | undefined;
   try {
-    client = await openConfiguredCloud(loaded, sessionId);
+    cloud = await openConfiguredCloud(loaded, sessionId, options.onEvent);
+    client = cloud.client;
     const entry = await findEntry(loaded, source, options.target, signal);
     const messages: string[] = [];
     const selections = entry ? await selectionsFor(config, loaded, source, entry, signal) : [];
@@ -154,7 +157,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     };
   } finally {
     await source.close().catch(() => undefined);
-    await client?.close().catch(() => undefined);
+    await cloud?.close().catch(() => undefined);
   }
 }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
-import { createScimClient, type ScimClient } from '../cloud/index';
+import type { ScimClient } from '../cloud/index';
 import { openDirectory, selectionSearch, type DirectorySource } from '../directory/index';
 import { parseEmbedded } from '../language/embedded';
 import type { DirsyncConfig, ObjectKind } from '../language/config/types';
@@ -18,7 +18,8 @@ import { attributesNeeded, compileMapping, identityAttributes, type CompiledMapp
 import { dnKey } from './dnKey';
 import { incrementalFilter } from './state';
 import type { DirectoryItem } from './planTypes';
-import type { EngineOptions } from './api';
+import type { EngineEvent, EngineOptions } from './api';
+import { configuredCloudClient, type ConfiguredCloud } from './cloudClient';
 import type { SyncProgress } from './types';
 
 export interface LoadedConfig {
@@ -78,25 +79,15 @@ export async function openConfiguredDirectory(loaded: LoadedConfig, signal?: Abo
   return openDirectory(loaded.config.directory, { configDir: dirname(loaded.file), resolveSecret: loaded.secrets, ...(signal ? { signal } : {}) });
 }
 
-export async function openConfiguredCloud(loaded: LoadedConfig, sessionId: string): Promise<ScimClient> {
-  const c = loaded.config.cloud;
-  const url = c.url.value;
-  if (!url) throw new EngineError(`${loaded.file}: cloud.url is empty`);
-  if (url.includes('{orgId}')) throw new EngineError(`${loaded.file}: cloud.url has {orgId} but cloud.orgId is not set`);
-  let token = '';
-  if (c.token) {
-    const t = await loaded.secrets(c.token.value);
-    if (t === undefined || t === '') throw new EngineError(`cloud.token ${c.token.value.text} is not set (the environment has no value for it)`);
-    token = t;
-  }
-  return createScimClient({
-    baseUrl: url,
-    token,
-    concurrency: c.concurrency,
-    pageSize: c.pageSize,
-    timeoutMs: c.timeoutSeconds * 1000,
-    maxRetries: c.maxRetries,
+/** The config's cloud client (cloudClient.ts: token, proxy, event log). */
+export function openConfiguredCloud(loaded: LoadedConfig, sessionId: string, onEvent?: (e: EngineEvent) => void): Promise<ConfiguredCloud> {
+  return configuredCloudClient({
+    cloud: loaded.config.cloud,
+    configFile: loaded.file,
+    secrets: loaded.secrets,
     sessionId,
+    fail: (message) => new EngineError(message),
+    ...(onEvent ? { onEvent } : {}),
   });
 }
 

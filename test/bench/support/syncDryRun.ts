@@ -20,13 +20,13 @@ async function main(): Promise<void> {
   if (mode === 'raw') {
     const loaded = await loadEngineConfig({ configFile, secrets });
     const source = await openConfiguredDirectory(loaded);
-    const client = await openConfiguredCloud(loaded, 'bench-raw');
+    const { client, close } = await openConfiguredCloud(loaded, 'bench-raw');
     let entries = 0;
     let cloud = 0;
     for await (const _ of client.users.list({ prefetch: 2 })) cloud++;
     for await (const _ of readDirectory(loaded, source)) entries++;
     await source.close();
-    await client.close();
+    await close();
     extra = { entries, cloud };
   } else {
     const stateDir = mkdtempSync(join(tmpdir(), 'dirsync-bench-state-'));

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan } from '../../../server/src/sync/applyRun';
+import { dryRun } from '../../../server/src/sync/engine';
 import { ApplyRefusedError } from '../../../server/src/sync/applyErrors';
 import type { EngineEvent } from '../../../server/src/sync/api';
 import type { SyncProgress } from '../../../server/src/sync/types';
@@ -112,6 +113,11 @@ describe('sync apply: applyPlan against the local cloud', function () {
       const result = await applyPlan(makePlan([createUser(50)]), opts());
       assert.equal(result.applied, 1, JSON.stringify(result.failures));
       assert.ok(proxy.seen.length > 0, 'the request went through the proxy');
+      // The dry run and explain read the cloud through the same proxy (one client builder).
+      const before = proxy.seen.length;
+      const plan = await dryRun({ configFile: f.configFile, secrets: f.secrets, stateDir: f.stateDir });
+      assert.equal(plan.report.format, 'dirsync-report');
+      assert.ok(proxy.seen.length > before, 'the dry run went through the proxy');
     } finally {
       await proxy.close();
     }
