@@ -150,9 +150,14 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           return;
         }
         if (result.cloudId) refs.remember(key, result.cloudId);
-        // Not awaited: a `done` lost in a crash leaves the op unconfirmed, and the next run looks
-        // the object up instead of creating it again. Later appends (the `end`) flush it anyway.
-        journal.append({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) }).catch((e: unknown) => (journalError ??= e));
+        // No fsync of its own: a `done` lost in a crash leaves the op unconfirmed, and the next run
+        // looks the object up instead of creating it again. It goes out with the next `start`, the
+        // sync at the end of the phase, or the `end`.
+        try {
+          journal.appendLater({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) });
+        } catch (e) {
+          journalError ??= e;
+        }
         applied++;
         if (onEvent) emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
       } catch (err) {
@@ -183,6 +188,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       if (aborted || o.signal?.aborted) {
         throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal) ? aborted.reason : new DOMException('cancelled', 'AbortError');
       }
+      // A later phase may depend on this one's outcome (a delete after a membership change): its
+      // `done` records are durable before it starts, so a resume never re-runs a finished step.
+      await journal.sync();
     }
     if (journalError) throw journalError;
     const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };
