@@ -133,7 +133,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     await journal.append({ t: 'plan', time: new Date().toISOString(), sessionId, planId, config: o.configFile, mode: o.mode, basis: plan.payload.basis, ops: ops.length });
     emit({ level: 'info', event: 'apply.start', message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`, operations: ops.length, planId });
 
-    const runOne = async (op: PlanOperation): Promise<void> => {
+    const runOne = async (op: PlanOperation, started: Promise<void>): Promise<void> => {
       if (done.has(op.opId)) {
         const id = done.get(op.opId);
         if (id) refs.remember(createKey(op), id);
@@ -141,7 +141,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         return;
       }
       const key = createKey(op);
-      await journal.append({ t: 'start', time: new Date().toISOString(), op: op.opId, kind: op.kind, ...(key ? { key } : {}) });
+      await started; // its `start` record is durable before the request goes out
       try {
         const result = await perform(op, performOptions, refs, maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId), emit);
         if (result === 'skipped') {
@@ -150,9 +150,14 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           return;
         }
         if (result.cloudId) refs.remember(key, result.cloudId);
-        // Not awaited: a `done` lost in a crash leaves the op unconfirmed, and the next run looks
-        // the object up instead of creating it again. Later appends (the `end`) flush it anyway.
-        journal.append({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) }).catch((e: unknown) => (journalError ??= e));
+        // No fsync of its own: a `done` lost in a crash leaves the op unconfirmed, and the next run
+        // looks the object up instead of creating it again. It goes out with the next `start`, the
+        // sync at the end of the phase, or the `end`.
+        try {
+          journal.appendLater({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) });
+        } catch (e) {
+          journalError ??= e;
+        }
         applied++;
         if (onEvent) emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
       } catch (err) {
@@ -168,11 +173,36 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       const batch = ops.filter((op) => phase.kinds.includes(op.kind));
       if (batch.length === 0) continue;
       let next = 0;
+      // `start` records go out a window ahead: the worker that takes the first operation past the
+      // journaled ones appends the starts of the next `window` operations in one durable batch
+      // (one write + fsync), and each of them waits for that batch before its request is sent. A
+      // crash leaves at most a window of started-but-unsent operations, which the next run merely
+      // looks up before creating.
+      const window = Math.max(1, o.concurrency);
+      let journaledTo = 0;
+      let windowDurable: Promise<void> = Promise.resolve();
+      const startedUpTo = (index: number): Promise<void> => {
+        if (index >= journaledTo) {
+          const time = new Date().toISOString();
+          const end = Math.min(batch.length, index + window);
+          for (let i = index; i < end; i++) {
+            const op = batch[i]!;
+            if (done.has(op.opId)) continue;
+            const key = createKey(op);
+            journal.appendLater({ t: 'start', time, op: op.opId, kind: op.kind, ...(key ? { key } : {}) });
+          }
+          journaledTo = end;
+          windowDurable = journal.sync();
+          windowDurable.catch(() => undefined); // awaited by each operation of the window
+        }
+        return windowDurable;
+      };
       const worker = async (): Promise<void> => {
         while (next < batch.length) {
           if (o.signal?.aborted) return;
-          const op = batch[next++]!;
-          await runOne(op);
+          const index = next++;
+          const op = batch[index]!;
+          await runOne(op, startedUpTo(index));
           finished++;
           o.onProgress?.({ phase: 'apply', message: phase.name, done: finished, total: ops.length });
         }
@@ -183,6 +213,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       if (aborted || o.signal?.aborted) {
         throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal) ? aborted.reason : new DOMException('cancelled', 'AbortError');
       }
+      // A later phase may depend on this one's outcome (a delete after a membership change): its
+      // `done` records are durable before it starts, so a resume never re-runs a finished step.
+      await journal.sync();
     }
     if (journalError) throw journalError;
     const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };

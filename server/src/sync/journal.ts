@@ -1,7 +1,8 @@
 /**
  * The apply journal: one append-only JSON-lines file per apply session in `<stateDir>/journal/`
  * (`<sessionId>.jsonl`). Every record is written and fsync'd before the step it describes goes on
- * (a `start` before the request is sent, a `done` before the operation counts as applied), so a
+ * (a `start` before the request is sent; `done` records before the next phase starts and before
+ * the apply reports success — see `Journal.appendLater`), so a
  * process killed at any instant (kill -9, power loss) leaves a journal that tells the next run:
  *
  * - which operations of that plan are done, and the cloud id each create got (`done`);
@@ -16,8 +17,9 @@
  *   {"t":"fail","time","op":"op-000001","message":"…"}
  *   {"t":"end","time","status":"complete"|"cancelled"|"failed"|"superseded"}
  *
- * Writes are group-committed: records appended while an fsync runs go out with the next one, so
- * concurrent operations share fsyncs. A torn last line (killed mid-write) is ignored on read.
+ * Writes are group-committed (`Journal`): records appended while an fsync runs go out together with
+ * the next one, so concurrent operations share fsyncs; `done` records ask for no fsync of their own
+ * (they ride with the next `start` or the `end`). A torn last line (killed mid-write) is ignored on read.
  * Journals never hold a secret: labels, ids and error messages only.
  */
 import { createHash } from 'node:crypto';
@@ -85,56 +87,119 @@ export function journalDir(stateDir: string): string {
   return join(stateDir, 'journal');
 }
 
-/** An open journal: append records; each `append` resolves once the record is on disk. */
+/** The part of a file handle the journal writes through (a `FileHandle`; tests wrap one). */
+export interface JournalSink {
+  write(data: string): Promise<unknown>;
+  datasync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * An open journal, group-committed: records appended while a write + fdatasync runs are joined
+ * and go out together in the next one, so concurrent operations share one fsync.
+ *
+ * - `append` (durable): resolves once the record — and every record appended before it — is on
+ *   disk (after the fdatasync); rejects when that write or fsync fails (every record of the batch
+ *   fails with it; the journal then refuses further appends).
+ * - `appendLater` (lazy): queues the record without asking for an fsync; it goes out with the next
+ *   durable append, `sync()` or `close()`. For records whose loss a resume tolerates (`done`: a lost
+ *   one leaves the operation unconfirmed, and the next run looks the object up before re-creating).
+ */
 export class Journal {
   private queue: string[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** A durable append (or sync) is waiting in `queue`. */
+  private wanted = false;
   private flushing: Promise<void> | undefined;
+  private failed: unknown;
   private closed = false;
+  /** Write + fsync batches so far (the bench reports it). */
+  fsyncs = 0;
+  records = 0;
 
   private constructor(
     readonly file: string,
-    private readonly handle: FileHandle,
+    private readonly sink: JournalSink,
   ) {}
 
-  /** Opens (creating or appending to) `<dir>/<sessionId>.jsonl`. */
-  static async open(dir: string, sessionId: string): Promise<Journal> {
+  /** Opens (creating or appending to) `<dir>/<sessionId>.jsonl`; `wrap` lets a test interpose on the file handle. */
+  static async open(dir: string, sessionId: string, wrap?: (h: FileHandle) => JournalSink): Promise<Journal> {
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${sessionId}.jsonl`);
     const handle = await open(file, 'a');
-    return new Journal(file, handle);
+    return new Journal(file, wrap ? wrap(handle) : handle);
   }
 
+  /** Appends a record; resolves once it is durable (written and fdatasync'd). */
   append(record: JournalRecord): Promise<void> {
-    if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
-    this.queue.push(JSON.stringify(record) + '\n');
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    this.push(record);
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.flushing) this.flushing = this.flush();
+    this.wanted = true;
+    this.flushing ??= this.flush();
     return p;
   }
 
+  /** Queues a record to go out with the next durable append / `sync()` / `close()`; throws when the journal is closed or failed. */
+  appendLater(record: JournalRecord): void {
+    const refused = this.refusal();
+    if (refused) throw refused;
+    this.push(record);
+  }
+
+  /** Resolves once every record appended so far is durable. */
+  sync(): Promise<void> {
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    if (this.queue.length === 0 && !this.flushing) return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.wanted = true;
+    this.flushing ??= this.flush();
+    return p;
+  }
+
+  private push(record: JournalRecord): void {
+    this.queue.push(JSON.stringify(record) + '\n');
+    this.records++;
+  }
+
+  private refusal(): Error | undefined {
+    if (this.closed) return new Error(`journal ${this.file} is closed`);
+    if (this.failed) return new Error(`journal ${this.file} failed earlier: ${this.failed instanceof Error ? this.failed.message : String(this.failed)}`);
+    return undefined;
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const lines = this.queue.join('');
+    while (this.wanted && !this.failed) {
+      const lines = this.queue.length === 1 ? this.queue[0]! : this.queue.join('');
       const waiters = this.waiters;
       this.queue = [];
       this.waiters = [];
+      this.wanted = false;
       try {
-        await this.handle.write(lines);
-        await this.handle.datasync();
+        await this.sink.write(lines);
+        await this.sink.datasync();
+        this.fsyncs++;
         for (const w of waiters) w.resolve();
       } catch (err) {
-        for (const w of waiters) w.reject(err);
+        // What reached the file is unknown: fail this batch and everything after it.
+        this.failed = err;
+        for (const w of [...waiters, ...this.waiters]) w.reject(err);
+        this.waiters = [];
+        this.queue = [];
       }
     }
     this.flushing = undefined;
   }
 
+  /** Makes the queued records durable (unless the journal failed), then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (!this.failed && this.queue.length > 0) await this.sync().catch(() => undefined);
     if (this.flushing) await this.flushing;
     this.closed = true;
-    await this.handle.close();
+    await this.sink.close();
   }
 }
 
