@@ -1,7 +1,7 @@
 /** The directory side: sources (LDAP, LDIF), errors, DN and AD value helpers. */
 export type { DirectorySource, SearchRequest, SearchStream, SearchSummary, RootDseInfo, SearchScope } from './types';
 export { DirectoryError, type DirectoryErrorCode, decodeAdBindData } from './errors';
-export { openDirectory, selectionSearch, type OpenDirectoryOptions } from './open';
+export { openDirectory, selectionSearch, readEntry, type OpenDirectoryOptions } from './open';
 export { LdapSource, escapeFilterValue, type LdapSourceOptions } from './ldapSource';
 export { LdifSource, recordToEntry } from './ldifSource';
 export { parseLdif, readLdifFile, LdifParser, type LdifEntryRecord, type LdifValue } from './ldif';

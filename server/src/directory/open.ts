@@ -8,7 +8,7 @@ import type { DirectoryConfig, SecretRef } from '../language/config/types';
 import { DirectoryError } from './errors';
 import { LdapSource } from './ldapSource';
 import { LdifSource } from './ldifSource';
-import type { DirectorySource } from './types';
+import type { DirectoryEntry, DirectorySource } from './types';
 
 export interface OpenDirectoryOptions {
   /** Folder of the `.dirsync` file: relative paths (LDIF export, CA file) resolve against it. */
@@ -75,4 +75,10 @@ export function selectionSearch(
   extra: { signal?: AbortSignal; allowPartial?: boolean; sizeLimit?: number } = {},
 ) {
   return { baseDns: selection.baseDns.map((b) => b.value), filter: selection.filter.value, attributes, ...extra };
+}
+
+/** Reads one entry again by its DN (all user attributes), or undefined when it is gone. */
+export async function readEntry(source: DirectorySource, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
+  for await (const e of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], ...(signal ? { signal } : {}) })) return e;
+  return undefined;
 }

@@ -59,8 +59,8 @@ interface Live {
   remaining?: number;
 }
 
-/** mulberry32: a small, fast seeded PRNG; reproducible fault patterns, not cryptography. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast seeded PRNG; reproducible fault patterns, not cryptography. Tests use it too. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

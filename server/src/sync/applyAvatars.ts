@@ -8,8 +8,7 @@ import { dirname } from 'node:path';
 import type { SecretResolver } from '../avatars/credentials';
 import { createAvatarPipeline, type AvatarPipeline } from '../avatars/fromConfig';
 import type { ScimClient } from '../cloud/index';
-import { openDirectory, type DirectorySource } from '../directory/index';
-import type { DirectoryEntry } from '../language/entry';
+import { openDirectory, readEntry, type DirectorySource } from '../directory/index';
 import type { DirsyncConfig } from '../language/config/types';
 import type { EngineEvent } from './api';
 import type { AvatarApplyHook } from './apply';
@@ -32,11 +31,6 @@ export interface AvatarHookHandle {
   close(): Promise<void>;
 }
 
-async function reread(directory: DirectorySource, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
-  for await (const e of directory.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], ...(signal ? { signal } : {}) })) return e;
-  return undefined;
-}
-
 export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
   let opened: Promise<{ directory: DirectorySource; pipeline: AvatarPipeline; state: AvatarStateStore }> | undefined;
   const open = async (signal?: AbortSignal) => {
@@ -54,7 +48,7 @@ export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
     const { directory, pipeline, state } = await opened;
     if (!pipeline.target) throw new Error('avatar: no target to write pictures to');
     if (!op.dn) throw new Error(`${op.label}: the operation names no directory entry to read the picture from`);
-    const entry = await reread(directory, op.dn, ctx.signal);
+    const entry = await readEntry(directory, op.dn, ctx.signal);
     if (!entry) throw new Error(`${op.dn} is no longer in the directory; make a new plan`);
     const r = await applyAvatarOperation(op, {
       target: pipeline.target,

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { avatarStateKey } from '../avatars/state';
 import type { ScimUser } from '../cloud/index';
-import type { DirectorySource } from '../directory/index';
+import { readEntry } from '../directory/index';
 import type { DirectoryEntry } from '../language/entry';
 import { previewMappings } from '../language/live/mappings';
 import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type ReportMessage, type SyncReport } from '../protocol/report';
@@ -60,12 +60,6 @@ function mapped(world: PurgeWorld, entry: DirectoryEntry, cloud: string): string
 
 function emptySummary(): Record<ReportCategory, number> {
   return Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
-}
-
-/** Reads an entry again by DN (all attributes), for the apply's re-read. */
-async function reread(directory: DirectorySource, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
-  for await (const e of directory.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], ...(signal ? { signal } : {}) })) return e;
-  return undefined;
 }
 
 async function makePlan(world: PurgeWorld, state: AvatarStateStore, options: EngineOptions): Promise<SyncPlan> {
@@ -157,7 +151,7 @@ async function applyPurge(world: PurgeWorld, plan: SyncPlan, state: AvatarStateS
       options.signal?.throwIfAborted();
       options.onProgress?.({ phase: 'apply', message: 'Removing avatars', done: i, total: ops.length });
       const cloudId = op.target.cloudId;
-      const entry = op.dn ? await reread(world.directory, op.dn, options.signal) : undefined;
+      const entry = op.dn ? await readEntry(world.directory, op.dn, options.signal) : undefined;
       if (!cloudId || !entry) {
         failures.push({ opId: op.opId, label: op.label, message: !cloudId ? 'no cloud user' : 'the entry is no longer in the directory' });
         continue;

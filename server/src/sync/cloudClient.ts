@@ -5,7 +5,7 @@
  */
 import { ProxyAgent } from 'undici';
 import type { SecretResolver } from '../avatars/credentials';
-import { createScimClient, type CloudLogEvent, type ScimClient } from '../cloud/index';
+import { createScimClient, type CloudLogEvent, type ScimClient, type ScimFlavor } from '../cloud/index';
 import type { CloudConfig } from '../language/config/types';
 import type { EngineEvent } from './api';
 
@@ -20,6 +20,8 @@ export interface CloudClientOptions {
   readonly configFile: string;
   readonly secrets: SecretResolver;
   readonly sessionId: string;
+  /** The SCIM dialect; default inferred from the URL (Webex's path → `webex`). */
+  readonly flavor?: ScimFlavor;
   /** The error for a config problem found before any request (message names the key). */
   readonly fail: (message: string) => Error;
   readonly onEvent?: (e: EngineEvent) => void;
@@ -62,6 +64,7 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     timeoutMs: c.timeoutSeconds * 1000,
     maxRetries: c.maxRetries,
     sessionId: o.sessionId,
+    ...(o.flavor ? { flavor: o.flavor } : {}),
     ...(proxy ? { dispatcher: proxy } : {}),
     ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),
   });

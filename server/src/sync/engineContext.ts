@@ -3,14 +3,12 @@
  * and a SCIM client for the config's cloud whose log events go to the engine's event log.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
+import type { SecretResolver } from '../avatars/credentials';
 import type { DirsyncConfig } from '../language/config/types';
-import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
 import type { EngineEvent, EngineOptions } from './api';
 import { ApplyRefusedError } from './applyErrors';
 import { configuredCloudClient, type ConfiguredCloud } from './cloudClient';
+import { EngineError, loadEngineConfig, type LoadedConfig } from './load';
 
 export interface EngineConfig {
   readonly configFile: string;
@@ -25,25 +23,19 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Reads and checks the config; a config with errors is refused naming file:line:col. */
+/**
+ * Reads and checks the config (load.ts, the dry run's loader); a config with errors is refused
+ * naming file:line:col, before anything is written.
+ */
 export async function loadApplyConfig(options: EngineOptions): Promise<EngineConfig> {
-  const configFile = resolve(options.configFile);
-  let text = options.configText ?? (await readFile(configFile, 'utf8'));
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const a = analyze(text);
-  const errors = a.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) {
-    const lines = errors.slice(0, 10).map((d) => formatDiagnostic(configFile, a.lines, d as Diagnostic));
-    throw new ApplyRefusedError(`${configFile} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing written:\n${lines.join('\n')}`, 'config');
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadEngineConfig(options);
+  } catch (err) {
+    if (err instanceof EngineError) throw new ApplyRefusedError(`${err.message}; nothing written`, 'config');
+    throw err;
   }
-  return {
-    configFile,
-    text,
-    sha256: sha256(text),
-    config: a.config,
-    stateDir: options.stateDir ?? join(dirname(configFile), '.dirsync'),
-    secrets: options.secrets ?? envSecretResolver(process.env),
-  };
+  return { configFile: loaded.file, text: loaded.text, sha256: loaded.sha256, config: loaded.config, stateDir: loaded.stateDir, secrets: loaded.secrets };
 }
 
 /** The config's cloud client (cloudClient.ts); a config problem refuses the apply before any write. */

@@ -7,15 +7,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ProxyAgent, type Dispatcher } from 'undici';
 import { envSecretResolver, type SecretResolver } from '../avatars/credentials';
 import { createAvatarPipeline, type AvatarPipeline } from '../avatars/fromConfig';
-import { createScimClient, type ScimClient } from '../cloud/index';
+import type { ScimClient } from '../cloud/index';
 import { openDirectory, type DirectorySource } from '../directory/index';
 import type { Node } from '../language/config/tree';
 import type { DirsyncConfig } from '../language/config/types';
 import { analyze, formatDiagnostic, type Diagnostic } from '../language/service';
 import type { EngineOptions } from './api';
+import { configuredCloudClient } from './cloudClient';
 
 /** Top-level sections a purge reads. Errors elsewhere (schedule, notification, …) do not stop it. */
 const PURGE_SECTIONS = new Set(['directory', 'cloud', 'objects', 'attributes', 'avatar']);
@@ -81,11 +81,8 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
   const secrets = options.secrets ?? envSecretResolver(process.env);
   const sessionId = options.sessionId ?? randomUUID();
   const configDir = dirname(configFile);
-  let token: string | undefined;
-  if (config.cloud.token) {
-    token = await secrets(config.cloud.token.value);
-    if (token === undefined) throw new PurgeError(`cloud.token: ${config.cloud.token.value.text} is not set`);
-  }
+  // Checked before the directory is opened, in the key: value form the purge's other messages use.
+  if (config.cloud.token && (await secrets(config.cloud.token.value)) === undefined) throw new PurgeError(`cloud.token: ${config.cloud.token.value.text} is not set`);
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -93,31 +90,17 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
   try {
     const directory = await openDirectory(config.directory, { configDir, resolveSecret: secrets, ...(options.signal ? { signal: options.signal } : {}) });
     closers.push(() => directory.close());
-    let dispatcher: Dispatcher | undefined;
-    const proxy = config.cloud.proxy;
-    if (proxy) {
-      let auth: string | undefined;
-      if (proxy.username !== undefined && proxy.password) {
-        const pw = await secrets(proxy.password.value);
-        if (pw === undefined) throw new PurgeError(`cloud.proxy.password: ${proxy.password.value.text} is not set`);
-        auth = `Basic ${Buffer.from(`${proxy.username}:${pw}`, 'utf8').toString('base64')}`;
-      }
-      const agent = new ProxyAgent({ uri: proxy.url.value, ...(auth ? { token: auth } : {}) });
-      dispatcher = agent;
-      closers.push(() => agent.close());
-    }
-    const client = createScimClient({
-      ...(dispatcher ? { dispatcher } : {}),
-      baseUrl: config.cloud.url.value,
-      token: token ?? '',
-      flavor: config.cloud.type,
-      concurrency: config.cloud.concurrency,
-      pageSize: config.cloud.pageSize,
-      timeoutMs: config.cloud.timeoutSeconds * 1000,
-      maxRetries: config.cloud.maxRetries,
+    // The same client as every other entry point (cloudClient.ts: token, proxy), with the config's flavour.
+    const cloud = await configuredCloudClient({
+      cloud: config.cloud,
+      configFile,
+      secrets,
       sessionId,
+      flavor: config.cloud.type,
+      fail: (message) => new PurgeError(message),
     });
-    closers.push(() => client.close());
+    closers.push(() => cloud.close());
+    const client = cloud.client;
     const avatars = await createAvatarPipeline({ avatar: config.avatar, cloudType: config.cloud.type, secrets, users: client.users });
     closers.push(() => avatars.close());
     return { configFile, configSha256: sha256, config, stateDir: options.stateDir ?? join(configDir, '.dirsync'), sessionId, secrets, directory, client, avatars, close };
