@@ -7,6 +7,9 @@
 // (minified, no source maps) goes to <stage>/dist, the files the .vscodeignore allowlist re-includes
 // are copied beside it, and vsce packages that. So the working tree's dist/ (a development build the
 // tests and the debugger use) is never touched, and no stale file can slip into the package.
+// The package's README.md (the extension's page in the Extensions view and the Marketplace) is
+// client/README.md, written for users; the repository's README.md is for people working on dirsync
+// and links into docs/, which does not ship.
 // Before packaging, every shipped bundle is checked to load nothing but `vscode` and Node built-ins:
 // the extension must not require better-sqlite3 (the CLI's local cloud) or anything else from
 // node_modules, since none ship.
@@ -23,10 +26,31 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const outIndex = process.argv.indexOf('--out');
 const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : join(root, `${manifest.name}-${manifest.version}.vsix`));
 
-/** What the .vscodeignore re-includes, copied into the stage (vsce applies .vscodeignore again). */
-const shipped = ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'client/media/icon.png', 'syntaxes', 'server/schemas'];
+/**
+ * What the .vscodeignore re-includes, copied into the stage (vsce applies .vscodeignore again):
+ * [path in the repository, path in the stage].
+ */
+const shipped = [
+  ['package.json', 'package.json'],
+  ['.vscodeignore', '.vscodeignore'],
+  ['client/README.md', 'README.md'], // the extension's page, not the repository's README
+  ['CHANGELOG.md', 'CHANGELOG.md'],
+  ['LICENSE', 'LICENSE'],
+  ['client/media/icon.png', 'client/media/icon.png'],
+  ['syntaxes', 'syntaxes'],
+  ['server/schemas', 'server/schemas'],
+];
+/** Files the package cannot do without: packaging stops when one is missing. */
+const required = ['package.json', '.vscodeignore', 'client/README.md'];
 /** Bundles the extension host loads: the extension and the language server it spawns. */
 const bundles = ['dist/extension.js', 'dist/server.js'];
+
+for (const file of required) {
+  if (!existsSync(join(root, file))) {
+    console.error(`package: ${file} is missing`);
+    process.exit(1);
+  }
+}
 
 const started = performance.now();
 const stage = mkdtempSync(join(tmpdir(), 'dirsync-package-'));
@@ -35,8 +59,8 @@ try {
   run('npm', ['run', '--silent', 'grammars'], root);
   run(process.execPath, [join(root, 'scripts/build.mjs'), '--production', `--outdir=${join(stage, 'dist')}`], root);
   for (const bundle of bundles) checkRequires(join(stage, bundle), bundle);
-  for (const file of shipped) {
-    if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, file), { recursive: true });
+  for (const [from, to] of shipped) {
+    if (existsSync(join(root, from))) cpSync(join(root, from), join(stage, to), { recursive: true });
   }
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   // --no-dependencies: everything is bundled, no node_modules ship. --allow-missing-repository: the

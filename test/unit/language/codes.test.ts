@@ -1,4 +1,4 @@
-/** The README's diagnostic table (section "languages") lists exactly the codes the modules raise. */
+/** The embedded-language table of docs/languages.md lists exactly the codes the modules raise. */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +13,12 @@ describe('embedded-language diagnostic codes', () => {
       for (const code of Object.keys(table)) assert.match(code, new RegExp(`^${prefix}\\d\\d$`));
     }
   });
-  it('are documented in README § languages with their severity', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('<!-- section:languages -->'), readme.indexOf('<!-- /section:languages -->'));
+  it('are documented in docs/languages.md (section embedded-codes) with their severity', () => {
+    const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'languages.md'), 'utf8');
+    const a = page.indexOf('<!-- section:embedded-codes -->');
+    const b = page.indexOf('<!-- /section:embedded-codes -->');
+    assert.ok(a >= 0 && b > a, 'docs/languages.md has no section:embedded-codes block');
+    const section = page.slice(a, b);
     const rows = new Map([...section.matchAll(/^\| (DS\d{3}) \| (\w+) \|/gm)].map((m) => [m[1]!, m[2]!]));
     const all = Object.assign({}, ...Object.values(tables)) as Record<string, { severity: string }>;
     assert.deepEqual([...rows.keys()].sort(), Object.keys(all).sort());

@@ -1,4 +1,4 @@
-/** README.md's generated sections match the code (`npm run docs` regenerates them). */
+/** The generated blocks of docs/ match the code (`npm run docs` regenerates them). */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,31 +7,40 @@ import { CONFIG_SPEC } from '../../../server/src/language/config/spec';
 import { allKeyPaths } from '../../../server/src/language/config/specTypes';
 import { renderCodesTable, renderConfigReference } from '../../../server/src/language/docs';
 
-const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+const root = join(__dirname, '../../..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 
-function generated(name: string): string {
+/** The text between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`, which must occur once. */
+function generated(file: string, name: string): string {
+  const text = read(file);
   const start = `<!-- generated:${name} -->`;
-  const a = readme.indexOf(start);
-  const b = readme.indexOf(`<!-- /generated:${name} -->`);
-  assert.ok(a >= 0 && b > a, `README has no generated:${name} block`);
-  return readme.slice(a + start.length, b).trim();
+  const a = text.indexOf(start);
+  const b = text.indexOf(`<!-- /generated:${name} -->`);
+  assert.ok(a >= 0 && b > a, `${file} has no generated:${name} block`);
+  assert.equal(text.indexOf(start, a + 1), -1, `${file} has two generated:${name} blocks`);
+  return text.slice(a + start.length, b).trim();
 }
 
-describe('README.md generated sections', () => {
-  it('the config reference is current and lists every key', () => {
-    const section = generated('config-reference');
+describe('generated documentation (docs/)', () => {
+  it('docs/config-reference.md: the config reference is current and lists every key', () => {
+    const section = generated('docs/config-reference.md', 'config-reference');
     assert.equal(section, renderConfigReference().trim(), 'run `npm run docs`');
     for (const path of allKeyPaths(CONFIG_SPEC)) assert.ok(section.includes(`\`${path}\``), path);
   });
 
-  it('the live-directory codes table (§ Directory side) is current', () => {
-    assert.equal(generated('live-codes'), renderCodesTable(true).trim(), 'run `npm run docs`');
-    for (const code of Object.keys(LIVE_CODES)) assert.ok(generated('live-codes').includes(`| ${code} |`), code);
-  });
-
-  it('the codes table is current and lists every code', () => {
-    const section = generated('codes');
+  it('docs/languages.md: the codes table is current and lists every code', () => {
+    const section = generated('docs/languages.md', 'codes');
     assert.equal(section, renderCodesTable().trim(), 'run `npm run docs`');
     for (const code of Object.keys(CODES)) assert.ok(section.includes(`| ${code} |`), code);
+  });
+
+  it('docs/languages.md: the live-directory codes table is current and lists every code', () => {
+    const section = generated('docs/languages.md', 'live-codes');
+    assert.equal(section, renderCodesTable(true).trim(), 'run `npm run docs`');
+    for (const code of Object.keys(LIVE_CODES)) assert.ok(section.includes(`| ${code} |`), code);
+  });
+
+  it('README.md carries no generated block (the reference lives in docs/ only)', () => {
+    assert.doesNotMatch(read('README.md'), /<!-- \/?generated:/);
   });
 });
