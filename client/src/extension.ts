@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerLivePreviews } from './live/index';
-import { registerRunCommands } from './run/index';
+import { registerRunCommands } from './runs/index';
 
 let client: LanguageClient | undefined;
 

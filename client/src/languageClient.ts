@@ -1,11 +1,11 @@
 /**
  * The language client: starts `dist/server.js` over Node IPC for `dirsync` documents and relays
- * the server's custom notifications (protocol/requests.ts). vscode-languageclient reads the
+ * the server's custom notifications (common/requests.ts). vscode-languageclient reads the
  * `dirsync.trace.server` setting itself (client id `dirsync`).
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ServerProblemNotification, type DirsyncInitializationOptions, type ServerProblemParams } from '../../server/src/protocol/requests';
+import { ServerProblemNotification, type DirsyncInitializationOptions, type ServerProblemParams } from '../../common/requests';
 
 export const CLIENT_ID = 'dirsync';
 

@@ -16,7 +16,7 @@ import { registerOutline } from './handlers/outline';
 import { registerRunRequests } from './handlers/run';
 import { syncEngine } from './handlers/engine';
 import { liveDiagnostics, mergeLiveDiagnostics } from './language/live/index';
-import { LiveStatusNotification, type DirsyncInitializationOptions, type LiveStatus } from './protocol/requests';
+import { LiveStatusNotification, type DirsyncInitializationOptions, type LiveStatus } from '../../common/requests';
 import { LivePreviews } from './live/previews';
 import { reportFolderDryRuns } from './live/lastDryRun';
 import { clientSecretResolver } from './live/secrets';

@@ -17,11 +17,11 @@ import { Agent, request } from 'undici';
 import { createAttributeSource } from '../../server/src/avatars/sources';
 import { avatarEndpointTarget } from '../../server/src/avatars/targets';
 import { createScimClient } from '../../server/src/cloud/index';
-import type { DirectoryEntry } from '../../server/src/language/entry';
-import { applyAvatarOperation } from '../../server/src/sync/avatarApply';
-import { planAvatars, type AvatarPlanUser } from '../../server/src/sync/avatarPlan';
-import { AvatarStateStore } from '../../server/src/sync/avatarState';
-import { jpegBytes } from '../fixtures/avatars/images';
+import type { DirectoryEntry } from '../../server/src/domain/entry';
+import { applyAvatarOperation } from '../../server/src/sync/avatars/apply';
+import { planAvatars, type AvatarPlanUser } from '../../server/src/sync/avatars/plan';
+import { AvatarStateStore } from '../../server/src/sync/avatars/stateFile';
+import { jpegBytes } from '../support/avatarImages';
 
 const N = Number(process.env['BENCH_AVATARS'] ?? 10_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import type { SyncReport } from '../../server/src/protocol/report';
-import { jsonForHtml, renderStandaloneReport } from '../../server/src/sync/htmlReport';
-import { loadReportUiAssets } from '../../server/src/sync/htmlReportAssets';
-import { itemSearchText } from '../../server/src/sync/reportQuery';
-import { makeReport } from '../fixtures/reports';
+import type { SyncReport } from '../../common/report';
+import { jsonForHtml, renderStandaloneReport } from '../../server/src/sync/report/html';
+import { loadReportUiAssets } from '../../server/src/sync/report/htmlAssets';
+import { itemSearchText } from '../../common/reportQuery';
+import { makeReport } from '../support/reports';
 import { launchChromium } from '../support/chromium';
 import { BASELINE_SCRIPT, baselineRowCells } from './reportUiBaseline';
 

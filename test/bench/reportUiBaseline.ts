@@ -3,8 +3,8 @@
  * report item, the same six columns), filtered by toggling `hidden` on every row. It is given its
  * cell texts and search texts precomputed, so it does strictly less work per row than the UI.
  */
-import type { ReportItem } from '../../server/src/protocol/report';
-import { itemTitle } from '../../server/src/sync/reportQuery';
+import type { ReportItem } from '../../common/report';
+import { itemTitle } from '../../common/reportQuery';
 import { ACTION_LABEL, TAB_LABEL } from '../../client/src/webviews/ui/report/labels';
 import { describe as describeItem } from '../../client/src/webviews/ui/report/rows';
 

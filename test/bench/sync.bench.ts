@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatLdifRecord, LDIF_HEADER } from '../../server/src/directory/ldifWriter';
-import { formatGuid } from '../../server/src/language/adValues';
+import { formatGuid } from '../../server/src/domain/adValues';
 import { startLocalCloud } from '../../server/src/localCloud/index';
 
 const run = promisify(execFile);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent } from 'undici';
-import { REPORT_CATEGORIES, type ReportCategory } from '../../server/src/protocol/report';
-import { applyPlan } from '../../server/src/sync/applyRun';
-import type { PlanOperation, SyncPlan } from '../../server/src/sync/types';
+import { REPORT_CATEGORIES, type ReportCategory } from '../../common/report';
+import { applyPlan } from '../../server/src/sync/engine/sync';
+import type { PlanOperation, SyncPlan } from '../../server/src/sync/contract';
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 10_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);

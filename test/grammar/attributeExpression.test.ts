@@ -3,7 +3,7 @@
  * names with hyphens, and every error with its code and range.
  */
 import { strict as assert } from 'node:assert';
-import type { DirectoryEntry } from '../../server/src/language/entry';
+import type { DirectoryEntry } from '../../server/src/domain/entry';
 import {
   ATTRIBUTE_EXPRESSION_CODES,
   evaluateExpression,

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { sampleFiles, SAMPLES_ROOT } from '../unit/language/support';
+import { sampleFiles, SAMPLES_ROOT } from '../support/languageCases';
 
 const ROOT = join(__dirname, '../..');
 

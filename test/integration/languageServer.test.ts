@@ -14,7 +14,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ConfigModelRequest, type ConfigModelResult } from '../../server/src/protocol/requests';
+import { ConfigModelRequest, type ConfigModelResult } from '../../common/requests';
 
 const ROOT = join(__dirname, '../..');
 const SERVER = join(ROOT, 'dist/server.js');

@@ -5,7 +5,7 @@
  * and bind DN) — then connects through the language server and remembers the binding.
  */
 import * as vscode from 'vscode';
-import { ConfigModelRequest, BindDirectoryRequest, type BindDirectoryParams, type ConfigModelResult, type LiveStatus } from '../../../server/src/protocol/requests';
+import { ConfigModelRequest, BindDirectoryRequest, type BindDirectoryParams, type ConfigModelResult, type LiveStatus } from '../../../common/requests';
 import { derivedPasswordKey, targetDocument, type LiveContext } from '../live/context';
 import { readSecret } from '../live/secrets';
 

@@ -1,10 +1,10 @@
 /** "Dirsync: Dry Run": plan against the directory and the cloud, write nothing, open the report. */
 import * as vscode from 'vscode';
-import { DryRunRequest } from '../../../server/src/protocol/requests';
-import { runTarget, showReport, type RunContext } from '../run/context';
-import { driftText } from '../run/format';
-import { showPlanProblem } from '../run/outcome';
-import { requestWithProgress } from '../run/serverProgress';
+import { DryRunRequest } from '../../../common/requests';
+import { runTarget, showReport, type RunContext } from '../runs/context';
+import { driftText } from '../runs/format';
+import { showPlanProblem } from '../runs/outcome';
+import { requestWithProgress } from '../runs/serverProgress';
 
 export function dryRun(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {

@@ -4,11 +4,11 @@
  * The report webview's "Explain" calls it with `{ dn, userName, configFile }`.
  */
 import * as vscode from 'vscode';
-import { ExplainRequest, LastReportRequest, type LastReportResult } from '../../../server/src/protocol/requests';
-import type { SyncReport } from '../../../server/src/protocol/report';
-import { runTarget, type RunContext } from '../run/context';
-import type { ExplainDocuments } from '../run/explainView';
-import { requestWithProgress } from '../run/serverProgress';
+import { ExplainRequest, LastReportRequest, type LastReportResult } from '../../../common/requests';
+import type { SyncReport } from '../../../common/report';
+import { runTarget, type RunContext } from '../runs/context';
+import type { ExplainDocuments } from '../runs/explainView';
+import { requestWithProgress } from '../runs/serverProgress';
 
 interface ExplainArg {
   readonly dn?: string;

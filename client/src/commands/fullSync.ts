@@ -4,11 +4,11 @@
  * report opens on the objects that would go.
  */
 import * as vscode from 'vscode';
-import { SyncRequest } from '../../../server/src/protocol/requests';
-import { runTarget, showReport, type RunContext } from '../run/context';
-import { confirmation } from '../run/format';
-import { showApplied, showPlanProblem, showRefusal } from '../run/outcome';
-import { requestWithProgress } from '../run/serverProgress';
+import { SyncRequest } from '../../../common/requests';
+import { runTarget, showReport, type RunContext } from '../runs/context';
+import { confirmation } from '../runs/format';
+import { showApplied, showPlanProblem, showRefusal } from '../runs/outcome';
+import { requestWithProgress } from '../runs/serverProgress';
 
 export function fullSync(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {

@@ -2,10 +2,10 @@
  * "Dirsync: Incremental Sync": the objects changed since the last sync, applied at once (no
  * dialog, as the scheduled sync of Directory Connector) — still refused over the deletion threshold.
  */
-import { SyncRequest } from '../../../server/src/protocol/requests';
-import { runTarget, type RunContext } from '../run/context';
-import { showApplied } from '../run/outcome';
-import { requestWithProgress } from '../run/serverProgress';
+import { SyncRequest } from '../../../common/requests';
+import { runTarget, type RunContext } from '../runs/context';
+import { showApplied } from '../runs/outcome';
+import { requestWithProgress } from '../runs/serverProgress';
 
 export function incrementalSync(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {

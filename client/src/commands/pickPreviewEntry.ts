@@ -4,7 +4,7 @@
  * typed instead; "First match" goes back to the default.
  */
 import * as vscode from 'vscode';
-import { SelectionSampleRequest, SetPreviewEntryRequest, type SelectionSample, type SetPreviewEntryResult } from '../../../server/src/protocol/requests';
+import { SelectionSampleRequest, SetPreviewEntryRequest, type SelectionSample, type SetPreviewEntryResult } from '../../../common/requests';
 import { targetDocument, type LiveContext } from '../live/context';
 
 interface EntryItem extends vscode.QuickPickItem {

@@ -1,10 +1,10 @@
 /** "Dirsync: Purge Avatars": the purge plan's count in a modal; on "Purge", exactly that plan is applied. */
 import * as vscode from 'vscode';
-import { PurgeAvatarsRequest } from '../../../server/src/protocol/requests';
-import { runTarget, showReport, type RunContext } from '../run/context';
-import { confirmation } from '../run/format';
-import { showApplied, showPlanProblem } from '../run/outcome';
-import { requestWithProgress } from '../run/serverProgress';
+import { PurgeAvatarsRequest } from '../../../common/requests';
+import { runTarget, showReport, type RunContext } from '../runs/context';
+import { confirmation } from '../runs/format';
+import { showApplied, showPlanProblem } from '../runs/outcome';
+import { requestWithProgress } from '../runs/serverProgress';
 
 export function purgeAvatars(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {

@@ -1,7 +1,7 @@
 /** "Dirsync: Show Last Report": the newest report of the config (this window's, else the newest saved one). */
 import * as vscode from 'vscode';
-import { LastReportRequest, type LastReportResult } from '../../../server/src/protocol/requests';
-import { runTarget, showReport, type RunContext } from '../run/context';
+import { LastReportRequest, type LastReportResult } from '../../../common/requests';
+import { runTarget, showReport, type RunContext } from '../runs/context';
 
 export function showLastReport(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {

@@ -4,7 +4,7 @@
  * group or contact copies its DN.
  */
 import * as vscode from 'vscode';
-import { SelectionSampleRequest, type SelectionKind, type SelectionSample } from '../../../server/src/protocol/requests';
+import { SelectionSampleRequest, type SelectionKind, type SelectionSample } from '../../../common/requests';
 import { targetDocument, type LiveContext } from '../live/context';
 import { usePreviewEntry } from './pickPreviewEntry';
 

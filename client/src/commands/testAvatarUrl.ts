@@ -4,7 +4,7 @@
  * fetch it (credentials, redirects, size limit); the answer is status, type, size and dimensions.
  */
 import * as vscode from 'vscode';
-import { TestAvatarRequest, type AvatarCheckResult } from '../../../server/src/protocol/requests';
+import { TestAvatarRequest, type AvatarCheckResult } from '../../../common/requests';
 import { targetDocument, type LiveContext } from '../live/context';
 
 export function testAvatarUrl(live: LiveContext) {

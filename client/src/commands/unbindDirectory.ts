@@ -1,6 +1,6 @@
 /** "Dirsync: Unbind Directory": the document goes back to the static checks; the binding is forgotten. */
 import * as vscode from 'vscode';
-import { UnbindDirectoryRequest, type LiveStatus } from '../../../server/src/protocol/requests';
+import { UnbindDirectoryRequest, type LiveStatus } from '../../../common/requests';
 import { targetDocument, type LiveContext } from '../live/context';
 
 export function unbindDirectory(live: LiveContext) {

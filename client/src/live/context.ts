@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BindDirectoryParams } from '../../../server/src/protocol/requests';
+import type { BindDirectoryParams } from '../../../common/requests';
 import type { LiveStatusBar } from './statusBar';
 
 export interface LiveContext {

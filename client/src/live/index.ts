@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { BindDirectoryRequest, type LiveStatus } from '../../../server/src/protocol/requests';
+import { BindDirectoryRequest, type LiveStatus } from '../../../common/requests';
 import { bindDirectory } from '../commands/bindDirectory';
 import { pickPreviewEntry } from '../commands/pickPreviewEntry';
 import { showSelectionSample } from '../commands/showSelectionSample';

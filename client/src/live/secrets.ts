@@ -1,14 +1,14 @@
 /**
  * Answers the server's `dirsync/resolveSecret` requests: `${secret:KEY}` from VS Code's
  * SecretStorage (then the CLI's `DIRSYNC_SECRET_<KEY>` variable), `${env:NAME}` from the extension
- * host's environment. The answer is sealed to the server's one-time key (protocol/secretBox.ts),
+ * host's environment. The answer is sealed to the server's one-time key (common/secretBox.ts),
  * so the LSP trace never shows a password.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { secretEnvName } from '../../../server/src/language/config/formats';
-import { ResolveSecretRequest, type ResolveSecretParams, type SealedSecret } from '../../../server/src/protocol/requests';
-import { sealSecret } from '../../../server/src/protocol/secretBox';
+import { secretEnvName } from '../../../common/secretRef';
+import { ResolveSecretRequest, type ResolveSecretParams, type SealedSecret } from '../../../common/requests';
+import { sealSecret } from '../../../common/secretBox';
 
 export async function readSecret(secrets: vscode.SecretStorage, ref: ResolveSecretParams['ref']): Promise<string | undefined> {
   const fromEnv = process.env[secretEnvName(ref)];

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LiveStatusNotification, LiveStatusRequest, type LiveStatus } from '../../../server/src/protocol/requests';
+import { LiveStatusNotification, LiveStatusRequest, type LiveStatus } from '../../../common/requests';
 
 const DONT_SHOW_UNBOUND = 'dirsync.live.dontShowUnbound';
 

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReportItem, SyncReport } from '../../../server/src/protocol/report';
-import { itemsToCsv, viewToJson } from '../../../server/src/sync/reportExport';
-import { selectItems } from '../../../server/src/sync/reportQuery';
+import type { ReportItem, SyncReport } from '../../../common/report';
+import { itemsToCsv, viewToJson } from '../../../common/reportExport';
+import { selectItems } from '../../../common/reportQuery';
 import { WebviewPanelHost } from './panelHost';
 import {
   isReportToHostMessage,
@@ -18,7 +18,7 @@ import {
   type ReportTab,
   type ReportViewState,
   type ThemeKind,
-} from './protocol';
+} from '../../../common/webviewMessages';
 
 /** Items in the first piece (paints the first screen at once), then in each following piece. */
 const FIRST_PIECE = 1_000;

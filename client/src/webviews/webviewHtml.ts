@@ -3,6 +3,7 @@
  * nonce'd script, nothing else — the data arrives by `postMessage`. No `vscode` import, so the
  * Chromium tests load exactly this page.
  */
+import { checkNonce, contentSecurityPolicy } from '../../../common/csp';
 
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: the origin VS Code serves `asWebviewUri` resources from. */
@@ -20,20 +21,12 @@ function attr(text: string): string {
 
 /** The webview's Content-Security-Policy (STYLE.md, VS Code's webview guide). */
 export function webviewCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return contentSecurityPolicy(nonce, cspSource);
 }
 
 /** The page a webview loads. */
 export function buildWebviewHtml(o: WebviewHtmlOptions): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('buildWebviewHtml: the nonce must be at least 16 base64 characters');
+  checkNonce(o.nonce, 'buildWebviewHtml');
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

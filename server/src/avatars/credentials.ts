@@ -4,8 +4,8 @@
  * extension VS Code's SecretStorage. A resolved secret lives only inside the Authorization header
  * value; no message, log event or report ever contains it.
  */
-import { secretEnvName } from '../language/config/formats';
-import type { AvatarCredentials, SecretRef } from '../language/config/types';
+import { secretEnvName } from '../../../common/secretRef';
+import type { AvatarCredentials, SecretRef } from '../../../common/config';
 
 /** Returns the secret's value, or undefined when it is not set. */
 export type SecretResolver = (ref: SecretRef) => string | undefined | Promise<string | undefined>;

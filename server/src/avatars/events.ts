@@ -12,8 +12,8 @@
  * one event and without in the other; we write both without, byte for byte the extended-DN form.
  */
 import { extendedDn } from '../directory/describe';
-import { formatGuid, formatSid, toHex } from '../language/adValues';
-import type { DirectoryEntry } from '../language/entry';
+import { formatGuid, formatSid, toHex } from '../domain/adValues';
+import type { DirectoryEntry } from '../domain/entry';
 import type { EmptyReason } from './sources';
 
 export type AvatarEventName = 'avatar.deleteFlag' | 'avatar.noImageData';

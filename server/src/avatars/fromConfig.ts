@@ -10,7 +10,7 @@ import { Limiter } from '../cloud/limiter';
 import type { CloudLogger } from '../cloud/logger';
 import type { UsersClient } from '../cloud/users';
 import { DEFAULT_AVATAR_ATTRIBUTE } from '../language/config/defaults';
-import type { AvatarConfig, CloudType } from '../language/config/types';
+import type { AvatarConfig, CloudType } from '../../../common/config';
 import { AvatarConfigError, type SecretResolver } from './credentials';
 import { createAvatarDispatcher } from './http';
 import { createPublisher, type Publisher } from './publish';

@@ -25,7 +25,7 @@ export {
   type CloudPicture,
   type DecideOptions,
   type UploadWhy,
-} from './state';
+} from './changes';
 export { avatarRemovalEvents, deleteFlagEvent, emptySourceEvent, entryIdentity, eventJsonLine, eventTextLine, type AvatarLogEvent } from './events';
 export { planAvatar, applyAvatar, type AvatarPlanInput, type AvatarApplyResult } from './run';
 export { createAvatarPipeline, type AvatarPipeline, type AvatarPipelineOptions } from './fromConfig';

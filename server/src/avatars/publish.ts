@@ -16,7 +16,7 @@ import type { Dispatcher } from 'undici';
 import { Limiter } from '../cloud/limiter';
 import { systemClock } from '../cloud/clock';
 import type { CloudLogger } from '../cloud/logger';
-import type { AvatarCredentials } from '../language/config/types';
+import type { AvatarCredentials } from '../../../common/config';
 import { authorizationHeader, AvatarConfigError, type SecretResolver } from './credentials';
 import { createAvatarDispatcher, displayUrl, exchange, type HttpOptions } from './http';
 import type { SlotLimiter } from './resourceServer';

@@ -4,11 +4,11 @@
  * (write the decision to the cloud and compute the new state record). Applying never throws for a
  * user's failure — it returns it — so one bad picture cannot stop a sync; cancellation does throw.
  */
-import type { AvatarDecision, AvatarStateRecord, CloudPicture, DecideOptions } from './state';
-import { decideAvatar, nextRecord } from './state';
+import type { AvatarDecision, AvatarStateRecord, CloudPicture, DecideOptions } from './changes';
+import { decideAvatar, nextRecord } from './changes';
 import type { AvatarError, AvatarSource } from './sources';
 import { AvatarTargetError, type AvatarTarget } from './targets';
-import type { DirectoryEntry } from '../language/entry';
+import type { DirectoryEntry } from '../domain/entry';
 
 export interface AvatarPlanInput {
   readonly entry: DirectoryEntry;

@@ -12,7 +12,7 @@
  * - `failed`: anything else (401/403/5xx, timeout, not an image, too large…). Reported per user;
  *   changes nothing in the cloud.
  */
-import type { DirectoryEntry } from '../language/entry';
+import type { DirectoryEntry } from '../domain/entry';
 import { checkImage, type CheckedImage, type CheckProblemCode } from './checks';
 
 /**

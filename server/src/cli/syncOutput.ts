@@ -5,9 +5,9 @@
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { EngineEvent, EngineOptions } from '../sync/api';
-import { ApplyCancelledError, ApplyRefusedError } from '../sync/applyErrors';
-import type { ApplyResult, SyncProgress } from '../sync/types';
+import type { EngineEvent, EngineOptions } from '../sync/contract';
+import { ApplyCancelledError, ApplyRefusedError } from '../sync/apply/errors';
+import type { ApplyResult, SyncProgress } from '../sync/contract';
 import type { CliIo } from './command';
 
 export const EXIT_NO_CHANGES = 0;

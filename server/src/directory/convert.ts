@@ -4,7 +4,7 @@
  * MS-ADTS §3.1.1.3.1.3.3) recognized so the reader can fetch the rest.
  */
 import type { Entry } from 'ldapts';
-import type { DirectoryEntry } from '../language/entry';
+import type { DirectoryEntry } from '../domain/entry';
 
 /** An attribute description split into its lower-case name and, if present, its value range. */
 export interface ParsedDescription {

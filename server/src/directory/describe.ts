@@ -4,8 +4,8 @@
  * the raw bytes of objectGUID and objectSid in hex, then the DN — so that an administrator can
  * find an object by either. dirsync writes the same form.
  */
-import { attributeValues, type DirectoryEntry } from '../language/entry';
-import { formatGuid, formatSid, toHex } from '../language/adValues';
+import { attributeValues, type DirectoryEntry } from '../domain/entry';
+import { formatGuid, formatSid, toHex } from '../domain/adValues';
 
 const bytesOf = (entry: DirectoryEntry, name: string): Uint8Array | undefined => {
   const v = attributeValues(entry, name)[0];

@@ -11,12 +11,13 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Client, type Entry } from 'ldapts';
-import type { DirectoryEntry } from '../language/entry';
-import { BINARY_ATTRIBUTES } from '../language/adValues';
+import type { DirectoryEntry } from '../domain/entry';
+import { BINARY_ATTRIBUTES } from '../domain/adValues';
 import { toDirectoryEntry, type PendingRange } from './convert';
 import { DirectoryError } from './errors';
 import { toDirectoryError, type LdapErrorContext } from './ldapErrors';
 import type { DirectorySource, RootDseInfo, SearchRequest, SearchStream, SearchSummary } from './types';
+import { escapeFilterValue } from '../domain/filterValue';
 
 /** Everything the LDAP source needs, resolved (secrets read, CA file loaded). */
 export interface LdapSourceOptions {
@@ -55,11 +56,6 @@ const CANONICAL_BINARY = [
 const RANGED = new Set(['member', 'memberof', 'msds-members']);
 /** AD's default MaxValRange (MS-ADTS §3.1.1.3.4.6). */
 const RANGE_STEP = 1500;
-
-/** RFC 4515 §3 escaping of an assertion value. */
-export function escapeFilterValue(value: string): string {
-  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /**
  * Rejects filters the server would receive altered: ldapts' parser silently closes a missing

@@ -5,11 +5,11 @@
  * same DirectoryEntry values, streamed from the file so that large exports never sit in memory.
  */
 import { statSync } from 'node:fs';
-import { BINARY_ATTRIBUTES } from '../language/adValues';
-import type { DirectoryEntry } from '../language/entry';
+import { BINARY_ATTRIBUTES } from '../domain/adValues';
+import type { DirectoryEntry } from '../domain/entry';
 import { parseLdapFilter, type FilterNode } from '../language/ldapFilter';
 import { parseAttributeDescription } from './convert';
-import { isUnderRdns, normalizedRdns } from './dn';
+import { isUnderRdns, normalizedRdns } from '../domain/dn';
 import { DirectoryError } from './errors';
 import { ldifError, readLdifFile, type LdifEntryRecord } from './ldif';
 import { GroupGraph, evaluateFilter, filterAttributes, safeNormalize, usesInChain } from './localFilter';

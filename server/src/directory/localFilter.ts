@@ -5,8 +5,8 @@
  * whole directory's group graph and is evaluated here.
  */
 import { matchesFilter, type FilterNode } from '../language/ldapFilter';
-import type { DirectoryEntry } from '../language/entry';
-import { normalizeDn } from '../language/dn';
+import type { DirectoryEntry } from '../domain/entry';
+import { normalizeDn } from '../domain/dn';
 
 export const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';
 

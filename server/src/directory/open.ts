@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { DirectoryConfig, SecretRef } from '../language/config/types';
+import type { DirectoryConfig, SecretRef } from '../../../common/config';
 import { DirectoryError } from './errors';
 import { LdapSource } from './ldapSource';
 import { LdifSource } from './ldifSource';

@@ -3,7 +3,7 @@
  * LDIF export) searched per object selection, streaming, so that 100k entries never sit in memory
  * at once. The sync engine, the CLI and the live previews all go through this interface.
  */
-import type { DirectoryEntry } from '../language/entry';
+import type { DirectoryEntry } from '../domain/entry';
 
 export type { DirectoryEntry };
 

@@ -2,7 +2,7 @@
 import type * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, Diagnostic, DocumentSymbol, Severity, SymbolKind, TextEdit } from '../language/service';
-import type { TextRange } from '../language/config/types';
+import type { TextRange } from '../../../common/config';
 
 const SEVERITY: Record<Severity, lsp.DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
 

@@ -2,7 +2,7 @@
 import { TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, parseForCompletion, type Analysis, type CompletionSource } from '../language/service';
-import { ServerProblemNotification, type ServerProblemParams } from '../protocol/requests';
+import { ServerProblemNotification, type ServerProblemParams } from '../../../common/requests';
 
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);

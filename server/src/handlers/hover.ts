@@ -1,5 +1,5 @@
 import type { Connection, Hover } from 'vscode-languageserver';
-import type { SecretRef } from '../language/config/types';
+import type { SecretRef } from '../../../common/config';
 import { liveHover } from '../language/live/index';
 import { hoverAt } from '../language/service';
 import { hoverInputFor } from '../live/features';

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import type { SecretRef } from '../language/config/types';
+import type { SecretRef } from '../../../common/config';
 import { selectionSample, setPreviewEntry, testAvatar } from '../live/features';
 import type { LivePreviews } from '../live/previews';
 import {
@@ -17,12 +17,12 @@ import {
   type SelectionSampleParams,
   type SetPreviewEntryParams,
   type SetPreviewEntryResult,
-} from '../protocol/requests';
+} from '../../../common/requests';
 import { toSignal } from './cancel';
 import type { DocumentStore } from './documents';
 import { guard } from './safe';
 
-/** The `dirsync/*` requests of the live previews (protocol/requests.ts). */
+/** The `dirsync/*` requests of the live previews (common/requests.ts). */
 export function registerLiveRequests(connection: Connection, store: DocumentStore, live: LivePreviews, resolveSecret: (uri: string, ref: SecretRef) => Promise<string | undefined>, refreshHints: () => void): void {
   const off = (uri: string): LiveStatus => ({ uri, state: 'unbound', reason: 'the server could not answer; see the Dirsync output channel.' });
   connection.onRequest(

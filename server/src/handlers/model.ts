@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { ConfigModelRequest, type ConfigModelParams, type ConfigModelResult } from '../protocol/requests';
+import { ConfigModelRequest, type ConfigModelParams, type ConfigModelResult } from '../../../common/requests';
 import type { DocumentStore } from './documents';
 import { guard } from './safe';
 

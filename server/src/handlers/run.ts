@@ -1,5 +1,5 @@
 /**
- * The run requests (protocol/requests.ts § Runs) as thin adapters over live/runService.ts: LSP
+ * The run requests (common/requests.ts § Runs) as thin adapters over runs/service.ts: LSP
  * cancellation becomes the engine's AbortSignal, the engine's progress becomes `$/progress` on the
  * request's work-done token, its events become `dirsync/runEvent` notifications.
  */
@@ -13,9 +13,9 @@ import {
   type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
 } from 'vscode-languageserver';
-import type { SecretRef } from '../language/config/types';
-import type { RunHooks, RunEngine } from '../live/runService';
-import { RunService } from '../live/runService';
+import type { SecretRef } from '../../../common/config';
+import type { RunHooks, RunEngine } from '../runs/service';
+import { RunService } from '../runs/service';
 import {
   DryRunRequest,
   ExplainRequest,
@@ -33,8 +33,8 @@ import {
   type PurgeAvatarsParams,
   type RunParamsBase,
   type SyncParams,
-} from '../protocol/requests';
-import type { SyncProgress } from '../sync/types';
+} from '../../../common/requests';
+import type { SyncProgress } from '../sync/contract';
 import { toSignal } from './cancel';
 import type { DocumentStore } from './documents';
 import { guard } from './safe';

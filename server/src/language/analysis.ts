@@ -7,7 +7,7 @@ import { buildConfig } from './config/model';
 import { CONFIG_SPEC } from './config/spec';
 import { validateStructure } from './config/structure';
 import { parseConfigTree, type Node } from './config/tree';
-import type { DirsyncConfig } from './config/types';
+import type { DirsyncConfig } from '../../../common/config';
 import type { Diagnostic } from './diagnostics';
 import { checkEmbedded, type EmbeddedValue } from './embedded';
 import { LineIndex } from './positions';

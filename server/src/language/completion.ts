@@ -4,16 +4,16 @@
  * and matching rules inside filters, secret-reference snippets.
  */
 import { findNodeAtLocation, findNodeAtOffset, getLocation } from 'jsonc-parser';
-import { AD_ATTRIBUTES, AD_OBJECT_CLASSES } from './adSchema';
+import { AD_ATTRIBUTES, AD_OBJECT_CLASSES } from '../domain/adSchema';
 import type { Analysis } from './analysis';
-import { CLOUD_ATTRIBUTES, findCloudAttribute } from './cloudAttributes';
+import { CLOUD_ATTRIBUTES, findCloudAttribute } from '../domain/cloudAttributes';
 import { decodeJsonString, escapeJsonStringContent, toDecoded, toDocument, type DecodedString } from './config/jsonString';
 import { CONFIG_SPEC } from './config/spec';
 import { describeType, specAt, type ObjectSpec, type Spec } from './config/specTypes';
 import { entries, pathOf, rangeOf, type Node } from './config/tree';
-import type { TextRange } from './config/types';
+import type { TextRange } from '../../../common/config';
 import type { CompletionItem } from './diagnostics';
-import { matchingRules } from './matchingRules';
+import { matchingRules } from './ldapFilter/matchingRules';
 import { docOfSpec } from './hoverDocs';
 
 const NEW_FILE_SNIPPET = `{

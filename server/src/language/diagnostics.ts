@@ -2,7 +2,7 @@
  * The language service's own result shapes. They are plain data with offsets (no LSP runtime):
  * the server converts them to LSP types, `dirsync check` to `file:line:col`.
  */
-import type { TextRange } from './config/types';
+import type { TextRange } from '../../../common/config';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -2,7 +2,7 @@
  * Markdown for README.md written from the code: the config reference (every key with its type,
  * default and meaning, from spec.ts) and the diagnostic codes table (from codes.ts). Pure.
  */
-import { CLOUD_ATTRIBUTES } from './cloudAttributes';
+import { CLOUD_ATTRIBUTES } from '../domain/cloudAttributes';
 import { CODES, LIVE_CODES } from './codes';
 import { CONFIG_SPEC } from './config/spec';
 import { describeType, type Spec } from './config/specTypes';

@@ -2,7 +2,7 @@
  * The example directory entry hovers evaluate expressions, filters and avatar patterns on, when no
  * live directory entry is given (the extension's live previews pass a real one).
  */
-import type { DirectoryEntry } from './entry';
+import type { DirectoryEntry } from '../domain/entry';
 
 const text = (v: string) => [v];
 

@@ -5,24 +5,25 @@
  * avatar URL).
  */
 import { findNodeAtOffset } from 'jsonc-parser';
-import { findAdAttribute, type AdAttribute } from './adSchema';
+import { findAdAttribute, type AdAttribute } from '../domain/adSchema';
 import type { Analysis } from './analysis';
 import { evaluateExpression, expressionReferences } from './attrExpr/index';
 import { resolveAvatarUri } from './avatarUri/index';
 import { cloudAttributeDoc } from './completion';
-import { parseDuration, parseSecretRef, secretEnvName } from './config/formats';
+import { parseDuration } from './config/formats';
+import { parseSecretRef, secretEnvName } from '../../../common/secretRef';
 import { toDecoded, toDocument } from './config/jsonString';
 import { CONFIG_SPEC } from './config/spec';
 import { specAt, type Spec } from './config/specTypes';
 import { pathOf, rangeOf, type Node } from './config/tree';
-import type { TextRange } from './config/types';
+import type { TextRange } from '../../../common/config';
 import type { Hover } from './diagnostics';
 import type { EmbeddedValue } from './embedded';
-import { firstText, type DirectoryEntry } from './entry';
+import { firstText, type DirectoryEntry } from '../domain/entry';
 import { EXAMPLE_ENTRY } from './exampleEntry';
 import { docOfSpec } from './hoverDocs';
 import { matchesFilter, type FilterNode } from './ldapFilter/index';
-import { matchingRules } from './matchingRules';
+import { matchingRules } from './ldapFilter/matchingRules';
 
 export interface HoverOptions {
   /** The entry expressions and filters are evaluated on (default: a built-in example user). */

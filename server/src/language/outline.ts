@@ -1,7 +1,7 @@
 /** Document symbols (the outline) and folding ranges. */
 import { createScanner } from 'jsonc-parser';
 import type { Analysis } from './analysis';
-import { findCloudAttribute } from './cloudAttributes';
+import { findCloudAttribute } from '../domain/cloudAttributes';
 import { entries, rangeOf, type Node } from './config/tree';
 import type { DocumentSymbol, FoldingRange, SymbolKind } from './diagnostics';
 

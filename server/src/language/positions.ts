@@ -3,7 +3,7 @@
  * (LSP handlers, `dirsync check`). Lines and characters are 0-based and count UTF-16 code units,
  * as LSP does (LSP 3.17 §Position, default position encoding `utf-16`).
  */
-import type { TextRange } from './config/types';
+import type { TextRange } from '../../../common/config';
 
 export interface Position {
   readonly line: number;

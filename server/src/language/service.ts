@@ -8,7 +8,7 @@ import { analyze, type Analysis } from './analysis';
 import { complete, type CompletionSource } from './completion';
 export type { CompletionSource } from './completion';
 import { parseConfigTree } from './config/tree';
-import type { DirsyncConfig, TextRange } from './config/types';
+import type { DirsyncConfig, TextRange } from '../../../common/config';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover } from './diagnostics';
 import { hover, type HoverOptions } from './hover';
 import { documentSymbols, foldingRanges } from './outline';
@@ -19,7 +19,7 @@ export type * from './diagnostics';
 export { CODES, severityOf } from './codes';
 export { LineIndex, type Position, type LineRange } from './positions';
 export { EXAMPLE_ENTRY } from './exampleEntry';
-export type { DirsyncConfig } from './config/types';
+export type { DirsyncConfig } from '../../../common/config';
 
 /** Diagnostics of a document, sorted by position. */
 export function validate(text: string): readonly Diagnostic[] {

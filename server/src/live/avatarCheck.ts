@@ -11,10 +11,10 @@ import { AvatarConfigError, type SecretResolver } from '../avatars/credentials';
 import { sniffImage } from '../avatars/image';
 import { createResourceServerSource } from '../avatars/resourceServer';
 import { fromAttribute, type AvatarFetchResult } from '../avatars/sources';
-import type { DirsyncConfig } from '../language/config/types';
-import type { DirectoryEntry } from '../language/entry';
+import type { DirsyncConfig } from '../../../common/config';
+import type { DirectoryEntry } from '../domain/entry';
 import type { ImageInspector } from '../language/live/index';
-import type { AvatarCheckResult } from '../protocol/requests';
+import type { AvatarCheckResult } from '../../../common/requests';
 
 /** Image headers for the language service's previews (format and dimensions from the bytes). */
 export const inspectImage: ImageInspector = (bytes) => {

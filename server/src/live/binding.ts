@@ -14,8 +14,8 @@
  */
 import { DirectoryError, openDirectory, type DirectorySource, type OpenDirectoryOptions } from '../directory/index';
 import { parseDirectoryUrl } from '../language/config/formats';
-import type { DirectoryConfig, SecretRef } from '../language/config/types';
-import type { LiveState } from '../protocol/requests';
+import type { DirectoryConfig, SecretRef } from '../../../common/config';
+import type { LiveState } from '../../../common/requests';
 import { QueryCache } from './queryCache';
 
 /** What "Dirsync: Bind Directory…" adds to a config that does not say it. */

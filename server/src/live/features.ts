@@ -5,8 +5,8 @@
  * makes (hover, completion, a click) may wait for the directory, within a budget and cancellably.
  */
 import type { Analysis } from '../language/analysis';
-import type { SecretRef, TextRange } from '../language/config/types';
-import { firstText, type DirectoryEntry } from '../language/entry';
+import type { SecretRef, TextRange } from '../../../common/config';
+import { firstText, type DirectoryEntry } from '../domain/entry';
 import {
   liveInlayHints,
   liveSelections,
@@ -18,7 +18,7 @@ import {
   type LiveHoverInput,
   type LiveInlayHint,
 } from '../language/live/index';
-import type { AvatarCheckResult, SampleEntry, SelectionKind, SelectionSample, SetPreviewEntryResult } from '../protocol/requests';
+import type { AvatarCheckResult, SampleEntry, SelectionKind, SelectionSample, SetPreviewEntryResult } from '../../../common/requests';
 import { isAborted } from './binding';
 import { checkAvatar, inspectImage } from './avatarCheck';
 import type { LivePreviews } from './previews';

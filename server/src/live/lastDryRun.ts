@@ -1,13 +1,13 @@
 /**
  * The last dry run's directory counts, to flag a live count that is suspiciously different (a
  * filter edit that silently drops most users). The interface is what the previews need; the
- * implementation reads dry-run reports (protocol/report.ts, the versioned JSON `dirsync plan
+ * implementation reads dry-run reports (common/report.ts, the versioned JSON `dirsync plan
  * --json` prints) from a folder. The sync engine decides where it keeps reports; the server is
  * told the folder (README § Directory side).
  */
-import type { ObjectKind } from '../language/config/types';
-import type { ObjectType, SyncReport } from '../protocol/report';
-import { newestSavedReport } from './lastReport';
+import type { ObjectKind } from '../../../common/config';
+import type { ObjectType, SyncReport } from '../../../common/report';
+import { newestSavedReport } from '../runs/lastReport';
 
 export interface DryRunCounts {
   /** Directory entries per selection the dry run read. */

@@ -11,10 +11,11 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../language/analysis';
-import type { DirectoryConfig, ObjectKind, SecretRef } from '../language/config/types';
-import type { DirectoryEntry } from '../language/entry';
-import { baseDnValues, dnKey, liveSelections, type LiveFacts, type SelectionCount } from '../language/live/index';
-import type { LiveStatus, SelectionKind } from '../protocol/requests';
+import type { DirectoryConfig, ObjectKind, SecretRef } from '../../../common/config';
+import type { DirectoryEntry } from '../domain/entry';
+import { baseDnValues, liveSelections, type LiveFacts, type SelectionCount } from '../language/live/index';
+import { canonicalDnKey as dnKey } from '../domain/dn';
+import type { LiveStatus, SelectionKind } from '../../../common/requests';
 import { DirectoryBinding, isAborted, type BindOverrides, type DirectoryOpener } from './binding';
 import type { DryRunCounts, LastDryRunCounts } from './lastDryRun';
 import { LiveQueries, TTL } from './queries';

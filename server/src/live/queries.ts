@@ -5,10 +5,10 @@
  * never waits for the directory.
  */
 import { DirectoryError, escapeFilterValue, type DirectorySource, type RootDseInfo } from '../directory/index';
-import type { DirectoryConfig } from '../language/config/types';
-import type { DirectoryEntry } from '../language/entry';
+import type { DirectoryConfig } from '../../../common/config';
+import type { DirectoryEntry } from '../domain/entry';
 import type { SelectionCount } from '../language/live/index';
-import { dnKey } from '../language/live/index';
+import { canonicalDnKey as dnKey } from '../domain/dn';
 import type { DirectoryBinding } from './binding';
 import type { Settled } from './queryCache';
 

@@ -4,11 +4,11 @@
  * `dirsync preview`; works on any DirectorySource (live AD or an LDIF export).
  */
 import { DirectoryError, type DirectorySource } from '../directory/index';
-import type { DirsyncConfig, ObjectKind } from '../language/config/types';
-import { firstText, type DirectoryEntry } from '../language/entry';
+import type { DirsyncConfig, ObjectKind } from '../../../common/config';
+import { firstText, type DirectoryEntry } from '../domain/entry';
 import { mappingsFor, previewAvatar, previewMappings, SELECTION_KINDS, type ImageInspector } from '../language/live/index';
 import { parseEmbedded } from '../language/embedded';
-import type { PreviewAvatar, PreviewEntry, PreviewSelection } from '../protocol/preview';
+import type { PreviewAvatar, PreviewEntry, PreviewSelection } from '../../../common/preview';
 
 export interface RunPreviewOptions {
   /** Sample entries per selection (0: counts only). */

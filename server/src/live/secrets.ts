@@ -1,14 +1,14 @@
 /**
  * Secrets for the live previews, read through the client: the server asks `dirsync/resolveSecret`
- * and gets the value sealed to its one-time key (protocol/secretBox.ts), so a verbose LSP trace
+ * and gets the value sealed to its one-time key (common/secretBox.ts), so a verbose LSP trace
  * never shows it. Editors without the dirsync client (Neovim, Helix, …) do not answer that
  * request; the server then reads the environment it was started with, as the CLI does
  * (`${env:NAME}`, and `${secret:KEY}` as `DIRSYNC_SECRET_<KEY>`).
  */
-import { secretEnvName } from '../language/config/formats';
-import type { SecretRef } from '../language/config/types';
-import { ResolveSecretRequest, type ResolveSecretParams, type SealedSecret } from '../protocol/requests';
-import { createSecretOpener } from '../protocol/secretBox';
+import { secretEnvName } from '../../../common/secretRef';
+import type { SecretRef } from '../../../common/config';
+import { ResolveSecretRequest, type ResolveSecretParams, type SealedSecret } from '../../../common/requests';
+import { createSecretOpener } from '../../../common/secretBox';
 
 export type SecretRequester = (method: string, params: ResolveSecretParams) => Promise<SealedSecret | null>;
 

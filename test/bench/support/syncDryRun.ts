@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dryRun } from '../../../server/src/sync/engine';
-import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readDirectory } from '../../../server/src/sync/load';
+import { dryRun } from '../../../server/src/sync/engine/dryRun';
+import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readDirectory } from '../../../server/src/sync/engine/load';
 
 const [mode, configFile] = process.argv.slice(2) as ['raw' | 'plan', string];
 const secrets = () => process.env.DIRSYNC_BENCH_TOKEN;

@@ -11,15 +11,15 @@ import { createAvatarPipeline } from '../../../server/src/avatars/fromConfig';
 import { createPublisher } from '../../../server/src/avatars/publish';
 import { createResourceServerSource, type ResourceServerSource } from '../../../server/src/avatars/resourceServer';
 import { applyAvatar, planAvatar } from '../../../server/src/avatars/run';
-import { avatarStateKey, type AvatarDecision, type AvatarStateRecord, type DecideOptions } from '../../../server/src/avatars/state';
+import { avatarStateKey, type AvatarDecision, type AvatarStateRecord, type DecideOptions } from '../../../server/src/avatars/changes';
 import { avatarEndpointTarget, photosUrlTarget, photoUrlOf, type AvatarTarget } from '../../../server/src/avatars/targets';
 import type { ScimClient } from '../../../server/src/cloud/index';
-import { parseGuid } from '../../../server/src/language/adValues';
-import type { DirectoryEntry } from '../../../server/src/language/entry';
+import { parseGuid } from '../../../server/src/domain/adValues';
+import type { DirectoryEntry } from '../../../server/src/domain/entry';
 import { loadConfig } from '../../../server/src/language/service';
-import { jpegBytes, pngBytes } from '../../fixtures/avatars/images';
-import { startCloudFixture, user, type CloudFixture } from '../cloud/helpers';
-import { BEARER_TOKEN, startObjectStore, startPhotoServer, type ObjectStore, type PhotoServer } from './servers';
+import { jpegBytes, pngBytes } from '../../support/avatarImages';
+import { startCloudFixture, user, type CloudFixture } from '../../support/cloud';
+import { BEARER_TOKEN, startObjectStore, startPhotoServer, type ObjectStore, type PhotoServer } from '../../support/avatarServers';
 
 interface Person {
   readonly entry: DirectoryEntry;

@@ -3,9 +3,9 @@ import { Agent, request } from 'undici';
 import { checkImage, type CheckedImage } from '../../../server/src/avatars/checks';
 import { AvatarConfigError } from '../../../server/src/avatars/credentials';
 import { createPublisher, type Publisher, type PublisherOptions } from '../../../server/src/avatars/publish';
-import type { SecretRef } from '../../../server/src/language/config/types';
-import { jpegBytes, pngBytes } from '../../fixtures/avatars/images';
-import { startObjectStore, type ObjectStore } from './servers';
+import type { SecretRef } from '../../../common/config';
+import { jpegBytes, pngBytes } from '../../support/avatarImages';
+import { startObjectStore, type ObjectStore } from '../../support/avatarServers';
 
 function image(bytes: Uint8Array): CheckedImage {
   const r = checkImage(bytes, { maxBytes: 1e7 });

@@ -5,10 +5,10 @@ import { createAvatarDispatcher } from '../../../server/src/avatars/http';
 import { createResourceServerSource, type ResourceServerSource } from '../../../server/src/avatars/resourceServer';
 import type { AvatarFetchResult } from '../../../server/src/avatars/sources';
 import { MemoryLogger } from '../../../server/src/cloud/logger';
-import type { AvatarCredentials, SecretRef } from '../../../server/src/language/config/types';
-import type { DirectoryEntry } from '../../../server/src/language/entry';
-import { gifBytes, jpegBytes, pngBytes } from '../../fixtures/avatars/images';
-import { BASIC_PASSWORD, BASIC_USER, BEARER_TOKEN, makeTls, startPhotoServer, startProxy, type PhotoServer, type Tls } from './servers';
+import type { AvatarCredentials, SecretRef } from '../../../common/config';
+import type { DirectoryEntry } from '../../../server/src/domain/entry';
+import { gifBytes, jpegBytes, pngBytes } from '../../support/avatarImages';
+import { BASIC_PASSWORD, BASIC_USER, BEARER_TOKEN, makeTls, startPhotoServer, startProxy, type PhotoServer, type Tls } from '../../support/avatarServers';
 
 const MAX = 10 * 1024 * 1024 - 1;
 const user = (mail: string): DirectoryEntry => ({ dn: `CN=${mail},OU=People,DC=corp,DC=example,DC=com`, attributes: { mail: [mail] } });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createScimClient, scimFilter as f } from '../../../server/src/cloud/index';
-import { TOKEN, user } from './helpers';
+import { TOKEN, user } from '../../support/cloud';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'dirsync.js');

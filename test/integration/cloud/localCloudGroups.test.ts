@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ScimBadRequestError, ScimConflictError, scimFilter as f, type BulkOperation, type ScimClient } from '../../../server/src/cloud/index';
-import { GROUP_SCHEMA, startCloudFixture, user, type CloudFixture } from './helpers';
+import { GROUP_SCHEMA, startCloudFixture, user, type CloudFixture } from '../../support/cloud';
 
 describe('SCIM client ↔ local cloud: groups and Bulk', function () {
   let fx: CloudFixture;

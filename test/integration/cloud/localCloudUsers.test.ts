@@ -12,7 +12,7 @@ import {
   type ScimClient,
   type ScimUser,
 } from '../../../server/src/cloud/index';
-import { JPEG, MemoryLogger, PNG, startCloudFixture, TOKEN, user, type CloudFixture } from './helpers';
+import { JPEG, MemoryLogger, PNG, startCloudFixture, TOKEN, user, type CloudFixture } from '../../support/cloud';
 
 describe('SCIM client ↔ local cloud: users', function () {
   let fx: CloudFixture;

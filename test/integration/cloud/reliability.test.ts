@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { request } from 'undici';
 import { ScimNetworkError, ScimRateLimitError, ScimServerError, scimFilter as f, type BulkOperation } from '../../../server/src/cloud/index';
-import { FakeClock, MemoryLogger, startCloudFixture, TOKEN, user, type CloudFixture } from './helpers';
+import { FakeClock, MemoryLogger, startCloudFixture, TOKEN, user, type CloudFixture } from '../../support/cloud';
 
 describe('SCIM client reliability against injected faults', function () {
   let fx: CloudFixture;

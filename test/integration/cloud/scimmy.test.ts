@@ -18,7 +18,7 @@ import {
   scimFilter as f,
   type ScimClient,
 } from '../../../server/src/cloud/index';
-import { GROUP_SCHEMA, TOKEN, user } from './helpers';
+import { GROUP_SCHEMA, TOKEN, user } from '../../support/cloud';
 
 type Doc = Record<string, unknown> & { id: string };
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { DirectoryError } from '../../../server/src/directory/errors';
 import { LdapSource } from '../../../server/src/directory/ldapSource';
 import { openDirectory } from '../../../server/src/directory/open';
-import type { DirectoryConfig } from '../../../server/src/language/config/types';
+import type { DirectoryConfig } from '../../../common/config';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, all, ca, connect, testDc } from './helpers';
+import { OU, all, ca, connect, testDc } from '../../support/directory';
 
 /** A password that must never show up in any error text. */
 const WRONG_PASSWORD = 'Wr0ng-But-Secret-§42';

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import jpeg from 'jpeg-js';
-import { formatGuid, formatSid } from '../../../server/src/language/adValues';
+import { formatGuid, formatSid } from '../../../server/src/domain/adValues';
 import { extendedDn, describeEntry } from '../../../server/src/directory/describe';
-import { isAccountDisabled } from '../../../server/src/directory/accountState';
+import { isAccountDisabled } from '../../../server/src/domain/accountState';
 import type { LdapSource } from '../../../server/src/directory/ldapSource';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, all, baseline, connect, first, keys, kindOf, ldapsearch, testDc } from './helpers';
+import { OU, all, baseline, connect, first, keys, kindOf, ldapsearch, testDc } from '../../support/directory';
 
 describe('directory: AD value decoding against Samba AD', () => {
   let f: SambaFixture;

@@ -3,7 +3,7 @@ import { DEFAULT_FILTERS } from '../../../server/src/language/config/defaults';
 import { DirectoryError } from '../../../server/src/directory/errors';
 import type { LdapSource } from '../../../server/src/directory/ldapSource';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, all, baseline, connect, first, keys, kindOf, testDc } from './helpers';
+import { OU, all, baseline, connect, first, keys, kindOf, testDc } from '../../support/directory';
 
 describe('directory: searches against Samba AD', () => {
   let f: SambaFixture;

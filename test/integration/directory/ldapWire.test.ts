@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { BerReader } from 'ldapts';
 import { LdapSource } from '../../../server/src/directory/ldapSource';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, all, testDc } from './helpers';
+import { OU, all, testDc } from '../../support/directory';
 
 interface SeenSearch {
   base: string;

@@ -6,9 +6,9 @@ import { DEFAULT_FILTERS } from '../../../server/src/language/config/defaults';
 import { DirectoryError } from '../../../server/src/directory/errors';
 import type { LdapSource } from '../../../server/src/directory/ldapSource';
 import { LdifSource } from '../../../server/src/directory/ldifSource';
-import type { DirectoryEntry } from '../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../server/src/domain/entry';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, all, connect, ldapsearch, testDc } from './helpers';
+import { OU, all, connect, ldapsearch, testDc } from '../../support/directory';
 
 /** Entries keyed by lower-case DN, values in order: what "the same result" means. */
 function byDn(entries: DirectoryEntry[]): Map<string, DirectoryEntry['attributes']> {

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FILTERS } from '../../../server/src/language/config/defaults';
-import type { PreviewResult } from '../../../server/src/protocol/preview';
+import type { PreviewResult } from '../../../common/preview';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, ldapsearch, testDc } from '../directory/helpers';
-import { ROOT } from './lspClient';
+import { OU, ldapsearch, testDc } from '../../support/directory';
+import { ROOT } from '../../support/lspClient';
 
 function dirsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover, InlayHint } from 'vscode-languageserver-protocol';
-import { BindDirectoryRequest, SetPreviewEntryRequest, TestAvatarRequest, type AvatarCheckResult, type LiveStatus, type SetPreviewEntryResult } from '../../../server/src/protocol/requests';
-import { jpegBytes } from '../../fixtures/avatars/images';
+import { BindDirectoryRequest, SetPreviewEntryRequest, TestAvatarRequest, type AvatarCheckResult, type LiveStatus, type SetPreviewEntryResult } from '../../../common/requests';
+import { jpegBytes } from '../../support/avatarImages';
 import type { SambaFixture } from '../../fixtures/samba';
-import { baseline, first, kindOf, testDc } from '../directory/helpers';
-import { configText, SECRET_KEY } from './config';
-import { LspClient, positionOf } from './lspClient';
+import { baseline, first, kindOf, testDc } from '../../support/directory';
+import { configText, SECRET_KEY } from '../../support/liveConfig';
+import { LspClient, positionOf } from '../../support/lspClient';
 
 const PHOTO_PASSWORD = 'Ph0to-Server-Secret';
 

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
-import { BindDirectoryRequest, type LiveStatus } from '../../../server/src/protocol/requests';
+import { BindDirectoryRequest, type LiveStatus } from '../../../common/requests';
 import type { SambaFixture } from '../../fixtures/samba';
-import { testDc } from '../directory/helpers';
-import { configText } from './config';
-import { LspClient, positionOf } from './lspClient';
-import { TcpProxy } from './tcpProxy';
+import { testDc } from '../../support/directory';
+import { configText } from '../../support/liveConfig';
+import { LspClient, positionOf } from '../../support/lspClient';
+import { TcpProxy } from '../../support/tcpProxy';
 
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => String(d.code)).sort();
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, CompletionList, Diagnostic, Hover, InlayHint } from 'vscode-languageserver-protocol';
-import { AD_ATTRIBUTES } from '../../../server/src/language/adSchema';
+import { AD_ATTRIBUTES } from '../../../server/src/domain/adSchema';
 import { DEFAULT_FILTERS } from '../../../server/src/language/config/defaults';
 import {
   BindDirectoryRequest,
@@ -19,11 +19,11 @@ import {
   type LiveStatus,
   type SelectionSample,
   type SetPreviewEntryResult,
-} from '../../../server/src/protocol/requests';
+} from '../../../common/requests';
 import type { SambaFixture } from '../../fixtures/samba';
-import { OU, baseline, first, kindOf, ldapsearch, testDc } from '../directory/helpers';
-import { configText, SECRET_KEY } from './config';
-import { LspClient, positionOf } from './lspClient';
+import { OU, baseline, first, kindOf, ldapsearch, testDc } from '../../support/directory';
+import { configText, SECRET_KEY } from '../../support/liveConfig';
+import { LspClient, positionOf } from '../../support/lspClient';
 
 /** Number of DNs `ldapsearch` finds for a filter under a base, independent of dirsync's code. */
 async function ldapCount(f: SambaFixture, base: string, filter: string): Promise<number> {

@@ -23,10 +23,10 @@ import {
   type LastReportResult,
   type PlanResult,
   type RunEventParams,
-} from '../../../server/src/protocol/requests';
-import { startCloudFixture, TOKEN, type CloudFixture } from '../cloud/helpers';
-import { EventQueue, LspClient, ROOT } from '../live/lspClient';
-import { scratchWorkspace } from '../../fixtures/scratchWorkspace';
+} from '../../../common/requests';
+import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
+import { EventQueue, LspClient, ROOT } from '../../support/lspClient';
+import { scratchWorkspace } from '../../support/scratchWorkspace';
 
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 const DEMO = join(ROOT, 'sample-configs/demo.dirsync');

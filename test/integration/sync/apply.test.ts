@@ -2,14 +2,14 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan } from '../../../server/src/sync/applyRun';
-import { dryRun } from '../../../server/src/sync/engine';
-import { ApplyRefusedError } from '../../../server/src/sync/applyErrors';
-import type { EngineEvent } from '../../../server/src/sync/api';
-import type { SyncProgress } from '../../../server/src/sync/types';
-import type { AvatarApplyHook } from '../../../server/src/sync/apply';
-import { tinyPng } from '../../fixtures/tinyPng';
-import { startProxy } from '../avatars/servers';
+import { applyPlan } from '../../../server/src/sync/engine/sync';
+import { dryRun } from '../../../server/src/sync/engine/dryRun';
+import { ApplyRefusedError } from '../../../server/src/sync/apply/errors';
+import type { EngineEvent } from '../../../server/src/sync/contract';
+import type { SyncProgress } from '../../../server/src/sync/contract';
+import type { AvatarApplyHook } from '../../../server/src/sync/apply/execute';
+import { tinyPng } from '../../support/tinyPng';
+import { startProxy } from '../../support/avatarServers';
 import {
   cloudUsers,
   configText,
@@ -24,7 +24,7 @@ import {
   TOKEN,
   writes,
   type ApplyFixture,
-} from './applyHelpers';
+} from '../../support/syncApply';
 
 describe('sync apply: applyPlan against the local cloud', function () {
   this.timeout(120_000);

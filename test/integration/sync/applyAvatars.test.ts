@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { openDirectory } from '../../../server/src/directory/index';
 import { analyze } from '../../../server/src/language/service';
-import { applyPlan } from '../../../server/src/sync/applyRun';
-import type { PlanOperation } from '../../../server/src/sync/types';
-import { cloudUsers, configText, makePlan, startApplyFixture, type ApplyFixture } from './applyHelpers';
+import { applyPlan } from '../../../server/src/sync/engine/sync';
+import type { PlanOperation } from '../../../server/src/sync/contract';
+import { cloudUsers, configText, makePlan, startApplyFixture, type ApplyFixture } from '../../support/syncApply';
 
 describe('sync apply: avatars through the avatar half', function () {
   this.timeout(60_000);

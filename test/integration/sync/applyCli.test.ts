@@ -6,11 +6,11 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dryRun, dryRunAvailable } from '../../../server/src/sync/dryRunAdapter';
-import { readSyncState } from '../../../server/src/sync/state';
-import { cloudUsers, TOKEN, writes } from './applyHelpers';
-import { e2eConfig, runCli, writeLdif } from './cliHelpers';
-import { startCloudFixture, type CloudFixture } from '../cloud/helpers';
+import { dryRun } from '../../../server/src/sync/engine/dryRun';
+import { readSyncState } from '../../../server/src/sync/engine/syncState';
+import { cloudUsers, TOKEN, writes } from '../../support/syncApply';
+import { e2eConfig, runCli, writeLdif } from '../../support/syncCli';
+import { startCloudFixture, type CloudFixture } from '../../support/cloud';
 
 describe('sync apply: the CLI end to end (LDIF source, local cloud)', function () {
   this.timeout(180_000);
@@ -18,7 +18,6 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
   let ldif: string;
   let config: string;
   before(function () {
-    if (!dryRunAvailable) this.skip(); // needs the plan half (sync/engine.ts)
   });
   beforeEach(async () => {
     f = await startCloudFixture();

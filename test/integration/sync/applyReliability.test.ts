@@ -6,10 +6,10 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dryRun, dryRunAvailable } from '../../../server/src/sync/dryRunAdapter';
-import { cloudUsers, TOKEN } from './applyHelpers';
-import { e2eConfig, runCli, writeLdif } from './cliHelpers';
-import { startCloudFixture, type CloudFixture } from '../cloud/helpers';
+import { dryRun } from '../../../server/src/sync/engine/dryRun';
+import { cloudUsers, TOKEN } from '../../support/syncApply';
+import { e2eConfig, runCli, writeLdif } from '../../support/syncCli';
+import { startCloudFixture, type CloudFixture } from '../../support/cloud';
 import { mulberry32 as prng } from '../../support/random';
 
 describe('sync apply: kill -9 at random points of a 2,000-user sync', function () {
@@ -19,7 +19,6 @@ describe('sync apply: kill -9 at random points of a 2,000-user sync', function (
   let requests = 0;
   let onRequest: (() => void) | undefined;
   before(async function () {
-    if (!dryRunAvailable) this.skip(); // needs the plan half (sync/engine.ts)
     f = await startCloudFixture({
       onRequest: () => {
         requests++;

@@ -2,11 +2,11 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan } from '../../../server/src/sync/applyRun';
-import { ApplyCancelledError } from '../../../server/src/sync/applyErrors';
-import { planIdOf } from '../../../server/src/sync/journal';
-import type { SyncProgress } from '../../../server/src/sync/types';
-import { cloudUsers, createGroup, createUser, makePlan, members, startApplyFixture, type ApplyFixture } from './applyHelpers';
+import { applyPlan } from '../../../server/src/sync/engine/sync';
+import { ApplyCancelledError } from '../../../server/src/sync/apply/errors';
+import { planIdOf } from '../../../server/src/sync/apply/journal';
+import type { SyncProgress } from '../../../server/src/sync/contract';
+import { cloudUsers, createGroup, createUser, makePlan, members, startApplyFixture, type ApplyFixture } from '../../support/syncApply';
 
 describe('sync apply: resume', function () {
   this.timeout(120_000);

@@ -9,13 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FILTERS } from '../../../server/src/language/config/defaults';
-import { runSync } from '../../../server/src/sync/applyRun';
-import { dryRunAvailable } from '../../../server/src/sync/dryRunAdapter';
-import { incrementalFilter, readSyncState } from '../../../server/src/sync/state';
+import { runSync } from '../../../server/src/sync/engine/sync';
+import { incrementalFilter, readSyncState } from '../../../server/src/sync/engine/syncState';
 import type { SambaFixture } from '../../fixtures/samba';
-import { startCloudFixture, TOKEN, type CloudFixture } from '../cloud/helpers';
-import { connect, testDc } from '../directory/helpers';
-import { cloudUsers } from './applyHelpers';
+import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
+import { connect, testDc } from '../../support/directory';
+import { cloudUsers } from '../../support/syncApply';
 
 describe('sync apply: full then incremental against the Samba AD fixture', function () {
   this.timeout(300_000);
@@ -25,7 +24,6 @@ describe('sync apply: full then incremental against the Samba AD fixture', funct
   let config: string;
   const secrets = (ref: { kind: string; name?: string }) => (ref.kind === 'env' && ref.name === 'AD_PASSWORD' ? dc.password : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN' ? TOKEN : undefined);
   before(async function () {
-    if (!dryRunAvailable) this.skip(); // needs the plan half (sync/engine.ts)
     dc = await testDc();
     cloud = await startCloudFixture();
     dir = mkdtempSync(join(tmpdir(), 'dirsync-samba-apply-'));

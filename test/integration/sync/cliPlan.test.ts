@@ -7,10 +7,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPORT_CATEGORIES } from '../../../server/src/protocol/report';
-import type { SavedPlan } from '../../../server/src/sync/types';
-import { startCloudFixture, TOKEN, type CloudFixture } from '../cloud/helpers';
-import { createUsers, dirsync, plan, ROOT } from './helpers';
+import { REPORT_CATEGORIES } from '../../../common/report';
+import type { SavedPlan } from '../../../server/src/sync/contract';
+import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
+import { createUsers, dirsync, plan, ROOT } from '../../support/syncEnv';
 
 const LDIF = join(ROOT, 'sample-configs/data/corp.example.com.ldif');
 

@@ -7,12 +7,12 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { reportFolderDryRuns } from '../../../server/src/live/lastDryRun';
-import { normalizeDn } from '../../../server/src/language/dn';
-import type { SyncPlan } from '../../../server/src/sync/types';
+import { normalizeDn } from '../../../server/src/domain/dn';
+import type { SyncPlan } from '../../../server/src/sync/contract';
 import type { SambaFixture } from '../../fixtures/samba';
-import { startCloudFixture, user, type CloudFixture } from '../cloud/helpers';
-import { baseline, first, kindOf, testDc } from '../directory/helpers';
-import { createUsers, plan, sambaConfig, writeConfig } from './helpers';
+import { startCloudFixture, user, type CloudFixture } from '../../support/cloud';
+import { baseline, first, kindOf, testDc } from '../../support/directory';
+import { createUsers, plan, sambaConfig, writeConfig } from '../../support/syncEnv';
 
 const key = (dn: string) => normalizeDn(dn) ?? dn;
 const people = () => baseline().filter((r) => kindOf(r) === 'user' && !r.attributes.msExchResourceMetaData);

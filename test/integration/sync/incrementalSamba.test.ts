@@ -12,14 +12,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
-import type { EngineEvent } from '../../../server/src/sync/api';
-import { runSync } from '../../../server/src/sync/applyRun';
-import { readSyncState } from '../../../server/src/sync/state';
+import type { EngineEvent } from '../../../server/src/sync/contract';
+import { runSync } from '../../../server/src/sync/engine/sync';
+import { readSyncState } from '../../../server/src/sync/engine/syncState';
 import type { SambaFixture } from '../../fixtures/samba';
-import { jpegBytes } from '../../fixtures/avatars/images';
-import { startCloudFixture, TOKEN, type CloudFixture } from '../cloud/helpers';
-import { testDc } from '../directory/helpers';
-import { cloudUsers } from './applyHelpers';
+import { jpegBytes } from '../../support/avatarImages';
+import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
+import { testDc } from '../../support/directory';
+import { cloudUsers } from '../../support/syncApply';
 
 describe('incremental sync against the Samba AD fixture: only what changed is read in full', function () {
   this.timeout(300_000);

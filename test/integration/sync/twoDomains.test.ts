@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { formatLdifRecord, LDIF_HEADER, type LdifRecord } from '../../../server/src/directory/ldifWriter';
 import type { SambaFixture } from '../../fixtures/samba';
 import { generateDirectory } from '../../fixtures/samba/seed/generate';
-import { startCloudFixture, type CloudFixture } from '../cloud/helpers';
-import { baseline, first, kindOf, testDc } from '../directory/helpers';
-import { createUsers, plan, sambaConfig, writeConfig } from './helpers';
+import { startCloudFixture, type CloudFixture } from '../../support/cloud';
+import { baseline, first, kindOf, testDc } from '../../support/directory';
+import { createUsers, plan, sambaConfig, writeConfig } from '../../support/syncEnv';
 
 const DELETE = { deleteThreshold: { count: 50, percent: 20 }, mismatched: 'delete', protected: { admins: true } };
 

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { SyncReport } from '../../../server/src/protocol/report';
-import { selectItems } from '../../../server/src/sync/reportQuery';
-import { makeReport, XSS_PAYLOADS, xssItems, xssMessages } from '../../fixtures/reports';
+import type { SyncReport } from '../../../common/report';
+import { selectItems } from '../../../common/reportQuery';
+import { makeReport, XSS_PAYLOADS, xssItems, xssMessages } from '../../support/reports';
 import { launchChromium, type ChromiumSession } from '../../support/chromium';
-import { screenshot, search, visibleNames, waitForRows, watchPage, writeStandalone } from './reportPage';
+import { screenshot, search, visibleNames, waitForRows, watchPage, writeStandalone } from '../../support/reportPage';
 
 describe('report UI: untrusted values and the CSP (Chromium)', function () {
   this.timeout(60_000);

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { REPORT_CATEGORIES, type ReportItem, type SyncReport } from '../../../server/src/protocol/report';
-import { CSV_COLUMNS } from '../../../server/src/sync/reportExport';
-import { itemTitle, selectItems } from '../../../server/src/sync/reportQuery';
-import { makeReport } from '../../fixtures/reports';
+import { REPORT_CATEGORIES, type ReportItem, type SyncReport } from '../../../common/report';
+import { CSV_COLUMNS } from '../../../common/reportExport';
+import { itemTitle, selectItems } from '../../../common/reportQuery';
+import { makeReport } from '../../support/reports';
 import { launchChromium, type ChromiumSession } from '../../support/chromium';
-import { count, openTab, screenshot, search, tabCount, visibleNames, waitForRows, watchPage, writeStandalone } from './reportPage';
+import { count, openTab, screenshot, search, tabCount, visibleNames, waitForRows, watchPage, writeStandalone } from '../../support/reportPage';
 
 const TOTAL = 100_000;
 

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { SyncReport } from '../../../server/src/protocol/report';
-import { selectItems } from '../../../server/src/sync/reportQuery';
-import { isReportToHostMessage, type HostToReportMessage, type ReportToHostMessage } from '../../../client/src/webviews/protocol';
+import type { SyncReport } from '../../../common/report';
+import { selectItems } from '../../../common/reportQuery';
+import { isReportToHostMessage, type HostToReportMessage, type ReportToHostMessage } from '../../../common/webviewMessages';
 import { buildWebviewHtml } from '../../../client/src/webviews/webviewHtml';
-import { makeReport } from '../../fixtures/reports';
+import { makeReport } from '../../support/reports';
 import { launchChromium, type ChromiumSession } from '../../support/chromium';
-import { count, openTab, screenshot, search, tabCount, waitForRows, watchPage } from './reportPage';
+import { count, openTab, screenshot, search, tabCount, waitForRows, watchPage } from '../../support/reportPage';
 
 const ORIGIN = 'https://webview.test';
 const DIST = resolve(__dirname, '../../../dist/webview');

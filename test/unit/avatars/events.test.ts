@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { avatarRemovalEvents, eventJsonLine, eventTextLine } from '../../../server/src/avatars/events';
-import type { DirectoryEntry } from '../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../server/src/domain/entry';
 
 // The user of seed 000's Event Viewer screenshots.
 const GUID_HEX = '4d0f0e832c49e8419e960370daaa877b';

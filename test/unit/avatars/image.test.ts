@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { checkImage, MAX_SIDE } from '../../../server/src/avatars/checks';
 import { sniffImage } from '../../../server/src/avatars/image';
-import { bmpBytes, gifBytes, jpegBytes, pngBytes, progressiveJpeg } from '../../fixtures/avatars/images';
+import { bmpBytes, gifBytes, jpegBytes, pngBytes, progressiveJpeg } from '../../support/avatarImages';
 
 const ok = (bytes: Uint8Array) => {
   const r = sniffImage(bytes);

@@ -4,9 +4,9 @@ import { displayUrl } from '../../../server/src/avatars/http';
 import { objectName } from '../../../server/src/avatars/publish';
 import { createAttributeSource } from '../../../server/src/avatars/sources';
 import { chooseTargetKind, photoUrlOf } from '../../../server/src/avatars/targets';
-import type { SecretRef } from '../../../server/src/language/config/types';
-import type { DirectoryEntry } from '../../../server/src/language/entry';
-import { jpegBytes, pngBytes } from '../../fixtures/avatars/images';
+import type { SecretRef } from '../../../common/config';
+import type { DirectoryEntry } from '../../../server/src/domain/entry';
+import { jpegBytes, pngBytes } from '../../support/avatarImages';
 
 const entry = (attributes: DirectoryEntry['attributes']): DirectoryEntry => ({ dn: 'CN=Ann Lee,OU=People,DC=corp,DC=example,DC=com', attributes });
 const loc = <T>(value: T) => ({ value, range: { start: 0, end: 0 } });

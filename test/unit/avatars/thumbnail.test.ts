@@ -3,7 +3,7 @@ import * as jpeg from 'jpeg-js';
 import { checkImage, type CheckedImage } from '../../../server/src/avatars/checks';
 import { sniffImage } from '../../../server/src/avatars/image';
 import { makeThumbnail, THUMBNAIL_MAX_CHARS } from '../../../server/src/avatars/thumbnail';
-import { bmpBytes, gifBytes, jpegBytes, pngBytes, progressiveJpeg } from '../../fixtures/avatars/images';
+import { bmpBytes, gifBytes, jpegBytes, pngBytes, progressiveJpeg } from '../../support/avatarImages';
 
 function checked(bytes: Uint8Array): CheckedImage {
   const r = checkImage(bytes, { maxBytes: 10 * 1024 * 1024 - 1 });

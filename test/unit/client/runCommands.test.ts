@@ -2,11 +2,11 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explanationMarkdown, mdText } from '../../../client/src/run/explainMarkdown';
-import { confirmation, driftText, refusalText } from '../../../client/src/run/format';
-import { eventLine } from '../../../client/src/run/eventLog';
+import { explanationMarkdown, mdText } from '../../../client/src/runs/explainMarkdown';
+import { confirmation, driftText, refusalText } from '../../../client/src/runs/format';
+import { eventLine } from '../../../client/src/runs/eventLog';
 import { progressReport } from '../../../server/src/handlers/run';
-import { makeReport, xssItems } from '../../fixtures/reports';
+import { makeReport, xssItems } from '../../support/reports';
 
 const ROOT = join(__dirname, '../../..');
 type Menu = Array<{ command: string; when: string; group?: string }>;
@@ -23,8 +23,8 @@ const RUN: ReadonlyArray<[string, string]> = [
 ];
 
 describe('client: run commands', () => {
-  it('registers each command in client/src/run/index.ts and contributes it under "Dirsync" with the issue\'s title', () => {
-    const source = readFileSync(join(ROOT, 'client/src/run/index.ts'), 'utf8');
+  it('registers each command in client/src/runs/index.ts and contributes it under "Dirsync" with the issue\'s title', () => {
+    const source = readFileSync(join(ROOT, 'client/src/runs/index.ts'), 'utf8');
     const registered = [...source.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]);
     const byId = new Map(pkg.contributes.commands.map((c) => [c.command, c]));
     for (const [id, title] of RUN) {

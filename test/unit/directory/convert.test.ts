@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { parseAttributeDescription, toDirectoryEntry } from '../../../server/src/directory/convert';
 import { extendedDn } from '../../../server/src/directory/describe';
-import { isAccountDisabled, accountStateAttributes } from '../../../server/src/directory/accountState';
+import { isAccountDisabled, accountStateAttributes } from '../../../server/src/domain/accountState';
 import { checkFilter } from '../../../server/src/directory/ldapSource';
 import { DirectoryError } from '../../../server/src/directory/errors';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { parseLdif } from '../../../server/src/directory/ldif';
 import { recordToEntry } from '../../../server/src/directory/ldifSource';
-import { isAccountDisabled } from '../../../server/src/directory/accountState';
+import { isAccountDisabled } from '../../../server/src/domain/accountState';
 import { writeSeedLdif } from '../../fixtures/samba';
 import { SAMPLE } from '../../fixtures/samba/sample';
 

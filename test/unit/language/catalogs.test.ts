@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { AD_ATTRIBUTES, findAdAttribute } from '../../../server/src/language/adSchema';
-import { CLOUD_ATTRIBUTES, findCloudAttribute, SCIM_CISCO, SCIM_ENTERPRISE } from '../../../server/src/language/cloudAttributes';
+import { AD_ATTRIBUTES, findAdAttribute } from '../../../server/src/domain/adSchema';
+import { CLOUD_ATTRIBUTES, findCloudAttribute, SCIM_CISCO, SCIM_ENTERPRISE } from '../../../server/src/domain/cloudAttributes';
 
 describe('language catalogs: cloud attributes and AD schema', () => {
   const PATHS: Array<[string, string]> = [

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { codeActions } from '../../../server/src/language/service';
-import { applyEdits, codes, configText } from './support';
+import { applyEdits, codes, configText } from '../../support/languageCases';
 
 function fix(text: string, code: string, title?: RegExp): string {
   const a = analyze(text);

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { complete } from '../../../server/src/language/completion';
 import { completionsAt, parseForCompletion } from '../../../server/src/language/service';
-import { cursor } from './support';
+import { cursor } from '../../support/languageCases';
 
 function labelsAt(src: string, marker = '|') {
   const { text, offset } = cursor(src, marker);

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { CODES } from '../../../server/src/language/codes';
-import { analyzed, codes, configText, ranged } from './support';
+import { analyzed, codes, configText, ranged } from '../../support/languageCases';
 
 interface Case {
   readonly name: string;

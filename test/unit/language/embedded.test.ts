@@ -8,7 +8,7 @@ import { analyze } from '../../../server/src/language/analysis';
 import { complete } from '../../../server/src/language/completion';
 import { hover } from '../../../server/src/language/hover';
 import { clearEmbeddedCache, parseEmbedded } from '../../../server/src/language/embedded';
-import { analyzed, codes, configText, cursor, ranged } from './support';
+import { analyzed, codes, configText, cursor, ranged } from '../../support/languageCases';
 
 /** A valid config around one raw JSON fragment (object members) at the top level. */
 function withRaw(fragment: string): string {

@@ -10,8 +10,8 @@ import { complete } from '../../../server/src/language/completion';
 import { hover } from '../../../server/src/language/hover';
 import { codeActions } from '../../../server/src/language/service';
 import { documentSymbols, foldingRanges } from '../../../server/src/language/outline';
-import type { TextRange } from '../../../server/src/language/config/types';
-import { sampleFiles } from './support';
+import type { TextRange } from '../../../common/config';
+import { sampleFiles } from '../../support/languageCases';
 import { mulberry32 as prng } from '../../support/random';
 
 const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', '\\\\', '\\u00', '\\"', '//', '/*', '*/', '\n', 'null', 'true', '-1', '1e999', '(', ')', '(&', '|', '%', '-', '+', '{mail:', '.*?(?=@.*)}', '${env:', '${secret:', '"uid"', '"filter"', '"attributes"', 'é', '\u{1F600}', '\r\n', '\t'];

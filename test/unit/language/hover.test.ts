@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { hover } from '../../../server/src/language/hover';
-import { cursor } from './support';
+import { cursor } from '../../support/languageCases';
 
 function hoverAt(src: string) {
   const { text, offset } = cursor(src);

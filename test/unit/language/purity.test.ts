@@ -3,26 +3,13 @@
  * vscode, the vscode-languageserver runtime, node:* or a network client.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { importSpecifiers as imports, sourceFiles as files } from '../../support/sourceImports';
 
 const ROOT = join(__dirname, '../../../server/src/language');
 const FORBIDDEN = [/^vscode$/, /^vscode-languageserver(\/.*)?$/, /^vscode-languageclient/, /^vscode-jsonrpc/, /^node:/, /^(fs|path|os|net|http|https|tls|child_process|url|crypto|stream|worker_threads|dns)(\/.*)?$/, /^undici/, /^ldapts/, /^axios/, /^node-fetch/, /^better-sqlite3/, /^express/];
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : /\.ts$/.test(f) ? [p] : [];
-  });
-}
-
-function imports(source: string): string[] {
-  const out: string[] = [];
-  for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
-  for (const m of source.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
-  for (const m of source.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1]!);
-  return out;
-}
 
 describe('language/: purity', () => {
   const all = files(ROOT);

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyze } from '../../../server/src/language/analysis';
-import { SAMPLES_ROOT as ROOT, sampleFiles } from './support';
+import { SAMPLES_ROOT as ROOT, sampleFiles } from '../../support/languageCases';
 
 describe('sample-configs', () => {
   const files = sampleFiles();

@@ -6,7 +6,7 @@ import { toJsonSchema } from '../../../server/src/language/config/jsonSchema';
 import { CONFIG_SPEC } from '../../../server/src/language/config/spec';
 import { allKeyPaths } from '../../../server/src/language/config/specTypes';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
-import { SAMPLES_ROOT, sampleFiles } from './support';
+import { SAMPLES_ROOT, sampleFiles } from '../../support/languageCases';
 
 const shipped = JSON.parse(readFileSync(join(__dirname, '../../../server/schemas/dirsync.schema.json'), 'utf8'));
 

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { DirectoryError, type DirectorySource } from '../../../server/src/directory/index';
 import { analyze } from '../../../server/src/language/analysis';
-import type { DirectoryConfig, SecretRef } from '../../../server/src/language/config/types';
+import type { DirectoryConfig, SecretRef } from '../../../common/config';
 import { DirectoryBinding } from '../../../server/src/live/binding';
 
 const dir = (json: object): DirectoryConfig => analyze(JSON.stringify({ directory: json })).config.directory;

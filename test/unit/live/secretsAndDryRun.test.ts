@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countsFromReport, reportFolderDryRuns } from '../../../server/src/live/lastDryRun';
 import { clientSecretResolver } from '../../../server/src/live/secrets';
-import { createSecretOpener, sealSecret } from '../../../server/src/protocol/secretBox';
-import type { SyncReport } from '../../../server/src/protocol/report';
+import { createSecretOpener, sealSecret } from '../../../common/secretBox';
+import type { SyncReport } from '../../../common/report';
 
 describe('protocol/secretBox and live/secrets', () => {
   it('round-trips a secret sealed to the server key; the sealed form does not contain it', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isHostToReportMessage, isReportToHostMessage } from '../../../client/src/webviews/protocol';
+import { isHostToReportMessage, isReportToHostMessage } from '../../../common/webviewMessages';
 import { buildWebviewHtml, webviewCsp } from '../../../client/src/webviews/webviewHtml';
 
 describe('webview protocol guards', () => {

@@ -2,7 +2,7 @@
  * The standard extension-test entry (`extensionTestsPath`): VS Code loads this module inside a real
  * extension host and awaits `run()`; a rejection makes the host exit with code 1. Both runners use
  * it: code-server through the smoke-test driver (test/fixtures/extensionHostRunner.ts, part of
- * `npm test`) and `@vscode/test-electron` (test/vscode-electron/runTest.ts, `npm run test:electron`).
+ * `npm test`) and `@vscode/test-electron` (test/vscode/electron/runTest.ts, `npm run test:electron`).
  *
  * Built by esbuild (test/vscode/buildExtensionHostTests.ts) into out/test/extensionHost/, one file
  * per `*.test.ts` beside this index; mocha stays external and loads from the repository's node_modules.

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import { applySavedPlan, runSync } from '../../sync/applyRun';
+import { applySavedPlan, runSync } from '../../sync/engine/sync';
 import { UsageError, type CliCommand } from '../command';
 import { openSyncSession, printError, printResult } from '../syncOutput';
 

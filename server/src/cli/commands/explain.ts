@@ -8,8 +8,8 @@
  */
 import { resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import type { Explanation } from '../../sync/api';
-import { explainObject } from '../../sync/explain';
+import type { Explanation } from '../../sync/contract';
+import { explainObject } from '../../sync/engine/explain';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));

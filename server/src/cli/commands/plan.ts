@@ -9,10 +9,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import { REPORT_CATEGORIES, type SyncReport } from '../../protocol/report';
-import { dryRun } from '../../sync/engine';
-import { standaloneReportHtml } from '../../sync/htmlReportAssets';
-import type { SavedPlan, SyncPlan, SyncProgress } from '../../sync/types';
+import { REPORT_CATEGORIES, type SyncReport } from '../../../../common/report';
+import { dryRun } from '../../sync/engine/dryRun';
+import { standaloneReportHtml } from '../../sync/report/htmlAssets';
+import type { SavedPlan, SyncPlan, SyncProgress } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 /** The progress line on a terminal: one line, rewritten in place. */

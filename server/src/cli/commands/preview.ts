@@ -17,7 +17,7 @@ import { countOf, formatBytes } from '../../language/live/index';
 import type { Node } from '../../language/config/tree';
 import { inspectImage } from '../../live/avatarCheck';
 import { runPreview } from '../../live/runPreview';
-import { PREVIEW_FORMAT, PREVIEW_VERSION, type PreviewAvatar, type PreviewResult, type PreviewSelection } from '../../protocol/preview';
+import { PREVIEW_FORMAT, PREVIEW_VERSION, type PreviewAvatar, type PreviewResult, type PreviewSelection } from '../../../../common/preview';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 /** Top-level sections a preview reads; errors elsewhere (cloud, policy, …) do not stop it. */

@@ -9,9 +9,9 @@
  */
 import { resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import type { EngineEvent } from '../../sync/api';
-import { purgeAvatars } from '../../sync/avatarPurge';
-import type { ApplyResult, SyncPlan } from '../../sync/types';
+import type { EngineEvent } from '../../sync/contract';
+import { purgeAvatars } from '../../sync/avatars/purge';
+import type { ApplyResult, SyncPlan } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 function printPlan(io: CliIo, plan: SyncPlan): void {

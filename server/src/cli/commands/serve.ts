@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
 import { loadConfig } from '../../language/service';
-import { runSync } from '../../sync/applyRun';
-import { ApplyCancelledError } from '../../sync/applyErrors';
-import { readSyncState } from '../../sync/state';
-import type { SyncMode } from '../../sync/api';
+import { runSync } from '../../sync/engine/sync';
+import { ApplyCancelledError } from '../../sync/apply/errors';
+import { readSyncState } from '../../sync/engine/syncState';
+import type { SyncMode } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { openSyncSession, nothingToDo } from '../syncOutput';
 

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import { runSync } from '../../sync/applyRun';
+import { runSync } from '../../sync/engine/sync';
 import { UsageError, type CliCommand } from '../command';
 import { openSyncSession, printError, printResult } from '../syncOutput';
 import { SYNC_EXIT_CODES, SYNC_OUTPUT_OPTIONS } from './apply';

@@ -12,9 +12,9 @@
  * reads its first value as text (adValues.valueToText: objectGUID/objectSid in AD's text form,
  * other binary as base64); a missing attribute is "".
  */
-import { valueToText } from '../adValues';
-import type { TextRange } from '../config/types';
-import type { DirectoryEntry } from '../entry';
+import { valueToText } from '../../domain/adValues';
+import type { TextRange } from '../../../../common/config';
+import type { DirectoryEntry } from '../../domain/entry';
 import type { Expression } from './index';
 
 /** The value of one attribute reference as an expression sees it. */

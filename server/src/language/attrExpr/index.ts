@@ -5,8 +5,8 @@
  * Grammar: grammars/attributeExpression.ohm. Precedence (lowest first) `|`, `+`, then `%` and `-`
  * together, all left-associative; see README § Embedded languages.
  */
-import type { TextRange } from '../config/types';
-import type { DirectoryEntry } from '../entry';
+import type { TextRange } from '../../../../common/config';
+import type { DirectoryEntry } from '../../domain/entry';
 import type { ParseResult } from '../problems';
 import { evaluate } from './evaluate';
 import { parseExpressionText, type ParseExpressionOptions } from './parse';

@@ -3,9 +3,9 @@
  * written in .NET's dialect (the seed links Microsoft's reference) and run by JavaScript; what
  * JavaScript cannot run is a problem. Pure: no I/O.
  */
-import { valueToText } from '../adValues';
-import type { TextRange } from '../config/types';
-import type { DirectoryEntry } from '../entry';
+import { valueToText } from '../../domain/adValues';
+import type { TextRange } from '../../../../common/config';
+import type { DirectoryEntry } from '../../domain/entry';
 import type { ParseResult } from '../problems';
 import { parsePatternText } from './parse';
 

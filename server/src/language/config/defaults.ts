@@ -3,7 +3,7 @@
  * to Synchronize") states them: all users that are not computers, all groups that are not critical
  * system objects. These are real LDAP filters run by the server, never post-filters in memory.
  */
-import type { ObjectKind } from './types';
+import type { ObjectKind } from '../../../../common/config';
 
 export const DEFAULT_FILTERS: Readonly<Record<ObjectKind, string>> = {
   // Computers are objectClass=user too; objectCategory tells them apart.

@@ -3,7 +3,7 @@
  * language server (`"$schema": …` or `json.schemas`). It checks structure only: embedded languages
  * and cross-field rules need the language server or `dirsync check`.
  */
-import { CLOUD_ATTRIBUTES } from '../cloudAttributes';
+import { CLOUD_ATTRIBUTES } from '../../domain/cloudAttributes';
 import { CONFIG_SPEC } from './spec';
 import { FORMAT_NAMES, type Spec } from './specTypes';
 

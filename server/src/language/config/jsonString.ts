@@ -3,7 +3,7 @@
  * decoded value — `"(cn=a\\2a*)"` in the file is `(cn=a\2a*)` to the LDAP filter grammar — and
  * report offsets into it; `toDocument` maps them back to document offsets through the escapes.
  */
-import type { TextRange } from './types';
+import type { TextRange } from '../../../../common/config';
 
 export interface DecodedString {
   /** The decoded value. */

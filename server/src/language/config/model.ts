@@ -16,7 +16,9 @@ import {
   DEFAULT_USER_ATTRIBUTES,
   WEBEX_DEFAULT_URL,
 } from './defaults';
-import { dnToDomain, parseDirectoryUrl, parseDuration, parseSecretRef } from './formats';
+import { parseDirectoryUrl, parseDuration } from './formats';
+import { dnToDomain } from '../../domain/dn';
+import { parseSecretRef } from '../../../../common/secretRef';
 import { bool, entries, num, prop, rangeOf, str, type Node } from './tree';
 import type {
   AttributeMapping,
@@ -34,7 +36,7 @@ import type {
   RoomSelection,
   SecretRef,
   TextRange,
-} from './types';
+} from '../../../../common/config';
 
 const NOWHERE: TextRange = { start: 0, end: 0 };
 

@@ -5,17 +5,19 @@
  * quick fixes where one is obvious. It also collects the string values that carry an embedded
  * language or a format checked later.
  */
-import { findCloudAttribute, cloudAttributeNames } from '../cloudAttributes';
+import { findCloudAttribute, cloudAttributeNames } from '../../domain/cloudAttributes';
 import type { Diagnostic, QuickFix } from '../diagnostics';
 import { severityOf } from '../codes';
 import { didYouMean } from '../suggest';
 import { setValueEdits, snippetValue } from './edits';
-import { checkDn, checkHttpUrl, isDomain, isEmail, parseDirectoryUrl, parseDuration, parseSecretRef } from './formats';
+import { checkHttpUrl, isDomain, isEmail, parseDirectoryUrl, parseDuration } from './formats';
+import { checkDn } from '../../domain/dn';
+import { parseSecretRef } from '../../../../common/secretRef';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
 import { entries, rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
 import { isEmbeddedFormat } from '../embedded';
-import type { TextRange } from './types';
+import type { TextRange } from '../../../../common/config';
 
 /** A string value with a format, found during the walk. */
 export interface TypedString {

@@ -3,7 +3,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import type { Diagnostic } from '../diagnostics';
 import { parseCleanTree } from './fastTree';
 import { decodeJsonString, type DecodedString } from './jsonString';
-import type { TextRange } from './types';
+import type { TextRange } from '../../../../common/config';
 
 export type { Node } from 'jsonc-parser';
 

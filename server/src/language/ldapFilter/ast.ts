@@ -1,5 +1,5 @@
 /** RFC 4515 filter syntax tree. Ranges are offsets into the filter text. */
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 
 export interface AttributeDescription {
   /** As written, e.g. `cn;lang-en` or `2.5.4.3`. */

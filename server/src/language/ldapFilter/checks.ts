@@ -2,8 +2,8 @@
  * Checks of a well-formed filter for what is legal RFC 4515 but rarely meant, or what Active
  * Directory answers differently than the author expects. Every finding is a warning or a hint.
  */
-import { parseGuid } from '../adValues';
-import { looksLikeDn } from '../dn';
+import { parseGuid } from '../../domain/adValues';
+import { looksLikeDn } from '../../domain/dn';
 import type { SyntaxProblem } from '../problems';
 import { problemFrom } from '../problems';
 import { isDnAttribute } from './adAttributes';

@@ -3,7 +3,7 @@
  * unfinished filter is the normal case in an editor), so it scans lexically instead of relying
  * on a successful parse.
  */
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 import { findMatchingRule, type MatchingRuleInfo } from './matchingRules';
 
 export type FilterCursorContext =

@@ -18,9 +18,9 @@
  * - `objectCategory=person` uses AD's shorthand: a class name stands for the class's
  *   defaultObjectCategory DN (`CN=Person,CN=Schema,…`); user, contact and inetOrgPerson map to Person.
  */
-import { BINARY_ATTRIBUTES, formatSid } from '../adValues';
-import { dnEquals, foldCase, looksLikeDn, normalizeAttributeType, parseDn } from '../dn';
-import type { DirectoryEntry } from '../entry';
+import { BINARY_ATTRIBUTES, formatSid } from '../../domain/adValues';
+import { dnEquals, foldCase, looksLikeDn, normalizeAttributeType, parseDn } from '../../domain/dn';
+import type { DirectoryEntry } from '../../domain/entry';
 import { isDnAttribute } from './adAttributes';
 import type { AssertionValue, AttributeDescription, FilterNode } from './ast';
 import { isFilterInteger } from './checks';

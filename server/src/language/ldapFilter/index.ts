@@ -7,7 +7,7 @@
  * - filterContextAt: what is under the cursor, for completion and hover
  * - MATCHING_RULES, USER_ACCOUNT_CONTROL_FLAGS, describeFlags: knowledge for hover and completion
  */
-import type { DirectoryEntry } from '../entry';
+import type { DirectoryEntry } from '../../domain/entry';
 import type { ParseResult } from '../problems';
 import type { FilterNode } from './ast';
 import { filterMatches, type MatchOptions } from './evaluate';
@@ -17,7 +17,7 @@ import { parseFilterText } from './parse';
 export type { FilterNode, AttributeDescription, AssertionValue } from './ast';
 export { LDAP_FILTER_CODES, type LdapFilterCode } from './codes';
 export { evaluateFilter, bitwiseMatch, type FilterTruth, type MatchOptions } from './evaluate';
-export { escapeFilterValue } from './format';
+export { escapeFilterValue } from '../../domain/filterValue';
 export { filterContextAt, type FilterCursorContext } from './cursor';
 export {
   MATCHING_RULES,

@@ -193,3 +193,33 @@ export function describeFlags(attribute: string, value: string): { flags: readon
   const known = flags.reduce((acc, f) => (acc | f.value) >>> 0, 0);
   return { flags, unknownBits: (n & ~known) >>> 0 };
 }
+
+/** A rule as completion and hover show it: its names and one Markdown description. */
+export interface MatchingRuleDoc {
+  readonly oid: string;
+  /** Short name, e.g. LDAP_MATCHING_RULE_BIT_AND. */
+  readonly name: string;
+  /** Other names, for filtering completion by what people call it (IN_CHAIN, TRANSITIVE_EVAL). */
+  readonly aliases: readonly string[];
+  /** Markdown. */
+  readonly description: string;
+}
+
+const RULE_DOCS: readonly MatchingRuleDoc[] = MATCHING_RULES.map((r) => ({
+  oid: r.oid,
+  name: r.name,
+  aliases: r.aliases,
+  description: [
+    r.summary,
+    '',
+    r.documentation,
+    '',
+    `Value: ${r.valueSyntax}. Since ${r.since}.`,
+    ...(r.examples.length ? ['', ...r.examples.map((e) => `- \`${e.filter}\`: ${e.meaning}`)] : []),
+  ].join('\n'),
+}));
+
+/** Every rule, for completion and hover inside LDAP filters (`(attr:OID:=value)`). */
+export function matchingRules(): readonly MatchingRuleDoc[] {
+  return RULE_DOCS;
+}

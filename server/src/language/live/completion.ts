@@ -11,9 +11,9 @@ import { CONFIG_SPEC } from '../config/spec';
 import { specAt } from '../config/specTypes';
 import { decodeJsonString, escapeJsonStringContent, toDecoded, toDocument } from '../config/jsonString';
 import { pathOf } from '../config/tree';
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 import type { CompletionItem } from '../diagnostics';
-import { looksLikeDn } from '../dn';
+import { looksLikeDn } from '../../domain/dn';
 import { escapeFilterValue, filterContextAt } from '../ldapFilter/index';
 
 export type LiveCompletionNeed =

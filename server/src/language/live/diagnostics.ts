@@ -5,9 +5,10 @@
  */
 import type { Analysis } from '../analysis';
 import { LIVE_CODES } from '../codes';
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 import type { Diagnostic } from '../diagnostics';
-import { dnKey, type LiveFacts } from './facts';
+import { type LiveFacts } from './facts';
+import { canonicalDnKey as dnKey } from '../../domain/dn';
 import { attributeReferences, baseDnValues } from './references';
 import { liveSelections } from './selections';
 

@@ -4,8 +4,7 @@
  * document and these facts. The language server gathers them from AD (cached, debounced,
  * cancellable) and passes a snapshot in; tests pass plain objects (STYLE.md principle 1).
  */
-import type { ObjectKind } from '../config/types';
-import { foldCase, normalizeDn } from '../dn';
+import type { ObjectKind } from '../../../../common/config';
 
 /** A selection's live match count, or why there is none. */
 export type SelectionCount =
@@ -36,10 +35,6 @@ export interface LiveFacts {
   readonly counts?: Partial<Record<ObjectKind, SelectionCount>>;
 }
 
-/** The key base DNs are looked up by in `LiveFacts.baseDns`: the normalized DN, or the folded text. */
-export function dnKey(dn: string): string {
-  return normalizeDn(dn) ?? foldCase(dn.trim());
-}
 
 /** `1,234` — counts are shown with grouping, whatever the machine's locale. */
 export function formatCount(n: number): string {

@@ -6,9 +6,10 @@
 import { findNodeAtOffset } from 'jsonc-parser';
 import type { Analysis } from '../analysis';
 import { pathOf, rangeOf } from '../config/tree';
-import type { ObjectKind, TextRange } from '../config/types';
-import type { DirectoryEntry } from '../entry';
-import { countOf, dnKey, type LiveFacts } from './facts';
+import type { ObjectKind, TextRange } from '../../../../common/config';
+import type { DirectoryEntry } from '../../domain/entry';
+import { countOf, type LiveFacts } from './facts';
+import { canonicalDnKey as dnKey } from '../../domain/dn';
 import { explainMarkdown } from './inlay';
 import { previewMappings } from './mappings';
 import { SELECTION_KINDS } from './selections';

@@ -3,7 +3,7 @@
  * document's analysis and data the server read from the bound directory (`LiveFacts`, entries,
  * schema names), never a connection. See README § Directory side, "Live previews in the editor".
  */
-export { countOf, dnKey, formatCount, type LiveFacts, type SelectionCount } from './facts';
+export { countOf, formatCount, type LiveFacts, type SelectionCount } from './facts';
 export { liveSelections, SELECTION_KINDS, type LiveSelection } from './selections';
 export { attributeReferences, baseDnValues, type AttributeReference, type BaseDnValue } from './references';
 export { liveDiagnostics, mergeLiveDiagnostics } from './diagnostics';

@@ -3,7 +3,7 @@
  * (`→ "Ada Lovelace"`), and the avatar's (the resolved URL, or the photo's format and size).
  */
 import type { Analysis } from '../analysis';
-import type { DirectoryEntry } from '../entry';
+import type { DirectoryEntry } from '../../domain/entry';
 import { describeAvatar, previewAvatar, previewMappings, type ImageInspector, type MappingPreview } from './mappings';
 
 export interface LiveInlayHint {

@@ -3,7 +3,7 @@
  * flagged when the number is suspiciously far from the last dry run's (a filter typo that drops
  * most users shows here before a sync deletes them).
  */
-import type { ObjectKind } from '../config/types';
+import type { ObjectKind } from '../../../../common/config';
 import { countOf, formatCount, type SelectionCount } from './facts';
 
 /**

@@ -4,13 +4,13 @@
  * pattern resolved, or the photo attribute's bytes described). Pure: the editor's inlay hints and
  * hovers, the CodeLens sample list and `dirsync preview` all use it.
  */
-import { isUacDisabled } from '../adValues';
+import { isUacDisabled } from '../../domain/adValues';
 import { evaluateExpression, explainExpression, type ExplainStep, type Expression } from '../attrExpr/index';
 import { resolveAvatarUri, type AvatarUriPattern } from '../avatarUri/index';
-import { findCloudAttribute } from '../cloudAttributes';
-import type { AttributeMapping, DirsyncConfig, TextRange } from '../config/types';
+import { findCloudAttribute } from '../../domain/cloudAttributes';
+import type { AttributeMapping, DirsyncConfig, TextRange } from '../../../../common/config';
 import { parseEmbedded } from '../embedded';
-import type { DirectoryEntry } from '../entry';
+import type { DirectoryEntry } from '../../domain/entry';
 
 export interface MappingPreview {
   /** The cloud attribute as written (`displayName`, `sipAddresses;type=enterprise`). */

@@ -6,7 +6,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import type { Analysis } from '../analysis';
 import { expressionReferences } from '../attrExpr/index';
 import { rangeOf } from '../config/tree';
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 import { embeddedRange } from '../embedded';
 import type { FilterNode } from '../ldapFilter/index';
 

@@ -4,7 +4,7 @@
  * diagnostic about the selection goes.
  */
 import type { Analysis } from '../analysis';
-import type { ObjectKind, TextRange } from '../config/types';
+import type { ObjectKind, TextRange } from '../../../../common/config';
 import { prop, rangeOf, type Node } from '../config/tree';
 
 export const SELECTION_KINDS: readonly ObjectKind[] = ['users', 'groups', 'contacts', 'rooms'];

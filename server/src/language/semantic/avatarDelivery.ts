@@ -6,7 +6,7 @@
  */
 import { DEFAULT_AVATAR_MAX_BYTES } from '../config/defaults';
 import { rangeOf } from '../config/tree';
-import type { Located } from '../config/types';
+import type { Located } from '../../../../common/config';
 import { nodeAt, report, type SemanticContext } from './context';
 
 const LOOPBACK = /^https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?#]|$)/i;

@@ -4,7 +4,7 @@ import { severityOf } from '../codes';
 import type { Diagnostic, QuickFix } from '../diagnostics';
 import type { EmbeddedValue } from '../embedded';
 import { rangeOf, type Node } from '../config/tree';
-import type { DirsyncConfig, TextRange } from '../config/types';
+import type { DirsyncConfig, TextRange } from '../../../../common/config';
 
 export interface SemanticContext {
   readonly text: string;

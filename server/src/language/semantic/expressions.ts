@@ -1,7 +1,7 @@
 /** Reading parsed attribute expressions for the semantic checks, tolerant of missing grammar results. */
 import { expressionReferences, type Expression } from '../attrExpr/index';
 import type { EmbeddedValue } from '../embedded';
-import type { TextRange } from '../config/types';
+import type { TextRange } from '../../../../common/config';
 import { guarded } from './context';
 
 export interface Reference {

@@ -3,12 +3,12 @@
  * "Active Directory and cloud attributes"): uid mapped and in email format, the account state
  * mapped, no two mappings writing one SCIM path, hyphen typos, unknown AD attributes, syntax fit.
  */
-import { findAdAttribute } from '../adSchema';
-import { findCloudAttribute } from '../cloudAttributes';
+import { findAdAttribute } from '../../domain/adSchema';
+import { findCloudAttribute } from '../../domain/cloudAttributes';
 import { escapeJsonStringContent } from '../config/jsonString';
 import { setValueEdits } from '../config/edits';
 import { embeddedRange, type EmbeddedValue } from '../embedded';
-import type { AttributeMapping } from '../config/types';
+import type { AttributeMapping } from '../../../../common/config';
 import { blame, report, type SemanticContext } from './context';
 import { literalsOf, referencesOf, singleReference, unwrap } from './expressions';
 

@@ -2,11 +2,11 @@
  * DS5xx checks of `objects` (seed 001, "Choose Active Directory Objects to Synchronize"): no user
  * filter in the groups filter, base DNs present and inside the directory's, rooms searchable.
  */
-import { findAdAttribute } from '../adSchema';
+import { findAdAttribute } from '../../domain/adSchema';
 import { setValueEdits } from '../config/edits';
-import { isUnderDn } from '../config/formats';
+import { isUnderDn } from '../../domain/dn';
 import { toDocument } from '../config/jsonString';
-import type { ObjectKind } from '../config/types';
+import type { ObjectKind } from '../../../../common/config';
 import { embeddedRange, type EmbeddedValue } from '../embedded';
 import type { FilterNode } from '../ldapFilter/index';
 import { blame, keyRange, nodeAt, report, type SemanticContext } from './context';

@@ -3,11 +3,11 @@
  * does not verify, Webex without orgId, page sizes, settings an LDIF source ignores, avatar source
  * completeness, the required delete threshold, schedules and recipients, duplicate list entries.
  */
-import { findAdAttribute } from '../adSchema';
+import { findAdAttribute } from '../../domain/adSchema';
 import { setValueEdits } from '../config/edits';
-import { normalizeDn } from '../config/formats';
+import { dnKey as normalizeDn } from '../../domain/dn';
 import { rangeOf } from '../config/tree';
-import type { Located } from '../config/types';
+import type { Located } from '../../../../common/config';
 import { embeddedRange } from '../embedded';
 import type { AvatarUriPattern } from '../avatarUri/index';
 import { blame, keyRange, nodeAt, report, type SemanticContext } from './context';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { DirectoryEntry } from '../../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../../server/src/domain/entry';
 import {
   evaluateExpression,
   explainExpression,

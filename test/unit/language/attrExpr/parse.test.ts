@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import grammar from '../../../../grammars/attributeExpression.ohm-bundle';
-import { AD_ATTRIBUTES, findAdAttribute } from '../../../../server/src/language/adSchema';
+import { AD_ATTRIBUTES, findAdAttribute } from '../../../../server/src/domain/adSchema';
 import { readExpression } from '../../../../server/src/language/attrExpr/fastParse';
 import { parseExpressionText, parseWithGrammar } from '../../../../server/src/language/attrExpr/parse';
 import { mulberry32 as prng } from '../../../support/random';

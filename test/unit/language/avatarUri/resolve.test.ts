@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseAvatarUriPattern, resolveAvatarUri } from '../../../../server/src/language/avatarUri';
-import type { DirectoryEntry } from '../../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../../server/src/domain/entry';
 
 const entry = (attributes: DirectoryEntry['attributes']): DirectoryEntry => ({ dn: 'CN=x,DC=corp', attributes });
 const resolve = (pattern: string, attributes: DirectoryEntry['attributes']) => {

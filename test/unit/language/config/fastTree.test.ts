@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { parseCleanTree } from '../../../../server/src/language/config/fastTree';
 import { parseConfigTree } from '../../../../server/src/language/config/tree';
-import { sampleFiles } from '../support';
+import { sampleFiles } from '../../../support/languageCases';
 import { mulberry32 as prng } from '../../../support/random';
 
 const OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };

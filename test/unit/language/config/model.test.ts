@@ -3,7 +3,7 @@ import { analyze } from '../../../../server/src/language/analysis';
 import { DEFAULT_FILTERS, DEFAULT_INCREMENTAL_INTERVAL_SECONDS } from '../../../../server/src/language/config/defaults';
 import { configLabel } from '../../../../server/src/language/config/model';
 import { loadConfig } from '../../../../server/src/language/service';
-import { analyzed, configText } from '../support';
+import { analyzed, configText } from '../../../support/languageCases';
 
 describe('language/config/model: the typed DirsyncConfig', () => {
   it('fills every default', () => {

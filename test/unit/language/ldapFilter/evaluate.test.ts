@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { DEFAULT_FILTERS } from '../../../../server/src/language/config/defaults';
-import type { DirectoryEntry } from '../../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../../server/src/domain/entry';
 import { evaluateFilter, matchesFilter, parseLdapFilter, type MatchOptions } from '../../../../server/src/language/ldapFilter';
 
 const BASE = 'DC=corp,DC=example,DC=com';

@@ -2,8 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../../server/src/language/analysis';
 import { LIVE_CODES } from '../../../../server/src/language/codes';
-import { dnKey, liveDiagnostics, mergeLiveDiagnostics, type LiveFacts } from '../../../../server/src/language/live/index';
-import { ranged } from '../support';
+import { liveDiagnostics, mergeLiveDiagnostics, type LiveFacts } from '../../../../server/src/language/live/index';
+import { canonicalDnKey as dnKey } from '../../../../server/src/domain/dn';
+import { ranged } from '../../../support/languageCases';
 
 const HEAD = `{ "directory": { "url": «"ldap://dc1.example.com"», "baseDns": ["DC=example,DC=com"] },\n  "cloud": { "type": "scim", "url": "https://x.example.com/v2" },\n  "policy": { "deleteThreshold": { "count": 1 } },\n`;
 

@@ -1,7 +1,7 @@
 /** The pure live features: selections, CodeLens titles, mapping previews, inlay hints, hover, completion. */
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../../server/src/language/analysis';
-import type { DirectoryEntry } from '../../../../server/src/language/entry';
+import type { DirectoryEntry } from '../../../../server/src/domain/entry';
 import { complete } from '../../../../server/src/language/completion';
 import {
   accountActive,
@@ -16,7 +16,7 @@ import {
   selectionLensTitle,
   withLiveItems,
 } from '../../../../server/src/language/live/index';
-import { configText, cursor } from '../support';
+import { configText, cursor } from '../../../support/languageCases';
 
 const ADA: DirectoryEntry = {
   dn: 'CN=Lovelace\\, Ada,OU=People,DC=example,DC=com',

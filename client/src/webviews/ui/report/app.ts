@@ -5,8 +5,8 @@
  * After every change of the visible rows it dispatches `dirsync-report:rendered` on `document`
  * (detail: reason, tab, rows) — the hook the Chromium tests and the benchmark wait on.
  */
-import type { ConfigRef, ReportItem } from '../../../../../server/src/protocol/report';
-import { itemsToCsv, viewToJson } from '../../../../../server/src/sync/reportExport';
+import type { ConfigRef, ReportItem } from '../../../../../common/report';
+import { itemsToCsv, viewToJson } from '../../../../../common/reportExport';
 import {
   REPORT_PROTOCOL_VERSION,
   isReportTab,
@@ -15,7 +15,7 @@ import {
   type ReportFilter,
   type ReportTab,
   type ReportViewState,
-} from '../../protocol';
+} from '../../../../../common/webviewMessages';
 import { renderDetail, type DetailActions } from './detail';
 import { h, replaceChildren } from './dom';
 import { TAB_LABEL, formatCount } from './labels';

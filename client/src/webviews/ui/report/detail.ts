@@ -4,8 +4,8 @@
  * the avatar, warnings, errors and the report's messages about the object. Built with DOM APIs
  * only; every value is untrusted text.
  */
-import type { AttributeChange, ConfigRef, ReportItem, ReportMessage } from '../../../../../server/src/protocol/report';
-import { itemTitle } from '../../../../../server/src/sync/reportQuery';
+import type { AttributeChange, ConfigRef, ReportItem, ReportMessage } from '../../../../../common/report';
+import { itemTitle } from '../../../../../common/reportQuery';
 import { codicon, h, replaceChildren, safeImageDataUri } from './dom';
 import { ACTION_LABEL, OBJECT_ICON, TAB_LABEL, formatCount } from './labels';
 

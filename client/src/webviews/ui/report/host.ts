@@ -3,7 +3,7 @@
  * by `setState`) or standalone in a browser (the HTML report file: exports become downloads and
  * config links cannot open an editor).
  */
-import type { ExportFormat, ReportToHostMessage, ReportViewState } from '../../protocol';
+import type { ExportFormat, ReportToHostMessage, ReportViewState } from '../../../../../common/webviewMessages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

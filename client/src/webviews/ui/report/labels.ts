@@ -2,24 +2,11 @@
  * Words and icons of the report UI, in Directory Connector's vocabulary where it has one (seed
  * "Do a Dry Run Synchronization": Objects Matched, Mismatched Objects, Users Deleted).
  */
-import type { ObjectType, ReportAction, ReportCategory } from '../../../../../server/src/protocol/report';
-import type { ReportTab } from '../../protocol';
+import type { ObjectType, ReportAction, ReportCategory } from '../../../../../common/report';
+import { REPORT_TABS, type ReportTab } from '../../../../../common/webviewMessages';
 
-export const TAB_ORDER: readonly ReportTab[] = [
-  'all',
-  'added',
-  'modified',
-  'matched',
-  'mismatched',
-  'deleted',
-  'deactivated',
-  'softDeleted',
-  'rooms',
-  'groups',
-  'contacts',
-  'avatars',
-  'invalid',
-];
+/** The tabs in order (the report format's one category list, after `all`). */
+export const TAB_ORDER: readonly ReportTab[] = REPORT_TABS;
 
 export const TAB_LABEL: Readonly<Record<ReportTab, string>> = {
   all: 'All',

@@ -12,7 +12,7 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/grid.css';
 import './styles/detail.css';
-import { isHostToReportMessage } from '../../protocol';
+import { isHostToReportMessage } from '../../../../../common/webviewMessages';
 import { ReportApp } from './app';
 import { h } from './dom';
 import { connectHost } from './host';

@@ -3,9 +3,9 @@
  * search text per item, built in idle time after the first rows are painted so that opening a
  * 100k-object report stays fast. Queries return row index arrays; nothing here touches the DOM.
  */
-import type { ReportCategory, ReportItem, ReportMessage, SyncReport } from '../../../../../server/src/protocol/report';
-import { foldForSearch, isUnchanged, itemSearchText } from '../../../../../server/src/sync/reportQuery';
-import type { ReportFilter, ReportTab } from '../../protocol';
+import type { ReportCategory, ReportItem, ReportMessage, SyncReport } from '../../../../../common/report';
+import { foldForSearch, isUnchanged, itemSearchText } from '../../../../../common/reportQuery';
+import type { ReportFilter, ReportTab } from '../../../../../common/webviewMessages';
 import { TAB_ORDER } from './labels';
 
 /** Rows of one tab under a filter, and the count every tab would show under the same filter. */

@@ -3,8 +3,8 @@
  * threshold (a refusal in plain words when exceeded), one summary card per category, and the
  * report's messages.
  */
-import { REPORT_CATEGORIES, type ReportCategory, type ReportMessage } from '../../../../../server/src/protocol/report';
-import type { ReportTab } from '../../protocol';
+import { REPORT_CATEGORIES, type ReportCategory, type ReportMessage } from '../../../../../common/report';
+import type { ReportTab } from '../../../../../common/webviewMessages';
 import type { DetailActions } from './detail';
 import { configLink } from './detail';
 import { codicon, h } from './dom';

@@ -2,8 +2,8 @@
  * The columns of the report grid and how one report item fills a row. Rows are recycled by the
  * virtual list, so `fillRow` overwrites every cell it owns (text via `textContent` only).
  */
-import type { ReportItem } from '../../../../../server/src/protocol/report';
-import { itemTitle } from '../../../../../server/src/sync/reportQuery';
+import type { ReportItem } from '../../../../../common/report';
+import { itemTitle } from '../../../../../common/reportQuery';
 import { codicon, h, safeImageDataUri } from './dom';
 import { ACTION_LABEL, OBJECT_ICON, TAB_LABEL } from './labels';
 

@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { ExportFormat, ReportTab } from '../../protocol';
+import type { ExportFormat, ReportTab } from '../../../../../common/webviewMessages';
 import { codicon, h } from './dom';
 import { TAB_LABEL, TAB_ORDER, formatCount } from './labels';
 

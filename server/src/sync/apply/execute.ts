@@ -1,0 +1,352 @@
+/**
+ * Executes a plan's operations against the cloud: safety checks first (nothing written when one
+ * trips), then the operations in phases — user creates, user patches, group creates, group
+ * patches, memberships, avatars, group deletes, user deletes — each phase with bounded
+ * concurrency, every step journaled (journal.ts) so that a killed or cancelled apply resumes.
+ *
+ * A failing operation is reported by the object it concerns and the apply goes on; an operation
+ * that depends on it (a membership of a user whose create failed) fails in turn, naming why.
+ */
+import { setMaxListeners } from 'node:events';
+import type { SecretResolver } from '../../avatars/credentials';
+import type { DirsyncConfig } from '../../../../common/config';
+import { ScimConflictError, ScimNotFoundError, type ScimClient } from '../../cloud/index';
+import type { SyncMode, EngineEvent } from '../contract';
+import { ApplyCancelledError } from './errors';
+import { checkFullAdmins, checkThreshold } from './checks';
+import { describeRef, RefResolver } from './refs';
+import { createKey, Journal, journalDir, planIdOf, pruneJournals, unfinishedJournals } from './journal';
+import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } from '../contract';
+
+export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
+
+/** What the avatar hook gets besides the operation. */
+export interface AvatarApplyContext {
+  readonly client: ScimClient;
+  /** The target user's cloud id, resolved through the journal / the cloud. */
+  readonly cloudId: string;
+  /** The checked config (avatar source/target settings) and the secret resolver, when known. */
+  readonly config?: DirsyncConfig;
+  readonly secrets?: SecretResolver;
+  readonly configFile: string;
+  readonly stateDir: string;
+  readonly sessionId: string;
+  readonly signal?: AbortSignal;
+  readonly emit: (event: Omit<EngineEvent, 'time' | 'sessionId'>) => void;
+}
+
+/**
+ * Executes one avatar operation (server/src/sync/avatars/apply.ts, `applyAvatarOperation`). Throws
+ * to fail the operation (the message names the object); resolves when done.
+ */
+export type AvatarApplyHook = (op: AvatarOperation, ctx: AvatarApplyContext) => Promise<void>;
+
+export interface ExecuteOptions {
+  readonly client: ScimClient;
+  readonly stateDir: string;
+  /** Absolute config path: journals are matched to their config by it. */
+  readonly configFile: string;
+  readonly mode: SyncMode;
+  readonly sessionId: string;
+  /** Operations in flight at once (the client's limiter also bounds requests). */
+  readonly concurrency: number;
+  readonly avatarHook?: AvatarApplyHook;
+  readonly config?: DirsyncConfig;
+  readonly secrets?: SecretResolver;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SyncProgress) => void;
+  readonly onEvent?: (e: EngineEvent) => void;
+}
+
+/** Phases in execution order; deletes come last so nothing is removed before the rest succeeded. */
+const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['kind']> }> = [
+  { name: 'creating users', kinds: ['createUser'] },
+  { name: 'updating users', kinds: ['patchUser'] },
+  { name: 'creating groups', kinds: ['createGroup'] },
+  { name: 'updating groups', kinds: ['patchGroup'] },
+  { name: 'updating memberships', kinds: ['groupMembers'] },
+  { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'] },
+  { name: 'deleting groups', kinds: ['deleteGroup'] },
+  { name: 'deleting users', kinds: ['deleteUser'] },
+];
+
+const EVENT_NAME: Record<PlanOperation['kind'], string> = {
+  createUser: 'user.create',
+  patchUser: 'user.update',
+  deleteUser: 'user.delete',
+  createGroup: 'group.create',
+  patchGroup: 'group.update',
+  groupMembers: 'group.members',
+  deleteGroup: 'group.delete',
+  uploadAvatar: 'avatar.upload',
+  removeAvatar: 'avatar.remove',
+};
+
+class OperationError extends Error {}
+
+function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  return !!signal?.aborted || (err instanceof Error && err.name === 'AbortError');
+}
+
+function who(label: string): { dn?: string; userName?: string } {
+  return /^[A-Za-z][\w-]*=/.test(label) ? { dn: label } : { userName: label };
+}
+
+/** Runs the plan. Throws ApplyRefusedError (nothing written) or ApplyCancelledError (resumable). */
+export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<ApplyResult> {
+  const ops = plan.payload.operations;
+  const planId = planIdOf(plan.payload);
+  // Earlier applies of this config that did not finish: the same plan resumes; a new plan (a
+  // fresh dry run) only needs their unconfirmed creates, which may exist in the cloud already.
+  const earlier = await unfinishedJournals(o.stateDir, o.configFile);
+  const same = earlier.filter((j) => j.planId === planId).at(-1);
+  const sessionId = same?.sessionId ?? o.sessionId;
+  const onEvent = o.onEvent;
+  const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void => onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
+  const performOptions = { ...o, sessionId };
+
+  // Every operation in flight (and its retries) listens to the signal.
+  if (o.signal) setMaxListeners(Math.max(64, o.concurrency * 4), o.signal);
+  checkThreshold(plan);
+  await checkFullAdmins(plan, o.client, o.signal);
+
+  if (ops.length === 0) {
+    emit({ level: 'info', event: 'apply.end', message: 'nothing to do', applied: 0, resumed: 0, failed: 0, skipped: 0 });
+    return { sessionId, applied: 0, resumed: 0, failed: 0, skipped: 0, failures: [], report: { ...plan.report, mode: o.mode } };
+  }
+  const refs = new RefResolver(o.client);
+  const maybeCreated = new Set<string>();
+  for (const j of earlier) {
+    refs.rememberAll(j.createdByKey);
+    for (const u of j.unconfirmed.values()) if (u.key) maybeCreated.add(u.key);
+  }
+  const done = same?.done ?? new Map<string, string | undefined>();
+
+  const journal = await Journal.open(journalDir(o.stateDir), sessionId);
+  let applied = 0;
+  let resumed = 0;
+  let finished = 0;
+  const failures: Array<{ opId: string; label: string; message: string }> = [];
+  let skipped = 0;
+  let journalError: unknown;
+  try {
+    await journal.append({ t: 'plan', time: new Date().toISOString(), sessionId, planId, config: o.configFile, mode: o.mode, basis: plan.payload.basis, ops: ops.length });
+    emit({ level: 'info', event: 'apply.start', message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`, operations: ops.length, planId });
+
+    const runOne = async (op: PlanOperation, started: Promise<void>): Promise<void> => {
+      if (done.has(op.opId)) {
+        const id = done.get(op.opId);
+        if (id) refs.remember(createKey(op), id);
+        resumed++;
+        return;
+      }
+      const key = createKey(op);
+      await started; // its `start` record is durable before the request goes out
+      try {
+        const result = await perform(op, performOptions, refs, maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId), emit);
+        if (result === 'skipped') {
+          skipped++;
+          await journal.append({ t: 'fail', time: new Date().toISOString(), op: op.opId, message: 'skipped' });
+          return;
+        }
+        if (result.cloudId) refs.remember(key, result.cloudId);
+        // No fsync of its own: a `done` lost in a crash leaves the op unconfirmed, and the next run
+        // looks the object up instead of creating it again. It goes out with the next `start`, the
+        // sync at the end of the phase, or the `end`.
+        try {
+          journal.appendLater({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) });
+        } catch (e) {
+          journalError ??= e;
+        }
+        applied++;
+        if (onEvent) emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
+      } catch (err) {
+        if (isAbort(err, o.signal)) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        failures.push({ opId: op.opId, label: op.label, message });
+        await journal.append({ t: 'fail', time: new Date().toISOString(), op: op.opId, message });
+        emit({ level: 'error', event: `${EVENT_NAME[op.kind]}.failed`, message, ...who(op.label) });
+      }
+    };
+
+    for (const phase of PHASES) {
+      const batch = ops.filter((op) => phase.kinds.includes(op.kind));
+      if (batch.length === 0) continue;
+      let next = 0;
+      // `start` records go out a window ahead: the worker that takes the first operation past the
+      // journaled ones appends the starts of the next `window` operations in one durable batch
+      // (one write + fsync), and each of them waits for that batch before its request is sent. A
+      // crash leaves at most a window of started-but-unsent operations, which the next run merely
+      // looks up before creating.
+      const window = Math.max(1, o.concurrency);
+      let journaledTo = 0;
+      let windowDurable: Promise<void> = Promise.resolve();
+      const startedUpTo = (index: number): Promise<void> => {
+        if (index >= journaledTo) {
+          const time = new Date().toISOString();
+          const end = Math.min(batch.length, index + window);
+          for (let i = index; i < end; i++) {
+            const op = batch[i]!;
+            if (done.has(op.opId)) continue;
+            const key = createKey(op);
+            journal.appendLater({ t: 'start', time, op: op.opId, kind: op.kind, ...(key ? { key } : {}) });
+          }
+          journaledTo = end;
+          windowDurable = journal.sync();
+          windowDurable.catch(() => undefined); // awaited by each operation of the window
+        }
+        return windowDurable;
+      };
+      const worker = async (): Promise<void> => {
+        while (next < batch.length) {
+          if (o.signal?.aborted) return;
+          const index = next++;
+          const op = batch[index]!;
+          await runOne(op, startedUpTo(index));
+          finished++;
+          o.onProgress?.({ phase: 'apply', message: phase.name, done: finished, total: ops.length });
+        }
+      };
+      const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, batch.length)) }, worker);
+      const settled = await Promise.allSettled(workers);
+      const aborted = settled.find((s) => s.status === 'rejected');
+      if (aborted || o.signal?.aborted) {
+        throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal) ? aborted.reason : new DOMException('cancelled', 'AbortError');
+      }
+      // A later phase may depend on this one's outcome (a delete after a membership change): its
+      // `done` records are durable before it starts, so a resume never re-runs a finished step.
+      await journal.sync();
+    }
+    if (journalError) throw journalError;
+    const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };
+    await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
+    // A complete apply makes the earlier, unfinished journals of this config history.
+    if (failures.length === 0) {
+      for (const j of earlier) if (j.sessionId !== sessionId) await markSuperseded(o.stateDir, j.sessionId);
+      await pruneJournals(o.stateDir, o.configFile);
+    }
+    emit({ level: failures.length ? 'warning' : 'info', event: 'apply.end', message: `applied ${applied}, resumed ${resumed}, failed ${failures.length}, skipped ${skipped}`, applied, resumed, failed: failures.length, skipped });
+    return result;
+  } catch (err) {
+    if (isAbort(err, o.signal)) {
+      await journal.append({ t: 'end', time: new Date().toISOString(), status: 'cancelled' }).catch(() => undefined);
+      emit({ level: 'warning', event: 'apply.cancelled', message: `cancelled after ${applied} operations; re-run to resume` });
+      throw new ApplyCancelledError({ sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } });
+    }
+    throw err;
+  } finally {
+    await journal.close();
+  }
+}
+
+async function markSuperseded(stateDir: string, sessionId: string): Promise<void> {
+  const j = await Journal.open(journalDir(stateDir), sessionId);
+  try {
+    await j.append({ t: 'end', time: new Date().toISOString(), status: 'superseded' });
+  } finally {
+    await j.close();
+  }
+}
+
+/**
+ * A PATCH value that names a user by ObjectRef (`{ "$objectRef": { externalId } }`) — a manager
+ * created earlier in the same apply — is replaced by that user's cloud id before sending.
+ */
+export function isRefValue(v: unknown): v is { $objectRef: ObjectRef } {
+  return typeof v === 'object' && v !== null && typeof (v as { $objectRef?: unknown }).$objectRef === 'object' && (v as { $objectRef?: unknown }).$objectRef !== null;
+}
+
+type Performed = { cloudId?: string; message: string } | 'skipped';
+
+async function resolveOrFail(refs: RefResolver, kind: 'user' | 'group', ref: Parameters<RefResolver['resolve']>[1], signal?: AbortSignal): Promise<string> {
+  const id = await refs.resolve(kind, ref, signal);
+  if (!id) throw new OperationError(`${describeRef(kind, ref)} does not exist in the cloud (its create failed or it was removed)`);
+  return id;
+}
+
+/** One operation against the cloud. `checkFirst`: an earlier attempt may have created the object. */
+async function perform(
+  op: PlanOperation,
+  o: ExecuteOptions,
+  refs: RefResolver,
+  checkFirst: boolean,
+  emit: AvatarApplyContext['emit'],
+): Promise<Performed> {
+  const signal = o.signal;
+  const so = signal ? { signal } : {};
+  const c = o.client;
+  switch (op.kind) {
+    case 'createUser':
+    case 'createGroup': {
+      const kind = op.kind === 'createUser' ? 'user' : 'group';
+      const nameAttr = kind === 'user' ? 'userName' : 'displayName';
+      const ref = { ...(typeof op.body['externalId'] === 'string' ? { externalId: op.body['externalId'] } : {}), ...(typeof op.body[nameAttr] === 'string' ? { userName: op.body[nameAttr] as string } : {}) };
+      if (checkFirst) {
+        const id = await refs.lookup(kind, ref, signal);
+        if (id) return { cloudId: id, message: `${kind} ${op.label} found (created by an interrupted earlier run)` };
+      }
+      try {
+        const resource = kind === 'user' ? c.users : c.groups;
+        const created = await resource.create({ ...op.body } as never, { ...so, object: `${kind} "${op.label}"` });
+        return { ...(created.id ? { cloudId: created.id } : {}), message: `created ${kind} ${op.label}` };
+      } catch (err) {
+        // A 409 on the object's own externalId: an earlier attempt got through; adopt it.
+        if (err instanceof ScimConflictError && ref.externalId) {
+          const id = await refs.lookup(kind, { externalId: ref.externalId }, signal);
+          if (id) return { cloudId: id, message: `${kind} ${op.label} already created` };
+        }
+        throw err;
+      }
+    }
+    case 'patchUser':
+    case 'patchGroup': {
+      const kind = op.kind === 'patchUser' ? 'user' : 'group';
+      const id = await resolveOrFail(refs, kind, op.target, signal);
+      const patchOps = await Promise.all(op.ops.map(async (p) => (isRefValue(p.value) ? { ...p, value: await resolveOrFail(refs, 'user', p.value.$objectRef, signal) } : p)));
+      await (kind === 'user' ? c.users : c.groups).patch(id, patchOps as never, { ...so, object: `${kind} "${op.label}"` });
+      return { message: `updated ${kind} ${op.label}` };
+    }
+    case 'groupMembers': {
+      const id = await resolveOrFail(refs, 'group', op.target, signal);
+      const missing: string[] = [];
+      const resolveAll = async (list: readonly typeof op.target[]): Promise<string[]> => {
+        const ids: string[] = [];
+        for (const m of list) {
+          const mid = await refs.resolve('user', m, signal);
+          if (mid) ids.push(mid);
+          else missing.push(describeRef('user', m));
+        }
+        return ids;
+      };
+      const add = await resolveAll(op.add);
+      const remove = await resolveAll(op.remove);
+      const object = { ...so, object: `group "${op.label}"` };
+      if (add.length) await c.groups.addMembers(id, add, object);
+      if (remove.length) await c.groups.removeMembers(id, remove, object);
+      if (missing.length) throw new OperationError(`${missing.length} member${missing.length === 1 ? '' : 's'} not in the cloud: ${missing.slice(0, 10).join(', ')}`);
+      return { message: `group ${op.label}: +${add.length} −${remove.length} members` };
+    }
+    case 'deleteUser':
+    case 'deleteGroup': {
+      const kind = op.kind === 'deleteUser' ? 'user' : 'group';
+      const id = await refs.resolve(kind, op.target, signal);
+      if (!id) return { message: `${kind} ${op.label} was already gone` };
+      try {
+        await (kind === 'user' ? c.users : c.groups).delete(id, { ...so, object: `${kind} "${op.label}"` });
+      } catch (err) {
+        if (!(err instanceof ScimNotFoundError)) throw err;
+      }
+      return { message: `deleted ${kind} ${op.label}` };
+    }
+    case 'uploadAvatar':
+    case 'removeAvatar': {
+      if (!o.avatarHook) {
+        emit({ level: 'warning', event: 'avatar.skipped', message: `avatar operation for ${op.label} skipped: no avatar apply hook is installed`, ...who(op.label) });
+        return 'skipped';
+      }
+      const cloudId = await resolveOrFail(refs, 'user', op.target, signal);
+      await o.avatarHook(op, { client: c, cloudId, ...(o.config ? { config: o.config } : {}), ...(o.secrets ? { secrets: o.secrets } : {}), configFile: o.configFile, stateDir: o.stateDir, sessionId: o.sessionId, ...so, emit });
+      return { message: `${op.kind === 'uploadAvatar' ? 'uploaded avatar of' : 'removed avatar of'} ${op.label}` };
+    }
+  }
+}

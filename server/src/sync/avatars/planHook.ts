@@ -1,0 +1,57 @@
+/**
+ * The dry run's default avatar planner: when `avatar.enabled`, the plan's `avatars` hook
+ * (sync/plan/types.ts AvatarPlanner) runs the avatar half (sync/avatars/plan.ts planAvatars) over the in-scope
+ * users with the config's avatar source and the avatar state file, so `dirsync plan` and the
+ * report show avatars to upload / unchanged / to remove / failed, and the apply uploads them.
+ */
+import { createAvatarPipeline } from '../../avatars/fromConfig';
+import type { ReportMessage } from '../../../../common/report';
+import { planAvatars, type AvatarPlanUser } from './plan';
+import { AvatarStateStore } from './stateFile';
+import type { LoadedConfig } from '../engine/load';
+import type { AvatarCandidate, AvatarPlanner, OperationDraft } from '../plan/types';
+
+export interface ConfiguredAvatarPlanner {
+  readonly planner: AvatarPlanner;
+  /** Closes the avatar source (HTTP dispatcher) once the plan is made. */
+  close(): Promise<void>;
+}
+
+function planUser(c: AvatarCandidate): AvatarPlanUser {
+  const cloud = c.cloudUser;
+  return {
+    entry: c.entry,
+    itemId: c.item.id,
+    ...(c.item.userName ? { userName: c.item.userName } : {}),
+    ...(c.item.displayName ? { displayName: c.item.displayName } : {}),
+    objectType: c.item.objectType === 'room' ? 'room' : 'user',
+    ...(cloud ? { cloud: { id: cloud.id, photos: cloud.photo ? [{ value: cloud.photo, primary: true }] : [] } } : {}),
+    target: c.target,
+  };
+}
+
+/** Undefined when avatars are off. The pipeline is opened on first use only. */
+export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarPlanner | undefined {
+  const avatar = loaded.config.avatar;
+  if (!avatar.enabled) return undefined;
+  let pipeline: Awaited<ReturnType<typeof createAvatarPipeline>> | undefined;
+  const planner: AvatarPlanner = async (users, ctx) => {
+    // A dry run never writes: no users client, so no cloud target is opened.
+    pipeline ??= await createAvatarPipeline({ avatar, cloudType: loaded.config.cloud.type, secrets: loaded.secrets });
+    const state = await AvatarStateStore.load(loaded.stateDir);
+    const planned = await planAvatars(
+      { users: users.map(planUser), source: pipeline.source, removeWhenSourceEmpty: avatar.removeWhenSourceEmpty, state: state.snapshot(), cloudRead: true },
+      { ...(ctx.signal ? { signal: ctx.signal } : {}), concurrency: avatar.concurrency },
+    );
+    // The planner numbers operations; the plan gives them their final ids.
+    const operations: OperationDraft[] = planned.operations.map(({ opId: _opId, ...op }) => op as OperationDraft);
+    const messages: ReportMessage[] = state.warnings.map((message) => ({ severity: 'warning', message }));
+    return { items: planned.items, operations, messages };
+  };
+  return {
+    planner,
+    async close() {
+      await pipeline?.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The dry run as the CLI and the language server call it (`dryRun`, api.ts DryRunFn): load and
+ * validate the config, open the directory and the cloud, stream both into the pure planner
+ * (plan.ts), save the report under `<stateDir>/reports/`, and return the plan. Writes nothing to
+ * the cloud. `explainObject` lives in explain.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, open, rename } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ScimClient } from '../../cloud/index';
+import type { DirectorySource } from '../../directory/index';
+import type { SyncReport } from '../../../../common/report';
+import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
+import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, readEntriesInFull, safeUrl } from './load';
+import type { ConfiguredCloud } from './cloudClient';
+import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatars/planHook';
+import { buildPlan } from '../plan/build';
+import type { AvatarPlanner, DirectoryItem } from '../plan/types';
+import type { SyncPlan } from '../contract';
+
+/** `dryRun`'s options: the engine options plus the avatar planner the lead wires (sync/avatars/plan.ts). */
+export type DryRunOptions = Parameters<DryRunFn>[0] & {
+  readonly avatars?: AvatarPlanner;
+  /**
+   * Incremental read (mode `incremental`, an LDAP source): the USN mark of the last successful
+   * sync (state.ts decideMode) and the DC's current highestCommittedUSN (for the report's range).
+   * Without it an incremental dry run is a full comparison.
+   */
+  readonly sinceUsn?: string;
+  readonly toUsn?: string;
+}
+
+/** Emits one event-log line through `options.onEvent`. */
+export function emitter(options: EngineOptions, sessionId: string) {
+  return (level: EngineEvent['level'], event: string, message: string, extra: Record<string, unknown> = {}) =>
+    options.onEvent?.({ time: new Date().toISOString(), sessionId, level, event, message, ...extra });
+}
+
+/** `2026-11-23T13-39-34-123Z`: sortable and valid in every file system. */
+export function fileTimestamp(iso: string): string {
+  return iso.replace(/:/g, '-').replace('.', '-');
+}
+
+/**
+ * Writes a report as JSON atomically (temp file + rename), so a reader never sees half a report.
+ * Items are serialized a thousand at a time: a 100k-item report never exists as one string.
+ */
+async function writeReportJson(file: string, report: SyncReport): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const marker = '\u0000items\u0000';
+  const [before, after] = JSON.stringify({ ...report, items: marker }).split(JSON.stringify(marker)) as [string, string];
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(`${before}[`);
+    for (let i = 0; i < report.items.length; i += 1000) {
+      const chunk = report.items.slice(i, i + 1000).map((it) => JSON.stringify(it)).join(',');
+      await fh.write(i === 0 ? chunk : `,${chunk}`);
+    }
+    await fh.write(`]${after}`);
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}
+
+/** Saves a report as `<stateDir>/reports/<timestamp>-<mode>.json` and `last-<mode>.json`; returns the first path. */
+export async function saveReport(stateDir: string, report: SyncReport): Promise<string> {
+  const dir = join(stateDir, 'reports');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
+  await writeReportJson(file, report);
+  // A copy, not a second JSON.stringify of a 100k-item report.
+  const last = join(dir, `last-${report.mode}.json`);
+  await copyFile(file, `${last}.${process.pid}.tmp`);
+  await rename(`${last}.${process.pid}.tmp`, last);
+  return file;
+}
+
+/** The dry run. Throws EngineError (bad config, missing secret), DirectoryError or ScimError. */
+export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (options) => {
+  const sessionId = options.sessionId ?? randomUUID();
+  const emit = emitter(options, sessionId);
+  const signal = options.signal;
+  const loaded = await loadEngineConfig(options);
+  const { config } = loaded;
+  emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
+  let source: DirectorySource | undefined;
+  let cloud: ConfiguredCloud | undefined;
+  let client: ScimClient | undefined;
+  // Avatars: the caller's planner, else the config's (sync/avatars/planHook.ts) when avatar.enabled.
+  const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
+  const avatars = options.avatars ?? ownAvatars?.planner;
+  try {
+    source = await openConfiguredDirectory(loaded, signal);
+    cloud = await openConfiguredCloud(loaded, sessionId, options.onEvent);
+    client = cloud.client;
+    options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
+    const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
+    const opened = source;
+    const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    const plan = await buildPlan({
+      config,
+      configSource: { file: basename(loaded.file), lines: loaded.lines },
+      configSha256: loaded.sha256,
+      mapping: loaded.mapping,
+      cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+      cloudGroups,
+      directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(sinceUsn !== undefined ? { sinceUsn } : {}) }),
+      ...(sinceUsn !== undefined
+        ? { incremental: { sinceUsn, ...(options.toUsn ? { toUsn: options.toUsn } : {}), readInFull: (items: readonly DirectoryItem[]) => readEntriesInFull(loaded, opened, items, signal) } }
+        : {}),
+      ...(avatars ? { avatars } : {}),
+      meta: {
+        sessionId,
+        generatedAt: new Date().toISOString(),
+        configFile: loaded.file,
+        directory: { url: safeUrl(config.directory.url.value), kind: config.directory.source.kind },
+        cloud: { url: safeUrl(config.cloud.url.value), type: config.cloud.type, ...(config.cloud.orgId ? { orgId: config.cloud.orgId.value } : {}) },
+      },
+      ...(signal ? { signal } : {}),
+    });
+    options.onProgress?.({ phase: 'plan', message: `${plan.payload.operations.length} operations planned` });
+    const file = await saveReport(loaded.stateDir, plan.report);
+    const s = plan.report.summary;
+    emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${plan.payload.operations.length} operations); report ${file}`, { report: file });
+    if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
+    return plan;
+  } catch (err) {
+    emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    await source?.close().catch(() => undefined);
+    await cloud?.close().catch(() => undefined);
+    await ownAvatars?.close();
+  }
+};
+
+// The contract in api.ts, checked at compile time.
+const dryRunContract: DryRunFn = dryRun;
+void dryRunContract;

@@ -1,0 +1,144 @@
+/**
+ * The apply entry points (names fixed by api.ts): `applyPlan` (a plan made moments ago),
+ * `runSync` (dry run + apply, full or incremental) and `applySavedPlan` (`dirsync apply
+ * plan.json`, refused when the config or the directory changed since the plan was made).
+ */
+import { randomUUID } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { openDirectory } from '../../directory/index';
+import type { ApplyPlanFn, ApplySavedPlanFn, EngineOptions, RunSyncFn, SyncMode } from '../contract';
+import { executePlan, type AvatarApplyHook } from '../apply/execute';
+import { ApplyRefusedError } from '../apply/errors';
+import { createAvatarHook } from '../avatars/applyHook';
+import { dryRun } from './dryRun';
+import { cloudClientFor, loadApplyConfig, type EngineConfig } from './context';
+import { decideMode, readSyncState, settingsHash, writeSyncState } from './syncState';
+import type { ApplyResult, SavedPlan, SyncPlan } from '../contract';
+
+/** Options the apply entry points take besides EngineOptions. */
+export interface ApplyExtras {
+  /** Executes uploadAvatar/removeAvatar operations; default: the avatar half (sync/avatars/applyHook.ts → sync/avatars/apply.ts). */
+  readonly avatarHook?: AvatarApplyHook;
+}
+
+async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions & ApplyExtras, mode: SyncMode): Promise<ApplyResult> {
+  const sessionId = options.sessionId ?? plan.report.sessionId ?? randomUUID();
+  const cloud = await cloudClientFor(ec, sessionId, options.onEvent);
+  const client = cloud.client;
+  // Avatar operations go through the avatar half unless the caller brings its own hook.
+  const needsAvatars = !options.avatarHook && ec.config.avatar.enabled && plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
+  const avatars = needsAvatars
+    ? createAvatarHook({ config: ec.config, configFile: ec.configFile, stateDir: ec.stateDir, secrets: ec.secrets, client, sessionId, ...(options.onEvent ? { onEvent: options.onEvent } : {}) })
+    : undefined;
+  const avatarHook = options.avatarHook ?? avatars?.hook;
+  try {
+    return await executePlan(plan, {
+      client,
+      stateDir: ec.stateDir,
+      configFile: ec.configFile,
+      config: ec.config,
+      secrets: ec.secrets,
+      mode,
+      sessionId,
+      // Eight times the request limit: operations waiting for their journal fsync do not leave
+      // request slots idle (the client's limiter still bounds requests in flight).
+      concurrency: ec.config.cloud.concurrency * 8,
+      ...(avatarHook ? { avatarHook } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+  } finally {
+    await avatars?.close().catch(() => undefined);
+    await cloud.close();
+  }
+}
+
+/** Records a successful sync in the state file (times, settings hash, the USN mark read before it). */
+async function recordSync(ec: EngineConfig, mode: SyncMode, mark?: { dc: string; usn: string }): Promise<void> {
+  const old = await readSyncState(ec.stateDir, ec.configFile);
+  const sameSettings = old?.settingsHash === settingsHash(ec.config);
+  const now = new Date().toISOString();
+  await writeSyncState(ec.stateDir, ec.configFile, {
+    version: 1,
+    config: ec.configFile,
+    settingsHash: settingsHash(ec.config),
+    highWaterMarks: { ...(sameSettings ? old?.highWaterMarks : {}), ...(mark ? { [mark.dc]: mark.usn } : {}) },
+    ...(sameSettings && old?.lastFullSync ? { lastFullSync: old.lastFullSync } : {}),
+    ...(sameSettings && old?.lastIncrementalSync ? { lastIncrementalSync: old.lastIncrementalSync } : {}),
+    ...(mode === 'full' ? { lastFullSync: now } : { lastIncrementalSync: now }),
+  });
+}
+
+export const applyPlan: ApplyPlanFn & ((plan: SyncPlan, options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (plan, options) => {
+  const ec = await loadApplyConfig(options);
+  const result = await execute(plan, ec, options, options.mode);
+  if (result.failed === 0) await recordSync(ec, options.mode);
+  return result;
+};
+
+/** The domain controller's name and highestCommittedUSN, or undefined for a source without one (LDIF). */
+async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: string; usn: string } | undefined> {
+  if (ec.config.directory.source.kind !== 'ldap') return undefined;
+  const source = await openDirectory(ec.config.directory, { configDir: dirname(ec.configFile), resolveSecret: ec.secrets, ...(signal ? { signal } : {}) });
+  try {
+    const dse = await source.rootDse(signal);
+    return dse.highestCommittedUSN ? { dc: dse.dnsHostName ?? source.location, usn: dse.highestCommittedUSN } : undefined;
+  } finally {
+    await source.close();
+  }
+}
+
+export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (options) => {
+  const ec = await loadApplyConfig(options);
+  const state = await readSyncState(ec.stateDir, ec.configFile);
+  // The mark is read BEFORE the directory: a change made during the read is picked up next time.
+  const mark = await readMark(ec, options.signal);
+  const decision = decideMode(options.mode, ec.config, state, mark?.dc);
+  if (decision.reason) {
+    options.onEvent?.({ time: new Date().toISOString(), sessionId: options.sessionId ?? '', level: 'info', event: 'sync.mode', message: decision.reason, mode: decision.mode });
+  }
+  const plan = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: decision.mode, ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}), ...(mark ? { toUsn: mark.usn } : {}) });
+  const result = await execute(plan, ec, options, decision.mode);
+  if (result.failed === 0) await recordSync(ec, decision.mode, mark);
+  return result;
+};
+
+function isSavedPlan(v: unknown): v is SavedPlan {
+  const p = v as Partial<SavedPlan> | null;
+  return !!p && typeof p === 'object' && p.format === 'dirsync-report' && !!p.plan && Array.isArray(p.plan.operations) && !!p.plan.basis;
+}
+
+export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omit<EngineOptions, 'configFile'> & ApplyExtras & { readonly configFile?: string }) => Promise<ApplyResult>) = async (
+  planFile,
+  options,
+) => {
+  const file = resolve(planFile);
+  let saved: unknown;
+  try {
+    saved = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ApplyRefusedError(`${planFile}: not a readable plan file (${(err as Error).message})`, 'invalid');
+  }
+  if (!isSavedPlan(saved)) throw new ApplyRefusedError(`${planFile}: not a saved plan (make one with \`dirsync plan <config> -o ${planFile}\`)`, 'invalid');
+  const configFile = options.configFile ?? (isAbsolute(saved.config.file) ? saved.config.file : resolve(dirname(file), saved.config.file));
+  try {
+    await access(configFile);
+  } catch {
+    throw new ApplyRefusedError(`${planFile}: the config it was made from (${saved.config.file}) is not at ${configFile}; name it with --config <file>`, 'invalid');
+  }
+  const ec = await loadApplyConfig({ ...options, configFile });
+  if (ec.sha256 !== saved.plan.basis.configSha256) {
+    throw new ApplyRefusedError(`refused, nothing written: ${configFile} changed since the plan was made (config sha256 differs); make a new plan`, 'basis');
+  }
+  const fresh = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: 'full' });
+  if (fresh.payload.basis.directoryFingerprint !== saved.plan.basis.directoryFingerprint) {
+    throw new ApplyRefusedError(`refused, nothing written: the directory changed since the plan was made (${saved.directory.url}); make a new plan`, 'basis');
+  }
+  const { plan: payload, ...report } = saved;
+  // A fresh session per apply; an interrupted apply of the same plan is found by its plan id and resumed.
+  const result = await execute({ report, payload }, ec, { ...options, configFile, sessionId: options.sessionId ?? randomUUID() }, 'full');
+  if (result.failed === 0) await recordSync(ec, 'full');
+  return result;
+};

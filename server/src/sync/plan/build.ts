@@ -1,0 +1,291 @@
+/**
+ * The dry run's core, a pure function: config + directory entries + cloud objects (+ the avatar
+ * planner) → `SyncPlan` (the report a human reviews and the operations that realise it). No I/O:
+ * the engine (engine.ts) streams both sides in; tests pass plain arrays.
+ *
+ * Memory: cloud users are compacted as they stream in (match.ts); directory entries are mapped one
+ * at a time and only their mapped values are kept (entries are kept only for the avatar planner).
+ */
+import { createHash } from 'node:crypto';
+import { dnKey } from '../../domain/dn';
+import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type SyncReport } from '../../../../common/report';
+import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
+import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
+import { PlanContext } from './context';
+import { GroupPlanner } from './groups';
+import type { AvatarCandidate, DirectoryItem, PlanInput } from './types';
+import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser } from './users';
+import { computeThreshold } from './threshold';
+import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
+
+export type { AvatarCandidate, AvatarPlanner, DirectoryItem, OperationDraft, PlanInput } from './types';
+
+const OBJECT_TYPE = { users: 'user', rooms: 'room', contacts: 'contact' } as const;
+
+function isView(u: unknown): u is CloudUserView {
+  return !!u && (u as CloudUserView).cloudView === true;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * A hash of a multiset of objects, independent of stream order and holding nothing per object:
+ * each object's SHA-256 is added lane-wise (8 × 32-bit, mod 2^32) — an additive multiset hash
+ * (AdHash) — and the sums and the count are hashed once more at the end.
+ */
+class SetFingerprint {
+  private readonly lanes = new Uint32Array(8);
+  private count = 0;
+  add(text: string): void {
+    const d = createHash('sha256').update(text).digest();
+    for (let i = 0; i < 8; i++) this.lanes[i] = (this.lanes[i]! + d.readUInt32BE(i * 4)) >>> 0;
+    this.count++;
+  }
+  digest(): string {
+    return createHash('sha256').update(Buffer.from(this.lanes.buffer)).update(String(this.count)).digest('hex');
+  }
+}
+
+function objectText(m: MappedObject): string {
+  return JSON.stringify([m.objectType, m.dn, m.externalId, m.userName, m.active, m.values.map((v) => [v.scimPath, v.value]), m.members ?? null]);
+}
+
+/** Throws the signal's reason when aborted (long loops check it every few thousand objects). */
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('the dry run was cancelled');
+}
+
+/** Computes the plan. See the module comment and README § Sync engine. */
+export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
+  const { config, signal } = input;
+  const mapping = input.mapping ?? compileMapping(config, input.configSource);
+  const ctx = new PlanContext(config, mapping, dnKey);
+  for (const p of mapping.problems) ctx.message('warning', p);
+
+  const paths = [...new Set(mapping.users.map((a) => a.scimPath))];
+  // Ownership depends on the config only, so the owned count and fingerprint build as users stream in.
+  const cloudPrint = new SetFingerprint();
+  let ownedUsers = 0;
+  let fullAdmins = 0;
+  let n = 0;
+  for await (const u of input.cloudUsers) {
+    const v = isView(u) ? u : viewCloudUser(u, paths);
+    ctx.users.add(v);
+    if (!v.softDeleted) {
+      if (v.fullAdmin) fullAdmins++;
+      if (ctx.ownership.ownsUserName(v.userName)) {
+        ownedUsers++;
+        cloudPrint.add(`u|${v.id}|${v.version ?? ''}`);
+      }
+    }
+    if (++n % 5000 === 0) checkAbort(signal);
+  }
+  if (input.cloudGroups) {
+    for await (const g of input.cloudGroups) {
+      ctx.groups.add(g);
+      if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+    }
+  }
+
+  // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
+  // names an entry not read yet: those few wait for the end of the stream.
+  const roomsOn = config.objects.rooms.enabled;
+  const invalidSeen = new Set<string>();
+  const contactSeen = new Set<string>();
+  const names = new Map<string, string>();
+  const contactNames = new Map<string, string>();
+  const deferred: MappedObject[] = [];
+  const groups: MappedObject[] = [];
+  const items: ReportItem[] = [];
+  const entries = new Map<MappedObject, AvatarCandidate['entry']>();
+  const keepEntries = !!input.avatars && config.avatar.enabled;
+  const resourceAvatars = config.avatar.source === 'resourceServer';
+  const candidates: AvatarCandidate[] = [];
+  const dirPrint = new SetFingerprint();
+  const inc = input.incremental;
+  // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
+  const groupsOfCreated = new Set<string>();
+  const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
+    const item = planDirectoryUser(ctx, m);
+    items.push(item);
+    if (inc && entry && item.action === 'create') {
+      for (const g of entry.attributes['memberof'] ?? []) if (typeof g === 'string') groupsOfCreated.add(dnKey(g));
+    }
+    if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
+      const cloud = ctx.users.match(m.externalId, m.userName);
+      const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
+      candidates.push({ entry, item, target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName }, ...(cloudUser ? { cloudUser } : {}) });
+    }
+  };
+  const waits = (m: MappedObject) => m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  // Incremental sync: identity-only entries (unchanged since the USN mark) the cloud confirms are
+  // present are settled at once; the others are read again in full after the stream.
+  const unsettled: DirectoryItem[] = [];
+  const readCount = { full: 0, identity: 0, reread: 0 };
+  const groupPlanner = new GroupPlanner(ctx);
+  const accept = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry'], identityOnly: boolean) => {
+    if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) return; // the rooms selection owns it
+    const key = dnKey(entry.dn);
+    if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) return; // read by two selections
+    if (identityOnly) {
+      const m = mapIdentity(mapping, selection === 'groups' ? 'group' : OBJECT_TYPE[selection], entry);
+      const cloudUser = selection === 'groups' || m.errors.length ? undefined : ctx.users.byExternalId(m.externalId);
+      const cloudGroup = selection === 'groups' && !m.errors.length ? ctx.groups.byExternalId(m.externalId) : undefined;
+      const settled = selection === 'contacts' ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
+      if (!settled) {
+        unsettled.push({ selection, entry });
+        return;
+      }
+      readCount.identity++;
+      if (selection !== 'groups' && m.userName) {
+        const seenNames = selection === 'contacts' ? contactNames : names;
+        seenNames.set(m.userName.toLowerCase(), m.dn);
+      }
+      dirPrint.add(objectText(m));
+      if (selection === 'contacts') contactSeen.add(key);
+      else ctx.dnToExternalId.set(key, m.externalId);
+      if (selection === 'groups') identityGroups.push([m, cloudGroup!]);
+      else {
+        if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
+        const item = planIdentityUser(ctx, m, cloudUser);
+        items.push(item);
+        // A resource server's picture can change with nothing in AD changing: still checked.
+        if (keepEntries && resourceAvatars && cloudUser && selection !== 'contacts') {
+          candidates.push({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
+        }
+      }
+      return;
+    }
+    readCount.full++;
+    const m = selection === 'groups' ? mapGroup(entry) : mapEntry(config, mapping, OBJECT_TYPE[selection], entry);
+    if (selection !== 'groups' && !m.errors.length && m.userName) {
+      const seenNames = selection === 'contacts' ? contactNames : names;
+      const lc = m.userName.toLowerCase();
+      const other = seenNames.get(lc);
+      if (other) (m.errors as string[]).push(`${m.dn}: userName ${m.userName} is also the userName of ${other}`);
+      else seenNames.set(lc, m.dn);
+    }
+    dirPrint.add(objectText(m));
+    if (m.errors.length) {
+      invalidSeen.add(key);
+      items.push(invalidItem(m));
+      return;
+    }
+    // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
+    if (selection === 'contacts') contactSeen.add(key);
+    else ctx.dnToExternalId.set(key, m.externalId);
+    if (selection === 'groups') {
+      groups.push(m);
+      return;
+    }
+    if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
+    if (waits(m)) {
+      deferred.push(m);
+      if (keepEntries || inc) entries.set(m, entry);
+    } else decide(m, entry);
+  };
+  const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
+  n = 0;
+  for await (const { selection, entry, identityOnly } of input.directory) {
+    if (++n % 5000 === 0) checkAbort(signal);
+    accept(selection, entry, !!identityOnly);
+  }
+  if (unsettled.length) {
+    if (inc?.readInFull) {
+      const before = readCount.full;
+      for await (const { selection, entry } of inc.readInFull(unsettled)) accept(selection, entry, false);
+      readCount.reread = readCount.full - before;
+    } else {
+      ctx.message('warning', `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled.slice(0, 5).map((u) => u.entry.dn).join('; ')}${unsettled.length > 5 ? '; …' : ''}`);
+    }
+  }
+
+  for (const [d, count] of ctx.ownership.unownedDomains) {
+    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
+  }
+
+  // ---- the rest of the decisions
+  for (const m of deferred) decide(m, entries.get(m));
+  entries.clear();
+  // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
+  // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
+  const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));
+  if (inc?.readInFull && stale.length) {
+    identityGroups.splice(0, identityGroups.length, ...identityGroups.filter((g) => !stale.includes(g)));
+    const again = stale.map(([m]) => {
+      ctx.dnToExternalId.delete(dnKey(m.dn));
+      readCount.identity--;
+      return { selection: 'groups' as const, entry: { dn: m.dn, attributes: {} } };
+    });
+    const before = readCount.full;
+    for await (const { selection, entry } of inc.readInFull(again)) accept(selection, entry, false);
+    readCount.reread += readCount.full - before;
+  }
+  if (inc) {
+    const range = `uSNChanged above ${inc.sinceUsn}, up to ${inc.toUsn ?? 'now'}`;
+    ctx.message(
+      'information',
+      `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
+        (readCount.reread ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)` : ''),
+    );
+  }
+  for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
+  for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
+  items.push(...planCloudOnlyUsers(ctx));
+  if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
+
+  if (input.avatars && config.avatar.enabled && candidates.length) {
+    const result = await input.avatars(candidates, { config, ...(signal ? { signal } : {}) });
+    items.push(...result.items);
+    for (const op of result.operations) ctx.op('avatar', op);
+    for (const msg of result.messages ?? []) ctx.messages.push(msg);
+  }
+
+  // ---- threshold, fingerprints, report
+  const deletions = ctx.count('delete') + ctx.count('deleteGroup');
+  const ownedGroups = config.objects.groups.enabled ? ctx.groups.values().filter((g) => g.externalId).length : 0;
+  const threshold = computeThreshold({
+    policy: config.policy.deleteThreshold,
+    deletions,
+    owned: ownedUsers + ownedGroups,
+    fullAdmins,
+    fullAdminsDeleted: ctx.fullAdminsDeleted,
+  });
+  if (threshold.refusal) ctx.message('error', threshold.refusal);
+  if (threshold.disabled && deletions > 0) ctx.message('warning', `policy.deleteThreshold is disabled: the plan deletes ${deletions} cloud objects unchecked`);
+
+  const summary = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
+  for (const it of items) summary[it.category]++;
+  const directoryFingerprint = dirPrint.digest();
+  const report: SyncReport = {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    sessionId: input.meta.sessionId,
+    generatedAt: input.meta.generatedAt,
+    mode: inc ? 'incremental' : 'dryRun',
+    config: { file: input.meta.configFile, ...(config.name ? { name: config.name } : {}), sha256: input.configSha256 },
+    directory: { ...input.meta.directory, fingerprint: directoryFingerprint },
+    cloud: input.meta.cloud,
+    summary,
+    threshold,
+    items,
+    messages: ctx.messages,
+  };
+  return {
+    report,
+    payload: {
+      version: PLAN_FORMAT_VERSION,
+      basis: { configSha256: input.configSha256, directoryFingerprint, cloudFingerprint: cloudPrint.digest() },
+      operations: ctx.operations(),
+    },
+  };
+}
+
+/** True when applying the plan changes anything (the CLI's exit code 2). */
+export function planHasChanges(plan: SyncPlan): boolean {
+  return plan.payload.operations.length > 0;
+}
+
+export { sha256 as sha256Hex };

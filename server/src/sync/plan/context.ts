@@ -1,0 +1,85 @@
+/**
+ * The planner's working state for one run: the cloud indexes, what has been matched, the
+ * operations per phase (numbered at the end in a safe order), messages and protection rules.
+ */
+import type { DirsyncConfig } from '../../../../common/config';
+import type { ConfigRef, ReportMessage } from '../../../../common/report';
+import { CloudIndex, type CloudGroupView, type CloudUserView } from './match';
+import type { CompiledMapping } from './mapping';
+import { Ownership } from './ownership';
+import type { OperationDraft } from './types';
+import type { PlanOperation } from '../contract';
+
+/**
+ * Phases in apply order: users exist before groups reference them and before avatars are written
+ * to them; deletes come last (groups before users) so a failed run never deletes first.
+ */
+export const PHASES = ['create', 'patch', 'createGroup', 'patchGroup', 'members', 'avatar', 'deleteGroup', 'delete'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export class PlanContext {
+  readonly users = new CloudIndex<CloudUserView>((u) => u.userName);
+  readonly groups = new CloudIndex<CloudGroupView>((g) => g.displayName);
+  readonly ownership: Ownership;
+  /** Normalized DN → externalId of every valid in-scope user, room and group. */
+  readonly dnToExternalId = new Map<string, string>();
+  readonly messages: ReportMessage[] = [];
+  fullAdminsDeleted = 0;
+  private readonly ops = new Map<Phase, OperationDraft[]>(PHASES.map((p) => [p, []]));
+  private readonly protectedNames: Set<string>;
+  private readonly protectedDns: Set<string>;
+  private readonly refs = new Map<string, ConfigRef>();
+
+  constructor(
+    readonly config: DirsyncConfig,
+    readonly mapping: CompiledMapping,
+    normalize: (dn: string) => string | undefined,
+  ) {
+    this.ownership = new Ownership(config);
+    this.protectedNames = new Set(config.policy.protected.userNames.map((u) => u.value.toLowerCase()));
+    this.protectedDns = new Set(config.policy.protected.dns.map((d) => normalize(d.value) ?? d.value.toLowerCase()));
+    for (const a of [...mapping.users]) if (a.configRef && !this.refs.has(a.attribute)) this.refs.set(a.attribute, a.configRef);
+    this.normalize = normalize;
+  }
+
+  private readonly normalize: (dn: string) => string | undefined;
+
+  /** `{ configRef }` for a mapped cloud attribute (by its name as written), or `{}`. */
+  refOf(attribute: string): { configRef?: ConfigRef } {
+    const r = this.refs.get(attribute);
+    return r ? { configRef: r } : {};
+  }
+
+  /** Why a cloud user must never be deleted or deactivated, or undefined. */
+  protection(u: CloudUserView, dn?: string): string | undefined {
+    const p = this.config.policy.protected;
+    if (p.admins && u.admin) return `protected: ${u.fullAdmin ? 'a full administrator' : 'an administrator'} (policy.protected.admins)`;
+    if (this.protectedNames.has(u.userName.toLowerCase())) return 'protected: listed in policy.protected.userNames';
+    if (dn) {
+      const k = this.normalize(dn);
+      if (k && this.protectedDns.has(k)) return 'protected: listed in policy.protected.dns';
+    }
+    return undefined;
+  }
+
+  op(phase: Phase, draft: OperationDraft): void {
+    this.ops.get(phase)!.push(draft);
+  }
+
+  message(severity: ReportMessage['severity'], message: string, dn?: string, userName?: string): void {
+    this.messages.push({ severity, message, ...(dn ? { dn } : {}), ...(userName ? { userName } : {}) });
+  }
+
+  /** Every operation in apply order, numbered `op-000001`…. */
+  operations(): PlanOperation[] {
+    const out: PlanOperation[] = [];
+    for (const phase of PHASES) {
+      for (const d of this.ops.get(phase)!) out.push({ ...d, opId: `op-${String(out.length + 1).padStart(6, '0')}` } as PlanOperation);
+    }
+    return out;
+  }
+
+  count(phase: Phase): number {
+    return this.ops.get(phase)!.length;
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * AD entry → SCIM resource, per the config's `attributes` (users, rooms) and `contactAttributes`
+ * (contacts). Expressions are compiled once per run (`compileMapping`), then evaluated per entry
+ * (`mapEntry`). Values are kept flat, keyed by the SCIM path of the cloud attribute table
+ * (domain/cloudAttributes.ts), which is what the planner compares with the cloud and what
+ * `scimUserBody` and PATCH operations write.
+ *
+ * Fixed by the product (seed 001 "Active Directory and cloud attributes"): externalId = objectGUID
+ * unless the config maps `externalId`; `active` from `ds-pwp-account-disabled` (inverted;
+ * userAccountControl bit 2, or AD LDS's flags when unmapped); rooms are SCIM users with
+ * `userType: "room"`, always active (Exchange room mailboxes are disabled AD accounts), keeping their
+ * SIP address. Invalid values make the object `invalid` (errors name the DN); it is never sent.
+ */
+import { isAccountDisabled } from '../../domain/accountState';
+import { accountActive } from '../../language/live/mappings';
+import { expressionReferences, evaluateExpression, type Expression } from '../../language/attrExpr/index';
+import { findCloudAttribute, SCIM_CISCO, type CloudValueKind } from '../../domain/cloudAttributes';
+import type { AttributeMapping, DirsyncConfig, Located } from '../../../../common/config';
+import { parseEmbedded } from '../../language/embedded';
+import { firstText, type DirectoryEntry } from '../../domain/entry';
+import type { LineIndex } from '../../language/positions';
+import type { ConfigRef, ObjectType } from '../../../../common/report';
+import { SCHEMA } from '../../cloud/schemas';
+import { ownString } from '../../domain/dn';
+import { writeScimPath } from './scimPath';
+
+/** One mapping line, compiled. */
+export interface CompiledAttribute {
+  /** Cloud attribute as written (`displayName`, `sipAddresses;type=enterprise`). */
+  readonly attribute: string;
+  readonly scimPath: string;
+  readonly kind: CloudValueKind;
+  readonly expressionText: string;
+  readonly expression: Expression;
+  /** `active` ← not disabled. */
+  readonly inverted: boolean;
+  /** The AD value is a DN resolved to the cloud object's id (manager). */
+  readonly resolvesDn: boolean;
+  readonly configRef?: ConfigRef;
+}
+
+export interface CompiledMapping {
+  readonly users: readonly CompiledAttribute[];
+  readonly contacts: readonly CompiledAttribute[];
+  /** Mappings that could not be compiled (unknown cloud attribute, bad expression), as messages. */
+  readonly problems: readonly string[];
+}
+
+/** Where config values come from, for ConfigRefs (`file:line:col`). */
+export interface ConfigSource {
+  /** The config file as the report names it. */
+  readonly file: string;
+  readonly lines: LineIndex;
+}
+
+/** A ConfigRef for a located config value. */
+export function configRefOf(src: ConfigSource | undefined, located: Located<unknown> | undefined, path: string): ConfigRef | undefined {
+  if (!src || !located) return undefined;
+  const p = src.lines.positionAt(located.range.start);
+  return { file: src.file, line: p.line + 1, column: p.character + 1, path };
+}
+
+function compileList(list: readonly AttributeMapping[], section: string, src: ConfigSource | undefined, problems: string[]): CompiledAttribute[] {
+  const out: CompiledAttribute[] = [];
+  for (const m of list) {
+    const info = findCloudAttribute(m.cloud.value);
+    const where = `${section}.${m.cloud.value}`;
+    if (!info) {
+      problems.push(`${where}: unknown cloud attribute, not synchronized`);
+      continue;
+    }
+    const { result, error } = parseEmbedded('attrExpr', m.expression.value);
+    if (error || !result?.ok) {
+      problems.push(`${where}: the expression has errors`);
+      continue;
+    }
+    const ref = m.isDefault ? undefined : configRefOf(src, m.expression, where);
+    out.push({
+      attribute: m.cloud.value,
+      scimPath: info.scimPath,
+      kind: info.kind,
+      expressionText: m.expression.value,
+      expression: result.value as Expression,
+      inverted: !!info.inverted,
+      resolvesDn: !!info.resolvesDn,
+      ...(ref ? { configRef: ref } : {}),
+    });
+  }
+  return out;
+}
+
+/** Compiles `attributes` and `contactAttributes` once for a run. */
+export function compileMapping(config: DirsyncConfig, src?: ConfigSource): CompiledMapping {
+  const problems: string[] = [];
+  return {
+    users: compileList(config.attributes, 'attributes', src, problems),
+    contacts: compileList(config.contactAttributes, 'contactAttributes', src, problems),
+    problems,
+  };
+}
+
+/** The AD attributes a selection's search must return (only these are requested). */
+export function attributesNeeded(config: DirsyncConfig, mapping: CompiledMapping, kind: 'users' | 'groups' | 'contacts' | 'rooms', extra: readonly string[] = []): string[] {
+  const set = new Set<string>(['objectGUID', 'objectSid', 'cn', 'displayName', 'mail']);
+  if (kind === 'groups') set.add('member');
+  else {
+    for (const a of kind === 'contacts' ? mapping.contacts : mapping.users) for (const r of expressionReferences(a.expression)) set.add(r.name);
+    set.add('userAccountControl');
+    if (config.directory.type === 'adlds') ['msDS-UserAccountDisabled', 'ds-pwp-account-disabled'].forEach((a) => set.add(a));
+    if (kind === 'users' || kind === 'rooms') set.add(config.objects.rooms.identifyBy.attribute);
+  }
+  for (const e of extra) set.add(e);
+  return [...set];
+}
+
+/**
+ * The attributes an incremental sync's identity-only read requests (entries unchanged since the
+ * USN mark): what the planner needs to recognise the object as present — objectGUID (and the
+ * externalId mapping's sources), the userName mapping's sources (matching, ownership), the room
+ * identity attribute; for groups their name (displayName, cn). No member, no mapped value.
+ */
+export function identityAttributes(config: DirsyncConfig, mapping: CompiledMapping, kind: 'users' | 'groups' | 'contacts' | 'rooms'): string[] {
+  const set = new Set<string>(['objectGUID']);
+  if (kind === 'groups') ['displayName', 'cn'].forEach((a) => set.add(a));
+  else {
+    for (const a of kind === 'contacts' ? mapping.contacts : mapping.users) {
+      if (a.scimPath === 'userName' || a.scimPath === 'externalId') for (const r of expressionReferences(a.expression)) set.add(r.name);
+    }
+    if (kind === 'users' || kind === 'rooms') set.add(config.objects.rooms.identifyBy.attribute);
+  }
+  return [...set];
+}
+
+/**
+ * Maps an identity-only entry (incremental sync, unchanged since the mark): externalId, userName
+ * and DN only — no value, so nothing to compare; `identityOnly` tells the planner so.
+ */
+export function mapIdentity(mapping: CompiledMapping, objectType: 'user' | 'room' | 'contact' | 'group', entry: DirectoryEntry): MappedObject {
+  if (objectType === 'group') return { ...mapGroup(entry), values: [], members: [], identityOnly: true };
+  const list = objectType === 'contact' ? mapping.contacts : mapping.users;
+  const errors: string[] = [];
+  let externalId = firstText(entry, 'objectGUID') ?? '';
+  let userName = '';
+  for (const a of list) {
+    if (a.scimPath !== 'userName' && a.scimPath !== 'externalId') continue;
+    const raw = evaluateExpression(a.expression, entry).trim();
+    if (a.scimPath === 'externalId') {
+      if (raw) externalId = raw;
+    } else {
+      userName = raw;
+      if (!raw || validateValue('email', raw)) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is not a valid userName`);
+    }
+  }
+  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
+  return { objectType, dn: ownString(entry.dn), externalId: externalId.toLowerCase(), userName: ownString(userName), active: true, values: [], errors, warnings: [], identityOnly: true };
+}
+
+/** One mapped value; `null` means "empty in AD" (the cloud value is removed). */
+export interface MappedValue {
+  readonly attribute: string;
+  readonly scimPath: string;
+  readonly value: string | boolean | null;
+  readonly resolvesDn?: boolean;
+  readonly configRef?: ConfigRef;
+}
+
+/** An AD object as the planner needs it: identity, flat values, validation results. Compact on purpose. */
+export interface MappedObject {
+  readonly objectType: ObjectType;
+  readonly dn: string;
+  /** objectGUID text (or the mapped externalId); '' when the entry has none (then invalid). */
+  readonly externalId: string;
+  readonly objectSid?: string;
+  /** SCIM userName (users, rooms, contacts) or group displayName. */
+  readonly userName: string;
+  readonly displayName?: string;
+  readonly active: boolean;
+  readonly values: readonly MappedValue[];
+  /** Member DNs (groups). */
+  readonly members?: readonly string[];
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  /** Incremental sync: only the identity was read (unchanged since the USN mark); nothing to compare. */
+  readonly identityOnly?: boolean;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
+const LANGUAGE = /^[a-z]{2,3}[_-][A-Z]{2}$/;
+
+/** Why a value is not acceptable for its kind, or undefined. */
+export function validateValue(kind: CloudValueKind, value: string): string | undefined {
+  switch (kind) {
+    case 'email':
+      return EMAIL.test(value) ? undefined : 'is not an email address';
+    case 'phone':
+      return /\d/.test(value) ? undefined : 'has no digit: not a phone number';
+    case 'language':
+      return LANGUAGE.test(value) ? undefined : 'is not a language tag of the form xx_YY (en_US, fr-CA)';
+    default:
+      return undefined;
+  }
+}
+
+function roomIdentity(config: DirsyncConfig, entry: DirectoryEntry): boolean {
+  const { attribute, value } = config.objects.rooms.identifyBy;
+  const want = value.toLowerCase();
+  return (entry.attributes[attribute.toLowerCase()] ?? []).some((v) => typeof v === 'string' && v.toLowerCase() === want);
+}
+
+/** True when an entry is a room per `objects.rooms.identifyBy`. */
+export { roomIdentity as isRoomEntry };
+
+/** Maps one user, room or contact entry. */
+export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, objectType: 'user' | 'room' | 'contact', entry: DirectoryEntry): MappedObject {
+  const list = objectType === 'contact' ? mapping.contacts : mapping.users;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const values: MappedValue[] = [];
+  let externalId = firstText(entry, 'objectGUID') ?? '';
+  let userName = '';
+  let active: boolean | undefined;
+  for (const a of list) {
+    const raw = evaluateExpression(a.expression, entry).trim();
+    const ref = a.configRef ? { configRef: a.configRef } : {};
+    if (a.inverted) {
+      if (raw === '') continue;
+      const act = accountActive(raw);
+      if (act === undefined) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is ${JSON.stringify(raw)}, neither a userAccountControl number nor TRUE/FALSE`);
+      else active = act;
+      continue;
+    }
+    if (a.scimPath === 'externalId') {
+      if (raw) externalId = raw;
+      continue;
+    }
+    if (a.scimPath === 'userName') {
+      userName = raw;
+      if (!raw) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is empty: the object has no cloud userName`);
+      else if (validateValue('email', raw)) errors.push(`${entry.dn}: ${a.attribute} ${JSON.stringify(raw)} is not an email address`);
+      continue;
+    }
+    if (raw !== '') {
+      const why = validateValue(a.kind, raw);
+      if (why) {
+        errors.push(`${entry.dn}: ${a.attribute} ${JSON.stringify(raw)} ${why}`);
+        continue;
+      }
+    }
+    values.push({ attribute: a.attribute, scimPath: a.scimPath, value: raw === '' ? null : raw, ...(a.resolvesDn ? { resolvesDn: true } : {}), ...ref });
+  }
+  if (active === undefined) active = !isAccountDisabled(entry, config.directory.type);
+  if (objectType === 'room') active = true;
+  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
+  const displayName = values.find((v) => v.scimPath === 'displayName')?.value;
+  const sid = firstText(entry, 'objectSid');
+  return {
+    objectType,
+    dn: ownString(entry.dn),
+    externalId: externalId.toLowerCase(),
+    ...(sid ? { objectSid: sid } : {}),
+    userName: ownString(userName),
+    ...(typeof displayName === 'string' ? { displayName: ownString(displayName) } : {}),
+    active,
+    values,
+    errors,
+    warnings,
+  };
+}
+
+/** Maps a group entry: displayName (or cn), externalId, member DNs. */
+export function mapGroup(entry: DirectoryEntry): MappedObject {
+  const externalId = (firstText(entry, 'objectGUID') ?? '').toLowerCase();
+  const name = ownString(firstText(entry, 'displayName') || firstText(entry, 'cn') || '');
+  const errors: string[] = [];
+  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the group cannot be linked to the cloud`);
+  if (!name) errors.push(`${entry.dn}: no displayName or cn: the group has no cloud name`);
+  const members = (entry.attributes['member'] ?? []).flatMap((m) => (typeof m === 'string' ? [ownString(m)] : []));
+  const sid = firstText(entry, 'objectSid');
+  return {
+    objectType: 'group',
+    dn: ownString(entry.dn),
+    externalId,
+    ...(sid ? { objectSid: sid } : {}),
+    userName: name,
+    displayName: name,
+    active: true,
+    values: [{ attribute: 'displayName', scimPath: 'displayName', value: name }],
+    members,
+    errors,
+    warnings: [],
+  };
+}
+
+/**
+ * The SCIM body that creates a mapped user (rooms: `userType: "room"`). `resolved` gives DN-valued
+ * attributes (manager) their cloud id; values it cannot resolve are left out.
+ */
+export function scimUserBody(obj: MappedObject, resolved: (v: MappedValue) => string | undefined = () => undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = { schemas: [SCHEMA.user], userName: obj.userName, externalId: obj.externalId, active: obj.active };
+  if (obj.objectType === 'room') body['userType'] = 'room';
+  for (const v of obj.values) {
+    if (v.value === null) continue;
+    const value = v.resolvesDn ? resolved(v) : v.value;
+    if (value === undefined) continue;
+    writeScimPath(body, v.scimPath, value);
+  }
+  return body;
+}
+
+export { SCIM_CISCO };

@@ -1,0 +1,133 @@
+/**
+ * Cloud ↔ AD matching (issue 6 "Matching"): by externalId (objectGUID) first, then by userName
+ * case-insensitively. A match that differs only in the userName's case is a warning and an update,
+ * never a delete-and-create (Directory Connector deletes there).
+ *
+ * The cloud side is indexed once, compactly (`CloudUserView`): only the fields the planner compares,
+ * so 100k cloud users fit in a few tens of MB.
+ */
+import { isFullAdmin, type ScimGroup, type ScimUser } from '../../cloud/schemas';
+import { readScimPath } from './scimPath';
+
+/** The parts of a cloud user the planner needs. */
+export interface CloudUserView {
+  /** Tells a view from a raw SCIM user. */
+  readonly cloudView: true;
+  readonly id: string;
+  readonly userName: string;
+  readonly externalId?: string;
+  readonly active: boolean;
+  /** Soft-deleted (Webex extension accountStatus contains "deleted"). */
+  readonly softDeleted: boolean;
+  readonly userType?: string;
+  /** Holds any Webex admin role (`id_*_admin`). */
+  readonly admin: boolean;
+  readonly fullAdmin: boolean;
+  readonly version?: string;
+  /** The user's profile picture URL (primary `photos` entry, else the first), when it has one. */
+  readonly photo?: string;
+  /** Current values at the SCIM paths the config maps (a plain object: 100k of them stay small). */
+  readonly values: Readonly<Record<string, string | boolean>>;
+}
+
+export interface CloudGroupView {
+  readonly id: string;
+  readonly displayName: string;
+  readonly externalId?: string;
+  readonly version?: string;
+  /** Member ids. */
+  readonly members: readonly string[];
+}
+
+/** Compacts a cloud user, reading only `paths`. */
+export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserView {
+  const values: Record<string, string | boolean> = {};
+  for (const p of paths) {
+    const v = readScimPath(u, p);
+    if (v !== undefined && v !== '') values[p] = v;
+  }
+  const ext = u['urn:scim:schemas:extension:cisco:webexidentity:2.0:User'] as { accountStatus?: unknown } | undefined;
+  const status = Array.isArray(ext?.accountStatus) ? (ext!.accountStatus as unknown[]) : [];
+  const roles = Array.isArray(u.roles) ? u.roles.map((r) => (typeof r === 'string' ? r : String(r?.value ?? ''))) : [];
+  const photos = Array.isArray(u.photos) ? (u.photos as Array<{ value?: unknown; primary?: unknown }>) : [];
+  const photo = (photos.find((p) => p?.primary === true) ?? photos[0])?.value;
+  return {
+    cloudView: true,
+    id: String(u.id ?? ''),
+    ...(typeof photo === 'string' && photo !== '' ? { photo } : {}),
+    userName: u.userName,
+    ...(u.externalId ? { externalId: u.externalId.toLowerCase() } : {}),
+    active: u.active !== false,
+    softDeleted: status.includes('deleted'),
+    ...(typeof u.userType === 'string' ? { userType: u.userType } : {}),
+    admin: roles.some((r) => /^id_.*_admin$/.test(r)),
+    fullAdmin: isFullAdmin(u),
+    ...(u.meta?.version ? { version: u.meta.version } : u.meta?.lastModified ? { version: u.meta.lastModified } : {}),
+    values,
+  };
+}
+
+export function viewCloudGroup(g: ScimGroup, members?: readonly string[]): CloudGroupView {
+  return {
+    id: String(g.id ?? ''),
+    displayName: g.displayName,
+    ...(g.externalId ? { externalId: g.externalId.toLowerCase() } : {}),
+    ...(g.meta?.version ? { version: g.meta.version } : {}),
+    members: members ?? (g.members ?? []).map((m) => m.value),
+  };
+}
+
+export type MatchResult<T> =
+  | { readonly by: 'externalId'; readonly cloud: T; readonly caseOnly: boolean }
+  | { readonly by: 'userName'; readonly cloud: T; readonly caseOnly: boolean }
+  | { readonly by: 'none' };
+
+/** Index of cloud objects by externalId and lower-cased name. */
+export class CloudIndex<T extends { readonly id: string; readonly externalId?: string }> {
+  private readonly byExternal = new Map<string, T>();
+  private readonly byName = new Map<string, T>();
+  private readonly all: T[] = [];
+  /** Ids matched to an AD object so far. */
+  readonly matched = new Set<string>();
+
+  constructor(private readonly nameOf: (t: T) => string) {}
+
+  add(t: T): void {
+    this.all.push(t);
+    if (t.externalId && !this.byExternal.has(t.externalId)) this.byExternal.set(t.externalId, t);
+    const k = this.nameOf(t).toLowerCase();
+    // Prefer the live object over a soft-deleted one with the same name.
+    const prev = this.byName.get(k) as (T & { softDeleted?: boolean }) | undefined;
+    if (!prev || (prev.softDeleted && !(t as T & { softDeleted?: boolean }).softDeleted)) this.byName.set(k, t);
+  }
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  values(): readonly T[] {
+    return this.all;
+  }
+
+  byExternalId(externalId: string): T | undefined {
+    return this.byExternal.get(externalId.toLowerCase());
+  }
+
+  /**
+   * Matches an AD object: externalId first, then name case-insensitively. A name match whose
+   * externalId is set and different is returned too (the caller reports it as another
+   * directory's object); `caseOnly` is true when the names differ only in case.
+   */
+  match(externalId: string, name: string): MatchResult<T> {
+    const byExt = externalId ? this.byExternal.get(externalId) : undefined;
+    if (byExt) return { by: 'externalId', cloud: byExt, caseOnly: caseOnly(this.nameOf(byExt), name) };
+    const byName = name ? this.byName.get(name.toLowerCase()) : undefined;
+    if (byName) return { by: 'userName', cloud: byName, caseOnly: caseOnly(this.nameOf(byName), name) };
+    return { by: 'none' };
+  }
+}
+
+/** True when two names are equal ignoring case but not exactly. */
+export function caseOnly(a: string, b: string): boolean {
+  return a !== b && a.toLowerCase() === b.toLowerCase();
+}

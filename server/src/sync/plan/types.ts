@@ -1,0 +1,87 @@
+/**
+ * The planner's inputs and its avatar hook (plan.ts). Kept apart so the avatar planner
+ * (sync/avatars/plan.ts) and the engine can import the types without the planner.
+ */
+import type { ScimUser } from '../../cloud/schemas';
+import type { DirsyncConfig, ObjectKind } from '../../../../common/config';
+import type { DirectoryEntry } from '../../domain/entry';
+import type { ReportItem, SyncReport } from '../../../../common/report';
+import type { CloudGroupView, CloudUserView } from './match';
+import type { CompiledMapping, ConfigSource } from './mapping';
+import type { ObjectRef, PlanOperation } from '../contract';
+
+/** One entry read by an object selection. */
+export interface DirectoryItem {
+  readonly selection: ObjectKind;
+  readonly entry: DirectoryEntry;
+  /**
+   * Incremental sync: the entry is unchanged since the USN mark and only its identity attributes
+   * were read (mapping.ts identityAttributes). The planner takes it as present and unchanged.
+   */
+  readonly identityOnly?: boolean;
+}
+
+type Many<T> = Iterable<T> | AsyncIterable<T>;
+
+/** An operation before the planner numbers it (`opId` is assigned in the final order). */
+export type OperationDraft = PlanOperation extends infer O ? (O extends PlanOperation ? Omit<O, 'opId'> : never) : never;
+
+/** One in-scope user handed to the avatar planner. */
+export interface AvatarCandidate {
+  /** The directory entry as read (with the avatar attribute when the source is `attribute`). */
+  readonly entry: DirectoryEntry;
+  /** The matched cloud user, when the user exists in the cloud. */
+  readonly cloudUser?: CloudUserView;
+  /** The user's own report item (added / modified / matched / deactivated / rooms …). */
+  readonly item: ReportItem;
+  /** The cloud user to write the avatar to (cloudId when it exists, else externalId + userName). */
+  readonly target: ObjectRef;
+}
+
+/**
+ * The avatar work (sync/avatars/plan.ts `planAvatars`, issue 7), called once with every valid in-scope
+ * user and room when `avatar.enabled`. Returns report items in the `avatars` category and
+ * `uploadAvatar` / `removeAvatar` operations; the planner numbers them and runs them after the
+ * users exist and before any delete.
+ */
+export type AvatarPlanner = (
+  users: readonly AvatarCandidate[],
+  context: { readonly config: DirsyncConfig; readonly signal?: AbortSignal },
+) => Promise<{ readonly items: readonly ReportItem[]; readonly operations: readonly OperationDraft[]; readonly messages?: SyncReport['messages'] }>;
+
+export interface PlanInput {
+  readonly config: DirsyncConfig;
+  /** The config file and its line index, for ConfigRefs in items (`file:line:col`). */
+  readonly configSource?: ConfigSource;
+  /** SHA-256 of the config text (PlanBasis.configSha256). */
+  readonly configSha256: string;
+  /** Entries per selection, streamed (users, groups, contacts, rooms in any order). */
+  readonly directory: Many<DirectoryItem>;
+  /** Every cloud user, soft-deleted ones included when the target lists them. */
+  readonly cloudUsers: Many<ScimUser | CloudUserView>;
+  /** Cloud groups with their member ids (only needed when groups are enabled). */
+  readonly cloudGroups?: Many<CloudGroupView>;
+  readonly avatars?: AvatarPlanner;
+  /**
+   * Incremental sync (the report's mode is then `incremental`): the USN range read in full. With
+   * `readInFull`, identity-only entries the planner cannot settle as present and unchanged (not
+   * in the cloud by externalId, soft-deleted, invalid identity) are read again with every mapped
+   * attribute and planned like a full sync's.
+   */
+  readonly incremental?: {
+    readonly sinceUsn: string;
+    readonly toUsn?: string;
+    readonly readInFull?: (items: readonly DirectoryItem[]) => AsyncIterable<DirectoryItem>;
+  };
+  /** Compiled once by the caller when it also needed the attribute list; compiled here otherwise. */
+  readonly mapping?: CompiledMapping;
+  /** Report header fields. */
+  readonly meta: {
+    readonly sessionId: string;
+    readonly generatedAt: string;
+    readonly configFile: string;
+    readonly directory: { readonly url: string; readonly kind: 'ldap' | 'ldif' };
+    readonly cloud: { readonly url: string; readonly type: 'webex' | 'scim'; readonly orgId?: string };
+  };
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,54 @@
+/** Set-up for the end-to-end apply suites: a generated LDIF export, configs, the built CLI. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { formatLdifRecord, LDIF_HEADER } from '../../server/src/directory/ldifWriter';
+import { generateDirectory } from '../fixtures/samba/seed/generate';
+import { TOKEN } from './syncApply';
+
+export const ROOT = join(__dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'dirsync.js');
+
+/** Writes an AD-export-style LDIF of `users` generated people (deterministic for a seed). */
+export async function writeLdif(file: string, users: number, seed = 7): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(LDIF_HEADER);
+  for (const r of generateDirectory({ seed, users, exportForm: true })) out.write(formatLdifRecord(r) + '\n');
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** A users-only config (no manager: its reference to a user made in the same run needs two passes). */
+export function e2eConfig(baseUrl: string, ldif: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify(
+    {
+      version: 1,
+      name: 'e2e',
+      directory: { type: 'adds', url: `ldif:${ldif}`, baseDns: ['DC=corp,DC=example,DC=com'] },
+      cloud: { type: 'scim', url: baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: 8 },
+      objects: { users: { enabled: true }, groups: { enabled: false }, contacts: { enabled: false }, rooms: { enabled: false } },
+      attributes: { uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'title', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID' },
+      policy: { deleteThreshold: { count: 100, percent: 50 }, mismatched: 'delete' },
+      ...extra,
+    },
+    null,
+    2,
+  );
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI; `onSpawn` gets the child (to kill it). */
+export function runCli(args: string[], cwd: string, onSpawn?: (child: ChildProcess) => void): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}

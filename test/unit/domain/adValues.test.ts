@@ -1,0 +1,28 @@
+import { strict as assert } from 'node:assert';
+import { formatGuid, parseGuid, formatSid, isUacDisabled, toHex, valueToText } from '../../../server/src/domain/adValues';
+
+describe('AD value formats', () => {
+  it('formats objectGUID in Microsoft byte order and parses it back', () => {
+    // Bytes as stored on the wire for {4d0f0e83-2c49-e841-9e96-0370daaa877b}'s hex dump in seed 000.
+    const bytes = Uint8Array.from(Buffer.from('4d0f0e832c49e8419e960370daaa877b', 'hex'));
+    assert.equal(formatGuid(bytes), '830e0f4d-492c-41e8-9e96-0370daaa877b');
+    assert.deepEqual(parseGuid('{830e0f4d-492c-41e8-9e96-0370daaa877b}'), bytes);
+    assert.equal(toHex(bytes), '4d0f0e832c49e8419e960370daaa877b');
+  });
+  it('formats objectSid as S-1-5-21-…', () => {
+    // The SID from seed 000's event log entry.
+    const sid = Uint8Array.from(Buffer.from('01050000000000051500000050adcf899923227e7ffaa5b631050000', 'hex'));
+    assert.equal(formatSid(sid), 'S-1-5-21-2312088912-2116166553-3064330879-1329');
+    assert.throws(() => formatSid(sid.subarray(0, 20)), /does not match/);
+  });
+  it('reads the ACCOUNTDISABLE bit of userAccountControl', () => {
+    assert.equal(isUacDisabled('514'), true);
+    assert.equal(isUacDisabled('512'), false);
+    assert.equal(isUacDisabled(66050), true);
+    assert.equal(isUacDisabled('not a number'), false);
+  });
+  it('gives binary values a text form', () => {
+    assert.equal(valueToText('thumbnailPhoto', new Uint8Array([0xff, 0xd8, 0xff])), '/9j/');
+    assert.equal(valueToText('displayName', new TextEncoder().encode('Zoë')), 'Zoë');
+  });
+});

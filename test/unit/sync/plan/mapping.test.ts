@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { compileMapping, mapEntry, scimUserBody, validateValue, attributesNeeded } from '../../../../server/src/sync/plan/mapping';
+import { readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
+import { config, guid, person } from '../../../support/planBuilders';
+
+describe('sync mapping', () => {
+  const cfg = config({ attributes: { mobile: 'mobile', c: 'c', departmentNumber: 'department', 'emails;type-work': 'userPrincipalName', employeeNumber: 'employeeID' } });
+  const mapping = compileMapping(cfg);
+
+  it('maps an AD person to a SCIM user body on the seed table\'s paths', () => {
+    const e = person(1, 'Ada Lovelace', {
+      givenName: 'Ada', sn: 'Lovelace', telephoneNumber: '+44 20 1234', mobile: '+44 7700 1', c: 'GB', department: 'R&D',
+      userPrincipalName: 'ada@corp.example.com', employeeID: 'E1', preferredLanguage: 'en_GB', 'msRTCSIP-PrimaryUserAddress': 'sip:ada@corp.example.com',
+    });
+    const m = mapEntry(cfg, mapping, 'user', e);
+    assert.deepEqual(m.errors, []);
+    const body = scimUserBody(m);
+    assert.equal(body['userName'], 'ada.lovelace@corp.example.com');
+    assert.equal(body['externalId'], guid(1));
+    assert.equal(body['active'], true);
+    assert.deepEqual(body['name'], { givenName: 'Ada', familyName: 'Lovelace' });
+    for (const [path, want] of [
+      ['phoneNumbers[type eq "work"].value', '+44 20 1234'],
+      ['phoneNumbers[type eq "mobile"].value', '+44 7700 1'],
+      ['addresses[type eq "work"].country', 'GB'],
+      ['emails[type eq "work"].value', 'ada@corp.example.com'],
+      ['preferredLanguage', 'en_GB'],
+      ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'R&D'],
+      ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber', 'E1'],
+      ['urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value', 'sip:ada@corp.example.com'],
+    ] as const) assert.equal(readScimPath(body, path), want, path);
+    assert.ok((body['schemas'] as string[]).includes('urn:scim:schemas:extension:cisco:webexidentity:2.0:User'));
+  });
+
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['a phone with no digit', { telephoneNumber: 'n/a' }, /telephoneNumber "n\/a" has no digit/],
+    ['a uid that is not an email', { mail: 'ada' }, /uid "ada" is not an email address/],
+    ['an empty uid', { mail: '' }, /uid ← mail is empty/],
+    ['a preferredLanguage not xx_YY', { preferredLanguage: 'english' }, /preferredLanguage "english" is not a language tag/],
+  ];
+  for (const [what, attrs, re] of cases) {
+    it(`${what} is an error naming the DN`, () => {
+      const m = mapEntry(cfg, mapping, 'user', person(2, 'Bob', attrs));
+      assert.equal(m.errors.length, 1, m.errors.join());
+      assert.match(m.errors[0]!, /^CN=Bob,OU=People,DC=corp,DC=example,DC=com: /);
+      assert.match(m.errors[0]!, re);
+    });
+  }
+
+  const active: Array<[string, Record<string, string>, 'user' | 'room', boolean]> = [
+    ['UAC 512 → active', { userAccountControl: '512' }, 'user', true],
+    ['UAC 514 (ACCOUNTDISABLE) → inactive', { userAccountControl: '514' }, 'user', false],
+    ['a room (disabled mailbox) stays active', { userAccountControl: '514' }, 'room', true],
+  ];
+  for (const [what, attrs, type, want] of active) {
+    it(what, () => assert.equal(mapEntry(cfg, mapping, type, person(3, 'C', attrs)).active, want));
+  }
+
+  it('rooms are SCIM users with userType room', () => {
+    const body = scimUserBody(mapEntry(cfg, mapping, 'room', person(4, 'Room 1', { 'msRTCSIP-PrimaryUserAddress': 'sip:room1@corp.example.com' })));
+    assert.equal(body['userType'], 'room');
+    assert.equal(readScimPath(body, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value'), 'sip:room1@corp.example.com');
+  });
+
+  it('requests only the attributes the mapping reads', () => {
+    const attrs = attributesNeeded(cfg, mapping, 'users').map((a) => a.toLowerCase());
+    for (const a of ['mail', 'givenname', 'objectguid', 'useraccountcontrol', 'msexchresourcemetadata', 'employeeid']) assert.ok(attrs.includes(a), a);
+    assert.ok(!attrs.includes('thumbnailphoto'));
+    assert.deepEqual(attributesNeeded(cfg, mapping, 'groups').map((a) => a.toLowerCase()).sort(), ['cn', 'displayname', 'mail', 'member', 'objectguid', 'objectsid']);
+  });
+
+  it('validateValue table', () => {
+    assert.equal(validateValue('language', 'fr-CA'), undefined);
+    assert.equal(validateValue('phone', '+1 (555) 0100'), undefined);
+    assert.ok(validateValue('email', 'a@b'));
+  });
+
+  it('writeScimPath creates typed elements and extension containers', () => {
+    const body: Record<string, unknown> = { schemas: [] };
+    writeScimPath(body, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:extensionAttribute3', 'x');
+    writeScimPath(body, 'addresses[type eq "work"].locality', 'Paris');
+    writeScimPath(body, 'addresses[type eq "work"].country', 'FR');
+    assert.deepEqual(body, {
+      schemas: ['urn:scim:schemas:extension:cisco:webexidentity:2.0:User'],
+      'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { extensionAttribute3: ['x'] },
+      addresses: [{ type: 'work', locality: 'Paris', country: 'FR' }],
+    });
+  });
+});
