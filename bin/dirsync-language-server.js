@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-'use strict';
+
 // The language server for any LSP client: `dirsync-language-server --stdio`.
 require('../dist/server.js');

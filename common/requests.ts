@@ -144,7 +144,9 @@ export interface ResolveSecretParams {
   readonly uri: string;
   /** What the secret is for, e.g. `directory.password`; for prompts and messages. */
   readonly purpose: string;
-  readonly ref: { readonly kind: 'env'; readonly name: string; readonly text: string } | { readonly kind: 'secret'; readonly key: string; readonly text: string };
+  readonly ref:
+    | { readonly kind: 'env'; readonly name: string; readonly text: string }
+    | { readonly kind: 'secret'; readonly key: string; readonly text: string };
   /** The server's X25519 public key (SPKI DER, base64) to seal the answer to. */
   readonly publicKey: string;
 }

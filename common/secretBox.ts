@@ -7,7 +7,16 @@
  * key, the reference text as associated data (an answer cannot be replayed for another reference).
  * Both sides import this file; it runs in Node (the extension host and the server).
  */
-import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import type { SealedSecret } from './requests';
 
 const INFO = Buffer.from('dirsync secret v1', 'utf8');

@@ -140,12 +140,7 @@ export interface StateChangedMessage {
   readonly state: ReportViewState;
 }
 
-export type ReportToHostMessage =
-  | ReadyMessage
-  | OpenConfigMessage
-  | ExportMessage
-  | ExplainMessage
-  | StateChangedMessage;
+export type ReportToHostMessage = ReadyMessage | OpenConfigMessage | ExportMessage | ExplainMessage | StateChangedMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Guards at the boundary

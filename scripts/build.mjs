@@ -21,9 +21,7 @@ const nodeEntries = [
 ].filter((e) => existsSync(join(root, e.in)));
 
 /** Browser-side bundles for webviews and the standalone HTML report. */
-const browserEntries = [
-  { in: 'client/src/webviews/ui/report/main.ts', out: 'webview/report' },
-].filter((e) => existsSync(join(root, e.in)));
+const browserEntries = [{ in: 'client/src/webviews/ui/report/main.ts', out: 'webview/report' }].filter((e) => existsSync(join(root, e.in)));
 
 const common = {
   bundle: true,

@@ -42,7 +42,11 @@ function run(args) {
 }
 
 function startCloud() {
-  const child = spawn(process.execPath, [bin, 'cloud', '--port', '0', '--db', join(work, 'cloud.db'), '--org', 'demo-org'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'cloud', '--port', '0', '--db', join(work, 'cloud.db'), '--org', 'demo-org'], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (c) => (err += c));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));

@@ -95,7 +95,9 @@ function checkRequires(file, label) {
     missing.add(name);
   }
   if (missing.size) {
-    console.error(`package: ${label} requires ${[...missing].join(', ')}, which the .vsix does not ship (bundle it or keep it out of the extension)`);
+    console.error(
+      `package: ${label} requires ${[...missing].join(', ')}, which the .vsix does not ship (bundle it or keep it out of the extension)`,
+    );
     process.exit(1);
   }
 }

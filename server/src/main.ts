@@ -10,7 +10,10 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write('Usage: dirsync-language-server --stdio | --node-ipc | --socket=<port>\n');
   process.exit(0);
 }
-if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe')) && !process.send) {
+if (
+  !process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe')) &&
+  !process.send
+) {
   process.stderr.write('dirsync-language-server: choose a transport, e.g. --stdio\n');
   process.exit(1);
 }

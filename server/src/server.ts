@@ -111,7 +111,12 @@ export function startServer(connection: Connection): void {
   });
   const secretFor = (uri: string, ref: Parameters<typeof resolveSecret>[1]) => resolveSecret(uri, ref, 'avatar.credentials');
   registerCompletion(connection, store, live, () => liveWaitMs);
-  registerHover(connection, store, live, { get waitMs() { return liveWaitMs; }, resolveSecret: secretFor });
+  registerHover(connection, store, live, {
+    get waitMs() {
+      return liveWaitMs;
+    },
+    resolveSecret: secretFor,
+  });
   registerOutline(connection, store);
   registerCodeActions(connection, store);
   registerModelRequest(connection, store);

@@ -81,21 +81,37 @@ async function main(): Promise<void> {
   try {
     let t = process.hrtime.bigint();
     const docs = Array.from({ length: N }, (_, i) => ({ schemas: [SCHEMA], userName: `av${i}@example.com`, externalId: `av-${i}` }));
-    const res = await request(`${cloud.origin}/_dirsync/users/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(docs), dispatcher: agent });
+    const res = await request(`${cloud.origin}/_dirsync/users/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(docs),
+      dispatcher: agent,
+    });
     if (res.statusCode !== 200) throw new Error(`import ${res.statusCode}: ${await res.body.text()}`);
     const ids = ((await res.body.json()) as { ids: string[] }).ids;
     const bytes = pictures(N);
     const users: AvatarPlanUser[] = ids.map((id, i) => {
       const guid = Buffer.alloc(16);
       guid.writeUInt32BE(i, 12);
-      const entry: DirectoryEntry = { dn: `CN=Avatar ${i},OU=Bench,DC=example,DC=com`, attributes: { objectguid: [guid], thumbnailphoto: [bytes[i]!] } };
+      const entry: DirectoryEntry = {
+        dn: `CN=Avatar ${i},OU=Bench,DC=example,DC=com`,
+        attributes: { objectguid: [guid], thumbnailphoto: [bytes[i]!] },
+      };
       // No `cloud`: the plan does not know what the cloud shows (an incremental run); the state decides.
       return { entry, itemId: `u${i}`, userName: `av${i}@example.com`, target: { cloudId: id } };
     });
     const byDn = new Map(users.map((u) => [u.entry.dn, u.entry]));
-    console.log(`${N} users with ${(bytes.reduce((s, b) => s + b.length, 0) / N / 1024).toFixed(1)} KB pictures seeded in ${ms(t).toFixed(0)} ms; concurrency ${CONCURRENCY}`);
+    console.log(
+      `${N} users with ${(bytes.reduce((s, b) => s + b.length, 0) / N / 1024).toFixed(1)} KB pictures seeded in ${ms(t).toFixed(0)} ms; concurrency ${CONCURRENCY}`,
+    );
 
-    const client = createScimClient({ baseUrl: cloud.baseUrl, token: TOKEN, concurrency: CONCURRENCY, dispatcher: agent, sessionId: 'bench' });
+    const client = createScimClient({
+      baseUrl: cloud.baseUrl,
+      token: TOKEN,
+      concurrency: CONCURRENCY,
+      dispatcher: agent,
+      sessionId: 'bench',
+    });
     const target = avatarEndpointTarget(client.users);
     const source = createAttributeSource({ attribute: 'thumbnailPhoto', maxBytes: 10 * 1024 * 1024 - 1 });
 
@@ -103,7 +119,13 @@ async function main(): Promise<void> {
       const s = process.hrtime.bigint();
       await pool(N, CONCURRENCY, async (i) => {
         const data = users[i]!.entry.attributes['thumbnailphoto']![0] as Uint8Array;
-        const r = await agent.request({ origin: cloud.origin, path: `${path}/Users/${ids[i]}/avatar`, method: 'PUT', headers: { ...auth, 'content-type': 'image/jpeg' }, body: data });
+        const r = await agent.request({
+          origin: cloud.origin,
+          path: `${path}/Users/${ids[i]}/avatar`,
+          method: 'PUT',
+          headers: { ...auth, 'content-type': 'image/jpeg' },
+          body: data,
+        });
         if (r.statusCode !== 200) throw new Error(`bare PUT ${r.statusCode}`);
         await r.body.dump();
       });
@@ -115,12 +137,22 @@ async function main(): Promise<void> {
       const s = process.hrtime.bigint();
       const state = await AvatarStateStore.load(stateDir);
       // Cloud photos unknown to the plan here (as after an incremental read): the empty state decides "new".
-      const plan = await planAvatars({ users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false }, { concurrency: CONCURRENCY, thumbnails: false });
+      const plan = await planAvatars(
+        { users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false },
+        { concurrency: CONCURRENCY, thumbnails: false },
+      );
       if (plan.operations.length !== N) throw new Error(`expected ${N} uploads, planned ${plan.operations.length}`);
       let failed = 0;
       await pool(plan.operations.length, CONCURRENCY, async (i) => {
         const op = plan.operations[i]!;
-        const r = await applyAvatarOperation(op, { target, source, cloudId: op.target.cloudId!, entry: byDn.get(op.dn!)!, state, sessionId: 'bench' });
+        const r = await applyAvatarOperation(op, {
+          target,
+          source,
+          cloudId: op.target.cloudId!,
+          entry: byDn.get(op.dn!)!,
+          state,
+          sessionId: 'bench',
+        });
         if (!r.ok) failed++;
       });
       await state.save();
@@ -136,16 +168,26 @@ async function main(): Promise<void> {
       times.dirsync.push(await viaDirsync());
     }
     const best = { bare: Math.min(...times.bare), dirsync: Math.min(...times.dirsync) };
-    console.log(`uploads: bare ${best.bare.toFixed(0)} ms, dirsync ${best.dirsync.toFixed(0)} ms (best of ${ROUNDS}; all: bare ${times.bare.map((x) => x.toFixed(0)).join('/')}, dirsync ${times.dirsync.map((x) => x.toFixed(0)).join('/')})`);
+    console.log(
+      `uploads: bare ${best.bare.toFixed(0)} ms, dirsync ${best.dirsync.toFixed(0)} ms (best of ${ROUNDS}; all: bare ${times.bare.map((x) => x.toFixed(0)).join('/')}, dirsync ${times.dirsync.map((x) => x.toFixed(0)).join('/')})`,
+    );
     console.log(`ratio dirsync / bare ${(best.dirsync / best.bare).toFixed(3)} (target ≤ 1.2)`);
 
     // The next run: every picture unchanged, nothing uploaded.
     t = process.hrtime.bigint();
     const state = await AvatarStateStore.load(stateDir);
-    const again = await planAvatars({ users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false }, { concurrency: CONCURRENCY, thumbnails: false });
-    console.log(`unchanged re-run: ${again.counts.unchanged} unchanged, ${again.operations.length} uploads, ${ms(t).toFixed(0)} ms (vs ${best.bare.toFixed(0)} ms to upload them all)`);
+    const again = await planAvatars(
+      { users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false },
+      { concurrency: CONCURRENCY, thumbnails: false },
+    );
+    console.log(
+      `unchanged re-run: ${again.counts.unchanged} unchanged, ${again.operations.length} uploads, ${ms(t).toFixed(0)} ms (vs ${best.bare.toFixed(0)} ms to upload them all)`,
+    );
     t = process.hrtime.bigint();
-    const withThumbs = await planAvatars({ users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false }, { concurrency: CONCURRENCY });
+    const withThumbs = await planAvatars(
+      { users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false },
+      { concurrency: CONCURRENCY },
+    );
     const thumbChars = withThumbs.items.reduce((s, i) => s + (i.avatar?.thumbnail?.length ?? 0), 0);
     console.log(`plan with report thumbnails: ${ms(t).toFixed(0)} ms, ${(thumbChars / 1048576).toFixed(1)} MB of thumbnails in the report`);
     await client.close();

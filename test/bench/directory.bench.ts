@@ -25,17 +25,44 @@ const ROUNDS = 3;
 const ATTRIBUTES = [
   ...new Set([
     ...DEFAULT_USER_ATTRIBUTES.map(([, ad]) => ad),
-    'userPrincipalName', 'department', 'title', 'telephoneNumber', 'mobile', 'manager', 'employeeNumber',
-    'preferredLanguage', 'l', 'c', 'physicalDeliveryOfficeName', 'msRTCSIP-PrimaryUserAddress', 'thumbnailPhoto',
+    'userPrincipalName',
+    'department',
+    'title',
+    'telephoneNumber',
+    'mobile',
+    'manager',
+    'employeeNumber',
+    'preferredLanguage',
+    'l',
+    'c',
+    'physicalDeliveryOfficeName',
+    'msRTCSIP-PrimaryUserAddress',
+    'thumbnailPhoto',
   ]),
 ];
 
 async function timeLdapsearch(url: string, out: string): Promise<{ seconds: number; entries: number }> {
   const t0 = process.hrtime.bigint();
-  const child = spawn('ldapsearch', [
-    '-LLL', '-x', '-H', url, '-D', ADMIN_BIND_DN, '-w', ADMIN_PASSWORD, '-b', BASE_DN, '-E', 'pr=1000/noprompt',
-    DEFAULT_FILTERS.users, ...ATTRIBUTES,
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'ldapsearch',
+    [
+      '-LLL',
+      '-x',
+      '-H',
+      url,
+      '-D',
+      ADMIN_BIND_DN,
+      '-w',
+      ADMIN_PASSWORD,
+      '-b',
+      BASE_DN,
+      '-E',
+      'pr=1000/noprompt',
+      DEFAULT_FILTERS.users,
+      ...ATTRIBUTES,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const file = child.stdout.pipe(createWriteStream(out));
   // Both: ldapsearch done and its dump on disk (subscribed before either can happen).
   const [[code]] = await Promise.all([once(child, 'close') as Promise<[number | null]>, once(file, 'finish')]);
@@ -46,9 +73,20 @@ async function timeLdapsearch(url: string, out: string): Promise<{ seconds: numb
 }
 
 async function timeDirsync(url: string): Promise<{ seconds: number; entries: number; maxRssMb: number; maxHeapMb: number }> {
-  const { stdout } = await run(process.execPath, [
-    '--import', 'tsx', join(__dirname, 'support', 'readAllUsers.ts'), url, ADMIN_BIND_DN, BASE_DN, DEFAULT_FILTERS.users, ATTRIBUTES.join(','),
-  ], { env: { ...process.env, DIRSYNC_BENCH_PASSWORD: ADMIN_PASSWORD }, maxBuffer: 1024 * 1024 });
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(__dirname, 'support', 'readAllUsers.ts'),
+      url,
+      ADMIN_BIND_DN,
+      BASE_DN,
+      DEFAULT_FILTERS.users,
+      ATTRIBUTES.join(','),
+    ],
+    { env: { ...process.env, DIRSYNC_BENCH_PASSWORD: ADMIN_PASSWORD }, maxBuffer: 1024 * 1024 },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
@@ -59,8 +97,10 @@ async function main(): Promise<void> {
   const log = (s: string) => console.log(`  ${s}`);
   for (const users of sizes) {
     if (!runningPid(benchLayout(users)) && (await answers(BENCH_HOST))) {
-      console.log(`  skipped ${users}: another DC (the tests' fixture?) holds ${BENCH_HOST}:389. ` +
-        'Stop it when no one is testing (`npm run samba -- stop`) and rerun; the bench never stops a DC it did not start.');
+      console.log(
+        `  skipped ${users}: another DC (the tests' fixture?) holds ${BENCH_HOST}:389. ` +
+          'Stop it when no one is testing (`npm run samba -- stop`) and rerun; the bench never stops a DC it did not start.',
+      );
       continue;
     }
     const dc = await startBenchDc(users, log);

@@ -70,7 +70,8 @@ function bigConfig(lines: number): string {
   for (let i = 0; i < half; i++) out.push(`        "user${i}@bench.example.com"${i < half - 1 ? ',' : ''}`);
   out.push('      ],', '      "dns": [');
   const rest = remaining - half;
-  for (let i = 0; i < rest; i++) out.push(`        "CN=User ${i},OU=Team ${i % 40},OU=Staff,DC=bench,DC=example,DC=com"${i < rest - 1 ? ',' : ''}`);
+  for (let i = 0; i < rest; i++)
+    out.push(`        "CN=User ${i},OU=Team ${i % 40},OU=Staff,DC=bench,DC=example,DC=com"${i < rest - 1 ? ',' : ''}`);
   out.push(...tail);
   return out.join('\n');
 }
@@ -86,11 +87,24 @@ async function main(): Promise<void> {
   const lineCount = text.split('\n').length;
   const ours = analyze(text);
   const errors = ours.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) console.log(`note: the bench config has ${errors.length} error(s): ${errors.slice(0, 3).map((d) => d.code).join(', ')}`);
-  if (ours.internalErrors.length) console.log(`note: ${ours.internalErrors.length} embedded value(s) not checked (grammar unavailable): numbers understate the grammar cost`);
+  if (errors.length)
+    console.log(
+      `note: the bench config has ${errors.length} error(s): ${errors
+        .slice(0, 3)
+        .map((d) => d.code)
+        .join(', ')}`,
+    );
+  if (ours.internalErrors.length)
+    console.log(
+      `note: ${ours.internalErrors.length} embedded value(s) not checked (grammar unavailable): numbers understate the grammar cost`,
+    );
 
   const json = getLanguageService({});
-  json.configure({ validate: true, allowComments: true, schemas: [{ uri: 'inmemory://dirsync.schema.json', fileMatch: ['*.dirsync'], schema }] });
+  json.configure({
+    validate: true,
+    allowComments: true,
+    schemas: [{ uri: 'inmemory://dirsync.schema.json', fileMatch: ['*.dirsync'], schema }],
+  });
   let version = 0;
   const theirs = async () => {
     const doc = TextDocument.create('file:///bench.dirsync', 'jsonc', ++version, text);
@@ -146,7 +160,9 @@ async function main(): Promise<void> {
   console.log(`  vscode-json-languageservice + JSON Schema: ${base.toFixed(2)} ms (${theirDiagnostics.length} diagnostics)`);
   console.log(`  dirsync language service, cold grammar memo: ${cold.median.toFixed(2)} ms (${ours.diagnostics.length} diagnostics)`);
   console.log(`  dirsync language service, warm grammar memo: ${warm.median.toFixed(2)} ms`);
-  console.log(`  ratio dirsync/json-languageservice: ${(cold.median / base).toFixed(2)} cold, ${(warm.median / base).toFixed(2)} warm (target ≤ 1.0)`);
+  console.log(
+    `  ratio dirsync/json-languageservice: ${(cold.median / base).toFixed(2)} cold, ${(warm.median / base).toFixed(2)} warm (target ≤ 1.0)`,
+  );
 
   // Completion after an edit: the document changed (one character typed) and validation has not
   // run yet for the new version, so the server parses (parseForCompletion) and completes — what
@@ -168,7 +184,9 @@ async function main(): Promise<void> {
   }
   const c = stats(latencies);
   const f = stats(full);
-  console.log(`completion after an edit (parse + completion, as the server does; ${latencies.length} positions): p50 ${c.median.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms (target p95 ≤ 15 ms)`);
+  console.log(
+    `completion after an edit (parse + completion, as the server does; ${latencies.length} positions): p50 ${c.median.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms (target p95 ≤ 15 ms)`,
+  );
   console.log(`  for comparison, full re-analysis + completion: p50 ${f.median.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms`);
   const cached = analyze(text);
   const onlyCompletion: number[] = [];

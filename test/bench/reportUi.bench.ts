@@ -47,7 +47,9 @@ async function timeOpen(p: Page, eventName: string, mode: 'whole' | 'pieces'): P
       new Promise<number>((resolve) => {
         const report = (window as unknown as { __r: SyncReport }).__r;
         const t0 = performance.now();
-        document.addEventListener(ev, () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)), { once: true });
+        document.addEventListener(ev, () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)), {
+          once: true,
+        });
         if (how === 'whole') {
           window.postMessage({ type: 'report', report }, '*');
         } else {
@@ -69,7 +71,9 @@ async function timeKey(p: Page, key: string, eventName: string): Promise<number>
         'keydown',
         () => {
           const t0 = performance.now();
-          document.addEventListener(ev, () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)), { once: true });
+          document.addEventListener(ev, () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)), {
+            once: true,
+          });
         },
         { once: true, capture: true },
       );
@@ -104,7 +108,9 @@ async function main(): Promise<void> {
   );
   const standaloneFile = join(dir, 'standalone.html');
   writeFileSync(standaloneFile, renderStandaloneReport(report, assets.js, assets.css));
-  console.log(`report: ${TOTAL.toLocaleString('en-US')} items, ${(JSON.stringify(report).length / 1e6).toFixed(1)} MB of JSON; setup ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  console.log(
+    `report: ${TOTAL.toLocaleString('en-US')} items, ${(JSON.stringify(report).length / 1e6).toFixed(1)} MB of JSON; setup ${((Date.now() - t) / 1000).toFixed(1)}s`,
+  );
 
   const session = await launchChromium({ viewport: { width: 1400, height: 900 } });
   const p = session.page;
@@ -156,8 +162,12 @@ async function main(): Promise<void> {
   const ratio = (a: string, b: string) => (m(a) / m(b)).toFixed(3);
   console.log(`ratio open, one message / plain table:    ${ratio('open: virtualized, one message', 'open: plain table')}  (target ≤ 0.1)`);
   console.log(`ratio open, in pieces / plain table:      ${ratio('open: virtualized, in pieces', 'open: plain table')}  (target ≤ 0.1)`);
-  console.log(`ratio search letter / plain table:        ${ratio('search: virtualized, letter', 'search: plain table, letter')}  (target ≤ 0.1)`);
-  console.log(`ratio search Backspace / plain table:     ${ratio('search: virtualized, Backspace (back to all rows)', 'search: plain table, Backspace (back to all rows)')}  (target ≤ 0.1)`);
+  console.log(
+    `ratio search letter / plain table:        ${ratio('search: virtualized, letter', 'search: plain table, letter')}  (target ≤ 0.1)`,
+  );
+  console.log(
+    `ratio search Backspace / plain table:     ${ratio('search: virtualized, Backspace (back to all rows)', 'search: plain table, Backspace (back to all rows)')}  (target ≤ 0.1)`,
+  );
 }
 
 main().catch((err: unknown) => {

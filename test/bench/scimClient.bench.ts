@@ -84,17 +84,32 @@ async function main(): Promise<void> {
     const bare = ms(t);
 
     t = process.hrtime.bigint();
-    await pool(CREATES, CONCURRENCY, (i) => client.users.create({ schemas: [SCHEMA], userName: `client${i}@example.com`, externalId: `client-${i}` }));
+    await pool(CREATES, CONCURRENCY, (i) =>
+      client.users.create({ schemas: [SCHEMA], userName: `client${i}@example.com`, externalId: `client-${i}` }),
+    );
     const viaClient = ms(t);
-    console.log(`creates: ${CREATES} at concurrency ${CONCURRENCY}: bare ${bare.toFixed(0)} ms, client ${viaClient.toFixed(0)} ms, ratio ${(viaClient / bare).toFixed(3)}`);
+    console.log(
+      `creates: ${CREATES} at concurrency ${CONCURRENCY}: bare ${bare.toFixed(0)} ms, client ${viaClient.toFixed(0)} ms, ratio ${(viaClient / bare).toFixed(3)}`,
+    );
 
     // Seed up to USERS users through the admin import (one transaction per 10k).
     const have = 200 + 2 * CREATES;
     t = process.hrtime.bigint();
     for (let done = have; done < USERS; ) {
       const n = Math.min(10_000, USERS - done);
-      const docs = Array.from({ length: n }, (_, k) => ({ schemas: [SCHEMA], userName: `seed${done + k}@example.com`, externalId: `seed-${done + k}`, displayName: `Seed ${done + k}`, emails: [{ type: 'work', value: `seed${done + k}@example.com`, primary: true }] }));
-      const res = await request(`${cloud.origin}/_dirsync/users/import`, { method: 'POST', headers: auth, body: JSON.stringify(docs), dispatcher: agent });
+      const docs = Array.from({ length: n }, (_, k) => ({
+        schemas: [SCHEMA],
+        userName: `seed${done + k}@example.com`,
+        externalId: `seed-${done + k}`,
+        displayName: `Seed ${done + k}`,
+        emails: [{ type: 'work', value: `seed${done + k}@example.com`, primary: true }],
+      }));
+      const res = await request(`${cloud.origin}/_dirsync/users/import`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(docs),
+        dispatcher: agent,
+      });
       if (res.statusCode !== 200) throw new Error(`import ${res.statusCode}: ${await res.body.text()}`);
       await res.body.dump();
       done += n;
@@ -104,7 +119,12 @@ async function main(): Promise<void> {
     const bareListing = async (): Promise<number> => {
       let n = 0;
       for (let start = 1; ; start += PAGE) {
-        const res = await agent.request({ origin: cloud.origin, path: `${path}/Users?startIndex=${start}&count=${PAGE}`, method: 'GET', headers: auth });
+        const res = await agent.request({
+          origin: cloud.origin,
+          path: `${path}/Users?startIndex=${start}&count=${PAGE}`,
+          method: 'GET',
+          headers: auth,
+        });
         const body = (await res.body.json()) as { totalResults: number; Resources: unknown[] };
         n += body.Resources.length;
         if (body.Resources.length === 0 || start + PAGE > body.totalResults) break;

@@ -49,25 +49,41 @@ async function writeLdif(file: string, users: number, groups: number): Promise<v
   await write(LDIF_HEADER);
   for (let i = 0; i < users; i++) {
     const p = person(i);
-    await write(formatLdifRecord({
-      dn: p.dn,
-      attributes: {
-        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-        objectCategory: [`CN=Person,CN=Schema,CN=Configuration,${BASE}`],
-        objectGUID: [guidBytes(i)],
-        cn: [`User ${i}`], givenName: [p.given], sn: [p.sn], displayName: [`${p.given} ${p.sn}`], mail: [p.mail],
-        title: [p.title], department: [p.dept], telephoneNumber: [`+1 555 ${String(i).padStart(6, '0')}`],
-        userAccountControl: [p.disabled ? '514' : '512'],
-      },
-    }) + '\n');
+    await write(
+      formatLdifRecord({
+        dn: p.dn,
+        attributes: {
+          objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+          objectCategory: [`CN=Person,CN=Schema,CN=Configuration,${BASE}`],
+          objectGUID: [guidBytes(i)],
+          cn: [`User ${i}`],
+          givenName: [p.given],
+          sn: [p.sn],
+          displayName: [`${p.given} ${p.sn}`],
+          mail: [p.mail],
+          title: [p.title],
+          department: [p.dept],
+          telephoneNumber: [`+1 555 ${String(i).padStart(6, '0')}`],
+          userAccountControl: [p.disabled ? '514' : '512'],
+        },
+      }) + '\n',
+    );
   }
   const per = Math.max(1, Math.floor(users / groups));
   for (let g = 0; g < groups; g++) {
     const members = Array.from({ length: Math.min(per, users) }, (_, k) => person((g * per + k) % users).dn);
-    await write(formatLdifRecord({
-      dn: `CN=Group ${g},OU=Groups,${BASE}`,
-      attributes: { objectClass: ['top', 'group'], objectCategory: [`CN=Group,CN=Schema,CN=Configuration,${BASE}`], objectGUID: [guidBytes(10_000_000 + g)], cn: [`Group ${g}`], member: members },
-    }) + '\n');
+    await write(
+      formatLdifRecord({
+        dn: `CN=Group ${g},OU=Groups,${BASE}`,
+        attributes: {
+          objectClass: ['top', 'group'],
+          objectCategory: [`CN=Group,CN=Schema,CN=Configuration,${BASE}`],
+          objectGUID: [guidBytes(10_000_000 + g)],
+          cn: [`Group ${g}`],
+          member: members,
+        },
+      }) + '\n',
+    );
   }
   out.end();
   await once(out, 'finish');
@@ -120,18 +136,32 @@ async function main(): Promise<void> {
     }
     console.log(`  set-up ${((Date.now() - t0) / 1000).toFixed(1)} s (LDIF and cloud cached in ${DIR})`);
     const config = join(DIR, `bench-${users}.dirsync`);
-    writeFileSync(config, JSON.stringify({
-      version: 1,
-      name: 'bench',
-      directory: { type: 'adds', url: `ldif:${ldif}`, baseDns: [BASE] },
-      cloud: { type: 'scim', url: cloud.baseUrl, token: '${env:DIRSYNC_BENCH_TOKEN}', pageSize: 1000 },
-      objects: { users: { enabled: true }, groups: { enabled: true } },
-      attributes: {
-        uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'title', departmentNumber: 'department',
-        telephoneNumber: 'telephoneNumber', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID',
-      },
-      policy: { deleteThreshold: { count: 5000, percent: 10 }, mismatched: 'retain' },
-    }, null, 2));
+    writeFileSync(
+      config,
+      JSON.stringify(
+        {
+          version: 1,
+          name: 'bench',
+          directory: { type: 'adds', url: `ldif:${ldif}`, baseDns: [BASE] },
+          cloud: { type: 'scim', url: cloud.baseUrl, token: '${env:DIRSYNC_BENCH_TOKEN}', pageSize: 1000 },
+          objects: { users: { enabled: true }, groups: { enabled: true } },
+          attributes: {
+            uid: 'mail',
+            displayName: 'displayName',
+            givenName: 'givenName',
+            sn: 'sn',
+            title: 'title',
+            departmentNumber: 'department',
+            telephoneNumber: 'telephoneNumber',
+            'ds-pwp-account-disabled': 'userAccountControl',
+            externalId: 'objectGUID',
+          },
+          policy: { deleteThreshold: { count: 5000, percent: 10 }, mismatched: 'retain' },
+        },
+        null,
+        2,
+      ),
+    );
     await child('raw', config); // warm-up: page cache, SQLite cache
     const raw: number[] = [];
     const ours: number[] = [];

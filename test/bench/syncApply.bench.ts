@@ -35,18 +35,40 @@ async function startCloud(dir: string, name: string): Promise<{ baseUrl: string;
 }
 
 function user(prefix: string, i: number): Record<string, unknown> {
-  return { schemas: [SCHEMA], userName: `${prefix}${i}@example.com`, externalId: `${prefix}-${i}`, displayName: `User ${i}`, name: { givenName: 'User', familyName: String(i) }, active: true };
+  return {
+    schemas: [SCHEMA],
+    userName: `${prefix}${i}@example.com`,
+    externalId: `${prefix}-${i}`,
+    displayName: `User ${i}`,
+    name: { givenName: 'User', familyName: String(i) },
+    active: true,
+  };
 }
 
 function plan(n: number): SyncPlan {
-  const operations: PlanOperation[] = Array.from({ length: n }, (_, i) => ({ opId: `op-${String(i + 1).padStart(6, '0')}`, itemId: `u${i}`, label: `CN=User ${i},OU=People,DC=corp,DC=example,DC=com`, kind: 'createUser', body: user('sync', i) }));
+  const operations: PlanOperation[] = Array.from({ length: n }, (_, i) => ({
+    opId: `op-${String(i + 1).padStart(6, '0')}`,
+    itemId: `u${i}`,
+    label: `CN=User ${i},OU=People,DC=corp,DC=example,DC=com`,
+    kind: 'createUser',
+    body: user('sync', i),
+  }));
   const summary = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
   summary.added = n;
   return {
     report: {
-      format: 'dirsync-report', version: 1, sessionId: 'bench', generatedAt: new Date().toISOString(), mode: 'dryRun',
-      config: { file: 'bench.dirsync', sha256: 'x' }, directory: { url: 'ldif:bench', kind: 'ldif', fingerprint: 'f' }, cloud: { url: 'http://127.0.0.1', type: 'scim' },
-      summary, threshold: { deletions: 0, owned: 0, disabled: false, exceeded: false }, items: [], messages: [],
+      format: 'dirsync-report',
+      version: 1,
+      sessionId: 'bench',
+      generatedAt: new Date().toISOString(),
+      mode: 'dryRun',
+      config: { file: 'bench.dirsync', sha256: 'x' },
+      directory: { url: 'ldif:bench', kind: 'ldif', fingerprint: 'f' },
+      cloud: { url: 'http://127.0.0.1', type: 'scim' },
+      summary,
+      threshold: { deletions: 0, owned: 0, disabled: false, exceeded: false },
+      items: [],
+      messages: [],
     },
     payload: { version: 1, basis: { configSha256: 'x', directoryFingerprint: 'f', cloudFingerprint: 'c' }, operations },
   };
@@ -65,7 +87,13 @@ async function bare(baseUrl: string): Promise<number> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < CREATES) {
-        const res = await agent.request({ origin, path: `${path}/Users`, method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(user('bare', next++)) });
+        const res = await agent.request({
+          origin,
+          path: `${path}/Users`,
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+          body: JSON.stringify(user('bare', next++)),
+        });
         await res.body.text();
         if (res.statusCode !== 201) throw new Error(`bare POST: HTTP ${res.statusCode}`);
       }
@@ -93,16 +121,29 @@ async function main(): Promise<void> {
       await cb.stop();
       const ca = await startCloud(dir, `apply${r}`);
       const config = join(dir, `bench${r}.dirsync`);
-      writeFileSync(config, JSON.stringify({ version: 1, directory: { type: 'adds', url: 'ldif:./none.ldif', baseDns: ['DC=corp,DC=example,DC=com'] }, cloud: { type: 'scim', url: ca.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: CONCURRENCY }, policy: { deleteThreshold: { count: 10 } } }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          version: 1,
+          directory: { type: 'adds', url: 'ldif:./none.ldif', baseDns: ['DC=corp,DC=example,DC=com'] },
+          cloud: { type: 'scim', url: ca.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: CONCURRENCY },
+          policy: { deleteThreshold: { count: 10 } },
+        }),
+      );
       const t = process.hrtime.bigint();
       result = await applyPlan(plan(CREATES), { configFile: config, secrets: () => TOKEN, mode: 'full', onProgress: () => undefined });
       applyMs = Math.min(applyMs, ms(t));
       await ca.stop();
-      if (result.applied !== CREATES) throw new Error(`applied ${result.applied} of ${CREATES}: ${JSON.stringify(result.failures.slice(0, 2))}`);
+      if (result.applied !== CREATES)
+        throw new Error(`applied ${result.applied} of ${CREATES}: ${JSON.stringify(result.failures.slice(0, 2))}`);
     }
-    console.log(`apply of ${CREATES} creates, concurrency ${CONCURRENCY}: ${applyMs.toFixed(0)} ms (${((CREATES / applyMs) * 1000).toFixed(0)}/s, journal fsync'd)`);
+    console.log(
+      `apply of ${CREATES} creates, concurrency ${CONCURRENCY}: ${applyMs.toFixed(0)} ms (${((CREATES / applyMs) * 1000).toFixed(0)}/s, journal fsync'd)`,
+    );
     console.log(`bare POST loop, same concurrency:        ${bareMs.toFixed(0)} ms (${((CREATES / bareMs) * 1000).toFixed(0)}/s)`);
-    console.log(`ratio apply / bare: ${(applyMs / bareMs).toFixed(2)} (target ≤ 1.2; best of ${ROUNDS} interleaved rounds each); peak RSS ${(peakRss / 1048576).toFixed(0)} MB`);
+    console.log(
+      `ratio apply / bare: ${(applyMs / bareMs).toFixed(2)} (target ≤ 1.2; best of ${ROUNDS} interleaved rounds each); peak RSS ${(peakRss / 1048576).toFixed(0)} MB`,
+    );
   } finally {
     clearInterval(rssTimer);
     rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ const entry: DirectoryEntry = {
     proxyaddresses: ['SMTP:ada@example.com', 'smtp:a.lovelace@example.com'],
     'msrtcsip-primaryuseraddress': ['sip:ada@example.com'],
     'ds-pwp-account-disabled': ['false'],
-    'extensionattribute1': [''],
+    extensionattribute1: [''],
   },
 };
 
@@ -184,14 +184,20 @@ describe('attribute expression grammar', () => {
       it(`${text} → ${codes.join(', ') || 'clean'}`, () => {
         const r = parseAttributeExpression(text);
         assert.equal(r.ok, true);
-        assert.deepEqual(r.problems.map((p) => p.code), codes);
+        assert.deepEqual(
+          r.problems.map((p) => p.code),
+          codes,
+        );
       });
     }
     it('hints that an unknown hyphenated name may be a cut without spaces (with schema knowledge)', () => {
       const known = new Set(['givenname', 'sn', 'ds-pwp-account-disabled']);
       const opts = { isKnownAttribute: (n: string) => known.has(n.toLowerCase()) };
       const r = parseAttributeExpression('givenName-sn', opts);
-      assert.deepEqual(r.problems.map((p) => [p.code, p.start, p.end]), [['DS309', 0, 12]]);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.start, p.end]),
+        [['DS309', 0, 12]],
+      );
       assert.deepEqual(parseAttributeExpression('ds-pwp-account-disabled', opts).problems, []);
       assert.deepEqual(parseAttributeExpression('givenName-sn').problems, []);
     });
@@ -218,7 +224,13 @@ describe('attribute expression grammar', () => {
     it('adds parentheses a hand-built tree needs', () => {
       const at = { start: 0, end: 0 };
       const s = (v: string): Expression => ({ type: 'string', value: v, range: at });
-      const tree: Expression = { type: 'binary', op: '%', left: s('a'), right: { type: 'binary', op: '+', left: s('b'), right: s('c'), range: at }, range: at };
+      const tree: Expression = {
+        type: 'binary',
+        op: '%',
+        left: s('a'),
+        right: { type: 'binary', op: '+', left: s('b'), right: s('c'), range: at },
+        range: at,
+      };
       assert.equal(formatExpression(tree), "'a' % ('b' + 'c')");
       assert.equal(formatExpression(tree, { quote: '"' }), '"a" % ("b" + "c")');
     });

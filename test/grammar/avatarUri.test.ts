@@ -139,17 +139,28 @@ describe('avatar URI pattern grammar', () => {
     it('warns about placeholders in the host and patterns without placeholders', () => {
       const host = parseAvatarUriPattern('https://{company}.photos.example.com/{mail}.jpg');
       assert.equal(host.ok, true);
-      assert.deepEqual(host.problems.map((p) => [p.code, p.start, p.end]), [['DS408', 8, 17]]);
+      assert.deepEqual(
+        host.problems.map((p) => [p.code, p.start, p.end]),
+        [['DS408', 8, 17]],
+      );
       const none = parseAvatarUriPattern('https://photos.example.com/default.jpg');
       assert.equal(none.ok, true);
-      assert.deepEqual(none.problems.map((p) => p.code), ['DS409']);
+      assert.deepEqual(
+        none.problems.map((p) => p.code),
+        ['DS409'],
+      );
       const empty = parseAvatarUriPattern(`${URL}{mail:}`);
       assert.equal(empty.ok, true);
-      assert.deepEqual(empty.problems.map((p) => p.code), ['DS412']);
+      assert.deepEqual(
+        empty.problems.map((p) => p.code),
+        ['DS412'],
+      );
     });
 
     it('accepts OIDs and hyphenated names as attributes, and placeholders in the query', () => {
-      const r = parseAvatarUriPattern('https://p.example.com/photo?id={employeeID}&sip={msRTCSIP-PrimaryUserAddress: [^:]+$}&x={1.2.840.113556.1.4.221}');
+      const r = parseAvatarUriPattern(
+        'https://p.example.com/photo?id={employeeID}&sip={msRTCSIP-PrimaryUserAddress: [^:]+$}&x={1.2.840.113556.1.4.221}',
+      );
       if (!r.ok) return assert.fail(JSON.stringify(r.problems));
       assert.deepEqual(
         r.value.parts.filter((p) => p.type === 'placeholder').map((p) => p.type === 'placeholder' && p.attribute),

@@ -152,22 +152,34 @@ describe('LDAP filter grammar (RFC 4515)', () => {
       assert.equal(f.type, 'and');
       if (f.type !== 'and') return;
       assert.deepEqual(f.range, { start: 0, end: 49 });
-      assert.deepEqual(f.filters.map((x) => x.type), ['equality', 'or']);
+      assert.deepEqual(
+        f.filters.map((x) => x.type),
+        ['equality', 'or'],
+      );
       assert.deepEqual(f.filters[0]!.range, { start: 2, end: 22 });
       const or = f.filters[1]!;
       if (or.type !== 'or') return assert.fail();
-      assert.deepEqual(or.filters.map((x) => x.type), ['equality', 'substrings']);
+      assert.deepEqual(
+        or.filters.map((x) => x.type),
+        ['equality', 'substrings'],
+      );
     });
     it('substrings: initial, any in order, final', () => {
       const f = parse('(o=univ*of*mich*)');
       if (f.type !== 'substrings') return assert.fail(f.type);
       assert.equal(f.initial?.text, 'univ');
-      assert.deepEqual(f.any.map((a) => a.text), ['of', 'mich']);
+      assert.deepEqual(
+        f.any.map((a) => a.text),
+        ['of', 'mich'],
+      );
       assert.equal(f.final, undefined);
       const g = parse('(cn=*a*b)');
       if (g.type !== 'substrings') return assert.fail(g.type);
       assert.equal(g.initial, undefined);
-      assert.deepEqual(g.any.map((a) => a.text), ['a']);
+      assert.deepEqual(
+        g.any.map((a) => a.text),
+        ['a'],
+      );
       assert.equal(g.final?.text, 'b');
     });
     it('presence is not a substring', () => {

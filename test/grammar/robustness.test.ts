@@ -23,7 +23,15 @@ function mutations(seeds: string[], alphabet: string, count: number, seed: numbe
       if (r < 0.4) s = s.slice(0, i) + pick([...alphabet]) + s.slice(i);
       else if (r < 0.7) s = s.slice(0, i) + s.slice(i + 1);
       else if (r < 0.85) s = s.slice(0, i) + pick(seeds).slice(0, 8) + s.slice(i);
-      else s = s.slice(0, i) + s.slice(i, i + 3).split('').reverse().join('') + s.slice(i + 3);
+      else
+        s =
+          s.slice(0, i) +
+          s
+            .slice(i, i + 3)
+            .split('')
+            .reverse()
+            .join('') +
+          s.slice(i + 3);
     }
     out.push(s);
   }
@@ -81,7 +89,7 @@ describe('parser robustness (seeded fuzzing)', () => {
       "https://p.example.com/{sAMAccountName: (?i)\\A[a-z]{2,8}\\z}/{employeeID: (?'n'\\d+)}.png",
       'https://p.example.com/{mail: [a-z-[aeiou]](?>x)\\p{IsGreek}}',
     ];
-    for (const text of mutations(seeds, '{}[]()\\:?*+.<>\'-^$|# aZ09/', 3000, 7)) {
+    for (const text of mutations(seeds, "{}[]()\\:?*+.<>'-^$|# aZ09/", 3000, 7)) {
       const r = parseAvatarUriPattern(text);
       checkResult(text, r);
       if (r.ok) resolveAvatarUri(r.value, entry);

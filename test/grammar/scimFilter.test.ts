@@ -31,7 +31,10 @@ describe('SCIM filter parser (grammars/scimFilter.ohm)', () => {
     ['(a pr or b pr) and c pr', f.and(f.or(f.pr('a'), f.pr('b')), f.pr('c'))],
     ['a pr and not (b pr)', f.and(f.pr('a'), f.not(f.pr('b')))],
     ['not(b pr)', f.not(f.pr('b'))],
-    ['emails[type eq "work" and value co "@example.com"]', f.valuePath('emails', f.and(f.eq('type', 'work'), f.co('value', '@example.com')))],
+    [
+      'emails[type eq "work" and value co "@example.com"]',
+      f.valuePath('emails', f.and(f.eq('type', 'work'), f.co('value', '@example.com'))),
+    ],
     [`${ENT}:employeeNumber eq "701984"`, f.eq(`${ENT}:employeeNumber`, '701984')],
     [`${ENT}:manager.value eq "26118915"`, f.eq(`${ENT}:manager.value`, '26118915')],
     ['displayName eq "a \\"quoted\\" \\\\ name\\u00e9"', f.eq('displayName', 'a "quoted" \\ nameé')],
@@ -49,7 +52,7 @@ describe('SCIM filter parser (grammars/scimFilter.ohm)', () => {
     ['(a pr', 6, /"\)"/],
     ['a xx "y"', 3, /comparison operator/],
     ['userName eq "unterminated', 13, /value/],
-    ['userName eq \'single\'', 13, /value/],
+    ["userName eq 'single'", 13, /value/],
     ['1abc pr', 1, /attribute path/],
     ['userName eq "x" andy pr', 17, /end of input|or|and/],
     // In a filter a value path takes no sub-attribute (only PATCH paths do, RFC 7644 §3.5.2).

@@ -103,7 +103,11 @@ describe('TextMate colouring (syntaxes/)', () => {
     const token = l.tokens.find((t) => t.startIndex <= at && at < t.endIndex)!;
     return l.line.slice(token.startIndex, token.endIndex);
   }
-  const has = (s: string[], scope: string) => assert.ok(s.some((x) => x.startsWith(scope)), `${scope} not in ${s.join(' ')}`);
+  const has = (s: string[], scope: string) =>
+    assert.ok(
+      s.some((x) => x.startsWith(scope)),
+      `${scope} not in ${s.join(' ')}`,
+    );
   const hasNot = (s: string[], scope: string) => assert.ok(!s.some((x) => x.startsWith(scope)), `${scope} in ${s.join(' ')}`);
 
   it('both files parse (the language configuration as JSON with comments)', () => {
@@ -113,7 +117,11 @@ describe('TextMate colouring (syntaxes/)', () => {
     const config = parseJsonc(readFileSync(configPath, 'utf8'), errors);
     assert.deepEqual(errors, []);
     assert.deepEqual(config.comments, { lineComment: '//', blockComment: ['/*', '*/'] });
-    for (const pattern of [config.wordPattern, config.indentationRules.increaseIndentPattern, config.indentationRules.decreaseIndentPattern]) {
+    for (const pattern of [
+      config.wordPattern,
+      config.indentationRules.increaseIndentPattern,
+      config.indentationRules.decreaseIndentPattern,
+    ]) {
       assert.doesNotThrow(() => new RegExp(pattern));
     }
     assert.ok(new RegExp(config.wordPattern).exec('msRTCSIP-PrimaryUserAddress')?.[0] === 'msRTCSIP-PrimaryUserAddress');

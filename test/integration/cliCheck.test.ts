@@ -13,9 +13,14 @@ const ROOT = join(__dirname, '../..');
 
 function dirsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/dirsync.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/dirsync.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -30,7 +35,7 @@ interface Record {
   message: string;
 }
 
-describe('dirsync check (bin/dirsync.js)', function () {
+describe('dirsync check (bin/dirsync.js)', () => {
   const files = sampleFiles().map((f) => relative(ROOT, f));
   const valid = files.filter((f) => !f.includes('invalid'));
   const invalid = files.filter((f) => f.includes('invalid'));
@@ -45,7 +50,11 @@ describe('dirsync check (bin/dirsync.js)', function () {
 
   for (const f of invalid) {
     it(`${f}: the expected codes, text and JSON agree`, async () => {
-      const expected = /^\/\/ expect: (.+)$/m.exec(readFileSync(join(ROOT, f), 'utf8'))![1]!.trim().split(/\s+/).sort();
+      const expected = /^\/\/ expect: (.+)$/m
+        .exec(readFileSync(join(ROOT, f), 'utf8'))![1]!
+        .trim()
+        .split(/\s+/)
+        .sort();
       const text = await dirsync(['check', f]);
       const json = await dirsync(['check', '--format', 'json', f]);
       const records = JSON.parse(json.stdout) as Record[];
@@ -73,14 +82,20 @@ describe('dirsync check (bin/dirsync.js)', function () {
     const literal = (JSON.parse(r.stdout) as Record[]).find((x) => x.code === 'DS507')!;
     const src = readFileSync(join(SAMPLES_ROOT, 'invalid/secrets.dirsync'), 'utf8').split('\n');
     const lineIdx = src.findIndex((l) => l.includes('"Winter2024!"'));
-    assert.deepEqual([literal.line, literal.column, literal.endLine, literal.endColumn], [lineIdx + 1, src[lineIdx]!.indexOf('"Winter2024!"') + 1, lineIdx + 1, src[lineIdx]!.indexOf('"Winter2024!"') + 14]);
+    assert.deepEqual(
+      [literal.line, literal.column, literal.endLine, literal.endColumn],
+      [lineIdx + 1, src[lineIdx]!.indexOf('"Winter2024!"') + 1, lineIdx + 1, src[lineIdx]!.indexOf('"Winter2024!"') + 14],
+    );
   });
 
   it('checks several files in one run and prints ONE JSON array', async () => {
     const r = await dirsync(['check', '--format', 'json', ...valid, 'sample-configs/invalid/uid-missing.dirsync']);
     assert.equal(r.code, 1);
     const records = JSON.parse(r.stdout) as Record[];
-    assert.deepEqual(records.map((x) => x.file), ['sample-configs/invalid/uid-missing.dirsync']);
+    assert.deepEqual(
+      records.map((x) => x.file),
+      ['sample-configs/invalid/uid-missing.dirsync'],
+    );
   });
 
   it('all valid samples together: exit 0 and an empty JSON array', async () => {
@@ -118,7 +133,13 @@ describe('dirsync check (bin/dirsync.js)', function () {
   it('--min-severity hides lower levels but not the exit code', async () => {
     const r = await dirsync(['check', '--min-severity', 'error', 'sample-configs/invalid/mappings.dirsync']);
     assert.equal(r.code, 1);
-    assert.ok(r.stdout.trim().split('\n').every((l) => / error DS/.test(l)), r.stdout);
+    assert.ok(
+      r.stdout
+        .trim()
+        .split('\n')
+        .every((l) => / error DS/.test(l)),
+      r.stdout,
+    );
   });
 
   it('is listed in `dirsync help`', async () => {

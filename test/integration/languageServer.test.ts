@@ -30,7 +30,7 @@ const VALID = `{
 /** Version 4 of the document: an extra space to complete in. */
 const V4 = VALID.replace('"attributes": { "uid"', '"attributes": {  "uid"');
 
-describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function () {
+describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
   let child: ChildProcess;
   let conn: ProtocolConnection;
   let stderr = '';
@@ -48,7 +48,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     return new Promise((resolve) => waiters.push({ pred, resolve }));
   }
 
-  before(async function () {
+  before(async () => {
     if (!existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build`');
     child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -73,7 +73,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     await conn.sendNotification('initialized', {});
   });
 
-  after(async function () {
+  after(async () => {
     try {
       await conn.sendRequest('shutdown');
       await conn.sendNotification('exit');
@@ -102,7 +102,10 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     const byCode = Object.fromEntries(got.map((d) => [d.code, d]));
     assert.deepEqual(Object.keys(byCode).sort(), ['DS502', 'DS507']);
     const line1 = broken.split('\n')[1]!;
-    assert.deepEqual(byCode['DS507']!.range, { start: { line: 1, character: line1.indexOf('"hunter2"') }, end: { line: 1, character: line1.indexOf('"hunter2"') + 9 } });
+    assert.deepEqual(byCode['DS507']!.range, {
+      start: { line: 1, character: line1.indexOf('"hunter2"') },
+      end: { line: 1, character: line1.indexOf('"hunter2"') + 9 },
+    });
     assert.equal(byCode['DS507']!.severity, 1);
     assert.equal(byCode['DS502']!.severity, 2);
     assert.equal(byCode['DS507']!.source, 'dirsync');
@@ -117,7 +120,10 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
       textDocument: { uri: URI, version: 3 },
       contentChanges: [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 9 } }, text: '"${env:P}"' }],
     });
-    assert.deepEqual((await diags).diagnostics.map((d) => d.code), ['DS502']);
+    assert.deepEqual(
+      (await diags).diagnostics.map((d) => d.code),
+      ['DS502'],
+    );
   });
 
   it('completes keys and cloud attribute names', async () => {
@@ -136,13 +142,19 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     const title = result.items.find((i) => i.label === 'title')!;
     assert.equal(title.insertTextFormat, 2);
     assert.match(title.textEdit.newText, /^"title": "/);
-    const top = (await conn.sendRequest('textDocument/completion', { textDocument: { uri: URI }, position: { line: 0, character: 1 } })) as { items: Array<{ label: string }> };
+    const top = (await conn.sendRequest('textDocument/completion', {
+      textDocument: { uri: URI },
+      position: { line: 0, character: 1 },
+    })) as { items: Array<{ label: string }> };
     assert.ok(top.items.some((i) => i.label === 'schedule'));
   });
 
   it('hovers keys and cloud attributes with markdown docs', async () => {
     const lines = V4.split('\n');
-    const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 3, character: lines[3]!.indexOf('ds-pwp') + 3 } })) as {
+    const h = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 3, character: lines[3]!.indexOf('ds-pwp') + 3 },
+    })) as {
       contents: { kind: string; value: string };
       range: { start: { line: number; character: number } };
     };
@@ -150,15 +162,28 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     assert.match(h.contents.value, /userAccountControl/);
     assert.match(h.contents.value, /active/);
     assert.equal(h.range.start.character, lines[3]!.indexOf('"ds-pwp'));
-    const k = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 4, character: lines[4]!.indexOf('deleteThreshold') } })) as { contents: { value: string } };
+    const k = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 4, character: lines[4]!.indexOf('deleteThreshold') },
+    })) as { contents: { value: string } };
     assert.match(k.contents.value, /Required/);
   });
 
   it('lists document symbols', async () => {
-    const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } })) as Array<{ name: string; kind: number; children: Array<{ name: string }> }>;
-    assert.deepEqual(symbols.map((s) => s.name), ['directory', 'cloud', 'attributes', 'policy']);
+    const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } })) as Array<{
+      name: string;
+      kind: number;
+      children: Array<{ name: string }>;
+    }>;
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['directory', 'cloud', 'attributes', 'policy'],
+    );
     assert.equal(symbols[0]!.kind, 2);
-    assert.deepEqual(symbols[2]!.children.map((c) => c.name), ['uid', 'displayName', 'ds-pwp-account-disabled']);
+    assert.deepEqual(
+      symbols[2]!.children.map((c) => c.name),
+      ['uid', 'displayName', 'ds-pwp-account-disabled'],
+    );
   });
 
   it('offers quick fixes as code actions with workspace edits', async () => {
@@ -167,7 +192,11 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 5 }, contentChanges: [{ text }] });
     const d = (await diags).diagnostics.find((x) => x.code === 'DS101')!;
     assert.ok(d);
-    const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri: URI }, range: d.range, context: { diagnostics: [d] } })) as Array<{
+    const actions = (await conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as Array<{
       title: string;
       isPreferred: boolean;
       edit: { changes: Record<string, Array<{ newText: string }>> };
@@ -184,7 +213,8 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
   });
 
   it('survives garbage and keeps serving', async () => {
-    const garbage = '{"directory": {"url": "\\u12", "baseDns": [[[[ , "objects": {"groups": {"filter": "(&(|(!' + '\u0000'.repeat(3) + '"}}';
+    const garbage =
+      '{"directory": {"url": "\\u12", "baseDns": [[[[ , "objects": {"groups": {"filter": "(&(|(!' + '\u0000'.repeat(3) + '"}}';
     const diags = nextDiagnostics((p) => p.uri === URI && p.version === 6);
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 6 }, contentChanges: [{ text: garbage }] });
     assert.ok((await diags).diagnostics.some((d) => d.code === 'DS100'));
@@ -195,7 +225,10 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
     const sample = readFileSync(join(ROOT, 'sample-configs/rooms.dirsync'), 'utf8');
     const again = nextDiagnostics((p) => p.uri === URI && p.version === 7);
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 7 }, contentChanges: [{ text: sample }] });
-    assert.deepEqual((await again).diagnostics.filter((d) => d.severity! <= 2), []);
+    assert.deepEqual(
+      (await again).diagnostics.filter((d) => d.severity! <= 2),
+      [],
+    );
     assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
   });
 
@@ -208,11 +241,16 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', function 
 
 describe('dirsync-language-server bin (for other editors)', () => {
   it('answers initialize over --stdio and exits cleanly on shutdown/exit', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/dirsync-language-server.js'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/dirsync-language-server.js'), '--stdio'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     conn.listen();
-    const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { serverInfo: { name: string } };
+    const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as {
+      serverInfo: { name: string };
+    };
     assert.equal(init.serverInfo.name, 'dirsync-language-server');
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');

@@ -111,5 +111,7 @@ export function bmpBytes(width: number, height: number, options: { topDown?: boo
 
 /** The committed progressive JPEGs (SOF2): a 120×80 gradient (1.5 KB), 200×150 noise (26 KB). */
 export function progressiveJpeg(which: 'small' | 'noise' = 'small'): Buffer {
-  return readFileSync(join(__dirname, '..', 'fixtures', 'avatars', which === 'small' ? 'progressive-120x80.jpg' : 'progressive-noise-200x150.jpg'));
+  return readFileSync(
+    join(__dirname, '..', 'fixtures', 'avatars', which === 'small' ? 'progressive-120x80.jpg' : 'progressive-noise-200x150.jpg'),
+  );
 }

@@ -7,7 +7,13 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,9 +33,22 @@ export interface Tls {
 export async function makeTls(): Promise<Tls> {
   const dir = mkdtempSync(join(tmpdir(), 'dirsync-avatar-tls-'));
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-sha256',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-sha256',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
   ]);
   const tls = { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
   rmSync(dir, { recursive: true, force: true });
@@ -98,7 +117,12 @@ async function listen(tls: Tls | undefined, handler: Handler): Promise<TestServe
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      test.requests.push({ method: req.method!, path: req.url!, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), headers: req.headers });
+      test.requests.push({
+        method: req.method!,
+        path: req.url!,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        headers: req.headers,
+      });
       test.inFlight++;
       test.maxInFlight = Math.max(test.maxInFlight, test.inFlight);
       let done = false;
@@ -184,7 +208,9 @@ export async function startPhotoServer(tls?: Tls): Promise<PhotoServer> {
       case 'status':
         return void res.writeHead(Number(name)).end();
       case 'html':
-        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in</body></html>');
+        return void res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<!DOCTYPE html><html><body>Sign in</body></html>');
       case 'slow':
         held.add(res);
         res.on('close', () => {
@@ -304,10 +330,13 @@ export async function startProxy(): Promise<Proxy> {
   const server = createHttpServer((req, res) => {
     seen.push(req.url!);
     const target = new URL(req.url!);
-    const up = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode!, r.headers);
-      r.pipe(res);
-    });
+    const up = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {

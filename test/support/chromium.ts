@@ -28,8 +28,11 @@ export interface ChromiumSession {
 }
 
 /** Launches Chromium with a fresh profile; `close()` stops it and deletes the profile. */
-export async function launchChromium(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<ChromiumSession> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (or set DIRSYNC_CHROMIUM).`);
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<ChromiumSession> {
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (or set DIRSYNC_CHROMIUM).`);
   const profile = mkdtempSync(join(tmpdir(), 'dirsync-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

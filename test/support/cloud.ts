@@ -40,7 +40,10 @@ export async function startCloudFixture(options: Partial<LocalCloudOptions> = {}
   };
 }
 
-export function user(userName: string, extra: Record<string, unknown> = {}): { schemas: string[]; userName: string } & Record<string, unknown> {
+export function user(
+  userName: string,
+  extra: Record<string, unknown> = {},
+): { schemas: string[]; userName: string } & Record<string, unknown> {
   return { schemas: [USER_SCHEMA], userName, ...extra };
 }
 

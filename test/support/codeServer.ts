@@ -126,8 +126,10 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   const args = [
     install.entry,
-    '--bind-addr', '127.0.0.1:0',
-    '--auth', 'none',
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -139,15 +141,21 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
   ];
   const child = spawn(install.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (b: Buffer) => { output += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { output += b.toString(); });
+  child.stdout!.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= stopProcess(child).finally(() => rmSync(scratch, { recursive: true, force: true })));
   atEndOfRun(stop);
   // Last resort when the test process exits without running root hooks (mocha --exit after a crash):
   // a synchronous SIGTERM by PID; code-server's own child processes follow their parent.
-  const onExit = (): void => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); };
+  const onExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
   process.once('exit', onExit);
   child.once('exit', () => process.off('exit', onExit));
 

@@ -48,8 +48,26 @@ export async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** ldapsearch as an administrator would run it, paged, unwrapped LDIF. */
 export async function ldapsearch(f: SambaFixture, args: string[]): Promise<string> {
-  const { stdout } = await run('ldapsearch', [
-    '-LLL', '-o', 'ldif-wrap=no', '-x', '-H', f.ldapUrl, '-D', f.bindDn, '-w', f.password, '-b', f.baseDn, '-E', 'pr=1000/noprompt', ...args,
-  ], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run(
+    'ldapsearch',
+    [
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-x',
+      '-H',
+      f.ldapUrl,
+      '-D',
+      f.bindDn,
+      '-w',
+      f.password,
+      '-b',
+      f.baseDn,
+      '-E',
+      'pr=1000/noprompt',
+      ...args,
+    ],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
   return stdout;
 }

@@ -29,4 +29,3 @@ export function configText(f: SambaFixture, url: string, patch: (t: string) => s
   "policy": { "deleteThreshold": { "count": 50 } }
 }`);
 }
-

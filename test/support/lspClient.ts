@@ -64,11 +64,18 @@ export class LspClient {
   /** Every byte the server wrote and read. */
   wire = '';
   stderr = '';
-  private constructor(readonly child: ChildProcess, readonly conn: ProtocolConnection) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {}
 
   static async start(opts: LspClientOptions = {}): Promise<LspClient> {
     if (!existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build`');
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? { PATH: process.env['PATH'] ?? '' } });
+    const child = spawn(process.execPath, [SERVER, '--stdio'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: opts.env ?? { PATH: process.env['PATH'] ?? '' },
+    });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const c = new LspClient(child, conn);
     child.stdout!.on('data', (d) => (c.wire += String(d)));

@@ -82,7 +82,12 @@ export function items(selection: DirectoryItem['selection'], entries: DirectoryE
 }
 
 /** Runs the planner on plain objects. */
-export function plan(cfg: DirsyncConfig, directory: DirectoryItem[], cloudUsers: ScimUser[], extra: Partial<PlanInput> = {}): Promise<SyncPlan> {
+export function plan(
+  cfg: DirsyncConfig,
+  directory: DirectoryItem[],
+  cloudUsers: ScimUser[],
+  extra: Partial<PlanInput> = {},
+): Promise<SyncPlan> {
   return buildPlan({
     config: cfg,
     configSha256: 'c0ffee',

@@ -46,10 +46,78 @@ const MIX: ReadonlyArray<readonly [ReportCategory, number]> = [
   ['rooms', 0.003],
 ];
 
-const GIVEN = ['Zoë', 'Björn', 'Åsa', 'José', 'François', 'Łukasz', 'Małgorzata', 'Søren', 'İbrahim', 'Thị Hương', 'Wei', 'Dmitry', 'Ольга', 'محمد', 'Γιώργος', 'Haruto', 'Siobhán', 'Núria', 'Ana', 'John', 'Mary', 'Priya', 'Olúwaseun', 'Chloé', 'Jürgen', 'Ærin', 'Ngozi', 'Ömer', 'Sanjay', 'Kateřina'];
-const FAMILY = ['Müller', 'García-López', 'Nguyễn', '王', 'Ōkubo', 'O\'Brien', 'Šimić', 'Çelik', 'Johansson', 'Kowalski', 'Smith', 'Иванов', 'Παπαδόπουλος', 'Dubois', 'Rossi', 'Ørsted', 'Kim', 'Patel', 'Adeyemi', 'Novák', 'Fernández', 'Lefèvre', 'Yılmaz', 'Schäfer', 'Van der Berg'];
+const GIVEN = [
+  'Zoë',
+  'Björn',
+  'Åsa',
+  'José',
+  'François',
+  'Łukasz',
+  'Małgorzata',
+  'Søren',
+  'İbrahim',
+  'Thị Hương',
+  'Wei',
+  'Dmitry',
+  'Ольга',
+  'محمد',
+  'Γιώργος',
+  'Haruto',
+  'Siobhán',
+  'Núria',
+  'Ana',
+  'John',
+  'Mary',
+  'Priya',
+  'Olúwaseun',
+  'Chloé',
+  'Jürgen',
+  'Ærin',
+  'Ngozi',
+  'Ömer',
+  'Sanjay',
+  'Kateřina',
+];
+const FAMILY = [
+  'Müller',
+  'García-López',
+  'Nguyễn',
+  '王',
+  'Ōkubo',
+  "O'Brien",
+  'Šimić',
+  'Çelik',
+  'Johansson',
+  'Kowalski',
+  'Smith',
+  'Иванов',
+  'Παπαδόπουλος',
+  'Dubois',
+  'Rossi',
+  'Ørsted',
+  'Kim',
+  'Patel',
+  'Adeyemi',
+  'Novák',
+  'Fernández',
+  'Lefèvre',
+  'Yılmaz',
+  'Schäfer',
+  'Van der Berg',
+];
 const OUS = ['Sales', 'Engineering', 'Finance', 'Support', 'Marketing', 'Legal', 'Operations', 'R&D', 'HR'];
-const TITLES = ['Engineer', 'Senior Engineer', 'Account Manager', 'Director, Sales', 'Analyst', 'Support Specialist', 'Counsel', 'Designer', 'Team Lead', 'VP Operations'];
+const TITLES = [
+  'Engineer',
+  'Senior Engineer',
+  'Account Manager',
+  'Director, Sales',
+  'Analyst',
+  'Support Specialist',
+  'Counsel',
+  'Designer',
+  'Team Lead',
+  'VP Operations',
+];
 const CITIES = ['San José', 'München', 'Zürich', 'København', 'São Paulo', 'Kraków', 'Tōkyō', 'Reykjavík', 'Montréal', 'Oslo'];
 const LANGS = ['en_US', 'de_DE', 'fr_FR', 'es_ES', 'ja_JP', 'pl_PL', 'sv_SE', 'pt_BR'];
 const CONFIG_FILE = '/home/admin/dirsync/corp.dirsync';
@@ -76,7 +144,13 @@ export function escapeDnValue(value: string): string {
 }
 
 function asciiFold(s: string): string {
-  const folded = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[łŁ]/g, 'l').replace(/[øØ]/g, 'o').replace(/[æÆ]/g, 'ae').replace(/ı/g, 'i');
+  const folded = s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/ı/g, 'i');
   const ascii = folded.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
   return ascii;
 }
@@ -123,18 +197,30 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
   };
   const valueFor = (idx: number, p: ReturnType<typeof person>): string => {
     switch (ATTRS[idx]![0]) {
-      case 'displayName': return p.displayName;
-      case 'firstName': return p.displayName.split(' ')[0]!;
-      case 'lastName': return p.displayName.split(' ').slice(1).join(' ');
-      case 'title': return pick(TITLES);
-      case 'department': return pick(OUS);
-      case 'telephoneNumber': return `+1 408 555 ${String(1000 + Math.floor(rnd() * 9000))}`;
-      case 'mobile': return `+49 151 ${String(1000000 + Math.floor(rnd() * 8999999))}`;
-      case 'city': return pick(CITIES);
-      case 'preferredLanguage': return pick(LANGS);
-      case 'manager': return `CN=${escapeDnValue(`${pick(FAMILY)}, ${pick(GIVEN)}`)},OU=Users,DC=corp,DC=example,DC=com`;
-      case 'email': return p.userName;
-      default: return `sip:${p.userName}`;
+      case 'displayName':
+        return p.displayName;
+      case 'firstName':
+        return p.displayName.split(' ')[0]!;
+      case 'lastName':
+        return p.displayName.split(' ').slice(1).join(' ');
+      case 'title':
+        return pick(TITLES);
+      case 'department':
+        return pick(OUS);
+      case 'telephoneNumber':
+        return `+1 408 555 ${String(1000 + Math.floor(rnd() * 9000))}`;
+      case 'mobile':
+        return `+49 151 ${String(1000000 + Math.floor(rnd() * 8999999))}`;
+      case 'city':
+        return pick(CITIES);
+      case 'preferredLanguage':
+        return pick(LANGS);
+      case 'manager':
+        return `CN=${escapeDnValue(`${pick(FAMILY)}, ${pick(GIVEN)}`)},OU=Users,DC=corp,DC=example,DC=com`;
+      case 'email':
+        return p.userName;
+      default:
+        return `sip:${p.userName}`;
     }
   };
 
@@ -143,10 +229,20 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
     for (let k = 0; k < n; k++, seq++) {
       const id = `${category}-${k}`;
       const p = person();
-      const base = { id, category, dn: p.dn, objectGuid: p.objectGuid, objectSid: p.objectSid, userName: p.userName, displayName: p.displayName };
+      const base = {
+        id,
+        category,
+        dn: p.dn,
+        objectGuid: p.objectGuid,
+        objectSid: p.objectSid,
+        userName: p.userName,
+        displayName: p.displayName,
+      };
       switch (category) {
         case 'added': {
-          const changes = ATTRS.map((_, i) => i).filter((i) => i < 4 || rnd() < 0.6).map((i) => change(i, undefined, valueFor(i, p)));
+          const changes = ATTRS.map((_, i) => i)
+            .filter((i) => i < 4 || rnd() < 0.6)
+            .map((i) => change(i, undefined, valueFor(i, p)));
           items.push({ ...base, objectType: 'user', action: 'create', changes, configRef: ref(12, 'objects.users.filter') });
           break;
         }
@@ -156,9 +252,20 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
           while (picks.size < m) picks.add(3 + Math.floor(rnd() * (ATTRS.length - 3)));
           const changes = [...picks].sort((a, b) => a - b).map((i) => change(i, valueFor(i, p), valueFor(i, p)));
           const caseOnly = k % 97 === 0;
-          if (caseOnly) changes.push(change(10, p.userName.replace(/^./, (c) => c.toUpperCase()), p.userName));
+          if (caseOnly)
+            changes.push(
+              change(
+                10,
+                p.userName.replace(/^./, (c) => c.toUpperCase()),
+                p.userName,
+              ),
+            );
           items.push({
-            ...base, objectType: 'user', action: 'update', cloudId: p.cloudId, changes,
+            ...base,
+            objectType: 'user',
+            action: 'update',
+            cloudId: p.cloudId,
+            changes,
             ...(caseOnly ? { warnings: ['Case-only difference in email: updated, not deleted and re-created.'] } : {}),
           });
           break;
@@ -169,31 +276,60 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
         case 'mismatched': {
           const retain = k % 3 !== 0;
           const { dn: _dn, objectGuid: _g, objectSid: _s, ...cloudOnly } = base;
-          void _dn; void _g; void _s;
+          void _dn;
+          void _g;
+          void _s;
           items.push({
-            ...cloudOnly, objectType: 'user', action: retain ? 'retain' : 'delete', cloudId: p.cloudId,
-            reason: retain ? 'In the cloud, not in AD: retained (mismatched: retain).' : 'In the cloud, not in AD: deleted (mismatched: delete).',
+            ...cloudOnly,
+            objectType: 'user',
+            action: retain ? 'retain' : 'delete',
+            cloudId: p.cloudId,
+            reason: retain
+              ? 'In the cloud, not in AD: retained (mismatched: retain).'
+              : 'In the cloud, not in AD: deleted (mismatched: delete).',
             configRef: ref(20, 'mismatched'),
           });
           break;
         }
         case 'deleted':
-          items.push({ ...base, objectType: 'user', action: 'delete', cloudId: p.cloudId, reason: 'Removed from AD since the last sync.', configRef: ref(20, 'mismatched') });
+          items.push({
+            ...base,
+            objectType: 'user',
+            action: 'delete',
+            cloudId: p.cloudId,
+            reason: 'Removed from AD since the last sync.',
+            configRef: ref(20, 'mismatched'),
+          });
           break;
         case 'deactivated':
           items.push({
-            ...base, objectType: 'user', action: 'deactivate', cloudId: p.cloudId, reason: 'Disabled in AD (userAccountControl 0x0202).',
+            ...base,
+            objectType: 'user',
+            action: 'deactivate',
+            cloudId: p.cloudId,
+            reason: 'Disabled in AD (userAccountControl 0x0202).',
             changes: [{ attribute: 'active', scimPath: 'active', old: true, new: false, configRef: ref(44, 'attributes.active') }],
           });
           break;
         case 'softDeleted':
-          items.push({ ...base, objectType: 'user', action: 'none', cloudId: p.cloudId, reason: 'Soft-deleted in the cloud (kept for 7 days, then purged).' });
+          items.push({
+            ...base,
+            objectType: 'user',
+            action: 'none',
+            cloudId: p.cloudId,
+            reason: 'Soft-deleted in the cloud (kept for 7 days, then purged).',
+          });
           break;
         case 'rooms':
           items.push({
-            id, category, objectType: 'room', action: k % 4 === 0 ? 'update' : 'create',
+            id,
+            category,
+            objectType: 'room',
+            action: k % 4 === 0 ? 'update' : 'create',
             dn: `CN=${escapeDnValue(`Room ${pick(CITIES)} ${k}`)},OU=Rooms,DC=corp,DC=example,DC=com`,
-            displayName: `Room ${pick(CITIES)} ${k}`, userName: `room${k}@example.com`, objectGuid: p.objectGuid,
+            displayName: `Room ${pick(CITIES)} ${k}`,
+            userName: `room${k}@example.com`,
+            objectGuid: p.objectGuid,
             changes: [change(0, k % 4 === 0 ? `Room ${k}` : undefined, `Room ${pick(CITIES)} ${k}`)],
             configRef: ref(52, 'objects.rooms.filter'),
           });
@@ -203,31 +339,63 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
           const removed = Array.from({ length: Math.floor(rnd() * 3) }, () => person().dn);
           const name = `${pick(OUS)} ${pick(['Team', 'Managers', 'All', 'Project'])} ${k}`;
           items.push({
-            id, category, objectType: 'group', action: k % 10 === 0 ? 'create' : 'update',
-            dn: `CN=${escapeDnValue(name)},OU=Groups,DC=corp,DC=example,DC=com`, displayName: name, objectGuid: p.objectGuid,
-            members: { added, removed }, configRef: ref(24, 'objects.groups.filter'),
+            id,
+            category,
+            objectType: 'group',
+            action: k % 10 === 0 ? 'create' : 'update',
+            dn: `CN=${escapeDnValue(name)},OU=Groups,DC=corp,DC=example,DC=com`,
+            displayName: name,
+            objectGuid: p.objectGuid,
+            members: { added, removed },
+            configRef: ref(24, 'objects.groups.filter'),
           });
           break;
         }
         case 'contacts':
           items.push({
-            ...base, objectType: 'contact', action: k % 5 === 0 ? 'update' : 'create',
-            changes: [change(0, undefined, p.displayName), change(10, undefined, p.userName)], configRef: ref(28, 'objects.contacts.filter'),
+            ...base,
+            objectType: 'contact',
+            action: k % 5 === 0 ? 'update' : 'create',
+            changes: [change(0, undefined, p.displayName), change(10, undefined, p.userName)],
+            configRef: ref(28, 'objects.contacts.filter'),
           });
           break;
         case 'avatars': {
           const r = rnd();
           const status = r < 0.55 ? 'upload' : r < 0.8 ? 'unchanged' : r < 0.9 ? 'empty' : r < 0.96 ? 'failed' : 'remove';
-          const action = status === 'upload' ? 'avatarUpload' : status === 'remove' ? 'avatarRemove' : status === 'failed' || status === 'empty' ? 'skip' : 'none';
+          const action =
+            status === 'upload'
+              ? 'avatarUpload'
+              : status === 'remove'
+                ? 'avatarRemove'
+                : status === 'failed' || status === 'empty'
+                  ? 'skip'
+                  : 'none';
           const thumb = status === 'upload' || status === 'unchanged' ? pick(thumbs) : undefined;
           items.push({
-            ...base, objectType: 'user', action, cloudId: p.cloudId,
+            ...base,
+            objectType: 'user',
+            action,
+            cloudId: p.cloudId,
             avatar: {
               status,
-              ...(status === 'empty' ? { reason: 'No image data' } : status === 'failed' ? { reason: 'HTTP 404 from the resource server' } : {}),
+              ...(status === 'empty'
+                ? { reason: 'No image data' }
+                : status === 'failed'
+                  ? { reason: 'HTTP 404 from the resource server' }
+                  : {}),
               source: k % 2 ? 'attribute' : 'resourceServer',
               ...(k % 2 ? {} : { url: `https://photos.corp.example.com/${encodeURIComponent(p.userName)}.jpg` }),
-              ...(thumb ? { contentType: 'image/jpeg', bytes: 4000 + Math.floor(rnd() * 40000), width: 96, height: 96, sha256: hex(rnd, 64), thumbnail: thumb } : {}),
+              ...(thumb
+                ? {
+                    contentType: 'image/jpeg',
+                    bytes: 4000 + Math.floor(rnd() * 40000),
+                    width: 96,
+                    height: 96,
+                    sha256: hex(rnd, 64),
+                    thumbnail: thumb,
+                  }
+                : {}),
             },
             configRef: ref(48, 'avatars.uri'),
           });
@@ -256,10 +424,19 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
   const exceeded = options.thresholdExceeded ?? deletions > limitCount;
   const messages: ReportMessage[] = [
     { severity: 'information', message: `Read ${total} objects from ldaps://dc1.corp.example.com:636 in 41.2 s.` },
-    { severity: 'warning', message: 'Attribute "mobile" is empty for 1,204 users; the cloud value is kept.', configRef: ref(37, 'attributes.mobile', 7) },
+    {
+      severity: 'warning',
+      message: 'Attribute "mobile" is empty for 1,204 users; the cloud value is kept.',
+      configRef: ref(37, 'attributes.mobile', 7),
+    },
   ];
   for (const item of items.filter((i) => i.category === 'invalid').slice(0, 40)) {
-    messages.push({ severity: 'error', message: item.errors![0]!, ...(item.dn ? { dn: item.dn } : {}), ...(item.userName ? { userName: item.userName } : {}) });
+    messages.push({
+      severity: 'error',
+      message: item.errors![0]!,
+      ...(item.dn ? { dn: item.dn } : {}),
+      ...(item.userName ? { userName: item.userName } : {}),
+    });
   }
   for (const item of items.filter((i) => i.warnings?.length).slice(0, 20)) {
     messages.push({ severity: 'warning', message: item.warnings![0]!, ...(item.dn ? { dn: item.dn } : {}) });
@@ -274,7 +451,11 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
     mode: 'dryRun',
     config: { file: CONFIG_FILE, name: 'Corp users and groups', sha256: hex(rnd, 64) },
     directory: { url: 'ldaps://dc1.corp.example.com:636', kind: 'ldap', fingerprint: hex(rnd, 16) },
-    cloud: { url: 'https://webexapis.com/identity/scim/7f3c1d2e-0000-4000-8000-1234567890ab/v2', type: 'webex', orgId: '7f3c1d2e-0000-4000-8000-1234567890ab' },
+    cloud: {
+      url: 'https://webexapis.com/identity/scim/7f3c1d2e-0000-4000-8000-1234567890ab/v2',
+      type: 'webex',
+      orgId: '7f3c1d2e-0000-4000-8000-1234567890ab',
+    },
     summary,
     threshold: {
       deletions,
@@ -284,7 +465,9 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
       disabled: false,
       exceeded,
       ...(exceeded
-        ? { refusal: `A full sync would delete ${deletions.toLocaleString('en-US')} objects, more than the limit of ${limitCount} (deletion threshold); nothing will be written.` }
+        ? {
+            refusal: `A full sync would delete ${deletions.toLocaleString('en-US')} objects, more than the limit of ${limitCount} (deletion threshold); nothing will be written.`,
+          }
         : {}),
     },
     items,
@@ -327,10 +510,24 @@ export function xssItems(): ReportItem[] {
       warnings: [payload],
       errors: [payload],
       changes: [
-        { attribute: 'title', scimPath: 'title', old: payload, new: `${payload} (new)`, configRef: { file: `javascript:alert(${i})`, line: 3, column: 1, path: payload } },
+        {
+          attribute: 'title',
+          scimPath: 'title',
+          old: payload,
+          new: `${payload} (new)`,
+          configRef: { file: `javascript:alert(${i})`, line: 3, column: 1, path: payload },
+        },
       ],
       members: { added: [payload], removed: [payload] },
-      avatar: { status: 'upload', reason: payload, url: 'javascript:alert(1)', thumbnail: i % 2 ? 'javascript:alert(1)' : `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}` },
+      avatar: {
+        status: 'upload',
+        reason: payload,
+        url: 'javascript:alert(1)',
+        thumbnail:
+          i % 2
+            ? 'javascript:alert(1)'
+            : `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}`,
+      },
       configRef: { file: payload, line: 1, column: 1, path: payload },
     });
   });

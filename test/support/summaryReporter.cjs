@@ -10,10 +10,16 @@ class SummaryReporter extends Mocha.reporters.Spec {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
-    runner.on(EVENT_TEST_PASS, () => { passed++; });
+    runner.on(EVENT_TEST_PASS, () => {
+      passed++;
+    });
     // A failing hook counts as a failure too: it means tests did not run.
-    runner.on(EVENT_TEST_FAIL, () => { failed++; });
-    runner.on(EVENT_TEST_PENDING, () => { skipped++; });
+    runner.on(EVENT_TEST_FAIL, () => {
+      failed++;
+    });
+    runner.on(EVENT_TEST_PENDING, () => {
+      skipped++;
+    });
     runner.once(EVENT_RUN_END, () => {
       // Spec registered its epilogue on this event first (in super()), so this line comes last.
       process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

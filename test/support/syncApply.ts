@@ -52,11 +52,24 @@ export function guid(n: number): string {
 
 export function createUser(n: number, extra: Record<string, unknown> = {}): PlanOperation {
   const userName = `user${n}@corp.example.com`;
-  return { opId: opId(), itemId: `u${n}`, label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`, kind: 'createUser', body: { schemas: [USER], userName, externalId: guid(n), displayName: `User ${n}`, active: true, ...extra } };
+  return {
+    opId: opId(),
+    itemId: `u${n}`,
+    label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`,
+    kind: 'createUser',
+    body: { schemas: [USER], userName, externalId: guid(n), displayName: `User ${n}`, active: true, ...extra },
+  };
 }
 
 export function patchUser(n: number, ops: Extract<PlanOperation, { kind: 'patchUser' }>['ops']): PlanOperation {
-  return { opId: opId(), itemId: `u${n}`, label: `user${n}@corp.example.com`, kind: 'patchUser', target: { externalId: guid(n), userName: `user${n}@corp.example.com` }, ops };
+  return {
+    opId: opId(),
+    itemId: `u${n}`,
+    label: `user${n}@corp.example.com`,
+    kind: 'patchUser',
+    target: { externalId: guid(n), userName: `user${n}@corp.example.com` },
+    ops,
+  };
 }
 
 export function deleteUser(label: string, target: { cloudId?: string; userName?: string; externalId?: string }): PlanOperation {
@@ -64,12 +77,26 @@ export function deleteUser(label: string, target: { cloudId?: string; userName?:
 }
 
 export function createGroup(name: string, ext: string): PlanOperation {
-  return { opId: opId(), itemId: `g-${name}`, label: `CN=${name},OU=Groups,DC=corp,DC=example,DC=com`, kind: 'createGroup', body: { schemas: [GROUP], displayName: name, externalId: ext } };
+  return {
+    opId: opId(),
+    itemId: `g-${name}`,
+    label: `CN=${name},OU=Groups,DC=corp,DC=example,DC=com`,
+    kind: 'createGroup',
+    body: { schemas: [GROUP], displayName: name, externalId: ext },
+  };
 }
 
 export function members(name: string, ext: string, add: number[], remove: number[] = []): PlanOperation {
   const ref = (n: number) => ({ externalId: guid(n), userName: `user${n}@corp.example.com` });
-  return { opId: opId(), itemId: `m-${name}`, label: `CN=${name},OU=Groups,DC=corp,DC=example,DC=com`, kind: 'groupMembers', target: { externalId: ext, userName: name }, add: add.map(ref), remove: remove.map(ref) };
+  return {
+    opId: opId(),
+    itemId: `m-${name}`,
+    label: `CN=${name},OU=Groups,DC=corp,DC=example,DC=com`,
+    kind: 'groupMembers',
+    target: { externalId: ext, userName: name },
+    add: add.map(ref),
+    remove: remove.map(ref),
+  };
 }
 
 /** A plan around operations, with a minimal report (counts from the operations). */
@@ -100,7 +127,11 @@ export async function cloudUsers(client: ScimClient): Promise<Map<string, { id: 
   for await (const u of client.users.list({ pageSize: 1000 })) {
     const key = String(u.userName).toLowerCase();
     if (out.has(key)) throw new Error(`duplicate userName in the cloud: ${key}`);
-    out.set(key, { id: u.id!, ...(u.externalId ? { externalId: String(u.externalId) } : {}), ...(u.displayName ? { displayName: String(u.displayName) } : {}) });
+    out.set(key, {
+      id: u.id!,
+      ...(u.externalId ? { externalId: String(u.externalId) } : {}),
+      ...(u.displayName ? { displayName: String(u.displayName) } : {}),
+    });
   }
   return out;
 }

@@ -26,7 +26,15 @@ export function e2eConfig(baseUrl: string, ldif: string, extra: Record<string, u
       directory: { type: 'adds', url: `ldif:${ldif}`, baseDns: ['DC=corp,DC=example,DC=com'] },
       cloud: { type: 'scim', url: baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: 8 },
       objects: { users: { enabled: true }, groups: { enabled: false }, contacts: { enabled: false }, rooms: { enabled: false } },
-      attributes: { uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'title', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID' },
+      attributes: {
+        uid: 'mail',
+        displayName: 'displayName',
+        givenName: 'givenName',
+        sn: 'sn',
+        title: 'title',
+        'ds-pwp-account-disabled': 'userAccountControl',
+        externalId: 'objectGUID',
+      },
       policy: { deleteThreshold: { count: 100, percent: 50 }, mismatched: 'delete' },
       ...extra,
     },
@@ -44,7 +52,11 @@ export interface CliRun {
 
 /** Runs the built CLI; `onSpawn` gets the child (to kill it). */
 export function runCli(args: string[], cwd: string, onSpawn?: (child: ChildProcess) => void): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   onSpawn?.(child);
   let stdout = '';
   let stderr = '';

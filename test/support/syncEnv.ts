@@ -51,7 +51,12 @@ export function writeConfig(config: Json, dir = mkdtempSync(join(tmpdir(), 'dirs
 }
 
 export function secretsFor(f?: SambaFixture): SecretResolver {
-  return (ref) => (ref.kind === 'env' && ref.name === 'DIRSYNC_TEST_AD_PASSWORD' ? f?.password : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN' ? TOKEN : undefined);
+  return (ref) =>
+    ref.kind === 'env' && ref.name === 'DIRSYNC_TEST_AD_PASSWORD'
+      ? f?.password
+      : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN'
+        ? TOKEN
+        : undefined;
 }
 
 export function plan(configFile: string, f?: SambaFixture): Promise<SyncPlan> {
@@ -59,9 +64,15 @@ export function plan(configFile: string, f?: SambaFixture): Promise<SyncPlan> {
 }
 
 /** Creates, in the cloud, the users of a plan's createUser operations (optionally edited). */
-export async function createUsers(client: ScimClient, p: SyncPlan, edit: (body: Record<string, unknown>, label: string) => Record<string, unknown> | undefined = (b) => b): Promise<number> {
+export async function createUsers(
+  client: ScimClient,
+  p: SyncPlan,
+  edit: (body: Record<string, unknown>, label: string) => Record<string, unknown> | undefined = (b) => b,
+): Promise<number> {
   let n = 0;
-  const bodies = p.payload.operations.flatMap((o) => (o.kind === 'createUser' ? [edit({ ...o.body }, o.label)] : [])).filter((b): b is Record<string, unknown> => !!b);
+  const bodies = p.payload.operations
+    .flatMap((o) => (o.kind === 'createUser' ? [edit({ ...o.body }, o.label)] : []))
+    .filter((b): b is Record<string, unknown> => !!b);
   for (let i = 0; i < bodies.length; i += 16) {
     await Promise.all(bodies.slice(i, i + 16).map((b) => client.users.create(b as never)));
     n += bodies.slice(i, i + 16).length;
@@ -72,8 +83,13 @@ export async function createUsers(client: ScimClient, p: SyncPlan, edit: (body: 
 /** Runs `bin/dirsync.js` as a user would. */
 export function dirsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/dirsync.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/dirsync.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }

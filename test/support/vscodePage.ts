@@ -153,7 +153,10 @@ export class VsCodePage {
     }
     try {
       if (atLeast > 0) {
-        await panel.locator('.monaco-list-row .marker-message').nth(atLeast - 1).waitFor({ timeout });
+        await panel
+          .locator('.monaco-list-row .marker-message')
+          .nth(atLeast - 1)
+          .waitFor({ timeout });
       }
       return await panel.locator('.monaco-list-row').evaluateAll(readMarkerRows);
     } finally {
@@ -206,12 +209,15 @@ export class VsCodePage {
         await this.page.waitForFunction((typed) => {
           const w = document.querySelector('.quick-input-widget');
           const box = w?.querySelector<HTMLInputElement>('.quick-input-box input');
-          return !w || !w.checkVisibility() || w.classList.contains('quick-input-widget-closing') === false && box?.value !== typed;
+          return !w?.checkVisibility() || (w.classList.contains('quick-input-widget-closing') === false && box?.value !== typed);
         }, text);
         return;
       } catch (err) {
         if (attempt >= attempts) {
-          const shown = await widget.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+          const shown = await widget
+            .locator('.quick-input-list .monaco-list-row')
+            .allInnerTexts()
+            .catch(() => []);
           throw new Error(`"${text}" is not offered after ${attempts} tries (rows: ${JSON.stringify(shown)})`, { cause: err });
         }
         await this.page.keyboard.press('Escape');

@@ -23,7 +23,18 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'server/runs': ['common', 'server/domain', 'server/avatars', 'server/sync'],
   'server/live': ['common', 'server/domain', 'server/language', 'server/directory', 'server/avatars', 'server/runs'],
   'server/handlers': ['common', 'server/domain', 'server/language', 'server/live', 'server/runs', 'server/sync'],
-  'server/cli': ['common', 'server/domain', 'server/language', 'server/directory', 'server/cloud', 'server/localCloud', 'server/avatars', 'server/sync', 'server/runs', 'server/live'],
+  'server/cli': [
+    'common',
+    'server/domain',
+    'server/language',
+    'server/directory',
+    'server/cloud',
+    'server/localCloud',
+    'server/avatars',
+    'server/sync',
+    'server/runs',
+    'server/live',
+  ],
   'server/entry': ['common', 'server/language', 'server/handlers', 'server/live', 'server/runs', 'server/cli'],
   client: ['common'],
 };
@@ -93,8 +104,13 @@ describe('architecture: import directions', () => {
   });
 
   it('knows every room it finds', () => {
-    const rooms = new Set(['common', 'client/src', 'server/src'].flatMap((d) => sourceFiles(join(ROOT, d))).map((f) => roomOf(relative(ROOT, f))!));
-    assert.deepEqual([...rooms].filter((r) => !(r in MAY_IMPORT)), []);
+    const rooms = new Set(
+      ['common', 'client/src', 'server/src'].flatMap((d) => sourceFiles(join(ROOT, d))).map((f) => roomOf(relative(ROOT, f))!),
+    );
+    assert.deepEqual(
+      [...rooms].filter((r) => !(r in MAY_IMPORT)),
+      [],
+    );
   });
 
   it('names the room of a path as the rules do', () => {
@@ -103,5 +119,17 @@ describe('architecture: import directions', () => {
     assert.equal(roomOf('server/src/main'), 'server/entry');
     assert.equal(roomOf('common/report'), 'common');
     assert.equal(roomOf('test/support/random'), undefined);
+  });
+});
+
+describe('architecture: small files', () => {
+  it('a source file over 400 lines says why at its top (“Over 400 lines: …”)', () => {
+    const long = ['common', 'client/src', 'server/src']
+      .flatMap((d) => sourceFiles(join(ROOT, d)))
+      .map((f) => ({ file: relative(ROOT, f), text: readFileSync(f, 'utf8') }))
+      .filter(({ text }) => text.split('\n').length > 400)
+      .filter(({ text }) => !/^\/\*\*[\s\S]*?Over 400 lines: [^\n]+[\s\S]*?\*\//.test(text.slice(0, 3000)))
+      .map(({ file }) => file);
+    assert.deepEqual(long, []);
   });
 });

@@ -26,6 +26,8 @@ describe('extension-host tests in code-server (smoke-test driver)', function () 
       run.result.passed.includes('activation activates the extension on a .dirsync document, whose language id is dirsync'),
       `passed: ${run.result.passed.join(', ')}`,
     );
-    console.log(`      extension host: ${run.result.passed.length} passed, ${run.result.failed.length} failed, ${run.result.pending.length} pending`);
+    console.log(
+      `      extension host: ${run.result.passed.length} passed, ${run.result.failed.length} failed, ${run.result.pending.length} pending`,
+    );
   });
 });

@@ -47,7 +47,9 @@ describe('live previews in a real VS Code (code-server + Chromium, Samba fixture
   });
 
   it('binds to the fixture and shows the live count as a CodeLens and the directory in the status bar', async () => {
-    const users = (await ldapsearch(f, ['-b', OU.people, DEFAULT_FILTERS.users, '1.1'])).split('\n').filter((l) => l.startsWith('dn:')).length;
+    const users = (await ldapsearch(f, ['-b', OU.people, DEFAULT_FILTERS.users, '1.1']))
+      .split('\n')
+      .filter((l) => l.startsWith('dn:')).length;
     const folder = scratchWorkspace({ 'corp.dirsync': configText(f, f.ldapUrl) }, 'vscode-live');
     vscode = await openWorkbench(server, folder);
     await vscode.openFile('corp.dirsync');

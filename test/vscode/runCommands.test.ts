@@ -55,7 +55,10 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     // The extension host inherits it: the demo's `${env:DIRSYNC_CLOUD_TOKEN}`.
     server = await startCodeServer(found, { label: 'run', env: { DIRSYNC_CLOUD_TOKEN: TOKEN } });
     await server.installExtension((await packagedVsix()).path);
-    const text = readFileSync(join(repoRoot, 'sample-configs/demo.dirsync'), 'utf8').replace('http://127.0.0.1:8787/identity/scim/demo-org/v2', cloud.cloud.baseUrl);
+    const text = readFileSync(join(repoRoot, 'sample-configs/demo.dirsync'), 'utf8').replace(
+      'http://127.0.0.1:8787/identity/scim/demo-org/v2',
+      cloud.cloud.baseUrl,
+    );
     folder = scratchWorkspace({ 'demo.dirsync': text }, 'vscode-run');
     cpSync(join(repoRoot, 'sample-configs/data'), join(folder, 'data'), { recursive: true });
   });
@@ -93,7 +96,9 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     // Back in the editor, the status bar shows the drift of that dry run.
     await focusWorkbench(vscode);
     await vscode.openFile('demo.dirsync');
-    const drift = vscode.page.locator('.statusbar-item', { hasText: `+${summary.added} ~${summary.modified} âˆ’${summary.deleted + summary.deactivated}` });
+    const drift = vscode.page.locator('.statusbar-item', {
+      hasText: `+${summary.added} ~${summary.modified} âˆ’${summary.deleted + summary.deactivated}`,
+    });
     await drift.waitFor();
     assert.equal(await cloudUsers(cloud), 0, 'a dry run writes nothing');
   });
@@ -108,7 +113,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     const detail = await dialog.innerText();
     const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
     assert.match(detail, new RegExp(`Added: ${saved.report.summary.added}\\b`));
-    assert.ok(detail.includes(saved.report.sessionId), 'the dialog names the plan\'s session');
+    assert.ok(detail.includes(saved.report.sessionId), "the dialog names the plan's session");
     const creates = saved.report.items.filter((i) => (i.objectType === 'user' || i.objectType === 'room') && i.action === 'create').length;
     await vscode.screenshot('run-full-sync-confirmation');
     await dialog.getByRole('button', { name: 'Sync', exact: true }).click();
@@ -131,7 +136,10 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
     const user = saved.report.items.find((i) => i.objectType === 'user' && i.category === 'added' && i.displayName)!;
     // Its row (by DN: display names repeat), clicked on the name, which is always in view.
-    await report.locator('[role="row"]', { has: report.locator('.cell.col-dn', { hasText: user.dn! }) }).locator('.cell.col-name').click();
+    await report
+      .locator('[role="row"]', { has: report.locator('.cell.col-dn', { hasText: user.dn! }) })
+      .locator('.cell.col-name')
+      .click();
     await report.locator('aside.detail .detail-title', { hasText: user.displayName! }).waitFor();
     await report.locator('aside.detail vscode-button', { hasText: 'Explain' }).click();
     const title = await explanationTitle(vscode);
@@ -149,7 +157,9 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     const input = vscode.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(user.dn!);
-    await vscode.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'explain this DN or userName' }).waitFor();
+    await vscode.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'explain this DN or userName' })
+      .waitFor();
     await vscode.page.keyboard.press('Enter');
     const preview = vscode.webviewFrame();
     const title = preview.locator('h1');

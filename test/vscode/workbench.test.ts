@@ -91,7 +91,7 @@ describe('the extension in a real VS Code (code-server + Chromium)', function ()
     await vscode.screenshot('workbench-dirsync-language-mode');
   });
 
-  it('shows an invalid sample config\'s diagnostics, with their codes, in the Problems panel', async () => {
+  it("shows an invalid sample config's diagnostics, with their codes, in the Problems panel", async () => {
     const sample = 'sample-configs/invalid/structure.dirsync';
     const text = readFileSync(join(repoRoot, sample), 'utf8');
     // The sample names the codes it must produce in its first line: `// expect: DS101 DS102 …`.

@@ -5,7 +5,13 @@
  * and bind DN) — then connects through the language server and remembers the binding.
  */
 import * as vscode from 'vscode';
-import { ConfigModelRequest, BindDirectoryRequest, type BindDirectoryParams, type ConfigModelResult, type LiveStatus } from '../../../common/requests';
+import {
+  ConfigModelRequest,
+  BindDirectoryRequest,
+  type BindDirectoryParams,
+  type ConfigModelResult,
+  type LiveStatus,
+} from '../../../common/requests';
 import { derivedPasswordKey, targetDocument, type LiveContext } from '../live/context';
 import { readSecret } from '../live/secrets';
 
@@ -50,7 +56,7 @@ async function bindOnce(live: LiveContext, doc: vscode.TextDocument, askPassword
       const ref = dir.password?.value;
       const key = ref?.kind === 'secret' ? ref.key : derivedPasswordKey(url, bindDn);
       const configured = ref ? await readSecret(live.extension.secrets, ref) : undefined;
-      const stored = ref?.kind === 'secret' ? configured : configured ?? (await live.extension.secrets.get(key));
+      const stored = ref?.kind === 'secret' ? configured : (configured ?? (await live.extension.secrets.get(key)));
       if (askPassword || !stored) {
         const password = await vscode.window.showInputBox({
           title: 'Bind Directory (3/3)',
@@ -64,9 +70,8 @@ async function bindOnce(live: LiveContext, doc: vscode.TextDocument, askPassword
       if (ref?.kind !== 'secret') params.passwordKey = key;
     }
   }
-  const status = (await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Dirsync: binding ${url}…` },
-    () => live.client.sendRequest(BindDirectoryRequest.method, params),
+  const status = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Dirsync: binding ${url}…` }, () =>
+    live.client.sendRequest(BindDirectoryRequest.method, params),
   )) as LiveStatus;
   live.status.markTold(status);
   live.status.update(status);
@@ -86,7 +91,10 @@ export function bindDirectory(live: LiveContext) {
       const status = await bindOnce(live, doc, askPassword);
       if (!status || status.state === 'bound') return status;
       const retry = status.code === 'invalidCredentials' || status.code === 'config' ? 'Enter Password Again…' : 'Try Again';
-      const choice = await vscode.window.showErrorMessage(`Dirsync: cannot bind ${status.url ?? 'the directory'}: ${status.reason ?? status.state}`, retry);
+      const choice = await vscode.window.showErrorMessage(
+        `Dirsync: cannot bind ${status.url ?? 'the directory'}: ${status.reason ?? status.state}`,
+        retry,
+      );
       if (!choice) return status;
       askPassword = choice !== 'Try Again';
     }

@@ -15,6 +15,9 @@ export function dryRun(ctx: RunContext) {
     if (r.outcome !== 'planned' || !r.report) return showPlanProblem(ctx, 'dry run', r);
     ctx.output.info(`[${r.sessionId}] dry run of ${doc.uri.fsPath}: ${driftText(r.report.summary)}`);
     showReport(ctx, uri, r.report);
-    if (r.report.threshold.exceeded) void vscode.window.showWarningMessage(`Dirsync: a sync of this plan would be refused: ${r.report.threshold.refusal ?? 'over the deletion threshold.'}`);
+    if (r.report.threshold.exceeded)
+      void vscode.window.showWarningMessage(
+        `Dirsync: a sync of this plan would be refused: ${r.report.threshold.refusal ?? 'over the deletion threshold.'}`,
+      );
   };
 }

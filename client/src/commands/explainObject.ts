@@ -30,7 +30,12 @@ async function pickTarget(report: SyncReport | undefined): Promise<string | unde
   const fromReport = (report?.items ?? [])
     .filter((i) => i.dn || i.userName)
     .slice(0, 5_000)
-    .map((i) => ({ label: i.displayName ?? i.userName ?? i.dn!, description: `${i.category} · ${i.userName ?? ''}`, detail: i.dn ?? '', target: (i.dn ?? i.userName)! }));
+    .map((i) => ({
+      label: i.displayName ?? i.userName ?? i.dn!,
+      description: `${i.category} · ${i.userName ?? ''}`,
+      detail: i.dn ?? '',
+      target: (i.dn ?? i.userName)!,
+    }));
   const typed = (value: string) => ({ label: value, description: 'explain this DN or userName', target: value, alwaysShow: true });
   pick.items = fromReport;
   pick.onDidChangeValue((v) => (pick.items = v.trim() ? [typed(v.trim()), ...fromReport] : fromReport));

@@ -16,7 +16,11 @@ export function incrementalSync(ctx: RunContext) {
       const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, { uri, mode: 'incremental', planToken });
       await showApplied(ctx, uri, 'incremental sync', r, resume);
     };
-    const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, { uri, mode: 'incremental', applyWithoutReview: true });
+    const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, {
+      uri,
+      mode: 'incremental',
+      applyWithoutReview: true,
+    });
     await showApplied(ctx, uri, 'incremental sync', r, resume);
   };
 }

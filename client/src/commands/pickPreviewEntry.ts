@@ -32,7 +32,11 @@ export function pickPreviewEntry(live: LiveContext) {
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     pick.show();
-    const sample = (await live.client.sendRequest(SelectionSampleRequest.method, { uri, kind: 'users', limit: 200 })) as SelectionSample | null;
+    const sample = (await live.client.sendRequest(SelectionSampleRequest.method, {
+      uri,
+      kind: 'users',
+      limit: 200,
+    })) as SelectionSample | null;
     pick.busy = false;
     if (sample?.error) {
       pick.hide();
@@ -41,7 +45,12 @@ export function pickPreviewEntry(live: LiveContext) {
     }
     pick.items = [
       { label: '$(discard) First match of the users filter', description: 'the default' },
-      ...(sample?.entries ?? []).map((e) => ({ label: e.label, description: e.values.find((v) => v.cloud === 'uid')?.value ?? '', detail: e.dn, dn: e.dn })),
+      ...(sample?.entries ?? []).map((e) => ({
+        label: e.label,
+        description: e.values.find((v) => v.cloud === 'uid')?.value ?? '',
+        detail: e.dn,
+        dn: e.dn,
+      })),
     ];
     const chosen = await new Promise<{ dn?: string } | undefined>((resolve) => {
       pick.onDidAccept(() => {

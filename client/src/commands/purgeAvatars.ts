@@ -14,7 +14,9 @@ export function purgeAvatars(ctx: RunContext) {
     const plan = await requestWithProgress(ctx, 'Dirsync: planning an avatar purge', PurgeAvatarsRequest, { uri });
     if (plan.outcome !== 'planned' || !plan.planToken || !plan.report || !plan.counts) return showPlanProblem(ctx, 'avatar purge', plan);
     if (plan.counts.operations === 0) {
-      void vscode.window.showInformationMessage('Dirsync: no avatar to purge — every user with a cloud avatar still has one in the directory.');
+      void vscode.window.showInformationMessage(
+        'Dirsync: no avatar to purge — every user with a cloud avatar still has one in the directory.',
+      );
       return;
     }
     const ask = confirmation('purgeAvatars', plan.counts, plan.report);

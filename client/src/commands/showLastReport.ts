@@ -10,7 +10,9 @@ export function showLastReport(ctx: RunContext) {
     const uri = doc.uri.toString();
     const last = (await ctx.client.sendRequest(LastReportRequest.method, { uri })) as LastReportResult | null;
     if (!last) {
-      void vscode.window.showInformationMessage('Dirsync: no report for this config yet. Run "Dirsync: Dry Run" first.', 'Dry Run').then((c) => c && vscode.commands.executeCommand('dirsync.dryRun', doc.uri));
+      void vscode.window
+        .showInformationMessage('Dirsync: no report for this config yet. Run "Dirsync: Dry Run" first.', 'Dry Run')
+        .then((c) => c && vscode.commands.executeCommand('dirsync.dryRun', doc.uri));
       return;
     }
     showReport(ctx, uri, last.report);

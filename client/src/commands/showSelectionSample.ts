@@ -25,7 +25,11 @@ export function showSelectionSample(live: LiveContext) {
     const total = sample.count !== undefined ? `${sample.count.toLocaleString('en-US')} ${kind} match` : `${kind}`;
     const items = sample.entries.map((e) => ({
       label: e.label,
-      description: e.values.filter((v) => v.cloud === 'uid' || v.cloud === 'displayName').map((v) => v.value).filter(Boolean).join(' · '),
+      description: e.values
+        .filter((v) => v.cloud === 'uid' || v.cloud === 'displayName')
+        .map((v) => v.value)
+        .filter(Boolean)
+        .join(' · '),
       detail: e.dn,
       dn: e.dn,
     }));

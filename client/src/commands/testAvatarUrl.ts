@@ -11,8 +11,9 @@ export function testAvatarUrl(live: LiveContext) {
   return async (arg?: unknown): Promise<AvatarCheckResult | undefined> => {
     const doc = targetDocument(arg);
     if (!doc) return undefined;
-    const r = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Dirsync: fetching the avatar…', cancellable: false }, () =>
-      live.client.sendRequest(TestAvatarRequest.method, { uri: doc.uri.toString() }),
+    const r = (await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Dirsync: fetching the avatar…', cancellable: false },
+      () => live.client.sendRequest(TestAvatarRequest.method, { uri: doc.uri.toString() }),
     )) as AvatarCheckResult | null;
     if (!r) return undefined;
     const who = r.dn ? ` of ${r.dn}` : '';

@@ -14,7 +14,11 @@ import { RememberedBindings, type LiveContext } from './context';
 import { answerSecretRequests } from './secrets';
 import { LiveStatusBar } from './statusBar';
 
-export function registerLivePreviews(extension: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): LiveContext {
+export function registerLivePreviews(
+  extension: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+): LiveContext {
   const bindings = new RememberedBindings(extension.workspaceState);
   const status = new LiveStatusBar(client, extension.globalState);
   const live: LiveContext = { client, extension, status, bindings, output };

@@ -4,7 +4,7 @@
  * host's environment. The answer is sealed to the server's one-time key (common/secretBox.ts),
  * so the LSP trace never shows a password.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { secretEnvName } from '../../../common/secretRef';
 import { ResolveSecretRequest, type ResolveSecretParams, type SealedSecret } from '../../../common/requests';

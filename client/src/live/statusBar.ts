@@ -23,7 +23,10 @@ export class LiveStatusBar implements vscode.Disposable {
   readonly quiet = new Set<string>();
   private readonly listeners: Array<(s: LiveStatus) => void> = [];
 
-  constructor(private readonly client: LanguageClient, private readonly memento: vscode.Memento) {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly memento: vscode.Memento,
+  ) {
     this.item = vscode.window.createStatusBarItem('dirsync.live', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Dirsync Directory';
     this.disposables.push(
@@ -69,15 +72,26 @@ export class LiveStatusBar implements vscode.Disposable {
     this.told.add(key);
     const name = fileName(s.uri);
     if (s.state === 'unbound') {
-      void vscode.window.showInformationMessage(`Live previews for ${name} are off: no directory is bound. The static checks still run.`, 'Bind Directory…', "Don't Show Again").then((c) => {
-        if (c === 'Bind Directory…') void vscode.commands.executeCommand('dirsync.bindDirectory', s.uri);
-        else if (c) void this.memento.update(DONT_SHOW_UNBOUND, true);
-      });
+      void vscode.window
+        .showInformationMessage(
+          `Live previews for ${name} are off: no directory is bound. The static checks still run.`,
+          'Bind Directory…',
+          "Don't Show Again",
+        )
+        .then((c) => {
+          if (c === 'Bind Directory…') void vscode.commands.executeCommand('dirsync.bindDirectory', s.uri);
+          else if (c) void this.memento.update(DONT_SHOW_UNBOUND, true);
+        });
       return;
     }
-    void vscode.window.showInformationMessage(`Live previews for ${name} are off: ${s.reason ?? 'the directory is not available.'} The static checks still run.`, 'Bind Again…').then((c) => {
-      if (c) void vscode.commands.executeCommand('dirsync.bindDirectory', s.uri);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `Live previews for ${name} are off: ${s.reason ?? 'the directory is not available.'} The static checks still run.`,
+        'Bind Again…',
+      )
+      .then((c) => {
+        if (c) void vscode.commands.executeCommand('dirsync.bindDirectory', s.uri);
+      });
   }
 
   private async render(): Promise<void> {
@@ -115,7 +129,8 @@ export class LiveStatusBar implements vscode.Disposable {
         tip.appendMarkdown(`**Live previews on** for ${fileName(s.uri)}\n\n`);
         tip.appendText(`${s.url ?? ''}${s.bindDn ? ` as ${s.bindDn}` : ''}\n\n`);
         for (const [kind, n] of Object.entries(s.counts ?? {})) tip.appendText(`${kind}: ${n.toLocaleString('en-US')}\n\n`);
-        if (s.previewEntry) tip.appendText(`Previewing ${s.previewEntryPicked ? 'the picked entry' : 'the first user'}: ${s.previewEntry}\n\n`);
+        if (s.previewEntry)
+          tip.appendText(`Previewing ${s.previewEntryPicked ? 'the picked entry' : 'the first user'}: ${s.previewEntry}\n\n`);
         tip.appendMarkdown('Click for: pick the preview entry, bind again, unbind.');
         item.command = { title: 'Directory', command: 'dirsync.liveMenu', arguments: [s.uri] };
         break;
@@ -133,7 +148,9 @@ export class LiveStatusBar implements vscode.Disposable {
       default:
         item.text = `$(warning) Directory: ${s.state === 'down' ? 'down' : 'bind failed'}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        tip.appendText(`Live previews are off: ${s.reason ?? 'the directory is not available.'}\n\nThe static checks still run. Click to bind again.`);
+        tip.appendText(
+          `Live previews are off: ${s.reason ?? 'the directory is not available.'}\n\nThe static checks still run. Click to bind again.`,
+        );
         item.command = { title: 'Bind Directory', command: 'dirsync.bindDirectory', arguments: [s.uri] };
     }
     item.tooltip = tip;

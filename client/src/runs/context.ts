@@ -21,7 +21,10 @@ export interface RunContext {
  */
 export async function runTarget(arg?: unknown): Promise<vscode.TextDocument | undefined> {
   const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : undefined;
-  if (uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+  if (uri)
+    return (
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri))
+    );
   const doc = vscode.window.activeTextEditor?.document;
   if (doc?.languageId === 'dirsync') return doc;
   void vscode.window.showWarningMessage('Dirsync: open a .dirsync config first.');

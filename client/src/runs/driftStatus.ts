@@ -18,14 +18,19 @@ export class DriftStatusBar implements vscode.Disposable {
   constructor(private readonly state: vscode.Memento) {
     this.item = vscode.window.createStatusBarItem('dirsync.drift', vscode.StatusBarAlignment.Left, 49);
     this.item.name = 'Dirsync Drift';
-    this.disposables.push(this.item, vscode.window.onDidChangeActiveTextEditor(() => this.render()));
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+    );
     this.render();
   }
 
   /** Records a dry run's report for its document. */
   update(uri: string, report: SyncReport): void {
     const all = this.state.get<Record<string, Drift>>(KEY, {});
-    void this.state.update(KEY, { ...all, [uri]: { ...report.summary, at: report.generatedAt, sessionId: report.sessionId } }).then(() => this.render());
+    void this.state
+      .update(KEY, { ...all, [uri]: { ...report.summary, at: report.generatedAt, sessionId: report.sessionId } })
+      .then(() => this.render());
     this.render();
   }
 
@@ -50,7 +55,9 @@ export class DriftStatusBar implements vscode.Disposable {
     this.item.text = this.textFor(uri)!;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Last dry run**\n\n');
-    tip.appendText(`${d.added} to add, ${d.modified} to modify, ${d.deleted} to delete, ${d.deactivated} to deactivate, ${d.mismatched} mismatched.\n\n`);
+    tip.appendText(
+      `${d.added} to add, ${d.modified} to modify, ${d.deleted} to delete, ${d.deactivated} to deactivate, ${d.mismatched} mismatched.\n\n`,
+    );
     tip.appendText(`${d.at} · session ${d.sessionId}\n\n`);
     tip.appendMarkdown('Click to show the report.');
     this.item.tooltip = tip;

@@ -39,7 +39,9 @@ export function explanationMarkdown(e: Explanation): string {
     out.push('| selection | enabled | under a base DN | filter matches | filter | config |', '|---|---|---|---|---|---|');
     for (const s of e.selections) {
       const where = s.configRef ? `line ${s.configRef.line}` : '';
-      out.push(`| ${s.kind} | ${yesNo(s.enabled)} | ${yesNo(s.underBaseDn)} | ${yesNo(s.filterMatches)} | ${mdText(s.filter)} | ${where} |`);
+      out.push(
+        `| ${s.kind} | ${yesNo(s.enabled)} | ${yesNo(s.underBaseDn)} | ${yesNo(s.filterMatches)} | ${mdText(s.filter)} | ${where} |`,
+      );
     }
   }
   out.push('', '## Attributes', '');
@@ -49,7 +51,9 @@ export function explanationMarkdown(e: Explanation): string {
     for (const a of e.attributes) {
       const now = a.cloudValue === undefined ? '—' : mdText(a.cloudValue);
       const next = a.error ? `error: ${mdText(a.error)}` : mdText(a.value);
-      out.push(`| ${mdText(a.attribute)} | ${mdText(a.scimPath)} | ${mdText(a.expression)} | ${now} | ${next} | ${a.changes ? '**yes**' : 'no'} | ${a.configRef ? `line ${a.configRef.line}` : ''} |`);
+      out.push(
+        `| ${mdText(a.attribute)} | ${mdText(a.scimPath)} | ${mdText(a.expression)} | ${now} | ${next} | ${a.changes ? '**yes**' : 'no'} | ${a.configRef ? `line ${a.configRef.line}` : ''} |`,
+      );
     }
   }
   if (e.messages.length) {

@@ -29,7 +29,10 @@ export class ExplainDocuments implements vscode.TextDocumentContentProvider, vsc
       await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     } catch {
       // No Markdown preview (a minimal editor build): the Markdown text itself is readable too.
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+        preview: true,
+        viewColumn: vscode.ViewColumn.Beside,
+      });
     }
     return uri;
   }

@@ -31,7 +31,9 @@ export function confirmation(kind: 'full' | 'purgeAvatars', counts: PlanCounts, 
   ];
   if (counts.invalid) lines.push(`Invalid (not sent): ${n(counts.invalid)}`);
   const t = report.threshold;
-  const threshold = t.disabled ? 'Deletion threshold: disabled.' : `Deletions: ${n(t.deletions)} of ${n(t.owned)} owned objects, within the threshold.`;
+  const threshold = t.disabled
+    ? 'Deletion threshold: disabled.'
+    : `Deletions: ${n(t.deletions)} of ${n(t.owned)} owned objects, within the threshold.`;
   return {
     message: `Apply this plan to the cloud? ${n(counts.operations)} operation${counts.operations === 1 ? '' : 's'}.`,
     detail: `${lines.join('\n')}\n\n${threshold}\nTarget: ${target}. Session ${report.sessionId}.`,

@@ -12,7 +12,11 @@ import { DriftStatusBar } from './driftStatus';
 import { logRunEvents } from './eventLog';
 import { ExplainDocuments } from './explainView';
 
-export function registerRunCommands(extension: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): RunContext {
+export function registerRunCommands(
+  extension: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+): RunContext {
   const drift = new DriftStatusBar(extension.workspaceState);
   const explanations = new ExplainDocuments();
   const ctx: RunContext = { client, extension, output, drift, reports: new Map() };

@@ -23,14 +23,22 @@ export function showPlanProblem(ctx: RunContext, what: string, r: PlanResult | A
     return;
   }
   ctx.output.error(`[${r.sessionId ?? '-'}] ${what} failed: ${r.message ?? 'unknown error'}`);
-  void vscode.window.showErrorMessage(`Dirsync: ${what} failed: ${r.message ?? 'unknown error'}`, 'Show Log').then((c) => c && ctx.output.show(true));
+  void vscode.window
+    .showErrorMessage(`Dirsync: ${what} failed: ${r.message ?? 'unknown error'}`, 'Show Log')
+    .then((c) => c && ctx.output.show(true));
 }
 
 /**
  * The end of an apply. `resume` sends the same plan token again (a cancelled apply keeps it: the
  * journal of the same session skips what was done).
  */
-export async function showApplied(ctx: RunContext, uri: string, what: string, r: ApplyOutcome, resume: (token: string) => Promise<void>): Promise<void> {
+export async function showApplied(
+  ctx: RunContext,
+  uri: string,
+  what: string,
+  r: ApplyOutcome,
+  resume: (token: string) => Promise<void>,
+): Promise<void> {
   switch (r.outcome) {
     case 'applied': {
       if (r.report) showReport(ctx, uri, r.report);

@@ -15,21 +15,24 @@ export async function requestWithProgress<T extends Request<unknown, unknown>>(
   type: T,
   params: Omit<ParamsOf<T>, 'workDoneToken'>,
 ): Promise<ResultOf<T>> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
-    const workDoneToken = randomUUID();
-    let shown = 0;
-    const subscription = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-      if (value.kind === 'end') return;
-      const v = value as WorkDoneProgressBegin | WorkDoneProgressReport;
-      // VS Code's bar only grows: a new phase (a lower percentage) keeps the bar and updates the text.
-      const increment = v.percentage !== undefined && v.percentage > shown ? v.percentage - shown : undefined;
-      if (increment !== undefined) shown = v.percentage!;
-      progress.report({ ...(v.message ? { message: v.message } : {}), ...(increment !== undefined ? { increment } : {}) });
-    });
-    try {
-      return (await ctx.client.sendRequest(type.method, { ...params, workDoneToken }, cancel)) as ResultOf<T>;
-    } finally {
-      subscription.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, cancel) => {
+      const workDoneToken = randomUUID();
+      let shown = 0;
+      const subscription = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === 'end') return;
+        const v = value as WorkDoneProgressBegin | WorkDoneProgressReport;
+        // VS Code's bar only grows: a new phase (a lower percentage) keeps the bar and updates the text.
+        const increment = v.percentage !== undefined && v.percentage > shown ? v.percentage - shown : undefined;
+        if (increment !== undefined) shown = v.percentage!;
+        progress.report({ ...(v.message ? { message: v.message } : {}), ...(increment !== undefined ? { increment } : {}) });
+      });
+      try {
+        return (await ctx.client.sendRequest(type.method, { ...params, workDoneToken }, cancel)) as ResultOf<T>;
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
 }

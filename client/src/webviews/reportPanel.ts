@@ -195,7 +195,9 @@ export class ReportPanel implements vscode.Disposable {
     const filter = m.filter ?? { query: '', hideUnchanged: false };
     const items: ReportItem[] = selectItems(this.report, category, filter);
     const fileName = `dirsync-${this.report.sessionId}-${category}.${m.format}`.replace(/[^\w.-]+/g, '_');
-    const baseDir = path.isAbsolute(this.report.config.file) ? path.dirname(this.report.config.file) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const baseDir = path.isAbsolute(this.report.config.file)
+      ? path.dirname(this.report.config.file)
+      : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
       title: `Export ${items.length} objects`,
       ...(baseDir ? { defaultUri: vscode.Uri.file(path.join(baseDir, fileName)) } : {}),
@@ -207,7 +209,9 @@ export class ReportPanel implements vscode.Disposable {
     }
     // A BOM so spreadsheet programs read the CSV as UTF-8.
     const content =
-      m.format === 'csv' ? `\ufeff${itemsToCsv(items)}` : viewToJson(this.report, items, { category, filter, totalItems: this.report.items.length });
+      m.format === 'csv'
+        ? `\ufeff${itemsToCsv(items)}`
+        : viewToJson(this.report, items, { category, filter, totalItems: this.report.items.length });
     try {
       await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
       await this.host.post({ type: 'exportResult', ok: true, detail: `${items.length} objects to ${target.fsPath}` });

@@ -56,10 +56,28 @@ export interface DecideOptions {
 export type UploadWhy = 'new' | 'changed' | 'missingInCloud' | 'cloudDiffers' | 'reupload';
 
 export type AvatarDecision =
-  | { readonly status: 'upload'; readonly why: UploadWhy; readonly image: CheckedImage; readonly url?: string; readonly previous?: AvatarStateRecord }
+  | {
+      readonly status: 'upload';
+      readonly why: UploadWhy;
+      readonly image: CheckedImage;
+      readonly url?: string;
+      readonly previous?: AvatarStateRecord;
+    }
   | { readonly status: 'unchanged'; readonly image: CheckedImage; readonly url?: string; readonly previous: AvatarStateRecord }
-  | { readonly status: 'remove'; readonly reason: EmptyReason; readonly detail: string; readonly url?: string; readonly previous?: AvatarStateRecord }
-  | { readonly status: 'empty'; readonly reason: EmptyReason; readonly detail: string; readonly url?: string; readonly previous?: AvatarStateRecord }
+  | {
+      readonly status: 'remove';
+      readonly reason: EmptyReason;
+      readonly detail: string;
+      readonly url?: string;
+      readonly previous?: AvatarStateRecord;
+    }
+  | {
+      readonly status: 'empty';
+      readonly reason: EmptyReason;
+      readonly detail: string;
+      readonly url?: string;
+      readonly previous?: AvatarStateRecord;
+    }
   | { readonly status: 'failed'; readonly error: AvatarError; readonly url?: string; readonly previous?: AvatarStateRecord };
 
 /** The key of a user in AvatarState: the objectGUID as AD shows it, else `dn:` + the DN in lower case. */
@@ -71,7 +89,12 @@ export function avatarStateKey(entry: DirectoryEntry): string {
 }
 
 /** Decides what to do with one user's picture. Pure. */
-export function decideAvatar(result: AvatarFetchResult, previous: AvatarStateRecord | undefined, cloud: CloudPicture, options: DecideOptions): AvatarDecision {
+export function decideAvatar(
+  result: AvatarFetchResult,
+  previous: AvatarStateRecord | undefined,
+  cloud: CloudPicture,
+  options: DecideOptions,
+): AvatarDecision {
   const url = result.url;
   const base = { ...(url !== undefined ? { url } : {}), ...(previous ? { previous } : {}) };
   if (result.kind === 'failed') return { status: 'failed', error: result.error, ...base };
@@ -87,7 +110,12 @@ export function decideAvatar(result: AvatarFetchResult, previous: AvatarStateRec
   return { status: 'unchanged', image, ...base, previous: previous! };
 }
 
-function uploadReason(sha256: string, previous: AvatarStateRecord | undefined, cloud: CloudPicture, options: DecideOptions): UploadWhy | undefined {
+function uploadReason(
+  sha256: string,
+  previous: AvatarStateRecord | undefined,
+  cloud: CloudPicture,
+  options: DecideOptions,
+): UploadWhy | undefined {
   if (!previous) return 'new';
   if (previous.sha256 !== sha256) return 'changed';
   if (cloud === null) return 'missingInCloud';
@@ -97,7 +125,10 @@ function uploadReason(sha256: string, previous: AvatarStateRecord | undefined, c
 }
 
 /** What was done with a decision, as the engine tells it: uploaded (with the cloud URL), removed, or nothing. */
-export type AppliedAvatar = { readonly done: 'uploaded'; readonly url?: string; readonly at: Date } | { readonly done: 'removed' } | { readonly done: 'nothing' };
+export type AppliedAvatar =
+  | { readonly done: 'uploaded'; readonly url?: string; readonly at: Date }
+  | { readonly done: 'removed' }
+  | { readonly done: 'nothing' };
 
 /**
  * The state record after a decision was applied: a new record after an upload, none after a
@@ -106,7 +137,11 @@ export type AppliedAvatar = { readonly done: 'uploaded'; readonly url?: string; 
  */
 export function nextRecord(decision: AvatarDecision, applied: AppliedAvatar): AvatarStateRecord | undefined {
   if (applied.done === 'uploaded' && (decision.status === 'upload' || decision.status === 'unchanged')) {
-    return { sha256: decision.image.sha256, ...(applied.url !== undefined ? { url: applied.url } : {}), uploadedAt: applied.at.toISOString() };
+    return {
+      sha256: decision.image.sha256,
+      ...(applied.url !== undefined ? { url: applied.url } : {}),
+      uploadedAt: applied.at.toISOString(),
+    };
   }
   if (applied.done === 'removed') return undefined;
   return decision.previous;
@@ -140,7 +175,16 @@ export function avatarInfo(decision: AvatarDecision, source: 'attribute' | 'reso
     case 'unchanged': {
       const i = decision.image;
       const reason = decision.status === 'upload' ? UPLOAD_WORDS[decision.why] : 'Same picture as last uploaded';
-      return { ...common, reason, contentType: i.contentType, bytes: i.bytes.length, width: i.width, height: i.height, sha256: i.sha256, ...(thumbnail ? { thumbnail } : {}) };
+      return {
+        ...common,
+        reason,
+        contentType: i.contentType,
+        bytes: i.bytes.length,
+        width: i.width,
+        height: i.height,
+        sha256: i.sha256,
+        ...(thumbnail ? { thumbnail } : {}),
+      };
     }
     case 'remove':
     case 'empty':

@@ -70,7 +70,11 @@ export function formatBytes(n: number): string {
 /** Checks bytes against the limits; never throws. */
 export function checkImage(bytes: Uint8Array, limits: ImageLimits, context: CheckContext = {}): CheckResult {
   if (bytes.length > limits.maxBytes) {
-    return { ok: false, code: 'tooLarge', message: `the image has ${formatBytes(bytes.length)}; at most ${formatBytes(limits.maxBytes)} is accepted (avatar.maxBytes)` };
+    return {
+      ok: false,
+      code: 'tooLarge',
+      message: `the image has ${formatBytes(bytes.length)}; at most ${formatBytes(limits.maxBytes)} is accepted (avatar.maxBytes)`,
+    };
   }
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) return problem(sniffed, context);
@@ -99,6 +103,7 @@ export function checkImage(bytes: Uint8Array, limits: ImageLimits, context: Chec
 function problem(p: ImageProblem, context: CheckContext): CheckResult {
   const declared = context.declaredContentType?.split(';')[0]?.trim();
   // "not an image" with the server's own type explains HTML error pages served with status 200.
-  const message = p.code === 'notImage' && declared && !declared.startsWith('image/') ? `${p.message} (the server sent ${declared})` : p.message;
+  const message =
+    p.code === 'notImage' && declared && !declared.startsWith('image/') ? `${p.message} (the server sent ${declared})` : p.message;
   return { ok: false, code: p.code, message };
 }

@@ -38,7 +38,10 @@ export async function authorizationHeader(
   const value = await resolve(ref);
   if (value === undefined) {
     const key = credentials.type === 'basic' ? 'password' : 'token';
-    const how = ref.kind === 'env' ? `environment variable ${ref.name}` : `VS Code secret "${ref.key}", or environment variable ${secretEnvName(ref)} for the CLI`;
+    const how =
+      ref.kind === 'env'
+        ? `environment variable ${ref.name}`
+        : `VS Code secret "${ref.key}", or environment variable ${secretEnvName(ref)} for the CLI`;
     throw new AvatarConfigError(`${where}.credentials.${key}: ${ref.text} is not set (${how})`);
   }
   if (credentials.type === 'bearer') return `Bearer ${value}`;

@@ -53,7 +53,9 @@ function bytesOf(entry: DirectoryEntry, name: string): Uint8Array | undefined {
 }
 
 /** The identifiers of an entry in every form the events carry. */
-export function entryIdentity(entry: DirectoryEntry): Pick<AvatarLogEvent, 'guid' | 'objectGuid' | 'sid' | 'objectSid' | 'dn' | 'cn' | 'extendedDn'> {
+export function entryIdentity(
+  entry: DirectoryEntry,
+): Pick<AvatarLogEvent, 'guid' | 'objectGuid' | 'sid' | 'objectSid' | 'dn' | 'cn' | 'extendedDn'> {
   const guid = bytesOf(entry, 'objectguid');
   const sid = bytesOf(entry, 'objectsid');
   let objectSid: string | undefined;

@@ -42,7 +42,10 @@ export interface AvatarPipelineOptions {
 export async function createAvatarPipeline(options: AvatarPipelineOptions): Promise<AvatarPipeline> {
   const a = options.avatar;
   const kind = chooseTargetKind(options.cloudType, a.source, a.publish !== undefined);
-  if (!kind) throw new AvatarConfigError('avatar: Webex reads profile pictures from a URL; pictures from an AD attribute need `avatar.publish` (DS523)');
+  if (!kind)
+    throw new AvatarConfigError(
+      'avatar: Webex reads profile pictures from a URL; pictures from an AD attribute need `avatar.publish` (DS523)',
+    );
   const ownsDispatcher = !options.dispatcher;
   const dispatcher = options.dispatcher ?? createAvatarDispatcher();
   const limiter = new Limiter(a.concurrency, systemClock);
@@ -81,7 +84,13 @@ export async function createAvatarPipeline(options: AvatarPipelineOptions): Prom
       closers.push(() => publisher!.close());
     }
     const users = options.users;
-    const target = !users ? undefined : kind === 'photosUrl' ? photosUrlTarget(users, publisher!) : kind === 'resourceUrl' ? resourceUrlTarget(users) : avatarEndpointTarget(users);
+    const target = !users
+      ? undefined
+      : kind === 'photosUrl'
+        ? photosUrlTarget(users, publisher!)
+        : kind === 'resourceUrl'
+          ? resourceUrlTarget(users)
+          : avatarEndpointTarget(users);
     return {
       source,
       ...(target ? { target } : {}),

@@ -46,7 +46,13 @@ export interface ExchangeRequest {
 }
 
 export type ExchangeOutcome =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Dispatcher.ResponseData['headers']; readonly body?: Uint8Array; readonly url: URL }
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: Dispatcher.ResponseData['headers'];
+      readonly body?: Uint8Array;
+      readonly url: URL;
+    }
   | { readonly kind: 'error'; readonly error: AvatarError; readonly url: URL };
 
 export interface ReadOptions {
@@ -62,7 +68,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * One request (plus GET redirects) under a deadline. Resolves with the final response, or an
  * error outcome; rejects only with `signal`'s reason when the caller cancels.
  */
-export async function exchange(http: HttpOptions, req: ExchangeRequest, read: ReadOptions = {}, signal?: AbortSignal): Promise<ExchangeOutcome> {
+export async function exchange(
+  http: HttpOptions,
+  req: ExchangeRequest,
+  read: ReadOptions = {},
+  signal?: AbortSignal,
+): Promise<ExchangeOutcome> {
   signal?.throwIfAborted();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('timeout')), http.timeoutMs);
@@ -87,10 +98,22 @@ export async function exchange(http: HttpOptions, req: ExchangeRequest, read: Re
         await res.body.dump();
         const next = new URL(res.headers['location'], url);
         if (++redirects > (read.maxRedirects ?? 0)) {
-          return { kind: 'error', url, error: { code: 'redirect', status, message: `more than ${read.maxRedirects ?? 0} redirects (the last to ${displayUrl(next)})` } };
+          return {
+            kind: 'error',
+            url,
+            error: { code: 'redirect', status, message: `more than ${read.maxRedirects ?? 0} redirects (the last to ${displayUrl(next)})` },
+          };
         }
         if (url.protocol === 'https:' && next.protocol !== 'https:') {
-          return { kind: 'error', url, error: { code: 'redirect', status, message: `refused a redirect from https to ${next.protocol.replace(':', '')} (${displayUrl(next)})` } };
+          return {
+            kind: 'error',
+            url,
+            error: {
+              code: 'redirect',
+              status,
+              message: `refused a redirect from https to ${next.protocol.replace(':', '')} (${displayUrl(next)})`,
+            },
+          };
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           return { kind: 'error', url, error: { code: 'redirect', status, message: `refused a redirect to ${displayUrl(next)}` } };
@@ -105,7 +128,15 @@ export async function exchange(http: HttpOptions, req: ExchangeRequest, read: Re
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > read.maxBytes) {
         res.body.destroy();
-        return { kind: 'error', url, error: { code: 'tooLarge', status, message: `the server announced ${declared} bytes; at most ${read.maxBytes} are accepted (avatar.maxBytes)` } };
+        return {
+          kind: 'error',
+          url,
+          error: {
+            code: 'tooLarge',
+            status,
+            message: `the server announced ${declared} bytes; at most ${read.maxBytes} are accepted (avatar.maxBytes)`,
+          },
+        };
       }
       const chunks: Buffer[] = [];
       let total = 0;
@@ -113,7 +144,15 @@ export async function exchange(http: HttpOptions, req: ExchangeRequest, read: Re
         total += chunk.length;
         if (total > read.maxBytes) {
           res.body.destroy();
-          return { kind: 'error', url, error: { code: 'tooLarge', status, message: `the image is larger than ${read.maxBytes} bytes (avatar.maxBytes); stopped reading` } };
+          return {
+            kind: 'error',
+            url,
+            error: {
+              code: 'tooLarge',
+              status,
+              message: `the image is larger than ${read.maxBytes} bytes (avatar.maxBytes); stopped reading`,
+            },
+          };
         }
         chunks.push(chunk);
       }

@@ -49,7 +49,10 @@ const fail = (code: ImageProblemCode, message: string): SniffResult => ({ ok: fa
 
 function header(format: ImageFormat, width: number, height: number, extra: Partial<ImageHeader> = {}): SniffResult {
   if (width <= 0 || height <= 0) {
-    return fail('zeroDimensions', `the ${format.toUpperCase()} header gives ${width}×${height} pixels: an image needs at least one pixel each way`);
+    return fail(
+      'zeroDimensions',
+      `the ${format.toUpperCase()} header gives ${width}×${height} pixels: an image needs at least one pixel each way`,
+    );
   }
   return { ok: true, format, contentType: CONTENT_TYPES[format], extension: EXTENSIONS[format], width, height, ...extra };
 }
@@ -108,7 +111,12 @@ function otherFormat(b: Uint8Array): string | undefined {
 function describeStart(b: Uint8Array): string {
   const head = b.subarray(0, 32);
   const printable = Array.from(head).every((c) => c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c < 0x7f));
-  if (printable) return JSON.stringify(String.fromCharCode(...head).replace(/\s+/g, ' ').trim());
+  if (printable)
+    return JSON.stringify(
+      String.fromCharCode(...head)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   return Array.from(head.subarray(0, 8), (c) => c.toString(16).padStart(2, '0')).join(' ');
 }
 

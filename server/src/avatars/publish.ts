@@ -67,7 +67,10 @@ function baseOf(url: string, key: string): URL {
     throw new AvatarConfigError(`avatar.publish.${key}: ${JSON.stringify(url)} is not a URL`);
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AvatarConfigError(`avatar.publish.${key}: expected an http(s) URL`);
-  if (u.search || u.hash) throw new AvatarConfigError(`avatar.publish.${key}: the base URL cannot have a query or fragment (object names are appended to its path)`);
+  if (u.search || u.hash)
+    throw new AvatarConfigError(
+      `avatar.publish.${key}: the base URL cannot have a query or fragment (object names are appended to its path)`,
+    );
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }
@@ -106,7 +109,10 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   async function publishOnce(image: PublishableImage, signal?: AbortSignal): Promise<PublishResult> {
     const target = new URL(objectName(image), putBase);
     const shown = displayUrl(target);
-    const fail = (error: AvatarError): PublishResult => ({ ok: false, error: { ...error, message: `publishing to ${shown}: ${error.message}` } });
+    const fail = (error: AvatarError): PublishResult => ({
+      ok: false,
+      error: { ...error, message: `publishing to ${shown}: ${error.message}` },
+    });
     const head = await withSlot(signal, () => exchange(http, { method: 'HEAD', url: target, headers: auth }, {}, signal));
     if (head.kind === 'error') return fail(head.error);
     const length = Number(head.headers['content-length']);
@@ -117,7 +123,8 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     const denied = authFailure(head.status);
     if (denied) return fail(denied);
     // 404/410: not there yet. 405/501: HEAD not offered. 200 with another length: a broken object.
-    if (![200, 204, 404, 410, 405, 501].includes(head.status)) return fail({ code: 'httpStatus', status: head.status, message: `HEAD answered ${head.status}` });
+    if (![200, 204, 404, 410, 405, 501].includes(head.status))
+      return fail({ code: 'httpStatus', status: head.status, message: `HEAD answered ${head.status}` });
     const put = await withSlot(signal, () =>
       exchange(
         http,
@@ -142,7 +149,8 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
     }
     const putDenied = authFailure(put.status);
     if (putDenied) return fail(putDenied);
-    if (put.status < 200 || put.status >= 300) return fail({ code: 'httpStatus', status: put.status, message: `PUT answered ${put.status}` });
+    if (put.status < 200 || put.status >= 300)
+      return fail({ code: 'httpStatus', status: put.status, message: `PUT answered ${put.status}` });
     log('avatar.publish', { url: shown, uploaded: true, bytes: image.bytes.length });
     return { ok: true, url: publicUrlOf(image), uploaded: true };
   }
@@ -173,7 +181,8 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
 }
 
 function authFailure(status: number): AvatarError | undefined {
-  if (status === 401) return { code: 'unauthorized', status, message: '401 Unauthorized: avatar.publish.credentials are missing or rejected' };
+  if (status === 401)
+    return { code: 'unauthorized', status, message: '401 Unauthorized: avatar.publish.credentials are missing or rejected' };
   if (status === 403) return { code: 'forbidden', status, message: '403 Forbidden: avatar.publish.credentials may not write here' };
   return undefined;
 }

@@ -88,15 +88,28 @@ export async function createResourceServerSource(options: ResourceServerSourceOp
     const resolved = resolveAvatarUri(pattern, entry);
     if (!resolved.ok) {
       if (resolved.reason === 'missingAttribute') {
-        return { kind: 'empty', reason: 'No avatar URI', detail: `${resolved.attribute} is not set, so the avatar URI pattern cannot be resolved` };
+        return {
+          kind: 'empty',
+          reason: 'No avatar URI',
+          detail: `${resolved.attribute} is not set, so the avatar URI pattern cannot be resolved`,
+        };
       }
-      return { kind: 'failed', error: { code: 'uri', message: `the regex for ${resolved.attribute} does not match its value, so the avatar URI pattern cannot be resolved` } };
+      return {
+        kind: 'failed',
+        error: {
+          code: 'uri',
+          message: `the regex for ${resolved.attribute} does not match its value, so the avatar URI pattern cannot be resolved`,
+        },
+      };
     }
     let url: URL;
     try {
       url = new URL(resolved.url);
     } catch {
-      return { kind: 'failed', error: { code: 'uri', message: `the avatar URI ${JSON.stringify(displayUrl(resolved.url))} is not a valid URL` } };
+      return {
+        kind: 'failed',
+        error: { code: 'uri', message: `the avatar URI ${JSON.stringify(displayUrl(resolved.url))} is not a valid URL` },
+      };
     }
     const shown = displayUrl(url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -111,7 +124,12 @@ export async function createResourceServerSource(options: ResourceServerSourceOp
     active++;
     const started = performance.now();
     try {
-      const out = await exchange(http, { method: 'GET', url, headers }, { maxBytes: options.maxBytes, maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS }, signal);
+      const out = await exchange(
+        http,
+        { method: 'GET', url, headers },
+        { maxBytes: options.maxBytes, maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS },
+        signal,
+      );
       const result = interpret(out, shown, options.maxBytes);
       options.logger?.log({
         level: result.kind === 'failed' ? 'warn' : 'debug',
@@ -153,13 +171,34 @@ function interpret(out: Awaited<ReturnType<typeof exchange>>, url: string, maxBy
   if (out.kind === 'error') return { kind: 'failed', url, error: out.error };
   const { status } = out;
   if (status === 404 || status === 410) {
-    return { kind: 'empty', reason: 'No image data', detail: `the resource server answered ${status} ${status === 404 ? 'Not Found' : 'Gone'}`, url };
+    return {
+      kind: 'empty',
+      reason: 'No image data',
+      detail: `the resource server answered ${status} ${status === 404 ? 'Not Found' : 'Gone'}`,
+      url,
+    };
   }
-  if (status === 401) return { kind: 'failed', url, error: { code: 'unauthorized', status, message: '401 Unauthorized: the resource server wants credentials (avatar.credentials) or rejected them' } };
-  if (status === 403) return { kind: 'failed', url, error: { code: 'forbidden', status, message: '403 Forbidden: the avatar credentials may not read this picture' } };
-  if (status < 200 || status >= 300) return { kind: 'failed', url, error: { code: 'httpStatus', status, message: `the resource server answered ${status}` } };
+  if (status === 401)
+    return {
+      kind: 'failed',
+      url,
+      error: {
+        code: 'unauthorized',
+        status,
+        message: '401 Unauthorized: the resource server wants credentials (avatar.credentials) or rejected them',
+      },
+    };
+  if (status === 403)
+    return {
+      kind: 'failed',
+      url,
+      error: { code: 'forbidden', status, message: '403 Forbidden: the avatar credentials may not read this picture' },
+    };
+  if (status < 200 || status >= 300)
+    return { kind: 'failed', url, error: { code: 'httpStatus', status, message: `the resource server answered ${status}` } };
   const bytes = out.body ?? new Uint8Array(0);
-  if (bytes.length === 0) return { kind: 'failed', url, error: { code: 'empty', status, message: `the resource server answered ${status} with no content` } };
+  if (bytes.length === 0)
+    return { kind: 'failed', url, error: { code: 'empty', status, message: `the resource server answered ${status} with no content` } };
   const ct = out.headers['content-type'];
   const declared = Array.isArray(ct) ? ct[0] : ct;
   const checked = checkImage(bytes, { maxBytes }, declared ? { declaredContentType: declared } : {});

@@ -19,7 +19,12 @@ export interface AvatarPlanInput {
 }
 
 /** Fetches the user's picture and decides what to do. Rejects only on cancellation. */
-export async function planAvatar(source: AvatarSource, input: AvatarPlanInput, options: DecideOptions, signal?: AbortSignal): Promise<AvatarDecision> {
+export async function planAvatar(
+  source: AvatarSource,
+  input: AvatarPlanInput,
+  options: DecideOptions,
+  signal?: AbortSignal,
+): Promise<AvatarDecision> {
   const result = await source.fetch(input.entry, signal);
   return decideAvatar(result, input.previous, input.cloudPicture, options);
 }
@@ -36,7 +41,13 @@ export interface AvatarApplyResult {
 }
 
 /** Applies an upload or removal decision; `unchanged`, `empty` and `failed` write nothing. */
-export async function applyAvatar(target: AvatarTarget, cloudUserId: string, decision: AvatarDecision, now: () => Date = () => new Date(), signal?: AbortSignal): Promise<AvatarApplyResult> {
+export async function applyAvatar(
+  target: AvatarTarget,
+  cloudUserId: string,
+  decision: AvatarDecision,
+  now: () => Date = () => new Date(),
+  signal?: AbortSignal,
+): Promise<AvatarApplyResult> {
   try {
     if (decision.status === 'upload') {
       const up = await target.upload(cloudUserId, decision.image, decision.url, signal);
@@ -53,7 +64,11 @@ export async function applyAvatar(target: AvatarTarget, cloudUserId: string, dec
     const error: AvatarError =
       err instanceof AvatarTargetError
         ? err.error
-        : { code: 'cloud', message: err instanceof Error ? err.message : String(err), ...(typeof (err as { status?: unknown }).status === 'number' ? { status: (err as { status: number }).status } : {}) };
+        : {
+            code: 'cloud',
+            message: err instanceof Error ? err.message : String(err),
+            ...(typeof (err as { status?: unknown }).status === 'number' ? { status: (err as { status: number }).status } : {}),
+          };
     return { done: 'nothing', record: decision.previous, error };
   }
 }

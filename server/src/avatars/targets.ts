@@ -74,7 +74,11 @@ export function resourceUrlTarget(users: UsersClient): AvatarTarget {
   return {
     kind: 'resourceUrl',
     async upload(id, _image, sourceUrl, signal) {
-      if (!sourceUrl) throw new AvatarTargetError({ code: 'uri', message: 'no resource-server URL to point photos at (source attribute needs avatar.publish)' });
+      if (!sourceUrl)
+        throw new AvatarTargetError({
+          code: 'uri',
+          message: 'no resource-server URL to point photos at (source attribute needs avatar.publish)',
+        });
       await users.patch(id, setPhotos(sourceUrl), signal ? { signal } : {});
       return { url: sourceUrl, uploadedBytes: false };
     },
@@ -104,7 +108,11 @@ export function avatarEndpointTarget(users: UsersClient): AvatarTarget {
  * resource URL, and any other cloud gets the bytes. Webex with source `attribute` and no `publish`
  * has no way to show the picture: undefined (the language service reports DS523).
  */
-export function chooseTargetKind(cloudType: 'webex' | 'scim', source: 'attribute' | 'resourceServer', hasPublish: boolean): AvatarTargetKind | undefined {
+export function chooseTargetKind(
+  cloudType: 'webex' | 'scim',
+  source: 'attribute' | 'resourceServer',
+  hasPublish: boolean,
+): AvatarTargetKind | undefined {
   if (hasPublish) return 'photosUrl';
   if (cloudType === 'webex') return source === 'resourceServer' ? 'resourceUrl' : undefined;
   return 'avatarEndpoint';

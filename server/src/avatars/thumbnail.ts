@@ -33,7 +33,9 @@ export function makeThumbnail(image: Image): ThumbnailResult {
   const prefix = `data:${image.contentType};base64,`.length;
   if (prefix + Math.ceil(image.bytes.length / 3) * 4 <= THUMBNAIL_MAX_CHARS) return { thumbnail: dataUrl(image.contentType, image.bytes) };
   if (image.format !== 'jpeg' && image.format !== 'png') {
-    return { note: `no thumbnail: ${image.format.toUpperCase()} images larger than ${Math.floor((THUMBNAIL_MAX_CHARS - prefix) * 0.75 / 1024)} KB are not downscaled` };
+    return {
+      note: `no thumbnail: ${image.format.toUpperCase()} images larger than ${Math.floor(((THUMBNAIL_MAX_CHARS - prefix) * 0.75) / 1024)} KB are not downscaled`,
+    };
   }
   if (image.width * image.height > THUMBNAIL_MAX_PIXELS) {
     return { note: `no thumbnail: ${image.width}×${image.height} is too large to decode for a preview` };
@@ -42,7 +44,9 @@ export function makeThumbnail(image: Image): ThumbnailResult {
   try {
     rgba = decode(image);
   } catch (err) {
-    return { note: `no thumbnail: the ${image.format.toUpperCase()} data could not be decoded (${err instanceof Error ? err.message : String(err)})` };
+    return {
+      note: `no thumbnail: the ${image.format.toUpperCase()} data could not be decoded (${err instanceof Error ? err.message : String(err)})`,
+    };
   }
   for (const side of [THUMBNAIL_SIDE, 48, 32]) {
     const small = downscale(rgba, side);
@@ -73,7 +77,10 @@ function decode(image: Image): { width: number; height: number; data: Uint8Array
  * Area-average downscale to fit `side` (never upscales), flattening alpha onto white, into RGBA
  * with opaque alpha as jpeg-js expects.
  */
-export function downscale(src: { width: number; height: number; data: Uint8Array }, side: number): { width: number; height: number; data: Uint8Array } {
+export function downscale(
+  src: { width: number; height: number; data: Uint8Array },
+  side: number,
+): { width: number; height: number; data: Uint8Array } {
   const scale = Math.min(1, side / Math.max(src.width, src.height));
   const w = Math.max(1, Math.round(src.width * scale));
   const h = Math.max(1, Math.round(src.height * scale));

@@ -104,7 +104,8 @@ export function printError(io: CliIo, command: string, err: unknown, json: boole
   if (json) {
     const body: Record<string, unknown> = { format: 'dirsync-apply', version: 1, error: message };
     if (err instanceof ApplyRefusedError) Object.assign(body, { refused: err.reason, objects: err.objects });
-    if (err instanceof ApplyCancelledError) Object.assign(body, { cancelled: true, sessionId: err.partial.sessionId, applied: err.partial.applied });
+    if (err instanceof ApplyCancelledError)
+      Object.assign(body, { cancelled: true, sessionId: err.partial.sessionId, applied: err.partial.applied });
     io.stdout.write(JSON.stringify(body, null, 2) + '\n');
   }
   io.stderr.write(`dirsync ${command}: ${message}\n`);

@@ -9,6 +9,8 @@
  * POST is looked up first (externalId, else userName/displayName) and counted as done when found;
  * PUT/PATCH are resent (idempotent); a resent DELETE answered 404 counts as done. Operations
  * answered 429/423/503 individually are resent in a follow-up request.
+ *
+ * Over 400 lines: the Bulk request loop and its response reading belong together; they split when Bulk is rewired.
  */
 import { backoffDelay } from './retry';
 import { createScimError, describeResource, ScimError } from './errors';
@@ -160,7 +162,10 @@ function defaultLookup(op: BulkOperation): ScimFilter | undefined {
 }
 
 /** Splits operations into requests by count and payload size, keeping their order. */
-export function chunkBulkOperations(ops: readonly BulkOperation[], limits: Pick<BulkLimits, 'maxOperations' | 'maxPayloadBytes'>): number[][] {
+export function chunkBulkOperations(
+  ops: readonly BulkOperation[],
+  limits: Pick<BulkLimits, 'maxOperations' | 'maxPayloadBytes'>,
+): number[][] {
   const chunks: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
@@ -180,6 +185,7 @@ export function chunkBulkOperations(ops: readonly BulkOperation[], limits: Pick<
 }
 
 /** Runs operations through `/Bulk`; one result per input operation, in input order. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one request loop: retries, splitting a refused batch and bulkId bookkeeping share the batch's state.
 export async function runBulk(
   transport: ScimTransport,
   input: readonly BulkOperation[],
@@ -195,7 +201,8 @@ export async function runBulk(
   const definedAt = new Map<string, number>();
   ops.forEach((op, i) => {
     if (!op.bulkId) return;
-    if (definedAt.has(op.bulkId)) throw new TypeError(`bulk: bulkId "${op.bulkId}" is used by operations ${definedAt.get(op.bulkId)} and ${i}`);
+    if (definedAt.has(op.bulkId))
+      throw new TypeError(`bulk: bulkId "${op.bulkId}" is used by operations ${definedAt.get(op.bulkId)} and ${i}`);
     definedAt.set(op.bulkId, i);
   });
   ops.forEach((op, i) => {
@@ -203,7 +210,9 @@ export async function runBulk(
       const d = definedAt.get(ref);
       if (d === undefined) throw new TypeError(`bulk: operation ${i} (${describeOp(op)}) refers to unknown bulkId "${ref}"`);
       if (chunkOf.get(d)! > chunkOf.get(i)!) {
-        throw new TypeError(`bulk: operation ${i} refers to bulkId "${ref}" defined by operation ${d}, which goes in a later request; put definitions first`);
+        throw new TypeError(
+          `bulk: operation ${i} refers to bulkId "${ref}" defined by operation ${d}, which goes in a later request; put definitions first`,
+        );
       }
     }
   });
@@ -347,7 +356,14 @@ export async function runBulk(
         record(i, {
           status: 0,
           error: createScimError(
-            { operation: `bulk ${op.method}`, object: describeOp(op), method: op.method, path: op.path, detail: 'the server never reported a result for this operation', attempts: round },
+            {
+              operation: `bulk ${op.method}`,
+              object: describeOp(op),
+              method: op.method,
+              path: op.path,
+              detail: 'the server never reported a result for this operation',
+              attempts: round,
+            },
             'protocol',
           ),
         });

@@ -129,17 +129,44 @@ export class ScimClient {
 
   /** `GET /ServiceProviderConfig` (RFC 7644 §4): what the server supports (bulk, filter, etag…). */
   async serviceProviderConfig(signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return (await this.transport.send<Record<string, unknown>>({ method: 'GET', path: '/ServiceProviderConfig', operation: 'get', object: 'service provider config', retry: 'idempotent', ...(signal ? { signal } : {}) })).body;
+    return (
+      await this.transport.send<Record<string, unknown>>({
+        method: 'GET',
+        path: '/ServiceProviderConfig',
+        operation: 'get',
+        object: 'service provider config',
+        retry: 'idempotent',
+        ...(signal ? { signal } : {}),
+      })
+    ).body;
   }
 
   /** `GET /ResourceTypes`. */
   async resourceTypes(signal?: AbortSignal): Promise<ScimListResponse<Record<string, unknown>>> {
-    return (await this.transport.send<ScimListResponse<Record<string, unknown>>>({ method: 'GET', path: '/ResourceTypes', operation: 'get', object: 'resource types', retry: 'idempotent', ...(signal ? { signal } : {}) })).body;
+    return (
+      await this.transport.send<ScimListResponse<Record<string, unknown>>>({
+        method: 'GET',
+        path: '/ResourceTypes',
+        operation: 'get',
+        object: 'resource types',
+        retry: 'idempotent',
+        ...(signal ? { signal } : {}),
+      })
+    ).body;
   }
 
   /** `GET /Schemas`. */
   async schemas(signal?: AbortSignal): Promise<ScimListResponse<Record<string, unknown>>> {
-    return (await this.transport.send<ScimListResponse<Record<string, unknown>>>({ method: 'GET', path: '/Schemas', operation: 'get', object: 'schemas', retry: 'idempotent', ...(signal ? { signal } : {}) })).body;
+    return (
+      await this.transport.send<ScimListResponse<Record<string, unknown>>>({
+        method: 'GET',
+        path: '/Schemas',
+        operation: 'get',
+        object: 'schemas',
+        retry: 'idempotent',
+        ...(signal ? { signal } : {}),
+      })
+    ).body;
   }
 
   /** Closes the dispatcher if the client created it (an injected one is the caller's to close). */

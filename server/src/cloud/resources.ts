@@ -141,7 +141,10 @@ export class ResourceClient<T extends { id?: string }> {
       const { start, p } = inflight.shift()!;
       const body = (await p).body;
       if (!body || typeof body !== 'object') {
-        throw new ScimError({ operation: 'list', object: `${this.kind}s`, method: 'GET', path: this.endpoint, detail: 'the list response has no body' }, 'protocol');
+        throw new ScimError(
+          { operation: 'list', object: `${this.kind}s`, method: 'GET', path: this.endpoint, detail: 'the list response has no body' },
+          'protocol',
+        );
       }
       const resources = Array.isArray(body.Resources) ? body.Resources : [];
       const total = typeof body.totalResults === 'number' ? body.totalResults : undefined;
@@ -151,7 +154,13 @@ export class ResourceClient<T extends { id?: string }> {
       const firstId = resources[0]?.id;
       if (firstId !== undefined && firstId === firstIdOfPrevious) {
         throw new ScimError(
-          { operation: 'list', object: `${this.kind}s`, method: 'GET', path: this.endpoint, detail: `the server returned the same page again for startIndex ${start}; it does not page` },
+          {
+            operation: 'list',
+            object: `${this.kind}s`,
+            method: 'GET',
+            path: this.endpoint,
+            detail: `the server returned the same page again for startIndex ${start}; it does not page`,
+          },
           'protocol',
         );
       }
@@ -195,7 +204,10 @@ export class ResourceClient<T extends { id?: string }> {
   }
 
   /** The first resource matching a filter, or undefined. */
-  async find(filter: string | ScimFilter, opts: RequestOptions & { query?: Record<string, string | boolean> } = {}): Promise<T | undefined> {
+  async find(
+    filter: string | ScimFilter,
+    opts: RequestOptions & { query?: Record<string, string | boolean> } = {},
+  ): Promise<T | undefined> {
     const res = await this.transport.send<ScimListResponse<T>>({
       method: 'GET',
       path: this.endpoint,
@@ -209,7 +221,10 @@ export class ResourceClient<T extends { id?: string }> {
   }
 
   /** One resource by id (ScimNotFoundError if there is none). */
-  async get(id: string, opts: RequestOptions & { attributes?: readonly string[]; query?: Record<string, string | boolean> } = {}): Promise<T> {
+  async get(
+    id: string,
+    opts: RequestOptions & { attributes?: readonly string[]; query?: Record<string, string | boolean> } = {},
+  ): Promise<T> {
     const res = await this.transport.send<T>({
       method: 'GET',
       path: `${this.endpoint}/${encodeURIComponent(id)}`,

@@ -151,7 +151,6 @@ export const WEBEX_ROLES = {
 /** True when the user holds Webex's full administrator role (the sync engine never deletes those). */
 export function isFullAdmin(user: { roles?: unknown }): boolean {
   return (
-    Array.isArray(user.roles) &&
-    user.roles.some((r) => (typeof r === 'string' ? r : (r as MultiValued)?.value) === WEBEX_ROLES.fullAdmin)
+    Array.isArray(user.roles) && user.roles.some((r) => (typeof r === 'string' ? r : (r as MultiValued)?.value) === WEBEX_ROLES.fullAdmin)
   );
 }

@@ -11,7 +11,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
-import { createScimError, parseScimErrorBody, ScimError, type ScimErrorKind } from './errors';
+import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorKind } from './errors';
 import type { Limiter } from './limiter';
 import type { CloudLogger } from './logger';
 import {
@@ -158,7 +158,14 @@ export class ScimTransport {
         const retryAfter = parseRetryAfter(outcome.headers['retry-after'], o.clock.now());
         if (isThrottleStatus(status)) {
           if (retryAfter !== undefined && retryAfter > o.maxRetryAfterMs) {
-            throw this.fail(req, outcome, trackingId, serverTrackingId, attempt, `Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${Math.ceil(o.maxRetryAfterMs / 1000)} s the client waits`);
+            throw this.fail(
+              req,
+              outcome,
+              trackingId,
+              serverTrackingId,
+              attempt,
+              `Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${Math.ceil(o.maxRetryAfterMs / 1000)} s the client waits`,
+            );
           }
           delay = retryAfter ?? backoffDelay(attempt, o.backoff, o.random);
           reason = `HTTP ${status}`;
@@ -337,8 +344,7 @@ export class ScimTransport {
     overrideDetail?: string,
   ): ScimError {
     const parsed = parseScimErrorBody(outcome.body);
-    const detail =
-      overrideDetail ?? parsed.detail ?? (outcome.raw ? outcome.raw.slice(0, 200) : undefined);
+    const detail = overrideDetail ?? parsed.detail ?? (outcome.raw ? outcome.raw.slice(0, 200) : undefined);
     const object = this.objectOf(req);
     const err = createScimError({
       operation: req.operation,

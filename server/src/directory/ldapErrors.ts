@@ -35,6 +35,7 @@ const UNTRUSTED = new Set([
 const who = (c: LdapErrorContext) => (c.bindDn ? ` as ${c.bindDn}` : '');
 
 /** The DirectoryError for `err` (returned as is when it already is one). */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one table from LDAP result codes and Samba/AD detail texts to the user's message; each case is a few lines.
 export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryError {
   if (err instanceof DirectoryError) return err;
   const e = err as { code?: unknown; message?: string; name?: string };
@@ -60,32 +61,48 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
         return make(code, `Bind to ${c.url}${who(c)} was refused: invalid credentials${why}. Check the bind DN and the password secret.`);
       }
       case 8:
-        return make('strongAuthRequired',
+        return make(
+          'strongAuthRequired',
           `${c.url} requires a secure connection for simple binds (strongAuthRequired). Use ldaps:// or "tls": { "startTls": true } ` +
-          `(the DC's "LDAP server signing requirements" policy, or Samba's "ldap server require strong auth").`);
+            `(the DC's "LDAP server signing requirements" policy, or Samba's "ldap server require strong auth").`,
+        );
       case 13:
         return make('strongAuthRequired', `${c.url} requires confidentiality (TLS) for this operation: use ldaps:// or StartTLS.`);
       case 32:
-        return make('noSuchBase', `Base DN "${c.baseDn ?? ''}" does not exist on ${c.url}${serverText ? ` (${serverText})` : ''}. Check "baseDns".`);
+        return make(
+          'noSuchBase',
+          `Base DN "${c.baseDn ?? ''}" does not exist on ${c.url}${serverText ? ` (${serverText})` : ''}. Check "baseDns".`,
+        );
       case 3:
         return make('timeLimitExceeded', `Search under "${c.baseDn ?? ''}" on ${c.url} exceeded the time limit; the result is incomplete.`);
       case 4:
         return make('sizeLimitExceeded', `Search under "${c.baseDn ?? ''}" on ${c.url} exceeded the size limit; the result is incomplete.`);
       case 10:
-        return make('referral', `${c.url} answered with a referral for "${c.baseDn ?? ''}" (${serverText}): the base DN is in another naming context or domain. Referrals are not followed; point "url" at a DC of that domain or a global catalog.`);
+        return make(
+          'referral',
+          `${c.url} answered with a referral for "${c.baseDn ?? ''}" (${serverText}): the base DN is in another naming context or domain. Referrals are not followed; point "url" at a DC of that domain or a global catalog.`,
+        );
       case 50:
-        return make('insufficientAccess', `${c.bindDn ?? 'The bind account'} may not read "${c.baseDn ?? ''}" on ${c.url} (${serverText}).`);
+        return make(
+          'insufficientAccess',
+          `${c.bindDn ?? 'The bind account'} may not read "${c.baseDn ?? ''}" on ${c.url} (${serverText}).`,
+        );
       case 87:
       case 18:
         return make('invalidFilter', `${c.url} rejected the filter ${c.filter ?? ''}: ${serverText}`);
       case 1:
         if (/without authentication|successful bind/i.test(serverText)) {
-          return make('invalidCredentials', `${c.url} refused the operation on an unauthenticated connection (${serverText}). A bind DN and password are required.`);
+          return make(
+            'invalidCredentials',
+            `${c.url} refused the operation on an unauthenticated connection (${serverText}). A bind DN and password are required.`,
+          );
         }
         // Samba answers operationsError (not timeLimitExceeded) when a search outlives its time limit.
         if (c.timeLimitSeconds && /ldb_wait/i.test(serverText)) {
-          return make('timeLimitExceeded',
-            `Search under "${c.baseDn ?? ''}" on ${c.url} was stopped by the server, most likely at the time limit of ${c.timeLimitSeconds} s ("timeLimitSeconds"); the result is incomplete. (${serverText})`);
+          return make(
+            'timeLimitExceeded',
+            `Search under "${c.baseDn ?? ''}" on ${c.url} was stopped by the server, most likely at the time limit of ${c.timeLimitSeconds} s ("timeLimitSeconds"); the result is incomplete. (${serverText})`,
+          );
         }
         break;
       default:
@@ -100,29 +117,41 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
     return make('invalidFilter', `The filter ${c.filter ?? ''} is not valid LDAP filter syntax (RFC 4515): ${serverText}`);
   }
   if (UNTRUSTED.has(code)) {
-    return make('tlsUntrusted',
+    return make(
+      'tlsUntrusted',
       `The certificate of ${c.url} is not trusted (${code})${c.caFile ? ` by the CA in ${c.caFile}` : ''}. ` +
-      `Set "tls": { "caFile": "<the PEM of the CA that signed the DC's certificate>" }.`);
+        `Set "tls": { "caFile": "<the PEM of the CA that signed the DC's certificate>" }.`,
+    );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return make('tlsHostMismatch',
+    return make(
+      'tlsHostMismatch',
       `The certificate of ${c.url} does not name ${c.serverName ?? 'the host in the URL'}: ${serverText}. ` +
-      `Connect by a name the certificate lists, or set "tls": { "serverName": "<that name>" }.`);
+        `Connect by a name the certificate lists, or set "tls": { "serverName": "<that name>" }.`,
+    );
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     return make('tlsUntrusted', `The certificate of ${c.url} is not valid now (${code}).`);
   }
-  if (code.startsWith('ERR_SSL') || code === 'EPROTO' || /wrong version number|handshake|SSL routines/i.test(raw) ||
-      (c.duringTlsHandshake && (code === 'ECONNRESET' || /Connection closed|socket disconnected/i.test(raw)))) {
+  if (
+    code.startsWith('ERR_SSL') ||
+    code === 'EPROTO' ||
+    /wrong version number|handshake|SSL routines/i.test(raw) ||
+    (c.duringTlsHandshake && (code === 'ECONNRESET' || /Connection closed|socket disconnected/i.test(raw)))
+  ) {
     return make('tlsHandshake', `TLS handshake with ${c.url} failed (${serverText}). Is it an LDAPS port (636) and not plain LDAP (389)?`);
   }
-  if (code === 'ECONNREFUSED') return make('unreachable', `Nothing accepts connections at ${c.url} (connection refused). Is the DC up and the port right?`);
+  if (code === 'ECONNREFUSED')
+    return make('unreachable', `Nothing accepts connections at ${c.url} (connection refused). Is the DC up and the port right?`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return make('unreachable', `The host of ${c.url} cannot be resolved (${code}).`);
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return make('unreachable', `${c.url} is unreachable from here (${code}).`);
   if (code === 'ETIMEDOUT' || /Connection timeout/i.test(raw)) return make('timeout', `Connecting to ${c.url} timed out.`);
   if (/timeout/i.test(e?.name ?? '') || /timed? ?out/i.test(raw)) return make('timeout', `${c.operation} on ${c.url} timed out.`);
   if (code === 'ECONNRESET' || code === 'EPIPE' || /Connection closed|Socket error|socket hang up/i.test(raw)) {
-    return make('connectionLost', `The connection to ${c.url} was lost during ${c.operation}${c.baseDn ? ` under "${c.baseDn}"` : ''}; the result is incomplete.`);
+    return make(
+      'connectionLost',
+      `The connection to ${c.url} was lost during ${c.operation}${c.baseDn ? ` under "${c.baseDn}"` : ''}; the result is incomplete.`,
+    );
   }
   return make('server', `${c.operation} on ${c.url}${who(c)} failed: ${serverText}`);
 }

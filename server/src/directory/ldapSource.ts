@@ -7,6 +7,8 @@
  * One connection per source, never silently re-established: a connection lost mid-search fails
  * the search (a re-established one would be unauthenticated and the paging cookie gone), so a
  * partial result can never pass for a whole one.
+ *
+ * Over 400 lines: the LDAP source's paging, ranged retrieval and decoding share one connection's state.
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -48,8 +50,19 @@ export interface LdapSourceOptions {
 
 /** AD's spelling of the binary attributes: ldapts matches explicitBufferAttributes case-sensitively. */
 const CANONICAL_BINARY = [
-  'objectGUID', 'objectSid', 'thumbnailPhoto', 'jpegPhoto', 'photo', 'msExchMailboxGuid', 'sIDHistory', 'tokenGroups',
-  'userCertificate', 'mS-DS-ConsistencyGuid', 'msDS-GenerationId', 'logonHours', 'nTSecurityDescriptor',
+  'objectGUID',
+  'objectSid',
+  'thumbnailPhoto',
+  'jpegPhoto',
+  'photo',
+  'msExchMailboxGuid',
+  'sIDHistory',
+  'tokenGroups',
+  'userCertificate',
+  'mS-DS-ConsistencyGuid',
+  'msDS-GenerationId',
+  'logonHours',
+  'nTSecurityDescriptor',
 ];
 
 /** Attributes AD returns in ranges past MaxValRange; asked for by range so AD and Samba answer alike. */
@@ -81,7 +94,11 @@ export function checkFilter(filter: string, location: string): void {
   }
   const t = filter.trim();
   if (depth !== 0 || !t.startsWith('(') || !t.endsWith(')')) {
-    throw new DirectoryError('invalidFilter', `The filter ${filter} is not valid LDAP filter syntax (RFC 4515): unbalanced parentheses.`, location);
+    throw new DirectoryError(
+      'invalidFilter',
+      `The filter ${filter} is not valid LDAP filter syntax (RFC 4515): unbalanced parentheses.`,
+      location,
+    );
   }
 }
 
@@ -181,7 +198,11 @@ export class LdapSource implements DirectorySource {
   }
 
   /** Awaits `p`, rejecting early on abort, and maps failures to DirectoryError. */
-  private async guarded<T>(p: Promise<T>, signal: AbortSignal | undefined, c: Partial<LdapErrorContext> & Pick<LdapErrorContext, 'operation'>): Promise<T> {
+  private async guarded<T>(
+    p: Promise<T>,
+    signal: AbortSignal | undefined,
+    c: Partial<LdapErrorContext> & Pick<LdapErrorContext, 'operation'>,
+  ): Promise<T> {
     if (this.closed) throw new DirectoryError('connectionLost', `The connection to ${this.opts.url} is closed.`, this.opts.url);
     try {
       if (!signal) return await p;
@@ -264,7 +285,7 @@ export class LdapSource implements DirectorySource {
       // two pages in memory), where ldapsearch waits for each page in turn.
       let nextPage = fetchPage();
       try {
-        pages: for (;;) {
+        readPages: for (;;) {
           const next: IteratorResult<{ searchEntries: Entry[]; searchReferences: string[] }> = await nextPage;
           if (next.done) break;
           nextPage = fetchPage();
@@ -274,7 +295,7 @@ export class LdapSource implements DirectorySource {
             // Servers may ignore the size limit on paged searches (Samba does): enforce it here too.
             if (remaining && fromBase >= remaining) {
               summary.truncated = true;
-              break pages;
+              break readPages;
             }
             const { entry, pending } = toDirectoryEntry(raw, (n) => this.binary.has(n));
             if (pending.length) await this.fetchRanges(entry, pending, req.signal);
@@ -291,9 +312,11 @@ export class LdapSource implements DirectorySource {
       if (remaining && fromBase >= remaining) summary.truncated = true;
     }
     if (summary.truncated && !req.allowPartial) {
-      throw new DirectoryError('sizeLimitExceeded',
+      throw new DirectoryError(
+        'sizeLimitExceeded',
         `The search on ${this.opts.url} for ${req.filter} reached the size limit (${sizeLimit} entries); the result is incomplete.`,
-        this.opts.url);
+        this.opts.url,
+      );
     }
     summary.complete = !summary.truncated;
   }
@@ -335,7 +358,15 @@ export class LdapSource implements DirectorySource {
       this.client.search('', {
         scope: 'base',
         filter: '(objectClass=*)',
-        attributes: ['defaultNamingContext', 'namingContexts', 'dnsHostName', 'highestCommittedUSN', 'subschemaSubentry', 'supportedControl', 'supportedLDAPVersion'],
+        attributes: [
+          'defaultNamingContext',
+          'namingContexts',
+          'dnsHostName',
+          'highestCommittedUSN',
+          'subschemaSubentry',
+          'supportedControl',
+          'supportedLDAPVersion',
+        ],
         timeLimit: this.opts.timeLimitSeconds ?? 0,
       }),
       signal,
@@ -362,11 +393,16 @@ export class LdapSource implements DirectorySource {
     const dse = await this.rootDse(signal);
     if (!dse.subschemaSubentry) return [];
     const { searchEntries } = await this.guarded(
-      this.client.search(dse.subschemaSubentry, { scope: 'base', filter: '(objectClass=*)', attributes: ['attributeTypes'], timeLimit: this.opts.timeLimitSeconds ?? 0 }),
+      this.client.search(dse.subschemaSubentry, {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['attributeTypes'],
+        timeLimit: this.opts.timeLimitSeconds ?? 0,
+      }),
       signal,
       { operation: 'search', baseDn: dse.subschemaSubentry },
     );
-    const defs = searchEntries[0] ? toDirectoryEntry(searchEntries[0], () => false).entry.attributes['attributetypes'] ?? [] : [];
+    const defs = searchEntries[0] ? (toDirectoryEntry(searchEntries[0], () => false).entry.attributes['attributetypes'] ?? []) : [];
     // RFC 4512 §4.1.2: ( oid NAME 'name' ... ) or NAME ( 'a' 'b' ).
     const names = new Set<string>();
     for (const d of defs) {
@@ -378,9 +414,18 @@ export class LdapSource implements DirectorySource {
     return this.schemaNames;
   }
 
-  async *groupMembers(groupDn: string, opts: { transitive: boolean; baseDns?: readonly string[]; signal?: AbortSignal }): AsyncIterable<string> {
+  async *groupMembers(
+    groupDn: string,
+    opts: { transitive: boolean; baseDns?: readonly string[]; signal?: AbortSignal },
+  ): AsyncIterable<string> {
     if (!opts.transitive) {
-      const stream = this.search({ baseDns: [groupDn], scope: 'base', filter: '(objectClass=*)', attributes: ['member'], ...(opts.signal ? { signal: opts.signal } : {}) });
+      const stream = this.search({
+        baseDns: [groupDn],
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['member'],
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       for await (const e of stream) for (const m of e.attributes['member'] ?? []) yield String(m);
       return;
     }

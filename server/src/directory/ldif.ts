@@ -109,7 +109,11 @@ export class LdifParser {
       if (name === 'changetype') {
         const ct = String(v.value).trim().toLowerCase();
         if (ct === 'add') continue; // ldifde writes every exported object as an add
-        throw ldifError(this.file, l.line, `"changetype: ${ct}" records are changes, not an export of entries; export the directory's content (ldapsearch -LLL or ldifde -f)`);
+        throw ldifError(
+          this.file,
+          l.line,
+          `"changetype: ${ct}" records are changes, not an export of entries; export the directory's content (ldapsearch -LLL or ldifde -f)`,
+        );
       }
       if (name === 'control') throw ldifError(this.file, l.line, 'LDIF controls belong to change records; an export of entries has none');
       if (name === 'dn') throw ldifError(this.file, l.line, 'second "dn:" line in one record: records must be separated by a blank line');
@@ -132,7 +136,11 @@ export class LdifParser {
       return { description, value: new Uint8Array(Buffer.from(b64, 'base64')), line };
     }
     if (rest.startsWith('<')) {
-      throw ldifError(this.file, line, `${description} takes its value from a URL ("${description}:< …"); dirsync reads no files or URLs named inside an LDIF export — inline the value as base64 ("${description}:: …")`);
+      throw ldifError(
+        this.file,
+        line,
+        `${description} takes its value from a URL ("${description}:< …"); dirsync reads no files or URLs named inside an LDIF export — inline the value as base64 ("${description}:: …")`,
+      );
     }
     return { description, value: rest.replace(/^ +/, ''), line };
   }
@@ -160,7 +168,10 @@ export function parseLdif(text: string, file = '<text>'): LdifEntryRecord[] {
  * Streams the records of an LDIF file. The encoding follows the BOM (ldifde -u writes UTF-16LE);
  * UTF-8 otherwise. Fails with `fileNotFound` when the file cannot be opened.
  */
-export async function* readLdifFile(path: string, opts: { displayName?: string; signal?: AbortSignal } = {}): AsyncGenerator<LdifEntryRecord> {
+export async function* readLdifFile(
+  path: string,
+  opts: { displayName?: string; signal?: AbortSignal } = {},
+): AsyncGenerator<LdifEntryRecord> {
   const name = opts.displayName ?? path;
   const stream = createReadStream(path, { highWaterMark: 256 * 1024, ...(opts.signal ? { signal: opts.signal } : {}) });
   const parser = new LdifParser(name);
@@ -183,7 +194,9 @@ export async function* readLdifFile(path: string, opts: { displayName?: string; 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new DirectoryError('fileNotFound', `Cannot read the LDIF export ${name}: ${code === 'ENOENT' ? 'no such file' : code}`, name, { cause: err });
+      throw new DirectoryError('fileNotFound', `Cannot read the LDIF export ${name}: ${code === 'ENOENT' ? 'no such file' : code}`, name, {
+        cause: err,
+      });
     }
     if ((err as Error).name === 'AbortError') throw new DirectoryError('aborted', `Reading ${name} was cancelled.`, name, { cause: err });
     throw err;

@@ -30,9 +30,12 @@ export function recordToEntry(r: LdifEntryRecord, file: string): DirectoryEntry 
   for (const v of r.values) {
     const { name, range } = parseAttributeDescription(v.description);
     if (range && range.high !== '*') {
-      throw ldifError(file, v.line,
+      throw ldifError(
+        file,
+        v.line,
         `${v.description} holds only part of ${name}'s values (a ranged read that was not continued); ` +
-          `export with a tool that reads every range (ldifde, or ldapsearch with "${name};range=0-*")`);
+          `export with a tool that reads every range (ldifde, or ldapsearch with "${name};range=0-*")`,
+      );
     }
     let value = v.value;
     if (BINARY_ATTRIBUTES.has(name)) {
@@ -79,7 +82,11 @@ export class LdifSource implements DirectorySource {
     const parsed = parseLdapFilter(text);
     if (!parsed.ok) {
       const p = parsed.problems[0];
-      throw new DirectoryError('invalidFilter', `The filter ${text} is not valid${p ? ` at offset ${p.start}: ${p.message}` : ''}.`, this.location);
+      throw new DirectoryError(
+        'invalidFilter',
+        `The filter ${text} is not valid${p ? ` at offset ${p.start}: ${p.message}` : ''}.`,
+        this.location,
+      );
     }
     return parsed.value;
   }
@@ -90,7 +97,11 @@ export class LdifSource implements DirectorySource {
       const g = new GroupGraph();
       for await (const r of this.records(signal)) {
         const members = r.values.filter((v) => parseAttributeDescription(v.description).name === 'member');
-        if (members.length) g.addGroup(r.dn, members.map((m) => (typeof m.value === 'string' ? m.value : new TextDecoder().decode(m.value))));
+        if (members.length)
+          g.addGroup(
+            r.dn,
+            members.map((m) => (typeof m.value === 'string' ? m.value : new TextDecoder().decode(m.value))),
+          );
       }
       return g;
     })();
@@ -137,7 +148,8 @@ export class LdifSource implements DirectorySource {
         if (graph && !entry.attributes['memberof']) {
           // AD computes memberOf from the groups' member values; an export without it gets the same view.
           const groups = graph.directGroups(safeNormalize(r.dn));
-          if (groups.length) entry = { dn: entry.dn, attributes: { ...entry.attributes, memberof: groups.map((g) => graph.displayDn.get(g)!) } };
+          if (groups.length)
+            entry = { dn: entry.dn, attributes: { ...entry.attributes, memberof: groups.map((g) => graph.displayDn.get(g)!) } };
         }
         if (!evaluateFilter(filter, entry, graph)) continue;
         if (sizeLimit && summary.entries >= sizeLimit) {
@@ -153,8 +165,11 @@ export class LdifSource implements DirectorySource {
       if (summary.truncated) break;
     }
     if (summary.truncated && !req.allowPartial) {
-      throw new DirectoryError('sizeLimitExceeded',
-        `The search of ${this.location} for ${req.filter} reached the size limit (${sizeLimit} entries); the result is incomplete.`, this.location);
+      throw new DirectoryError(
+        'sizeLimitExceeded',
+        `The search of ${this.location} for ${req.filter} reached the size limit (${sizeLimit} entries); the result is incomplete.`,
+        this.location,
+      );
     }
     summary.complete = !summary.truncated;
   }

@@ -31,9 +31,12 @@ export async function openDirectory(config: DirectoryConfig, opts: OpenDirectory
   if (config.password) {
     password = await opts.resolveSecret(config.password.value);
     if (password === undefined) {
-      throw new DirectoryError('config',
+      throw new DirectoryError(
+        'config',
         `The password for ${config.bindDn?.value ?? 'the bind DN'} is not set: ${config.password.value.text} resolves to nothing. ` +
-          `Set it (environment variable or "Dirsync: Bind Directory…") and try again.`, url);
+          `Set it (environment variable or "Dirsync: Bind Directory…") and try again.`,
+        url,
+      );
     }
   }
   let ca: Buffer | undefined;
@@ -43,7 +46,12 @@ export async function openDirectory(config: DirectoryConfig, opts: OpenDirectory
     try {
       ca = readFileSync(caFile);
     } catch (err) {
-      throw new DirectoryError('config', `Cannot read the CA file ${config.tls.caFile.value} ("tls.caFile", ${caFile}): ${(err as NodeJS.ErrnoException).code ?? err}`, url, { cause: err });
+      throw new DirectoryError(
+        'config',
+        `Cannot read the CA file ${config.tls.caFile.value} ("tls.caFile", ${caFile}): ${(err as NodeJS.ErrnoException).code ?? err}`,
+        url,
+        { cause: err },
+      );
     }
   }
   return LdapSource.connect(
@@ -79,6 +87,13 @@ export function selectionSearch(
 
 /** Reads one entry again by its DN (all user attributes), or undefined when it is gone. */
 export async function readEntry(source: DirectorySource, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
-  for await (const e of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], ...(signal ? { signal } : {}) })) return e;
+  for await (const e of source.search({
+    baseDns: [dn],
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: [],
+    ...(signal ? { signal } : {}),
+  }))
+    return e;
   return undefined;
 }

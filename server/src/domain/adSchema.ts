@@ -132,7 +132,9 @@ msRTCSIP-PrimaryHomeServer|dn|s|Lync/Skype for Business home pool.
 msRTCSIP-DeploymentLocator|string|s|Lync/Skype for Business deployment locator.
 `;
 
-const EXTENSION = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}|string|s|Exchange custom attribute ${i + 1}.`).join('\n');
+const EXTENSION = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}|string|s|Exchange custom attribute ${i + 1}.`).join(
+  '\n',
+);
 
 export const AD_ATTRIBUTES: readonly AdAttribute[] = (TABLE + EXTENSION)
   .split('\n')
@@ -158,5 +160,14 @@ export function findAdAttribute(name: string): AdAttribute | undefined {
 
 /** Common object classes and categories, for `objectClass=`/`objectCategory=` value completion. */
 export const AD_OBJECT_CLASSES: readonly string[] = [
-  'user', 'person', 'organizationalPerson', 'inetOrgPerson', 'group', 'contact', 'computer', 'organizationalUnit', 'container', 'msExchDynamicDistributionList',
+  'user',
+  'person',
+  'organizationalPerson',
+  'inetOrgPerson',
+  'group',
+  'contact',
+  'computer',
+  'organizationalUnit',
+  'container',
+  'msExchDynamicDistributionList',
 ];

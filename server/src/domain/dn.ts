@@ -187,7 +187,7 @@ export function checkDn(dn: string): string | undefined {
   const flush = (): string | undefined => {
     const t = type.trim();
     if (!ATTR_TYPE.test(t)) return t ? `\`${t}\` is not an attribute type` : 'missing attribute type before `=`';
-    if (value.trim() === '' ) return `\`${t}=\` has an empty value`;
+    if (value.trim() === '') return `\`${t}=\` has an empty value`;
     rdns.push([t, value]);
     type = '';
     value = '';

@@ -13,7 +13,12 @@ import { guard } from './safe';
  * and groups from it (waiting at most `liveWaitMs` for what is not cached; then the list is
  * marked incomplete so the next keystroke asks again and gets the answers).
  */
-export function registerCompletion(connection: Connection, store: DocumentStore, live?: LivePreviews, liveWaitMs: () => number = () => 800): void {
+export function registerCompletion(
+  connection: Connection,
+  store: DocumentStore,
+  live?: LivePreviews,
+  liveWaitMs: () => number = () => 800,
+): void {
   const empty: CompletionList = { isIncomplete: false, items: [] };
   connection.onCompletion(
     guard(connection, 'completion', empty, async (params, token) => {

@@ -23,7 +23,12 @@ export interface DiagnosticsPublisher {
   publish(uri: string): void;
 }
 
-export function registerDiagnostics(connection: Connection, store: DocumentStore, delayMs: number, hooks: DiagnosticsHooks = {}): DiagnosticsPublisher {
+export function registerDiagnostics(
+  connection: Connection,
+  store: DocumentStore,
+  delayMs: number,
+  hooks: DiagnosticsHooks = {},
+): DiagnosticsPublisher {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const send = (uri: string, edit: boolean) => {
     try {
@@ -34,7 +39,9 @@ export function registerDiagnostics(connection: Connection, store: DocumentStore
       try {
         diagnostics = hooks.merge?.(doc, analysis) ?? analysis.diagnostics;
       } catch (err) {
-        connection.console.error(`dirsync: live diagnostics of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        connection.console.error(
+          `dirsync: live diagnostics of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       }
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnostics.map((d) => toDiagnostic(doc, d)) });
       if (edit) hooks.afterPublish?.(doc, analysis);
@@ -45,10 +52,13 @@ export function registerDiagnostics(connection: Connection, store: DocumentStore
   const schedule = (uri: string, delay: number) => {
     const t = timers.get(uri);
     if (t) clearTimeout(t);
-    timers.set(uri, setTimeout(() => {
-      timers.delete(uri);
-      send(uri, true);
-    }, delay));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        send(uri, true);
+      }, delay),
+    );
   };
   // Opening validates at once; typing waits for a pause.
   store.documents.onDidOpen((e) => schedule(e.document.uri, 0));

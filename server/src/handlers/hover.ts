@@ -14,7 +14,10 @@ export function registerHover(
   connection: Connection,
   store: DocumentStore,
   live?: LivePreviews,
-  opts: { waitMs: number; resolveSecret: (uri: string, ref: SecretRef) => Promise<string | undefined> } = { waitMs: 800, resolveSecret: async () => undefined },
+  opts: { waitMs: number; resolveSecret: (uri: string, ref: SecretRef) => Promise<string | undefined> } = {
+    waitMs: 800,
+    resolveSecret: async () => undefined,
+  },
 ): void {
   connection.onHover(
     guard(connection, 'hover', null as Hover | null, async (params, token) => {
@@ -24,10 +27,17 @@ export function registerHover(
       const offset = doc.offsetAt(params.position);
       const signal = toSignal(token);
       const input = live
-        ? await hoverInputFor(live, doc.uri, analysis, offset, { waitMs: opts.waitMs, resolveSecret: (ref) => opts.resolveSecret(doc.uri, ref), ...(signal ? { signal } : {}) })
+        ? await hoverInputFor(live, doc.uri, analysis, offset, {
+            waitMs: opts.waitMs,
+            resolveSecret: (ref) => opts.resolveSecret(doc.uri, ref),
+            ...(signal ? { signal } : {}),
+          })
         : undefined;
       const errors: string[] = [];
-      const h = hoverAt(analysis, offset, { internalErrors: errors, ...(input?.user ? { entry: input.user, entryLabel: input.userLabel ?? 'the sample user' } : {}) });
+      const h = hoverAt(analysis, offset, {
+        internalErrors: errors,
+        ...(input?.user ? { entry: input.user, entryLabel: input.userLabel ?? 'the sample user' } : {}),
+      });
       for (const e of errors) connection.console.warn(`dirsync: hover: ${e}`);
       const extra = input ? liveHover(analysis, offset, input) : undefined;
       if (!h && !extra) return null;

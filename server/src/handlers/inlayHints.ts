@@ -14,7 +14,12 @@ export function registerInlayHints(connection: Connection, store: DocumentStore,
       const to = doc.offsetAt(params.range.end);
       return hintsFor(live, doc.uri, store.analysis(doc))
         .filter((h) => h.offset >= from && h.offset <= to)
-        .map((h) => ({ position: doc.positionAt(h.offset), label: h.label, paddingLeft: true, tooltip: { kind: 'markdown', value: h.tooltip } }));
+        .map((h) => ({
+          position: doc.positionAt(h.offset),
+          label: h.label,
+          paddingLeft: true,
+          tooltip: { kind: 'markdown', value: h.tooltip },
+        }));
     }),
   );
 }

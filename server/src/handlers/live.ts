@@ -23,16 +23,36 @@ import type { DocumentStore } from './documents';
 import { guard } from './safe';
 
 /** The `dirsync/*` requests of the live previews (common/requests.ts). */
-export function registerLiveRequests(connection: Connection, store: DocumentStore, live: LivePreviews, resolveSecret: (uri: string, ref: SecretRef) => Promise<string | undefined>, refreshHints: () => void): void {
-  const off = (uri: string): LiveStatus => ({ uri, state: 'unbound', reason: 'the server could not answer; see the Dirsync output channel.' });
+export function registerLiveRequests(
+  connection: Connection,
+  store: DocumentStore,
+  live: LivePreviews,
+  resolveSecret: (uri: string, ref: SecretRef) => Promise<string | undefined>,
+  refreshHints: () => void,
+): void {
+  const off = (uri: string): LiveStatus => ({
+    uri,
+    state: 'unbound',
+    reason: 'the server could not answer; see the Dirsync output channel.',
+  });
   connection.onRequest(
     BindDirectoryRequest.method,
     guard(connection, BindDirectoryRequest.method, null as LiveStatus | null, (p: BindDirectoryParams) =>
-      live.bind(p.uri, { ...(p.url ? { url: p.url } : {}), ...(p.bindDn ? { bindDn: p.bindDn } : {}), ...(p.passwordKey ? { passwordKey: p.passwordKey } : {}) }),
+      live.bind(p.uri, {
+        ...(p.url ? { url: p.url } : {}),
+        ...(p.bindDn ? { bindDn: p.bindDn } : {}),
+        ...(p.passwordKey ? { passwordKey: p.passwordKey } : {}),
+      }),
     ),
   );
-  connection.onRequest(UnbindDirectoryRequest.method, guard(connection, UnbindDirectoryRequest.method, null as LiveStatus | null, (p: DocumentParams) => live.unbind(p.uri)));
-  connection.onRequest(LiveStatusRequest.method, guard(connection, LiveStatusRequest.method, null as LiveStatus | null, (p: DocumentParams) => live.status(p.uri)));
+  connection.onRequest(
+    UnbindDirectoryRequest.method,
+    guard(connection, UnbindDirectoryRequest.method, null as LiveStatus | null, (p: DocumentParams) => live.unbind(p.uri)),
+  );
+  connection.onRequest(
+    LiveStatusRequest.method,
+    guard(connection, LiveStatusRequest.method, null as LiveStatus | null, (p: DocumentParams) => live.status(p.uri)),
+  );
   connection.onRequest(
     SelectionSampleRequest.method,
     guard(connection, SelectionSampleRequest.method, null as SelectionSample | null, async (p: SelectionSampleParams, token) => {

@@ -14,7 +14,9 @@ export function registerOutline(connection: Connection, store: DocumentStore): v
   connection.onFoldingRanges(
     guard(connection, 'foldingRanges', [] as FoldingRange[], (params) => {
       const doc = store.get(params.textDocument.uri);
-      return doc ? folding(store.analysis(doc)).map((f) => ({ startLine: f.startLine, endLine: f.endLine, ...(f.kind ? { kind: f.kind } : {}) })) : [];
+      return doc
+        ? folding(store.analysis(doc)).map((f) => ({ startLine: f.startLine, endLine: f.endLine, ...(f.kind ? { kind: f.kind } : {}) }))
+        : [];
     }),
   );
 }

@@ -104,13 +104,27 @@ export function registerRunRequests(
     });
 
   const failed = { outcome: 'failed', message: 'The server could not complete the run; see the Dirsync output channel.' } as const;
-  connection.onRequest(DryRunRequest.method, run<DryRunParams, PlanResult>(DryRunRequest.method, failed, (p, h) => service.dryRun(p.uri, p.mode ?? 'full', h)));
+  connection.onRequest(
+    DryRunRequest.method,
+    run<DryRunParams, PlanResult>(DryRunRequest.method, failed, (p, h) => service.dryRun(p.uri, p.mode ?? 'full', h)),
+  );
   connection.onRequest(
     SyncRequest.method,
-    run<SyncParams, ApplyOutcome>(SyncRequest.method, failed, (p, h) => service.sync(p.uri, p.mode === 'incremental' ? 'incremental' : 'full', p.planToken, !!p.applyWithoutReview, h)),
+    run<SyncParams, ApplyOutcome>(SyncRequest.method, failed, (p, h) =>
+      service.sync(p.uri, p.mode === 'incremental' ? 'incremental' : 'full', p.planToken, !!p.applyWithoutReview, h),
+    ),
   );
-  connection.onRequest(PurgeAvatarsRequest.method, run<PurgeAvatarsParams, ApplyOutcome>(PurgeAvatarsRequest.method, failed, (p, h) => service.purgeAvatars(p.uri, p.planToken, h)));
-  connection.onRequest(ExplainRequest.method, run<ExplainParams, ExplainResult>(ExplainRequest.method, { message: failed.message }, (p, h) => service.explain(p.uri, p.target, h)));
-  connection.onRequest(LastReportRequest.method, guard(connection, LastReportRequest.method, null as LastReportResult | null, (p: DocumentParams) => service.lastReport(p.uri)));
+  connection.onRequest(
+    PurgeAvatarsRequest.method,
+    run<PurgeAvatarsParams, ApplyOutcome>(PurgeAvatarsRequest.method, failed, (p, h) => service.purgeAvatars(p.uri, p.planToken, h)),
+  );
+  connection.onRequest(
+    ExplainRequest.method,
+    run<ExplainParams, ExplainResult>(ExplainRequest.method, { message: failed.message }, (p, h) => service.explain(p.uri, p.target, h)),
+  );
+  connection.onRequest(
+    LastReportRequest.method,
+    guard(connection, LastReportRequest.method, null as LastReportResult | null, (p: DocumentParams) => service.lastReport(p.uri)),
+  );
   return service;
 }

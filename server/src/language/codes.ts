@@ -29,7 +29,7 @@ function table(rows: ReadonlyArray<readonly [string, Severity, string]>): Readon
 
 export const CODES = table([
   // Structure
-  ['DS100', 'error', 'JSONC syntax error (the parser\'s message, at the token it stopped on).'],
+  ['DS100', 'error', "JSONC syntax error (the parser's message, at the token it stopped on)."],
   ['DS101', 'error', 'Unknown key; a did-you-mean quick fix is offered when a known key is close.'],
   ['DS102', 'error', 'Wrong value type (e.g. a string where an object is expected).'],
   ['DS103', 'error', 'Missing required key; a quick fix inserts it.'],
@@ -55,11 +55,11 @@ export const CODES = table([
   ['DS513', 'warning', 'Avatar source `attribute` without `avatar.attribute`; thumbnailPhoto is assumed.'],
   ['DS514', 'error', 'Avatar source `resourceServer` without `avatar.uriPattern`.'],
   ['DS515', 'error', 'Webex cloud without `cloud.orgId` (needed for the SCIM URL), or a generic SCIM cloud without `cloud.url`.'],
-  ['DS516', 'warning', '`directory.pageSize` above 1000 (AD\'s MaxPageSize): the server caps it.'],
+  ['DS516', 'warning', "`directory.pageSize` above 1000 (AD's MaxPageSize): the server caps it."],
   ['DS517', 'information', 'Setting has no effect for this directory source (e.g. bindDn or tls with an `ldif:` URL).'],
   ['DS518', 'warning', 'Avatar attribute is not a binary (photo) attribute.'],
   ['DS519', 'information', 'Attribute is not in the built-in AD schema list (fine for schema extensions; check the spelling).'],
-  ['DS520', 'warning', 'Mapped AD attribute\'s syntax does not fit the cloud attribute (binary into text, non-DN into manager, …).'],
+  ['DS520', 'warning', "Mapped AD attribute's syntax does not fit the cloud attribute (binary into text, non-DN into manager, …)."],
   ['DS521', 'error', 'An enabled object selection has no base DNs (neither its own `baseDns` nor `directory.baseDns`).'],
   ['DS522', 'error', 'Not a valid distinguished name (RFC 4514).'],
   ['DS523', 'error', 'Avatars from an AD attribute to Webex need `avatar.publish` (Webex reads photos from a URL).'],
@@ -69,9 +69,17 @@ export const CODES = table([
   ['DS527', 'information', 'Two entries of a list are the same (case-insensitive).'],
   ['DS528', 'warning', 'Plain `ldap://` without StartTLS sends the bind password in clear text.'],
   ['DS529', 'warning', '`preferredLanguage`/`locale` mapped from a constant that is not `xx_YY` or `xx-YY`.'],
-  ['DS530', 'error', 'The URL Webex reads avatars from (`avatar.publish.publicUrl`/`url`, or the resource server without `publish`) is not `https://` (loopback http is allowed for tests).'],
+  [
+    'DS530',
+    'error',
+    'The URL Webex reads avatars from (`avatar.publish.publicUrl`/`url`, or the resource server without `publish`) is not `https://` (loopback http is allowed for tests).',
+  ],
   ['DS531', 'warning', 'Avatar credentials (resource server or publish target) would be sent over plain `http://` to a non-loopback host.'],
-  ['DS532', 'information', 'Webex with a resource server and no `avatar.publish`: Webex reads each picture from the resource server itself, which must be reachable from the internet.'],
+  [
+    'DS532',
+    'information',
+    'Webex with a resource server and no `avatar.publish`: Webex reads each picture from the resource server itself, which must be reachable from the internet.',
+  ],
   ['DS533', 'warning', '`avatar.maxBytes` above 10 MB − 1: the Webex app takes images under 10 MB.'],
   ['DS534', 'error', '`avatar.publish.url`/`publicUrl` has a query or fragment; object names are appended to its path.'],
 ]);
@@ -82,10 +90,10 @@ export const CODES = table([
  */
 export const LIVE_CODES = table([
   ['DS601', 'information', 'Live checks are off: the directory could not be bound or stopped answering (the error, on `directory.url`).'],
-  ['DS602', 'warning', 'Attribute is not in the bound directory\'s schema (for an LDIF export: no entry of the export has it).'],
+  ['DS602', 'warning', "Attribute is not in the bound directory's schema (for an LDIF export: no entry of the export has it)."],
   ['DS603', 'error', 'Base DN does not exist in the bound directory.'],
-  ['DS604', 'warning', 'An enabled selection\'s filter matches no entry under its base DNs right now.'],
-  ['DS605', 'warning', 'The directory refused or could not finish a selection\'s search (insufficient access, filter refused, time limit).'],
+  ['DS604', 'warning', "An enabled selection's filter matches no entry under its base DNs right now."],
+  ['DS605', 'warning', "The directory refused or could not finish a selection's search (insufficient access, filter refused, time limit)."],
 ]);
 
 /** Every code of the service in one table: the above, the live DS6xx, and the embedded languages' DS2xx–DS4xx. */

@@ -55,9 +55,18 @@ export type CompletionSource = Pick<Analysis, 'text' | 'root'>;
 /** Completion items at a document offset. */
 export function complete(analysis: CompletionSource, offset: number): CompletionItem[] {
   const { root, text } = analysis;
-  if (!root || root.type !== 'object') {
+  if (root?.type !== 'object') {
     if (text.trim() === '' || !root) {
-      return [{ label: 'New .dirsync config', kind: 'snippet', detail: 'directory, cloud, attributes, policy', insertText: NEW_FILE_SNIPPET, snippet: true, replace: { start: 0, end: text.length } }];
+      return [
+        {
+          label: 'New .dirsync config',
+          kind: 'snippet',
+          detail: 'directory, cloud, attributes, policy',
+          insertText: NEW_FILE_SNIPPET,
+          snippet: true,
+          replace: { start: 0, end: text.length },
+        },
+      ];
     }
     return [];
   }
@@ -120,7 +129,11 @@ function keyItems(obj: Node, replace: TextRange, hasValue: boolean, current: str
   const path = pathOf(obj);
   const spec = specAt(CONFIG_SPEC, path);
   if (spec?.type !== 'object') return [];
-  const present = new Set(entries(obj).map((e) => e.key).filter((k) => k !== current));
+  const present = new Set(
+    entries(obj)
+      .map((e) => e.key)
+      .filter((k) => k !== current),
+  );
   const items: CompletionItem[] = [];
   const build = (key: string, detail: string, documentation: string, sortText: string, valueText: string): CompletionItem => ({
     label: key,
@@ -135,7 +148,8 @@ function keyItems(obj: Node, replace: TextRange, hasValue: boolean, current: str
   });
   for (const [key, child] of Object.entries(spec.properties)) {
     if (present.has(key)) continue;
-    const required = (spec as ObjectSpec).required?.includes(key) || (path.length === 1 && path[0] === 'policy' && key === 'deleteThreshold');
+    const required =
+      (spec as ObjectSpec).required?.includes(key) || (path.length === 1 && path[0] === 'policy' && key === 'deleteThreshold');
     items.push(build(key, describeType(child), docOfSpec(child), `${required ? '0' : '1'}${key}`, valueSnippet(child)));
   }
   if (spec.keyKind === 'cloudAttribute') {
@@ -160,15 +174,30 @@ function valueItems(spec: Spec, replace: TextRange, path: ReadonlyArray<string |
   const specs = spec.type === 'oneOf' ? spec.options : [spec];
   for (const s of specs) {
     if (s.type === 'string' && s.enum) {
-      for (const v of s.enum) items.push({ label: JSON.stringify(v), kind: 'enum', documentation: s.enumDocs?.[v] ?? '', insertText: JSON.stringify(v), replace });
+      for (const v of s.enum)
+        items.push({
+          label: JSON.stringify(v),
+          kind: 'enum',
+          documentation: s.enumDocs?.[v] ?? '',
+          insertText: JSON.stringify(v),
+          replace,
+        });
     } else if (s.type === 'boolean') {
-      for (const v of ['true', 'false']) items.push({ label: v, kind: 'value', insertText: v, replace, ...(String(s.default) === v ? { detail: 'default' } : {}) });
+      for (const v of ['true', 'false'])
+        items.push({ label: v, kind: 'value', insertText: v, replace, ...(String(s.default) === v ? { detail: 'default' } : {}) });
     } else if (s.type === 'string' && s.format === 'secretRef') {
       items.push(...secretItems(replace, true));
     } else if (s.type === 'string' && (s.format === 'adAttribute' || s.format === 'attrExpr')) {
       items.push(...adAttributeItems(replace, true, preferredFor(path)));
     } else if (s.insert || s.type === 'object' || s.type === 'array') {
-      items.push({ label: s.type === 'object' ? '{…}' : s.type === 'array' ? '[…]' : 'value', kind: 'snippet', documentation: docOfSpec(s), insertText: valueSnippet(s), snippet: true, replace });
+      items.push({
+        label: s.type === 'object' ? '{…}' : s.type === 'array' ? '[…]' : 'value',
+        kind: 'snippet',
+        documentation: docOfSpec(s),
+        insertText: valueSnippet(s),
+        snippet: true,
+        replace,
+      });
     }
   }
   return items;
@@ -177,14 +206,31 @@ function valueItems(spec: Spec, replace: TextRange, path: ReadonlyArray<string |
 function secretItems(replace: TextRange, quoted: boolean): CompletionItem[] {
   const q = quoted ? '"' : '';
   return [
-    { label: '${env:NAME}', kind: 'snippet', detail: 'environment variable', documentation: 'Read the secret from an environment variable.', insertText: `${q}\\\${env:\${1:NAME}}${q}`, snippet: true, replace },
-    { label: '${secret:KEY}', kind: 'snippet', detail: 'VS Code SecretStorage', documentation: 'Read the secret from VS Code SecretStorage (command "Dirsync: Store Secret"); the CLI reads `DIRSYNC_SECRET_<KEY>`.', insertText: `${q}\\\${secret:\${1:KEY}}${q}`, snippet: true, replace },
+    {
+      label: '${env:NAME}',
+      kind: 'snippet',
+      detail: 'environment variable',
+      documentation: 'Read the secret from an environment variable.',
+      insertText: `${q}\\\${env:\${1:NAME}}${q}`,
+      snippet: true,
+      replace,
+    },
+    {
+      label: '${secret:KEY}',
+      kind: 'snippet',
+      detail: 'VS Code SecretStorage',
+      documentation: 'Read the secret from VS Code SecretStorage (command "Dirsync: Store Secret"); the CLI reads `DIRSYNC_SECRET_<KEY>`.',
+      insertText: `${q}\\\${secret:\${1:KEY}}${q}`,
+      snippet: true,
+      replace,
+    },
   ];
 }
 
 /** AD attributes suggested for the cloud attribute at `attributes.<name>`, listed first. */
 function preferredFor(path: ReadonlyArray<string | number>): readonly string[] {
-  if ((path[0] === 'attributes' || path[0] === 'contactAttributes') && typeof path[1] === 'string') return findCloudAttribute(path[1])?.suggested ?? [];
+  if ((path[0] === 'attributes' || path[0] === 'contactAttributes') && typeof path[1] === 'string')
+    return findCloudAttribute(path[1])?.suggested ?? [];
   return [];
 }
 
@@ -213,7 +259,14 @@ function stringValueItems(analysis: CompletionSource, node: Node, offset: number
   if (s?.type !== 'string') return [];
   const whole = rangeOf(node);
   if (s.enum) {
-    return s.enum.map((v) => ({ label: v, kind: 'enum' as const, documentation: s.enumDocs?.[v] ?? '', insertText: JSON.stringify(v), replace: whole, filterText: JSON.stringify(v) }));
+    return s.enum.map((v) => ({
+      label: v,
+      kind: 'enum' as const,
+      documentation: s.enumDocs?.[v] ?? '',
+      insertText: JSON.stringify(v),
+      replace: whole,
+      filterText: JSON.stringify(v),
+    }));
   }
   const decoded = decodeJsonString(analysis.text, node.offset, node.length);
   const inner = { start: node.offset + 1, end: closed(analysis.text, node) ? node.offset + node.length - 1 : node.offset + node.length };

@@ -31,15 +31,7 @@ export interface Diagnostic {
   readonly unnecessary?: boolean;
 }
 
-export type CompletionKind =
-  | 'property'
-  | 'value'
-  | 'enum'
-  | 'snippet'
-  | 'cloudAttribute'
-  | 'adAttribute'
-  | 'matchingRule'
-  | 'keyword';
+export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'cloudAttribute' | 'adAttribute' | 'matchingRule' | 'keyword';
 
 export interface CompletionItem {
   readonly label: string;

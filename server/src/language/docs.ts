@@ -25,7 +25,10 @@ function rows(spec: Spec, prefix: string, out: string[]): void {
       out.push(`| \`${path}\`${required} | ${cell(describeType(child))} | ${cell(defaultOf(child))} | ${cell(child.doc)} |`);
       rows(child, path, out);
     }
-    if (spec.additional) out.push(`| \`${prefix}.<cloud attribute>\` | ${cell(describeType(spec.additional))} | — | ${cell(spec.additional.doc)} See the cloud attribute table below. |`);
+    if (spec.additional)
+      out.push(
+        `| \`${prefix}.<cloud attribute>\` | ${cell(describeType(spec.additional))} | — | ${cell(spec.additional.doc)} See the cloud attribute table below. |`,
+      );
   } else if (spec.type === 'oneOf') {
     for (const o of spec.options) rows(o, prefix, out);
   } else if (spec.type === 'array') {
@@ -37,13 +40,19 @@ function rows(spec: Spec, prefix: string, out: string[]): void {
 export function renderConfigReference(): string {
   const out = ['| key | type | default | meaning |', '|---|---|---|---|'];
   rows(CONFIG_SPEC, '', out);
-  out.push('', '**Cloud attribute names** (keys of `attributes` and `contactAttributes`; seed 001, "Active Directory and cloud attributes"):', '');
-  out.push('| cloud attribute | SCIM path | value | Directory Connector\'s AD attribute | notes |', '|---|---|---|---|---|');
+  out.push(
+    '',
+    '**Cloud attribute names** (keys of `attributes` and `contactAttributes`; seed 001, "Active Directory and cloud attributes"):',
+    '',
+  );
+  out.push("| cloud attribute | SCIM path | value | Directory Connector's AD attribute | notes |", '|---|---|---|---|---|');
   for (const a of CLOUD_ATTRIBUTES) {
     if (/^extensionAttribute([2-9]|1[0-4])$/.test(a.name)) continue;
     const name = a.name === 'extensionAttribute1' ? 'extensionAttribute1 … extensionAttribute15' : a.name;
     const path = a.name === 'extensionAttribute1' ? a.scimPath.replace('extensionAttribute1', 'extensionAttributeN') : a.scimPath;
-    out.push(`| \`${name}\`${a.required ? ' **(required)**' : ''} | \`${cell(path)}\` | ${a.kind} | ${(a.suggested ?? []).map((s) => `\`${s}\``).join(', ') || '—'} | ${cell(a.notes)} |`);
+    out.push(
+      `| \`${name}\`${a.required ? ' **(required)**' : ''} | \`${cell(path)}\` | ${a.kind} | ${(a.suggested ?? []).map((s) => `\`${s}\``).join(', ') || '—'} | ${cell(a.notes)} |`,
+    );
   }
   return out.join('\n');
 }

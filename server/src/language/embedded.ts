@@ -53,7 +53,9 @@ export function parseEmbedded(format: EmbeddedFormat, text: string): { result?: 
     cache.set(key, result);
     return { result };
   } catch (err) {
-    return { error: `${format} parser failed on ${JSON.stringify(text.slice(0, 80))}: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      error: `${format} parser failed on ${JSON.stringify(text.slice(0, 80))}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

@@ -62,7 +62,16 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions 
   return stringHover(analysis, node, offset, spec, path, entry, errors, options.entryLabel ?? 'the example entry');
 }
 
-function stringHover(analysis: Analysis, node: Node, offset: number, spec: Spec, path: Array<string | number>, entry: DirectoryEntry, errors: string[], entryLabel: string): Hover | undefined {
+function stringHover(
+  analysis: Analysis,
+  node: Node,
+  offset: number,
+  spec: Spec,
+  path: Array<string | number>,
+  entry: DirectoryEntry,
+  errors: string[],
+  entryLabel: string,
+): Hover | undefined {
   const value = node.value as string;
   const range = rangeOf(node);
   const s = spec.type === 'oneOf' ? spec.options.find((o) => o.type === 'string') : spec;
@@ -72,7 +81,10 @@ function stringHover(analysis: Analysis, node: Node, offset: number, spec: Spec,
     case 'secretRef': {
       const ref = parseSecretRef(value);
       if (typeof ref !== 'object' || 'error' in ref) return { contents: docOfSpec(s), range };
-      const where = ref.kind === 'env' ? `the environment variable \`${ref.name}\`` : `VS Code SecretStorage key \`${ref.key}\` (the CLI reads \`${secretEnvName(ref)}\`)`;
+      const where =
+        ref.kind === 'env'
+          ? `the environment variable \`${ref.name}\``
+          : `VS Code SecretStorage key \`${ref.key}\` (the CLI reads \`${secretEnvName(ref)}\`)`;
       return { contents: `Secret reference: read from ${where} when dirsync runs. The value never appears in reports or logs.`, range };
     }
     case 'duration': {
@@ -97,7 +109,12 @@ function stringHover(analysis: Analysis, node: Node, offset: number, spec: Spec,
 
 function humanDuration(seconds: number): string {
   const parts: string[] = [];
-  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  const units: Array<[number, string]> = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
   let rest = seconds;
   for (const [n, name] of units) {
     const q = Math.floor(rest / n);
@@ -125,7 +142,14 @@ function code(text: string): string {
   return text === '' ? '*(empty)*' : `${fence}${text}${fence}`;
 }
 
-function embeddedHover(ev: EmbeddedValue, offset: number, path: Array<string | number>, entry: DirectoryEntry, errors: string[], entryLabel: string): Hover | undefined {
+function embeddedHover(
+  ev: EmbeddedValue,
+  offset: number,
+  path: Array<string | number>,
+  entry: DirectoryEntry,
+  errors: string[],
+  entryLabel: string,
+): Hover | undefined {
   const k = toDecoded(ev.decoded, offset);
   const whole: TextRange = { start: ev.decoded.start, end: ev.decoded.end };
   const on = `On ${entryLabel} \`${entry.dn}\``;
@@ -140,7 +164,9 @@ function embeddedHover(ev: EmbeddedValue, offset: number, path: Array<string | n
     }
     if (!ev.result.ok) return undefined;
     const expr = ev.result.value;
-    const ref = guard(errors, 'expressionReferences', () => expressionReferences(expr))?.find((r) => r.range.start <= k && k <= r.range.end);
+    const ref = guard(errors, 'expressionReferences', () => expressionReferences(expr))?.find(
+      (r) => r.range.start <= k && k <= r.range.end,
+    );
     const result = guard(errors, 'evaluateExpression', () => evaluateExpression(expr, entry));
     const valueLine = result !== undefined ? `${on} this expression gives ${code(result)}.` : '';
     if (ref) {
@@ -158,11 +184,17 @@ function embeddedHover(ev: EmbeddedValue, offset: number, path: Array<string | n
     const matchLine = matches === undefined ? '' : `${on}: ${matches ? 'matches' : 'does not match'}.`;
     if (hit?.kind === 'rule') {
       const rule = matchingRules().find((r) => r.oid === hit.oid);
-      return { contents: `${rule ? `**${rule.name}** \`${rule.oid}\`\n\n${rule.description}` : `Matching rule \`${hit.oid}\``}`, range: toDocument(ev.decoded, hit.range) };
+      return {
+        contents: `${rule ? `**${rule.name}** \`${rule.oid}\`\n\n${rule.description}` : `Matching rule \`${hit.oid}\``}`,
+        range: toDocument(ev.decoded, hit.range),
+      };
     }
     if (hit?.kind === 'attribute') {
       const ad = findAdAttribute(hit.name);
-      return { contents: ad ? adDoc(ad) : `**${hit.name}** (not in the built-in AD schema list)`, range: toDocument(ev.decoded, hit.range) };
+      return {
+        contents: ad ? adDoc(ad) : `**${hit.name}** (not in the built-in AD schema list)`,
+        range: toDocument(ev.decoded, hit.range),
+      };
     }
     return matchLine ? { contents: matchLine, range: whole } : undefined;
   }
@@ -170,10 +202,18 @@ function embeddedHover(ev: EmbeddedValue, offset: number, path: Array<string | n
   const pattern = ev.result.value;
   const part = pattern.parts.find((p) => p.type === 'placeholder' && p.range.start <= k && k <= p.range.end);
   const resolved = guard(errors, 'resolveAvatarUri', () => resolveAvatarUri(pattern, entry));
-  const line = resolved === undefined ? '' : resolved.ok ? `${on} the avatar URL is ${code(resolved.url)}.` : `${on} no URL: ${resolved.reason === 'missingAttribute' ? `\`${resolved.attribute}\` is empty` : `the regex does not match \`${resolved.attribute}\``}.`;
+  const line =
+    resolved === undefined
+      ? ''
+      : resolved.ok
+        ? `${on} the avatar URL is ${code(resolved.url)}.`
+        : `${on} no URL: ${resolved.reason === 'missingAttribute' ? `\`${resolved.attribute}\` is empty` : `the regex does not match \`${resolved.attribute}\``}.`;
   if (part?.type === 'placeholder') {
     const ad = findAdAttribute(part.attribute);
-    return { contents: [ad ? adDoc(ad) : `**${part.attribute}**`, line].filter(Boolean).join('\n\n'), range: toDocument(ev.decoded, part.range) };
+    return {
+      contents: [ad ? adDoc(ad) : `**${part.attribute}**`, line].filter(Boolean).join('\n\n'),
+      range: toDocument(ev.decoded, part.range),
+    };
   }
   return line ? { contents: line, range: whole } : undefined;
 }
@@ -193,11 +233,14 @@ function filterPartAt(node: FilterNode, k: number): FilterHit | undefined {
     case 'not':
       return filterPartAt(node.filter, k);
     case 'extensible':
-      if (node.matchingRule && node.matchingRule.range.start <= k && k <= node.matchingRule.range.end) return { kind: 'rule', oid: node.matchingRule.oid, range: node.matchingRule.range };
-      if (node.attribute && node.attribute.range.start <= k && k <= node.attribute.range.end) return { kind: 'attribute', name: node.attribute.name, range: node.attribute.range };
+      if (node.matchingRule && node.matchingRule.range.start <= k && k <= node.matchingRule.range.end)
+        return { kind: 'rule', oid: node.matchingRule.oid, range: node.matchingRule.range };
+      if (node.attribute && node.attribute.range.start <= k && k <= node.attribute.range.end)
+        return { kind: 'attribute', name: node.attribute.name, range: node.attribute.range };
       return undefined;
     default:
-      if (node.attribute.range.start <= k && k <= node.attribute.range.end) return { kind: 'attribute', name: node.attribute.name, range: node.attribute.range };
+      if (node.attribute.range.start <= k && k <= node.attribute.range.end)
+        return { kind: 'attribute', name: node.attribute.name, range: node.attribute.range };
       return undefined;
   }
 }

@@ -15,9 +15,15 @@ export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
 function symbolsOf(node: Node, depth: number): DocumentSymbol[] {
   if (node.type === 'object') {
     return entries(node).map(({ key, keyNode, value, property }) => {
-      const mapping = depth === 1 && (property.parent?.parent?.children?.[0]?.value === 'attributes' || property.parent?.parent?.children?.[0]?.value === 'contactAttributes');
+      const mapping =
+        depth === 1 &&
+        (property.parent?.parent?.children?.[0]?.value === 'attributes' ||
+          property.parent?.parent?.children?.[0]?.value === 'contactAttributes');
       const kind: SymbolKind = mapping ? 'mapping' : depth === 0 && value?.type === 'object' ? 'section' : kindOf(value);
-      const detail = mapping && value?.type === 'string' ? `← ${value.value as string}${findCloudAttribute(key) ? '' : ' (unknown cloud attribute)'}` : detailOf(value);
+      const detail =
+        mapping && value?.type === 'string'
+          ? `← ${value.value as string}${findCloudAttribute(key) ? '' : ' (unknown cloud attribute)'}`
+          : detailOf(value);
       return {
         name: key,
         ...(detail ? { detail } : {}),
@@ -31,7 +37,13 @@ function symbolsOf(node: Node, depth: number): DocumentSymbol[] {
   if (node.type === 'array') {
     return (node.children ?? [])
       .filter((c) => c.type === 'object' || c.type === 'array')
-      .map((c, i) => ({ name: String(i), kind: kindOf(c), range: rangeOf(c), selectionRange: rangeOf(c), children: symbolsOf(c, depth + 1) }));
+      .map((c, i) => ({
+        name: String(i),
+        kind: kindOf(c),
+        range: rangeOf(c),
+        selectionRange: rangeOf(c),
+        children: symbolsOf(c, depth + 1),
+      }));
   }
   return [];
 }
@@ -82,7 +94,8 @@ export function foldingRanges(analysis: Analysis): FoldingRange[] {
   const scanner = createScanner(text, false);
   let commentRun: { start: number; end: number } | undefined;
   const flushRun = () => {
-    if (commentRun && commentRun.end > commentRun.start) out.push({ startLine: commentRun.start, endLine: commentRun.end, kind: 'comment' });
+    if (commentRun && commentRun.end > commentRun.start)
+      out.push({ startLine: commentRun.start, endLine: commentRun.end, kind: 'comment' });
     commentRun = undefined;
   };
   for (let kind: number = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {

@@ -12,7 +12,7 @@ import type { DirsyncConfig, TextRange } from '../../../common/config';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover } from './diagnostics';
 import { hover, type HoverOptions } from './hover';
 import { documentSymbols, foldingRanges } from './outline';
-import { LineIndex } from './positions';
+import type { LineIndex } from './positions';
 
 export { analyze, type Analysis } from './analysis';
 export type * from './diagnostics';

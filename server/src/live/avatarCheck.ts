@@ -46,11 +46,23 @@ function summarize(result: AvatarFetchResult, status: number | undefined, dn: st
     };
   }
   if (result.kind === 'empty') {
-    return { dn, ok: false, ...(result.url ? { url: result.url } : {}), ...(status !== undefined ? { status } : {}), summary: `${st}${result.reason}: ${result.detail}` };
+    return {
+      dn,
+      ok: false,
+      ...(result.url ? { url: result.url } : {}),
+      ...(status !== undefined ? { status } : {}),
+      summary: `${st}${result.reason}: ${result.detail}`,
+    };
   }
   const s = result.error.status ?? status;
   const prefix = s !== undefined && !result.error.message.startsWith(String(s)) ? `${s} · ` : '';
-  return { dn, ok: false, ...(result.url ? { url: result.url } : {}), ...(s !== undefined ? { status: s } : {}), summary: `${prefix}${result.error.message}` };
+  return {
+    dn,
+    ok: false,
+    ...(result.url ? { url: result.url } : {}),
+    ...(s !== undefined ? { status: s } : {}),
+    summary: `${prefix}${result.error.message}`,
+  };
 }
 
 /** Resolves and fetches (or reads) the avatar of `entry` per the config's `avatar` section. */

@@ -46,14 +46,24 @@ export interface BindingOptions {
 }
 
 /** Errors that say the settings or credentials are wrong: retrying the same settings cannot help. */
-const NO_AUTO_RETRY = new Set(['invalidCredentials', 'accountRestricted', 'config', 'tlsUntrusted', 'tlsHostMismatch', 'strongAuthRequired', 'fileNotFound', 'ldifSyntax']);
+const NO_AUTO_RETRY = new Set([
+  'invalidCredentials',
+  'accountRestricted',
+  'config',
+  'tlsUntrusted',
+  'tlsHostMismatch',
+  'strongAuthRequired',
+  'fileNotFound',
+  'ldifSyntax',
+]);
 /** Errors that mean the connection is gone. */
 const CONNECTION_GONE = new Set(['connectionLost', 'unreachable', 'timeout']);
 /** Failures that are answers about the question, not about the connection: cached like values. */
 const ANSWERS = new Set(['noSuchBase', 'invalidFilter', 'insufficientAccess', 'sizeLimitExceeded', 'timeLimitExceeded', 'referral']);
 
 export const isAnswer = (err: unknown) => err instanceof DirectoryError && ANSWERS.has(err.code);
-export const isAborted = (err: unknown) => (err instanceof DirectoryError && err.code === 'aborted') || (err as { name?: string })?.name === 'AbortError';
+export const isAborted = (err: unknown) =>
+  (err instanceof DirectoryError && err.code === 'aborted') || (err as { name?: string })?.name === 'AbortError';
 
 /** The settings that, when changed, need a new connection (ranges left out). */
 function settingsKey(d: DirectoryConfig): string {
@@ -111,7 +121,10 @@ export class DirectoryBinding {
     }
     if (o.bindDn && !config.bindDn) d = { ...d, bindDn: { value: o.bindDn, range: config.url.range } };
     if (o.passwordKey && !config.password) {
-      d = { ...d, password: { value: { kind: 'secret', key: o.passwordKey, text: '${secret:' + o.passwordKey + '}' }, range: config.url.range } };
+      d = {
+        ...d,
+        password: { value: { kind: 'secret', key: o.passwordKey, text: '${secret:' + o.passwordKey + '}' }, range: config.url.range },
+      };
     }
     return d;
   }
@@ -129,7 +142,11 @@ export class DirectoryBinding {
     if (!opts.force && this.failedKey === key && (this.state === 'failed' || this.state === 'down')) {
       const blocked = this.code && NO_AUTO_RETRY.has(this.code);
       if (blocked || this.now() - this.lastAttempt < (this.opts.retryMs ?? 30_000)) {
-        throw new DirectoryError((this.code as DirectoryError['code']) ?? 'server', this.reason ?? 'The directory is not available.', d.url.value);
+        throw new DirectoryError(
+          (this.code as DirectoryError['code']) ?? 'server',
+          this.reason ?? 'The directory is not available.',
+          d.url.value,
+        );
       }
     }
     const promise = this.connect(d, key);
@@ -153,7 +170,11 @@ export class DirectoryBinding {
     this.lastAttempt = this.now();
     try {
       if (d.source.kind === 'ldap' && d.bindDn && !d.password) {
-        throw new DirectoryError('config', `No password for ${d.bindDn.value}: the config has no \`directory.password\`. Run "Dirsync: Bind Directory…" to enter it (it is kept in VS Code's SecretStorage).`, d.url.value);
+        throw new DirectoryError(
+          'config',
+          `No password for ${d.bindDn.value}: the config has no \`directory.password\`. Run "Dirsync: Bind Directory…" to enter it (it is kept in VS Code's SecretStorage).`,
+          d.url.value,
+        );
       }
       if (d.source.kind === 'ldif' && !this.opts.configDir && !/^ldif:\//.test(d.url.value)) {
         throw new DirectoryError('config', `${d.url.value} is relative to the config file: save the file first.`, d.url.value);
@@ -173,7 +194,15 @@ export class DirectoryBinding {
     } catch (err) {
       if (!this.closed) {
         this.failedKey = key;
-        const e = err instanceof DirectoryError ? err : new DirectoryError('server', `Opening ${d.url.value} failed: ${err instanceof Error ? err.message : String(err)}`, d.url.value, { cause: err });
+        const e =
+          err instanceof DirectoryError
+            ? err
+            : new DirectoryError(
+                'server',
+                `Opening ${d.url.value} failed: ${err instanceof Error ? err.message : String(err)}`,
+                d.url.value,
+                { cause: err },
+              );
         this.set(wasBound && CONNECTION_GONE.has(e.code) ? 'down' : 'failed', e.message, e.code);
         throw e;
       }

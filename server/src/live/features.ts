@@ -62,7 +62,12 @@ export function lensesFor(live: LivePreviews, uri: string, version: number, anal
   if (b.state === 'failed' || b.state === 'down') {
     const first = selections[0];
     const short = (b.reason ?? 'the directory is not available').split(/(?<=\.)\s/)[0]!;
-    if (first) out.push({ range: first.anchor, title: `$(warning) Live count off: ${short}`, command: { id: 'dirsync.bindDirectory', args: [uri] } });
+    if (first)
+      out.push({
+        range: first.anchor,
+        title: `$(warning) Live count off: ${short}`,
+        command: { id: 'dirsync.bindDirectory', args: [uri] },
+      });
     return out;
   }
   if (b.state !== 'bound') {
@@ -93,19 +98,32 @@ export function hintsFor(live: LivePreviews, uri: string, analysis: Analysis): L
   if (!user && !contact) return [];
   return liveInlayHints(
     analysis,
-    { ...(user ? { user: user.entry, userLabel: user.picked ? 'the picked entry' : 'the sample user' } : {}), ...(contact ? { contact } : {}) },
+    {
+      ...(user ? { user: user.entry, userLabel: user.picked ? 'the picked entry' : 'the sample user' } : {}),
+      ...(contact ? { contact } : {}),
+    },
     inspectImage,
   );
 }
 
 /** The current preview entry, reading it from the directory when it is not cached (within `waitMs`). */
-async function awaitPreviewEntry(live: LivePreviews, uri: string, analysis: Analysis, waitMs: number, signal?: AbortSignal): Promise<{ entry: DirectoryEntry; picked: boolean } | undefined> {
+async function awaitPreviewEntry(
+  live: LivePreviews,
+  uri: string,
+  analysis: Analysis,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<{ entry: DirectoryEntry; picked: boolean } | undefined> {
   const cached = live.previewEntry(uri, analysis);
   const doc = live.get(uri);
   if (cached || !doc || doc.binding.state !== 'bound') return cached;
   const dir = analysis.config.directory;
   const users = liveSelections(analysis).find((s) => s.kind === 'users' && s.runnable);
-  const q: Promise<unknown> | undefined = doc.binding.previewDn ? doc.queries.entry(dir, doc.binding.previewDn) : users ? doc.queries.sample(dir, users, 1) : undefined;
+  const q: Promise<unknown> | undefined = doc.binding.previewDn
+    ? doc.queries.entry(dir, doc.binding.previewDn)
+    : users
+      ? doc.queries.sample(dir, users, 1)
+      : undefined;
   if (!q) return undefined;
   await within(q, waitMs, signal);
   return live.previewEntry(uri, analysis);
@@ -140,7 +158,13 @@ export async function hoverInputFor(
 }
 
 /** The avatar check of an entry, cached with the binding's answers (30 s). */
-function avatarFor(live: LivePreviews, uri: string, analysis: Analysis, entry: DirectoryEntry, resolveSecret: (ref: SecretRef) => Promise<string | undefined>): Promise<AvatarCheckResult> {
+function avatarFor(
+  live: LivePreviews,
+  uri: string,
+  analysis: Analysis,
+  entry: DirectoryEntry,
+  resolveSecret: (ref: SecretRef) => Promise<string | undefined>,
+): Promise<AvatarCheckResult> {
   const doc = live.get(uri)!;
   const a = analysis.config.avatar;
   const key = `avatar\0${entry.dn}\0${a.source}\0${a.uriPattern?.value ?? a.attribute?.value ?? ''}\0${JSON.stringify(a.credentials ?? null)}`;
@@ -148,11 +172,22 @@ function avatarFor(live: LivePreviews, uri: string, analysis: Analysis, entry: D
 }
 
 /** "Test avatar URL": the check on the preview entry, now. */
-export async function testAvatar(live: LivePreviews, uri: string, analysis: Analysis, resolveSecret: (ref: SecretRef) => Promise<string | undefined>, signal?: AbortSignal): Promise<AvatarCheckResult> {
+export async function testAvatar(
+  live: LivePreviews,
+  uri: string,
+  analysis: Analysis,
+  resolveSecret: (ref: SecretRef) => Promise<string | undefined>,
+  signal?: AbortSignal,
+): Promise<AvatarCheckResult> {
   const doc = live.get(uri);
-  if (!doc || doc.binding.state !== 'bound') return { ok: false, summary: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
+  if (doc?.binding.state !== 'bound')
+    return { ok: false, summary: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
   const user = await awaitPreviewEntry(live, uri, analysis, 60_000, signal);
-  if (!user) return { ok: false, summary: 'No preview entry: the users selection matches nobody (or is not enabled). Pick one with "Dirsync: Pick Preview Entry…".' };
+  if (!user)
+    return {
+      ok: false,
+      summary: 'No preview entry: the users selection matches nobody (or is not enabled). Pick one with "Dirsync: Pick Preview Entry…".',
+    };
   return checkAvatar(analysis.config, user.entry, { secrets: resolveSecret, ...(signal ? { signal } : {}) });
 }
 
@@ -173,7 +208,12 @@ export async function completionDataFor(
     if (r.late) complete = false;
     return r.value;
   };
-  const data: { schema?: readonly string[]; namingContexts?: readonly string[]; children?: Map<string, readonly string[]>; groups?: readonly string[] } = {};
+  const data: {
+    schema?: readonly string[];
+    namingContexts?: readonly string[];
+    children?: Map<string, readonly string[]>;
+    groups?: readonly string[];
+  } = {};
   await Promise.all(
     needs.map(async (need) => {
       if (need.kind === 'schema') {
@@ -181,14 +221,17 @@ export async function completionDataFor(
         if (s) data.schema = s;
       } else if (need.kind === 'dn') {
         const dse = await wait(q.rootDse(dir));
-        data.namingContexts = dse?.namingContexts.filter((n) => !/^(CN=Configuration|CN=Schema|DC=DomainDnsZones|DC=ForestDnsZones)/i.test(n)) ?? [];
+        data.namingContexts =
+          dse?.namingContexts.filter((n) => !/^(CN=Configuration|CN=Schema|DC=DomainDnsZones|DC=ForestDnsZones)/i.test(n)) ?? [];
         const expand = [...need.expand];
         if (need.typed === '' && dse?.defaultNamingContext) expand.push(dse.defaultNamingContext);
         const children = new Map<string, readonly string[]>();
         await Promise.all(expand.map(async (dn) => children.set(dn, (await wait(q.children(dir, dn))) ?? [])));
         data.children = children;
       } else {
-        const bases = dir.baseDns.length ? dir.baseDns.map((b) => b.value) : [(await wait(q.rootDse(dir)))?.defaultNamingContext ?? ''].filter(Boolean);
+        const bases = dir.baseDns.length
+          ? dir.baseDns.map((b) => b.value)
+          : [(await wait(q.rootDse(dir)))?.defaultNamingContext ?? ''].filter(Boolean);
         if (bases.length) data.groups = (await wait(q.groups(dir, bases, need.prefix))) ?? [];
       }
     }),
@@ -201,9 +244,17 @@ function labelOf(e: DirectoryEntry): string {
 }
 
 /** A sample of a selection's entries with their mapped values (the CodeLens click). */
-export async function selectionSample(live: LivePreviews, uri: string, analysis: Analysis, kind: SelectionKind, limit: number, signal?: AbortSignal): Promise<SelectionSample> {
+export async function selectionSample(
+  live: LivePreviews,
+  uri: string,
+  analysis: Analysis,
+  kind: SelectionKind,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<SelectionSample> {
   const doc = live.get(uri);
-  if (!doc || doc.binding.state !== 'bound') return { kind, entries: [], error: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
+  if (doc?.binding.state !== 'bound')
+    return { kind, entries: [], error: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
   const s = liveSelections(analysis).find((x) => x.kind === kind);
   if (!s?.runnable) return { kind, entries: [], error: `The ${kind} selection is not enabled, has no base DNs, or its filter has errors.` };
   try {
@@ -213,11 +264,13 @@ export async function selectionSample(live: LivePreviews, uri: string, analysis:
     return {
       kind,
       ...(count?.state === 'counted' ? { count: count.count } : {}),
-      entries: entries.map((e): SampleEntry => ({
-        dn: e.dn,
-        label: labelOf(e),
-        values: previewMappings(mappings, e).flatMap((p) => (p.value !== undefined ? [{ cloud: p.cloud, value: p.value }] : [])),
-      })),
+      entries: entries.map(
+        (e): SampleEntry => ({
+          dn: e.dn,
+          label: labelOf(e),
+          values: previewMappings(mappings, e).flatMap((p) => (p.value !== undefined ? [{ cloud: p.cloud, value: p.value }] : [])),
+        }),
+      ),
     };
   } catch (err) {
     if (isAborted(err)) throw err;
@@ -226,12 +279,21 @@ export async function selectionSample(live: LivePreviews, uri: string, analysis:
 }
 
 /** Sets (or, without a DN, clears) the picked preview entry. */
-export async function setPreviewEntry(live: LivePreviews, uri: string, analysis: Analysis, dn: string | undefined, refreshHints: () => void, signal?: AbortSignal): Promise<SetPreviewEntryResult> {
+export async function setPreviewEntry(
+  live: LivePreviews,
+  uri: string,
+  analysis: Analysis,
+  dn: string | undefined,
+  refreshHints: () => void,
+  signal?: AbortSignal,
+): Promise<SetPreviewEntryResult> {
   const doc = live.get(uri);
-  if (!doc || doc.binding.state !== 'bound') return { status: live.status(uri), error: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
+  if (doc?.binding.state !== 'bound')
+    return { status: live.status(uri), error: `Live previews are off: ${live.status(uri).reason ?? 'no directory is bound.'}` };
   if (dn) {
     const entry = await doc.queries.entry(analysis.config.directory, dn, signal);
-    if (!entry) return { status: live.status(uri), error: `No entry ${dn} in ${doc.binding.effectiveSettings?.url.value ?? 'the directory'}.` };
+    if (!entry)
+      return { status: live.status(uri), error: `No entry ${dn} in ${doc.binding.effectiveSettings?.url.value ?? 'the directory'}.` };
     doc.binding.previewDn = entry.dn;
   } else {
     doc.binding.previewDn = undefined;

@@ -226,7 +226,8 @@ export class LivePreviews {
     const b = doc.binding;
     const d = b.effective(analysis.config.directory);
     const base = { location: d.url.value, kind: d.source.kind };
-    if (b.state === 'failed' || b.state === 'down') return { ...base, unavailable: { message: b.reason ?? 'the directory is not available', ...(b.code ? { code: b.code } : {}) } };
+    if (b.state === 'failed' || b.state === 'down')
+      return { ...base, unavailable: { message: b.reason ?? 'the directory is not available', ...(b.code ? { code: b.code } : {}) } };
     if (b.state !== 'bound') return base;
     const schema = doc.queries.peekSchema();
     const baseDns = new Map<string, boolean>();
@@ -246,7 +247,7 @@ export class LivePreviews {
   /** The entry `attributes` are previewed on, if it has been read. */
   previewEntry(uri: string, analysis: Analysis): { entry: DirectoryEntry; picked: boolean } | undefined {
     const doc = this.docs.get(uri);
-    if (!doc || doc.binding.state !== 'bound') return undefined;
+    if (doc?.binding.state !== 'bound') return undefined;
     if (doc.binding.previewDn) {
       const e = doc.queries.peekEntry(doc.binding.previewDn);
       return e ? { entry: e, picked: true } : undefined;
@@ -290,7 +291,7 @@ export class LivePreviews {
   /** Schedules a refresh when some cached answer the document needs is missing or stale. */
   refreshIfStale(uri: string, version: number): void {
     const doc = this.docs.get(uri);
-    if (!doc || doc.binding.state !== 'bound' || doc.timer || doc.controller) return;
+    if (doc?.binding.state !== 'bound' || doc.timer || doc.controller) return;
     const last = doc.lastRefresh;
     if (last && last.version === version && Date.now() - last.at < TTL.count) return;
     this.schedule(uri, this.opts.liveDelayMs);
@@ -302,7 +303,9 @@ export class LivePreviews {
     this.cancel(doc);
     doc.timer = setTimeout(() => {
       doc.timer = undefined;
-      void this.refresh(uri, doc).catch((err: unknown) => this.opts.log(`dirsync: live refresh of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+      void this.refresh(uri, doc).catch((err: unknown) =>
+        this.opts.log(`dirsync: live refresh of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      );
     }, delay);
   }
 
@@ -328,14 +331,21 @@ export class LivePreviews {
         doc.queries.schema(dir, signal),
         ...[...new Set(baseDnValues(analysis).map((b) => b.dn))].map((dn) => doc.queries.exists(dir, dn, signal)),
         ...selections.map((s) => doc.queries.count(dir, s, signal)),
-        doc.binding.previewDn ? doc.queries.entry(dir, doc.binding.previewDn, signal) : users ? doc.queries.sample(dir, users, 1, signal) : Promise.resolve(),
-        contacts && analysis.config.contactAttributes.some((m) => !m.isDefault) ? doc.queries.sample(dir, contacts, 1, signal) : Promise.resolve(),
+        doc.binding.previewDn
+          ? doc.queries.entry(dir, doc.binding.previewDn, signal)
+          : users
+            ? doc.queries.sample(dir, users, 1, signal)
+            : Promise.resolve(),
+        contacts && analysis.config.contactAttributes.some((m) => !m.isDefault)
+          ? doc.queries.sample(dir, contacts, 1, signal)
+          : Promise.resolve(),
         this.readDryRun(uri, doc),
       ];
       const results = await Promise.allSettled(tasks);
       if (signal.aborted) return;
       for (const r of results) {
-        if (r.status === 'rejected' && !isAborted(r.reason)) this.opts.log(`dirsync: live: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+        if (r.status === 'rejected' && !isAborted(r.reason))
+          this.opts.log(`dirsync: live: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
       }
       doc.lastRefresh = { version, at: Date.now() };
       this.opts.publish(uri);

@@ -24,7 +24,8 @@ export const TTL = {
 } as const;
 
 /** Containers a base DN can name (one-level completion lists only these, not every user). */
-const CONTAINERS = '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain)(objectClass=organization))';
+const CONTAINERS =
+  '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=domainDNS)(objectClass=builtinDomain)(objectClass=organization))';
 /** Most children or groups listed in one completion. */
 const LIST_LIMIT = 300;
 
@@ -54,18 +55,30 @@ function toCount(s: (Settled<{ count: number; complete: boolean }> & { stale: bo
 export class LiveQueries {
   constructor(private readonly binding: DirectoryBinding) {}
 
-  private ask<T>(config: DirectoryConfig, key: string, ttl: number, op: (source: DirectorySource, signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private ask<T>(
+    config: DirectoryConfig,
+    key: string,
+    ttl: number,
+    op: (source: DirectorySource, signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return this.binding.cache.get(key, ttl, (inner) => this.binding.run(config, (source) => op(source, inner)), signal);
   }
 
   /** How many entries a selection matches (DNs only are read). A size limit makes it a lower bound. */
   count(config: DirectoryConfig, q: SelectionQuery, signal?: AbortSignal): Promise<{ count: number; complete: boolean }> {
-    return this.ask(config, k.count(q), TTL.count, async (source, s) => {
-      const stream = source.search({ baseDns: q.baseDns, filter: q.filter, attributes: ['1.1'], allowPartial: true, signal: s });
-      let n = 0;
-      for await (const _ of stream) n++;
-      return { count: n, complete: !stream.summary.truncated };
-    }, signal);
+    return this.ask(
+      config,
+      k.count(q),
+      TTL.count,
+      async (source, s) => {
+        const stream = source.search({ baseDns: q.baseDns, filter: q.filter, attributes: ['1.1'], allowPartial: true, signal: s });
+        let n = 0;
+        for await (const _ of stream) n++;
+        return { count: n, complete: !stream.summary.truncated };
+      },
+      signal,
+    );
   }
 
   peekCount(q: SelectionQuery): SelectionCount | undefined {
@@ -79,14 +92,27 @@ export class LiveQueries {
 
   /** The first `n` entries of a selection, with all their user attributes. */
   sample(config: DirectoryConfig, q: SelectionQuery, n: number, signal?: AbortSignal): Promise<DirectoryEntry[]> {
-    return this.ask(config, k.sample(q, n), TTL.sample, async (source, s) => {
-      const out: DirectoryEntry[] = [];
-      for await (const e of source.search({ baseDns: q.baseDns, filter: q.filter, attributes: [], sizeLimit: n, allowPartial: true, signal: s })) {
-        out.push(e);
-        if (out.length >= n) break;
-      }
-      return out;
-    }, signal);
+    return this.ask(
+      config,
+      k.sample(q, n),
+      TTL.sample,
+      async (source, s) => {
+        const out: DirectoryEntry[] = [];
+        for await (const e of source.search({
+          baseDns: q.baseDns,
+          filter: q.filter,
+          attributes: [],
+          sizeLimit: n,
+          allowPartial: true,
+          signal: s,
+        })) {
+          out.push(e);
+          if (out.length >= n) break;
+        }
+        return out;
+      },
+      signal,
+    );
   }
 
   peekSample(q: SelectionQuery, n: number): DirectoryEntry[] | undefined {
@@ -96,15 +122,22 @@ export class LiveQueries {
 
   /** One entry by DN, all user attributes; undefined when it does not exist. */
   entry(config: DirectoryConfig, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
-    return this.ask(config, k.entry(dn), TTL.sample, async (source, s) => {
-      try {
-        for await (const e of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], signal: s })) return e;
-        return undefined;
-      } catch (err) {
-        if (err instanceof DirectoryError && err.code === 'noSuchBase') return undefined;
-        throw err;
-      }
-    }, signal);
+    return this.ask(
+      config,
+      k.entry(dn),
+      TTL.sample,
+      async (source, s) => {
+        try {
+          for await (const e of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: [], signal: s }))
+            return e;
+          return undefined;
+        } catch (err) {
+          if (err instanceof DirectoryError && err.code === 'noSuchBase') return undefined;
+          throw err;
+        }
+      },
+      signal,
+    );
   }
 
   peekEntry(dn: string): DirectoryEntry | undefined {
@@ -114,15 +147,22 @@ export class LiveQueries {
 
   /** Whether a DN names an entry. */
   exists(config: DirectoryConfig, dn: string, signal?: AbortSignal): Promise<boolean> {
-    return this.ask(config, k.exists(dn), TTL.exists, async (source, s) => {
-      try {
-        for await (const _ of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'], signal: s })) return true;
-        return false;
-      } catch (err) {
-        if (err instanceof DirectoryError && err.code === 'noSuchBase') return false;
-        throw err;
-      }
-    }, signal);
+    return this.ask(
+      config,
+      k.exists(dn),
+      TTL.exists,
+      async (source, s) => {
+        try {
+          for await (const _ of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'], signal: s }))
+            return true;
+          return false;
+        } catch (err) {
+          if (err instanceof DirectoryError && err.code === 'noSuchBase') return false;
+          throw err;
+        }
+      },
+      signal,
+    );
   }
 
   peekExists(dn: string): boolean | undefined {
@@ -132,26 +172,48 @@ export class LiveQueries {
 
   /** Containers directly under a DN (OUs, containers, domains), for base-DN completion. */
   children(config: DirectoryConfig, dn: string, signal?: AbortSignal): Promise<string[]> {
-    return this.ask(config, k.children(dn), TTL.children, async (source, s) => {
-      const out: string[] = [];
-      try {
-        for await (const e of source.search({ baseDns: [dn], scope: 'one', filter: CONTAINERS, attributes: ['1.1'], sizeLimit: LIST_LIMIT, allowPartial: true, signal: s })) out.push(e.dn);
-      } catch (err) {
-        if (err instanceof DirectoryError && err.code === 'noSuchBase') return [];
-        throw err;
-      }
-      return out;
-    }, signal);
+    return this.ask(
+      config,
+      k.children(dn),
+      TTL.children,
+      async (source, s) => {
+        const out: string[] = [];
+        try {
+          for await (const e of source.search({
+            baseDns: [dn],
+            scope: 'one',
+            filter: CONTAINERS,
+            attributes: ['1.1'],
+            sizeLimit: LIST_LIMIT,
+            allowPartial: true,
+            signal: s,
+          }))
+            out.push(e.dn);
+        } catch (err) {
+          if (err instanceof DirectoryError && err.code === 'noSuchBase') return [];
+          throw err;
+        }
+        return out;
+      },
+      signal,
+    );
   }
 
   /** Groups under `baseDns` whose cn starts with `prefix` (all groups when empty), for memberOf values. */
   groups(config: DirectoryConfig, baseDns: readonly string[], prefix: string, signal?: AbortSignal): Promise<string[]> {
     const filter = prefix ? `(&(objectClass=group)(cn=${escapeFilterValue(prefix)}*))` : '(objectClass=group)';
-    return this.ask(config, k.groups(baseDns, prefix), TTL.groups, async (source, s) => {
-      const out: string[] = [];
-      for await (const e of source.search({ baseDns, filter, attributes: ['1.1'], sizeLimit: LIST_LIMIT, allowPartial: true, signal: s })) out.push(e.dn);
-      return out;
-    }, signal);
+    return this.ask(
+      config,
+      k.groups(baseDns, prefix),
+      TTL.groups,
+      async (source, s) => {
+        const out: string[] = [];
+        for await (const e of source.search({ baseDns, filter, attributes: ['1.1'], sizeLimit: LIST_LIMIT, allowPartial: true, signal: s }))
+          out.push(e.dn);
+        return out;
+      },
+      signal,
+    );
   }
 
   /** Attribute names of the directory's schema. */

@@ -88,9 +88,11 @@ export class QueryCache {
           throw error;
         },
       );
-      promise.finally(() => {
-        if (s.pending?.promise === promise) delete s.pending;
-      }).catch(() => undefined);
+      promise
+        .finally(() => {
+          if (s.pending?.promise === promise) delete s.pending;
+        })
+        .catch(() => undefined);
       slot.pending = { promise, controller, waiters: 0 };
     }
     const pending = slot.pending;
@@ -128,7 +130,8 @@ export class QueryCache {
   /** Forgets every answer; queries in flight finish but their answers are not kept. */
   clear(): void {
     this.generation++;
-    for (const slot of this.slots.values()) slot.pending?.controller.abort(Object.assign(new Error('cache cleared'), { name: 'AbortError' }));
+    for (const slot of this.slots.values())
+      slot.pending?.controller.abort(Object.assign(new Error('cache cleared'), { name: 'AbortError' }));
     this.slots.clear();
   }
 

@@ -79,19 +79,39 @@ export async function runPreview(config: DirsyncConfig, source: DirectorySource,
     }
     try {
       const signal = opts.signal;
-      const stream = source.search({ baseDns: base.baseDns, filter: base.filter, attributes: ['1.1'], allowPartial: true, ...(signal ? { signal } : {}) });
+      const stream = source.search({
+        baseDns: base.baseDns,
+        filter: base.filter,
+        attributes: ['1.1'],
+        allowPartial: true,
+        ...(signal ? { signal } : {}),
+      });
       let count = 0;
       for await (const _ of stream) count++;
       const sample: PreviewEntry[] = [];
       if (opts.sample > 0 && count > 0) {
-        for await (const e of source.search({ baseDns: base.baseDns, filter: base.filter, attributes: [], sizeLimit: opts.sample, allowPartial: true, ...(signal ? { signal } : {}) })) {
+        for await (const e of source.search({
+          baseDns: base.baseDns,
+          filter: base.filter,
+          attributes: [],
+          sizeLimit: opts.sample,
+          allowPartial: true,
+          ...(signal ? { signal } : {}),
+        })) {
           sample.push(toEntry(config, kind, e, opts.inspect));
           if (sample.length >= opts.sample) break;
         }
       }
       out.push({ ...base, count, complete: !stream.summary.truncated, sample });
     } catch (err) {
-      if (!(err instanceof DirectoryError) || err.code === 'aborted' || err.code === 'connectionLost' || err.code === 'unreachable' || err.code === 'timeout') throw err;
+      if (
+        !(err instanceof DirectoryError) ||
+        err.code === 'aborted' ||
+        err.code === 'connectionLost' ||
+        err.code === 'unreachable' ||
+        err.code === 'timeout'
+      )
+        throw err;
       out.push({ ...base, error: err.message });
     }
   }

@@ -147,7 +147,8 @@ export async function handleAdmin(
       return sendJson(ex, 200, { requests: requests(Number(ex.query.get('since') ?? 0)) });
     case 'PUT users/:id/roles': {
       const body = (await readJson(ex.req, 65536)) as { roles?: unknown };
-      if (!Array.isArray(body?.roles) || !body.roles.every((r) => typeof r === 'string')) throw badRequest('invalidValue', '{"roles": [ "id_full_admin", … ]} expected');
+      if (!Array.isArray(body?.roles) || !body.roles.every((r) => typeof r === 'string'))
+        throw badRequest('invalidValue', '{"roles": [ "id_full_admin", … ]} expected');
       return sendJson(ex, 200, admin.setRoles(id, body.roles as string[]));
     }
     case 'POST users/:id/restore':
@@ -163,7 +164,10 @@ export async function handleAdmin(
       return sendJson(ex, 200, { ids: admin.importUsers(body) });
     }
     case 'POST purge': {
-      const body = ex.req.headers['content-length'] && ex.req.headers['content-length'] !== '0' ? ((await readJson(ex.req, 4096)) as { now?: unknown }) : {};
+      const body =
+        ex.req.headers['content-length'] && ex.req.headers['content-length'] !== '0'
+          ? ((await readJson(ex.req, 4096)) as { now?: unknown })
+          : {};
       return sendJson(ex, 200, { purged: admin.purgeExpired(typeof body.now === 'number' ? body.now : undefined) });
     }
     case 'POST reset':

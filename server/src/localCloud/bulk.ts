@@ -76,7 +76,8 @@ function readOps(body: unknown, max: number): { ops: BulkOp[]; failOnErrors?: nu
   }
   const raw = b['Operations'] ?? b['operations'];
   if (!Array.isArray(raw)) throw badRequest('invalidSyntax', "'Operations' must be an array");
-  if (raw.length > max) throw new ScimHttpError(413, 'tooMany', `a Bulk request takes at most ${max} operations; this one has ${raw.length}`);
+  if (raw.length > max)
+    throw new ScimHttpError(413, 'tooMany', `a Bulk request takes at most ${max} operations; this one has ${raw.length}`);
   const ops = raw.map((o, index): BulkOp => {
     if (!o || typeof o !== 'object') throw badRequest('invalidSyntax', `Operations[${index}] must be an object`);
     const r = o as Record<string, unknown>;
@@ -91,7 +92,8 @@ function readOps(body: unknown, max: number): { ops: BulkOp[]; failOnErrors?: nu
     return op;
   });
   const f = b['failOnErrors'];
-  if (f !== undefined && !(Number.isInteger(f) && (f as number) > 0)) throw badRequest('invalidValue', "'failOnErrors' must be a positive integer");
+  if (f !== undefined && !(Number.isInteger(f) && (f as number) > 0))
+    throw badRequest('invalidValue', "'failOnErrors' must be a positive integer");
   return f === undefined ? { ops } : { ops, failOnErrors: f as number };
 }
 
@@ -125,7 +127,8 @@ export function runBulk(s: BulkServices, body: unknown): Json {
       .join('/');
     const data = resolve(op.data, ids);
     const m = /^\/?(Users|Groups)(?:\/([^/]+))?$/i.exec(path);
-    if (!m) throw badRequest('invalidPath', `bulk path must be /Users, /Users/{id}, /Groups or /Groups/{id}, not ${JSON.stringify(op.path)}`);
+    if (!m)
+      throw badRequest('invalidPath', `bulk path must be /Users, /Users/{id}, /Groups or /Groups/{id}, not ${JSON.stringify(op.path)}`);
     const isUsers = m[1]!.toLowerCase() === 'users';
     const id = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
     const svc = isUsers ? s.users : s.groups;

@@ -126,7 +126,9 @@ export function schemas(base: string): Json[] {
       attr('photos', 'complex', { multi: true, sub: multiSub(['photo', 'thumbnail', 'resizable']) }),
       attr('addresses', 'complex', {
         multi: true,
-        sub: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map((n) => attr(n, 'string')).concat([attr('primary', 'boolean')]),
+        sub: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type']
+          .map((n) => attr(n, 'string'))
+          .concat([attr('primary', 'boolean')]),
       }),
       attr('groups', 'complex', { multi: true, mutability: 'readOnly', returned: 'request', sub: multiSub(['direct', 'indirect']) }),
       attr('roles', 'complex', { multi: true, sub: multiSub(['cirole']) }),
@@ -135,19 +137,32 @@ export function schemas(base: string): Json[] {
       attr('displayName', 'string', { required: true }),
       attr('members', 'complex', {
         multi: true,
-        sub: [attr('value', 'string', { mutability: 'immutable', caseExact: true }), attr('display', 'string', { mutability: 'readOnly' }), attr('type', 'string', { canonical: ['User', 'Group'] }), attr('$ref', 'reference', { mutability: 'immutable' })],
+        sub: [
+          attr('value', 'string', { mutability: 'immutable', caseExact: true }),
+          attr('display', 'string', { mutability: 'readOnly' }),
+          attr('type', 'string', { canonical: ['User', 'Group'] }),
+          attr('$ref', 'reference', { mutability: 'immutable' }),
+        ],
       }),
     ]),
     schemaDoc(base, SCHEMA.enterpriseUser, 'EnterpriseUser', 'Enterprise User', [
       ...['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map((n) => attr(n, 'string')),
-      attr('manager', 'complex', { sub: [attr('value', 'string', { caseExact: true }), attr('$ref', 'reference'), attr('displayName', 'string', { mutability: 'readOnly' })] }),
+      attr('manager', 'complex', {
+        sub: [
+          attr('value', 'string', { caseExact: true }),
+          attr('$ref', 'reference'),
+          attr('displayName', 'string', { mutability: 'readOnly' }),
+        ],
+      }),
     ]),
     schemaDoc(base, SCHEMA.webexUser, 'WebexUser', 'Cisco Webex identity extension', [
       attr('accountStatus', 'string', { multi: true }),
       attr('sipAddresses', 'complex', { multi: true, sub: multiSub(['enterprise', 'cloud-calling', 'personal-room']) }),
       attr('managedOrgs', 'complex', { multi: true, sub: [attr('orgId', 'string', { caseExact: true }), attr('role', 'string')] }),
       ...Array.from({ length: 15 }, (_, i) => attr(`extensionAttribute${i + 1}`, 'string', { multi: true })),
-      ...Array.from({ length: 15 }, (_, i) => attr(`externalAttribute${i + 1}`, 'complex', { multi: true, sub: [attr('source', 'string'), attr('value', 'string')] })),
+      ...Array.from({ length: 15 }, (_, i) =>
+        attr(`externalAttribute${i + 1}`, 'complex', { multi: true, sub: [attr('source', 'string'), attr('value', 'string')] }),
+      ),
     ]),
   ];
 }

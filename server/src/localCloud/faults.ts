@@ -77,16 +77,23 @@ const STATUSES = new Set([429, 423, 500, 502, 503, 504]);
 export function validateFaultRule(input: unknown): FaultRule {
   if (!input || typeof input !== 'object') throw new TypeError('a fault rule must be an object');
   const r = input as Record<string, unknown>;
-  if (r['kind'] !== 'status' && r['kind'] !== 'latency' && r['kind'] !== 'drop') throw new TypeError(`fault kind must be status, latency or drop, not ${JSON.stringify(r['kind'])}`);
-  if (r['kind'] === 'status' && !STATUSES.has(Number(r['status']))) throw new TypeError(`a status fault needs status 429, 423, 500, 502, 503 or 504`);
-  if (r['kind'] === 'latency' && !(typeof r['latencyMs'] === 'number' && r['latencyMs'] >= 0)) throw new TypeError('a latency fault needs latencyMs ≥ 0');
-  if (r['rate'] !== undefined && !(typeof r['rate'] === 'number' && r['rate'] >= 0 && r['rate'] <= 1)) throw new TypeError('rate must be a number from 0 to 1');
-  if (r['next'] !== undefined && !(Number.isInteger(r['next']) && (r['next'] as number) > 0)) throw new TypeError('next must be a positive integer');
+  if (r['kind'] !== 'status' && r['kind'] !== 'latency' && r['kind'] !== 'drop')
+    throw new TypeError(`fault kind must be status, latency or drop, not ${JSON.stringify(r['kind'])}`);
+  if (r['kind'] === 'status' && !STATUSES.has(Number(r['status'])))
+    throw new TypeError(`a status fault needs status 429, 423, 500, 502, 503 or 504`);
+  if (r['kind'] === 'latency' && !(typeof r['latencyMs'] === 'number' && r['latencyMs'] >= 0))
+    throw new TypeError('a latency fault needs latencyMs ≥ 0');
+  if (r['rate'] !== undefined && !(typeof r['rate'] === 'number' && r['rate'] >= 0 && r['rate'] <= 1))
+    throw new TypeError('rate must be a number from 0 to 1');
+  if (r['next'] !== undefined && !(Number.isInteger(r['next']) && (r['next'] as number) > 0))
+    throw new TypeError('next must be a positive integer');
   if (r['rate'] === undefined && r['next'] === undefined) throw new TypeError('a fault rule needs rate or next');
-  if (r['retryAfter'] !== undefined && !(typeof r['retryAfter'] === 'number' && r['retryAfter'] >= 0)) throw new TypeError('retryAfter must be seconds ≥ 0');
+  if (r['retryAfter'] !== undefined && !(typeof r['retryAfter'] === 'number' && r['retryAfter'] >= 0))
+    throw new TypeError('retryAfter must be seconds ≥ 0');
   if (r['phase'] !== undefined && r['phase'] !== 'before' && r['phase'] !== 'after') throw new TypeError('phase must be before or after');
   if (r['pathPattern'] !== undefined) new RegExp(String(r['pathPattern']));
-  if (r['methods'] !== undefined && !(Array.isArray(r['methods']) && r['methods'].every((m) => typeof m === 'string'))) throw new TypeError('methods must be an array of HTTP methods');
+  if (r['methods'] !== undefined && !(Array.isArray(r['methods']) && r['methods'].every((m) => typeof m === 'string')))
+    throw new TypeError('methods must be an array of HTTP methods');
   return r as unknown as FaultRule;
 }
 
@@ -136,7 +143,12 @@ export class FaultInjector {
   }
 
   list(): FaultState[] {
-    return this.rules.map((r) => ({ ...r.rule, id: r.id, fired: r.fired, ...(r.remaining !== undefined ? { remaining: r.remaining } : {}) }));
+    return this.rules.map((r) => ({
+      ...r.rule,
+      id: r.id,
+      fired: r.fired,
+      ...(r.remaining !== undefined ? { remaining: r.remaining } : {}),
+    }));
   }
 
   /** Total firings across rules (including removed ones is not tracked). */

@@ -57,7 +57,8 @@ export function normalizeGroup(input: unknown): { doc: Json; members?: string[] 
   const name = doc['displayName'];
   if (typeof name !== 'string' || name.trim() === '') throw badRequest('invalidValue', "'displayName' is required");
   if (doc['externalId'] === '' || doc['externalId'] === null) delete doc['externalId'];
-  if (doc['externalId'] !== undefined && typeof doc['externalId'] !== 'string') throw badRequest('invalidValue', "'externalId' must be a string");
+  if (doc['externalId'] !== undefined && typeof doc['externalId'] !== 'string')
+    throw badRequest('invalidValue', "'externalId' must be a string");
   let members: string[] | undefined;
   if (doc['members'] !== undefined) {
     if (!Array.isArray(doc['members'])) throw badRequest('invalidValue', "'members' must be an array");
@@ -76,7 +77,8 @@ export function normalizeGroup(input: unknown): { doc: Json; members?: string[] 
 
 /** `value eq "a"` or `value eq "a" or value eq "b"` → the ids; undefined for other filters. */
 function memberIdsOf(f: ScimFilter): string[] | undefined {
-  if (f.kind === 'compare' && f.op === 'eq' && f.path.name.toLowerCase() === 'value' && !f.path.sub && typeof f.value === 'string') return [f.value];
+  if (f.kind === 'compare' && f.op === 'eq' && f.path.name.toLowerCase() === 'value' && !f.path.sub && typeof f.value === 'string')
+    return [f.value];
   if (f.kind === 'or') {
     const l = memberIdsOf(f.left);
     const r = memberIdsOf(f.right);
@@ -93,7 +95,7 @@ function fastMemberOps(body: unknown): FastOp[] | undefined {
   const out: FastOp[] = [];
   for (const o of ops) {
     if (!o.path) return undefined;
-    let p;
+    let p: ReturnType<typeof parseScimPatchPath>;
     try {
       p = parseScimPatchPath(o.path);
     } catch {
@@ -139,8 +141,12 @@ export class GroupService {
     this.s = {
       byId: db.prepare<[string], RawRow>(`SELECT ${cols} FROM groups WHERE id = ?`),
       bySeq: db.prepare<[number], RawRow>(`SELECT ${cols} FROM groups WHERE seq = ?`),
-      insert: db.prepare('INSERT INTO groups (id, display_name_lc, external_id, display_name, version, created, modified, doc) VALUES (?, ?, ?, ?, 1, ?, ?, ?)'),
-      update: db.prepare('UPDATE groups SET display_name_lc = ?, external_id = ?, display_name = ?, version = ?, modified = ?, doc = ? WHERE seq = ?'),
+      insert: db.prepare(
+        'INSERT INTO groups (id, display_name_lc, external_id, display_name, version, created, modified, doc) VALUES (?, ?, ?, ?, 1, ?, ?, ?)',
+      ),
+      update: db.prepare(
+        'UPDATE groups SET display_name_lc = ?, external_id = ?, display_name = ?, version = ?, modified = ?, doc = ? WHERE seq = ?',
+      ),
       delete: db.prepare<[number]>('DELETE FROM groups WHERE seq = ?'),
       members: db.prepare<[number], { value: string; type: string; display: string | null }>(`${MEMBER_SELECT} ORDER BY m.seq`),
       memberPage: db.prepare<[number, number, number], { value: string; type: string; display: string | null }>(
@@ -154,7 +160,9 @@ export class GroupService {
       removeEverywhere: db.prepare<[string]>('DELETE FROM members WHERE member_id = ?'),
       parentsOf: db.prepare<[string], number>('SELECT group_seq FROM members WHERE member_id = ?').pluck(),
       bump: db.prepare<[string, number]>('UPDATE groups SET version = version + 1, modified = ? WHERE seq = ?'),
-      metaOf: db.prepare<[number], { created: string; modified: string; version: number }>('SELECT created, modified, version FROM groups WHERE seq = ?'),
+      metaOf: db.prepare<[number], { created: string; modified: string; version: number }>(
+        'SELECT created, modified, version FROM groups WHERE seq = ?',
+      ),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM groups').pluck(),
       memberships: db.prepare<[], number>('SELECT COUNT(*) FROM members').pluck(),
     };
@@ -167,7 +175,13 @@ export class GroupService {
           externalid: { column: 'external_id', lower: false },
           id: { column: 'id', lower: false },
         },
-        sortColumns: { displayname: 'display_name_lc', externalid: 'external_id', id: 'id', 'meta.created': 'created', 'meta.lastmodified': 'modified' },
+        sortColumns: {
+          displayname: 'display_name_lc',
+          externalid: 'external_id',
+          id: 'id',
+          'meta.created': 'created',
+          'meta.lastmodified': 'modified',
+        },
         softDelete: false,
         caseExact: DEFAULT_CASE_EXACT,
       },
@@ -184,7 +198,16 @@ export class GroupService {
   }
 
   private row(raw: RawRow | undefined): GroupRow | undefined {
-    return raw && { seq: raw.seq, id: raw.id, version: raw.version, created: raw.created, modified: raw.modified, doc: JSON.parse(raw.doc) as Json };
+    return (
+      raw && {
+        seq: raw.seq,
+        id: raw.id,
+        version: raw.version,
+        created: raw.created,
+        modified: raw.modified,
+        doc: JSON.parse(raw.doc) as Json,
+      }
+    );
   }
 
   location(id: string): string {
@@ -193,7 +216,9 @@ export class GroupService {
 
   private memberJson(m: { value: string; type: string; display: string | null }): Json {
     const ref = `${scimBase(this.ctx)}/${m.type === 'Group' ? 'Groups' : 'Users'}/${encodeURIComponent(m.value)}`;
-    return m.display === null ? { value: m.value, type: m.type, $ref: ref } : { value: m.value, type: m.type, display: m.display, $ref: ref };
+    return m.display === null
+      ? { value: m.value, type: m.type, $ref: ref }
+      : { value: m.value, type: m.type, display: m.display, $ref: ref };
   }
 
   /** The group as SCIM JSON with meta, and its members unless `withMembers` is false. */
@@ -240,7 +265,8 @@ export class GroupService {
     let seq: number;
     try {
       seq = Number(
-        this.s.insert.run(id, name.toLowerCase(), (doc['externalId'] as string | undefined) ?? null, name, now, now, JSON.stringify(doc)).lastInsertRowid,
+        this.s.insert.run(id, name.toLowerCase(), (doc['externalId'] as string | undefined) ?? null, name, now, now, JSON.stringify(doc))
+          .lastInsertRowid,
       );
     } catch (err) {
       if (uniqueViolation(err)) throw conflict(this.conflictDetail(doc));
@@ -257,7 +283,15 @@ export class GroupService {
     doc['id'] = row.id;
     const name = String(doc['displayName']);
     try {
-      this.s.update.run(name.toLowerCase(), (doc['externalId'] as string | undefined) ?? null, name, version, modified, JSON.stringify(doc), row.seq);
+      this.s.update.run(
+        name.toLowerCase(),
+        (doc['externalId'] as string | undefined) ?? null,
+        name,
+        version,
+        modified,
+        JSON.stringify(doc),
+        row.seq,
+      );
     } catch (err) {
       if (uniqueViolation(err)) throw conflict(this.conflictDetail(doc));
       throw err;

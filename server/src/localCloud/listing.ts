@@ -151,7 +151,8 @@ export class Lister {
   private matchingSeqs(q: ListQuery, needs: ReadonlySet<string>): number[] {
     const descending = q.sortOrder === 'descending';
     const sortName = q.sortBy ? (q.sortBy.sub ? `${q.sortBy.name}.${q.sortBy.sub}` : q.sortBy.name).toLowerCase() : undefined;
-    const sortColumn = sortName === undefined ? 'seq' : q.sortBy?.uri && !isCoreSchemaUri(q.sortBy.uri) ? undefined : this.spec.sortColumns[sortName];
+    const sortColumn =
+      sortName === undefined ? 'seq' : q.sortBy?.uri && !isCoreSchemaUri(q.sortBy.uri) ? undefined : this.spec.sortColumns[sortName];
 
     if (!q.filter && sortColumn) {
       const where = this.spec.softDelete && !q.includeDeleted ? 'WHERE deleted_at IS NULL' : '';

@@ -292,7 +292,7 @@ function applyOne(doc: Json, op: 'add' | 'replace' | 'remove', pathText: string 
   const current = t.obj[t.key];
   if (Array.isArray(current) || (current === undefined && isMultiValued(t.key))) {
     if (op === 'remove') {
-      const arr = (current as unknown[] | undefined ?? []).map((el) => {
+      const arr = ((current as unknown[] | undefined) ?? []).map((el) => {
         if (!isObject(el)) return el;
         const copy = { ...el };
         delete copy[keyIn(copy, sub)];

@@ -85,9 +85,12 @@ function listParams(get: (name: string) => string | null | undefined, users: boo
     }
   }
   const order = get('sortOrder');
-  if (order && order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', 'sortOrder must be ascending or descending');
+  if (order && order !== 'ascending' && order !== 'descending')
+    throw badRequest('invalidValue', 'sortOrder must be ascending or descending');
   const includeDeleted =
-    users && (get('includeDeleted') === 'true' || (filter !== undefined && filterAttributes(filter).some((a) => a.split('.')[0] === 'accountstatus')));
+    users &&
+    (get('includeDeleted') === 'true' ||
+      (filter !== undefined && filterAttributes(filter).some((a) => a.split('.')[0] === 'accountstatus')));
   const query: ListQuery = {
     ...(filter ? { filter } : {}),
     ...(sortBy ? { sortBy } : {}),
@@ -156,7 +159,16 @@ function methodNotAllowed(ex: Exchange, allowed: string): never {
 
 async function usersRoute(ex: Exchange, s: ScimServices, id: string | undefined, sub: string | undefined): Promise<void> {
   if (id === undefined) {
-    if (ex.method === 'GET') return sendJson(ex, 200, listResponse(s, true, listParams((n) => ex.query.get(n), true)));
+    if (ex.method === 'GET')
+      return sendJson(
+        ex,
+        200,
+        listResponse(
+          s,
+          true,
+          listParams((n) => ex.query.get(n), true),
+        ),
+      );
     if (ex.method === 'POST') {
       const body = await readJson(ex.req, JSON_LIMIT);
       const row = tx(s, () => s.users.create(body));
@@ -171,7 +183,7 @@ async function usersRoute(ex: Exchange, s: ScimServices, id: string | undefined,
     case 'GET': {
       const row = s.users.get(id, ex.query.get('includeDeleted') === 'true');
       const inm = header(ex, 'if-none-match');
-      if (inm && inm.split(',').some((t) => versionOfEtag(t) === row.version)) return finish(ex, 304, { etag: etagOf(row.version) });
+      if (inm?.split(',').some((t) => versionOfEtag(t) === row.version)) return finish(ex, 304, { etag: etagOf(row.version) });
       const attributes = attrList(ex.query.get('attributes'), 'attributes');
       const excluded = attrList(ex.query.get('excludedAttributes'), 'excludedAttributes');
       return sendResource(ex, 200, project(s.users.render(row, mentions(attributes, 'groups')), attributes, excluded), row.version);
@@ -216,7 +228,16 @@ async function avatarRoute(ex: Exchange, s: ScimServices, id: string): Promise<v
 
 async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined, sub: string | undefined): Promise<void> {
   if (id === undefined) {
-    if (ex.method === 'GET') return sendJson(ex, 200, listResponse(s, false, listParams((n) => ex.query.get(n), false)));
+    if (ex.method === 'GET')
+      return sendJson(
+        ex,
+        200,
+        listResponse(
+          s,
+          false,
+          listParams((n) => ex.query.get(n), false),
+        ),
+      );
     if (ex.method === 'POST') {
       const body = await readJson(ex.req, JSON_LIMIT);
       const row = tx(s, () => s.groups.create(body));
@@ -245,7 +266,7 @@ async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined
     case 'GET': {
       const row = s.groups.get(id);
       const inm = header(ex, 'if-none-match');
-      if (inm && inm.split(',').some((t) => versionOfEtag(t) === row.version)) return finish(ex, 304, { etag: etagOf(row.version) });
+      if (inm?.split(',').some((t) => versionOfEtag(t) === row.version)) return finish(ex, 304, { etag: etagOf(row.version) });
       const attributes = attrList(ex.query.get('attributes'), 'attributes');
       const excluded = attrList(ex.query.get('excludedAttributes'), 'excludedAttributes');
       const withMembers = !mentions(excluded, 'members') && (!attributes || mentions(attributes, 'members'));
@@ -294,7 +315,11 @@ export async function handleScim(ex: Exchange, s: ScimServices, rest: string): P
       return groupsRoute(ex, s, id, sub);
     case 'bulk':
       if (ex.method !== 'POST' || id !== undefined) methodNotAllowed(ex, 'POST');
-      return sendJson(ex, 200, runBulk({ db: s.db, users: s.users, groups: s.groups, maxOperations: BULK_MAX_OPERATIONS }, await readJson(ex.req, JSON_LIMIT)));
+      return sendJson(
+        ex,
+        200,
+        runBulk({ db: s.db, users: s.users, groups: s.groups, maxOperations: BULK_MAX_OPERATIONS }, await readJson(ex.req, JSON_LIMIT)),
+      );
     case 'serviceproviderconfig':
       if (ex.method !== 'GET') methodNotAllowed(ex, 'GET');
       return sendJson(ex, 200, serviceProviderConfig(base));
@@ -306,7 +331,13 @@ export async function handleScim(ex: Exchange, s: ScimServices, rest: string): P
         if (!one) throw notFound(`no resource type ${id}`);
         return sendJson(ex, 200, one);
       }
-      return sendJson(ex, 200, { schemas: [SCHEMA.listResponse], totalResults: all.length, itemsPerPage: all.length, startIndex: 1, Resources: all });
+      return sendJson(ex, 200, {
+        schemas: [SCHEMA.listResponse],
+        totalResults: all.length,
+        itemsPerPage: all.length,
+        startIndex: 1,
+        Resources: all,
+      });
     }
     case 'schemas': {
       if (ex.method !== 'GET') methodNotAllowed(ex, 'GET');
@@ -316,7 +347,13 @@ export async function handleScim(ex: Exchange, s: ScimServices, rest: string): P
         if (!one) throw notFound(`no schema ${id}`);
         return sendJson(ex, 200, one);
       }
-      return sendJson(ex, 200, { schemas: [SCHEMA.listResponse], totalResults: all.length, itemsPerPage: all.length, startIndex: 1, Resources: all });
+      return sendJson(ex, 200, {
+        schemas: [SCHEMA.listResponse],
+        totalResults: all.length,
+        itemsPerPage: all.length,
+        startIndex: 1,
+        Resources: all,
+      });
     }
     default:
       throw notFound(`no such endpoint: ${rest || '/'}`);

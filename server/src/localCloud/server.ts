@@ -68,6 +68,7 @@ function digest(s: string): Buffer {
 }
 
 /** Starts the local cloud; resolves once it listens. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: wires the store, routes, admin API, fault injection and shutdown of one server in the order they start.
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   if (!options.token) throw new Error('the local cloud needs a bearer token (DIRSYNC_CLOUD_TOKEN)');
   const { db, orgId } = openDatabase(options.dbPath, options.orgId);
@@ -123,17 +124,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // Public, like Webex's avatar URLs: what `photos` points at.
       const a = avatar[1] === encodeURIComponent(orgId) ? avatars.getPublic(decodeURIComponent(avatar[2]!), avatar[3]!) : undefined;
       if (!a) return sendJson(ex, 404, new ScimHttpError(404, undefined, 'no such avatar').body());
-      return finish(ex, 200, { 'content-type': a.contentType, etag: `"${a.sha256}"`, 'cache-control': 'public, max-age=31536000, immutable' }, a.bytes);
+      return finish(
+        ex,
+        200,
+        { 'content-type': a.contentType, etag: `"${a.sha256}"`, 'cache-control': 'public, max-age=31536000, immutable' },
+        a.bytes,
+      );
     }
     if (!authorized(ex.req)) {
-      throw new ScimHttpError(401, undefined, 'a valid bearer token is required', { 'www-authenticate': 'Bearer realm="dirsync local cloud"' });
+      throw new ScimHttpError(401, undefined, 'a valid bearer token is required', {
+        'www-authenticate': 'Bearer realm="dirsync local cloud"',
+      });
     }
     if (path.startsWith('/_dirsync/')) {
       return handleAdmin(ex, path.slice('/_dirsync/'.length), admin, faults, (since) => log.filter((r) => r.n > since));
     }
     const m = SCIM_PREFIX.exec(path);
     if (!m) throw new ScimHttpError(404, undefined, `no such endpoint: ${path} (SCIM lives under /identity/scim/${orgId}/v2)`);
-    if (decodeURIComponent(m[1]!) !== orgId) throw new ScimHttpError(404, undefined, `organization ${decodeURIComponent(m[1]!)} is not served here (this local cloud serves ${orgId})`);
+    if (decodeURIComponent(m[1]!) !== orgId)
+      throw new ScimHttpError(
+        404,
+        undefined,
+        `organization ${decodeURIComponent(m[1]!)} is not served here (this local cloud serves ${orgId})`,
+      );
     const rest = m[2] ?? '/';
 
     const d = faults.decide(ex.method, rest);
@@ -189,7 +202,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   } catch (err) {
     db.close();
     const code = (err as { code?: string }).code;
-    throw new Error(code === 'EADDRINUSE' ? `port ${options.port} on 127.0.0.1 is already in use` : `cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `port ${options.port} on 127.0.0.1 is already in use`
+        : `cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const port = (server.address() as AddressInfo).port;
   ctx.origin = `http://127.0.0.1:${port}`;

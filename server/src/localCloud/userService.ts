@@ -60,7 +60,8 @@ export function normalizeUser(input: unknown): Json {
   if (doc['externalId'] === '' || doc['externalId'] === null) delete doc['externalId'];
   if (doc['active'] === undefined) doc['active'] = true;
   if (typeof doc['active'] !== 'boolean') throw badRequest('invalidValue', "'active' must be true or false");
-  if (doc['displayName'] !== undefined && typeof doc['displayName'] !== 'string') throw badRequest('invalidValue', "'displayName' must be a string");
+  if (doc['displayName'] !== undefined && typeof doc['displayName'] !== 'string')
+    throw badRequest('invalidValue', "'displayName' must be a string");
   for (const [k, v] of Object.entries(doc)) {
     if (isMultiValued(k) && k !== 'schemas') {
       if (!Array.isArray(v)) throw badRequest('invalidValue', `'${k}' is multi-valued: send an array`);
@@ -124,7 +125,13 @@ export class UserService {
           externalid: { column: 'external_id', lower: false },
           id: { column: 'id', lower: false },
         },
-        sortColumns: { username: 'user_name_lc', externalid: 'external_id', id: 'id', 'meta.created': 'created', 'meta.lastmodified': 'modified' },
+        sortColumns: {
+          username: 'user_name_lc',
+          externalid: 'external_id',
+          id: 'id',
+          'meta.created': 'created',
+          'meta.lastmodified': 'modified',
+        },
         softDelete: true,
         caseExact: DEFAULT_CASE_EXACT,
       },
@@ -194,7 +201,10 @@ export class UserService {
       }
     }
     const other = this.row(this.s.byUserName.get(String(doc['userName']).toLowerCase()));
-    return `userName ${JSON.stringify(doc['userName'])} is already taken` + (other ? ` by user id ${other.id}${other.deletedAt !== null ? ' (soft-deleted)' : ''}` : '');
+    return (
+      `userName ${JSON.stringify(doc['userName'])} is already taken` +
+      (other ? ` by user id ${other.id}${other.deletedAt !== null ? ' (soft-deleted)' : ''}` : '')
+    );
   }
 
   /** Writes a new version of a row; maps UNIQUE violations to 409 uniqueness. */

@@ -12,7 +12,9 @@ const MAX_BYTES = 512 * 1024 * 1024;
 
 function isReport(x: unknown): x is SyncReport {
   const r = x as Partial<SyncReport> | null;
-  return !!r && r.format === REPORT_FORMAT && Array.isArray(r.items) && typeof r.generatedAt === 'string' && typeof r.config?.file === 'string';
+  return (
+    !!r && r.format === REPORT_FORMAT && Array.isArray(r.items) && typeof r.generatedAt === 'string' && typeof r.config?.file === 'string'
+  );
 }
 
 /** Is `report` about the config at `configFile` (absolute)? A relative name is resolved against `folder`. */
@@ -42,7 +44,13 @@ export async function newestSavedReport(
       try {
         if ((await stat(file)).size > MAX_BYTES) continue;
         const report: unknown = JSON.parse(await readFile(file, 'utf8'));
-        if (isReport(report) && (!mode || report.mode === mode) && about(report, configFile, folder) && (!best || report.generatedAt > best.report.generatedAt)) best = { report, file };
+        if (
+          isReport(report) &&
+          (!mode || report.mode === mode) &&
+          about(report, configFile, folder) &&
+          (!best || report.generatedAt > best.report.generatedAt)
+        )
+          best = { report, file };
       } catch {
         /* not a report, or unreadable: skip */
       }

@@ -51,7 +51,11 @@ export class PlanTokens {
   check(token: string, uri: string, purpose: PlanPurpose, configSha256: string): TakeResult {
     this.sweep();
     const pending = this.plans.get(token);
-    if (!pending) return { stale: 'The reviewed plan is no longer available (it expired, was applied, or the server restarted). Run it again to review a fresh plan.' };
+    if (!pending)
+      return {
+        stale:
+          'The reviewed plan is no longer available (it expired, was applied, or the server restarted). Run it again to review a fresh plan.',
+      };
     if (pending.uri !== uri || pending.purpose !== purpose) return { stale: 'The plan token belongs to another document or command.' };
     if (pending.configSha256 !== configSha256) {
       this.plans.delete(token);

@@ -92,20 +92,39 @@ export class RunService {
   async dryRun(uri: string, mode: RunMode, hooks: RunHooks): Promise<PlanResult> {
     const plan = await this.plan(uri, mode, 'sync', hooks);
     if ('outcome' in plan) return plan;
-    return { outcome: 'planned', sessionId: plan.plan.report.sessionId, planToken: plan.token, report: plan.plan.report, counts: planCounts(plan.plan) };
+    return {
+      outcome: 'planned',
+      sessionId: plan.plan.report.sessionId,
+      planToken: plan.token,
+      report: plan.plan.report,
+      counts: planCounts(plan.plan),
+    };
   }
 
   /** `dirsync/sync`: plan (refused over the threshold), or apply a reviewed plan by its token. */
-  async sync(uri: string, mode: RunMode, planToken: string | undefined, applyWithoutReview: boolean, hooks: RunHooks): Promise<ApplyOutcome> {
+  async sync(
+    uri: string,
+    mode: RunMode,
+    planToken: string | undefined,
+    applyWithoutReview: boolean,
+    hooks: RunHooks,
+  ): Promise<ApplyOutcome> {
     if (planToken) return this.applyToken(uri, planToken, 'sync', hooks);
     const made = await this.plan(uri, mode, 'sync', hooks);
     if ('outcome' in made) return made;
     const { plan, token } = made;
     if (plan.report.threshold.exceeded) {
       this.tokens.consume(token);
-      return { outcome: 'refused', sessionId: plan.report.sessionId, report: plan.report, counts: planCounts(plan), message: refusal(plan.report) };
+      return {
+        outcome: 'refused',
+        sessionId: plan.report.sessionId,
+        report: plan.report,
+        counts: planCounts(plan),
+        message: refusal(plan.report),
+      };
     }
-    if (!applyWithoutReview) return { outcome: 'planned', sessionId: plan.report.sessionId, planToken: token, report: plan.report, counts: planCounts(plan) };
+    if (!applyWithoutReview)
+      return { outcome: 'planned', sessionId: plan.report.sessionId, planToken: token, report: plan.report, counts: planCounts(plan) };
     return this.applyToken(uri, token, 'sync', hooks);
   }
 
@@ -114,7 +133,13 @@ export class RunService {
     if (planToken) return this.applyToken(uri, planToken, 'purgeAvatars', hooks);
     const made = await this.plan(uri, 'full', 'purgeAvatars', hooks);
     if ('outcome' in made) return made;
-    return { outcome: 'planned', sessionId: made.plan.report.sessionId, planToken: made.token, report: made.plan.report, counts: planCounts(made.plan) };
+    return {
+      outcome: 'planned',
+      sessionId: made.plan.report.sessionId,
+      planToken: made.token,
+      report: made.plan.report,
+      counts: planCounts(made.plan),
+    };
   }
 
   async explain(uri: string, target: string, hooks: RunHooks): Promise<ExplainResult> {
@@ -131,7 +156,8 @@ export class RunService {
   async lastReport(uri: string): Promise<LastReportResult | null> {
     const inSession = this.reports.get(uri);
     const config = await this.deps.config(uri);
-    const saved = 'error' in config ? undefined : await newestSavedReport(config.configFile, [join(dirname(config.configFile), '.dirsync', 'reports')]);
+    const saved =
+      'error' in config ? undefined : await newestSavedReport(config.configFile, [join(dirname(config.configFile), '.dirsync', 'reports')]);
     if (saved && (!inSession || saved.report.generatedAt > inSession.generatedAt)) return saved;
     return inSession ? { report: inSession } : null;
   }
@@ -172,7 +198,13 @@ export class RunService {
       return { outcome: 'refused', sessionId, report: plan.report, counts, message: refusal(plan.report) };
     }
     if (this.applying.has(uri)) {
-      return { outcome: 'failed', sessionId, planToken: token, counts, message: 'A sync of this config is already running in this window; wait for it or cancel it first.' };
+      return {
+        outcome: 'failed',
+        sessionId,
+        planToken: token,
+        counts,
+        message: 'A sync of this config is already running in this window; wait for it or cancel it first.',
+      };
     }
     this.applying.add(uri);
     let result: ApplyResult;
@@ -182,7 +214,13 @@ export class RunService {
       result = await this.deps.engine.applyPlan(plan, { ...prepared.options, mode, sessionId });
     } catch (err) {
       if (hooks.signal?.aborted) {
-        return { outcome: 'cancelled', sessionId, planToken: token, counts, message: `Cancelled; session ${sessionId} can be resumed with the same plan.` };
+        return {
+          outcome: 'cancelled',
+          sessionId,
+          planToken: token,
+          counts,
+          message: `Cancelled; session ${sessionId} can be resumed with the same plan.`,
+        };
       }
       return { outcome: 'failed', sessionId, planToken: token, counts, message: messageOf(err) };
     } finally {
@@ -190,7 +228,15 @@ export class RunService {
     }
     if (hooks.signal?.aborted && result.applied + result.resumed + result.failed < plan.payload.operations.length) {
       // The engine stopped between operations and returned what it did: the rest can be resumed.
-      return { outcome: 'cancelled', sessionId, planToken: token, counts, applied: result.applied, resumed: result.resumed, message: `Cancelled after ${result.applied} operations; session ${sessionId} can be resumed with the same plan.` };
+      return {
+        outcome: 'cancelled',
+        sessionId,
+        planToken: token,
+        counts,
+        applied: result.applied,
+        resumed: result.resumed,
+        message: `Cancelled after ${result.applied} operations; session ${sessionId} can be resumed with the same plan.`,
+      };
     }
     this.tokens.consume(token);
     const report: SyncReport = purpose === 'purgeAvatars' ? { ...result.report, mode: 'purgeAvatars' } : result.report;
@@ -211,5 +257,7 @@ export class RunService {
 
 function refusal(report: SyncReport): string {
   const t = report.threshold;
-  return t.refusal ?? `Refused: ${t.deletions} of ${t.owned} owned objects would be deleted, over the deletion threshold; nothing was written.`;
+  return (
+    t.refusal ?? `Refused: ${t.deletions} of ${t.owned} owned objects would be deleted, over the deletion threshold; nothing was written.`
+  );
 }

@@ -136,7 +136,6 @@ export interface EngineOptions {
   readonly sessionId?: string;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The engine's entry points (names fixed: the CLI, the language server and the tests import them
 // from sync/engine/index.ts). Who builds which: engine/dryRun.ts (dryRun), engine/explain.ts
@@ -155,8 +154,13 @@ export type ApplyPlanFn = (plan: SyncPlan, options: EngineOptions & { readonly m
 /** Plan + apply in one go (`dirsync sync [--incremental]`). */
 export type RunSyncFn = (options: EngineOptions & { readonly mode: SyncMode }) => Promise<ApplyResult>;
 /** `dirsync apply plan.json`: refuses when the config or the directory changed since the plan was made. */
-export type ApplySavedPlanFn = (planFile: string, options: Omit<EngineOptions, 'configFile'> & { readonly configFile?: string }) => Promise<ApplyResult>;
+export type ApplySavedPlanFn = (
+  planFile: string,
+  options: Omit<EngineOptions, 'configFile'> & { readonly configFile?: string },
+) => Promise<ApplyResult>;
 /** `dirsync purge-avatars`: the purge plan (users whose avatar source is empty), applied when `apply`. */
-export type PurgeAvatarsFn = (options: EngineOptions & { readonly apply: boolean }) => Promise<{ readonly plan: SyncPlan; readonly result?: ApplyResult }>;
+export type PurgeAvatarsFn = (
+  options: EngineOptions & { readonly apply: boolean },
+) => Promise<{ readonly plan: SyncPlan; readonly result?: ApplyResult }>;
 /** `dirsync explain <config> <DN or userName>`. */
 export type ExplainFn = (options: EngineOptions & { readonly target: string }) => Promise<Explanation>;

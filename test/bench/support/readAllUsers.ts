@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   }
   await src.close();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(JSON.stringify({ seconds, entries, photoBytes, maxRssMb: process.resourceUsage().maxRSS / 1024, maxHeapMb: maxHeap / 1048576 }));
+  console.log(
+    JSON.stringify({ seconds, entries, photoBytes, maxRssMb: process.resourceUsage().maxRSS / 1024, maxHeapMb: maxHeap / 1048576 }),
+  );
 }
 
 main().catch((err) => {

@@ -35,7 +35,13 @@ describe('avatars: the AD attribute source on the sample LDIF export', () => {
   it('reads every thumbnailPhoto as a checked 96×96 JPEG; users without one are "No image data"', async () => {
     const ldif = await LdifSource.open({ path: join(__dirname, '../../../sample-configs/data/corp.example.com.ldif') });
     // The export has no entry for the domain root itself, so the search starts at OU=Corp.
-    const users = await all(ldif.search({ baseDns: ['OU=Corp,DC=corp,DC=example,DC=com'], filter: '(&(objectClass=user)(objectCategory=person))', attributes: ATTRS }));
+    const users = await all(
+      ldif.search({
+        baseDns: ['OU=Corp,DC=corp,DC=example,DC=com'],
+        filter: '(&(objectClass=user)(objectCategory=person))',
+        attributes: ATTRS,
+      }),
+    );
     const withPhoto = users.filter((u) => u.attributes['thumbnailphoto']);
     assert.ok(withPhoto.length >= 5, `the sample ships users with thumbnailPhoto (${withPhoto.length})`);
     const results = await fetchAll(users);
@@ -53,7 +59,7 @@ describe('avatars: the AD attribute source on the sample LDIF export', () => {
   });
 });
 
-describe('avatars: the AD attribute source against the Samba AD DC', function () {
+describe('avatars: the AD attribute source against the Samba AD DC', () => {
   let f: SambaFixture;
   let ldap: LdapSource;
   before(async function () {
@@ -64,8 +70,14 @@ describe('avatars: the AD attribute source against the Samba AD DC', function ()
   after(() => ldap?.close());
 
   it('reads the seeded baseline: exactly the users loaded with a thumbnailPhoto have a picture, byte for byte', async () => {
-    const users = await all(ldap.search({ baseDns: [OU.people], filter: '(&(objectClass=user)(objectCategory=person))', attributes: ATTRS }));
-    const seeded = new Map(baseline().filter((r) => r.attributes['thumbnailPhoto']).map((r) => [r.dn.toLowerCase(), r.attributes['thumbnailPhoto']![0]]));
+    const users = await all(
+      ldap.search({ baseDns: [OU.people], filter: '(&(objectClass=user)(objectCategory=person))', attributes: ATTRS }),
+    );
+    const seeded = new Map(
+      baseline()
+        .filter((r) => r.attributes['thumbnailPhoto'])
+        .map((r) => [r.dn.toLowerCase(), r.attributes['thumbnailPhoto']![0]]),
+    );
     const results = await fetchAll(users);
     let images = 0;
     users.forEach((u, i) => {
@@ -112,7 +124,12 @@ describe('avatars: the AD attribute source against the Samba AD DC', function ()
       return e;
     };
     const setPhoto = (bytes: Buffer | undefined) =>
-      admin.modify(dn, [new Change({ operation: bytes ? 'replace' : 'delete', modification: new Attribute({ type: 'thumbnailPhoto', values: bytes ? [bytes] : [] }) })]);
+      admin.modify(dn, [
+        new Change({
+          operation: bytes ? 'replace' : 'delete',
+          modification: new Attribute({ type: 'thumbnailPhoto', values: bytes ? [bytes] : [] }),
+        }),
+      ]);
 
     it('each change is seen over LDAP, decided against the state and applied to the local cloud', async () => {
       const A = jpegBytes(96, 96, { seed: 41 });
@@ -134,7 +151,11 @@ describe('avatars: the AD attribute source against the Samba AD DC', function ()
       const cloudId = (await client.users.create(user('avatar.tester@corp.example.com', { externalId: key }))).id!;
       const step = async (options: { removeWhenSourceEmpty: boolean }) => {
         const previous = state.get(key);
-        const decision = await planAvatar(source, { entry, cloudPicture: photoUrlOf(await client.users.get(cloudId)), ...(previous ? { previous } : {}) }, options);
+        const decision = await planAvatar(
+          source,
+          { entry, cloudPicture: photoUrlOf(await client.users.get(cloudId)), ...(previous ? { previous } : {}) },
+          options,
+        );
         const applied = await applyAvatar(target, cloudId, decision);
         assert.equal(applied.error, undefined);
         if (applied.record) state.set(key, applied.record);
@@ -167,7 +188,10 @@ describe('avatars: the AD attribute source against the Samba AD DC', function ()
       const [flag, noData] = avatarRemovalEvents(entry, 'No image data', 'sess');
       const guid = entry.attributes['objectguid']![0] as Uint8Array;
       const sid = entry.attributes['objectsid']![0] as Uint8Array;
-      assert.equal(flag.message, `Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:<GUID=${toHex(guid)}>;<SID=${toHex(sid)}>;${entry.dn} Reason:No Image Data`);
+      assert.equal(
+        flag.message,
+        `Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:<GUID=${toHex(guid)}>;<SID=${toHex(sid)}>;${entry.dn} Reason:No Image Data`,
+      );
       assert.equal(noData.message, `Avatar Plugin: No image data for AD entry '<GUID=${toHex(guid)}>;<SID=${toHex(sid)}>;${entry.dn}'`);
       assert.equal(flag.objectSid, formatSid(sid));
       assert.equal(flag.cn, 'Avatar Tester');

@@ -30,34 +30,50 @@ function person(name: string, guid: string): Person {
   return {
     entry: {
       dn: `CN=${name},OU=People,DC=corp,DC=example,DC=com`,
-      attributes: { mail: [`${name.toLowerCase()}@corp.example.com`], objectguid: [parseGuid(guid)], objectsid: [Buffer.from('010500000000000515000000a1b2c3d4e5f60718293a4b5c51040000', 'hex')] },
+      attributes: {
+        mail: [`${name.toLowerCase()}@corp.example.com`],
+        objectguid: [parseGuid(guid)],
+        objectsid: [Buffer.from('010500000000000515000000a1b2c3d4e5f60718293a4b5c51040000', 'hex')],
+      },
     },
     cloudId: '',
   };
 }
 
-describe('avatars: round trip through the local cloud', function () {
+describe('avatars: round trip through the local cloud', () => {
   let fx: CloudFixture;
   let client: ScimClient;
   let photos: PhotoServer;
   let store: ObjectStore;
   let dispatcher: Agent;
   let source: ResourceServerSource;
-  const people = [person('Ann', '11111111-2222-3333-4444-555555555555'), person('Bob', '66666666-7777-8888-9999-000000000000'), person('Cid', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee')];
+  const people = [
+    person('Ann', '11111111-2222-3333-4444-555555555555'),
+    person('Bob', '66666666-7777-8888-9999-000000000000'),
+    person('Cid', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'),
+  ];
   const [ann, bob, cid] = people as [Person, Person, Person];
   const A1 = jpegBytes(96, 96, { seed: 21 });
   const A2 = jpegBytes(96, 96, { seed: 22 });
   const B1 = pngBytes(80, 80, { seed: 23 });
 
   /** One avatar pass as the engine will run it: plan every user, apply, keep the new state. */
-  async function pass(target: AvatarTarget, state: Map<string, AvatarStateRecord>, options: DecideOptions): Promise<Map<string, AvatarDecision>> {
+  async function pass(
+    target: AvatarTarget,
+    state: Map<string, AvatarStateRecord>,
+    options: DecideOptions,
+  ): Promise<Map<string, AvatarDecision>> {
     const decisions = new Map<string, AvatarDecision>();
     await Promise.all(
       people.map(async (p) => {
         const key = avatarStateKey(p.entry);
         const cloudUser = await client.users.get(p.cloudId);
         const previous = state.get(key);
-        const decision = await planAvatar(source, { entry: p.entry, cloudPicture: photoUrlOf(cloudUser), ...(previous ? { previous } : {}) }, options);
+        const decision = await planAvatar(
+          source,
+          { entry: p.entry, cloudPicture: photoUrlOf(cloudUser), ...(previous ? { previous } : {}) },
+          options,
+        );
         decisions.set(p.entry.dn, decision);
         const applied = await applyAvatar(target, p.cloudId, decision);
         assert.equal(applied.error, undefined, applied.error?.message);
@@ -76,7 +92,13 @@ describe('avatars: round trip through the local cloud', function () {
     photos = await startPhotoServer();
     store = await startObjectStore();
     dispatcher = new Agent();
-    source = await createResourceServerSource({ pattern: `${photos.origin}/photos/{mail: .*?(?=@.*)}`, maxBytes: 10 * 1024 * 1024 - 1, timeoutMs: 5000, dispatcher, concurrency: 4 });
+    source = await createResourceServerSource({
+      pattern: `${photos.origin}/photos/{mail: .*?(?=@.*)}`,
+      maxBytes: 10 * 1024 * 1024 - 1,
+      timeoutMs: 5000,
+      dispatcher,
+      concurrency: 4,
+    });
     for (const p of people) {
       const mail = p.entry.attributes['mail']![0] as string;
       p.cloudId = (await client.users.create(user(mail, { externalId: avatarStateKey(p.entry) }))).id!;
@@ -118,7 +140,10 @@ describe('avatars: round trip through the local cloud', function () {
     d = await pass(target, state, { removeWhenSourceEmpty: true });
     assert.deepEqual(statuses(d), ['upload', 'unchanged', 'empty']);
     assert.equal(d.get(ann.entry.dn)!.status === 'upload' && (d.get(ann.entry.dn) as { why: string }).why, 'changed');
-    assert.deepEqual(avatarRequests(since).map((r) => `${r.method} ${r.path.endsWith(`${ann.cloudId}/avatar`)}`), ['PUT true']);
+    assert.deepEqual(
+      avatarRequests(since).map((r) => `${r.method} ${r.path.endsWith(`${ann.cloudId}/avatar`)}`),
+      ['PUT true'],
+    );
     assert.deepEqual((await client.users.getAvatar(ann.cloudId))!.data, A2);
 
     // Run 4: Bob's picture is deleted at the source (404); removal off → kept in the cloud.
@@ -134,15 +159,25 @@ describe('avatars: round trip through the local cloud', function () {
     assert.equal((await client.users.get(bob.cloudId)).photos, undefined);
     assert.equal(state.has(avatarStateKey(bob.entry)), false);
     const removed = people.filter((p) => d.get(p.entry.dn)!.status === 'remove');
-    const events = removed.flatMap((p) => avatarRemovalEvents(p.entry, (d.get(p.entry.dn) as { reason: 'No image data' }).reason, 'session-1'));
-    assert.deepEqual(events.map((e) => e.event), ['avatar.deleteFlag', 'avatar.noImageData']);
+    const events = removed.flatMap((p) =>
+      avatarRemovalEvents(p.entry, (d.get(p.entry.dn) as { reason: 'No image data' }).reason, 'session-1'),
+    );
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['avatar.deleteFlag', 'avatar.noImageData'],
+    );
     assert.ok(events.every((e) => e.objectGuid === '66666666-7777-8888-9999-000000000000' && e.dn === bob.entry.dn));
     assert.match(events[0]!.message, /Reason:No Image Data$/);
   });
 
   it('Webex style: publishes to an object store and points photos at it; removal clears photos', async () => {
     const state = new Map<string, AvatarStateRecord>();
-    const publisher = await createPublisher({ url: store.url('/avatars/'), publicUrl: store.url('/avatars/'), timeoutMs: 5000, dispatcher });
+    const publisher = await createPublisher({
+      url: store.url('/avatars/'),
+      publicUrl: store.url('/avatars/'),
+      timeoutMs: 5000,
+      dispatcher,
+    });
     try {
       const target = photosUrlTarget(client.users, publisher);
       photos.files.set('ann', { bytes: A1, type: 'image/jpeg' });
@@ -219,7 +254,11 @@ describe('avatars: from a config file to the local cloud (createAvatarPipeline)'
       assert.equal(pipeline.target?.kind, 'photosUrl');
       const ann = person('Ann', '12345678-1234-1234-1234-123456789abc');
       ann.cloudId = (await client.users.create(user('ann@corp.example.com'))).id!;
-      const decision = await planAvatar(pipeline.source, { entry: ann.entry }, { removeWhenSourceEmpty: loaded.config.avatar.removeWhenSourceEmpty });
+      const decision = await planAvatar(
+        pipeline.source,
+        { entry: ann.entry },
+        { removeWhenSourceEmpty: loaded.config.avatar.removeWhenSourceEmpty },
+      );
       assert.equal(decision.status, 'upload');
       const applied = await applyAvatar(pipeline.target!, ann.cloudId, decision);
       assert.equal(applied.error, undefined, applied.error?.message);
@@ -237,10 +276,32 @@ describe('avatars: from a config file to the local cloud (createAvatarPipeline)'
   });
 
   it('refuses Webex + attribute without publish, and an unset secret, before any request', async () => {
-    const base = { enabled: true, source: 'attribute' as const, removeWhenSourceEmpty: false, maxBytes: 1000, timeoutSeconds: 1, concurrency: 1 };
-    await assert.rejects(createAvatarPipeline({ avatar: base, cloudType: 'webex', secrets: () => undefined }), /need `avatar\.publish` \(DS523\)/);
-    const withPublish = { ...base, publish: { url: { value: 'https://x.example.com/', range: { start: 0, end: 0 } }, credentials: { type: 'bearer' as const, token: { value: { kind: 'env' as const, name: 'NOPE', text: '${env:NOPE}' }, range: { start: 0, end: 0 } } } } };
-    await assert.rejects(createAvatarPipeline({ avatar: withPublish, cloudType: 'webex', secrets: () => undefined }), /\$\{env:NOPE\} is not set/);
+    const base = {
+      enabled: true,
+      source: 'attribute' as const,
+      removeWhenSourceEmpty: false,
+      maxBytes: 1000,
+      timeoutSeconds: 1,
+      concurrency: 1,
+    };
+    await assert.rejects(
+      createAvatarPipeline({ avatar: base, cloudType: 'webex', secrets: () => undefined }),
+      /need `avatar\.publish` \(DS523\)/,
+    );
+    const withPublish = {
+      ...base,
+      publish: {
+        url: { value: 'https://x.example.com/', range: { start: 0, end: 0 } },
+        credentials: {
+          type: 'bearer' as const,
+          token: { value: { kind: 'env' as const, name: 'NOPE', text: '${env:NOPE}' }, range: { start: 0, end: 0 } },
+        },
+      },
+    };
+    await assert.rejects(
+      createAvatarPipeline({ avatar: withPublish, cloudType: 'webex', secrets: () => undefined }),
+      /\$\{env:NOPE\} is not set/,
+    );
     const p = await createAvatarPipeline({ avatar: base, cloudType: 'scim', secrets: () => undefined });
     assert.equal(p.source.kind, 'attribute');
     assert.deepEqual(p.source.attributes, ['thumbnailphoto']);

@@ -44,7 +44,10 @@ describe('avatars: publishing for Webex to a local HTTP PUT server', () => {
     const p = await publisher();
     const r = await p.publish(A);
     assert.deepEqual(r, { ok: true, url: store.url(`/avatars/${A.sha256}.jpg`), uploaded: true });
-    assert.deepEqual(store.requests.map((q) => `${q.method} ${q.path}`), [`HEAD /avatars/${A.sha256}.jpg`, `PUT /avatars/${A.sha256}.jpg`]);
+    assert.deepEqual(
+      store.requests.map((q) => `${q.method} ${q.path}`),
+      [`HEAD /avatars/${A.sha256}.jpg`, `PUT /avatars/${A.sha256}.jpg`],
+    );
     assert.equal(puts()[0]!.headers['content-type'], 'image/jpeg');
     assert.equal(puts()[0]!.headers['if-none-match'], '*');
     assert.deepEqual(store.objects.get(`/avatars/${A.sha256}.jpg`)!.bytes, Buffer.from(A.bytes));
@@ -86,7 +89,10 @@ describe('avatars: publishing for Webex to a local HTTP PUT server', () => {
     assert.equal(denied.error.code, 'unauthorized');
     assert.match(denied.error.message, /publishing to .*: 401 Unauthorized: avatar\.publish\.credentials/);
     assert.equal(store.objects.size, 0);
-    const p = await publisher({ credentials: { type: 'basic', username: 'uploader', password: ref('PUB_PW') }, secrets: (r) => (r.kind === 'env' && r.name === 'PUB_PW' ? 's3cret-v4lue' : undefined) });
+    const p = await publisher({
+      credentials: { type: 'basic', username: 'uploader', password: ref('PUB_PW') },
+      secrets: (r) => (r.kind === 'env' && r.name === 'PUB_PW' ? 's3cret-v4lue' : undefined),
+    });
     const ok = await p.publish(A);
     assert.ok(ok.ok && ok.uploaded);
     assert.ok(!JSON.stringify(denied).includes('s3cret'));
@@ -121,7 +127,13 @@ describe('avatars: publishing for Webex to a local HTTP PUT server', () => {
     await assert.rejects(createPublisher({ url: 'https://x.example.com/a?b=1', timeoutMs: 1000, dispatcher }), AvatarConfigError);
     await assert.rejects(createPublisher({ url: 'ftp://x.example.com/', timeoutMs: 1000, dispatcher }), /expected an http\(s\) URL/);
     await assert.rejects(
-      createPublisher({ url: store.url('/a'), timeoutMs: 1000, dispatcher, credentials: { type: 'bearer', token: ref('NOPE') }, secrets: () => undefined }),
+      createPublisher({
+        url: store.url('/a'),
+        timeoutMs: 1000,
+        dispatcher,
+        credentials: { type: 'bearer', token: ref('NOPE') },
+        secrets: () => undefined,
+      }),
       /avatar\.publish\.credentials\.token: \$\{env:NOPE\} is not set/,
     );
     assert.equal(store.requests.length, 0);

@@ -24,9 +24,14 @@ const BASE = 'OU=Corp,DC=corp,DC=example,DC=com';
 
 function dirsync(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/dirsync.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/dirsync.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -62,7 +67,11 @@ describe('dirsync purge-avatars (bin/dirsync.js) on the sample export and the lo
     configFile = join(dir, 'purge.dirsync');
     writeFileSync(configFile, configText(cloud.cloud.baseUrl));
     const ldif = await LdifSource.open({ path: LDIF });
-    const users = (await all(ldif.search({ baseDns: [BASE], filter: '(&(objectCategory=person)(objectClass=user)(!(objectClass=computer)))', attributes: [] }))).filter((u) => firstText(u, 'mail'));
+    const users = (
+      await all(
+        ldif.search({ baseDns: [BASE], filter: '(&(objectCategory=person)(objectClass=user)(!(objectClass=computer)))', attributes: [] }),
+      )
+    ).filter((u) => firstText(u, 'mail'));
     await ldif.close();
     withPhoto = users.filter((u) => u.attributes['thumbnailphoto']).slice(0, 2);
     withoutPhoto = users.filter((u) => !u.attributes['thumbnailphoto']).slice(0, 4);
@@ -90,7 +99,13 @@ describe('dirsync purge-avatars (bin/dirsync.js) on the sample export and the lo
     const r = await dirsync(['purge-avatars', configFile], env);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, /3 pictures to remove:/);
-    for (const u of toPurge()) assert.match(r.stdout, new RegExp(`remove avatar  ${firstText(u, 'mail')!.replace(/\./g, '\\.')}  ${u.dn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  Reason: No image data`));
+    for (const u of toPurge())
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `remove avatar  ${firstText(u, 'mail')!.replace(/\./g, '\\.')}  ${u.dn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  Reason: No image data`,
+        ),
+      );
     for (const u of [...withPhoto, withoutPhoto[3]!]) assert.ok(!r.stdout.includes(u.dn), `${u.dn} is not in the plan`);
     for (const u of [...withPhoto, ...toPurge()]) assert.equal(await hasAvatar(u), true);
   });
@@ -101,7 +116,12 @@ describe('dirsync purge-avatars (bin/dirsync.js) on the sample export and the lo
     const report = JSON.parse(r.stdout) as SyncReport;
     assert.equal(report.mode, 'purgeAvatars');
     assert.equal(report.summary.avatars, 3);
-    assert.deepEqual(report.items.map((i) => i.dn).sort(), toPurge().map((u) => u.dn).sort());
+    assert.deepEqual(
+      report.items.map((i) => i.dn).sort(),
+      toPurge()
+        .map((u) => u.dn)
+        .sort(),
+    );
     for (const i of report.items) {
       assert.equal(i.category, 'avatars');
       assert.equal(i.action, 'avatarRemove');
@@ -120,7 +140,10 @@ describe('dirsync purge-avatars (bin/dirsync.js) on the sample export and the lo
       const guid = toHex(u.attributes['objectguid']![0] as Uint8Array);
       const sid = toHex(u.attributes['objectsid']![0] as Uint8Array);
       const ext = `<GUID=${guid}>;<SID=${sid}>;${u.dn}`;
-      assert.ok(r.stdout.includes(`] Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:${ext} Reason:No Image Data\n`), r.stdout);
+      assert.ok(
+        r.stdout.includes(`] Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:${ext} Reason:No Image Data\n`),
+        r.stdout,
+      );
       assert.ok(r.stdout.includes(`] Avatar Plugin: No image data for AD entry '${ext}'\n`), r.stdout);
       assert.equal(await hasAvatar(u), false, u.dn);
     }

@@ -8,11 +8,23 @@ import { MemoryLogger } from '../../../server/src/cloud/logger';
 import type { AvatarCredentials, SecretRef } from '../../../common/config';
 import type { DirectoryEntry } from '../../../server/src/domain/entry';
 import { gifBytes, jpegBytes, pngBytes } from '../../support/avatarImages';
-import { BASIC_PASSWORD, BASIC_USER, BEARER_TOKEN, makeTls, startPhotoServer, startProxy, type PhotoServer, type Tls } from '../../support/avatarServers';
+import {
+  BASIC_PASSWORD,
+  BASIC_USER,
+  BEARER_TOKEN,
+  makeTls,
+  startPhotoServer,
+  startProxy,
+  type PhotoServer,
+  type Tls,
+} from '../../support/avatarServers';
 
 const MAX = 10 * 1024 * 1024 - 1;
 const user = (mail: string): DirectoryEntry => ({ dn: `CN=${mail},OU=People,DC=corp,DC=example,DC=com`, attributes: { mail: [mail] } });
-const envRef = (name: string): { value: SecretRef; range: { start: number; end: number } } => ({ value: { kind: 'env', name, text: `\${env:${name}}` }, range: { start: 0, end: 0 } });
+const envRef = (name: string): { value: SecretRef; range: { start: number; end: number } } => ({
+  value: { kind: 'env', name, text: `\${env:${name}}` },
+  range: { start: 0, end: 0 },
+});
 const secrets = (env: Record<string, string>) => (ref: SecretRef) => (ref.kind === 'env' ? env[ref.name] : undefined);
 
 function expectKind<K extends AvatarFetchResult['kind']>(r: AvatarFetchResult, kind: K): Extract<AvatarFetchResult, { kind: K }> {
@@ -20,13 +32,16 @@ function expectKind<K extends AvatarFetchResult['kind']>(r: AvatarFetchResult, k
   return r as Extract<AvatarFetchResult, { kind: K }>;
 }
 
-describe('avatars: resource-server source against a local HTTP server', function () {
+describe('avatars: resource-server source against a local HTTP server', () => {
   let server: PhotoServer;
   let dispatcher: Agent;
   const sources: ResourceServerSource[] = [];
   const jpg = jpegBytes(96, 96, { seed: 3 });
 
-  async function source(route: string, extra: Partial<Parameters<typeof createResourceServerSource>[0]> = {}): Promise<ResourceServerSource> {
+  async function source(
+    route: string,
+    extra: Partial<Parameters<typeof createResourceServerSource>[0]> = {},
+  ): Promise<ResourceServerSource> {
     const s = await createResourceServerSource({
       pattern: `${server.origin}/${route}/{mail: .*?(?=@.*)}.jpg`,
       maxBytes: MAX,
@@ -132,7 +147,12 @@ describe('avatars: resource-server source against a local HTTP server', function
 
   describe('failures reported per user', () => {
     it('5xx', async () => {
-      const s = await createResourceServerSource({ pattern: `${server.origin}/status/{employeeNumber}`, maxBytes: MAX, timeoutMs: 5000, dispatcher });
+      const s = await createResourceServerSource({
+        pattern: `${server.origin}/status/{employeeNumber}`,
+        maxBytes: MAX,
+        timeoutMs: 5000,
+        dispatcher,
+      });
       sources.push(s);
       const r = expectKind(await s.fetch({ dn: 'CN=x', attributes: { employeenumber: ['503'] } }), 'failed');
       assert.deepEqual([r.error.code, r.error.status], ['httpStatus', 503]);
@@ -191,13 +211,23 @@ describe('avatars: resource-server source against a local HTTP server', function
 
   describe('redirects', () => {
     it('follows up to 3', async () => {
-      const s = await createResourceServerSource({ pattern: `${server.origin}/redirect/3/{mail: .*?(?=@.*)}.jpg`, maxBytes: MAX, timeoutMs: 5000, dispatcher });
+      const s = await createResourceServerSource({
+        pattern: `${server.origin}/redirect/3/{mail: .*?(?=@.*)}.jpg`,
+        maxBytes: MAX,
+        timeoutMs: 5000,
+        dispatcher,
+      });
       sources.push(s);
       expectKind(await s.fetch(user('abcd@example.com')), 'image');
     });
 
     it('fails past the limit', async () => {
-      const s = await createResourceServerSource({ pattern: `${server.origin}/redirect/4/{mail: .*?(?=@.*)}.jpg`, maxBytes: MAX, timeoutMs: 5000, dispatcher });
+      const s = await createResourceServerSource({
+        pattern: `${server.origin}/redirect/4/{mail: .*?(?=@.*)}.jpg`,
+        maxBytes: MAX,
+        timeoutMs: 5000,
+        dispatcher,
+      });
       sources.push(s);
       const r = expectKind(await s.fetch(user('abcd@example.com')), 'failed');
       assert.equal(r.error.code, 'redirect');
@@ -220,14 +250,24 @@ describe('avatars: resource-server source against a local HTTP server', function
       });
 
       it('fetches over https with the CA trusted', async () => {
-        const s = await createResourceServerSource({ pattern: `${secure.origin}/photos/{mail: .*?(?=@.*)}.jpg`, maxBytes: MAX, timeoutMs: 5000, dispatcher: tlsAgent });
+        const s = await createResourceServerSource({
+          pattern: `${secure.origin}/photos/{mail: .*?(?=@.*)}.jpg`,
+          maxBytes: MAX,
+          timeoutMs: 5000,
+          dispatcher: tlsAgent,
+        });
         sources.push(s);
         expectKind(await s.fetch(user('abcd@example.com')), 'image');
       });
 
       it('refuses a redirect from https to http, and sends nothing to the http server', async () => {
         secure.redirectTarget = server.origin;
-        const s = await createResourceServerSource({ pattern: `${secure.origin}/to-other/{mail: .*?(?=@.*)}.jpg`, maxBytes: MAX, timeoutMs: 5000, dispatcher: tlsAgent });
+        const s = await createResourceServerSource({
+          pattern: `${secure.origin}/to-other/{mail: .*?(?=@.*)}.jpg`,
+          maxBytes: MAX,
+          timeoutMs: 5000,
+          dispatcher: tlsAgent,
+        });
         sources.push(s);
         const before = server.requests.length;
         const r = expectKind(await s.fetch(user('abcd@example.com')), 'failed');
@@ -237,7 +277,12 @@ describe('avatars: resource-server source against a local HTTP server', function
       });
 
       it('an untrusted certificate is a network failure, not a silent success', async () => {
-        const s = await createResourceServerSource({ pattern: `${secure.origin}/photos/{mail: .*?(?=@.*)}.jpg`, maxBytes: MAX, timeoutMs: 5000, dispatcher });
+        const s = await createResourceServerSource({
+          pattern: `${secure.origin}/photos/{mail: .*?(?=@.*)}.jpg`,
+          maxBytes: MAX,
+          timeoutMs: 5000,
+          dispatcher,
+        });
         sources.push(s);
         const r = expectKind(await s.fetch(user('abcd@example.com')), 'failed');
         assert.equal(r.error.code, 'network');
@@ -262,7 +307,13 @@ describe('avatars: resource-server source against a local HTTP server', function
 
   it('bounds concurrency: at most `concurrency` requests reach the server, the rest wait in the source', async () => {
     server.files.set('g.gif', { bytes: gifBytes(40, 40), type: 'image/gif' });
-    const s = await createResourceServerSource({ pattern: `${server.origin}/gated/{cn}.gif`, maxBytes: MAX, timeoutMs: 10_000, dispatcher, concurrency: 3 });
+    const s = await createResourceServerSource({
+      pattern: `${server.origin}/gated/{cn}.gif`,
+      maxBytes: MAX,
+      timeoutMs: 10_000,
+      dispatcher,
+      concurrency: 3,
+    });
     sources.push(s);
     const before = server.requests.length;
     server.maxInFlight = server.inFlight;

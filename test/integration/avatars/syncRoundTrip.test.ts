@@ -33,13 +33,31 @@ const MAX = 10 * 1024 * 1024 - 1;
 const ATTRS = ['cn', 'mail', 'objectGUID', 'objectSid', 'thumbnailPhoto'];
 
 /** Applies every operation of a plan to the local cloud, as the apply helper would. */
-async function applyAll(ops: readonly AvatarOperation[], ctx: { source: AvatarSource; cloud: CloudFixture; entries: (dn: string) => Promise<DirectoryEntry>; state: AvatarStateStore; events: EngineEvent[]; maxRetries?: number }) {
+async function applyAll(
+  ops: readonly AvatarOperation[],
+  ctx: {
+    source: AvatarSource;
+    cloud: CloudFixture;
+    entries: (dn: string) => Promise<DirectoryEntry>;
+    state: AvatarStateStore;
+    events: EngineEvent[];
+    maxRetries?: number;
+  },
+) {
   const client = ctx.cloud.client(ctx.maxRetries !== undefined ? { maxRetries: ctx.maxRetries } : {});
   const target = avatarEndpointTarget(client.users);
   const results = [];
   for (const op of ops) {
     results.push(
-      await applyAvatarOperation(op, { target, source: ctx.source, cloudId: op.target.cloudId!, entry: await ctx.entries(op.dn!), state: ctx.state, sessionId: 'sess-rt', onEvent: (e) => ctx.events.push(e) }),
+      await applyAvatarOperation(op, {
+        target,
+        source: ctx.source,
+        cloudId: op.target.cloudId!,
+        entry: await ctx.entries(op.dn!),
+        state: ctx.state,
+        sessionId: 'sess-rt',
+        onEvent: (e) => ctx.events.push(e),
+      }),
     );
   }
   await ctx.state.save();
@@ -87,7 +105,12 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     return e;
   };
   const setPhoto = (bytes: Buffer | undefined) =>
-    admin.modify(dn, [new Change({ operation: bytes ? 'replace' : 'delete', modification: new Attribute({ type: 'thumbnailPhoto', values: bytes ? [bytes] : [] }) })]);
+    admin.modify(dn, [
+      new Change({
+        operation: bytes ? 'replace' : 'delete',
+        modification: new Attribute({ type: 'thumbnailPhoto', values: bytes ? [bytes] : [] }),
+      }),
+    ]);
 
   it('set → upload; again → unchanged; changed (picture only) → upload; changed after the plan → refused; cleared → remove with the events', async () => {
     const A = jpegBytes(96, 96, { seed: 51 });
@@ -106,19 +129,31 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     const run = async (removeWhenSourceEmpty: boolean) => {
       const state = await AvatarStateStore.load(stateDir);
       const cloudUser = await client.users.get(cloudId);
-      const u: AvatarPlanUser = { entry, itemId: 'u1', userName: cloudUser.userName, cloud: { id: cloudId, ...(cloudUser.photos ? { photos: cloudUser.photos } : {}) } };
+      const u: AvatarPlanUser = {
+        entry,
+        itemId: 'u1',
+        userName: cloudUser.userName,
+        cloud: { id: cloudId, ...(cloudUser.photos ? { photos: cloudUser.photos } : {}) },
+      };
       const plan = await planAvatars({ users: [u], source, state: state.snapshot(), removeWhenSourceEmpty });
       return { plan, state };
     };
-    const apply = (ops: readonly AvatarOperation[], state: AvatarStateStore) => applyAll(ops, { source, cloud, entries: () => read(), state, events });
+    const apply = (ops: readonly AvatarOperation[], state: AvatarStateStore) =>
+      applyAll(ops, { source, cloud, entries: () => read(), state, events });
 
     // Set: uploaded, hash recorded in the state file.
     let { plan, state } = await run(true);
     assert.equal(plan.items[0]!.avatar?.status, 'upload');
     assert.match(plan.items[0]!.avatar?.thumbnail ?? '', /^data:image\/jpeg;base64,/);
-    assert.deepEqual((await apply(plan.operations, state)).map((r) => r.ok), [true]);
+    assert.deepEqual(
+      (await apply(plan.operations, state)).map((r) => r.ok),
+      [true],
+    );
     assert.deepEqual((await client.users.getAvatar(cloudId))!.data, A);
-    assert.equal((await AvatarStateStore.load(stateDir)).get(avatarStateKey(entry))?.sha256, plan.operations[0]!.kind === 'uploadAvatar' ? plan.operations[0]!.sha256 : '');
+    assert.equal(
+      (await AvatarStateStore.load(stateDir)).get(avatarStateKey(entry))?.sha256,
+      plan.operations[0]!.kind === 'uploadAvatar' ? plan.operations[0]!.sha256 : '',
+    );
 
     // Nothing changed: no operation (never re-uploaded).
     ({ plan, state } = await run(true));
@@ -139,7 +174,10 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     entry = await read();
     ({ plan, state } = await run(true));
     assert.equal(plan.operations.length, 1);
-    assert.deepEqual((await apply(plan.operations, state)).map((r) => r.ok), [true]);
+    assert.deepEqual(
+      (await apply(plan.operations, state)).map((r) => r.ok),
+      [true],
+    );
     assert.deepEqual((await client.users.getAvatar(cloudId))!.data, C);
 
     // Cleared: with removeWhenSourceEmpty off, reported only; on, removed with the seed's two events.
@@ -150,10 +188,16 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     assert.equal(plan.operations.length, 0);
     ({ plan, state } = await run(true));
     assert.equal(plan.items[0]!.avatar?.status, 'remove');
-    assert.deepEqual(plan.operations.map((o) => o.kind === 'removeAvatar' && o.reason), ['No image data']);
+    assert.deepEqual(
+      plan.operations.map((o) => o.kind === 'removeAvatar' && o.reason),
+      ['No image data'],
+    );
     events.length = 0;
     results = await apply(plan.operations, state);
-    assert.deepEqual(results.map((r) => r.ok), [true]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true],
+    );
     assert.equal(await client.users.getAvatar(cloudId), undefined);
     assert.equal((await client.users.get(cloudId)).photos?.length ?? 0, 0);
     assert.equal((await AvatarStateStore.load(stateDir)).get(avatarStateKey(entry)), undefined);
@@ -163,7 +207,13 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     assert.deepEqual(
       events.map((e) => [e.event, e.message, e['objectSid'], e['cn'], e.sessionId]),
       [
-        ['avatar.deleteFlag', `Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:${ext} Reason:No Image Data`, formatSid(sidBytes), 'Avatar Sync Tester', 'sess-rt'],
+        [
+          'avatar.deleteFlag',
+          `Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:${ext} Reason:No Image Data`,
+          formatSid(sidBytes),
+          'Avatar Sync Tester',
+          'sess-rt',
+        ],
         ['avatar.noImageData', `Avatar Plugin: No image data for AD entry '${ext}'`, formatSid(sidBytes), 'Avatar Sync Tester', 'sess-rt'],
       ],
     );
@@ -201,7 +251,10 @@ describe('sync avatars: resource server → planAvatars → applyAvatarOperation
 
   // {department} picks the server's route, {mail: …} the file: one pattern, every behaviour.
   const pattern = () => `${server.origin}/{department}/{mail: .*?(?=@.*)}.jpg`;
-  const entry = (route: string, name: string): DirectoryEntry => ({ dn: `CN=${name},OU=People,DC=corp,DC=example,DC=com`, attributes: { mail: [`${name}@corp.example.com`], department: [route] } });
+  const entry = (route: string, name: string): DirectoryEntry => ({
+    dn: `CN=${name},OU=People,DC=corp,DC=example,DC=com`,
+    attributes: { mail: [`${name}@corp.example.com`], department: [route] },
+  });
 
   it('hit, 404, 401 without credentials, slow, oversized, not-an-image: only the hit and the 404 change the cloud; bounded concurrency', async () => {
     const client = cloud.client();
@@ -225,7 +278,13 @@ describe('sync avatars: resource server → planAvatars → applyAvatarOperation
     const idOf = (name: string) => users.find((u) => u.itemId === name)!.cloud!.id;
     const state = AvatarStateStore.memory();
     const events: EngineEvent[] = [];
-    const noCreds = await createResourceServerSource({ pattern: pattern(), maxBytes: 200_000, timeoutMs: 1500, dispatcher, concurrency: 8 });
+    const noCreds = await createResourceServerSource({
+      pattern: pattern(),
+      maxBytes: 200_000,
+      timeoutMs: 1500,
+      dispatcher,
+      concurrency: 8,
+    });
     const plan = await planAvatars({ users, source: noCreds, state: state.snapshot(), removeWhenSourceEmpty: true }, { concurrency: 3 });
     assert.ok(server.maxInFlight <= 3, `at most 3 requests at once (${server.maxInFlight})`);
     const by = new Map(plan.items.map((i) => [i.id.replace('/avatar', ''), i.avatar!]));
@@ -239,31 +298,71 @@ describe('sync avatars: resource server → planAvatars → applyAvatarOperation
     assert.match(by.get('slow')!.reason!, /no complete answer within 1500 ms/);
     assert.match(by.get('big')!.reason!, /large|KB|bytes/i);
     assert.match(by.get('page')!.reason!, /not an image|html/i);
-    assert.deepEqual(plan.operations.map((o) => [o.kind, o.target.cloudId]), [['uploadAvatar', idOf('hit')], ['removeAvatar', idOf('missing')]]);
+    assert.deepEqual(
+      plan.operations.map((o) => [o.kind, o.target.cloudId]),
+      [
+        ['uploadAvatar', idOf('hit')],
+        ['removeAvatar', idOf('missing')],
+      ],
+    );
 
-    const results = await applyAll(plan.operations, { source: noCreds, cloud, entries: async (dn) => users.find((u) => u.entry.dn === dn)!.entry, state, events });
-    assert.deepEqual(results.map((r) => r.ok), [true, true]);
+    const results = await applyAll(plan.operations, {
+      source: noCreds,
+      cloud,
+      entries: async (dn) => users.find((u) => u.entry.dn === dn)!.entry,
+      state,
+      events,
+    });
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true],
+    );
     assert.deepEqual((await client.users.getAvatar(idOf('hit')))!.data, hit);
     assert.equal(await client.users.getAvatar(idOf('missing')), undefined);
-    for (const n of ['locked', 'slow', 'big', 'page']) assert.deepEqual((await client.users.getAvatar(idOf(n)))!.data, old, `${n}: a failure changes nothing`);
+    for (const n of ['locked', 'slow', 'big', 'page'])
+      assert.deepEqual((await client.users.getAvatar(idOf(n)))!.data, old, `${n}: a failure changes nothing`);
     assert.deepEqual(Object.keys(state.snapshot()), [avatarStateKey(users[0]!.entry)]);
-    assert.deepEqual(events.filter((e) => e.event.startsWith('avatar.no') || e.event === 'avatar.deleteFlag').map((e) => e.dn), [users[1]!.entry.dn, users[1]!.entry.dn]);
+    assert.deepEqual(
+      events.filter((e) => e.event.startsWith('avatar.no') || e.event === 'avatar.deleteFlag').map((e) => e.dn),
+      [users[1]!.entry.dn, users[1]!.entry.dn],
+    );
     await noCreds.close();
 
     // With the credentials: the 401 user's picture arrives; the hit is unchanged (not fetched into the cloud again).
     const withCreds = await createResourceServerSource({
       pattern: pattern(),
-      credentials: { type: 'basic', username: BASIC_USER, password: { value: { kind: 'env', name: 'PHOTO_PW', text: '${env:PHOTO_PW}' }, range: { start: 0, end: 0 } } },
+      credentials: {
+        type: 'basic',
+        username: BASIC_USER,
+        password: { value: { kind: 'env', name: 'PHOTO_PW', text: '${env:PHOTO_PW}' }, range: { start: 0, end: 0 } },
+      },
       secrets,
       maxBytes: 200_000,
       timeoutMs: 5000,
       dispatcher,
     });
-    const fresh = await Promise.all([users[0]!, users[2]!].map(async (u) => ({ ...u, cloud: { id: u.cloud!.id, photos: (await client.users.get(u.cloud!.id)).photos ?? [] } })));
+    const fresh = await Promise.all(
+      [users[0]!, users[2]!].map(async (u) => ({
+        ...u,
+        cloud: { id: u.cloud!.id, photos: (await client.users.get(u.cloud!.id)).photos ?? [] },
+      })),
+    );
     const again = await planAvatars({ users: fresh, source: withCreds, state: state.snapshot(), removeWhenSourceEmpty: true });
-    assert.deepEqual(again.items.map((i) => i.avatar?.status), ['unchanged', 'upload']);
-    const r2 = await applyAll(again.operations, { source: withCreds, cloud, entries: async (dn) => users.find((u) => u.entry.dn === dn)!.entry, state, events });
-    assert.deepEqual(r2.map((r) => r.ok), [true]);
+    assert.deepEqual(
+      again.items.map((i) => i.avatar?.status),
+      ['unchanged', 'upload'],
+    );
+    const r2 = await applyAll(again.operations, {
+      source: withCreds,
+      cloud,
+      entries: async (dn) => users.find((u) => u.entry.dn === dn)!.entry,
+      state,
+      events,
+    });
+    assert.deepEqual(
+      r2.map((r) => r.ok),
+      [true],
+    );
     assert.deepEqual((await client.users.getAvatar(idOf('locked')))!.data, gated);
     await withCreds.close();
   });
@@ -284,7 +383,10 @@ describe('sync avatars: resource server → planAvatars → applyAvatarOperation
     assert.equal(r.error.status, 503);
     assert.equal(state.size, 0);
     assert.equal(await client.users.getAvatar(id), undefined);
-    assert.deepEqual(events.map((e) => [e.event, e.level]), [['avatar.uploadFailed', 'error']]);
+    assert.deepEqual(
+      events.map((e) => [e.event, e.level]),
+      [['avatar.uploadFailed', 'error']],
+    );
     await src.close();
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '../../../server/src/cloud/index';
 import { JPEG, MemoryLogger, PNG, startCloudFixture, TOKEN, user, type CloudFixture } from '../../support/cloud';
 
-describe('SCIM client ↔ local cloud: users', function () {
+describe('SCIM client ↔ local cloud: users', () => {
   let fx: CloudFixture;
   let client: ScimClient;
   let logger: MemoryLogger;
@@ -31,7 +31,10 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.deepEqual(spc['bulk'], { supported: true, maxOperations: 100, maxPayloadSize: 1_048_576 });
     assert.equal((spc['etag'] as { supported: boolean }).supported, true);
     const types = await client.resourceTypes();
-    assert.deepEqual(types.Resources?.map((r) => r['endpoint']), ['/Users', '/Groups']);
+    assert.deepEqual(
+      types.Resources?.map((r) => r['endpoint']),
+      ['/Users', '/Groups'],
+    );
     const schemas = await client.schemas();
     assert.ok(schemas.Resources?.some((s) => s['id'] === SCHEMA.webexUser));
     assert.equal(client.flavor, 'webex');
@@ -70,7 +73,9 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.equal(patched?.meta?.version, 'W/"2"');
 
     // The same PATCH again changes nothing, so the version stays (retries are harmless).
-    const again = await client.users.patch(created.id!, [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'ann.lee2@example.com' }]);
+    const again = await client.users.patch(created.id!, [
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'ann.lee2@example.com' },
+    ]);
     assert.equal(again?.meta?.version, 'W/"2"');
 
     const replaced = await client.users.replace(created.id!, user('ann.lee@example.com', { externalId: 'guid-ann', displayName: 'Ann' }));
@@ -87,12 +92,15 @@ describe('SCIM client ↔ local cloud: users', function () {
         err instanceof ScimConflictError &&
         err.status === 409 &&
         err.scimType === 'uniqueness' &&
-        /^create user "DUP@Example\.COM" \(externalId guid-other\): HTTP 409 uniqueness: userName "DUP@Example\.COM" is already taken/.test(err.message) &&
+        /^create user "DUP@Example\.COM" \(externalId guid-other\): HTTP 409 uniqueness: userName "DUP@Example\.COM" is already taken/.test(
+          err.message,
+        ) &&
         /TrackingID DIRSYNC_test_\d+/.test(err.message),
     );
     await assert.rejects(
       client.users.create(user('other@example.com', { externalId: 'guid-dup' })),
-      (err: unknown) => err instanceof ScimConflictError && /externalId "guid-dup" already belongs to user "dup@example.com"/.test(err.message),
+      (err: unknown) =>
+        err instanceof ScimConflictError && /externalId "guid-dup" already belongs to user "dup@example.com"/.test(err.message),
     );
   });
 
@@ -116,7 +124,7 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.equal(pages.length, 5); // 50+50+50+50+30, no page fetched twice
 
     const first = await client.users.pages({ filter: 'title eq "odd"', pageSize: 40 }).next();
-    assert.equal(first.value && first.value.totalResults, 115);
+    assert.equal(first.value?.totalResults, 115);
     assert.equal(await client.users.count(f.eq('title', 'even')), 115);
   });
 
@@ -158,13 +166,23 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.deepEqual(await names('emails[type eq "work" and value co "@home.net"]'), []);
     assert.deepEqual(await names(f.eq(`${SCHEMA.enterpriseUser}:department`, 'R&D "Labs"')), ['Zed@Example.com']);
     assert.deepEqual(await names(f.and(f.eq('userName', 'zed@example.com'), f.not(f.pr('title')))), ['Zed@Example.com']);
-    assert.deepEqual(await names(f.anyOf('userName', ['zed@example.com', 'dup@example.com', 'nobody@example.com'])).then((a) => a.sort()), ['Zed@Example.com', 'dup@example.com']);
+    assert.deepEqual(await names(f.anyOf('userName', ['zed@example.com', 'dup@example.com', 'nobody@example.com'])).then((a) => a.sort()), [
+      'Zed@Example.com',
+      'dup@example.com',
+    ]);
 
     const sorted: string[] = [];
-    for await (const u of client.users.list({ filter: f.sw('userName', 'page00'), sortBy: 'userName', sortOrder: 'descending' })) sorted.push(u.userName);
-    assert.deepEqual(sorted, Array.from({ length: 10 }, (_, i) => `page00${9 - i}@example.com`));
+    for await (const u of client.users.list({ filter: f.sw('userName', 'page00'), sortBy: 'userName', sortOrder: 'descending' }))
+      sorted.push(u.userName);
+    assert.deepEqual(
+      sorted,
+      Array.from({ length: 10 }, (_, i) => `page00${9 - i}@example.com`),
+    );
 
-    await assert.rejects(client.users.count('userName eq'), (err: unknown) => err instanceof ScimBadRequestError && err.scimType === 'invalidFilter');
+    await assert.rejects(
+      client.users.count('userName eq'),
+      (err: unknown) => err instanceof ScimBadRequestError && err.scimType === 'invalidFilter',
+    );
   });
 
   it('projects attributes and excludedAttributes', async () => {
@@ -183,7 +201,8 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.equal(v2?.meta?.version, 'W/"2"');
     await assert.rejects(
       client.users.patch(u.id!, [{ op: 'replace', path: 'title', value: 'three' }], { ifMatch: stale, object: 'user "etag@example.com"' }),
-      (err: unknown) => err instanceof ScimPreconditionFailedError && err.status === 412 && /^patch user "etag@example.com": HTTP 412/.test(err.message),
+      (err: unknown) =>
+        err instanceof ScimPreconditionFailedError && err.status === 412 && /^patch user "etag@example.com": HTTP 412/.test(err.message),
     );
     await assert.rejects(client.users.delete(u.id!, { ifMatch: stale }), ScimPreconditionFailedError);
     assert.equal((await client.users.get(u.id!)).title, 'two');
@@ -223,10 +242,16 @@ describe('SCIM client ↔ local cloud: users', function () {
     const noToken = await request(`${fx.cloud.url}/_dirsync/users/${u.id}/restore`, { method: 'POST' });
     assert.equal(noToken.statusCode, 401);
     await noToken.body.dump();
-    const restored = await request(`${fx.cloud.url}/_dirsync/users/${u.id}/restore`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const restored = await request(`${fx.cloud.url}/_dirsync/users/${u.id}/restore`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(restored.statusCode, 200);
     assert.equal(((await restored.body.json()) as ScimUser).active, true);
-    const hard = await request(`${fx.cloud.url}/_dirsync/users/${u.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    const hard = await request(`${fx.cloud.url}/_dirsync/users/${u.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(hard.statusCode, 204);
     await hard.body.dump();
     await assert.rejects(client.users.get(u.id!, { query: { includeDeleted: 'true' } }), ScimNotFoundError);
@@ -275,7 +300,10 @@ describe('SCIM client ↔ local cloud: users', function () {
     assert.equal(old.statusCode, 404);
     await old.body.dump();
 
-    await assert.rejects(client.users.putAvatar(u.id!, Buffer.from('not an image'), 'image/png'), (err: unknown) => err instanceof ScimBadRequestError && /not a image\/png image/.test(err.message));
+    await assert.rejects(
+      client.users.putAvatar(u.id!, Buffer.from('not an image'), 'image/png'),
+      (err: unknown) => err instanceof ScimBadRequestError && /not a image\/png image/.test(err.message),
+    );
     await assert.rejects(client.users.putAvatar(u.id!, PNG, 'text/plain'), (err: unknown) => (err as { status?: number }).status === 415);
 
     await client.users.deleteAvatar(u.id!);

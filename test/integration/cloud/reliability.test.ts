@@ -1,9 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { request } from 'undici';
-import { ScimNetworkError, ScimRateLimitError, ScimServerError, scimFilter as f, type BulkOperation } from '../../../server/src/cloud/index';
+import {
+  ScimNetworkError,
+  ScimRateLimitError,
+  ScimServerError,
+  scimFilter as f,
+  type BulkOperation,
+} from '../../../server/src/cloud/index';
 import { FakeClock, MemoryLogger, startCloudFixture, TOKEN, user, type CloudFixture } from '../../support/cloud';
 
-describe('SCIM client reliability against injected faults', function () {
+describe('SCIM client reliability against injected faults', () => {
   let fx: CloudFixture;
 
   before(async () => {
@@ -15,7 +21,11 @@ describe('SCIM client reliability against injected faults', function () {
   const GET_USERS = '^/Users$';
 
   it('switches faults through the admin endpoint', async () => {
-    const admin = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+    const admin = async (
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; json: unknown }> => {
       const res = await request(`${fx.cloud.url}/_dirsync/${path}`, {
         method,
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -29,7 +39,10 @@ describe('SCIM client reliability against injected faults', function () {
     const client = fx.client({ clock: new FakeClock() });
     await client.users.count();
     const listed = (await admin('GET', 'faults')).json as { rules: Array<{ fired: number; remaining: number }> };
-    assert.deepEqual(listed.rules.map((r) => [r.fired, r.remaining]), [[2, 0]]);
+    assert.deepEqual(
+      listed.rules.map((r) => [r.fired, r.remaining]),
+      [[2, 0]],
+    );
     const bad = await admin('POST', 'faults', { kind: 'status', status: 200, rate: 1 });
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(bad.json), /needs status 429, 423, 500, 502, 503 or 504/);
@@ -51,9 +64,15 @@ describe('SCIM client reliability against injected faults', function () {
     fx.cloud.faults.add({ kind: 'status', status: 429, retryAfter: 7, next: 1, pathPattern: GET_USERS });
     const since = fx.cloud.requests().at(-1)?.n ?? 0;
     assert.equal(await client.users.count(), 0);
-    assert.deepEqual(clock.sleeps.filter((ms) => ms > 0), [7000]);
+    assert.deepEqual(
+      clock.sleeps.filter((ms) => ms > 0),
+      [7000],
+    );
     const seen = fx.cloud.requests(since);
-    assert.deepEqual(seen.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      seen.map((r) => r.status),
+      [429, 200],
+    );
     const retry = logger.named('scim.retry')[0]!;
     assert.equal(retry['delayMs'], 7000);
     assert.equal(retry['status'], 429);
@@ -86,7 +105,10 @@ describe('SCIM client reliability against injected faults', function () {
   it('fails with a rate-limit error when Retry-After is longer than the client waits', async () => {
     const client = fx.client({ clock: new FakeClock(), maxRetryAfterMs: 60_000 });
     fx.cloud.faults.add({ kind: 'status', status: 429, retryAfter: 3600, next: 1, pathPattern: GET_USERS });
-    await assert.rejects(client.users.count(), (err: unknown) => err instanceof ScimRateLimitError && /Retry-After 3600 s exceeds the 60 s/.test(err.message));
+    await assert.rejects(
+      client.users.count(),
+      (err: unknown) => err instanceof ScimRateLimitError && /Retry-After 3600 s exceeds the 60 s/.test(err.message),
+    );
   });
 
   it('retries 503 with capped exponential backoff and full jitter', async () => {
@@ -95,7 +117,10 @@ describe('SCIM client reliability against injected faults', function () {
     fx.cloud.faults.add({ kind: 'status', status: 503, next: 4, pathPattern: GET_USERS });
     await client.users.count();
     // random 0.5 × min(cap, base × 2^(n−1)): 500, 1000, 1500 (capped), 1500
-    assert.deepEqual(clock.sleeps.filter((ms) => ms > 0), [500, 1000, 1500, 1500]);
+    assert.deepEqual(
+      clock.sleeps.filter((ms) => ms > 0),
+      [500, 1000, 1500, 1500],
+    );
   });
 
   it('gives up after maxRetries with an error that names the object and counts the attempts', async () => {
@@ -104,7 +129,10 @@ describe('SCIM client reliability against injected faults', function () {
     fx.cloud.faults.add({ kind: 'status', status: 503, rate: 1, pathPattern: '^/Users/' });
     await assert.rejects(
       client.users.replace(u.id!, user('flaky@example.com', { title: 'x' })),
-      (err: unknown) => err instanceof ScimServerError && err.attempts === 3 && /^replace user "flaky@example.com" \(id .+\): HTTP 503: fault injected .* after 3 attempts/.test(err.message),
+      (err: unknown) =>
+        err instanceof ScimServerError &&
+        err.attempts === 3 &&
+        /^replace user "flaky@example.com" \(id .+\): HTTP 503: fault injected .* after 3 attempts/.test(err.message),
     );
   });
 
@@ -113,7 +141,10 @@ describe('SCIM client reliability against injected faults', function () {
     fx.cloud.faults.add({ kind: 'drop', next: 2, pathPattern: GET_USERS });
     const since = fx.cloud.requests().at(-1)?.n ?? 0;
     await client.users.count();
-    assert.deepEqual(fx.cloud.requests(since).map((r) => r.status), [0, 0, 200]);
+    assert.deepEqual(
+      fx.cloud.requests(since).map((r) => r.status),
+      [0, 0, 200],
+    );
   });
 
   it('does not duplicate a POST whose reply was lost: it looks the user up before retrying', async () => {
@@ -137,7 +168,11 @@ describe('SCIM client reliability against injected faults', function () {
   it('recovers a Bulk request whose reply was lost without creating anything twice', async () => {
     const client = fx.client({ clock: new FakeClock() });
     fx.cloud.faults.add({ kind: 'drop', phase: 'after', next: 1, pathPattern: '^/Bulk$' });
-    const ops: BulkOperation[] = Array.from({ length: 30 }, (_, i) => ({ method: 'POST', path: '/Users', data: user(`lostbulk${i}@example.com`, { externalId: `guid-lostbulk-${i}` }) }));
+    const ops: BulkOperation[] = Array.from({ length: 30 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      data: user(`lostbulk${i}@example.com`, { externalId: `guid-lostbulk-${i}` }),
+    }));
     const results = await client.bulk(ops);
     assert.ok(results.every((r) => r.status === 201 && r.recovered === true));
     assert.equal(await client.users.count(f.sw('userName', 'lostbulk')), 30);
@@ -196,8 +231,17 @@ describe('SCIM client reliability against injected faults', function () {
       Array.from({ length: n }, (_, i) => client.users.create(user(`chaos${i}@example.com`, { externalId: `guid-chaos-${i}` }))),
     );
     await Promise.all(created.map((u, i) => client.users.patch(u.id!, [{ op: 'replace', path: 'title', value: `t${i}` }])));
-    const bulk = await client.bulk(Array.from({ length: 150 }, (_, i) => ({ method: 'POST' as const, path: '/Users', data: user(`chaosbulk${i}@example.com`, { externalId: `guid-chaosbulk-${i}` }) })));
-    assert.ok(bulk.every((r) => r.status === 201), JSON.stringify(bulk.filter((r) => r.error).map((r) => r.error?.message)));
+    const bulk = await client.bulk(
+      Array.from({ length: 150 }, (_, i) => ({
+        method: 'POST' as const,
+        path: '/Users',
+        data: user(`chaosbulk${i}@example.com`, { externalId: `guid-chaosbulk-${i}` }),
+      })),
+    );
+    assert.ok(
+      bulk.every((r) => r.status === 201),
+      JSON.stringify(bulk.filter((r) => r.error).map((r) => r.error?.message)),
+    );
     await Promise.all(created.slice(0, 50).map((u) => client.users.delete(u.id!)));
     const listed: string[] = [];
     for await (const u of client.users.list({ filter: f.sw('userName', 'chaos'), pageSize: 37 })) listed.push(u.userName);

@@ -11,13 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import SCIMMYRouters, { SCIMMY } from 'scimmy-routers';
-import {
-  createScimClient,
-  ScimConflictError,
-  ScimNotFoundError,
-  scimFilter as f,
-  type ScimClient,
-} from '../../../server/src/cloud/index';
+import { createScimClient, ScimConflictError, ScimNotFoundError, scimFilter as f, type ScimClient } from '../../../server/src/cloud/index';
 import { GROUP_SCHEMA, TOKEN, user } from '../../support/cloud';
 
 type Doc = Record<string, unknown> & { id: string };
@@ -57,7 +51,11 @@ function storage(kind: 'User' | 'Group', unique?: string) {
     if (resource.id) {
       const existing = docs.get(resource.id);
       if (!existing) throw new SCIMMY.Types.Error(404, null!, `${kind} ${resource.id} not found`);
-      const next: Doc = { ...data, id: resource.id, meta: { created: (existing['meta'] as { created: string }).created, lastModified: now } };
+      const next: Doc = {
+        ...data,
+        id: resource.id,
+        meta: { created: (existing['meta'] as { created: string }).created, lastModified: now },
+      };
       docs.set(resource.id, next);
       return next;
     }
@@ -71,15 +69,21 @@ function storage(kind: 'User' | 'Group', unique?: string) {
   return { docs, egress, ingress, degress };
 }
 
-describe('SCIM client ↔ scimmy (an independent SCIM 2.0 server on express 4)', function () {
+describe('SCIM client ↔ scimmy (an independent SCIM 2.0 server on express 4)', () => {
   let server: Server;
   let client: ScimClient;
   const users = storage('User', 'userName');
   const groups = storage('Group');
 
   before(async () => {
-    SCIMMY.Resources.declare(SCIMMY.Resources.User).ingress(users.ingress as never).egress(users.egress as never).degress(users.degress as never);
-    SCIMMY.Resources.declare(SCIMMY.Resources.Group).ingress(groups.ingress as never).egress(groups.egress as never).degress(groups.degress as never);
+    SCIMMY.Resources.declare(SCIMMY.Resources.User)
+      .ingress(users.ingress as never)
+      .egress(users.egress as never)
+      .degress(users.degress as never);
+    SCIMMY.Resources.declare(SCIMMY.Resources.Group)
+      .ingress(groups.ingress as never)
+      .egress(groups.egress as never)
+      .degress(groups.degress as never);
     const app = express();
     app.use(
       '/scim/v2',
@@ -111,7 +115,13 @@ describe('SCIM client ↔ scimmy (an independent SCIM 2.0 server on express 4)',
   });
 
   it('creates users and gets one back', async () => {
-    const ann = await client.users.create(user('ann@example.com', { externalId: 'guid-ann', displayName: 'Ann', emails: [{ type: 'work', value: 'ann@example.com', primary: true }] }));
+    const ann = await client.users.create(
+      user('ann@example.com', {
+        externalId: 'guid-ann',
+        displayName: 'Ann',
+        emails: [{ type: 'work', value: 'ann@example.com', primary: true }],
+      }),
+    );
     assert.ok(ann.id);
     assert.equal(ann.userName, 'ann@example.com');
     const got = await client.users.get(ann.id!);
@@ -122,12 +132,19 @@ describe('SCIM client ↔ scimmy (an independent SCIM 2.0 server on express 4)',
   it('maps its 409 to a ScimConflictError naming the user', async () => {
     await assert.rejects(
       client.users.create(user('ANN@example.com')),
-      (err: unknown) => err instanceof ScimConflictError && err.scimType === 'uniqueness' && /^create user "ANN@example.com": HTTP 409 uniqueness/.test(err.message),
+      (err: unknown) =>
+        err instanceof ScimConflictError &&
+        err.scimType === 'uniqueness' &&
+        /^create user "ANN@example.com": HTTP 409 uniqueness/.test(err.message),
     );
   });
 
   it('pages through lists with startIndex/count', async () => {
-    await Promise.all(Array.from({ length: 45 }, (_, i) => client.users.create(user(`p${String(i).padStart(2, '0')}@example.com`, { title: i % 3 === 0 ? 'third' : 'other' }))));
+    await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        client.users.create(user(`p${String(i).padStart(2, '0')}@example.com`, { title: i % 3 === 0 ? 'third' : 'other' })),
+      ),
+    );
     const pageSizes: number[] = [];
     const ids = new Set<string>();
     for await (const page of client.users.pages({ pageSize: 10, prefetch: 2 })) {
@@ -146,8 +163,16 @@ describe('SCIM client ↔ scimmy (an independent SCIM 2.0 server on express 4)',
     };
     assert.deepEqual(await names({ filter: f.eq('userName', 'ann@example.com') }), ['ann@example.com']);
     assert.equal((await names({ filter: f.eq('title', 'third') })).length, 15);
-    assert.deepEqual(await names({ filter: f.and(f.sw('userName', 'p0'), f.eq('title', 'third')) }), ['p00@example.com', 'p03@example.com', 'p06@example.com', 'p09@example.com']);
-    assert.deepEqual(await names({ filter: f.or(f.eq('userName', 'p44@example.com'), f.eq('externalId', 'guid-ann')) }), ['ann@example.com', 'p44@example.com']);
+    assert.deepEqual(await names({ filter: f.and(f.sw('userName', 'p0'), f.eq('title', 'third')) }), [
+      'p00@example.com',
+      'p03@example.com',
+      'p06@example.com',
+      'p09@example.com',
+    ]);
+    assert.deepEqual(await names({ filter: f.or(f.eq('userName', 'p44@example.com'), f.eq('externalId', 'guid-ann')) }), [
+      'ann@example.com',
+      'p44@example.com',
+    ]);
     assert.deepEqual(await names({ filter: f.valuePath('emails', f.eq('type', 'work')) }), ['ann@example.com']);
     // Characters that need URL encoding reach the server intact. (scimmy 1.3 does not decode JSON
     // escapes in filter strings, so a value with `"` or `\\` is tested against the local cloud only.)

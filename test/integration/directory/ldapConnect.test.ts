@@ -49,7 +49,9 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
   it('LDAPS: rejects a certificate that does not name the expected host, accepts tls.serverName = a name it lists', async () => {
     await fails(
       LdapSource.connect({ url: f.ldapsUrl, bindDn: f.bindDn, password: f.password, tls: { ca: ca(f), serverName: 'dc.other.example' } }),
-      'tlsHostMismatch', f.ldapsUrl, 'dc.other.example',
+      'tlsHostMismatch',
+      f.ldapsUrl,
+      'dc.other.example',
     );
     const s = await LdapSource.connect({ url: f.ldapsUrl, bindDn: f.bindDn, password: f.password, tls: { ca: ca(f), serverName: f.fqdn } });
     await s.close();
@@ -64,14 +66,19 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
     await fails(LdapSource.connect({ url: f.ldapUrl, bindDn: f.bindDn, password: f.password, tls: { startTls: true } }), 'tlsUntrusted');
     const s = await LdapSource.connect({ url: f.ldapUrl, bindDn: f.bindDn, password: f.password, tls: { startTls: true, ca: ca(f) } });
     try {
-      assert.equal(await s.count({ baseDns: [OU.rooms], filter: '(msExchResourceMetaData=ResourceType:Room)' }) > 0, true);
+      assert.equal((await s.count({ baseDns: [OU.rooms], filter: '(msExchResourceMetaData=ResourceType:Room)' })) > 0, true);
     } finally {
       await s.close();
     }
   });
 
   it('wrong password: invalid credentials naming the URL and bind DN, AD data code decoded', async () => {
-    const err = await fails(LdapSource.connect({ url: f.ldapUrl, bindDn: f.bindDn, password: WRONG_PASSWORD }), 'invalidCredentials', f.ldapUrl, f.bindDn);
+    const err = await fails(
+      LdapSource.connect({ url: f.ldapUrl, bindDn: f.bindDn, password: WRONG_PASSWORD }),
+      'invalidCredentials',
+      f.ldapUrl,
+      f.bindDn,
+    );
     assert.match(err.message, /data 52e: the password is wrong/);
   });
 
@@ -82,8 +89,17 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
     const port = (probe.address() as net.AddressInfo).port;
     probe.close();
     await once(probe, 'close');
-    await fails(LdapSource.connect({ url: `ldap://127.0.0.1:${port}`, bindDn: f.bindDn, password: WRONG_PASSWORD }), 'unreachable', `ldap://127.0.0.1:${port}`, f.bindDn);
-    await fails(LdapSource.connect({ url: 'ldaps://127.0.0.1:389', bindDn: f.bindDn, password: WRONG_PASSWORD, tls: { ca: ca(f) } }), 'tlsHandshake', 'ldaps://127.0.0.1:389');
+    await fails(
+      LdapSource.connect({ url: `ldap://127.0.0.1:${port}`, bindDn: f.bindDn, password: WRONG_PASSWORD }),
+      'unreachable',
+      `ldap://127.0.0.1:${port}`,
+      f.bindDn,
+    );
+    await fails(
+      LdapSource.connect({ url: 'ldaps://127.0.0.1:389', bindDn: f.bindDn, password: WRONG_PASSWORD, tls: { ca: ca(f) } }),
+      'tlsHandshake',
+      'ldaps://127.0.0.1:389',
+    );
   });
 
   it('a connection cut mid-search fails the search; the partial result is not marked complete', async () => {
@@ -113,9 +129,14 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
     const stream = s.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['displayName', 'thumbnailPhoto'] });
     let seen = 0;
     try {
-      await fails((async () => {
-        for await (const _ of stream) seen++;
-      })(), 'connectionLost', url, 'incomplete');
+      await fails(
+        (async () => {
+          for await (const _ of stream) seen++;
+        })(),
+        'connectionLost',
+        url,
+        'incomplete',
+      );
       assert.ok(cut);
       assert.ok(seen > 0 && seen < 1600, `saw ${seen}`);
       assert.equal(stream.summary.complete, false);
@@ -144,16 +165,37 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
       timeLimitSeconds: 0,
       connectTimeoutSeconds: 10,
     };
-    const src = await openDirectory(config, { configDir: dir, resolveSecret: (ref) => (ref.kind === 'env' && ref.name === 'DIRSYNC_TEST_BIND_PASSWORD' ? f.password : undefined) });
+    const src = await openDirectory(config, {
+      configDir: dir,
+      resolveSecret: (ref) => (ref.kind === 'env' && ref.name === 'DIRSYNC_TEST_BIND_PASSWORD' ? f.password : undefined),
+    });
     try {
       assert.equal(src.kind, 'ldap');
       assert.ok((await all(src.search({ baseDns: [OU.contacts], filter: '(objectClass=contact)', attributes: ['mail'] }))).length > 10);
     } finally {
       await src.close();
     }
-    await fails(openDirectory(config, { configDir: dir, resolveSecret: () => undefined }), 'config', '${env:DIRSYNC_TEST_BIND_PASSWORD}', f.bindDn);
-    await fails(openDirectory({ ...config, tls: { ...config.tls, caFile: { value: './missing.pem', range: r } } }, { configDir: dir, resolveSecret: () => f.password }), 'config', 'missing.pem');
-    await fails(openDirectory({ ...config, password: { ...config.password!, value: { kind: 'env', name: 'X', text: '${env:X}' } } }, { configDir: dir, resolveSecret: () => WRONG_PASSWORD }), 'invalidCredentials');
+    await fails(
+      openDirectory(config, { configDir: dir, resolveSecret: () => undefined }),
+      'config',
+      '${env:DIRSYNC_TEST_BIND_PASSWORD}',
+      f.bindDn,
+    );
+    await fails(
+      openDirectory(
+        { ...config, tls: { ...config.tls, caFile: { value: './missing.pem', range: r } } },
+        { configDir: dir, resolveSecret: () => f.password },
+      ),
+      'config',
+      'missing.pem',
+    );
+    await fails(
+      openDirectory(
+        { ...config, password: { ...config.password!, value: { kind: 'env', name: 'X', text: '${env:X}' } } },
+        { configDir: dir, resolveSecret: () => WRONG_PASSWORD },
+      ),
+      'invalidCredentials',
+    );
   });
 
   it('no error message, stack or cause text contains a password', async () => {

@@ -69,8 +69,14 @@ describe('directory: AD value decoding against Samba AD', () => {
   });
 
   it('decodes userAccountControl: bit 2 set ⇔ disabled, and the server-side bit-and rule agrees', async () => {
-    const disabledSeeded = keys(baseline().filter((r) => first(r, 'userAccountControl') === '514').map((r) => r.dn));
-    const people = await all(src.search({ baseDns: [OU.corp], filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['userAccountControl'] }));
+    const disabledSeeded = keys(
+      baseline()
+        .filter((r) => first(r, 'userAccountControl') === '514')
+        .map((r) => r.dn),
+    );
+    const people = await all(
+      src.search({ baseDns: [OU.corp], filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['userAccountControl'] }),
+    );
     const disabled = keys(people.filter((e) => isAccountDisabled(e, 'adds')).map((e) => e.dn));
     assert.deepEqual(disabled, disabledSeeded);
     const bitAnd = await all(src.search({ baseDns: [OU.corp], filter: '(userAccountControl:1.2.840.113556.1.4.803:=2)', attributes: [] }));
@@ -80,8 +86,12 @@ describe('directory: AD value decoding against Samba AD', () => {
 
   it('keeps non-ASCII text intact (names, cities, DNs with escaped commas)', async () => {
     const seeded = users().filter((r) => /[^\x00-\x7f]/.test(String(first(r, 'displayName'))));
-    const byDn = new Map((await all(src.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['displayName', 'l'] })))
-      .map((e) => [e.dn.toLowerCase(), e]));
+    const byDn = new Map(
+      (await all(src.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['displayName', 'l'] }))).map((e) => [
+        e.dn.toLowerCase(),
+        e,
+      ]),
+    );
     assert.ok(seeded.length > 100);
     for (const r of seeded) {
       const e = byDn.get(r.dn.toLowerCase());
@@ -93,7 +103,13 @@ describe('directory: AD value decoding against Samba AD', () => {
   });
 
   it('returns every value of multi-valued attributes', async () => {
-    const rooms = await all(src.search({ baseDns: [OU.rooms], filter: '(msExchResourceMetaData=ResourceType:Room)', attributes: ['msExchResourceMetaData', 'msRTCSIP-PrimaryUserAddress'] }));
+    const rooms = await all(
+      src.search({
+        baseDns: [OU.rooms],
+        filter: '(msExchResourceMetaData=ResourceType:Room)',
+        attributes: ['msExchResourceMetaData', 'msRTCSIP-PrimaryUserAddress'],
+      }),
+    );
     assert.ok(rooms.length > 0);
     for (const r of rooms) {
       assert.equal(r.attributes.msexchresourcemetadata!.length, 2);

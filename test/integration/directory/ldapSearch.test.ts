@@ -16,7 +16,12 @@ describe('directory: searches against Samba AD', () => {
   after(() => src?.close());
 
   const search = (filter: string, attributes: string[] = [], baseDns = [f.baseDn]) => all(src.search({ baseDns, filter, attributes }));
-  const seeded = (pred: (r: ReturnType<typeof baseline>[number]) => boolean) => keys(baseline().filter(pred).map((r) => r.dn));
+  const seeded = (pred: (r: ReturnType<typeof baseline>[number]) => boolean) =>
+    keys(
+      baseline()
+        .filter(pred)
+        .map((r) => r.dn),
+    );
   const isRoomish = (r: ReturnType<typeof baseline>[number]) => !!r.attributes.msExchResourceMetaData;
 
   it('DC default users filter: people and room/resource accounts, never computers', async () => {
@@ -35,16 +40,28 @@ describe('directory: searches against Samba AD', () => {
 
   it('DC default groups filter: every seeded group, no critical system object', async () => {
     const got = await search(DEFAULT_FILTERS.groups, ['isCriticalSystemObject']);
-    assert.deepEqual(keys(got.map((e) => e.dn)), seeded((r) => kindOf(r) === 'group'));
+    assert.deepEqual(
+      keys(got.map((e) => e.dn)),
+      seeded((r) => kindOf(r) === 'group'),
+    );
     assert.ok(got.every((e) => e.attributes.iscriticalsystemobject === undefined));
     const critical = await search('(&(objectClass=group)(isCriticalSystemObject=TRUE))');
-    assert.ok(critical.some((e) => /^CN=Domain Users,/i.test(e.dn)), 'the built-in groups exist and are excluded');
+    assert.ok(
+      critical.some((e) => /^CN=Domain Users,/i.test(e.dn)),
+      'the built-in groups exist and are excluded',
+    );
   });
 
   it('DC default contacts filter and rooms by msExchResourceMetaData', async () => {
-    assert.deepEqual(keys((await search(DEFAULT_FILTERS.contacts)).map((e) => e.dn)), seeded((r) => kindOf(r) === 'contact'));
+    assert.deepEqual(
+      keys((await search(DEFAULT_FILTERS.contacts)).map((e) => e.dn)),
+      seeded((r) => kindOf(r) === 'contact'),
+    );
     const rooms = keys((await search(DEFAULT_FILTERS.rooms)).map((e) => e.dn));
-    assert.deepEqual(rooms, seeded((r) => isRoomish(r) && r.attributes.msExchResourceMetaData!.includes('ResourceType:Room')));
+    assert.deepEqual(
+      rooms,
+      seeded((r) => isRoomish(r) && r.attributes.msExchResourceMetaData!.includes('ResourceType:Room')),
+    );
     assert.ok(![...rooms].some((d) => d.includes('projector')), 'equipment mailboxes are not rooms');
   });
 
@@ -60,8 +77,18 @@ describe('directory: searches against Samba AD', () => {
     const members = keys(await all(src.groupMembers(licensed, { transitive: true })));
     const seededLicensed = baseline().find((r) => r.dn === licensed)!;
     const expected = seeded((r) => kindOf(r) === 'user' && ['Engineering', 'Research', 'Sales'].includes(String(first(r, 'department'))));
-    for (const m of seededLicensed.attributes.member!) expected.add(keys([String(m)]).values().next().value!);
-    for (const g of ['Engineering', 'Research']) expected.add(keys([`CN=${g},${OU.departments}`]).values().next().value!);
+    for (const m of seededLicensed.attributes.member!)
+      expected.add(
+        keys([String(m)])
+          .values()
+          .next().value!,
+      );
+    for (const g of ['Engineering', 'Research'])
+      expected.add(
+        keys([`CN=${g},${OU.departments}`])
+          .values()
+          .next().value!,
+      );
     assert.deepEqual(members, expected);
   });
 
@@ -82,12 +109,21 @@ describe('directory: searches against Samba AD', () => {
   it('honours the size limit: an error after the limit, or a marked partial result when allowed', async () => {
     const stream = src.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['cn'], sizeLimit: 10 });
     const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const e of stream) seen.push(e.dn);
-    }, (err: unknown) => err instanceof DirectoryError && err.code === 'sizeLimitExceeded' && /incomplete/.test(err.message));
+    await assert.rejects(
+      async () => {
+        for await (const e of stream) seen.push(e.dn);
+      },
+      (err: unknown) => err instanceof DirectoryError && err.code === 'sizeLimitExceeded' && /incomplete/.test(err.message),
+    );
     assert.equal(seen.length, 10);
     assert.equal(stream.summary.complete, false);
-    const partial = src.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['cn'], sizeLimit: 10, allowPartial: true });
+    const partial = src.search({
+      baseDns: [OU.people],
+      filter: '(objectClass=user)',
+      attributes: ['cn'],
+      sizeLimit: 10,
+      allowPartial: true,
+    });
     assert.equal((await all(partial)).length, 10);
     assert.deepEqual([partial.summary.truncated, partial.summary.complete], [true, false]);
   });
@@ -102,10 +138,16 @@ describe('directory: searches against Samba AD', () => {
   });
 
   it('counts, reports continuation references without following them, and reads the root DSE', async () => {
-    assert.equal(await src.count({ baseDns: [OU.contacts], filter: DEFAULT_FILTERS.contacts }), seeded((r) => kindOf(r) === 'contact').size);
+    assert.equal(
+      await src.count({ baseDns: [OU.contacts], filter: DEFAULT_FILTERS.contacts }),
+      seeded((r) => kindOf(r) === 'contact').size,
+    );
     const stream = src.search({ baseDns: [f.baseDn], filter: '(cn=Alumni)', attributes: ['cn'] });
     assert.equal((await all(stream)).length, 1);
-    assert.ok(stream.summary.references.some((r) => /CN=Configuration,DC=corp/i.test(r)), JSON.stringify(stream.summary.references));
+    assert.ok(
+      stream.summary.references.some((r) => /CN=Configuration,DC=corp/i.test(r)),
+      JSON.stringify(stream.summary.references),
+    );
     assert.equal(stream.summary.complete, true);
     const dse = await src.rootDse();
     assert.equal(dse.defaultNamingContext, f.baseDn);
@@ -113,27 +155,47 @@ describe('directory: searches against Samba AD', () => {
     assert.match(dse.highestCommittedUSN ?? '', /^\d+$/);
     assert.ok(dse.supportedControls.includes('1.2.840.113556.1.4.319'), 'paged results control');
     const names = await src.schemaAttributeNames();
-    for (const n of ['msExchResourceMetaData', 'msRTCSIP-PrimaryUserAddress', 'thumbnailPhoto', 'userAccountControl']) assert.ok(names.includes(n), n);
+    for (const n of ['msExchResourceMetaData', 'msRTCSIP-PrimaryUserAddress', 'thumbnailPhoto', 'userAccountControl'])
+      assert.ok(names.includes(n), n);
   });
 
   it('fails clearly on a base DN that does not exist and on a malformed filter', async () => {
     const base = `OU=Nowhere,${f.baseDn}`;
-    await assert.rejects(search('(objectClass=user)', [], [base]), (err: unknown) =>
-      err instanceof DirectoryError && err.code === 'noSuchBase' && err.message.includes(base) && err.message.includes(f.ldapUrl) && err.message.includes(f.bindDn));
+    await assert.rejects(
+      search('(objectClass=user)', [], [base]),
+      (err: unknown) =>
+        err instanceof DirectoryError &&
+        err.code === 'noSuchBase' &&
+        err.message.includes(base) &&
+        err.message.includes(f.ldapUrl) &&
+        err.message.includes(f.bindDn),
+    );
     await assert.rejects(search('(&(cn=a)', []), (err: unknown) => err instanceof DirectoryError && err.code === 'invalidFilter');
   });
 
   it('stops when the signal aborts', async () => {
     const ac = new AbortController();
     const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const e of src.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['cn'], pageSize: 50, signal: ac.signal })) {
-        seen.push(e.dn);
-        if (seen.length === 60) ac.abort();
-      }
-    }, (err: unknown) => err instanceof DirectoryError && err.code === 'aborted');
+    await assert.rejects(
+      async () => {
+        for await (const e of src.search({
+          baseDns: [OU.people],
+          filter: '(objectClass=user)',
+          attributes: ['cn'],
+          pageSize: 50,
+          signal: ac.signal,
+        })) {
+          seen.push(e.dn);
+          if (seen.length === 60) ac.abort();
+        }
+      },
+      (err: unknown) => err instanceof DirectoryError && err.code === 'aborted',
+    );
     assert.ok(seen.length < 200);
     // The connection stays usable after a cancelled search.
-    assert.equal(await src.count({ baseDns: [OU.rooms], filter: DEFAULT_FILTERS.rooms }), seeded((r) => isRoomish(r) && r.attributes.msExchResourceMetaData!.includes('ResourceType:Room')).size);
+    assert.equal(
+      await src.count({ baseDns: [OU.rooms], filter: DEFAULT_FILTERS.rooms }),
+      seeded((r) => isRoomish(r) && r.attributes.msExchResourceMetaData!.includes('ResourceType:Room')).size,
+    );
   });
 });

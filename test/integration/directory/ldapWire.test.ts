@@ -55,7 +55,11 @@ describe('directory: what goes over the wire', () => {
     proxy.listen(0, '127.0.0.1');
     await once(proxy, 'listening');
     const src = await LdapSource.connect({
-      url: `ldap://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, bindDn: f.bindDn, password: f.password, pageSize: 5, ...opts,
+      url: `ldap://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
+      bindDn: f.bindDn,
+      password: f.password,
+      pageSize: 5,
+      ...opts,
     });
     try {
       await all(src.search({ baseDns: [OU.rooms], filter: '(objectClass=user)', attributes: ['cn'], allowPartial: true }));
@@ -69,8 +73,14 @@ describe('directory: what goes over the wire', () => {
   it('sends no time or size limit unless configured (ldapts would send 10 s), then the configured ones', async () => {
     const none = await recorded({});
     assert.ok(none.length >= 3, `paged: one request per page (${none.length})`);
-    assert.ok(none.every((s) => s.timeLimit === 0 && s.sizeLimit === 0 && s.base === OU.rooms), JSON.stringify(none));
+    assert.ok(
+      none.every((s) => s.timeLimit === 0 && s.sizeLimit === 0 && s.base === OU.rooms),
+      JSON.stringify(none),
+    );
     const limited = await recorded({ timeLimitSeconds: 30, sizeLimit: 1000 });
-    assert.ok(limited.every((s) => s.timeLimit === 30 && s.sizeLimit === 1000), JSON.stringify(limited));
+    assert.ok(
+      limited.every((s) => s.timeLimit === 30 && s.sizeLimit === 1000),
+      JSON.stringify(limited),
+    );
   });
 });

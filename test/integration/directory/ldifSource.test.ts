@@ -31,7 +31,17 @@ describe('directory: the LDIF source selects what AD selects (ldapsearch export 
   });
   after(() => ldap?.close());
 
-  const attributes = ['cn', 'mail', 'displayName', 'userAccountControl', 'objectGUID', 'objectSid', 'thumbnailPhoto', 'memberOf', 'msExchResourceMetaData'];
+  const attributes = [
+    'cn',
+    'mail',
+    'displayName',
+    'userAccountControl',
+    'objectGUID',
+    'objectSid',
+    'thumbnailPhoto',
+    'memberOf',
+    'msExchResourceMetaData',
+  ];
   const cases: Array<[string, string, string?]> = [
     ['DC default users', DEFAULT_FILTERS.users],
     ['DC default groups', DEFAULT_FILTERS.groups],
@@ -57,17 +67,29 @@ describe('directory: the LDIF source selects what AD selects (ldapsearch export 
   }
 
   it('scopes, projects, limits and fails like the LDAP source', async () => {
-    assert.equal(await ldif.count({ baseDns: ['ou=ROOMS,ou=resources,OU=Corp,dc=corp,DC=example,DC=com'], filter: DEFAULT_FILTERS.rooms }),
-      await ldap.count({ baseDns: [OU.rooms], filter: DEFAULT_FILTERS.rooms }));
+    assert.equal(
+      await ldif.count({ baseDns: ['ou=ROOMS,ou=resources,OU=Corp,dc=corp,DC=example,DC=com'], filter: DEFAULT_FILTERS.rooms }),
+      await ldap.count({ baseDns: [OU.rooms], filter: DEFAULT_FILTERS.rooms }),
+    );
     const one = await all(ldif.search({ baseDns: [OU.people], scope: 'one', filter: '(objectClass=*)', attributes: ['ou'] }));
     assert.deepEqual(one.map((e) => e.attributes.ou?.[0]).sort(), ['Americas', 'Asia', 'Europe']);
-    const partial = ldif.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: ['cn'], sizeLimit: 5, allowPartial: true });
+    const partial = ldif.search({
+      baseDns: [OU.people],
+      filter: '(objectClass=user)',
+      attributes: ['cn'],
+      sizeLimit: 5,
+      allowPartial: true,
+    });
     assert.equal((await all(partial)).length, 5);
     assert.equal(partial.summary.complete, false);
-    await assert.rejects(all(ldif.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: [], sizeLimit: 5 })),
-      (e: unknown) => e instanceof DirectoryError && e.code === 'sizeLimitExceeded');
-    await assert.rejects(all(ldif.search({ baseDns: [`OU=Nowhere,${f.baseDn}`], filter: '(objectClass=*)', attributes: [] })),
-      (e: unknown) => e instanceof DirectoryError && e.code === 'noSuchBase' && e.message.includes('ldif:./export.ldif'));
+    await assert.rejects(
+      all(ldif.search({ baseDns: [OU.people], filter: '(objectClass=user)', attributes: [], sizeLimit: 5 })),
+      (e: unknown) => e instanceof DirectoryError && e.code === 'sizeLimitExceeded',
+    );
+    await assert.rejects(
+      all(ldif.search({ baseDns: [`OU=Nowhere,${f.baseDn}`], filter: '(objectClass=*)', attributes: [] })),
+      (e: unknown) => e instanceof DirectoryError && e.code === 'noSuchBase' && e.message.includes('ldif:./export.ldif'),
+    );
     const members = await all(ldif.groupMembers(`CN=Webex Licensed,${OU.security}`, { transitive: true }));
     const fromAd = await all(ldap.groupMembers(`CN=Webex Licensed,${OU.security}`, { transitive: true }));
     assert.deepEqual(new Set(members.map((d) => d.toLowerCase())), new Set(fromAd.map((d) => d.toLowerCase())));

@@ -16,15 +16,22 @@ import { ROOT } from '../../support/lspClient';
 
 function dirsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/dirsync.js'), ...args], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/dirsync.js'), ...args],
+      { cwd: ROOT, env: { PATH: process.env['PATH'], ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Counts in the demo export, read from its raw text (records are blank-line separated). */
 function ldifCounts(): Record<'users' | 'groups' | 'contacts' | 'rooms', number> {
-  const records = readFileSync(join(ROOT, 'sample-configs/data/corp.example.com.ldif'), 'utf8').replace(/\r?\n /g, '').split(/\n\s*\n/);
+  const records = readFileSync(join(ROOT, 'sample-configs/data/corp.example.com.ldif'), 'utf8')
+    .replace(/\r?\n /g, '')
+    .split(/\n\s*\n/);
   const has = (r: string, line: string) => r.split('\n').some((l) => l.toLowerCase() === line.toLowerCase());
   const person = (r: string) => /^objectCategory: CN=Person,/im.test(r);
   return {
@@ -35,7 +42,7 @@ function ldifCounts(): Record<'users' | 'groups' | 'contacts' | 'rooms', number>
   };
 }
 
-describe('dirsync preview (bin/dirsync.js)', function () {
+describe('dirsync preview (bin/dirsync.js)', () => {
   it('demo config (LDIF export), text: every selection with its count and sample values', async () => {
     const r = await dirsync(['preview', 'sample-configs/demo.dirsync', '--sample', '2']);
     assert.equal(r.code, 0, r.stderr);
@@ -57,7 +64,10 @@ describe('dirsync preview (bin/dirsync.js)', function () {
     assert.equal(out.format, 'dirsync-preview');
     assert.equal(out.version, 1);
     assert.deepEqual(out.directory, { url: 'ldif:./data/corp.example.com.ldif', kind: 'ldif' });
-    assert.deepEqual(out.selections.map((s) => s.kind), ['users', 'groups', 'contacts', 'rooms']);
+    assert.deepEqual(
+      out.selections.map((s) => s.kind),
+      ['users', 'groups', 'contacts', 'rooms'],
+    );
     const n = ldifCounts();
     for (const s of out.selections) {
       assert.equal(s.count, n[s.kind], s.kind);
@@ -81,7 +91,7 @@ describe('dirsync preview (bin/dirsync.js)', function () {
     assert.deepEqual(group.attributes, []);
   });
 
-  describe('against the Samba fixture', function () {
+  describe('against the Samba fixture', () => {
     let f: SambaFixture;
     let dir: string;
     let config: string;
@@ -95,17 +105,27 @@ describe('dirsync preview (bin/dirsync.js)', function () {
         JSON.stringify({
           name: 'corp (fixture)',
           directory: { url: f.ldapUrl, bindDn: f.adminDn, password: '${env:PREVIEW_BIND_PASSWORD}', baseDns: [f.baseDn] },
-          objects: { users: { enabled: true, baseDns: [OU.people] }, groups: { enabled: true, baseDns: [OU.groups] }, rooms: { enabled: true, baseDns: [OU.rooms] } },
-          attributes: { uid: 'mail', displayName: 'displayName', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID' },
+          objects: {
+            users: { enabled: true, baseDns: [OU.people] },
+            groups: { enabled: true, baseDns: [OU.groups] },
+            rooms: { enabled: true, baseDns: [OU.rooms] },
+          },
+          attributes: {
+            uid: 'mail',
+            displayName: 'displayName',
+            'ds-pwp-account-disabled': 'userAccountControl',
+            externalId: 'objectGUID',
+          },
           avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://photos.corp.example.com/{mail: .*?(?=@.*)}.jpg' },
         }),
       );
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    const count = async (base: string, filter: string) => (await ldapsearch(f, ['-b', base, filter, '1.1'])).split('\n').filter((l) => l.startsWith('dn:')).length;
+    const count = async (base: string, filter: string) =>
+      (await ldapsearch(f, ['-b', base, filter, '1.1'])).split('\n').filter((l) => l.startsWith('dn:')).length;
 
-    it('text and JSON: counts equal ldapsearch, sample values are the entries\' own', async () => {
+    it("text and JSON: counts equal ldapsearch, sample values are the entries' own", async () => {
       const env = { PREVIEW_BIND_PASSWORD: f.password };
       const text = await dirsync(['preview', config, '--sample', '1'], env);
       assert.equal(text.code, 0, text.stderr);
@@ -120,11 +140,24 @@ describe('dirsync preview (bin/dirsync.js)', function () {
       const json = await dirsync(['preview', config, '--sample', '3', '--json'], env);
       assert.equal(json.code, 0, json.stderr);
       const out = JSON.parse(json.stdout) as PreviewResult;
-      assert.deepEqual(out.selections.map((s) => [s.kind, s.count]), [['users', users], ['groups', groups], ['contacts', undefined], ['rooms', rooms]]);
+      assert.deepEqual(
+        out.selections.map((s) => [s.kind, s.count]),
+        [
+          ['users', users],
+          ['groups', groups],
+          ['contacts', undefined],
+          ['rooms', rooms],
+        ],
+      );
       for (const e of out.selections[0]!.sample!) {
         const mail = (await ldapsearch(f, ['-b', e.dn, '-s', 'base', '(objectClass=*)', 'mail'])).match(/^mail: (.*)$/m)?.[1] ?? '';
         assert.equal(e.attributes.find((a) => a.cloud === 'uid')!.value, mail);
-        if (mail) assert.deepEqual(e.avatar, { source: 'resourceServer', ok: true, url: `https://photos.corp.example.com/${encodeURIComponent(mail.split('@')[0]!)}.jpg` });
+        if (mail)
+          assert.deepEqual(e.avatar, {
+            source: 'resourceServer',
+            ok: true,
+            url: `https://photos.corp.example.com/${encodeURIComponent(mail.split('@')[0]!)}.jpg`,
+          });
       }
       assert.ok(!json.stdout.includes(f.password) && !text.stdout.includes(f.password));
     });

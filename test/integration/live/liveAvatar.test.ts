@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover, InlayHint } from 'vscode-languageserver-protocol';
-import { BindDirectoryRequest, SetPreviewEntryRequest, TestAvatarRequest, type AvatarCheckResult, type LiveStatus, type SetPreviewEntryResult } from '../../../common/requests';
+import {
+  BindDirectoryRequest,
+  SetPreviewEntryRequest,
+  TestAvatarRequest,
+  type AvatarCheckResult,
+  type LiveStatus,
+  type SetPreviewEntryResult,
+} from '../../../common/requests';
 import { jpegBytes } from '../../support/avatarImages';
 import type { SambaFixture } from '../../fixtures/samba';
 import { baseline, first, kindOf, testDc } from '../../support/directory';
@@ -21,7 +28,7 @@ import { LspClient, positionOf } from '../../support/lspClient';
 
 const PHOTO_PASSWORD = 'Ph0to-Server-Secret';
 
-describe('live previews: the avatar URL check against a local HTTP server', function () {
+describe('live previews: the avatar URL check against a local HTTP server', () => {
   let f: SambaFixture;
   let c: LspClient;
   let server: http.Server;
@@ -48,7 +55,12 @@ describe('live previews: the avatar URL check against a local HTTP server', func
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     c = await LspClient.start({
-      secret: (p) => (p.ref.kind === 'secret' && p.ref.key === SECRET_KEY ? f.password : p.ref.kind === 'secret' && p.ref.key === 'photos' ? PHOTO_PASSWORD : undefined),
+      secret: (p) =>
+        p.ref.kind === 'secret' && p.ref.key === SECRET_KEY
+          ? f.password
+          : p.ref.kind === 'secret' && p.ref.key === 'photos'
+            ? PHOTO_PASSWORD
+            : undefined,
     });
   });
   after(async () => {
@@ -69,7 +81,9 @@ describe('live previews: the avatar URL check against a local HTTP server', func
     await c.open(uri, text, 1);
     await c.diagnostics.next((p) => p.uri === uri && p.version === 1);
     assert.equal((await c.request<LiveStatus>(BindDirectoryRequest.method, { uri })).state, 'bound');
-    const person = baseline().find((r) => kindOf(r) === 'user' && String(first(r, 'mail') ?? '').includes('.') && r.dn.includes('OU=Europe'))!;
+    const person = baseline().find(
+      (r) => kindOf(r) === 'user' && String(first(r, 'mail') ?? '').includes('.') && r.dn.includes('OU=Europe'),
+    )!;
     const set = await c.request<SetPreviewEntryResult>(SetPreviewEntryRequest.method, { uri, dn: person.dn });
     assert.equal(set.error, undefined);
     const mail = String(first(person, 'mail'));
@@ -93,8 +107,14 @@ describe('live previews: the avatar URL check against a local HTTP server', func
     assert.equal(last.url, new URL(expected).pathname);
 
     // The inlay hint shows the resolved URL; the hover the check.
-    const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } } });
-    assert.ok(hints.some((h) => h.label === `→ ${expected}`), hints.map((h) => String(h.label)).join(' | '));
+    const hints = await c.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } },
+    });
+    assert.ok(
+      hints.some((h) => h.label === `→ ${expected}`),
+      hints.map((h) => String(h.label)).join(' | '),
+    );
     const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, '/zoom/', 2) });
     const md = (h.contents as { value: string }).value;
     assert.ok(md.includes(`Avatar URL check: \`${expected}\` → 200 · image/jpeg`), md);
@@ -102,12 +122,17 @@ describe('live previews: the avatar URL check against a local HTTP server', func
   });
 
   it('a wrong password is a 401 the check reports', async () => {
-    const c2 = await LspClient.start({ secret: (p) => (p.ref.kind === 'secret' && p.ref.key === SECRET_KEY ? f.password : p.ref.kind === 'secret' ? 'wrong' : undefined) });
+    const c2 = await LspClient.start({
+      secret: (p) => (p.ref.kind === 'secret' && p.ref.key === SECRET_KEY ? f.password : p.ref.kind === 'secret' ? 'wrong' : undefined),
+    });
     try {
       const port = (server.address() as AddressInfo).port;
       const uri = pathToFileURL(join(dir, 'wrong.dirsync')).href;
       const text = configText(f, f.ldapUrl, (t) =>
-        t.replace('"policy":', `"avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://127.0.0.1:${port}/zoom/{sAMAccountName}.jpg", "credentials": { "type": "basic", "username": "photos", "password": "\${secret:photos}" } },\n  "policy":`),
+        t.replace(
+          '"policy":',
+          `"avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://127.0.0.1:${port}/zoom/{sAMAccountName}.jpg", "credentials": { "type": "basic", "username": "photos", "password": "\${secret:photos}" } },\n  "policy":`,
+        ),
       );
       await c2.open(uri, text, 1);
       await c2.diagnostics.next((p) => p.uri === uri);

@@ -21,7 +21,7 @@ import { TcpProxy } from '../../support/tcpProxy';
 
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => String(d.code)).sort();
 
-describe('live previews when the directory stalls, goes away or refuses the bind', function () {
+describe('live previews when the directory stalls, goes away or refuses the bind', () => {
   let f: SambaFixture;
   let dir: string;
   const clients: LspClient[] = [];
@@ -57,7 +57,10 @@ describe('live previews when the directory stalls, goes away or refuses the bind
     proxy.stall();
     const held = once(proxy, 'held');
     // A filter the server has never counted: the live check must ask the (stalled) directory.
-    text = text.replace('"users": { "enabled": true,', '"users": { "enabled": true, "filter": "(&(objectClass=user)(sn=Nobody-Is-Called-This))",');
+    text = text.replace(
+      '"users": { "enabled": true,',
+      '"users": { "enabled": true, "filter": "(&(objectClass=user)(sn=Nobody-Is-Called-This))",',
+    );
     await c.change(uri, text, 2);
     const static2 = await c.diagnostics.next((p) => p.uri === uri && p.version === 2);
     assert.deepEqual(codes(static2.diagnostics), ['DS528'], 'static diagnostics, no live ones yet');
@@ -120,7 +123,7 @@ describe('live previews when the directory stalls, goes away or refuses the bind
     assert.equal(s.code, 'invalidCredentials');
     assert.ok(s.reason!.includes(proxy.url) && s.reason!.includes(f.adminDn), s.reason);
     const d = await c.diagnostics.next((p) => p.uri === uri && p.diagnostics.some((x) => x.code === 'DS601'));
-    assert.match(String(d.diagnostics.find((x) => x.code === "DS601")!.message), /invalid credentials/);
+    assert.match(String(d.diagnostics.find((x) => x.code === 'DS601')!.message), /invalid credentials/);
     const connections = proxy.connections;
     const asked = c.secretRequests.length;
     text = text.replace('"title": "title"', '"title": "department"');

@@ -45,7 +45,7 @@ async function ldapValues(f: SambaFixture, dn: string, attrs: string[]): Promise
 
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => String(d.code)).sort();
 
-describe('live previews over LSP, bound to the Samba fixture', function () {
+describe('live previews over LSP, bound to the Samba fixture', () => {
   let f: SambaFixture;
   let c: LspClient;
   let dir: string;
@@ -66,7 +66,10 @@ describe('live previews over LSP, bound to the Samba fixture', function () {
   async function hintsUntil(done: (hs: InlayHint[]) => boolean): Promise<InlayHint[]> {
     for (;;) {
       const refreshed = c.hintRefreshes.next();
-      const hs = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } } });
+      const hs = await c.request<InlayHint[]>('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } },
+      });
       if (done(hs)) return hs;
       await refreshed;
     }
@@ -139,14 +142,20 @@ describe('live previews over LSP, bound to the Samba fixture', function () {
     assert.equal(sample.entries.length, 5);
     for (const e of sample.entries) {
       assert.match(e.dn, /OU=People,OU=Corp,DC=corp,DC=example,DC=com$/);
-      assert.ok(e.values.some((v) => v.cloud === 'uid'), JSON.stringify(e));
+      assert.ok(
+        e.values.some((v) => v.cloud === 'uid'),
+        JSON.stringify(e),
+      );
     }
     const status = await c.statuses.next((s) => s.uri === uri && s.entries !== undefined);
     assert.equal(status.entries, users + groups);
   });
 
   it('inlay hints and hover evaluate the mappings on a picked seeded user', async () => {
-    const person = baseline().find((r) => kindOf(r) === 'user' && first(r, 'title') && first(r, 'mail') && /,/.test(String(first(r, 'cn'))) && r.dn.includes('OU=Americas'))!;
+    const person = baseline().find(
+      (r) =>
+        kindOf(r) === 'user' && first(r, 'title') && first(r, 'mail') && /,/.test(String(first(r, 'cn'))) && r.dn.includes('OU=Americas'),
+    )!;
     assert.ok(person, 'a seeded user named "Last, First"');
     // What AD holds for that user right now, read by ldapsearch.
     const ad = await ldapValues(f, person.dn, ['mail', 'displayName', 'title', 'userAccountControl']);
@@ -177,29 +186,54 @@ describe('live previews over LSP, bound to the Samba fixture', function () {
 
   it('completion lists a seeded OU from the live tree, a schema-only attribute and a group DN in memberOf', async () => {
     // A schema attribute dirsync's built-in list does not know, read independently from the subschema.
-    const schema = await ldapsearch(f, ['-b', 'CN=Aggregate,CN=Schema,CN=Configuration,' + f.baseDn, '-s', 'base', '(objectClass=*)', 'attributeTypes']);
+    const schema = await ldapsearch(f, [
+      '-b',
+      'CN=Aggregate,CN=Schema,CN=Configuration,' + f.baseDn,
+      '-s',
+      'base',
+      '(objectClass=*)',
+      'attributeTypes',
+    ]);
     const builtIn = new Set(AD_ATTRIBUTES.map((a) => a.name.toLowerCase()));
-    const schemaOnly = [...schema.matchAll(/NAME '([^']+)'/g)].map((m) => m[1]!).find((n) => /^msDS-/.test(n) && !builtIn.has(n.toLowerCase()))!;
+    const schemaOnly = [...schema.matchAll(/NAME '([^']+)'/g)]
+      .map((m) => m[1]!)
+      .find((n) => /^msDS-/.test(n) && !builtIn.has(n.toLowerCase()))!;
     assert.ok(schemaOnly, 'the schema has msDS-* attributes the built-in list lacks');
 
-    const withContacts = text.replace(`"baseDns": ["${OU.contacts}"]`, `"baseDns": ["OU=Corp,${f.baseDn}"]`).replace('"title": "title"', '"title": "title + msDS"');
+    const withContacts = text
+      .replace(`"baseDns": ["${OU.contacts}"]`, `"baseDns": ["OU=Corp,${f.baseDn}"]`)
+      .replace('"title": "title"', '"title": "title + msDS"');
     const v = await edit(withContacts);
     await diagnosticsUntil(v, () => true);
-    const dnList = (await c.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, `"OU=Corp,${f.baseDn}"`, 1 + `OU=Corp,${f.baseDn}`.length) })).items;
+    const dnList = (
+      await c.request<CompletionList>('textDocument/completion', {
+        textDocument: { uri },
+        position: positionOf(text, `"OU=Corp,${f.baseDn}"`, 1 + `OU=Corp,${f.baseDn}`.length),
+      })
+    ).items;
     const dns = dnList.map((i) => i.label);
     assert.ok(dns.includes(OU.people), dns.join('\n'));
     assert.ok(dns.includes(OU.contacts), dns.join('\n'));
     assert.ok(dns.includes(f.baseDn), 'naming context listed');
-    const expr = await c.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'title + msDS', 'title + msDS'.length) });
+    const expr = await c.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(text, 'title + msDS', 'title + msDS'.length),
+    });
     const attr = expr.items.find((i) => i.label === schemaOnly);
     assert.ok(attr, `${schemaOnly} missing from ${expr.items.length} items`);
     assert.equal(attr.detail, 'from the directory schema');
-    assert.ok(expr.items.some((i) => i.label === 'mail'), 'built-in names stay');
+    assert.ok(
+      expr.items.some((i) => i.label === 'mail'),
+      'built-in names stay',
+    );
 
     const withFilter = text.replace('"users": { "enabled": true,', '"users": { "enabled": true, "filter": "(memberOf=CN=Webex)",');
     const v2 = await edit(withFilter);
     await diagnosticsUntil(v2, () => true);
-    const groupList = await c.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '(memberOf=CN=Webex', '(memberOf=CN=Webex'.length) });
+    const groupList = await c.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri },
+      position: positionOf(text, '(memberOf=CN=Webex', '(memberOf=CN=Webex'.length),
+    });
     const webex = baseline().find((r) => kindOf(r) === 'group' && first(r, 'cn') === 'Webex Licensed')!;
     const item = groupList.items.find((i) => i.label.toLowerCase() === webex.dn.toLowerCase());
     assert.ok(item, groupList.items.map((i) => i.label).join('\n'));
@@ -214,7 +248,10 @@ describe('live previews over LSP, bound to the Samba fixture', function () {
       .replace('"filter": "(memberOf=CN=Webex)"', '"filter": "(&(objectClass=user)(sn=NoSuchSurname-4711))"');
     const v = await edit(broken);
     const first6 = await c.diagnostics.next((p) => p.uri === uri && p.version === v);
-    assert.ok(first6.diagnostics.some((d) => d.code === 'DS519'), 'static DS519 arrives first');
+    assert.ok(
+      first6.diagnostics.some((d) => d.code === 'DS519'),
+      'static DS519 arrives first',
+    );
     const ds = await diagnosticsUntil(v, (d) => ['DS602', 'DS603', 'DS604'].every((code) => d.some((x) => x.code === code)));
     const at = (code: string) => ds.find((d) => d.code === code)!;
     assert.deepEqual(at('DS603').range.start, positionOf(text, `"OU=Nowhere,${f.baseDn}"`));
@@ -225,28 +262,55 @@ describe('live previews over LSP, bound to the Samba fixture', function () {
     assert.equal(at('DS604').severity, 2);
     // The lens says the same.
     const lenses = await lensesUntil((ls) => ls.some((l) => l.command!.title === '0 users match'));
-    assert.ok(lenses.some((l) => /contacts: .*does not exist|no such/i.test(l.command!.title) || /error/.test(l.command!.title)), lenses.map((l) => l.command!.title).join(' | '));
+    assert.ok(
+      lenses.some((l) => /contacts: .*does not exist|no such/i.test(l.command!.title) || /error/.test(l.command!.title)),
+      lenses.map((l) => l.command!.title).join(' | '),
+    );
   });
 
   it('flags a count far from the last dry run (report in the state folder)', async () => {
     const users = await ldapCount(f, OU.people, DEFAULT_FILTERS.users);
     const reports = join(dir, '.dirsync', 'reports');
     mkdirSync(reports, { recursive: true });
-    const items = Array.from({ length: users * 2 }, (_, i) => ({ id: String(i), category: 'matched', objectType: 'user', action: 'none', dn: `CN=u${i},${OU.people}` }));
-    writeFileSync(join(reports, 'dry-run.json'), JSON.stringify({ format: 'dirsync-report', version: 1, sessionId: 's', generatedAt: '2026-11-01T00:00:00Z', mode: 'dryRun', config: { file: 'corp.dirsync', sha256: '' }, items, summary: {}, messages: [] }));
+    const items = Array.from({ length: users * 2 }, (_, i) => ({
+      id: String(i),
+      category: 'matched',
+      objectType: 'user',
+      action: 'none',
+      dn: `CN=u${i},${OU.people}`,
+    }));
+    writeFileSync(
+      join(reports, 'dry-run.json'),
+      JSON.stringify({
+        format: 'dirsync-report',
+        version: 1,
+        sessionId: 's',
+        generatedAt: '2026-11-01T00:00:00Z',
+        mode: 'dryRun',
+        config: { file: 'corp.dirsync', sha256: '' },
+        items,
+        summary: {},
+        messages: [],
+      }),
+    );
     await c.close(uri);
     version = 1;
     text = configText(f, f.ldapUrl);
     await c.open(uri, text, version);
     await c.request<LiveStatus>(BindDirectoryRequest.method, { uri });
     const lenses = await lensesUntil((ls) => ls.some((l) => l.command!.title.startsWith('⚠')));
-    assert.equal(lenses[0]!.command!.title, `⚠ ${users.toLocaleString('en-US')} users match — last dry run had ${(users * 2).toLocaleString('en-US')}`);
+    assert.equal(
+      lenses[0]!.command!.title,
+      `⚠ ${users.toLocaleString('en-US')} users match — last dry run had ${(users * 2).toLocaleString('en-US')}`,
+    );
   });
 
   it('unbind: live diagnostics, lenses and hints go; static ones stay', async () => {
     const s = await c.request<LiveStatus>(UnbindDirectoryRequest.method, { uri });
     assert.equal(s.state, 'unbound');
-    const d = await c.diagnostics.next((p) => p.uri === uri && p.version === version && p.diagnostics.every((x) => !String(x.code).startsWith('DS6')));
+    const d = await c.diagnostics.next(
+      (p) => p.uri === uri && p.version === version && p.diagnostics.every((x) => !String(x.code).startsWith('DS6')),
+    );
     assert.deepEqual(codes(d.diagnostics), ['DS528']);
     assert.deepEqual(await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }), []);
   });

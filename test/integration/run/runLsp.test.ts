@@ -10,7 +10,13 @@ import { strict as assert } from 'node:assert';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
+import {
+  CancellationTokenSource,
+  WorkDoneProgress,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
+} from 'vscode-languageserver-protocol';
 import {
   DryRunRequest,
   ExplainRequest,
@@ -62,7 +68,9 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
       progress.push(p);
       onProgress?.(p);
     });
-    const result = (lsp.conn.sendRequest(method, { uri, ...params, workDoneToken }, cancel?.token) as Promise<R>).finally(() => sub.dispose());
+    const result = (lsp.conn.sendRequest(method, { uri, ...params, workDoneToken }, cancel?.token) as Promise<R>).finally(() =>
+      sub.dispose(),
+    );
     return { result, progress };
   }
 
@@ -93,7 +101,10 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     assert.equal(progress.at(-1)?.kind, 'end');
     const reports = progress.filter((p): p is WorkDoneProgressReport => p.kind === 'report');
     assert.ok(reports.length >= 2, `progress reports: ${JSON.stringify(progress)}`);
-    assert.ok(reports.some((p) => /^directory: /.test(p.message ?? '')) && reports.some((p) => /^cloud: /.test(p.message ?? '')), JSON.stringify(reports));
+    assert.ok(
+      reports.some((p) => /^directory: /.test(p.message ?? '')) && reports.some((p) => /^cloud: /.test(p.message ?? '')),
+      JSON.stringify(reports),
+    );
     const ev = await events.next((e) => e.event.sessionId === r.sessionId);
     assert.equal(ev.uri, uri);
     assert.equal(await cloudUsers(cloud), 0, 'a dry run writes nothing');
@@ -105,7 +116,12 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const hold = cloud.cloud.faults.add({ kind: 'latency', latencyMs: 20_000, rate: 1, methods: ['GET'] });
     try {
       const cancel = new CancellationTokenSource();
-      const { result, progress } = run<PlanResult>(DryRunRequest.method, { mode: 'full' }, cancel, (p) => p.kind === 'report' && cancel.cancel());
+      const { result, progress } = run<PlanResult>(
+        DryRunRequest.method,
+        { mode: 'full' },
+        cancel,
+        (p) => p.kind === 'report' && cancel.cancel(),
+      );
       const r = await result;
       assert.equal(r.outcome, 'cancelled', JSON.stringify(r));
       assert.equal(r.planToken, undefined);
@@ -119,7 +135,9 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const planned = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
     assert.equal(planned.outcome, 'planned', planned.message);
     // Users and rooms are SCIM Users.
-    const creates = planned.report!.items.filter((i) => (i.objectType === 'user' || i.objectType === 'room') && i.action === 'create').length;
+    const creates = planned.report!.items.filter(
+      (i) => (i.objectType === 'user' || i.objectType === 'room') && i.action === 'create',
+    ).length;
     assert.ok(creates > 2);
     // Another plan in between must not be what gets applied.
     const other = await run<PlanResult>(DryRunRequest.method, { mode: 'full' }).result;
@@ -128,7 +146,12 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     // Slow writes, and a cancel at the first operation done: the apply stops part-way.
     const slow = cloud.cloud.faults.add({ kind: 'latency', latencyMs: 500, rate: 1, methods: ['POST'] });
     const cancel = new CancellationTokenSource();
-    const first = run<ApplyOutcome>(SyncRequest.method, { mode: 'full', planToken: planned.planToken }, cancel, (p) => p.kind === 'report' && /^apply: /.test(p.message ?? '') && cancel.cancel());
+    const first = run<ApplyOutcome>(
+      SyncRequest.method,
+      { mode: 'full', planToken: planned.planToken },
+      cancel,
+      (p) => p.kind === 'report' && /^apply: /.test(p.message ?? '') && cancel.cancel(),
+    );
     const cancelled = await first.result;
     cloud.cloud.faults.remove(slow);
     assert.equal(cancelled.outcome, 'cancelled', JSON.stringify({ outcome: cancelled.outcome, message: cancelled.message }));
@@ -142,11 +165,25 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     assert.equal(applied.sessionId, planned.sessionId, 'the apply belongs to the reviewed plan');
     assert.equal(applied.failed, 0, JSON.stringify(applied.failures));
     // Every operation of the reviewed plan was done exactly once across the two applies.
-    assert.ok((applied.resumed ?? 0) > 0, `the journal of the cancelled apply was not resumed (${part} users were written before the cancel)`);
-    assert.equal((applied.applied ?? 0) + (applied.resumed ?? 0) + (applied.failed ?? 0), planned.counts!.operations, 'every operation of the plan, none twice');
-    assert.ok(progress.some((p) => p.kind === 'report' && /^apply: /.test(p.message ?? '')), JSON.stringify(progress));
+    assert.ok(
+      (applied.resumed ?? 0) > 0,
+      `the journal of the cancelled apply was not resumed (${part} users were written before the cancel)`,
+    );
+    assert.equal(
+      (applied.applied ?? 0) + (applied.resumed ?? 0) + (applied.failed ?? 0),
+      planned.counts!.operations,
+      'every operation of the plan, none twice',
+    );
+    assert.ok(
+      progress.some((p) => p.kind === 'report' && /^apply: /.test(p.message ?? '')),
+      JSON.stringify(progress),
+    );
     assert.equal(await cloudUsers(cloud), creates);
-    assert.equal((await run<ApplyOutcome>(SyncRequest.method, { mode: 'full', planToken: planned.planToken }).result).outcome, 'stale', 'a token applies once');
+    assert.equal(
+      (await run<ApplyOutcome>(SyncRequest.method, { mode: 'full', planToken: planned.planToken }).result).outcome,
+      'stale',
+      'a token applies once',
+    );
 
     const again = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
     assert.equal(again.outcome, 'planned');
@@ -177,12 +214,19 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const before = await cloudUsers(cloud);
     assert.ok(before > 0);
     // A users filter nobody matches: every synchronized user would be deleted.
-    await lsp.change(uri, demoText(cloud, (t) => t.replace('"users": { "enabled": true }', '"users": { "enabled": true, "filter": "(cn=nobody-at-all)" }')), ++version);
+    await lsp.change(
+      uri,
+      demoText(cloud, (t) => t.replace('"users": { "enabled": true }', '"users": { "enabled": true, "filter": "(cn=nobody-at-all)" }')),
+      ++version,
+    );
     const r = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
     assert.equal(r.outcome, 'refused', JSON.stringify({ outcome: r.outcome, message: r.message }));
     assert.equal(r.planToken, undefined);
     assert.ok(r.report?.threshold.exceeded);
-    assert.ok(r.report.items.some((i) => i.category === 'deleted'), 'the report lists the objects that would go');
+    assert.ok(
+      r.report.items.some((i) => i.category === 'deleted'),
+      'the report lists the objects that would go',
+    );
     assert.ok(r.message);
     assert.equal(await cloudUsers(cloud), before);
     await lsp.change(uri, demoText(cloud), ++version);

@@ -38,7 +38,10 @@ describe('sync apply: applyPlan against the local cloud', function () {
   const opts = (extra: Record<string, unknown> = {}) => ({ configFile: f.configFile, secrets: f.secrets, mode: 'full' as const, ...extra });
 
   it('creates users and groups, resolves member references to the new ids, patches and deletes', async () => {
-    const old = await f.admin.users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'leaver@corp.example.com' } as never);
+    const old = await f.admin.users.create({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'leaver@corp.example.com',
+    } as never);
     const plan = makePlan([
       deleteUser('leaver@corp.example.com', { cloudId: old.id! }),
       createUser(1),
@@ -50,7 +53,10 @@ describe('sync apply: applyPlan against the local cloud', function () {
     ]);
     const events: EngineEvent[] = [];
     const progress: SyncProgress[] = [];
-    const result = await applyPlan(plan, opts({ onEvent: (e: EngineEvent) => events.push(e), onProgress: (p: SyncProgress) => progress.push(p) }));
+    const result = await applyPlan(
+      plan,
+      opts({ onEvent: (e: EngineEvent) => events.push(e), onProgress: (p: SyncProgress) => progress.push(p) }),
+    );
     assert.equal(result.failed, 0, JSON.stringify(result.failures));
     assert.equal(result.applied, 7);
     const users = await cloudUsers(f.admin);
@@ -62,7 +68,10 @@ describe('sync apply: applyPlan against the local cloud', function () {
     for await (const m of f.admin.groups.members(g!.id!)) memberIds.push(m.value);
     assert.deepEqual(memberIds.sort(), [users.get('user1@corp.example.com')!.id, users.get('user2@corp.example.com')!.id].sort());
     // Deletes come last, after every create.
-    const order = f.cloud.requests().filter((r) => r.method !== 'GET').map((r) => r.method);
+    const order = f.cloud
+      .requests()
+      .filter((r) => r.method !== 'GET')
+      .map((r) => r.method);
     assert.equal(order.at(-1), 'DELETE');
     // Events: JSON-able lines with the session id, no token.
     assert.ok(events.some((e) => e.event === 'user.create' && e.dn === 'CN=User 1,OU=People,DC=corp,DC=example,DC=com'));
@@ -72,7 +81,10 @@ describe('sync apply: applyPlan against the local cloud', function () {
     // The journal says it all: a header, start/done per operation, a complete end.
     const journalFiles = readdirSync(join(f.stateDir, 'journal'));
     assert.equal(journalFiles.length, 1);
-    const records = readFileSync(join(f.stateDir, 'journal', journalFiles[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const records = readFileSync(join(f.stateDir, 'journal', journalFiles[0]!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(records[0].t, 'plan');
     assert.equal(records.filter((r) => r.t === 'done').length, 7);
     assert.deepEqual(records.at(-1).status, 'complete');
@@ -81,7 +93,11 @@ describe('sync apply: applyPlan against the local cloud', function () {
 
   it('resolves a PATCH value given as {$objectRef} (a manager created in the same apply)', async () => {
     const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-    const plan = makePlan([createUser(30), createUser(31), patchUser(31, [{ op: 'replace', path: `${ENT}:manager.value`, value: { $objectRef: { externalId: guid(30) } } }])]);
+    const plan = makePlan([
+      createUser(30),
+      createUser(31),
+      patchUser(31, [{ op: 'replace', path: `${ENT}:manager.value`, value: { $objectRef: { externalId: guid(30) } } }]),
+    ]);
     const result = await applyPlan(plan, opts());
     assert.equal(result.failed, 0, JSON.stringify(result.failures));
     const users = await cloudUsers(f.admin);
@@ -90,11 +106,24 @@ describe('sync apply: applyPlan against the local cloud', function () {
   });
 
   it('runs avatar operations through the hook with the resolved cloud id; with avatars off in the config they are skipped', async () => {
-    const upload = (n: number) => ({ opId: `av-${n}`, itemId: `u${n}`, label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`, kind: 'uploadAvatar' as const, target: { externalId: guid(n) }, sha256: 'ab', dn: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com` });
+    const upload = (n: number) => ({
+      opId: `av-${n}`,
+      itemId: `u${n}`,
+      label: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`,
+      kind: 'uploadAvatar' as const,
+      target: { externalId: guid(n) },
+      sha256: 'ab',
+      dn: `CN=User ${n},OU=People,DC=corp,DC=example,DC=com`,
+    });
     const seen: Array<{ op: string; cloudId: string; hasConfig: boolean }> = [];
     const hook: AvatarApplyHook = async (op, ctx) => {
       seen.push({ op: op.opId, cloudId: ctx.cloudId, hasConfig: !!ctx.config });
-      await ctx.client.users.putAvatar(ctx.cloudId, Buffer.from(tinyPng(10).split(',')[1]!, 'base64'), 'image/png', ctx.signal ? { signal: ctx.signal } : {});
+      await ctx.client.users.putAvatar(
+        ctx.cloudId,
+        Buffer.from(tinyPng(10).split(',')[1]!, 'base64'),
+        'image/png',
+        ctx.signal ? { signal: ctx.signal } : {},
+      );
     };
     const result = await applyPlan(makePlan([createUser(40), upload(40)]), opts({ avatarHook: hook }));
     assert.equal(result.failed, 0, JSON.stringify(result.failures));
@@ -109,7 +138,12 @@ describe('sync apply: applyPlan against the local cloud', function () {
   it('goes through cloud.proxy when the config sets one', async () => {
     const proxy = await startProxy();
     try {
-      writeFileSync(f.configFile, configText(f.cloud.baseUrl, { cloud: { type: 'scim', url: f.cloud.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', proxy: { url: proxy.url } } }));
+      writeFileSync(
+        f.configFile,
+        configText(f.cloud.baseUrl, {
+          cloud: { type: 'scim', url: f.cloud.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', proxy: { url: proxy.url } },
+        }),
+      );
       const result = await applyPlan(makePlan([createUser(50)]), opts());
       assert.equal(result.applied, 1, JSON.stringify(result.failures));
       assert.ok(proxy.seen.length > 0, 'the request went through the proxy');
@@ -124,12 +158,15 @@ describe('sync apply: applyPlan against the local cloud', function () {
   });
 
   it('refuses a plan over the deletion threshold before any write, listing the objects', async () => {
-    const plan = makePlan([createUser(10), deleteUser('a@corp.example.com', { cloudId: 'x1' }), deleteUser('b@corp.example.com', { cloudId: 'x2' })], {
-      exceeded: true,
-      limitCount: 1,
-      deletions: 2,
-      refusal: 'the sync would delete 2 users, over policy.deleteThreshold.count (1)',
-    });
+    const plan = makePlan(
+      [createUser(10), deleteUser('a@corp.example.com', { cloudId: 'x1' }), deleteUser('b@corp.example.com', { cloudId: 'x2' })],
+      {
+        exceeded: true,
+        limitCount: 1,
+        deletions: 2,
+        refusal: 'the sync would delete 2 users, over policy.deleteThreshold.count (1)',
+      },
+    );
     const before = f.cloud.requests().length;
     await assert.rejects(applyPlan(plan, opts()), (err: unknown) => {
       assert.ok(err instanceof ApplyRefusedError);
@@ -143,13 +180,27 @@ describe('sync apply: applyPlan against the local cloud', function () {
   });
 
   it('refuses a plan that deletes or deactivates every full admin', async () => {
-    const a1 = await f.admin.users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'admin1@corp.example.com' } as never);
-    const a2 = await f.admin.users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'admin2@corp.example.com', externalId: guid(2) } as never);
+    const a1 = await f.admin.users.create({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'admin1@corp.example.com',
+    } as never);
+    const a2 = await f.admin.users.create({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'admin2@corp.example.com',
+      externalId: guid(2),
+    } as never);
     f.cloud.admin.setRoles(a1.id!, ['id_full_admin']);
     f.cloud.admin.setRoles(a2.id!, ['id_full_admin']);
-    const plan = makePlan([createUser(5), deleteUser('admin1@corp.example.com', { cloudId: a1.id! }), patchUser(2, [{ op: 'replace', path: 'active', value: false }])]);
+    const plan = makePlan([
+      createUser(5),
+      deleteUser('admin1@corp.example.com', { cloudId: a1.id! }),
+      patchUser(2, [{ op: 'replace', path: 'active', value: false }]),
+    ]);
     const before = f.cloud.requests().length;
-    await assert.rejects(applyPlan(plan, opts()), (err: unknown) => err instanceof ApplyRefusedError && err.reason === 'admins' && /all 2 full administrators/.test(err.message));
+    await assert.rejects(
+      applyPlan(plan, opts()),
+      (err: unknown) => err instanceof ApplyRefusedError && err.reason === 'admins' && /all 2 full administrators/.test(err.message),
+    );
     assert.equal(writes(f, before), 0);
     // Keeping one admin is fine.
     const ok = makePlan([deleteUser('admin1@corp.example.com', { cloudId: a1.id! })]);
@@ -158,7 +209,12 @@ describe('sync apply: applyPlan against the local cloud', function () {
   });
 
   it('reports a failing operation by its object and goes on with the others', async () => {
-    const plan = makePlan([createUser(20), createUser(21, { userName: 'not valid', emails: 'x' }), patchUser(99, [{ op: 'replace', path: 'title', value: 'x' }]), members('Sales', 'g-sales', [20])]);
+    const plan = makePlan([
+      createUser(20),
+      createUser(21, { userName: 'not valid', emails: 'x' }),
+      patchUser(99, [{ op: 'replace', path: 'title', value: 'x' }]),
+      members('Sales', 'g-sales', [20]),
+    ]);
     const result = await applyPlan(plan, opts());
     assert.equal(result.applied, 1);
     assert.equal(result.failed, 3);
@@ -175,7 +231,14 @@ describe('sync apply: applyPlan against the local cloud', function () {
       { kind: 'status', status: 503, rate: 0.1 },
     ]);
     const ops = Array.from({ length: 150 }, (_, i) => createUser(1000 + i));
-    ops.push(createGroup('All', 'g-all'), members('All', 'g-all', Array.from({ length: 150 }, (_, i) => 1000 + i)));
+    ops.push(
+      createGroup('All', 'g-all'),
+      members(
+        'All',
+        'g-all',
+        Array.from({ length: 150 }, (_, i) => 1000 + i),
+      ),
+    );
     const result = await applyPlan(makePlan(ops), opts());
     assert.equal(result.failed, 0, JSON.stringify(result.failures.slice(0, 3)));
     const faulted = f.cloud.requests().filter((r) => r.fault).length;

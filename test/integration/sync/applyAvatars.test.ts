@@ -14,11 +14,18 @@ describe('sync apply: avatars through the avatar half', function () {
   let photo: { dn: string; bytes: Buffer; mail: string; guid: string };
   beforeEach(async () => {
     f = await startApplyFixture();
-    writeFileSync(f.configFile, configText(f.cloud.baseUrl, { avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' } }));
+    writeFileSync(
+      f.configFile,
+      configText(f.cloud.baseUrl, { avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' } }),
+    );
     const config = analyze(configText(f.cloud.baseUrl)).config;
     const source = await openDirectory(config.directory, { configDir: f.dir, resolveSecret: () => undefined });
     try {
-      for await (const e of source.search({ baseDns: ['DC=corp,DC=example,DC=com'], filter: '(&(thumbnailPhoto=*)(mail=*))', attributes: ['thumbnailPhoto', 'mail', 'objectGUID'] })) {
+      for await (const e of source.search({
+        baseDns: ['DC=corp,DC=example,DC=com'],
+        filter: '(&(thumbnailPhoto=*)(mail=*))',
+        attributes: ['thumbnailPhoto', 'mail', 'objectGUID'],
+      })) {
         const bytes = e.attributes['thumbnailphoto']?.[0];
         assert.ok(bytes instanceof Uint8Array);
         photo = { dn: e.dn, bytes: Buffer.from(bytes), mail: String(e.attributes['mail']?.[0]), guid: 'photo-user-1' };
@@ -33,7 +40,13 @@ describe('sync apply: avatars through the avatar half', function () {
   });
 
   const ops = (sha256: string): PlanOperation[] => [
-    { opId: 'op-1', itemId: 'u', label: photo.dn, kind: 'createUser', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: photo.mail, externalId: photo.guid } },
+    {
+      opId: 'op-1',
+      itemId: 'u',
+      label: photo.dn,
+      kind: 'createUser',
+      body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: photo.mail, externalId: photo.guid },
+    },
     { opId: 'op-2', itemId: 'u', label: photo.dn, kind: 'uploadAvatar', target: { externalId: photo.guid }, sha256, dn: photo.dn },
   ];
 

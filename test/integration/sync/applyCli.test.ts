@@ -17,8 +17,7 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
   let f: CloudFixture;
   let ldif: string;
   let config: string;
-  before(function () {
-  });
+  before(() => {});
   beforeEach(async () => {
     f = await startCloudFixture();
     ldif = join(f.dir, 'corp.ldif');
@@ -47,14 +46,22 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     const second = await runCli(['apply', config], f.dir);
     assert.equal(second.code, 0, second.stderr + second.stdout);
     assert.match(second.stdout, /^No changes/);
-    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(events.some((e) => e.event === 'user.create' && e.sessionId === result.sessionId));
     assert.ok(!readFileSync(log, 'utf8').includes(TOKEN));
   });
 
   it('over the deletion threshold: exit 1 with the reason and the objects, nothing written', async () => {
     const admin = f.client();
-    for (let i = 0; i < 3; i++) await admin.users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `gone${i}@corp.example.com`, externalId: `gone-${i}` } as never);
+    for (let i = 0; i < 3; i++)
+      await admin.users.create({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `gone${i}@corp.example.com`,
+        externalId: `gone-${i}`,
+      } as never);
     writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif, { policy: { deleteThreshold: { count: 2 }, mismatched: 'delete' } }));
     const before = f.cloud.requests().at(-1)!.n;
     const run = await runCli(['apply', config, '--json'], f.dir);
@@ -119,12 +126,27 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     assert.equal(incResult.mode, 'incremental');
     assert.equal(incResult.summary.modified, 1);
     // The mapping changes: incremental is refused in favour of a full sync.
-    writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif, { attributes: { uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'department', externalId: 'objectGUID' } }));
+    writeFileSync(
+      config,
+      e2eConfig(f.cloud.baseUrl, ldif, {
+        attributes: {
+          uid: 'mail',
+          displayName: 'displayName',
+          givenName: 'givenName',
+          sn: 'sn',
+          title: 'department',
+          externalId: 'objectGUID',
+        },
+      }),
+    );
     const log = join(f.dir, 'inc.jsonl');
     const forced = await runCli(['sync', config, '--incremental', '--json', '--log', log], f.dir);
     assert.equal(forced.code, 2, forced.stderr);
     assert.equal(JSON.parse(forced.stdout).mode, 'full');
-    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(events.some((e) => e.event === 'sync.mode' && /mapping/.test(e.message)));
     appendFileSync(log, '');
   });

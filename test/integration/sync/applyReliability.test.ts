@@ -18,7 +18,7 @@ describe('sync apply: kill -9 at random points of a 2,000-user sync', function (
   let config: string;
   let requests = 0;
   let onRequest: (() => void) | undefined;
-  before(async function () {
+  before(async () => {
     f = await startCloudFixture({
       onRequest: () => {
         requests++;
@@ -28,7 +28,10 @@ describe('sync apply: kill -9 at random points of a 2,000-user sync', function (
     const ldif = join(f.dir, 'corp.ldif');
     await writeLdif(ldif, 2000, 11);
     config = join(f.dir, 'corp.dirsync');
-    writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif, { policy: { deleteThreshold: { count: 100, percent: 50 }, mismatched: 'retain' } }));
+    writeFileSync(
+      config,
+      e2eConfig(f.cloud.baseUrl, ldif, { policy: { deleteThreshold: { count: 100, percent: 50 }, mismatched: 'retain' } }),
+    );
   });
   after(async () => {
     await f?.close();
@@ -37,7 +40,8 @@ describe('sync apply: kill -9 at random points of a 2,000-user sync', function (
   it('ten kills, one re-run: cloud equals the plan, 0 lost, 0 duplicated', async () => {
     const plan = await dryRun({ configFile: config, secrets: () => TOKEN });
     const planned = new Map<string, string>();
-    for (const op of plan.payload.operations) if (op.kind === 'createUser') planned.set(String(op.body['externalId']), String(op.body['userName']).toLowerCase());
+    for (const op of plan.payload.operations)
+      if (op.kind === 'createUser') planned.set(String(op.body['externalId']), String(op.body['userName']).toLowerCase());
     assert.ok(planned.size >= 1900, `planned creates: ${planned.size}`);
     const rnd = prng(20261123);
     const kills: number[] = [];

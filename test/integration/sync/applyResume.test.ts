@@ -21,7 +21,14 @@ describe('sync apply: resume', function () {
 
   it('a cancelled apply stops cleanly and the re-run finishes the rest', async () => {
     const ops = Array.from({ length: 60 }, (_, i) => createUser(2000 + i));
-    ops.push(createGroup('Everyone', 'g-every'), members('Everyone', 'g-every', Array.from({ length: 60 }, (_, i) => 2000 + i)));
+    ops.push(
+      createGroup('Everyone', 'g-every'),
+      members(
+        'Everyone',
+        'g-every',
+        Array.from({ length: 60 }, (_, i) => 2000 + i),
+      ),
+    );
     const plan = makePlan(ops);
     const ac = new AbortController();
     const first = applyPlan(plan, opts({ signal: ac.signal, onProgress: (p: SyncProgress) => (p.done ?? 0) >= 25 && ac.abort() }));
@@ -57,8 +64,23 @@ describe('sync apply: resume', function () {
     writeFileSync(
       join(f.stateDir, 'journal', `${session}.jsonl`),
       [
-        { t: 'plan', time: new Date(Date.now() - 1000).toISOString(), sessionId: session, planId: planIdOf(plan.payload), config: f.configFile, mode: 'full', basis: plan.payload.basis, ops: 2 },
-        { t: 'start', time: new Date().toISOString(), op: op.opId, kind: 'createUser', key: `ext:${(op as unknown as { body: { externalId: string } }).body.externalId}` },
+        {
+          t: 'plan',
+          time: new Date(Date.now() - 1000).toISOString(),
+          sessionId: session,
+          planId: planIdOf(plan.payload),
+          config: f.configFile,
+          mode: 'full',
+          basis: plan.payload.basis,
+          ops: 2,
+        },
+        {
+          t: 'start',
+          time: new Date().toISOString(),
+          op: op.opId,
+          kind: 'createUser',
+          key: `ext:${(op as unknown as { body: { externalId: string } }).body.externalId}`,
+        },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n') + '\n{"t":"done","op":"op-0', // a torn last line

@@ -22,8 +22,13 @@ describe('sync apply: full then incremental against the Samba AD fixture', funct
   let cloud: CloudFixture;
   let dir: string;
   let config: string;
-  const secrets = (ref: { kind: string; name?: string }) => (ref.kind === 'env' && ref.name === 'AD_PASSWORD' ? dc.password : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN' ? TOKEN : undefined);
-  before(async function () {
+  const secrets = (ref: { kind: string; name?: string }) =>
+    ref.kind === 'env' && ref.name === 'AD_PASSWORD'
+      ? dc.password
+      : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN'
+        ? TOKEN
+        : undefined;
+  before(async () => {
     dc = await testDc();
     cloud = await startCloudFixture();
     dir = mkdtempSync(join(tmpdir(), 'dirsync-samba-apply-'));
@@ -35,7 +40,15 @@ describe('sync apply: full then incremental against the Samba AD fixture', funct
         directory: { type: 'adds', url: dc.ldapUrl, bindDn: dc.adminDn, password: '${env:AD_PASSWORD}', baseDns: [dc.baseDn] },
         cloud: { type: 'scim', url: cloud.cloud.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: 8 },
         objects: { users: { enabled: true }, groups: { enabled: false }, contacts: { enabled: false }, rooms: { enabled: false } },
-        attributes: { uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'title', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID' },
+        attributes: {
+          uid: 'mail',
+          displayName: 'displayName',
+          givenName: 'givenName',
+          sn: 'sn',
+          title: 'title',
+          'ds-pwp-account-disabled': 'userAccountControl',
+          externalId: 'objectGUID',
+        },
         policy: { deleteThreshold: { count: 50, percent: 20 }, mismatched: 'retain' },
       }),
     );
@@ -45,7 +58,7 @@ describe('sync apply: full then incremental against the Samba AD fixture', funct
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps the DC\'s USN mark, selects by uSNChanged on the server, and the next incremental has nothing to do', async () => {
+  it("keeps the DC's USN mark, selects by uSNChanged on the server, and the next incremental has nothing to do", async () => {
     const full = await runSync({ configFile: config, secrets, mode: 'incremental' }); // no state yet: runs full
     assert.equal(full.failed, 0, JSON.stringify(full.failures.slice(0, 3)));
     assert.equal(full.report.mode, 'full');

@@ -51,7 +51,10 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.equal(report.mode, 'dryRun');
     assert.deepEqual(Object.keys(report.summary).sort(), [...REPORT_CATEGORIES].sort());
     assert.ok(report.summary.added > 0 && report.summary.rooms > 0 && report.summary.groups > 0);
-    assert.equal(report.items.length, Object.values(report.summary as Record<string, number>).reduce((a, b) => a + b, 0));
+    assert.equal(
+      report.items.length,
+      Object.values(report.summary as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
     assert.ok(!r.stdout.includes(TOKEN), 'no secret in the report');
     // Avatars (avatar.enabled, thumbnailPhoto): every in-scope user gets an avatar item; those with
     // a picture are uploads with a hash and a thumbnail, the others "empty" (no picture in the cloud yet).
@@ -109,7 +112,10 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     const e = JSON.parse(r.stdout);
     assert.equal(e.found, true);
     assert.equal(e.dn, added.dn);
-    assert.deepEqual(e.selections.find((s: { kind: string }) => s.kind === 'users'), { ...e.selections.find((s: { kind: string }) => s.kind === 'users'), enabled: true, underBaseDn: true, filterMatches: true });
+    assert.deepEqual(
+      e.selections.find((s: { kind: string }) => s.kind === 'users'),
+      { ...e.selections.find((s: { kind: string }) => s.kind === 'users'), enabled: true, underBaseDn: true, filterMatches: true },
+    );
     const dn = e.attributes.find((a: { attribute: string }) => a.attribute === 'displayName');
     assert.equal(dn.scimPath, 'displayName');
     assert.equal(dn.changes, added.category === 'added');

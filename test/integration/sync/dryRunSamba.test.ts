@@ -75,7 +75,13 @@ describe('sync dry run against Samba AD and the local cloud', function () {
     assert.equal(allStaff.action, 'create');
     assert.ok(allStaff.members!.added.length > 1500, `All Staff members: ${allStaff.members!.added.length}`);
     const mism = p.report.items.filter((i) => i.category === 'mismatched');
-    assert.deepEqual(mism.map((i) => [i.userName, i.action]), [['test1@corp.example.com', 'retain'], ['test2@corp.example.com', 'retain']]);
+    assert.deepEqual(
+      mism.map((i) => [i.userName, i.action]),
+      [
+        ['test1@corp.example.com', 'retain'],
+        ['test2@corp.example.com', 'retain'],
+      ],
+    );
     assert.ok(!p.payload.operations.some((o) => o.kind === 'deleteUser'));
     // Safe order: every create before any group membership.
     const kinds = p.payload.operations.map((o) => o.kind);
@@ -93,7 +99,14 @@ describe('sync dry run against Samba AD and the local cloud', function () {
     const client = cloud!.client();
     await createUsers(client, initial);
     await client.users.create(user('test1@corp.example.com') as never);
-    const p = await plan(writeConfig(sambaConfig(f, cloud!, { policy: { deleteThreshold: { count: 50, percent: 20 }, mismatched: 'delete', protected: { admins: true } } })), f);
+    const p = await plan(
+      writeConfig(
+        sambaConfig(f, cloud!, {
+          policy: { deleteThreshold: { count: 50, percent: 20 }, mismatched: 'delete', protected: { admins: true } },
+        }),
+      ),
+      f,
+    );
     const it = p.report.items.find((i) => i.userName === 'test1@corp.example.com')!;
     assert.deepEqual([it.category, it.action], ['mismatched', 'delete']);
     const ops = p.payload.operations;
@@ -117,10 +130,16 @@ describe('sync dry run against Samba AD and the local cloud', function () {
     const byKey = new Map(p.report.items.filter((i) => i.dn).map((i) => [key(i.dn!), i]));
     const d = byKey.get(key(disabled.dn))!;
     assert.deepEqual([d.category, d.action], ['deactivated', 'deactivate']);
-    assert.deepEqual(d.changes!.map((c) => [c.scimPath, c.old, c.new]), [['active', true, false]]);
+    assert.deepEqual(
+      d.changes!.map((c) => [c.scimPath, c.old, c.new]),
+      [['active', true, false]],
+    );
     const m = byKey.get(key(titled.dn))!;
     assert.equal(m.category, 'modified');
-    assert.deepEqual(m.changes!.map((c) => [c.scimPath, c.old, c.new]), [['title', 'Old Title', first(titled, 'title')]]);
+    assert.deepEqual(
+      m.changes!.map((c) => [c.scimPath, c.old, c.new]),
+      [['title', 'Old Title', first(titled, 'title')]],
+    );
     assert.equal(m.changes![0]!.configRef?.path, 'attributes.title');
     assert.ok(m.changes![0]!.configRef!.line > 1);
     const c = byKey.get(key(cased.dn))!;
@@ -133,7 +152,9 @@ describe('sync dry run against Samba AD and the local cloud', function () {
   it('threshold trip: 60 users gone from AD exceed count 50 — refusal in the report', async () => {
     const client = cloud!.client();
     for (let i = 0; i < 60; i++) {
-      await client.users.create(user(`gone${i}@corp.example.com`, { externalId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` }) as never);
+      await client.users.create(
+        user(`gone${i}@corp.example.com`, { externalId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` }) as never,
+      );
     }
     const p = await plan(writeConfig(sambaConfig(f, cloud!, { objects: { users: { enabled: true } } })), f);
     const t = p.report.threshold;

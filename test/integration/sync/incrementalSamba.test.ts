@@ -36,7 +36,12 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
   const groupDn = `CN=grp-${tag},${ou}`;
   const otherGroupDn = `CN=grp2-${tag},${ou}`; // Ada only
   const created: string[] = [];
-  const secrets = (ref: { kind: string; name?: string }) => (ref.kind === 'env' && ref.name === 'AD_PASSWORD' ? dc.password : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN' ? TOKEN : undefined);
+  const secrets = (ref: { kind: string; name?: string }) =>
+    ref.kind === 'env' && ref.name === 'AD_PASSWORD'
+      ? dc.password
+      : ref.kind === 'env' && ref.name === 'DIRSYNC_CLOUD_TOKEN'
+        ? TOKEN
+        : undefined;
   const writeConfig = (attributes: Record<string, string>) =>
     writeFileSync(
       config,
@@ -44,13 +49,26 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
         version: 1,
         directory: { type: 'adds', url: dc.ldapUrl, bindDn: dc.adminDn, password: '${env:AD_PASSWORD}', baseDns: [dc.baseDn] },
         cloud: { type: 'scim', url: cloud.cloud.baseUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}', concurrency: 4 },
-        objects: { users: { enabled: true, baseDns: [ou] }, groups: { enabled: true, baseDns: [ou] }, contacts: { enabled: false }, rooms: { enabled: false } },
+        objects: {
+          users: { enabled: true, baseDns: [ou] },
+          groups: { enabled: true, baseDns: [ou] },
+          contacts: { enabled: false },
+          rooms: { enabled: false },
+        },
         attributes,
         avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' },
         policy: { deleteThreshold: { count: 10, percent: 100 }, mismatched: 'retain' },
       }),
     );
-  const ATTRS = { uid: 'mail', displayName: 'displayName', givenName: 'givenName', sn: 'sn', title: 'title', 'ds-pwp-account-disabled': 'userAccountControl', externalId: 'objectGUID' };
+  const ATTRS = {
+    uid: 'mail',
+    displayName: 'displayName',
+    givenName: 'givenName',
+    sn: 'sn',
+    title: 'title',
+    'ds-pwp-account-disabled': 'userAccountControl',
+    externalId: 'objectGUID',
+  };
   const sync = async () => {
     const events: EngineEvent[] = [];
     const r = await runSync({ configFile: config, secrets, mode: 'incremental', onEvent: (e) => events.push(e) });
@@ -59,11 +77,15 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     return { r, events, incMessage };
   };
   const counts = (msg: string | undefined) => {
-    const m = /(\d+) entr(?:y|ies) changed \(uSNChanged above (\d+), up to (\d+)\) read in full, (\d+) unchanged read identity-only(?:, (\d+) unchanged read again in full)?/.exec(msg ?? '');
+    const m =
+      /(\d+) entr(?:y|ies) changed \(uSNChanged above (\d+), up to (\d+)\) read in full, (\d+) unchanged read identity-only(?:, (\d+) unchanged read again in full)?/.exec(
+        msg ?? '',
+      );
     assert.ok(m, `an incremental message: ${msg}`);
     return { full: Number(m[1]), from: BigInt(m[2]!), to: BigInt(m[3]!), identity: Number(m[4]), reread: Number(m[5] ?? 0) };
   };
-  const modify = (dn: string, type: string, values: string[] | Buffer[]) => admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type, values }) })]);
+  const modify = (dn: string, type: string, values: string[] | Buffer[]) =>
+    admin.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type, values }) })]);
 
   before(async () => {
     dc = await testDc();
@@ -85,9 +107,17 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
       ]);
       created.push(dnOf(n));
     }
-    await admin.add(groupDn, { objectClass: ['top', 'group'], sAMAccountName: `g${randomBytes(4).toString('hex')}`, member: names.map(dnOf) });
+    await admin.add(groupDn, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: `g${randomBytes(4).toString('hex')}`,
+      member: names.map(dnOf),
+    });
     created.push(groupDn);
-    await admin.add(otherGroupDn, { objectClass: ['top', 'group'], sAMAccountName: `g${randomBytes(4).toString('hex')}`, member: [dnOf('Ada')] });
+    await admin.add(otherGroupDn, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: `g${randomBytes(4).toString('hex')}`,
+      member: [dnOf('Ada')],
+    });
     created.push(otherGroupDn);
     dir = mkdtempSync(join(tmpdir(), 'dirsync-incremental-'));
     config = join(dir, 'corp.dirsync');
@@ -130,7 +160,10 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     c = counts(one.incMessage);
     assert.deepEqual([c.full, c.identity, c.reread], [1, 4, 0], one.incMessage);
     const modified = one.r.report.items.filter((i) => i.category === 'modified');
-    assert.deepEqual(modified.map((i) => [i.userName, i.changes?.map((ch) => [ch.scimPath, ch.old, ch.new])]), [[mailOf('Ada'), [['title', 'Engineer', 'Principal Engineer']]]]);
+    assert.deepEqual(
+      modified.map((i) => [i.userName, i.changes?.map((ch) => [ch.scimPath, ch.old, ch.new])]),
+      [[mailOf('Ada'), [['title', 'Engineer', 'Principal Engineer']]]],
+    );
     assert.equal(one.r.applied, 1);
     assert.equal(one.events.filter((e) => e.event === 'user.update').length, 1);
     const ada = [...(await cloudUsers(client)).values()].find((u) => u.displayName === `Ada ${tag}`)!;
@@ -142,9 +175,15 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     const pic = await sync();
     c = counts(pic.incMessage);
     assert.deepEqual([c.full, c.identity], [1, 4], pic.incMessage);
-    assert.deepEqual(pic.r.report.items.filter((i) => i.category === 'modified' || i.category === 'added'), []);
+    assert.deepEqual(
+      pic.r.report.items.filter((i) => i.category === 'modified' || i.category === 'added'),
+      [],
+    );
     const uploads = pic.r.report.items.filter((i) => i.category === 'avatars' && i.avatar?.status === 'upload');
-    assert.deepEqual(uploads.map((i) => i.userName), [mailOf('Bob')]);
+    assert.deepEqual(
+      uploads.map((i) => i.userName),
+      [mailOf('Bob')],
+    );
     assert.equal(pic.r.applied, 1);
     const bob = [...(await cloudUsers(client)).values()].find((u) => u.displayName === `Bob ${tag}`)!;
     assert.deepEqual((await client.users.getAvatar(bob.id))?.data, picture);
@@ -160,14 +199,20 @@ describe('incremental sync against the Samba AD fixture: only what changed is re
     assert.deepEqual([c.full, c.identity, c.reread], [0, 3, 2], lost.incMessage);
     assert.equal(lost.events.filter((e) => e.event === 'user.create').length, 1, JSON.stringify(lost.r.report.summary));
     const group = lost.r.report.items.find((i) => i.category === 'groups' && i.dn?.toLowerCase() === groupDn.toLowerCase());
-    assert.deepEqual(group?.members?.added.map((d) => d.toLowerCase()), [dnOf('Cy').toLowerCase()]);
+    assert.deepEqual(
+      group?.members?.added.map((d) => d.toLowerCase()),
+      [dnOf('Cy').toLowerCase()],
+    );
 
     // 6. Cy is deleted in AD: the comparison of the identity read plans exactly that deletion.
     await admin.del(dnOf('Cy'));
     created.splice(created.indexOf(dnOf('Cy')), 1);
     const del = await sync();
     const deleted = del.r.report.items.filter((i) => i.category === 'deleted');
-    assert.deepEqual(deleted.map((i) => i.userName), [mailOf('Cy')]);
+    assert.deepEqual(
+      deleted.map((i) => i.userName),
+      [mailOf('Cy')],
+    );
     assert.equal(del.r.report.summary.added + del.r.report.summary.modified, 0);
     assert.equal(del.events.filter((e) => e.event === 'user.delete').length, 1);
     assert.deepEqual([...(await cloudUsers(client)).values()].map((u) => u.displayName).sort(), [`Ada ${tag}`, `Bob ${tag}`]);

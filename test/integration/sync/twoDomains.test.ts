@@ -28,18 +28,32 @@ describe('sync dry run: two domains into one org', function () {
     f = await testDc();
     cloud = await startCloudFixture();
     dir = mkdtempSync(join(tmpdir(), 'dirsync-two-'));
-    const records: LdifRecord[] = [...generateDirectory({ seed: 7, users: 40, baseDn: 'DC=emea,DC=example,DC=com', mailDomain: 'emea.example.com', exportForm: true })];
+    const records: LdifRecord[] = [
+      ...generateDirectory({ seed: 7, users: 40, baseDn: 'DC=emea,DC=example,DC=com', mailDomain: 'emea.example.com', exportForm: true }),
+    ];
     // One person is in both directories' scope (same mail, different object).
-    shared = first(baseline().find((r) => kindOf(r) === 'user' && !r.attributes.msExchResourceMetaData && first(r, 'mail') && first(r, 'userAccountControl') !== '514')!, 'mail') as string;
+    shared = first(
+      baseline().find(
+        (r) => kindOf(r) === 'user' && !r.attributes.msExchResourceMetaData && first(r, 'mail') && first(r, 'userAccountControl') !== '514',
+      )!,
+      'mail',
+    ) as string;
     const template = records.find((r) => first(r, 'mail') && String(r.dn).includes('OU=People'))!;
-    records.push({ dn: template.dn.replace(/^CN=[^,]+/, 'CN=Shared Person'), attributes: { ...template.attributes, mail: [shared], objectGUID: [randomBytes(16)] } });
+    records.push({
+      dn: template.dn.replace(/^CN=[^,]+/, 'CN=Shared Person'),
+      attributes: { ...template.attributes, mail: [shared], objectGUID: [randomBytes(16)] },
+    });
     writeFileSync(join(dir, 'emea.ldif'), LDIF_HEADER + records.map((r) => formatLdifRecord(r)).join('\n'));
   });
   after(async () => cloud?.close());
 
   it('each config owns only its domain; the shared person is reported; re-planning the first domain changes nothing', async () => {
     const client = cloud.client();
-    const corp = writeConfig(sambaConfig(f, cloud, { objects: { users: { enabled: true }, rooms: { enabled: true } }, policy: DELETE }), dir, 'corp.dirsync');
+    const corp = writeConfig(
+      sambaConfig(f, cloud, { objects: { users: { enabled: true }, rooms: { enabled: true } }, policy: DELETE }),
+      dir,
+      'corp.dirsync',
+    );
     const emea = writeConfig(
       {
         ...sambaConfig(f, cloud, { objects: { users: { enabled: true } }, policy: DELETE }),
@@ -55,7 +69,7 @@ describe('sync dry run: two domains into one org', function () {
 
     const e = await plan(emea);
     assert.ok(e.report.summary.added >= 30, `emea added ${e.report.summary.added}`);
-    assert.equal(e.report.summary.deleted + e.report.summary.mismatched, 0, 'corp users are not emea\'s to delete');
+    assert.equal(e.report.summary.deleted + e.report.summary.mismatched, 0, "corp users are not emea's to delete");
     assert.ok(!e.payload.operations.some((o) => o.kind === 'deleteUser'));
     const s = e.report.items.find((i) => i.userName?.toLowerCase() === shared.toLowerCase())!;
     assert.equal(s.action, 'skip');

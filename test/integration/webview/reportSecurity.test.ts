@@ -40,8 +40,11 @@ describe('report UI: untrusted values and the CSP (Chromium)', function () {
       if (/[<>]/.test(markup)) assert.ok(!file.html.includes(markup), `the file contains ${JSON.stringify(markup)} literally`);
     }
     assert.ok(!file.html.includes('\u2028'), 'U+2028 is escaped');
-    assert.equal(file.html.match(/<script/g)?.length, 2, 'one data element and one nonce\'d script');
-    assert.match(file.html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;nonce-[A-Za-z0-9+/=]{22,}&#39;/);
+    assert.equal(file.html.match(/<script/g)?.length, 2, "one data element and one nonce'd script");
+    assert.match(
+      file.html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;nonce-[A-Za-z0-9+/=]{22,}&#39;/,
+    );
   });
 
   it('shows every payload as literal text in rows, details and messages, and runs none of them', async () => {
@@ -74,9 +77,12 @@ describe('report UI: untrusted values and the CSP (Chromium)', function () {
       scripts: [...document.querySelectorAll('script')].map((s) => (s.hasAttribute('nonce') ? 'nonce' : s.type || 'inline')),
       iframes: document.querySelectorAll('iframe').length,
       svgs: document.querySelectorAll('svg').length,
-      badImages: [...document.querySelectorAll('img[src]')].filter((i) => !(i as HTMLImageElement).src.startsWith('data:image/png;base64,')).length,
+      badImages: [...document.querySelectorAll('img[src]')].filter((i) => !(i as HTMLImageElement).src.startsWith('data:image/png;base64,'))
+        .length,
       anchors: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
-      handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+      handlers: [...document.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`),
+      ),
     }));
     assert.deepEqual(dom, { scripts: ['nonce'], iframes: 0, svgs: 0, badImages: 0, anchors: [], handlers: [] });
     assert.deepEqual(await watch.violations(), [], 'rendering hostile values needed nothing the CSP forbids');

@@ -11,7 +11,17 @@ import { CSV_COLUMNS } from '../../../common/reportExport';
 import { itemTitle, selectItems } from '../../../common/reportQuery';
 import { makeReport } from '../../support/reports';
 import { launchChromium, type ChromiumSession } from '../../support/chromium';
-import { count, openTab, screenshot, search, tabCount, visibleNames, waitForRows, watchPage, writeStandalone } from '../../support/reportPage';
+import {
+  count,
+  openTab,
+  screenshot,
+  search,
+  tabCount,
+  visibleNames,
+  waitForRows,
+  watchPage,
+  writeStandalone,
+} from '../../support/reportPage';
 
 const TOTAL = 100_000;
 
@@ -25,7 +35,7 @@ describe('report UI: standalone HTML of a 100k-object report (Chromium)', functi
 
   const byCategory = (c: string) => report.items.filter((i) => i.category === c);
 
-  before(async function () {
+  before(async () => {
     report = makeReport({ total: TOTAL });
     file = writeStandalone(report);
     session = await launchChromium();
@@ -154,7 +164,10 @@ describe('report UI: standalone HTML of a 100k-object report (Chromium)', functi
     const img = detail.locator('img.avatar-thumb');
     await img.waitFor();
     assert.equal(await img.getAttribute('src'), avatar.avatar!.thumbnail);
-    assert.ok(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 8), 'the thumbnail decodes');
+    assert.ok(
+      await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 8),
+      'the thumbnail decodes',
+    );
     await screenshot(page, 'standalone-100k-detail-avatar');
   });
 
@@ -184,7 +197,10 @@ describe('report UI: standalone HTML of a 100k-object report (Chromium)', functi
     assert.equal(await page.locator('aside.detail .detail-title').textContent(), itemTitle(report.items[TOTAL - 1]!));
     // The pane follows the selection.
     await page.keyboard.press('ArrowUp');
-    await page.waitForFunction((t) => document.querySelector('aside.detail .detail-title')?.textContent === t, itemTitle(report.items[TOTAL - 2]!));
+    await page.waitForFunction(
+      (t) => document.querySelector('aside.detail .detail-title')?.textContent === t,
+      itemTitle(report.items[TOTAL - 2]!),
+    );
     await page.keyboard.press('Escape');
     await page.locator('aside.detail').waitFor({ state: 'hidden' });
     await page.keyboard.press('Home');
@@ -210,7 +226,9 @@ describe('report UI: standalone HTML of a 100k-object report (Chromium)', functi
     assert.ok(lines[1]!.startsWith(`mismatched,user,retain,${first.displayName},${first.userName},`), lines[1]);
 
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('vscode-button.export-json').click()]);
-    const doc = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as SyncReport & { view: { category: string; filter: { query: string } } };
+    const doc = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as SyncReport & {
+      view: { category: string; filter: { query: string } };
+    };
     assert.equal(doc.format, 'dirsync-report');
     assert.equal(doc.items.length, view.length);
     assert.deepEqual(

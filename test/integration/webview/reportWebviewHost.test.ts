@@ -48,7 +48,13 @@ async function installFakeVsCode(page: Page): Promise<void> {
       return route.fulfill({ contentType: 'text/html', body: html });
     }
     const file = join(DIST, basename(url.pathname));
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
+    const type = file.endsWith('.js')
+      ? 'text/javascript'
+      : file.endsWith('.css')
+        ? 'text/css'
+        : file.endsWith('.ttf')
+          ? 'font/ttf'
+          : 'application/octet-stream';
     return route.fulfill({ contentType: type, body: readFileSync(file) });
   });
 }
@@ -58,7 +64,10 @@ async function posted(page: Page): Promise<ReportToHostMessage[]> {
 }
 
 async function waitPosted(page: Page, type: ReportToHostMessage['type'], after = 0): Promise<ReportToHostMessage> {
-  await page.waitForFunction(([t, n]) => (window as unknown as { __posted: Array<{ type: string }> }).__posted.slice(n).some((m) => m.type === t), [type, after] as const);
+  await page.waitForFunction(
+    ([t, n]) => (window as unknown as { __posted: Array<{ type: string }> }).__posted.slice(n).some((m) => m.type === t),
+    [type, after] as const,
+  );
   return (await posted(page)).slice(after).find((m) => m.type === type)!;
 }
 
@@ -189,7 +198,10 @@ describe('report UI in the VS Code webview shell (Chromium, host played by the t
     await post(page, { type: 'focusItem', id: late.id });
     await post(page, { type: 'reportItems', offset: 0, items: items.slice(0, 1000), done: false });
     await post(page, { type: 'reportItems', offset: 1000, items: items.slice(1000), done: true });
-    await page.waitForFunction((t) => document.querySelector('aside.detail .detail-title')?.textContent === t, late.displayName ?? late.userName!);
+    await page.waitForFunction(
+      (t) => document.querySelector('aside.detail .detail-title')?.textContent === t,
+      late.displayName ?? late.userName!,
+    );
     assert.equal(await page.locator('.vrow.active .col-user').textContent(), late.userName ?? '');
   });
 

@@ -26,7 +26,11 @@ const B = image(2);
 const img = (i: CheckedImage): AvatarFetchResult => ({ kind: 'image', ...i });
 const empty: AvatarFetchResult = { kind: 'empty', reason: 'No image data', detail: 'thumbnailPhoto is not set' };
 const failed: AvatarFetchResult = { kind: 'failed', error: { code: 'timeout', message: 'no complete answer within 30 s' } };
-const rec = (i: CheckedImage, url = 'https://cdn.example.com/a.jpg'): AvatarStateRecord => ({ sha256: i.sha256, url, uploadedAt: '2025-01-01T00:00:00.000Z' });
+const rec = (i: CheckedImage, url = 'https://cdn.example.com/a.jpg'): AvatarStateRecord => ({
+  sha256: i.sha256,
+  url,
+  uploadedAt: '2025-01-01T00:00:00.000Z',
+});
 
 describe('avatars: change detection', () => {
   const normal: DecideOptions = { removeWhenSourceEmpty: false };
@@ -48,7 +52,14 @@ describe('avatars: change detection', () => {
     ['source cleared, removeWhenSourceEmpty', empty, rec(A), undefined, remove, 'remove'],
     ['source cleared, purge', empty, rec(A), undefined, purge, 'remove'],
     ['never had one, removeWhenSourceEmpty, cloud unknown', empty, undefined, undefined, remove, 'empty'],
-    ['never had one, removeWhenSourceEmpty, cloud has one (set by Directory Connector)', empty, undefined, 'https://dc/x.jpg', remove, 'remove'],
+    [
+      'never had one, removeWhenSourceEmpty, cloud has one (set by Directory Connector)',
+      empty,
+      undefined,
+      'https://dc/x.jpg',
+      remove,
+      'remove',
+    ],
     ['never had one, purge, cloud unknown', empty, undefined, undefined, purge, 'remove'],
     ['purge, cloud has none', empty, rec(A), null, purge, 'empty'],
     ['fetch failed with a previous picture', failed, rec(A), undefined, remove, 'failed'],
@@ -66,7 +77,11 @@ describe('avatars: change detection', () => {
   it('next record: new after an upload, none after a removal, the previous after anything else', () => {
     const at = new Date('2025-06-01T12:00:00Z');
     const up = decideAvatar(img(B), rec(A), undefined, normal);
-    assert.deepEqual(nextRecord(up, { done: 'uploaded', url: 'https://cdn/b.jpg', at }), { sha256: B.sha256, url: 'https://cdn/b.jpg', uploadedAt: '2025-06-01T12:00:00.000Z' });
+    assert.deepEqual(nextRecord(up, { done: 'uploaded', url: 'https://cdn/b.jpg', at }), {
+      sha256: B.sha256,
+      url: 'https://cdn/b.jpg',
+      uploadedAt: '2025-06-01T12:00:00.000Z',
+    });
     assert.deepEqual(nextRecord(up, { done: 'nothing' }), rec(A), 'a failed upload keeps the old record, so the next run tries again');
     const rm = decideAvatar(empty, rec(A), undefined, remove);
     assert.equal(nextRecord(rm, { done: 'removed' }), undefined);
@@ -83,18 +98,40 @@ describe('avatars: change detection', () => {
   it('validates records read back from a state file', () => {
     assert.ok(isAvatarStateRecord(rec(A)));
     assert.ok(isAvatarStateRecord({ sha256: A.sha256, uploadedAt: '2025-01-01T00:00:00Z' }));
-    for (const bad of [null, 'x', { sha256: 'abc', uploadedAt: '2025-01-01' }, { sha256: A.sha256 }, { sha256: A.sha256, uploadedAt: 'yesterday' }, { sha256: A.sha256, uploadedAt: '2025-01-01', url: 3 }]) {
+    for (const bad of [
+      null,
+      'x',
+      { sha256: 'abc', uploadedAt: '2025-01-01' },
+      { sha256: A.sha256 },
+      { sha256: A.sha256, uploadedAt: 'yesterday' },
+      { sha256: A.sha256, uploadedAt: '2025-01-01', url: 3 },
+    ]) {
       assert.equal(isAvatarStateRecord(bad), false, JSON.stringify(bad));
     }
   });
 
   it('counts decisions per report status and describes them for the report', () => {
-    const ds = [decideAvatar(img(A), undefined, undefined, normal), decideAvatar(img(A), rec(A), undefined, normal), decideAvatar(empty, rec(A), undefined, remove), decideAvatar(failed, undefined, undefined, normal)];
+    const ds = [
+      decideAvatar(img(A), undefined, undefined, normal),
+      decideAvatar(img(A), rec(A), undefined, normal),
+      decideAvatar(empty, rec(A), undefined, remove),
+      decideAvatar(failed, undefined, undefined, normal),
+    ];
     assert.deepEqual(countDecisions(ds), { upload: 1, unchanged: 1, remove: 1, failed: 1, empty: 0 });
     const info = avatarInfo(ds[0]!, 'attribute', 'data:image/jpeg;base64,AAAA');
     assert.deepEqual(
       { ...info },
-      { status: 'upload', source: 'attribute', reason: 'New picture', contentType: 'image/jpeg', bytes: A.bytes.length, width: 40, height: 40, sha256: A.sha256, thumbnail: 'data:image/jpeg;base64,AAAA' },
+      {
+        status: 'upload',
+        source: 'attribute',
+        reason: 'New picture',
+        contentType: 'image/jpeg',
+        bytes: A.bytes.length,
+        width: 40,
+        height: 40,
+        sha256: A.sha256,
+        thumbnail: 'data:image/jpeg;base64,AAAA',
+      },
     );
     assert.equal(avatarInfo(ds[2]!, 'attribute').reason, 'No image data (thumbnailPhoto is not set)');
     assert.equal(avatarInfo(ds[3]!, 'resourceServer').reason, 'no complete answer within 30 s');

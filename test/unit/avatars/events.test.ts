@@ -21,7 +21,10 @@ describe('avatars: event-log lines (seed 000)', () => {
       eventTextLine(flag),
       `[sessionId: ${SESSION}] Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:<GUID=${GUID_HEX}>;<SID=${SID_HEX}>;${DN} Reason:No Image Data`,
     );
-    assert.equal(eventTextLine(noData), `[sessionId: ${SESSION}] Avatar Plugin: No image data for AD entry '<GUID=${GUID_HEX}>;<SID=${SID_HEX}>;${DN}'`);
+    assert.equal(
+      eventTextLine(noData),
+      `[sessionId: ${SESSION}] Avatar Plugin: No image data for AD entry '<GUID=${GUID_HEX}>;<SID=${SID_HEX}>;${DN}'`,
+    );
   });
 
   it('carries GUID, SID and DN in every form an admin may search for', () => {
@@ -44,12 +47,16 @@ describe('avatars: event-log lines (seed 000)', () => {
     const parsed = JSON.parse(line);
     assert.equal(parsed.time, '2026-01-27T10:00:00.000Z');
     assert.equal(parsed.message, flag.message);
-    for (const needle of [GUID_HEX, '830e0f4d-492c-41e8-9e96-0370daaa877b', SID_HEX, 'S-1-5-21-2312088912', 'CN=Webex User 1']) assert.ok(line.includes(needle), needle);
+    for (const needle of [GUID_HEX, '830e0f4d-492c-41e8-9e96-0370daaa877b', SID_HEX, 'S-1-5-21-2312088912', 'CN=Webex User 1'])
+      assert.ok(line.includes(needle), needle);
   });
 
   it('names entries without GUID or SID by DN, and unescapes the CN', () => {
     const [e] = avatarRemovalEvents({ dn: 'CN=Lee\\, Ann,OU=People,DC=corp,DC=example,DC=com', attributes: {} }, 'No avatar URI', 's');
-    assert.equal(e.message, 'Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:CN=Lee\\, Ann,OU=People,DC=corp,DC=example,DC=com Reason:No Avatar URI');
+    assert.equal(
+      e.message,
+      'Avatar Plugin: detected deleteAvatar flag, will delete avatar in cloud. DN:CN=Lee\\, Ann,OU=People,DC=corp,DC=example,DC=com Reason:No Avatar URI',
+    );
     assert.equal(e.cn, 'Lee, Ann');
     assert.equal(e.guid, undefined);
   });

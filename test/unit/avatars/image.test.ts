@@ -18,13 +18,21 @@ const problem = (bytes: Uint8Array) => {
 describe('avatars: images by content', () => {
   describe('format and dimensions from the headers', () => {
     const cases: Array<[string, () => Uint8Array, object]> = [
-      ['baseline JPEG (jpeg-js)', () => jpegBytes(96, 72), { format: 'jpeg', contentType: 'image/jpeg', extension: 'jpg', width: 96, height: 72, progressive: false }],
+      [
+        'baseline JPEG (jpeg-js)',
+        () => jpegBytes(96, 72),
+        { format: 'jpeg', contentType: 'image/jpeg', extension: 'jpg', width: 96, height: 72, progressive: false },
+      ],
       ['progressive JPEG (SOF2)', progressiveJpeg, { format: 'jpeg', width: 120, height: 80, progressive: true }],
       ['PNG (pngjs)', () => pngBytes(33, 17), { format: 'png', contentType: 'image/png', extension: 'png', width: 33, height: 17 }],
       ['GIF89a', () => gifBytes(48, 40), { format: 'gif', contentType: 'image/gif', width: 48, height: 40, frames: 1 }],
       ['animated GIF', () => gifBytes(10, 12, 3), { format: 'gif', width: 10, height: 12, frames: 3 }],
       ['BMP bottom-up', () => bmpBytes(70, 50), { format: 'bmp', contentType: 'image/bmp', extension: 'bmp', width: 70, height: 50 }],
-      ['BMP top-down (negative height)', () => bmpBytes(70, 50, { topDown: true }), { format: 'bmp', width: 70, height: 50, topDown: true }],
+      [
+        'BMP top-down (negative height)',
+        () => bmpBytes(70, 50, { topDown: true }),
+        { format: 'bmp', width: 70, height: 50, topDown: true },
+      ],
       ['BMP with BITMAPCOREHEADER', () => bmpBytes(9, 5, { core: true }), { format: 'bmp', width: 9, height: 5 }],
     ];
     for (const [name, make, expected] of cases) {
@@ -120,7 +128,10 @@ describe('avatars: images by content', () => {
       const r = checkImage(bytes, { maxBytes: bytes.length - 1 });
       assert.ok(!r.ok);
       assert.equal(r.code, 'tooLarge');
-      assert.match(r.message, new RegExp(`${bytes.length.toLocaleString('en-US')} bytes.*at most ${(bytes.length - 1).toLocaleString('en-US')} bytes`));
+      assert.match(
+        r.message,
+        new RegExp(`${bytes.length.toLocaleString('en-US')} bytes.*at most ${(bytes.length - 1).toLocaleString('en-US')} bytes`),
+      );
       assert.ok(checkImage(bytes, { maxBytes: bytes.length }).ok, 'exactly maxBytes is fine');
     });
 

@@ -8,7 +8,10 @@ import type { SecretRef } from '../../../common/config';
 import type { DirectoryEntry } from '../../../server/src/domain/entry';
 import { jpegBytes, pngBytes } from '../../support/avatarImages';
 
-const entry = (attributes: DirectoryEntry['attributes']): DirectoryEntry => ({ dn: 'CN=Ann Lee,OU=People,DC=corp,DC=example,DC=com', attributes });
+const entry = (attributes: DirectoryEntry['attributes']): DirectoryEntry => ({
+  dn: 'CN=Ann Lee,OU=People,DC=corp,DC=example,DC=com',
+  attributes,
+});
 const loc = <T>(value: T) => ({ value, range: { start: 0, end: 0 } });
 
 describe('avatars: AD attribute source', () => {
@@ -40,7 +43,9 @@ describe('avatars: AD attribute source', () => {
     assert.ok(text.kind === 'failed' && text.error.code === 'notBinary');
     const junk = await thumb.fetch(entry({ thumbnailphoto: [new Uint8Array([1, 2, 3, 4])] }));
     assert.ok(junk.kind === 'failed' && junk.error.code === 'notImage' && /^thumbnailPhoto: not an image/.test(junk.error.message));
-    const big = await createAttributeSource({ attribute: 'jpegPhoto', maxBytes: 1000 }).fetch(entry({ jpegphoto: [jpegBytes(200, 200, { noise: true })] }));
+    const big = await createAttributeSource({ attribute: 'jpegPhoto', maxBytes: 1000 }).fetch(
+      entry({ jpegphoto: [jpegBytes(200, 200, { noise: true })] }),
+    );
     assert.ok(big.kind === 'failed' && big.error.code === 'tooLarge' && /^jpegPhoto: the image has/.test(big.error.message));
   });
 
@@ -56,18 +61,37 @@ describe('avatars: credentials, URLs, targets', () => {
   const envRef = (name: string): SecretRef => ({ kind: 'env', name, text: `\${env:${name}}` });
 
   it('builds Basic (UTF-8) and Bearer headers from references', async () => {
-    assert.equal(await authorizationHeader({ type: 'basic', username: 'svc', password: loc(envRef('PHOTO_PW')) }, env, 'avatar'), 'Basic ' + Buffer.from('svc:pä:ss', 'utf8').toString('base64'));
-    assert.equal(await authorizationHeader({ type: 'bearer', token: loc({ kind: 'secret', key: 'webex-avatars', text: '${secret:webex-avatars}' }) }, env, 'avatar'), 'Bearer tok');
+    assert.equal(
+      await authorizationHeader({ type: 'basic', username: 'svc', password: loc(envRef('PHOTO_PW')) }, env, 'avatar'),
+      'Basic ' + Buffer.from('svc:pä:ss', 'utf8').toString('base64'),
+    );
+    assert.equal(
+      await authorizationHeader(
+        { type: 'bearer', token: loc({ kind: 'secret', key: 'webex-avatars', text: '${secret:webex-avatars}' }) },
+        env,
+        'avatar',
+      ),
+      'Bearer tok',
+    );
     assert.equal(await authorizationHeader(undefined, env, 'avatar'), undefined);
   });
 
   it('names the reference, never a value, when a secret is unset; refuses ":" in a Basic user name', async () => {
-    await assert.rejects(authorizationHeader({ type: 'bearer', token: loc({ kind: 'secret', key: 'x.y', text: '${secret:x.y}' }) }, env, 'avatar.publish'), (e: unknown) => {
-      assert.ok(e instanceof AvatarConfigError);
-      assert.equal(e.message, 'avatar.publish.credentials.token: ${secret:x.y} is not set (VS Code secret "x.y", or environment variable DIRSYNC_SECRET_X_Y for the CLI)');
-      return true;
-    });
-    await assert.rejects(authorizationHeader({ type: 'basic', username: 'a:b', password: loc(envRef('PHOTO_PW')) }, env, 'avatar'), /cannot contain ":"/);
+    await assert.rejects(
+      authorizationHeader({ type: 'bearer', token: loc({ kind: 'secret', key: 'x.y', text: '${secret:x.y}' }) }, env, 'avatar.publish'),
+      (e: unknown) => {
+        assert.ok(e instanceof AvatarConfigError);
+        assert.equal(
+          e.message,
+          'avatar.publish.credentials.token: ${secret:x.y} is not set (VS Code secret "x.y", or environment variable DIRSYNC_SECRET_X_Y for the CLI)',
+        );
+        return true;
+      },
+    );
+    await assert.rejects(
+      authorizationHeader({ type: 'basic', username: 'a:b', password: loc(envRef('PHOTO_PW')) }, env, 'avatar'),
+      /cannot contain ":"/,
+    );
   });
 
   it('shows URLs without user information', () => {
@@ -87,8 +111,16 @@ describe('avatars: credentials, URLs, targets', () => {
     assert.equal(chooseTargetKind('scim', 'resourceServer', true), 'photosUrl');
   });
 
-  it("reads the primary photo of a SCIM user", () => {
-    assert.equal(photoUrlOf({ photos: [{ value: 'https://t/x', type: 'thumbnail' }, { value: 'https://p/x', type: 'photo', primary: true }] }), 'https://p/x');
+  it('reads the primary photo of a SCIM user', () => {
+    assert.equal(
+      photoUrlOf({
+        photos: [
+          { value: 'https://t/x', type: 'thumbnail' },
+          { value: 'https://p/x', type: 'photo', primary: true },
+        ],
+      }),
+      'https://p/x',
+    );
     assert.equal(photoUrlOf({ photos: [] }), null);
     assert.equal(photoUrlOf({}), null);
   });

@@ -5,18 +5,31 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string; title: string; category: string }>; menus: { commandPalette: Array<{ command: string; when: string }> } };
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    menus: { commandPalette: Array<{ command: string; when: string }> };
+  };
 };
 
 function registered(): string[] {
-  const files = [join(ROOT, 'client/src/live/index.ts'), ...readdirSync(join(ROOT, 'client/src/commands')).map((f) => join(ROOT, 'client/src/commands', f))];
+  const files = [
+    join(ROOT, 'client/src/live/index.ts'),
+    ...readdirSync(join(ROOT, 'client/src/commands')).map((f) => join(ROOT, 'client/src/commands', f)),
+  ];
   return files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]!));
 }
 
 describe('client: live preview commands', () => {
   it('registers the commands the issue names, each contributed under "Dirsync"', () => {
     const ids = registered();
-    for (const id of ['dirsync.bindDirectory', 'dirsync.unbindDirectory', 'dirsync.pickPreviewEntry', 'dirsync.testAvatarUrl', 'dirsync.showSelectionSample']) assert.ok(ids.includes(id), id);
+    for (const id of [
+      'dirsync.bindDirectory',
+      'dirsync.unbindDirectory',
+      'dirsync.pickPreviewEntry',
+      'dirsync.testAvatarUrl',
+      'dirsync.showSelectionSample',
+    ])
+      assert.ok(ids.includes(id), id);
     const byId = new Map(pkg.contributes.commands.map((c) => [c.command, c]));
     for (const id of ids) {
       assert.ok(byId.has(id), `${id} is not contributed`);
@@ -29,7 +42,8 @@ describe('client: live preview commands', () => {
 
   it('palette: the document commands for .dirsync editors, the CodeLens-only ones hidden', () => {
     const when = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
-    for (const id of ['dirsync.bindDirectory', 'dirsync.unbindDirectory', 'dirsync.pickPreviewEntry', 'dirsync.testAvatarUrl']) assert.equal(when.get(id), 'editorLangId == dirsync', id);
+    for (const id of ['dirsync.bindDirectory', 'dirsync.unbindDirectory', 'dirsync.pickPreviewEntry', 'dirsync.testAvatarUrl'])
+      assert.equal(when.get(id), 'editorLangId == dirsync', id);
     for (const id of ['dirsync.showSelectionSample', 'dirsync.liveMenu']) assert.equal(when.get(id), 'false', id);
   });
 });

@@ -59,7 +59,17 @@ describe('client: run commands', () => {
     const counts = { added: 3, modified: 4, deleted: 5, deactivated: 6, avatars: 7, operations: 25, invalid: 1 };
     const c = confirmation('full', counts, report);
     assert.match(c.message, /25 operations/);
-    for (const line of ['Added: 3', 'Modified: 4', 'Deleted: 5', 'Deactivated: 6', 'Avatar changes: 7', 'Invalid (not sent): 1', report.sessionId, report.cloud.url]) assert.ok(c.detail.includes(line), line);
+    for (const line of [
+      'Added: 3',
+      'Modified: 4',
+      'Deleted: 5',
+      'Deactivated: 6',
+      'Avatar changes: 7',
+      'Invalid (not sent): 1',
+      report.sessionId,
+      report.cloud.url,
+    ])
+      assert.ok(c.detail.includes(line), line);
     assert.match(confirmation('purgeAvatars', { ...counts, avatars: 1 }, report).message, /^Remove 1 avatar from the cloud\?$/);
     const r = refusalText(report, 'Over the limit.', 3);
     const deleted = report.items.filter((i) => i.category === 'deleted' || i.action === 'delete');
@@ -83,7 +93,16 @@ describe('client: run commands', () => {
       objectType: 'user',
       dn: 'CN=<img src=x onerror=alert(1)>,DC=x',
       selections: [{ kind: 'users', enabled: true, underBaseDn: true, filterMatches: false, filter: '(objectClass=user)' }],
-      attributes: [{ attribute: 'displayName', scimPath: 'displayName', expression: 'displayName', value: '[x](javascript:alert(1)) | a', cloudValue: 'old', changes: true }],
+      attributes: [
+        {
+          attribute: 'displayName',
+          scimPath: 'displayName',
+          expression: 'displayName',
+          value: '[x](javascript:alert(1)) | a',
+          cloudValue: 'old',
+          changes: true,
+        },
+      ],
       decision: { category: 'modified', action: 'update', reason: 'Display name differs' },
       messages: ['one note'],
     });
@@ -95,13 +114,19 @@ describe('client: run commands', () => {
   });
 
   it('progress: phase, message and counts; a percentage only with a total', () => {
-    assert.deepEqual(progressReport({ phase: 'directory', message: 'Reading users', done: 120, total: 400 }), { message: 'directory: Reading users (120/400)', percentage: 30 });
+    assert.deepEqual(progressReport({ phase: 'directory', message: 'Reading users', done: 120, total: 400 }), {
+      message: 'directory: Reading users (120/400)',
+      percentage: 30,
+    });
     assert.deepEqual(progressReport({ phase: 'cloud', message: 'Listing users', done: 50 }), { message: 'cloud: Listing users (50)' });
     assert.deepEqual(progressReport({ phase: 'plan', message: 'Comparing' }), { message: 'plan: Comparing' });
   });
 
   it('event log lines carry the session id and the object', () => {
-    const line = eventLine({ uri: 'file:///c.dirsync', event: { time: 't', sessionId: 'S-1', level: 'info', event: 'user.create', message: 'created', dn: 'CN=A,DC=x' } });
+    const line = eventLine({
+      uri: 'file:///c.dirsync',
+      event: { time: 't', sessionId: 'S-1', level: 'info', event: 'user.create', message: 'created', dn: 'CN=A,DC=x' },
+    });
     assert.equal(line, '[S-1] user.create: created (CN=A,DC=x)');
   });
 });

@@ -30,8 +30,14 @@ describe('capped exponential backoff with full jitter', () => {
   it('grows ×2 per attempt up to the cap, scaled by random in [0, 1)', () => {
     const top = (attempt: number): number => backoffDelay(attempt, { baseMs: 100, capMs: 1000 }, () => 0.999999);
     assert.deepEqual([1, 2, 3, 4, 5, 6].map(top), [99, 199, 399, 799, 999, 999]);
-    assert.equal(backoffDelay(3, { baseMs: 100, capMs: 1000 }, () => 0), 0);
-    assert.equal(backoffDelay(3, { baseMs: 100, capMs: 1000 }, () => 0.5), 200);
+    assert.equal(
+      backoffDelay(3, { baseMs: 100, capMs: 1000 }, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelay(3, { baseMs: 100, capMs: 1000 }, () => 0.5),
+      200,
+    );
   });
   it('stays within [0, cap) for huge attempt numbers', () => {
     for (const attempt of [31, 100, 10_000]) {
@@ -50,7 +56,9 @@ describe('capped exponential backoff with full jitter', () => {
 describe('network error classification', () => {
   it('treats resets and timeouts as transient, following causes', () => {
     assert.ok(isTransientNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' })));
-    assert.ok(isTransientNetworkError(new Error('fetch failed', { cause: Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }) })));
+    assert.ok(
+      isTransientNetworkError(new Error('fetch failed', { cause: Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }) })),
+    );
     assert.ok(isTransientNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_HEADERS_TIMEOUT' })));
     assert.ok(!isTransientNetworkError(Object.assign(new Error('bad'), { code: 'ERR_INVALID_URL' })));
     assert.ok(!isTransientNetworkError(new Error('plain')));

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../../common/report';
-import { firstRdnValue, foldForSearch, formatChange, isUnchanged, itemInView, itemSearchText, itemTitle, selectItems } from '../../../common/reportQuery';
+import {
+  firstRdnValue,
+  foldForSearch,
+  formatChange,
+  isUnchanged,
+  itemInView,
+  itemSearchText,
+  itemTitle,
+  selectItems,
+} from '../../../common/reportQuery';
 
 const base = { objectType: 'user', action: 'none' } as const;
 
@@ -57,7 +66,8 @@ describe('reportQuery', () => {
 
   it('searches DN, userName, displayName, attribute names and values, member DNs; folded', () => {
     const text = itemSearchText(modified);
-    for (const needle of ['zoe muller', 'ou=users', 'zoe.muller@', 'senior engineer', 'title']) assert.ok(text.includes(foldForSearch(needle)), needle);
+    for (const needle of ['zoe muller', 'ou=users', 'zoe.muller@', 'senior engineer', 'title'])
+      assert.ok(text.includes(foldForSearch(needle)), needle);
     assert.ok(itemSearchText(group).includes('zoe muller'));
     assert.ok(!text.includes('engineer\nsenior'.slice(0, 0) + 'engineersenior'), 'fields are separated');
   });
@@ -71,10 +81,22 @@ describe('reportQuery', () => {
 
   it('selectItems applies category, query and hide-unchanged together', () => {
     const report = { items: [modified, matched, group] };
-    assert.deepEqual(selectItems(report).map((i) => i.id), ['m1', 'x1', 'g1']);
-    assert.deepEqual(selectItems(report, 'all', { query: 'MULLER', hideUnchanged: false }).map((i) => i.id), ['m1', 'g1']);
-    assert.deepEqual(selectItems(report, 'groups', { query: 'müller', hideUnchanged: false }).map((i) => i.id), ['g1']);
-    assert.deepEqual(selectItems(report, 'all', { query: '', hideUnchanged: true }).map((i) => i.id), ['m1', 'g1']);
+    assert.deepEqual(
+      selectItems(report).map((i) => i.id),
+      ['m1', 'x1', 'g1'],
+    );
+    assert.deepEqual(
+      selectItems(report, 'all', { query: 'MULLER', hideUnchanged: false }).map((i) => i.id),
+      ['m1', 'g1'],
+    );
+    assert.deepEqual(
+      selectItems(report, 'groups', { query: 'müller', hideUnchanged: false }).map((i) => i.id),
+      ['g1'],
+    );
+    assert.deepEqual(
+      selectItems(report, 'all', { query: '', hideUnchanged: true }).map((i) => i.id),
+      ['m1', 'g1'],
+    );
     assert.equal(itemInView(matched, 'modified', { query: '', hideUnchanged: false }), false);
     assert.equal(itemInView(matched, 'all', { query: '  ann  ', hideUnchanged: false }), true, 'the query is trimmed');
   });
@@ -82,6 +104,9 @@ describe('reportQuery', () => {
   it('formatChange quotes strings and names absent values', () => {
     assert.equal(formatChange(modified.changes![0]!), 'title: "Engineer" → "Senior Engineer"');
     assert.equal(formatChange({ attribute: 'active', scimPath: 'active', old: true, new: false }), 'active: true → false');
-    assert.equal(formatChange({ attribute: 'mobile', scimPath: 'phoneNumbers[type eq "mobile"].value', new: '+1 5' }), 'phoneNumbers[type eq "mobile"].value: (none) → "+1 5"');
+    assert.equal(
+      formatChange({ attribute: 'mobile', scimPath: 'phoneNumbers[type eq "mobile"].value', new: '+1 5' }),
+      'phoneNumbers[type eq "mobile"].value: (none) → "+1 5"',
+    );
   });
 });

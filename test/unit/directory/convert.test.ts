@@ -14,7 +14,13 @@ describe('directory entry conversion and account state', () => {
 
   it('converts ldapts entries: lower-case keys, bytes for binary, empty attributes dropped, pending ranges', () => {
     const { entry, pending } = toDirectoryEntry(
-      { dn: 'CN=G,DC=x', cn: 'G', 'member;range=0-1499': ['CN=a,DC=x', 'CN=b,DC=x'], objectGUID: Buffer.from('00112233445566778899aabbccddeeff', 'hex'), description: [] },
+      {
+        dn: 'CN=G,DC=x',
+        cn: 'G',
+        'member;range=0-1499': ['CN=a,DC=x', 'CN=b,DC=x'],
+        objectGUID: Buffer.from('00112233445566778899aabbccddeeff', 'hex'),
+        description: [],
+      },
       (n) => n === 'objectguid',
     );
     assert.deepEqual(Object.keys(entry.attributes).sort(), ['cn', 'member', 'objectguid']);
@@ -26,7 +32,10 @@ describe('directory entry conversion and account state', () => {
     const guid = Uint8Array.from(Buffer.from('4d0f0e832c49e8419e960370daaa877b', 'hex'));
     const sid = Uint8Array.from(Buffer.from('01050000000000051500000050adcf899923227e7ffaa5b631050000', 'hex'));
     assert.equal(
-      extendedDn({ dn: 'CN=Webex User 1,OU=Webex,OU=End Users,DC=vizcainovich,DC=com', attributes: { objectguid: [guid], objectsid: [sid] } }),
+      extendedDn({
+        dn: 'CN=Webex User 1,OU=Webex,OU=End Users,DC=vizcainovich,DC=com',
+        attributes: { objectguid: [guid], objectsid: [sid] },
+      }),
       '<GUID=4d0f0e832c49e8419e960370daaa877b>;<SID=01050000000000051500000050adcf899923227e7ffaa5b631050000>;CN=Webex User 1,OU=Webex,OU=End Users,DC=vizcainovich,DC=com',
     );
   });
@@ -43,7 +52,11 @@ describe('directory entry conversion and account state', () => {
   it('refuses filters whose parentheses do not balance (ldapts would close them silently)', () => {
     for (const ok of ['(cn=a)', '(&(cn=a\\29)(sn=b))', ' (cn=*) ']) checkFilter(ok, 'u');
     for (const bad of ['(&(cn=a)', 'cn=a', '(cn=a))', '(cn=a)(sn=b)', '(cn=a) x']) {
-      assert.throws(() => checkFilter(bad, 'u'), (e: unknown) => e instanceof DirectoryError && e.code === 'invalidFilter', bad);
+      assert.throws(
+        () => checkFilter(bad, 'u'),
+        (e: unknown) => e instanceof DirectoryError && e.code === 'invalidFilter',
+        bad,
+      );
     }
   });
 });

@@ -3,7 +3,12 @@ import { InvalidCredentialsError, NoSuchObjectError, StrongAuthRequiredError, Un
 import { toDirectoryError } from '../../../server/src/directory/ldapErrors';
 import { decodeAdBindData } from '../../../server/src/directory/errors';
 
-const ctx = { url: 'ldap://dc1.corp.example.com:389', bindDn: 'CN=svc-dirsync,OU=Service,DC=corp', operation: 'bind' as const, password: 'hunter2-Secret' };
+const ctx = {
+  url: 'ldap://dc1.corp.example.com:389',
+  bindDn: 'CN=svc-dirsync,OU=Service,DC=corp',
+  operation: 'bind' as const,
+  password: 'hunter2-Secret',
+};
 
 describe('directory error mapping', () => {
   it('decodes AD bind sub-codes', () => {
@@ -14,21 +19,34 @@ describe('directory error mapping', () => {
     assert.match(e.message, /ldap:\/\/dc1.*svc-dirsync.*data 775: the account is locked out/);
   });
 
-  it('explains strongAuthRequired (AD\'s LDAP signing policy) without the password', () => {
-    const e = toDirectoryError(new StrongAuthRequiredError('00002028: LdapErr: DSID-0C090259, comment: The server requires binds to turn on integrity checking if SSL\\TLS are not already active on the connection, data 0, v4563 hunter2-Secret'), ctx);
+  it("explains strongAuthRequired (AD's LDAP signing policy) without the password", () => {
+    const e = toDirectoryError(
+      new StrongAuthRequiredError(
+        '00002028: LdapErr: DSID-0C090259, comment: The server requires binds to turn on integrity checking if SSL\\TLS are not already active on the connection, data 0, v4563 hunter2-Secret',
+      ),
+      ctx,
+    );
     assert.equal(e.code, 'strongAuthRequired');
     assert.match(e.message, /ldaps:\/\/|startTls/);
     assert.ok(!e.message.includes('hunter2-Secret'));
   });
 
   it('names the base DN that does not exist', () => {
-    const e = toDirectoryError(new NoSuchObjectError('0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT)'), { ...ctx, operation: 'search', baseDn: 'OU=Gone,DC=corp' });
+    const e = toDirectoryError(new NoSuchObjectError('0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT)'), {
+      ...ctx,
+      operation: 'search',
+      baseDn: 'OU=Gone,DC=corp',
+    });
     assert.equal(e.code, 'noSuchBase');
     assert.match(e.message, /"OU=Gone,DC=corp" does not exist on ldap:\/\/dc1/);
   });
 
   it('reports a referral (result 10) without following it', () => {
-    const e = toDirectoryError(new UnknownStatusCodeError(10, '0000202B: RefErr: DSID-0310084A, data 0, 1 access points'), { ...ctx, operation: 'search', baseDn: 'DC=emea,DC=corp' });
+    const e = toDirectoryError(new UnknownStatusCodeError(10, '0000202B: RefErr: DSID-0310084A, data 0, 1 access points'), {
+      ...ctx,
+      operation: 'search',
+      baseDn: 'DC=emea,DC=corp',
+    });
     assert.equal(e.code, 'referral');
     assert.match(e.message, /"DC=emea,DC=corp".*not followed/);
   });

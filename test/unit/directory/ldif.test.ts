@@ -8,8 +8,11 @@ import { recordToEntry } from '../../../server/src/directory/ldifSource';
 import { DirectoryError } from '../../../server/src/directory/errors';
 
 const ldifError = (text: string, line: number, re: RegExp) =>
-  assert.throws(() => parseLdif(text, 'export.ldif'), (e: unknown) =>
-    e instanceof DirectoryError && e.code === 'ldifSyntax' && e.message.startsWith(`export.ldif:${line}: `) && re.test(e.message));
+  assert.throws(
+    () => parseLdif(text, 'export.ldif'),
+    (e: unknown) =>
+      e instanceof DirectoryError && e.code === 'ldifSyntax' && e.message.startsWith(`export.ldif:${line}: `) && re.test(e.message),
+  );
 
 describe('LDIF reader (RFC 2849)', () => {
   it('reads what ldapsearch -L writes: version, comments, folding, base64, trailer', () => {
@@ -47,9 +50,17 @@ describe('LDIF reader (RFC 2849)', () => {
   });
 
   it('reads what ldifde writes: CRLF, changetype: add, UTF-8 BOM', () => {
-    const recs = parseLdif('\ufeffdn: CN=Łukasz Nowak,OU=People,DC=corp,DC=example,DC=com\r\nchangetype: add\r\ncn: Łukasz Nowak\r\nsn: Nowak\r\n\r\n');
+    const recs = parseLdif(
+      '\ufeffdn: CN=Łukasz Nowak,OU=People,DC=corp,DC=example,DC=com\r\nchangetype: add\r\ncn: Łukasz Nowak\r\nsn: Nowak\r\n\r\n',
+    );
     assert.equal(recs.length, 1);
-    assert.deepEqual(recs[0]!.values.map((v) => [v.description, v.value]), [['cn', 'Łukasz Nowak'], ['sn', 'Nowak']]);
+    assert.deepEqual(
+      recs[0]!.values.map((v) => [v.description, v.value]),
+      [
+        ['cn', 'Łukasz Nowak'],
+        ['sn', 'Nowak'],
+      ],
+    );
   });
 
   it('strips options, keeps language tags out of names, and lower-cases attribute names', () => {
@@ -68,8 +79,10 @@ describe('LDIF reader (RFC 2849)', () => {
     ldifError('version: 2\n\ndn: CN=a\n', 1, /unsupported LDIF version/);
     ldifError('dn: CN=a,DC=b\nno colon here\n', 2, /expected "attribute: value"/);
     ldifError('dn: CN=a,DC=b\ncn: a\ndn: CN=c,DC=b\n', 3, /second "dn:" line/);
-    assert.throws(() => recordToEntry(parseLdif('dn: CN=g,DC=b\nmember;range=0-1499: CN=x,DC=b\n')[0]!, 'g.ldif'),
-      (e: unknown) => e instanceof DirectoryError && /^g\.ldif:2: .*only part of member/.test(e.message));
+    assert.throws(
+      () => recordToEntry(parseLdif('dn: CN=g,DC=b\nmember;range=0-1499: CN=x,DC=b\n')[0]!, 'g.ldif'),
+      (e: unknown) => e instanceof DirectoryError && /^g\.ldif:2: .*only part of member/.test(e.message),
+    );
   });
 
   it('round-trips what the writer writes: folding at 76, base64 for unsafe values and bytes', () => {
@@ -102,8 +115,11 @@ describe('LDIF reader (RFC 2849)', () => {
     for await (const r of readLdifFile(join(dir, 'u16.ldf'))) recs.push(r);
     assert.equal(recs.length, 1);
     assert.equal(recs[0]!.dn, 'CN=Søren Østergaard,DC=corp');
-    await assert.rejects(async () => {
-      for await (const _ of readLdifFile(join(dir, 'nope.ldif'), { displayName: 'ldif:./nope.ldif' })) void _;
-    }, (e: unknown) => e instanceof DirectoryError && e.code === 'fileNotFound' && e.message.includes('ldif:./nope.ldif'));
+    await assert.rejects(
+      async () => {
+        for await (const _ of readLdifFile(join(dir, 'nope.ldif'), { displayName: 'ldif:./nope.ldif' })) void _;
+      },
+      (e: unknown) => e instanceof DirectoryError && e.code === 'fileNotFound' && e.message.includes('ldif:./nope.ldif'),
+    );
   });
 });

@@ -15,7 +15,12 @@ describe('distinguished names', () => {
     assert.deepEqual(parseDn(''), []);
   });
   it('compares without case and spacing around separators', () => {
-    assert.ok(dnEquals('CN=Example-manager,OU=Example,OU=Security Group,DC=COMPANY', 'cn=example-manager, ou=example,ou=security group, dc=company'));
+    assert.ok(
+      dnEquals(
+        'CN=Example-manager,OU=Example,OU=Security Group,DC=COMPANY',
+        'cn=example-manager, ou=example,ou=security group, dc=company',
+      ),
+    );
     assert.ok(dnEquals('2.5.4.3=Ada,DC=x', 'CN=ada,dc=X'));
     assert.ok(dnEquals('CN=a+SN=b,DC=x', 'SN=b+CN=a,DC=x'));
     assert.ok(!dnEquals('CN=Security Group,DC=x', 'CN=SecurityGroup,DC=x'));

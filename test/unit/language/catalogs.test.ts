@@ -42,7 +42,10 @@ describe('language catalogs: cloud attributes and AD schema', () => {
   }
 
   it('marks uid required, the account state inverted and manager a DN to resolve', () => {
-    assert.deepEqual(CLOUD_ATTRIBUTES.filter((a) => a.required).map((a) => a.name), ['uid']);
+    assert.deepEqual(
+      CLOUD_ATTRIBUTES.filter((a) => a.required).map((a) => a.name),
+      ['uid'],
+    );
     assert.equal(findCloudAttribute('ds-pwp-account-disabled')?.inverted, true);
     assert.equal(findCloudAttribute('manager')?.resolvesDn, true);
     assert.equal(findCloudAttribute('preferredLanguage')?.kind, 'language');
@@ -56,7 +59,12 @@ describe('language catalogs: cloud attributes and AD schema', () => {
   });
 
   it('knows common AD, Exchange and Lync attributes with syntax and multiplicity', () => {
-    assert.deepEqual(findAdAttribute('MSRTCSIP-PrimaryUserAddress'), { name: 'msRTCSIP-PrimaryUserAddress', syntax: 'string', singleValued: true, description: findAdAttribute('msRTCSIP-PrimaryUserAddress')!.description });
+    assert.deepEqual(findAdAttribute('MSRTCSIP-PrimaryUserAddress'), {
+      name: 'msRTCSIP-PrimaryUserAddress',
+      syntax: 'string',
+      singleValued: true,
+      description: findAdAttribute('msRTCSIP-PrimaryUserAddress')!.description,
+    });
     assert.equal(findAdAttribute('thumbnailPhoto')?.syntax, 'binary');
     assert.equal(findAdAttribute('manager')?.syntax, 'dn');
     assert.equal(findAdAttribute('memberOf')?.singleValued, false);

@@ -47,8 +47,9 @@ describe('language/codeActions: quick fixes', () => {
     assert.match(fixed, /"schedule": \{/);
   });
 
-  it('the missing-key fix inserts with the file\'s indentation', () => {
-    const text = '{\n    "directory": {\n        "baseDns": ["DC=a,DC=b"]\n    },\n    "cloud": { "type": "scim", "url": "https://x.example.com/v2" }\n}';
+  it("the missing-key fix inserts with the file's indentation", () => {
+    const text =
+      '{\n    "directory": {\n        "baseDns": ["DC=a,DC=b"]\n    },\n    "cloud": { "type": "scim", "url": "https://x.example.com/v2" }\n}';
     const fixed = fix(text, 'DS103');
     assert.match(fixed, /\n {8}"url": "ldaps:\/\/dc1\.example\.com"/);
   });

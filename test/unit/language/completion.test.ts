@@ -20,23 +20,65 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'top-level keys in an empty object', src: '{ | }', includes: ['directory', 'cloud', 'objects', 'attributes', 'avatar', 'policy', 'schedule', 'notification', 'contactAttributes'] },
+  {
+    name: 'top-level keys in an empty object',
+    src: '{ | }',
+    includes: ['directory', 'cloud', 'objects', 'attributes', 'avatar', 'policy', 'schedule', 'notification', 'contactAttributes'],
+  },
   { name: 'top-level keys skip those present', src: '{ "directory": {}, | }', includes: ['cloud'], excludes: ['directory'] },
-  { name: 'nested keys of directory', src: '{ "directory": { | } }', includes: ['type', 'url', 'bindDn', 'password', 'tls', 'baseDns', 'pageSize'] },
+  {
+    name: 'nested keys of directory',
+    src: '{ "directory": { | } }',
+    includes: ['type', 'url', 'bindDn', 'password', 'tls', 'baseDns', 'pageSize'],
+  },
   { name: 'keys inside a started key string', src: '{ "directory": { "ur|" } }', includes: ['url'] },
-  { name: 'keys of rooms include identifyBy', src: '{ "objects": { "rooms": { | } } }', includes: ['enabled', 'baseDns', 'filter', 'identifyBy'] },
-  { name: 'cloud attribute names in attributes', src: '{ "attributes": { "uid": "mail", | } }', includes: ['displayName', 'sipAddresses;type=enterprise', 'emails;type-work', 'ds-pwp-account-disabled', 'extensionAttribute15'], excludes: ['uid'] },
+  {
+    name: 'keys of rooms include identifyBy',
+    src: '{ "objects": { "rooms": { | } } }',
+    includes: ['enabled', 'baseDns', 'filter', 'identifyBy'],
+  },
+  {
+    name: 'cloud attribute names in attributes',
+    src: '{ "attributes": { "uid": "mail", | } }',
+    includes: ['displayName', 'sipAddresses;type=enterprise', 'emails;type-work', 'ds-pwp-account-disabled', 'extensionAttribute15'],
+    excludes: ['uid'],
+  },
   { name: 'enum values after a colon', src: '{ "directory": { "type": | } }', includes: ['"adds"', '"adlds"'] },
   { name: 'enum values inside a string', src: '{ "cloud": { "type": "|" } }', includes: ['webex', 'scim'] },
   { name: 'booleans', src: '{ "avatar": { "enabled": | } }', includes: ['true', 'false'] },
   { name: 'deleteThreshold: snippet and "disabled"', src: '{ "policy": { "deleteThreshold": | } }', includes: ['"disabled"', '{…}'] },
-  { name: 'secret reference snippets inside a password string', src: '{ "directory": { "password": "|" } }', includes: ['${env:NAME}', '${secret:KEY}'] },
-  { name: 'AD attributes in an expression', src: '{ "attributes": { "displayName": "giv|" } }', includes: ['givenName', 'displayName', 'sn'] },
+  {
+    name: 'secret reference snippets inside a password string',
+    src: '{ "directory": { "password": "|" } }',
+    includes: ['${env:NAME}', '${secret:KEY}'],
+  },
+  {
+    name: 'AD attributes in an expression',
+    src: '{ "attributes": { "displayName": "giv|" } }',
+    includes: ['givenName', 'displayName', 'sn'],
+  },
   { name: 'AD attributes after an operator', src: '{ "attributes": { "displayName": "givenName + \\" \\" + |" } }', includes: ['sn'] },
-  { name: 'no AD attributes inside an expression string literal', src: '{ "attributes": { "displayName": "givenName + \\"a|\\"" } }', includes: [], excludes: ['sn'] },
-  { name: 'AD attributes at a filter attribute position', src: '{ "objects": { "users": { "filter": "(&(objectClass=user)(|" } } }', includes: ['department', 'memberOf', 'userAccountControl'] },
-  { name: 'object classes after objectClass=', src: '{ "objects": { "groups": { "filter": "(objectClass=gr|" } } }', includes: ['group', 'user'] },
-  { name: 'AD attributes in an avatar placeholder', src: '{ "avatar": { "uriPattern": "https://p.example.com/{ma|}" } }', includes: ['mail'] },
+  {
+    name: 'no AD attributes inside an expression string literal',
+    src: '{ "attributes": { "displayName": "givenName + \\"a|\\"" } }',
+    includes: [],
+    excludes: ['sn'],
+  },
+  {
+    name: 'AD attributes at a filter attribute position',
+    src: '{ "objects": { "users": { "filter": "(&(objectClass=user)(|" } } }',
+    includes: ['department', 'memberOf', 'userAccountControl'],
+  },
+  {
+    name: 'object classes after objectClass=',
+    src: '{ "objects": { "groups": { "filter": "(objectClass=gr|" } } }',
+    includes: ['group', 'user'],
+  },
+  {
+    name: 'AD attributes in an avatar placeholder',
+    src: '{ "avatar": { "uriPattern": "https://p.example.com/{ma|}" } }',
+    includes: ['mail'],
+  },
   { name: 'avatar attribute values', src: '{ "avatar": { "attribute": "|" } }', includes: ['thumbnailPhoto', 'jpegPhoto'] },
   { name: 'an empty document offers a whole config', src: '|', includes: ['New .dirsync config'] },
 ];
@@ -74,7 +116,10 @@ describe('language/completion', () => {
   it('the AD attributes Directory Connector suggests for a cloud attribute come first', () => {
     const { items } = labelsAt('{ "attributes": { "sipAddresses;type=enterprise": "|" } }');
     const sorted = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
-    assert.deepEqual(sorted.slice(0, 2).map((i) => i.label), ['msRTCSIP-PrimaryUserAddress', 'ipPhone']);
+    assert.deepEqual(
+      sorted.slice(0, 2).map((i) => i.label),
+      ['msRTCSIP-PrimaryUserAddress', 'ipPhone'],
+    );
   });
 
   it('expression completion replaces only the token, mapped through escapes', () => {

@@ -21,7 +21,7 @@ const CASES: Case[] = [
   { name: 'unknown nested key', patch: { directory: { bindDN: 'CN=x,DC=y' } }, code: 'DS101', at: '"bindDN"' },
   { name: 'wrong type: string for object', patch: { cloud: 'webex' }, code: 'DS102', at: '"webex"' },
   { name: 'wrong type: string for boolean', patch: { avatar: { enabled: 'yes' } }, code: 'DS102', at: '"yes"' },
-  { name: 'wrong type: number for array', patch: { directory: { baseDns: 5 } }, code: 'DS102', at: '5' , after: 'baseDns' },
+  { name: 'wrong type: number for array', patch: { directory: { baseDns: 5 } }, code: 'DS102', at: '5', after: 'baseDns' },
   { name: 'missing required directory.url', patch: { directory: { url: undefined } }, code: 'DS103', at: '"directory"' },
   { name: 'bad enum', patch: { cloud: { type: 'webx' } }, code: 'DS104', at: '"webx"' },
   { name: 'bad enum in policy', patch: { policy: { mismatched: 'keep' } }, code: 'DS104', at: '"keep"' },
@@ -34,43 +34,154 @@ const CASES: Case[] = [
   { name: 'uid not mapped', patch: { attributes: { uid: undefined } }, code: 'DS501', at: '"attributes"' },
   { name: 'uid from sAMAccountName', patch: { attributes: { uid: 'sAMAccountName' } }, code: 'DS502', at: '"sAMAccountName"' },
   { name: 'account state not mapped', patch: { attributes: { 'ds-pwp-account-disabled': undefined } }, code: 'DS503', at: '"attributes"' },
-  { name: 'account state from the wrong attribute', patch: { attributes: { 'ds-pwp-account-disabled': 'description' } }, code: 'DS503', at: '"description"' },
-  { name: 'user filter in the groups filter', patch: { objects: { groups: { enabled: true, filter: '(&(objectClass=group)(objectClass=person))' } } }, code: 'DS504', at: '(objectClass=person)' },
-  { name: 'duplicate cloud target through an alias', patch: { attributes: { given: 'givenName', givenName: 'givenName' } }, code: 'DS505', at: '"givenName"', after: '"given": "givenName"' },
-  { name: 'invalid notification address', patch: { notification: { enabled: true, recipients: ['ops@example.com', 'not-an-address'] } }, code: 'DS506', at: '"not-an-address"' },
+  {
+    name: 'account state from the wrong attribute',
+    patch: { attributes: { 'ds-pwp-account-disabled': 'description' } },
+    code: 'DS503',
+    at: '"description"',
+  },
+  {
+    name: 'user filter in the groups filter',
+    patch: { objects: { groups: { enabled: true, filter: '(&(objectClass=group)(objectClass=person))' } } },
+    code: 'DS504',
+    at: '(objectClass=person)',
+  },
+  {
+    name: 'duplicate cloud target through an alias',
+    patch: { attributes: { given: 'givenName', givenName: 'givenName' } },
+    code: 'DS505',
+    at: '"givenName"',
+    after: '"given": "givenName"',
+  },
+  {
+    name: 'invalid notification address',
+    patch: { notification: { enabled: true, recipients: ['ops@example.com', 'not-an-address'] } },
+    code: 'DS506',
+    at: '"not-an-address"',
+  },
   { name: 'literal password', patch: { directory: { password: 'hunter2' } }, code: 'DS507', at: '"hunter2"' },
   { name: 'literal token', patch: { cloud: { token: 'abc123' } }, code: 'DS507', at: '"abc123"' },
-  { name: 'literal avatar credential', patch: { avatar: { credentials: { type: 'basic', username: 'u', password: 'pw' } } }, code: 'DS507', at: '"pw"' },
+  {
+    name: 'literal avatar credential',
+    patch: { avatar: { credentials: { type: 'basic', username: 'u', password: 'pw' } } },
+    code: 'DS507',
+    at: '"pw"',
+  },
   { name: 'threshold missing', patch: { policy: { deleteThreshold: undefined } }, code: 'DS508', at: '"policy"' },
   { name: 'threshold disabled', patch: { policy: { deleteThreshold: 'disabled' } }, code: 'DS509', at: '"disabled"' },
   { name: 'ldaps without verification', patch: { directory: { tls: { verify: false } } }, code: 'DS510', at: 'false' },
-  { name: 'hyphenated reference that means a - b', patch: { attributes: { displayName: 'givenName-sn' } }, code: 'DS511', at: 'givenName-sn' },
+  {
+    name: 'hyphenated reference that means a - b',
+    patch: { attributes: { displayName: 'givenName-sn' } },
+    code: 'DS511',
+    at: 'givenName-sn',
+  },
   { name: 'rooms without a SIP mapping', patch: { objects: { rooms: { enabled: true } } }, code: 'DS512', at: '"enabled"', after: 'rooms' },
-  { name: 'avatar attribute missing', patch: { cloud: { type: 'scim', url: 'https://x.example.com/scim' }, avatar: { enabled: true, source: 'attribute' } }, code: 'DS513', at: '"source"' },
-  { name: 'resource server without pattern', patch: { avatar: { enabled: true, source: 'resourceServer' } }, code: 'DS514', at: '"avatar"' },
+  {
+    name: 'avatar attribute missing',
+    patch: { cloud: { type: 'scim', url: 'https://x.example.com/scim' }, avatar: { enabled: true, source: 'attribute' } },
+    code: 'DS513',
+    at: '"source"',
+  },
+  {
+    name: 'resource server without pattern',
+    patch: { avatar: { enabled: true, source: 'resourceServer' } },
+    code: 'DS514',
+    at: '"avatar"',
+  },
   { name: 'webex without orgId', patch: { cloud: { orgId: undefined } }, code: 'DS515', at: '"cloud"' },
   { name: 'scim without url', patch: { cloud: { type: 'scim', orgId: undefined } }, code: 'DS515', at: '"cloud"' },
   { name: 'page size above MaxPageSize', patch: { directory: { pageSize: 5000 } }, code: 'DS516', at: '5000' },
   { name: 'bindDn ignored by ldif', patch: { directory: { url: 'ldif:./x.ldif' } }, code: 'DS517', at: '"bindDn"' },
-  { name: 'photo attribute that is text', patch: { cloud: { type: 'scim', url: 'https://x.example.com/scim' }, avatar: { enabled: true, attribute: 'mail' } }, code: 'DS518', at: '"mail"', after: 'avatar' },
+  {
+    name: 'photo attribute that is text',
+    patch: { cloud: { type: 'scim', url: 'https://x.example.com/scim' }, avatar: { enabled: true, attribute: 'mail' } },
+    code: 'DS518',
+    at: '"mail"',
+    after: 'avatar',
+  },
   { name: 'unknown AD attribute in a mapping', patch: { attributes: { title: 'jobTitel' } }, code: 'DS519', at: 'jobTitel' },
   { name: 'binary into a text attribute', patch: { attributes: { displayName: 'thumbnailPhoto' } }, code: 'DS520', at: '"thumbnailPhoto"' },
   { name: 'manager from a non-DN attribute', patch: { attributes: { manager: 'mail' } }, code: 'DS520', at: '"mail"', after: 'manager' },
   { name: 'no base DNs', patch: { directory: { baseDns: undefined } }, code: 'DS521', at: '"directory"' },
   { name: 'bad DN', patch: { directory: { baseDns: ['example.com'] } }, code: 'DS522', at: '"example.com"' },
-  { name: 'webex avatars without publish', patch: { avatar: { enabled: true, attribute: 'thumbnailPhoto' } }, code: 'DS523', at: '"enabled"', after: 'avatar' },
+  {
+    name: 'webex avatars without publish',
+    patch: { avatar: { enabled: true, attribute: 'thumbnailPhoto' } },
+    code: 'DS523',
+    at: '"enabled"',
+    after: 'avatar',
+  },
   { name: 'notifications without recipients', patch: { notification: { enabled: true } }, code: 'DS524', at: '"notification"' },
   { name: 'full interval shorter than incremental', patch: { schedule: { fullInterval: '1h' } }, code: 'DS525', at: '"1h"' },
-  { name: 'selection base DN outside the directory', patch: { objects: { users: { baseDns: ['OU=x,DC=other,DC=com'] } } }, code: 'DS526', at: '"OU=x,DC=other,DC=com"' },
+  {
+    name: 'selection base DN outside the directory',
+    patch: { objects: { users: { baseDns: ['OU=x,DC=other,DC=com'] } } },
+    code: 'DS526',
+    at: '"OU=x,DC=other,DC=com"',
+  },
   { name: 'duplicate list entry', patch: { policy: { ownedDomains: ['example.com', 'Example.com'] } }, code: 'DS527', at: '"Example.com"' },
   { name: 'clear-text ldap bind', patch: { directory: { url: 'ldap://dc1.example.com' } }, code: 'DS528', at: '"ldap://dc1.example.com"' },
-  { name: 'webex reads published avatars over http', patch: { avatar: { enabled: true, attribute: 'thumbnailPhoto', publish: { url: 'https://up.example.com/a/', publicUrl: 'http://cdn.example.com/a/' } } }, code: 'DS530', at: '"http://cdn.example.com/a/"' },
-  { name: 'webex reads an http resource server', patch: { avatar: { enabled: true, source: 'resourceServer', uriPattern: 'http://photos.example.com/{mail}.jpg' } }, code: 'DS530', at: '"http://photos.example.com/{mail}.jpg"' },
-  { name: 'resource server credentials over http', patch: { cloud: { type: 'scim', url: 'https://scim.example.com/v2', orgId: undefined }, avatar: { enabled: true, source: 'resourceServer', uriPattern: 'http://photos.example.com/{mail}.jpg', credentials: { type: 'bearer', token: '${env:P}' } } }, code: 'DS531', at: '"http://photos.example.com/{mail}.jpg"' },
-  { name: 'publish credentials over http', patch: { avatar: { enabled: true, publish: { url: 'http://up.example.com/a/', publicUrl: 'https://cdn.example.com/a/', credentials: { type: 'bearer', token: '${env:P}' } } } }, code: 'DS531', at: '"http://up.example.com/a/"' },
-  { name: 'webex reads the resource server itself', patch: { avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' } }, code: 'DS532', at: '"https://photos.example.com/{mail}.jpg"' },
+  {
+    name: 'webex reads published avatars over http',
+    patch: {
+      avatar: {
+        enabled: true,
+        attribute: 'thumbnailPhoto',
+        publish: { url: 'https://up.example.com/a/', publicUrl: 'http://cdn.example.com/a/' },
+      },
+    },
+    code: 'DS530',
+    at: '"http://cdn.example.com/a/"',
+  },
+  {
+    name: 'webex reads an http resource server',
+    patch: { avatar: { enabled: true, source: 'resourceServer', uriPattern: 'http://photos.example.com/{mail}.jpg' } },
+    code: 'DS530',
+    at: '"http://photos.example.com/{mail}.jpg"',
+  },
+  {
+    name: 'resource server credentials over http',
+    patch: {
+      cloud: { type: 'scim', url: 'https://scim.example.com/v2', orgId: undefined },
+      avatar: {
+        enabled: true,
+        source: 'resourceServer',
+        uriPattern: 'http://photos.example.com/{mail}.jpg',
+        credentials: { type: 'bearer', token: '${env:P}' },
+      },
+    },
+    code: 'DS531',
+    at: '"http://photos.example.com/{mail}.jpg"',
+  },
+  {
+    name: 'publish credentials over http',
+    patch: {
+      avatar: {
+        enabled: true,
+        publish: {
+          url: 'http://up.example.com/a/',
+          publicUrl: 'https://cdn.example.com/a/',
+          credentials: { type: 'bearer', token: '${env:P}' },
+        },
+      },
+    },
+    code: 'DS531',
+    at: '"http://up.example.com/a/"',
+  },
+  {
+    name: 'webex reads the resource server itself',
+    patch: { avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' } },
+    code: 'DS532',
+    at: '"https://photos.example.com/{mail}.jpg"',
+  },
   { name: 'maxBytes above what the Webex app takes', patch: { avatar: { maxBytes: 20000000 } }, code: 'DS533', at: '20000000' },
-  { name: 'publish URL with a query', patch: { avatar: { enabled: true, publish: { url: 'https://up.example.com/a?sig=1' } } }, code: 'DS534', at: '"https://up.example.com/a?sig=1"' },
+  {
+    name: 'publish URL with a query',
+    patch: { avatar: { enabled: true, publish: { url: 'https://up.example.com/a?sig=1' } } },
+    code: 'DS534',
+    at: '"https://up.example.com/a?sig=1"',
+  },
 ];
 
 function expected(text: string, at: string, after?: string): { start: number; end: number } {
@@ -110,7 +221,9 @@ describe('language/diagnostics: codes and ranges', () => {
 
   it('DS100 for JSONC syntax errors; comments and trailing commas are fine', () => {
     assert.ok(codes(analyze('{ "directory": { "url" "ldaps://a.example.com" } }')).includes('DS100'));
-    const clean = analyze('{\n // c\n "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"],},\n /* block */ "cloud": {"type": "scim", "url": "https://x.example.com/v2"},\n "policy": {"deleteThreshold": {"count": 1}},\n}');
+    const clean = analyze(
+      '{\n // c\n "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"],},\n /* block */ "cloud": {"type": "scim", "url": "https://x.example.com/v2"},\n "policy": {"deleteThreshold": {"count": 1}},\n}',
+    );
     assert.deepEqual(codes(clean), []);
   });
 
@@ -129,7 +242,9 @@ describe('language/diagnostics: codes and ranges', () => {
   it('DS105 names the line of the key it replaces, for every duplicate', () => {
     const keys = Array.from({ length: 40 }, (_, i) => `  "x": ${i}`);
     const text = `{\r\n  "directory": {"url": "ldaps://a.example.com"},\n  "notification": {\n${keys.join(',\n')}\n  }\n}`;
-    const messages = analyze(text).diagnostics.filter((x) => x.code === 'DS105').map((d) => d.message);
+    const messages = analyze(text)
+      .diagnostics.filter((x) => x.code === 'DS105')
+      .map((d) => d.message);
     assert.equal(messages.length, 39);
     // Key i (1-based line 4 + i) replaces key i - 1, on line 3 + i.
     messages.forEach((m, i) => assert.match(m, new RegExp(`on line ${4 + i},`), m));
@@ -141,7 +256,9 @@ describe('language/diagnostics: codes and ranges', () => {
   });
 
   it('ranges inside escaped strings: the DS504 range covers the escaped source text', () => {
-    const { text, ranges } = ranged('{ "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"]}, "cloud": {"orgId": "o", "token": "${env:T}"}, "policy": {"deleteThreshold": {"count": 1}},\n "objects": {"groups": {"filter": "(&(cn=a\\\\2a)«(objectClass=\\u0075ser)»)"}} }');
+    const { text, ranges } = ranged(
+      '{ "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"]}, "cloud": {"orgId": "o", "token": "${env:T}"}, "policy": {"deleteThreshold": {"count": 1}},\n "objects": {"groups": {"filter": "(&(cn=a\\\\2a)«(objectClass=\\u0075ser)»)"}} }',
+    );
     const d = analyze(text).diagnostics.find((x) => x.code === 'DS504');
     assert.ok(d, JSON.stringify(analyze(text).diagnostics));
     assert.deepEqual(d.range, ranges[0]);

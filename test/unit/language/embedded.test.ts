@@ -16,11 +16,31 @@ function withRaw(fragment: string): string {
 }
 
 const RANGE_CASES: Array<{ name: string; fragment: string; code: string }> = [
-  { name: 'the seed\'s filter with a stray trailing *', fragment: '"objects": { "groups": { "enabled": true, "filter": "(&(cn=Example)(objectclass=Group))«*»" } }', code: 'DS202' },
-  { name: 'an extra ) after an escaped value (\\\\2a in JSON is \\2a in the filter)', fragment: '"objects": { "users": { "filter": "(cn=a\\\\2a*)«)»" } }', code: 'DS202' },
-  { name: 'a bad filter escape, after a \\u escape', fragment: '"objects": { "users": { "filter": "\\u0028cn=«\\\\zz»)" } }', code: 'DS203' },
-  { name: 'a bad filter escape with JSON escapes before it', fragment: '"objects": { "users": { "filter": "(&(cn=\\\\28x)(sn=«\\\\g1»))" } }', code: 'DS203' },
-  { name: 'an unknown matching rule', fragment: '"objects": { "users": { "filter": "(userAccountControl:«1.2.3.4»:=2)" } }', code: 'DS204' },
+  {
+    name: "the seed's filter with a stray trailing *",
+    fragment: '"objects": { "groups": { "enabled": true, "filter": "(&(cn=Example)(objectclass=Group))«*»" } }',
+    code: 'DS202',
+  },
+  {
+    name: 'an extra ) after an escaped value (\\\\2a in JSON is \\2a in the filter)',
+    fragment: '"objects": { "users": { "filter": "(cn=a\\\\2a*)«)»" } }',
+    code: 'DS202',
+  },
+  {
+    name: 'a bad filter escape, after a \\u escape',
+    fragment: '"objects": { "users": { "filter": "\\u0028cn=«\\\\zz»)" } }',
+    code: 'DS203',
+  },
+  {
+    name: 'a bad filter escape with JSON escapes before it',
+    fragment: '"objects": { "users": { "filter": "(&(cn=\\\\28x)(sn=«\\\\g1»))" } }',
+    code: 'DS203',
+  },
+  {
+    name: 'an unknown matching rule',
+    fragment: '"objects": { "users": { "filter": "(userAccountControl:«1.2.3.4»:=2)" } }',
+    code: 'DS204',
+  },
 ];
 
 describe('language/embedded: grammar problems at document ranges', () => {
@@ -35,25 +55,42 @@ describe('language/embedded: grammar problems at document ranges', () => {
   }
 
   it('DS3xx: an expression problem maps into the attributes value', () => {
-    const text = withRaw('"attributes": { "uid": "mail", "ds-pwp-account-disabled": "userAccountControl", "displayName": "givenName + \\" \\" +" }');
+    const text = withRaw(
+      '"attributes": { "uid": "mail", "ds-pwp-account-disabled": "userAccountControl", "displayName": "givenName + \\" \\" +" }',
+    );
     const d = analyze(text).diagnostics.find((x) => x.code.startsWith('DS3'));
     assert.ok(d, JSON.stringify(analyze(text).diagnostics));
     const covered = text.slice(d.range.start, d.range.end);
-    assert.ok(d.range.start > text.indexOf('"displayName"') && d.range.end <= text.indexOf('" }', text.indexOf('"displayName"')) + 1, covered);
+    assert.ok(
+      d.range.start > text.indexOf('"displayName"') && d.range.end <= text.indexOf('" }', text.indexOf('"displayName"')) + 1,
+      covered,
+    );
   });
 
   it('DS4xx: a .NET-only regex construct in an avatar pattern points into the placeholder', () => {
-    const text = withRaw('"avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://x.example.com/{mail: a(?i)b}.jpg" }');
+    const text = withRaw(
+      '"avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "http://x.example.com/{mail: a(?i)b}.jpg" }',
+    );
     const d = analyze(text).diagnostics.find((x) => x.code.startsWith('DS4'));
     assert.ok(d);
     assert.ok(text.slice(d.range.start, d.range.end).includes('(?i)'), text.slice(d.range.start, d.range.end));
   });
 
-  it('the seed\'s expressions and avatar pattern are valid', () => {
+  it("the seed's expressions and avatar pattern are valid", () => {
     const a = analyzed({
-      attributes: { displayName: 'givenName + " " + sn', extensionAttribute1: '"abc@example.com" % "@"', extensionAttribute2: '"abc@example.com" - "@"', extensionAttribute3: '"" | "abc"' },
+      attributes: {
+        displayName: 'givenName + " " + sn',
+        extensionAttribute1: '"abc@example.com" % "@"',
+        extensionAttribute2: '"abc@example.com" - "@"',
+        extensionAttribute3: '"" | "abc"',
+      },
       // Published for Webex: without `publish`, Webex would read the http URL itself (DS530).
-      avatar: { enabled: true, source: 'resourceServer', uriPattern: 'http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg', publish: { url: 'https://avatars.example.com/' } },
+      avatar: {
+        enabled: true,
+        source: 'resourceServer',
+        uriPattern: 'http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg',
+        publish: { url: 'https://avatars.example.com/' },
+      },
     });
     assert.deepEqual(codes(a), []);
     assert.deepEqual(a.internalErrors, []);
@@ -62,8 +99,14 @@ describe('language/embedded: grammar problems at document ranges', () => {
 
 describe('language/embedded: checks that read the syntax trees', () => {
   it('DS504 ignores negated user tests in the groups filter', () => {
-    assert.ok(!codes(analyzed({ objects: { groups: { enabled: true, filter: '(&(objectClass=group)(!(objectClass=user)))' } } })).includes('DS504'));
-    assert.ok(codes(analyzed({ objects: { groups: { enabled: true, filter: '(|(objectClass=group)(sAMAccountType=805306368))' } } })).includes('DS504'));
+    assert.ok(
+      !codes(analyzed({ objects: { groups: { enabled: true, filter: '(&(objectClass=group)(!(objectClass=user)))' } } })).includes('DS504'),
+    );
+    assert.ok(
+      codes(analyzed({ objects: { groups: { enabled: true, filter: '(|(objectClass=group)(sAMAccountType=805306368))' } } })).includes(
+        'DS504',
+      ),
+    );
   });
 
   it('DS502: an expression that appends @domain is fine; one without an @ is not', () => {
@@ -82,7 +125,10 @@ describe('language/embedded: checks that read the syntax trees', () => {
   });
 
   it('DS519 on an unknown attribute in a filter and in an avatar placeholder', () => {
-    const text = configText({ objects: { users: { filter: '(&(objectClass=user)(departmnt=IT))' } }, avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://p.example.com/{emial}.jpg' } });
+    const text = configText({
+      objects: { users: { filter: '(&(objectClass=user)(departmnt=IT))' } },
+      avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://p.example.com/{emial}.jpg' },
+    });
     const a = analyze(text);
     const spans = a.diagnostics.filter((d) => d.code === 'DS519').map((d) => text.slice(d.range.start, d.range.end));
     assert.deepEqual(spans.sort(), ['departmnt', 'emial']);
@@ -117,15 +163,42 @@ describe('language/embedded: completion and hover inside embedded values', () =>
   });
 
   const HOVERS: Array<{ name: string; src: string; contains: string[]; covers?: string; marker?: string }> = [
-    { name: 'an expression shows its value on the example entry', src: '{ "attributes": { "displayName": "givenName + \\" \\" + |sn" } }', contains: ['**sn**', '`Alice Example`'], covers: 'sn' },
-    { name: 'the seed\'s % operator', src: '{ "attributes": { "extensionAttribute1": "mail |% \\"@\\"" } }', contains: ['`example.com`'] },
-    { name: 'the seed\'s - operator', src: '{ "attributes": { "extensionAttribute2": "mail |- \\"@\\"" } }', contains: ['`alice.example`'] },
+    {
+      name: 'an expression shows its value on the example entry',
+      src: '{ "attributes": { "displayName": "givenName + \\" \\" + |sn" } }',
+      contains: ['**sn**', '`Alice Example`'],
+      covers: 'sn',
+    },
+    { name: "the seed's % operator", src: '{ "attributes": { "extensionAttribute1": "mail |% \\"@\\"" } }', contains: ['`example.com`'] },
+    { name: "the seed's - operator", src: '{ "attributes": { "extensionAttribute2": "mail |- \\"@\\"" } }', contains: ['`alice.example`'] },
     { name: 'the | operator (cursor ⌶)', src: '{ "attributes": { "title": "\\"\\" ⌶| department" } }', contains: ['`IT`'], marker: '⌶' },
-    { name: 'a filter attribute', src: '{ "objects": { "users": { "filter": "(&(objectClass=user)(mem|berOf=CN=x,DC=y))" } } }', contains: ['memberOf', 'dn'], covers: 'memberOf' },
-    { name: 'a matching rule OID', src: '{ "objects": { "users": { "filter": "(userAccountControl:1.2.840.113556.1.4.8|03:=2)" } } }', contains: ['LDAP_MATCHING_RULE_BIT_AND'], covers: '1.2.840.113556.1.4.803' },
-    { name: 'a filter as a whole says whether the example entry matches', src: '{ "objects": { "users": { "filter": "(&(objectClass=user)|(mail=*))" } } }', contains: ['matches'] },
-    { name: 'an avatar pattern resolves on the example entry', src: '{ "avatar": { "uriPattern": "http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.j|pg" } }', contains: ['`http://www.example.com/dir/photo/zoom/alice.example.jpg`'] },
-    { name: 'an avatar placeholder attribute', src: '{ "avatar": { "uriPattern": "http://p.example.com/{ma|il}.jpg" } }', contains: ['**mail**', 'alice.example%40example.com'] },
+    {
+      name: 'a filter attribute',
+      src: '{ "objects": { "users": { "filter": "(&(objectClass=user)(mem|berOf=CN=x,DC=y))" } } }',
+      contains: ['memberOf', 'dn'],
+      covers: 'memberOf',
+    },
+    {
+      name: 'a matching rule OID',
+      src: '{ "objects": { "users": { "filter": "(userAccountControl:1.2.840.113556.1.4.8|03:=2)" } } }',
+      contains: ['LDAP_MATCHING_RULE_BIT_AND'],
+      covers: '1.2.840.113556.1.4.803',
+    },
+    {
+      name: 'a filter as a whole says whether the example entry matches',
+      src: '{ "objects": { "users": { "filter": "(&(objectClass=user)|(mail=*))" } } }',
+      contains: ['matches'],
+    },
+    {
+      name: 'an avatar pattern resolves on the example entry',
+      src: '{ "avatar": { "uriPattern": "http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.j|pg" } }',
+      contains: ['`http://www.example.com/dir/photo/zoom/alice.example.jpg`'],
+    },
+    {
+      name: 'an avatar placeholder attribute',
+      src: '{ "avatar": { "uriPattern": "http://p.example.com/{ma|il}.jpg" } }',
+      contains: ['**mail**', 'alice.example%40example.com'],
+    },
   ];
 
   for (const c of HOVERS) {

@@ -14,7 +14,45 @@ import type { TextRange } from '../../../common/config';
 import { sampleFiles } from '../../support/languageCases';
 import { mulberry32 as prng } from '../../support/random';
 
-const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', '\\\\', '\\u00', '\\"', '//', '/*', '*/', '\n', 'null', 'true', '-1', '1e999', '(', ')', '(&', '|', '%', '-', '+', '{mail:', '.*?(?=@.*)}', '${env:', '${secret:', '"uid"', '"filter"', '"attributes"', 'é', '\u{1F600}', '\r\n', '\t'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '\\\\',
+  '\\u00',
+  '\\"',
+  '//',
+  '/*',
+  '*/',
+  '\n',
+  'null',
+  'true',
+  '-1',
+  '1e999',
+  '(',
+  ')',
+  '(&',
+  '|',
+  '%',
+  '-',
+  '+',
+  '{mail:',
+  '.*?(?=@.*)}',
+  '${env:',
+  '${secret:',
+  '"uid"',
+  '"filter"',
+  '"attributes"',
+  'é',
+  '\u{1F600}',
+  '\r\n',
+  '\t',
+];
 
 function mutate(text: string, rnd: () => number): string {
   let t = text;
@@ -33,7 +71,10 @@ function mutate(text: string, rnd: () => number): string {
 }
 
 function inside(r: TextRange, length: number, what: string): void {
-  assert.ok(Number.isInteger(r.start) && Number.isInteger(r.end) && r.start >= 0 && r.start <= r.end && r.end <= length, `${what} range ${JSON.stringify(r)} outside 0..${length}`);
+  assert.ok(
+    Number.isInteger(r.start) && Number.isInteger(r.end) && r.start >= 0 && r.start <= r.end && r.end <= length,
+    `${what} range ${JSON.stringify(r)} outside 0..${length}`,
+  );
 }
 
 describe('language service fuzz (seeded, bounded)', function () {
@@ -66,8 +107,13 @@ describe('language service fuzz (seeded, bounded)', function () {
         };
         documentSymbols(a).forEach(visit);
         for (const f of foldingRanges(a)) assert.ok(f.startLine <= f.endLine && f.endLine < a.lines.lineCount);
-        for (const action of codeActions(a, { start: 0, end: text.length })) for (const e of action.edits) inside(e.range, text.length, 'code action');
-        assert.deepEqual(a.internalErrors.filter((e) => !/parser failed|not implemented/.test(e)), [], 'no internal failures besides grammar stubs');
+        for (const action of codeActions(a, { start: 0, end: text.length }))
+          for (const e of action.edits) inside(e.range, text.length, 'code action');
+        assert.deepEqual(
+          a.internalErrors.filter((e) => !/parser failed|not implemented/.test(e)),
+          [],
+          'no internal failures besides grammar stubs',
+        );
       } catch (err) {
         (err as Error).message += `\n${context}`;
         throw err;

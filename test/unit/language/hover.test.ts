@@ -12,16 +12,36 @@ function hoverAt(src: string) {
 
 const CASES: Array<{ name: string; src: string; contains: readonly string[]; covers?: string }> = [
   { name: 'a top-level key', src: '{ "dir|ectory": {} }', contains: ['on-premises directory'], covers: '"directory"' },
-  { name: 'a nested key with its default', src: '{ "directory": { "page|Size": 500 } }', contains: ['directory.pageSize', 'Default: `1000`'] },
+  {
+    name: 'a nested key with its default',
+    src: '{ "directory": { "page|Size": 500 } }',
+    contains: ['directory.pageSize', 'Default: `1000`'],
+  },
   { name: 'schedule default 4h', src: '{ "schedule": { "incremental|Interval": "2h" } }', contains: ['Default: `"4h"`'] },
   { name: 'a cloud attribute key with its SCIM path', src: '{ "attributes": { "sn|": "sn" } }', contains: ['name.familyName'] },
-  { name: 'ds-pwp-account-disabled notes', src: '{ "attributes": { "ds-pwp-account|-disabled": "userAccountControl" } }', contains: ['userAccountControl', 'active'] },
-  { name: 'manager: enterprise extension, DN', src: '{ "attributes": { "mana|ger": "manager" } }', contains: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value', 'DN'] },
+  {
+    name: 'ds-pwp-account-disabled notes',
+    src: '{ "attributes": { "ds-pwp-account|-disabled": "userAccountControl" } }',
+    contains: ['userAccountControl', 'active'],
+  },
+  {
+    name: 'manager: enterprise extension, DN',
+    src: '{ "attributes": { "mana|ger": "manager" } }',
+    contains: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value', 'DN'],
+  },
   { name: 'an enum value', src: '{ "policy": { "mismatched": "ret|ain" } }', contains: ['retain objects'] },
-  { name: 'a secret reference', src: '{ "cloud": { "token": "${secret:web|ex-token}" } }', contains: ['SecretStorage', 'DIRSYNC_SECRET_WEBEX_TOKEN'] },
+  {
+    name: 'a secret reference',
+    src: '{ "cloud": { "token": "${secret:web|ex-token}" } }',
+    contains: ['SecretStorage', 'DIRSYNC_SECRET_WEBEX_TOKEN'],
+  },
   { name: 'a duration', src: '{ "schedule": { "fullInterval": "1d1|2h" } }', contains: ['1 day 12 hours'] },
   { name: 'an avatar attribute', src: '{ "avatar": { "attribute": "thumb|nailPhoto" } }', contains: ['thumbnailPhoto', 'binary'] },
-  { name: 'a bare attribute expression shows its value on the example entry', src: '{ "attributes": { "uid": "ma|il" } }', contains: ['mail', 'alice.example@example.com'] },
+  {
+    name: 'a bare attribute expression shows its value on the example entry',
+    src: '{ "attributes": { "uid": "ma|il" } }',
+    contains: ['mail', 'alice.example@example.com'],
+  },
   { name: 'a number value shows the key docs', src: '{ "cloud": { "maxRetries": |3 } }', contains: ['cloud.maxRetries', 'Retry-After'] },
 ];
 

@@ -20,11 +20,29 @@ const TEXT = `// header comment
 describe('language/outline: symbols and folding', () => {
   it('lists sections, keys and mappings with details', () => {
     const symbols = documentSymbols(analyze(TEXT));
-    assert.deepEqual(symbols.map((s) => [s.name, s.kind]), [['directory', 'section'], ['attributes', 'section']]);
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.kind]),
+      [
+        ['directory', 'section'],
+        ['attributes', 'section'],
+      ],
+    );
     const dir = symbols[0]!;
-    assert.deepEqual(dir.children.map((c) => [c.name, c.kind, c.detail]), [['url', 'string', 'ldaps://dc1.example.com'], ['baseDns', 'array', '1 item']]);
+    assert.deepEqual(
+      dir.children.map((c) => [c.name, c.kind, c.detail]),
+      [
+        ['url', 'string', 'ldaps://dc1.example.com'],
+        ['baseDns', 'array', '1 item'],
+      ],
+    );
     const attrs = symbols[1]!.children;
-    assert.deepEqual(attrs.map((c) => [c.name, c.kind, c.detail]), [['uid', 'mapping', '← mail'], ['nope', 'mapping', '← x (unknown cloud attribute)']]);
+    assert.deepEqual(
+      attrs.map((c) => [c.name, c.kind, c.detail]),
+      [
+        ['uid', 'mapping', '← mail'],
+        ['nope', 'mapping', '← x (unknown cloud attribute)'],
+      ],
+    );
     assert.equal(TEXT.slice(dir.selectionRange.start, dir.selectionRange.end), '"directory"');
     assert.ok(TEXT.slice(dir.range.start, dir.range.end).endsWith('}'));
   });

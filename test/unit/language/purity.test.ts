@@ -8,8 +8,20 @@ import { join, relative } from 'node:path';
 import { importSpecifiers as imports, sourceFiles as files } from '../../support/sourceImports';
 
 const ROOT = join(__dirname, '../../../server/src/language');
-const FORBIDDEN = [/^vscode$/, /^vscode-languageserver(\/.*)?$/, /^vscode-languageclient/, /^vscode-jsonrpc/, /^node:/, /^(fs|path|os|net|http|https|tls|child_process|url|crypto|stream|worker_threads|dns)(\/.*)?$/, /^undici/, /^ldapts/, /^axios/, /^node-fetch/, /^better-sqlite3/, /^express/];
-
+const FORBIDDEN = [
+  /^vscode$/,
+  /^vscode-languageserver(\/.*)?$/,
+  /^vscode-languageclient/,
+  /^vscode-jsonrpc/,
+  /^node:/,
+  /^(fs|path|os|net|http|https|tls|child_process|url|crypto|stream|worker_threads|dns)(\/.*)?$/,
+  /^undici/,
+  /^ldapts/,
+  /^axios/,
+  /^node-fetch/,
+  /^better-sqlite3/,
+  /^express/,
+];
 
 describe('language/: purity', () => {
   const all = files(ROOT);
@@ -29,11 +41,19 @@ describe('language/: purity', () => {
   });
 
   it('uses no fetch, process or require at run time', () => {
-    const bad = all.filter((f) => /\b(fetch\(|process\.|require\()/.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
-    assert.deepEqual(bad.map((f) => relative(ROOT, f)), []);
+    const bad = all.filter((f) =>
+      /\b(fetch\(|process\.|require\()/.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
+    );
+    assert.deepEqual(
+      bad.map((f) => relative(ROOT, f)),
+      [],
+    );
   });
 
   it('the import scanner itself catches a forbidden import', () => {
-    assert.deepEqual(imports("import { readFile } from 'node:fs';\nimport type { X } from 'vscode-languageserver';"), ['node:fs', 'vscode-languageserver']);
+    assert.deepEqual(imports("import { readFile } from 'node:fs';\nimport type { X } from 'vscode-languageserver';"), [
+      'node:fs',
+      'vscode-languageserver',
+    ]);
   });
 });

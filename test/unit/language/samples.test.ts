@@ -16,7 +16,14 @@ describe('sample-configs', () => {
 
   it('has the realistic samples the issue asks for', () => {
     const names = valid.map((f) => relative(ROOT, f)).sort();
-    for (const n of ['demo.dirsync', 'single-domain-thumbnail.dirsync', 'resource-server-avatars.dirsync', 'rooms.dirsync', join('two-domains', 'corp.dirsync'), join('two-domains', 'emea.dirsync')]) {
+    for (const n of [
+      'demo.dirsync',
+      'single-domain-thumbnail.dirsync',
+      'resource-server-avatars.dirsync',
+      'rooms.dirsync',
+      join('two-domains', 'corp.dirsync'),
+      join('two-domains', 'emea.dirsync'),
+    ]) {
       assert.ok(names.includes(n), `${n} missing`);
     }
     assert.ok(invalid.length >= 8);
@@ -26,7 +33,10 @@ describe('sample-configs', () => {
     it(`${relative(ROOT, f)} checks clean`, () => {
       const a = analyze(readFileSync(f, 'utf8'));
       const problems = a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
-      assert.deepEqual(problems.map((d) => `${d.code} ${d.message}`), []);
+      assert.deepEqual(
+        problems.map((d) => `${d.code} ${d.message}`),
+        [],
+      );
     });
   }
 
@@ -36,7 +46,13 @@ describe('sample-configs', () => {
       const m = /^\/\/ expect: (.+)$/m.exec(text);
       assert.ok(m, 'first line must list the expected codes');
       const expected = m[1]!.trim().split(/\s+/).sort();
-      const got = [...new Set(analyze(text).diagnostics.filter((d) => d.code !== 'DS519').map((d) => d.code))].sort();
+      const got = [
+        ...new Set(
+          analyze(text)
+            .diagnostics.filter((d) => d.code !== 'DS519')
+            .map((d) => d.code),
+        ),
+      ].sort();
       assert.deepEqual(got, expected);
     });
   }
@@ -54,6 +70,9 @@ describe('sample-configs', () => {
     const a = analyze(readFileSync(join(ROOT, 'two-domains', 'corp.dirsync'), 'utf8')).config.policy.ownedDomains.map((d) => d.value);
     const b = analyze(readFileSync(join(ROOT, 'two-domains', 'emea.dirsync'), 'utf8')).config.policy.ownedDomains.map((d) => d.value);
     assert.ok(a.length && b.length);
-    assert.deepEqual(a.filter((d) => b.includes(d)), []);
+    assert.deepEqual(
+      a.filter((d) => b.includes(d)),
+      [],
+    );
   });
 });

@@ -14,7 +14,9 @@ const shipped = JSON.parse(readFileSync(join(__dirname, '../../../server/schemas
 function schemaAt(schema: Record<string, any>, path: string): unknown {
   let nodes: any[] = [schema];
   for (const key of path.split('.')) {
-    nodes = nodes.flatMap((n) => [n, ...(n.oneOf ?? []), ...(n.items ? [n.items] : [])]).flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
+    nodes = nodes
+      .flatMap((n) => [n, ...(n.oneOf ?? []), ...(n.items ? [n.items] : [])])
+      .flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
     if (!nodes.length) return undefined;
   }
   return nodes[0];
@@ -47,7 +49,11 @@ describe('the JSON Schema in a JSON editor (vscode-json-languageservice)', () =>
     },
     workspaceContext: { resolveRelativePath: (rel) => `file:///samples/${rel.split('/').pop()}` },
   });
-  ls.configure({ validate: true, allowComments: true, schemas: [{ uri: 'inmemory://dirsync.schema.json', fileMatch: ['*.dirsync'], schema: shipped }] });
+  ls.configure({
+    validate: true,
+    allowComments: true,
+    schemas: [{ uri: 'inmemory://dirsync.schema.json', fileMatch: ['*.dirsync'], schema: shipped }],
+  });
   const validate = async (text: string) => {
     const doc = TextDocument.create('file:///x.dirsync', 'jsonc', 1, text);
     return ls.doValidation(doc, ls.parseJSONDocument(doc), { comments: 'ignore', trailingCommas: 'ignore' });
@@ -56,7 +62,10 @@ describe('the JSON Schema in a JSON editor (vscode-json-languageservice)', () =>
   for (const f of sampleFiles().filter((x) => !x.includes('invalid'))) {
     it(`accepts ${f.slice(SAMPLES_ROOT.length + 1)}`, async () => {
       const diags = await validate(readFileSync(f, 'utf8'));
-      assert.deepEqual(diags.map((d) => d.message), []);
+      assert.deepEqual(
+        diags.map((d) => d.message),
+        [],
+      );
     });
   }
 
@@ -65,7 +74,12 @@ describe('the JSON Schema in a JSON editor (vscode-json-languageservice)', () =>
     assert.ok(diags.length >= 4, diags.map((d) => d.message).join('; '));
     const missing = await validate('{ "directory": { "url": "ldaps://x.example.com" }, "cloud": {} }');
     assert.ok(missing.some((d) => /policy/.test(String(d.message))));
-    const literal = await validate('{ "directory": { "url": "ldaps://x.example.com", "password": "hunter2" }, "cloud": {}, "policy": { "deleteThreshold": "disabled" } }');
-    assert.ok(literal.some((d) => /pattern/i.test(String(d.message))), literal.map((d) => d.message).join('; '));
+    const literal = await validate(
+      '{ "directory": { "url": "ldaps://x.example.com", "password": "hunter2" }, "cloud": {}, "policy": { "deleteThreshold": "disabled" } }',
+    );
+    assert.ok(
+      literal.some((d) => /pattern/i.test(String(d.message))),
+      literal.map((d) => d.message).join('; '),
+    );
   });
 });

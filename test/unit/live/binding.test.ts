@@ -6,10 +6,29 @@ import type { DirectoryConfig, SecretRef } from '../../../common/config';
 import { DirectoryBinding } from '../../../server/src/live/binding';
 
 const dir = (json: object): DirectoryConfig => analyze(JSON.stringify({ directory: json })).config.directory;
-const LDAP = dir({ url: 'ldap://dc1.example.com', bindDn: 'CN=svc,DC=example,DC=com', password: '${secret:bind}', baseDns: ['DC=example,DC=com'] });
+const LDAP = dir({
+  url: 'ldap://dc1.example.com',
+  bindDn: 'CN=svc,DC=example,DC=com',
+  password: '${secret:bind}',
+  baseDns: ['DC=example,DC=com'],
+});
 
 function fakeSource(name: string): DirectorySource & { closed: boolean } {
-  return { kind: 'ldap', location: name, closed: false, search: () => { throw new Error('unused'); }, count: async () => 0, rootDse: async () => ({ namingContexts: [], supportedControls: [], supportedLdapVersions: [], source: name }), schemaAttributeNames: async () => [], groupMembers: async function* () {}, async close() { this.closed = true; } };
+  return {
+    kind: 'ldap',
+    location: name,
+    closed: false,
+    search: () => {
+      throw new Error('unused');
+    },
+    count: async () => 0,
+    rootDse: async () => ({ namingContexts: [], supportedControls: [], supportedLdapVersions: [], source: name }),
+    schemaAttributeNames: async () => [],
+    groupMembers: async function* () {},
+    async close() {
+      this.closed = true;
+    },
+  };
 }
 
 function setUp(script: Array<DirectoryError | 'ok'>, opts: { now?: () => number; overrides?: object } = {}) {
@@ -21,7 +40,9 @@ function setUp(script: Array<DirectoryError | 'ok'>, opts: { now?: () => number;
     uri: 'file:///x.dirsync',
     configDir: '/',
     overrides: opts.overrides ?? {},
-    resolveSecret: async (ref) => (secrets.push(ref), ref.kind === 'secret' && (ref.key === 'bind' || ref.key === 'typed') ? 'pw' : undefined),
+    resolveSecret: async (ref) => (
+      secrets.push(ref), ref.kind === 'secret' && (ref.key === 'bind' || ref.key === 'typed') ? 'pw' : undefined
+    ),
     ...(opts.now ? { now: opts.now } : {}),
     retryMs: 30_000,
     onChange: () => states.push(binding.state),
@@ -66,10 +87,19 @@ describe('live/binding', () => {
 
   it('a directory gone for good is `down`, retried only after the pause', async () => {
     let now = 0;
-    const unreachable = new DirectoryError('unreachable', 'Nothing accepts connections at ldap://dc1.example.com', 'ldap://dc1.example.com');
+    const unreachable = new DirectoryError(
+      'unreachable',
+      'Nothing accepts connections at ldap://dc1.example.com',
+      'ldap://dc1.example.com',
+    );
     const { binding, opened } = setUp(['ok', unreachable, unreachable, 'ok'], { now: () => now });
     await binding.source(LDAP);
-    await assert.rejects(binding.run(LDAP, async () => { throw lost(); }), { code: 'unreachable' });
+    await assert.rejects(
+      binding.run(LDAP, async () => {
+        throw lost();
+      }),
+      { code: 'unreachable' },
+    );
     assert.equal(binding.state, 'down');
     assert.match(binding.reason!, /Nothing accepts connections/);
     await assert.rejects(binding.source(LDAP), { code: 'unreachable' });
@@ -84,7 +114,11 @@ describe('live/binding', () => {
 
   it('a refused bind is never retried on its own; a settings change or force does', async () => {
     let now = 0;
-    const refused = new DirectoryError('invalidCredentials', 'Bind to ldap://dc1.example.com as CN=svc,DC=example,DC=com was refused', 'ldap://dc1.example.com');
+    const refused = new DirectoryError(
+      'invalidCredentials',
+      'Bind to ldap://dc1.example.com as CN=svc,DC=example,DC=com was refused',
+      'ldap://dc1.example.com',
+    );
     const { binding, opened } = setUp([refused, 'ok', 'ok'], { now: () => now });
     await assert.rejects(binding.source(LDAP), { code: 'invalidCredentials' });
     assert.equal(binding.state, 'failed');
@@ -98,21 +132,32 @@ describe('live/binding', () => {
   });
 
   it('fills what the config does not say from the bind command; no password at all is a clear error', async () => {
-    const { binding, opened, secrets } = setUp(['ok'], { overrides: { url: 'ldaps://dc9.example.com', bindDn: 'CN=me,DC=example,DC=com', passwordKey: 'typed' } });
+    const { binding, opened, secrets } = setUp(['ok'], {
+      overrides: { url: 'ldaps://dc9.example.com', bindDn: 'CN=me,DC=example,DC=com', passwordKey: 'typed' },
+    });
     await binding.source(dir({ baseDns: ['DC=example,DC=com'] }));
     assert.equal(opened[0]!.config.url.value, 'ldaps://dc9.example.com');
     assert.equal(opened[0]!.config.bindDn!.value, 'CN=me,DC=example,DC=com');
     assert.equal(opened[0]!.password, 'pw');
-    assert.deepEqual(secrets.map((s) => s.text), ['${secret:typed}']);
+    assert.deepEqual(
+      secrets.map((s) => s.text),
+      ['${secret:typed}'],
+    );
     const bare = setUp(['ok']);
-    await assert.rejects(bare.binding.source(dir({ url: 'ldap://dc1.example.com', bindDn: 'CN=svc,DC=example,DC=com' })), (e: DirectoryError) => e.code === 'config' && /Bind Directory/.test(e.message));
+    await assert.rejects(
+      bare.binding.source(dir({ url: 'ldap://dc1.example.com', bindDn: 'CN=svc,DC=example,DC=com' })),
+      (e: DirectoryError) => e.code === 'config' && /Bind Directory/.test(e.message),
+    );
     assert.equal(bare.opened.length, 0);
   });
 
   it('an unset ${env:…} password falls back to the key the bind command stored', async () => {
     const { binding, opened, secrets } = setUp(['ok'], { overrides: { passwordKey: 'typed' } });
     await binding.source(dir({ url: 'ldap://dc1.example.com', bindDn: 'CN=svc,DC=example,DC=com', password: '${env:UNSET_PW}' }));
-    assert.deepEqual(secrets.map((s) => s.text), ['${env:UNSET_PW}', '${secret:typed}']);
+    assert.deepEqual(
+      secrets.map((s) => s.text),
+      ['${env:UNSET_PW}', '${secret:typed}'],
+    );
     assert.equal(opened[0]!.password, 'pw');
   });
 });

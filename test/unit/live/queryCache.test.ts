@@ -49,9 +49,19 @@ describe('live/queryCache', () => {
   it('caches failures that are answers, not the others', async () => {
     const answer = Object.assign(new Error('no such base'), { answer: true });
     const cache = new QueryCache({ cacheError: (e) => (e as { answer?: boolean }).answer === true });
-    await assert.rejects(cache.get('a', 1000, () => Promise.reject(answer)), /no such base/);
-    await assert.rejects(cache.get('a', 1000, () => Promise.resolve(1)), /no such base/, 'served from the cache');
-    await assert.rejects(cache.get('b', 1000, () => Promise.reject(new Error('connection lost'))), /connection lost/);
+    await assert.rejects(
+      cache.get('a', 1000, () => Promise.reject(answer)),
+      /no such base/,
+    );
+    await assert.rejects(
+      cache.get('a', 1000, () => Promise.resolve(1)),
+      /no such base/,
+      'served from the cache',
+    );
+    await assert.rejects(
+      cache.get('b', 1000, () => Promise.reject(new Error('connection lost'))),
+      /connection lost/,
+    );
     assert.equal(await cache.get('b', 1000, () => Promise.resolve(2)), 2, 'asked again');
     assert.equal(cache.peek('b')!.ok, true);
   });

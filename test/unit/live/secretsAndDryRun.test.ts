@@ -28,21 +28,37 @@ describe('protocol/secretBox and live/secrets', () => {
     assert.equal(await viaClient('file:///a', { kind: 'secret', key: 'k', text: '${secret:k}' }, 'directory.password'), 'from-client');
     const notSet = clientSecretResolver(async () => null, { K: 'env' });
     assert.equal(await notSet('file:///a', { kind: 'env', name: 'K', text: '${env:K}' }, 'x'), undefined, 'the client is authoritative');
-    const noClient = clientSecretResolver(async () => { throw new Error('Unhandled method dirsync/resolveSecret'); }, { DIRSYNC_SECRET_BIND_PW: 'env-value' });
+    const noClient = clientSecretResolver(
+      async () => {
+        throw new Error('Unhandled method dirsync/resolveSecret');
+      },
+      { DIRSYNC_SECRET_BIND_PW: 'env-value' },
+    );
     assert.equal(await noClient('file:///a', { kind: 'secret', key: 'bind-pw', text: '${secret:bind-pw}' }, 'x'), 'env-value');
   });
 });
 
 describe('live/lastDryRun', () => {
   const report = (file: string, at: string, items: Array<{ objectType: string; dn?: string; category?: string }>) => ({
-    format: 'dirsync-report', version: 1, sessionId: at, generatedAt: at, mode: 'dryRun', config: { file, sha256: '' },
-    items: items.map((x, i) => ({ id: String(i), action: 'none', category: x.category ?? 'matched', ...x })), summary: {}, messages: [],
+    format: 'dirsync-report',
+    version: 1,
+    sessionId: at,
+    generatedAt: at,
+    mode: 'dryRun',
+    config: { file, sha256: '' },
+    items: items.map((x, i) => ({ id: String(i), action: 'none', category: x.category ?? 'matched', ...x })),
+    summary: {},
+    messages: [],
   });
 
   it('counts directory objects per selection: items with a DN, each once', () => {
     const r = report('c.dirsync', 't', [
-      { objectType: 'user', dn: 'CN=a,DC=x' }, { objectType: 'user', dn: 'cn=A,DC=x', category: 'avatars' }, { objectType: 'user', category: 'mismatched' },
-      { objectType: 'room', dn: 'CN=r,DC=x' }, { objectType: 'group', dn: 'CN=g,DC=x' }, { objectType: 'contact', dn: 'CN=c,DC=x' },
+      { objectType: 'user', dn: 'CN=a,DC=x' },
+      { objectType: 'user', dn: 'cn=A,DC=x', category: 'avatars' },
+      { objectType: 'user', category: 'mismatched' },
+      { objectType: 'room', dn: 'CN=r,DC=x' },
+      { objectType: 'group', dn: 'CN=g,DC=x' },
+      { objectType: 'contact', dn: 'CN=c,DC=x' },
     ]) as unknown as SyncReport;
     assert.deepEqual(countsFromReport(r), { users: 1, rooms: 1, groups: 1, contacts: 1 });
   });
@@ -52,8 +68,19 @@ describe('live/lastDryRun', () => {
     try {
       const reports = join(dir, 'reports');
       mkdirSync(reports);
-      writeFileSync(join(reports, 'old.json'), JSON.stringify(report('corp.dirsync', '2026-01-01T00:00:00Z', [{ objectType: 'user', dn: 'CN=a' }])));
-      writeFileSync(join(reports, 'new.json'), JSON.stringify(report('corp.dirsync', '2026-02-01T00:00:00Z', [{ objectType: 'user', dn: 'CN=a' }, { objectType: 'user', dn: 'CN=b' }])));
+      writeFileSync(
+        join(reports, 'old.json'),
+        JSON.stringify(report('corp.dirsync', '2026-01-01T00:00:00Z', [{ objectType: 'user', dn: 'CN=a' }])),
+      );
+      writeFileSync(
+        join(reports, 'new.json'),
+        JSON.stringify(
+          report('corp.dirsync', '2026-02-01T00:00:00Z', [
+            { objectType: 'user', dn: 'CN=a' },
+            { objectType: 'user', dn: 'CN=b' },
+          ]),
+        ),
+      );
       writeFileSync(join(reports, 'other.json'), JSON.stringify(report('other.dirsync', '2026-03-01T00:00:00Z', [])));
       writeFileSync(join(reports, 'broken.json'), '{');
       writeFileSync(join(reports, 'sync.json'), JSON.stringify({ ...report('corp.dirsync', '2026-04-01T00:00:00Z', []), mode: 'full' }));

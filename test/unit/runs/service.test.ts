@@ -18,7 +18,13 @@ function planOf(report: SyncReport, ops = 3): SyncPlan {
     payload: {
       version: 1,
       basis: { configSha256: 'c', directoryFingerprint: 'd', cloudFingerprint: 'e' },
-      operations: Array.from({ length: ops }, (_, i) => ({ opId: `op-${i}`, itemId: `i${i}`, label: `CN=u${i}`, kind: 'deleteUser' as const, target: { cloudId: `c${i}` } })),
+      operations: Array.from({ length: ops }, (_, i) => ({
+        opId: `op-${i}`,
+        itemId: `i${i}`,
+        label: `CN=u${i}`,
+        kind: 'deleteUser' as const,
+        target: { cloudId: `c${i}` },
+      })),
     },
   };
 }
@@ -36,7 +42,15 @@ function recordingEngine(opts: { exceeded?: boolean; abortApply?: boolean } = {}
     async applyPlan(plan, options) {
       applied.push({ plan, options });
       if (opts.abortApply) throw new Error('aborted');
-      const result: ApplyResult = { sessionId: options.sessionId ?? 'x', applied: plan.payload.operations.length, resumed: 0, failed: 0, skipped: 0, failures: [], report: { ...plan.report, mode: options.mode } };
+      const result: ApplyResult = {
+        sessionId: options.sessionId ?? 'x',
+        applied: plan.payload.operations.length,
+        resumed: 0,
+        failed: 0,
+        skipped: 0,
+        failures: [],
+        report: { ...plan.report, mode: options.mode },
+      };
       return result;
     },
     async purgeAvatars() {
@@ -59,7 +73,7 @@ function service(engine: RunEngine, text: { value: string }) {
 }
 
 describe('live/runService: plan tokens and confirmation', () => {
-  it('applies exactly the plan the dry run returned, once, with the plan\'s session', async () => {
+  it("applies exactly the plan the dry run returned, once, with the plan's session", async () => {
     const { engine, applied } = recordingEngine();
     const text = { value: '{ "version": 1 }' };
     const s = service(engine, text);
@@ -168,7 +182,10 @@ describe('live/planTokens', () => {
   it('expires tokens after the time to live', () => {
     let now = 0;
     const tokens = new PlanTokens(1000, () => now);
-    const plan = { report: makeReport({ total: 1 }), payload: { version: 1 as const, basis: { configSha256: '', directoryFingerprint: '', cloudFingerprint: '' }, operations: [] } };
+    const plan = {
+      report: makeReport({ total: 1 }),
+      payload: { version: 1 as const, basis: { configSha256: '', directoryFingerprint: '', cloudFingerprint: '' }, operations: [] },
+    };
     const t = tokens.issue({ uri: 'u', purpose: 'sync', mode: 'full', plan, configSha256: textSha256('a') });
     assert.match(t, /^[\w-]{22}$/);
     assert.ok('pending' in tokens.check(t, 'u', 'sync', textSha256('a')));
@@ -179,10 +196,19 @@ describe('live/planTokens', () => {
 
   it('counts a plan for the confirmation', () => {
     const report = makeReport({ total: 200, seed: 2 });
-    const counts = planCounts({ report, payload: { version: 1, basis: { configSha256: '', directoryFingerprint: '', cloudFingerprint: '' }, operations: [] } });
+    const counts = planCounts({
+      report,
+      payload: { version: 1, basis: { configSha256: '', directoryFingerprint: '', cloudFingerprint: '' }, operations: [] },
+    });
     assert.deepEqual(
       { added: counts.added, modified: counts.modified, deleted: counts.deleted, deactivated: counts.deactivated, invalid: counts.invalid },
-      { added: report.summary.added, modified: report.summary.modified, deleted: report.summary.deleted, deactivated: report.summary.deactivated, invalid: report.summary.invalid },
+      {
+        added: report.summary.added,
+        modified: report.summary.modified,
+        deleted: report.summary.deleted,
+        deactivated: report.summary.deactivated,
+        invalid: report.summary.invalid,
+      },
     );
     assert.equal(counts.operations, 0);
   });

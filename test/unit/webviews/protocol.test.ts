@@ -43,7 +43,13 @@ describe('webview protocol guards', () => {
 describe('webview HTML shell', () => {
   it('has the CSP of the house style, the nonce on script and style, and escapes URIs', () => {
     const nonce = 'bm9uY2Utbm9uY2Utbm9uY2U=';
-    const html = buildWebviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x/r.js?a=1&b="2"', styleUris: ['https://x/r.css'], title: '<T>' });
+    const html = buildWebviewHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce,
+      scriptUri: 'https://x/r.js?a=1&b="2"',
+      styleUris: ['https://x/r.css'],
+      title: '<T>',
+    });
     assert.equal(
       webviewCsp('https://x.vscode-cdn.net', nonce),
       `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://x.vscode-cdn.net 'nonce-${nonce}'; img-src https://x.vscode-cdn.net data:; font-src https://x.vscode-cdn.net; base-uri 'none'; form-action 'none'`,

@@ -32,8 +32,10 @@ async function main(): Promise<void> {
         '--disable-extensions',
         '--disable-workspace-trust',
         '--skip-welcome',
-        '--user-data-dir', join(scratch, 'user-data'),
-        '--extensions-dir', join(scratch, 'extensions'),
+        '--user-data-dir',
+        join(scratch, 'user-data'),
+        '--extensions-dir',
+        join(scratch, 'extensions'),
       ],
     });
     process.exitCode = exitCode;

@@ -26,7 +26,9 @@ export async function run(): Promise<void> {
     timeout: 60_000,
     ...(process.env.DIRSYNC_EXTHOST_GREP ? { grep: process.env.DIRSYNC_EXTHOST_GREP } : {}),
   });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(__dirname, file));
   }
   const result: ExtensionHostResult = { passed: [], failed: [], pending: [] };

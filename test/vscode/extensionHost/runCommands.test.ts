@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { waitFor, writeWorkspaceFile } from './helpers';
 
-const RUN_COMMANDS = ['dirsync.dryRun', 'dirsync.fullSync', 'dirsync.incrementalSync', 'dirsync.purgeAvatars', 'dirsync.showLastReport', 'dirsync.explainObject'];
+const RUN_COMMANDS = [
+  'dirsync.dryRun',
+  'dirsync.fullSync',
+  'dirsync.incrementalSync',
+  'dirsync.purgeAvatars',
+  'dirsync.showLastReport',
+  'dirsync.explainObject',
+];
 
 describe('run commands', () => {
   it('registers Dry Run, Full Sync, Incremental Sync, Purge Avatars, Show Last Report and Explain Object once active', async () => {
@@ -24,7 +31,10 @@ describe('run commands', () => {
     for (const id of RUN_COMMANDS) {
       assert.equal(contributes.commands.find((c) => c.command === id)?.category, 'Dirsync', id);
       for (const menu of ['commandPalette', 'editor/title', 'editor/context', 'explorer/context']) {
-        assert.ok(contributes.menus[menu]?.some((m) => m.command === id), `${id} is not in ${menu}`);
+        assert.ok(
+          contributes.menus[menu]?.some((m) => m.command === id),
+          `${id} is not in ${menu}`,
+        );
       }
     }
   });

@@ -59,13 +59,18 @@ ${SYNC_EXIT_CODES}`,
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('name exactly one .dirsync config or plan .json file');
     const target = resolve(io.cwd, args.positionals[0]!);
-    if (args.values['config'] !== undefined && !(await isPlanFile(target))) throw new UsageError('--config goes with a plan file, not a config');
+    if (args.values['config'] !== undefined && !(await isPlanFile(target)))
+      throw new UsageError('--config goes with a plan file, not a config');
     const json = args.values['json'] === true;
     const session = openSyncSession(io, args.values['log'] as string | undefined);
     const secrets = envSecretResolver(io.env);
     try {
       const result = (await isPlanFile(target))
-        ? await applySavedPlan(target, { ...session.engine, secrets, ...(typeof args.values['config'] === 'string' ? { configFile: resolve(io.cwd, args.values['config']) } : {}) })
+        ? await applySavedPlan(target, {
+            ...session.engine,
+            secrets,
+            ...(typeof args.values['config'] === 'string' ? { configFile: resolve(io.cwd, args.values['config']) } : {}),
+          })
         : await runSync({ ...session.engine, secrets, configFile: target, mode: 'full' });
       session.close();
       return printResult(io, result, json);

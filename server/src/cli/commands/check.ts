@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyze, LineIndex, type Diagnostic, type Severity } from '../../language/service';
+import { analyze, type LineIndex, type Diagnostic, type Severity } from '../../language/service';
 import { UsageError, type CliCommand } from '../command';
 
 export interface CheckRecord {
@@ -26,7 +26,7 @@ const LEVELS: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'Check .dirsync files: the editor\'s diagnostics, for CI',
+  summary: "Check .dirsync files: the editor's diagnostics, for CI",
   usage: `Usage: dirsync check [options] <files…>
 
 Checks each config (JSONC syntax, keys and types, LDAP filters, attribute expressions, avatar URI
@@ -59,7 +59,14 @@ Exit codes: 0 no errors, 1 errors found, a file could not be read, or bad usage.
         text = await readFile(resolve(io.cwd, file), 'utf8');
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+        const why =
+          code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EISDIR'
+              ? 'is a directory'
+              : code === 'EACCES'
+                ? 'permission denied'
+                : (err as Error).message;
         io.stderr.write(`dirsync check: cannot read ${file}: ${why}\n`);
         failed = true;
         continue;

@@ -29,7 +29,8 @@ Exit codes: 0 stopped by a signal, 1 error (usage, missing token, port in use, w
 function port(value: unknown): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port must be a port number (0-65535), not ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -16,16 +16,28 @@ const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 
 function printText(io: CliIo, e: Explanation): void {
   const w = (s: string) => io.stdout.write(s + '\n');
-  w(`${e.query}: ${e.found ? `${e.objectType ?? 'object'}${e.dn ? ` ${e.dn}` : ''}${e.userName ? ` (${e.userName})` : ''}${e.cloudId ? `, cloud id ${e.cloudId}` : ''}` : 'not found'}`);
+  w(
+    `${e.query}: ${e.found ? `${e.objectType ?? 'object'}${e.dn ? ` ${e.dn}` : ''}${e.userName ? ` (${e.userName})` : ''}${e.cloudId ? `, cloud id ${e.cloudId}` : ''}` : 'not found'}`,
+  );
   if (e.selections.length) w('Selections:');
   for (const s of e.selections) {
-    const verdict = !s.enabled ? 'off' : !s.underBaseDn ? 'not under its base DNs' : !s.filterMatches ? 'filter does not match' : 'TAKES IT IN';
-    w(`  ${s.kind.padEnd(8)} ${verdict}  ${s.filter}${s.configRef ? `  (${s.configRef.file}:${s.configRef.line}:${s.configRef.column})` : ''}`);
+    const verdict = !s.enabled
+      ? 'off'
+      : !s.underBaseDn
+        ? 'not under its base DNs'
+        : !s.filterMatches
+          ? 'filter does not match'
+          : 'TAKES IT IN';
+    w(
+      `  ${s.kind.padEnd(8)} ${verdict}  ${s.filter}${s.configRef ? `  (${s.configRef.file}:${s.configRef.line}:${s.configRef.column})` : ''}`,
+    );
   }
   if (e.attributes.length) w('Attributes:');
   for (const a of e.attributes) {
     const where = a.configRef ? `  (${a.configRef.file}:${a.configRef.line}:${a.configRef.column})` : '  (default mapping)';
-    w(`  ${a.attribute} ← ${a.expression}: ${a.changes ? `${show(a.cloudValue)} → ${show(a.value)}` : show(a.value)}${a.error ? `  ERROR ${a.error}` : ''}${where}`);
+    w(
+      `  ${a.attribute} ← ${a.expression}: ${a.changes ? `${show(a.cloudValue)} → ${show(a.value)}` : show(a.value)}${a.error ? `  ERROR ${a.error}` : ''}${where}`,
+    );
   }
   if (e.decision) w(`Decision: ${e.decision.category} / ${e.decision.action}${e.decision.reason ? ` — ${e.decision.reason}` : ''}`);
   for (const m of e.messages) w(`note: ${m}`);
@@ -33,7 +45,7 @@ function printText(io: CliIo, e: Explanation): void {
 
 export const explainCommand: CliCommand = {
   name: 'explain',
-  summary: 'Explain one object: selections, mapped values old → new, the plan\'s decision',
+  summary: "Explain one object: selections, mapped values old → new, the plan's decision",
   usage: `Usage: dirsync explain [options] <config> <DN or userName>
 
 Finds the object in the directory (by DN, or by the attributes the uid mapping reads) and in

@@ -10,4 +10,14 @@ import { purgeAvatarsCommand } from './purgeAvatars';
 import { serveCommand } from './serve';
 import { syncCommand } from './sync';
 
-export const commands: CliCommand[] = [checkCommand, previewCommand, planCommand, applyCommand, syncCommand, serveCommand, explainCommand, purgeAvatarsCommand, cloudCommand];
+export const commands: CliCommand[] = [
+  checkCommand,
+  previewCommand,
+  planCommand,
+  applyCommand,
+  syncCommand,
+  serveCommand,
+  explainCommand,
+  purgeAvatarsCommand,
+  cloudCommand,
+];

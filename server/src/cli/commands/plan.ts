@@ -36,10 +36,17 @@ export function printSummary(io: CliIo, report: SyncReport, operations: number):
   const width = Math.max(...REPORT_CATEGORIES.map((c) => c.length));
   for (const c of REPORT_CATEGORIES) w(`  ${c.padEnd(width)}  ${report.summary[c]}`);
   const t = report.threshold;
-  const limits = t.disabled ? 'disabled' : [t.limitCount !== undefined ? `count ${t.limitCount}` : '', t.limitPercent !== undefined ? `${t.limitPercent} %` : ''].filter(Boolean).join(', ');
-  w(`Deletion threshold: ${t.deletions} deletion${t.deletions === 1 ? '' : 's'} of ${t.owned} owned cloud object${t.owned === 1 ? '' : 's'} (limit ${limits || 'none'}): ${t.exceeded ? 'EXCEEDED' : 'ok'}`);
+  const limits = t.disabled
+    ? 'disabled'
+    : [t.limitCount !== undefined ? `count ${t.limitCount}` : '', t.limitPercent !== undefined ? `${t.limitPercent} %` : '']
+        .filter(Boolean)
+        .join(', ');
+  w(
+    `Deletion threshold: ${t.deletions} deletion${t.deletions === 1 ? '' : 's'} of ${t.owned} owned cloud object${t.owned === 1 ? '' : 's'} (limit ${limits || 'none'}): ${t.exceeded ? 'EXCEEDED' : 'ok'}`,
+  );
   if (t.refusal) w(t.refusal);
-  for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20)) w(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`);
+  for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20))
+    w(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`);
   w(operations === 0 ? 'No changes: the cloud matches the directory.' : `Plan: ${operations} operation${operations === 1 ? '' : 's'}.`);
 }
 

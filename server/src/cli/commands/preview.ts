@@ -58,7 +58,9 @@ function printText(io: CliIo, result: PreviewResult): void {
       w(`  ${i + 1}. ${e.name} — ${e.dn}${e.members !== undefined ? ` (${e.members} member${e.members === 1 ? '' : 's'})` : ''}`);
       const width = Math.max(8, ...e.attributes.map((a) => a.cloud.length));
       for (const a of e.attributes) {
-        const value = a.error ? `(error: ${a.error})` : `${JSON.stringify(a.value)}${a.active === undefined ? '' : a.active ? ' (active)' : ' (inactive)'}`;
+        const value = a.error
+          ? `(error: ${a.error})`
+          : `${JSON.stringify(a.value)}${a.active === undefined ? '' : a.active ? ' (active)' : ' (inactive)'}`;
         w(`       ${a.cloud.padEnd(width)}  ${value}`);
       }
       if (e.avatar) w(`       ${'avatar'.padEnd(width)}  ${avatarText(e.avatar)}`);
@@ -95,7 +97,8 @@ could not be opened or a search failed (the message names the URL and DN), or ba
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('name exactly one .dirsync file');
     const sampleText = (args.values['sample'] as string | undefined) ?? '3';
-    if (!/^\d+$/.test(sampleText) || Number(sampleText) > 1000) throw new UsageError(`--sample must be a whole number from 0 to 1000, not '${sampleText}'`);
+    if (!/^\d+$/.test(sampleText) || Number(sampleText) > 1000)
+      throw new UsageError(`--sample must be a whole number from 0 to 1000, not '${sampleText}'`);
     const sample = Number(sampleText);
     const file = args.positionals[0]!;
     const path = resolve(io.cwd, file);
@@ -104,7 +107,9 @@ could not be opened or a search failed (the message names the URL and DN), or ba
       text = await readFile(path, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      io.stderr.write(`dirsync preview: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}\n`);
+      io.stderr.write(
+        `dirsync preview: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}\n`,
+      );
       return 1;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -117,21 +122,28 @@ could not be opened or a search failed (the message names the URL and DN), or ba
     });
     if (blocking.length) {
       for (const d of blocking) io.stderr.write(`${formatDiagnostic(file, analysis.lines, d as Diagnostic)}\n`);
-      io.stderr.write(`dirsync preview: ${file} has ${blocking.length} error${blocking.length === 1 ? '' : 's'} in the sections a preview reads; fix them first.\n`);
+      io.stderr.write(
+        `dirsync preview: ${file} has ${blocking.length} error${blocking.length === 1 ? '' : 's'} in the sections a preview reads; fix them first.\n`,
+      );
       return 1;
     }
-    if (errors.length) io.stderr.write(`dirsync preview: note: ${errors.length} error${errors.length === 1 ? '' : 's'} in other sections (run \`dirsync check ${file}\`); previewing anyway.\n`);
+    if (errors.length)
+      io.stderr.write(
+        `dirsync preview: note: ${errors.length} error${errors.length === 1 ? '' : 's'} in other sections (run \`dirsync check ${file}\`); previewing anyway.\n`,
+      );
     const config = analysis.config;
     if (!config.directory.url.value.trim()) {
       io.stderr.write(`dirsync preview: ${file} has no \`directory.url\`: nothing to preview.\n`);
       return 1;
     }
     const secrets = envSecretResolver(io.env);
-    let source;
+    let source: Awaited<ReturnType<typeof openDirectory>>;
     try {
       source = await openDirectory(config.directory, { configDir: dirname(path), resolveSecret: secrets, signal: io.signal });
     } catch (err) {
-      io.stderr.write(`dirsync preview: ${err instanceof DirectoryError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr.write(
+        `dirsync preview: ${err instanceof DirectoryError ? err.message : err instanceof Error ? err.message : String(err)}\n`,
+      );
       return 1;
     }
     let selections: PreviewSelection[];

@@ -26,7 +26,8 @@ function printPlan(io: CliIo, plan: SyncPlan): void {
   if (removals.length === 0) w('Nothing to purge: no in-scope user with an empty avatar source has a picture in the cloud.');
   else {
     w(`${removals.length} picture${removals.length === 1 ? '' : 's'} to remove:`);
-    for (const i of removals) w(`  - remove avatar  ${i.userName ?? '(no userName)'}  ${i.dn}  Reason: ${i.avatar?.reason ?? 'No image data'}`);
+    for (const i of removals)
+      w(`  - remove avatar  ${i.userName ?? '(no userName)'}  ${i.dn}  Reason: ${i.avatar?.reason ?? 'No image data'}`);
   }
   if (failed.length) {
     w(`${failed.length} user${failed.length === 1 ? '' : 's'} whose source could not be read (left alone):`);
@@ -79,7 +80,13 @@ directory or cloud unreachable, a removal that failed, bad usage).`,
     };
     let out: Awaited<ReturnType<typeof purgeAvatars>>;
     try {
-      out = await purgeAvatars({ configFile: resolve(io.cwd, args.positionals[0]!), secrets: envSecretResolver(io.env), signal: io.signal, apply, onEvent });
+      out = await purgeAvatars({
+        configFile: resolve(io.cwd, args.positionals[0]!),
+        secrets: envSecretResolver(io.env),
+        signal: io.signal,
+        apply,
+        onEvent,
+      });
     } catch (err) {
       io.stderr.write(`dirsync purge-avatars: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;

@@ -37,7 +37,7 @@ function line(io: CliIo, text: string): void {
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'Run syncs on the config\'s schedule until stopped (the long-lived service)',
+  summary: "Run syncs on the config's schedule until stopped (the long-lived service)",
   usage: `Usage: dirsync serve [options] <config.dirsync>
 
 Runs as a service: a sync at start, then an incremental sync every schedule.incrementalInterval
@@ -70,7 +70,10 @@ schedule.enabled is false, or --once failed.`,
     const stateDir = join(dirname(configFile), '.dirsync');
     const incMs = schedule.incrementalIntervalSeconds * 1000;
     const fullMs = schedule.fullIntervalSeconds !== undefined ? schedule.fullIntervalSeconds * 1000 : undefined;
-    line(io, `dirsync serve: ${configFile}: incremental every ${schedule.incrementalIntervalSeconds} s${fullMs ? `, full every ${schedule.fullIntervalSeconds} s` : ''}`);
+    line(
+      io,
+      `dirsync serve: ${configFile}: incremental every ${schedule.incrementalIntervalSeconds} s${fullMs ? `, full every ${schedule.fullIntervalSeconds} s` : ''}`,
+    );
     let ok = true;
     while (!io.signal.aborted) {
       const state = await readSyncState(stateDir, configFile);
@@ -80,7 +83,10 @@ schedule.enabled is false, or --once failed.`,
       try {
         const r = await runSync({ ...session.engine, secrets: envSecretResolver(io.env), configFile, mode });
         ok = r.failed === 0;
-        line(io, `${r.report.mode} sync: ${nothingToDo(r) ? 'no changes' : `applied ${r.applied}, failed ${r.failed}`} (session ${r.sessionId})`);
+        line(
+          io,
+          `${r.report.mode} sync: ${nothingToDo(r) ? 'no changes' : `applied ${r.applied}, failed ${r.failed}`} (session ${r.sessionId})`,
+        );
         for (const f of r.failures) line(io, `  FAILED ${f.label}: ${f.message}`);
       } catch (err) {
         ok = false;

@@ -4,14 +4,7 @@
  */
 import type { NonterminalNode } from 'ohm-js';
 import grammar from '../../../../grammars/scimFilter.ohm-bundle';
-import {
-  ScimFilterSyntaxError,
-  type AttrPath,
-  type CompareOp,
-  type CompValue,
-  type PatchPath,
-  type ScimFilter,
-} from './ast';
+import { ScimFilterSyntaxError, type AttrPath, type CompareOp, type CompValue, type PatchPath, type ScimFilter } from './ast';
 
 const semantics = grammar.createSemantics();
 
@@ -142,12 +135,7 @@ function run<T>(text: string, start: 'Filter' | 'PatchPath', what: string): T {
   if (match.failed()) {
     const offset = match.getRightmostFailurePosition();
     const expected = match.getExpectedText();
-    throw new ScimFilterSyntaxError(
-      `invalid ${what} at column ${offset + 1}: expected ${expected}`,
-      text,
-      offset,
-      expected,
-    );
+    throw new ScimFilterSyntaxError(`invalid ${what} at column ${offset + 1}: expected ${expected}`, text, offset, expected);
   }
   return semantics(match)['ast']() as T;
 }

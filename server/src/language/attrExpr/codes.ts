@@ -8,7 +8,10 @@ export const ATTRIBUTE_EXPRESSION_CODES = {
   DS302: { severity: 'error', summary: 'Unterminated string literal: the closing quote is missing.' },
   DS303: { severity: 'error', summary: 'Missing operand: an operator needs an expression on both sides.' },
   DS304: { severity: 'error', summary: 'Unbalanced parenthesis.' },
-  DS305: { severity: 'error', summary: 'Unknown operator: expressions use | (first non-empty), + (concatenate), % (remove through) and - (cut from).' },
+  DS305: {
+    severity: 'error',
+    summary: 'Unknown operator: expressions use | (first non-empty), + (concatenate), % (remove through) and - (cut from).',
+  },
   DS306: { severity: 'error', summary: 'Bad escape in a string literal: use \\\\ \\\' \\" \\n \\t or \\uXXXX.' },
   DS307: { severity: 'error', summary: 'Empty expression.' },
   DS308: { severity: 'error', summary: 'Missing operator between two operands.' },
@@ -16,7 +19,7 @@ export const ATTRIBUTE_EXPRESSION_CODES = {
   DS310: { severity: 'warning', summary: '"%" or "-" with an empty string has no effect.' },
   DS311: { severity: 'error', summary: 'Typographic quote: string literals use straight quotes \' or ".' },
   DS312: { severity: 'warning', summary: 'The left side of "|" is a non-empty literal, so the right side is never used.' },
-  DS313: { severity: 'hint', summary: 'Concatenating an empty string has no effect (a space is \' \').' },
+  DS313: { severity: 'hint', summary: "Concatenating an empty string has no effect (a space is ' ')." },
   DS314: { severity: 'error', summary: 'A number is not an operand: write it as a string literal.' },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 

@@ -105,14 +105,16 @@ export function explain(expr: Expression, entry: DirectoryEntry, source: string)
             note = a !== '' ? `${q(a)} is not empty → ${q(value)}` : `left side is empty, so the right side → ${q(value)}`;
             break;
           case '%':
-            note = b === '' || a.indexOf(b) < 0
-              ? `${q(b)} not found in ${q(a)}: unchanged`
-              : `${q(a)} % ${q(b)} removes through the first ${q(b)} → ${q(value)}`;
+            note =
+              b === '' || a.indexOf(b) < 0
+                ? `${q(b)} not found in ${q(a)}: unchanged`
+                : `${q(a)} % ${q(b)} removes through the first ${q(b)} → ${q(value)}`;
             break;
           case '-':
-            note = b === '' || a.indexOf(b) < 0
-              ? `${q(b)} not found in ${q(a)}: unchanged`
-              : `${q(a)} - ${q(b)} cuts from the first ${q(b)} → ${q(value)}`;
+            note =
+              b === '' || a.indexOf(b) < 0
+                ? `${q(b)} not found in ${q(a)}: unchanged`
+                : `${q(a)} - ${q(b)} cuts from the first ${q(b)} → ${q(value)}`;
             break;
         }
         steps.push({ range: e.range, source: text(e.range), value, note });

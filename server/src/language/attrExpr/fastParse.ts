@@ -117,7 +117,14 @@ class Reader {
       if (c === 92 /* \ */) {
         const e = t.charCodeAt(p + 1);
         if (e === 92 || e === 39 || e === 34 || e === 110 /* n */ || e === 116 /* t */) p += 2;
-        else if (e === 117 /* u */ && isHex(t.charCodeAt(p + 2)) && isHex(t.charCodeAt(p + 3)) && isHex(t.charCodeAt(p + 4)) && isHex(t.charCodeAt(p + 5))) p += 6;
+        else if (
+          e === 117 /* u */ &&
+          isHex(t.charCodeAt(p + 2)) &&
+          isHex(t.charCodeAt(p + 3)) &&
+          isHex(t.charCodeAt(p + 4)) &&
+          isHex(t.charCodeAt(p + 5))
+        )
+          p += 6;
         else throw FAIL;
         continue;
       }

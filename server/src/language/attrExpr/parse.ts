@@ -61,15 +61,15 @@ interface FailedMatch {
   getExpectedText(): string;
 }
 
-const describe = (t: Token | undefined) =>
-  t === undefined ? 'the end of the expression' : t.kind === 'string' ? t.text : `'${t.text}'`;
-const OPERATORS = "| (first non-empty), + (concatenate), % (remove through) and - (cut from)";
+const describe = (t: Token | undefined) => (t === undefined ? 'the end of the expression' : t.kind === 'string' ? t.text : `'${t.text}'`);
+const OPERATORS = '| (first non-empty), + (concatenate), % (remove through) and - (cut from)';
 
 /** The one problem for a failed match, at Ohm's rightmost failure position. */
 export function diagnoseExpression(text: string, match: MatchResult): SyntaxProblem {
   const failed = match as unknown as FailedMatch;
   const p = failed.getRightmostFailurePosition();
-  if (text.trim() === '') return problem('DS307', 0, text.length, "empty expression: write an attribute name such as mail, or a string such as 'x'");
+  if (text.trim() === '')
+    return problem('DS307', 0, text.length, "empty expression: write an attribute name such as mail, or a string such as 'x'");
   const tokens = tokenize(text);
   const at = tokens.find((t) => t.start <= p && p < t.end);
   const last = tokens[tokens.length - 1];
@@ -85,11 +85,21 @@ export function diagnoseExpression(text: string, match: MatchResult): SyntaxProb
       return problem('DS306', bad.start, bad.end, `bad escape '${text.slice(bad.start, bad.end)}': use \\\\ \\' \\" \\n \\t or \\uXXXX`);
     }
     if (host.unterminated) {
-      return problem('DS302', host.start, host.end, `unterminated string: add the closing ${host.text[0]} (the string starts at column ${columnOf(host.start)})`);
+      return problem(
+        'DS302',
+        host.start,
+        host.end,
+        `unterminated string: add the closing ${host.text[0]} (the string starts at column ${columnOf(host.start)})`,
+      );
     }
   }
   if (host?.kind === 'unknown' && /\p{L}/u.test(host.text)) {
-    return problem('DS301', host.start, host.end, `'${host.text}' cannot be part of an attribute name: names use ASCII letters, digits and '-'; text belongs in quotes`);
+    return problem(
+      'DS301',
+      host.start,
+      host.end,
+      `'${host.text}' cannot be part of an attribute name: names use ASCII letters, digits and '-'; text belongs in quotes`,
+    );
   }
   if (host?.kind === 'unknown') {
     let hint = '';
@@ -127,12 +137,7 @@ export function diagnoseExpression(text: string, match: MatchResult): SyntaxProb
     return problem('DS303', prev.start, next.end, "empty parentheses: '()' holds no expression");
   }
   if (endsOperand(prev) && startsOperand(next)) {
-    return problem(
-      'DS308',
-      next!.start,
-      next!.end,
-      `expected an operator between ${describe(prev)} and ${describe(next)}: ${OPERATORS}`,
-    );
+    return problem('DS308', next!.start, next!.end, `expected an operator between ${describe(prev)} and ${describe(next)}: ${OPERATORS}`);
   }
   if (next?.kind === 'close' && depth === 0) {
     return problem('DS304', next.start, next.end, "unmatched ')': no '(' before it is still open");
@@ -156,7 +161,12 @@ export function checkExpression(expr: Expression, options: ParseExpressionOption
       if (expr.name.includes('-') && options.isKnownAttribute && !options.isKnownAttribute(expr.name)) {
         const spaced = expr.name.split('-').join(' - ');
         out.push(
-          problem('DS309', expr.range.start, expr.range.end, `'${expr.name}' is read as one attribute name; to cut, write spaces around '-': ${spaced}`),
+          problem(
+            'DS309',
+            expr.range.start,
+            expr.range.end,
+            `'${expr.name}' is read as one attribute name; to cut, write spaces around '-': ${spaced}`,
+          ),
         );
       }
       return out;
@@ -168,7 +178,9 @@ export function checkExpression(expr: Expression, options: ParseExpressionOption
       const left = unwrap(expr.left);
       const right = unwrap(expr.right);
       if ((expr.op === '%' || expr.op === '-') && right.type === 'string' && right.value === '') {
-        out.push(problem('DS310', expr.right.range.start, expr.right.range.end, `'${expr.op}' with an empty string leaves the value unchanged`));
+        out.push(
+          problem('DS310', expr.right.range.start, expr.right.range.end, `'${expr.op}' with an empty string leaves the value unchanged`),
+        );
       }
       if (expr.op === '|' && left.type === 'string' && left.value !== '') {
         out.push(problem('DS312', expr.right.range.start, expr.right.range.end, "never used: the left side of '|' is a non-empty string"));

@@ -31,6 +31,7 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Translates `source` (a .NET regex); `offset` is where it starts in the pattern text. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a single-pass translator; every construct advances the one cursor, which helpers would have to pass around.
 export function translateDotnetRegex(source: string, offset: number): TranslatedRegex {
   const problems: SyntaxProblem[] = [];
   const report = (code: AvatarUriCode, start: number, end: number, message: string) =>
@@ -66,7 +67,8 @@ export function translateDotnetRegex(source: string, offset: number): Translated
   const multiline = flags.has('m');
 
   /** Translates the escape at i (source[i] === '\\'); returns the JS text and advances i. */
-  const escape = (inClass: boolean): string => {
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the escape table of .NET regex (classes, Unicode categories, back-references) in one switch on the cursor.
+  const translateEscape = (inClass: boolean): string => {
     const start = i;
     const n = source[i + 1];
     if (n === undefined) {
@@ -186,7 +188,7 @@ export function translateDotnetRegex(source: string, offset: number): Translated
       i++;
     }
     while (i < source.length && source[i] !== ']') {
-      if (source[i] === '\\') text += escape(true);
+      if (source[i] === '\\') text += translateEscape(true);
       else if (source.startsWith('-[', i)) {
         const start = i;
         i += 2;
@@ -247,7 +249,11 @@ export function translateDotnetRegex(source: string, offset: number): Translated
     }
     if (rest.startsWith('(?>')) {
       i += 3;
-      unsupported(start, groupEnd(start), 'atomic group (?>…) has no JavaScript equivalent: use a plain group (?:…) if backtracking into it is harmless');
+      unsupported(
+        start,
+        groupEnd(start),
+        'atomic group (?>…) has no JavaScript equivalent: use a plain group (?:…) if backtracking into it is harmless',
+      );
       return '(?:';
     }
     if (rest.startsWith('(?(')) {
@@ -270,17 +276,29 @@ export function translateDotnetRegex(source: string, offset: number): Translated
     }
     if ((m = /^\(\?[<'](\d+)[>']/.exec(rest))) {
       i += m[0].length;
-      unsupported(start, i, `numbered group name ${m[0]}…) has no JavaScript equivalent: use a plain group ( … ) or a name that starts with a letter`);
+      unsupported(
+        start,
+        i,
+        `numbered group name ${m[0]}…) has no JavaScript equivalent: use a plain group ( … ) or a name that starts with a letter`,
+      );
       return '(';
     }
     if ((m = /^\(\?[A-Za-z]*(?:-[A-Za-z]*)?\)/.exec(rest))) {
       i += m[0].length;
-      unsupported(start, i, `inline options ${m[0]} in the middle of a pattern have no JavaScript equivalent: put them at the very start to apply them to the whole regex`);
+      unsupported(
+        start,
+        i,
+        `inline options ${m[0]} in the middle of a pattern have no JavaScript equivalent: put them at the very start to apply them to the whole regex`,
+      );
       return '';
     }
     if ((m = /^\(\?[A-Za-z]*(?:-[A-Za-z]*)?:/.exec(rest))) {
       i += m[0].length;
-      unsupported(start, groupEnd(start), `scoped inline options ${m[0]}…) have no JavaScript equivalent: put (?${m[0].slice(2, -1)}) at the very start to apply them to the whole regex`);
+      unsupported(
+        start,
+        groupEnd(start),
+        `scoped inline options ${m[0]}…) have no JavaScript equivalent: put (?${m[0].slice(2, -1)}) at the very start to apply them to the whole regex`,
+      );
       return '(?:';
     }
     if (rest.startsWith('(?')) {
@@ -294,7 +312,7 @@ export function translateDotnetRegex(source: string, offset: number): Translated
 
   while (i < source.length) {
     const c = source[i]!;
-    if (c === '\\') out += escape(false);
+    if (c === '\\') out += translateEscape(false);
     else if (c === '[') out += characterClass();
     else if (c === '(') out += group();
     else if (c === '*' || c === '+' || c === '?' || (c === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i)))) {
@@ -307,7 +325,11 @@ export function translateDotnetRegex(source: string, offset: number): Translated
         i++;
       } else if (source[i] === '+') {
         i++;
-        unsupported(start, i, `possessive quantifier '${q}+' is supported by neither .NET nor JavaScript: drop the '+', or use a lookahead (?=(…))\\1`);
+        unsupported(
+          start,
+          i,
+          `possessive quantifier '${q}+' is supported by neither .NET nor JavaScript: drop the '+', or use a lookahead (?=(…))\\1`,
+        );
       }
     } else if (c === '{' || c === '}') {
       // A brace that is not part of a quantifier is a literal in .NET; escaped, it is one in any JS mode.

@@ -67,7 +67,8 @@ function diagnose(text: string, match: MatchResult): SyntaxProblem {
     } else if (c === '}' && depth > 0) depth--;
   }
   const c = text[p];
-  if (depth === 0 && c === '}') return problem('DS403', p, p + 1, "unmatched '}': no placeholder is open (write %7D for a literal brace in a URL)");
+  if (depth === 0 && c === '}')
+    return problem('DS403', p, p + 1, "unmatched '}': no placeholder is open (write %7D for a literal brace in a URL)");
   if (open !== undefined && depth > 0) {
     if (p >= text.length) {
       return problem('DS402', open, p, `the placeholder opened at column ${columnOf(open)} is not closed: expected '}'`);
@@ -94,7 +95,7 @@ const FORBIDDEN_IN_URL = /[ "<>\\^`|\t\n\r]/g;
 function checkUrl(text: string, parts: readonly AvatarUriPart[], out: SyntaxProblem[]): void {
   const placeholders = parts.filter((p) => p.type === 'placeholder');
   const first = parts[0];
-  if (!first || first.type !== 'literal' || !/^https?:\/\//i.test(first.text)) {
+  if (first?.type !== 'literal' || !/^https?:\/\//i.test(first.text)) {
     const scheme = first?.type === 'literal' ? /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(first.text) : null;
     const end = scheme ? scheme[0].length : (first?.range.end ?? 0);
     out.push(problem('DS405', 0, end, 'the URL must start with http:// or https:// (the scheme and host cannot come from a placeholder)'));
@@ -121,7 +122,10 @@ function checkUrl(text: string, parts: readonly AvatarUriPart[], out: SyntaxProb
   }
   if (url.hostname.includes(marker) || url.host === '') {
     const inHost = placeholders.find((p) => {
-      const before = parts.slice(0, parts.indexOf(p)).map((q) => (q.type === 'literal' ? q.text : marker)).join('');
+      const before = parts
+        .slice(0, parts.indexOf(p))
+        .map((q) => (q.type === 'literal' ? q.text : marker))
+        .join('');
       return !/^[a-z]+:\/\/[^/?#]*[/?#]/i.test(before);
     });
     const r = inHost?.range ?? { start: 0, end: text.length };

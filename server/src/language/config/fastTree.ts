@@ -20,9 +20,27 @@ const BAIL = Symbol('bail');
 type Building = { -readonly [K in keyof Node]: Node[K] };
 
 // Character codes.
-const TAB = 9, LF = 10, CR = 13, SPACE = 32, QUOTE = 34, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46, SLASH = 47;
-const ZERO = 48, NINE = 57, COLON = 58, BRACKET_OPEN = 91, BACKSLASH = 92, BRACKET_CLOSE = 93;
-const BRACE_OPEN = 123, BRACE_CLOSE = 125, STAR = 42, LOWER_E = 101, UPPER_E = 69;
+const TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  QUOTE = 34,
+  PLUS = 43,
+  COMMA = 44,
+  MINUS = 45,
+  DOT = 46,
+  SLASH = 47;
+const ZERO = 48,
+  NINE = 57,
+  COLON = 58,
+  BRACKET_OPEN = 91,
+  BACKSLASH = 92,
+  BRACKET_CLOSE = 93;
+const BRACE_OPEN = 123,
+  BRACE_CLOSE = 125,
+  STAR = 42,
+  LOWER_E = 101,
+  UPPER_E = 69;
 
 /** The tree jsonc-parser would build for `text`, or undefined when the text needs jsonc-parser. */
 export function parseCleanTree(text: string): Node | undefined {
@@ -268,7 +286,16 @@ const KEYWORDS: ReadonlyArray<readonly [string, boolean | null]> = [
   ['null', null],
 ];
 
-const ESCAPES: Record<number, string> = { [QUOTE]: '"', [BACKSLASH]: '\\', [SLASH]: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
+const ESCAPES: Record<number, string> = {
+  [QUOTE]: '"',
+  [BACKSLASH]: '\\',
+  [SLASH]: '/',
+  98: '\b',
+  102: '\f',
+  110: '\n',
+  114: '\r',
+  116: '\t',
+};
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 /** Characters a string literal holds as written: anything but a quote, a backslash or a control character. */
 const BLANK_RUN = /[ \t\r\n]*/y;

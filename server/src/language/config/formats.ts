@@ -38,7 +38,6 @@ export function checkHttpUrl(url: string): string | undefined {
   return undefined;
 }
 
-
 const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /** `4h`, `30m`, `1h30m`, `7d`, `90s` → seconds; undefined when malformed or zero. */
@@ -49,7 +48,6 @@ export function parseDuration(text: string): number | undefined {
   const total = d! * 86400 + h! * 3600 + min! * 60 + s!;
   return total > 0 ? total : undefined;
 }
-
 
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DOMAIN = new RegExp(`^(?:${LABEL}\\.)+[A-Za-z]{2,63}$`);
@@ -76,4 +74,3 @@ export function isEmail(text: string): boolean {
 }
 let lastDomain = '';
 let lastDomainOk = isDomain(lastDomain);
-

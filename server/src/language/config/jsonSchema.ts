@@ -24,7 +24,12 @@ function convert(spec: Spec): Json {
       const properties: Json = {};
       for (const [k, v] of Object.entries(spec.properties)) properties[k] = convert(v);
       if (spec.keyKind === 'cloudAttribute') {
-        for (const a of CLOUD_ATTRIBUTES) properties[a.name] = { ...convert(spec.additional!), description: `${a.notes} → SCIM ${a.scimPath}`.replace(/`/g, ''), markdownDescription: `${a.notes}\n\nSCIM: \`${a.scimPath}\`` };
+        for (const a of CLOUD_ATTRIBUTES)
+          properties[a.name] = {
+            ...convert(spec.additional!),
+            description: `${a.notes} → SCIM ${a.scimPath}`.replace(/`/g, ''),
+            markdownDescription: `${a.notes}\n\nSCIM: \`${a.scimPath}\``,
+          };
       }
       const out: Json = { ...base, type: 'object', properties, additionalProperties: spec.additional ? convert(spec.additional) : false };
       if (spec.required?.length) out['required'] = [...spec.required];
@@ -32,6 +37,7 @@ function convert(spec: Spec): Json {
         const d = spec.discriminator;
         out['allOf'] = Object.entries(d.variants).map(([tag, v]) => ({
           if: { properties: { [d.key]: { const: tag } }, required: [d.key] },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
           then: { required: [...v.required] },
         }));
       }

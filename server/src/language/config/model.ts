@@ -48,7 +48,8 @@ function located(node: Node | undefined): Located<string> | undefined {
 function locatedList(node: Node | undefined): Array<Located<string>> {
   if (node?.type !== 'array' || !node.children) return [];
   const out: Array<Located<string>> = [];
-  for (const c of node.children) if (c.type === 'string') out.push({ value: c.value as string, range: { start: c.offset, end: c.offset + c.length } });
+  for (const c of node.children)
+    if (c.type === 'string') out.push({ value: c.value as string, range: { start: c.offset, end: c.offset + c.length } });
   return out;
 }
 
@@ -121,7 +122,10 @@ function buildCloud(c: Node | undefined): CloudConfig {
   const orgId = located(prop(c, 'orgId'));
   const written = located(prop(c, 'url'));
   const template = written ?? { value: type === 'webex' ? WEBEX_DEFAULT_URL : '', range: c ? { start: c.offset, end: c.offset } : NOWHERE };
-  const url = { value: orgId ? template.value.replaceAll('{orgId}', encodeURIComponent(orgId.value)) : template.value, range: template.range };
+  const url = {
+    value: orgId ? template.value.replaceAll('{orgId}', encodeURIComponent(orgId.value)) : template.value,
+    range: template.range,
+  };
   const token = secret(prop(c, 'token'));
   const proxy = prop(c, 'proxy');
   const proxyUrl = located(prop(proxy, 'url'));
@@ -138,7 +142,13 @@ function buildCloud(c: Node | undefined): CloudConfig {
     timeoutSeconds: int(prop(c, 'timeoutSeconds'), 30, 1),
     maxRetries: int(prop(c, 'maxRetries'), 6, 0, 20),
     ...(proxyUrl
-      ? { proxy: { url: proxyUrl, ...(proxyUser !== undefined ? { username: proxyUser } : {}), ...(proxyPassword ? { password: proxyPassword } : {}) } }
+      ? {
+          proxy: {
+            url: proxyUrl,
+            ...(proxyUser !== undefined ? { username: proxyUser } : {}),
+            ...(proxyPassword ? { password: proxyPassword } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -176,7 +186,11 @@ function buildObjects(o: Node | undefined, directory: DirectoryConfig): ObjectsC
 
 function buildMappings(node: Node | undefined, defaults: ReadonlyArray<readonly [string, string]>): AttributeMapping[] {
   if (node?.type !== 'object') {
-    return defaults.map(([cloud, ad]) => ({ cloud: { value: cloud, range: NOWHERE }, expression: { value: ad, range: NOWHERE }, isDefault: true }));
+    return defaults.map(([cloud, ad]) => ({
+      cloud: { value: cloud, range: NOWHERE },
+      expression: { value: ad, range: NOWHERE },
+      isDefault: true,
+    }));
   }
   // Later duplicates replace earlier ones, as in JSON.parse (DS105 reports them).
   const byKey = new Map<string, AttributeMapping>();
@@ -204,7 +218,9 @@ function buildCredentials(node: Node | undefined): AvatarCredentials | undefined
 
 function buildAvatar(a: Node | undefined): AvatarConfig {
   const source = str(prop(a, 'source')) === 'resourceServer' ? 'resourceServer' : 'attribute';
-  const attribute = located(prop(a, 'attribute')) ?? (source === 'attribute' ? { value: DEFAULT_AVATAR_ATTRIBUTE, range: a ? { start: a.offset, end: a.offset } : NOWHERE } : undefined);
+  const attribute =
+    located(prop(a, 'attribute')) ??
+    (source === 'attribute' ? { value: DEFAULT_AVATAR_ATTRIBUTE, range: a ? { start: a.offset, end: a.offset } : NOWHERE } : undefined);
   const uriPattern = located(prop(a, 'uriPattern'));
   const credentials = buildCredentials(prop(a, 'credentials'));
   const publish = prop(a, 'publish');
@@ -222,7 +238,13 @@ function buildAvatar(a: Node | undefined): AvatarConfig {
     timeoutSeconds: int(prop(a, 'timeoutSeconds'), 30, 1),
     concurrency: int(prop(a, 'concurrency'), 4, 1, 64),
     ...(publishUrl
-      ? { publish: { url: publishUrl, ...(publicUrl ? { publicUrl } : {}), ...(publishCredentials ? { credentials: publishCredentials } : {}) } }
+      ? {
+          publish: {
+            url: publishUrl,
+            ...(publicUrl ? { publicUrl } : {}),
+            ...(publishCredentials ? { credentials: publishCredentials } : {}),
+          },
+        }
       : {}),
   };
 }

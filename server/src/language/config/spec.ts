@@ -3,18 +3,17 @@
  * `server/schemas/dirsync.schema.json` is generated from it (`npm run schema`); a unit test keeps
  * all three in step. Defaults mirror Directory Connector (seed 001) and `defaults.ts`.
  */
-import {
-  DEFAULT_ENABLED,
-  DEFAULT_FILTERS,
-  DEFAULT_PAGE_SIZE,
-  DEFAULT_ROOM_IDENTITY,
-  WEBEX_DEFAULT_URL,
-} from './defaults';
+import { DEFAULT_ENABLED, DEFAULT_FILTERS, DEFAULT_PAGE_SIZE, DEFAULT_ROOM_IDENTITY, WEBEX_DEFAULT_URL } from './defaults';
 import type { ObjectSpec, Spec, StringSpec } from './specTypes';
 import { SECTION_SPECS_B } from './specSections';
 
 const secret = (doc: string): StringSpec => ({ type: 'string', format: 'secretRef', doc, insert: '"\\${env:${1:NAME}}"' });
-const dnList = (doc: string): Spec => ({ type: 'array', items: { type: 'string', format: 'dn', doc: 'A distinguished name.' }, doc, insert: '["${1:ou=Users,dc=example,dc=com}"]' });
+const dnList = (doc: string): Spec => ({
+  type: 'array',
+  items: { type: 'string', format: 'dn', doc: 'A distinguished name.' },
+  doc,
+  insert: '["${1:ou=Users,dc=example,dc=com}"]',
+});
 
 const directorySpec: ObjectSpec = {
   type: 'object',
@@ -26,7 +25,8 @@ const directorySpec: ObjectSpec = {
       enum: ['adds', 'adlds'],
       enumDocs: {
         adds: 'Active Directory Domain Services (a domain controller).',
-        adlds: 'Active Directory Lightweight Directory Services (an application partition). Account state comes from `msDS-UserAccountDisabled`.',
+        adlds:
+          'Active Directory Lightweight Directory Services (an application partition). Account state comes from `msDS-UserAccountDisabled`.',
       },
       default: 'adds',
       doc: 'Which kind of directory this is.',
@@ -37,25 +37,54 @@ const directorySpec: ObjectSpec = {
       doc: 'Where to read from: `ldaps://dc1.example.com` (port 636), `ldap://dc1.example.com:389` (add `tls.startTls` to encrypt), or `ldif:./export.ldif` for an offline LDIF export, relative to this file.',
       insert: '"${1:ldaps://dc1.example.com}"',
     },
-    bindDn: { type: 'string', format: 'dn', doc: 'The service account to bind as, e.g. `CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`. Absent: anonymous bind.' },
-    password: secret('The bind password, as `${env:NAME}` (environment) or `${secret:KEY}` (VS Code SecretStorage; the CLI reads `DIRSYNC_SECRET_<KEY>`). A literal password is an error.'),
+    bindDn: {
+      type: 'string',
+      format: 'dn',
+      doc: 'The service account to bind as, e.g. `CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`. Absent: anonymous bind.',
+    },
+    password: secret(
+      'The bind password, as `${env:NAME}` (environment) or `${secret:KEY}` (VS Code SecretStorage; the CLI reads `DIRSYNC_SECRET_<KEY>`). A literal password is an error.',
+    ),
     tls: {
       type: 'object',
       doc: 'TLS settings for `ldaps://` and StartTLS.',
       properties: {
-        caFile: { type: 'string', format: 'path', doc: 'PEM file with the CA certificate(s) that sign the domain controller\'s certificate, relative to this file. Absent: the system\'s trusted CAs.' },
-        startTls: { type: 'boolean', default: false, doc: 'Upgrade an `ldap://` connection with StartTLS (RFC 4511 §4.14) before binding.' },
-        verify: { type: 'boolean', default: true, doc: 'Verify the server certificate. Turning it off is reported as a warning: anyone on the path can read the bind password.' },
-        serverName: { type: 'string', doc: 'Host name to verify the certificate against, when it differs from the URL\'s host (e.g. connecting by IP).' },
+        caFile: {
+          type: 'string',
+          format: 'path',
+          doc: "PEM file with the CA certificate(s) that sign the domain controller's certificate, relative to this file. Absent: the system's trusted CAs.",
+        },
+        startTls: {
+          type: 'boolean',
+          default: false,
+          doc: 'Upgrade an `ldap://` connection with StartTLS (RFC 4511 §4.14) before binding.',
+        },
+        verify: {
+          type: 'boolean',
+          default: true,
+          doc: 'Verify the server certificate. Turning it off is reported as a warning: anyone on the path can read the bind password.',
+        },
+        serverName: {
+          type: 'string',
+          doc: "Host name to verify the certificate against, when it differs from the URL's host (e.g. connecting by IP).",
+        },
       },
     },
-    baseDns: dnList('Default base DNs (search roots) for every object selection that does not name its own, e.g. `["OU=Staff,DC=example,DC=com"]`.'),
-    pageSize: { type: 'integer', minimum: 1, default: DEFAULT_PAGE_SIZE, doc: 'Paged-results page size (RFC 2696). AD caps pages at its MaxPageSize (1000); larger values are warned about.' },
+    baseDns: dnList(
+      'Default base DNs (search roots) for every object selection that does not name its own, e.g. `["OU=Staff,DC=example,DC=com"]`.',
+    ),
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_PAGE_SIZE,
+      doc: 'Paged-results page size (RFC 2696). AD caps pages at its MaxPageSize (1000); larger values are warned about.',
+    },
     sizeLimit: { type: 'integer', minimum: 0, default: 0, doc: 'Most entries one search may return, 0 for no limit.' },
     timeLimitSeconds: { type: 'integer', minimum: 0, default: 0, doc: 'Server-side time limit per search in seconds, 0 for none.' },
     connectTimeoutSeconds: { type: 'integer', minimum: 1, default: 10, doc: 'TCP/TLS connect timeout in seconds.' },
   },
-  insert: '{\n\t"type": "${1|adds,adlds|}",\n\t"url": "${2:ldaps://dc1.example.com}",\n\t"bindDn": "${3:CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com}",\n\t"password": "\\${env:${4:DIRSYNC_BIND_PASSWORD}}",\n\t"baseDns": ["${5:DC=example,DC=com}"]\n}',
+  insert:
+    '{\n\t"type": "${1|adds,adlds|}",\n\t"url": "${2:ldaps://dc1.example.com}",\n\t"bindDn": "${3:CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com}",\n\t"password": "\\${env:${4:DIRSYNC_BIND_PASSWORD}}",\n\t"baseDns": ["${5:DC=example,DC=com}"]\n}',
 };
 
 const cloudSpec: ObjectSpec = {
@@ -65,21 +94,39 @@ const cloudSpec: ObjectSpec = {
     type: {
       type: 'string',
       enum: ['webex', 'scim'],
-      enumDocs: { webex: 'Cisco Webex Common Identity (its SCIM 2.0 API; `orgId` required).', scim: 'A generic SCIM 2.0 service at `url` (e.g. the local cloud of `npm run demo`).' },
+      enumDocs: {
+        webex: 'Cisco Webex Common Identity (its SCIM 2.0 API; `orgId` required).',
+        scim: 'A generic SCIM 2.0 service at `url` (e.g. the local cloud of `npm run demo`).',
+      },
       default: 'webex',
       doc: 'Which cloud.',
     },
-    url: { type: 'string', format: 'httpUrl', default: WEBEX_DEFAULT_URL, doc: 'SCIM base URL; `{orgId}` is replaced by `orgId`. Required for `type: "scim"`.' },
+    url: {
+      type: 'string',
+      format: 'httpUrl',
+      default: WEBEX_DEFAULT_URL,
+      doc: 'SCIM base URL; `{orgId}` is replaced by `orgId`. Required for `type: "scim"`.',
+    },
     orgId: { type: 'string', doc: 'The Webex organization ID (Control Hub → Account), substituted for `{orgId}` in `url`.' },
     token: secret('The API access token, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error.'),
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'SCIM requests in flight at once.' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, doc: 'Resources per list request (`count`).' },
-    bulk: { type: 'boolean', default: false, doc: 'Send writes through the SCIM Bulk endpoint (RFC 7644 §3.7), at most 100 operations a request.' },
+    bulk: {
+      type: 'boolean',
+      default: false,
+      doc: 'Send writes through the SCIM Bulk endpoint (RFC 7644 §3.7), at most 100 operations a request.',
+    },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-request timeout in seconds.' },
-    maxRetries: { type: 'integer', minimum: 0, maximum: 20, default: 6, doc: 'Retries of a request answered 429/423/5xx or reset, with backoff (honouring Retry-After), before the operation fails.' },
+    maxRetries: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 20,
+      default: 6,
+      doc: 'Retries of a request answered 429/423/5xx or reset, with backoff (honouring Retry-After), before the operation fails.',
+    },
     proxy: {
       type: 'object',
-      doc: 'An HTTP(S) proxy for cloud requests (Directory Connector\'s proxy basic-auth).',
+      doc: "An HTTP(S) proxy for cloud requests (Directory Connector's proxy basic-auth).",
       properties: {
         url: { type: 'string', format: 'httpUrl', doc: 'Proxy URL, e.g. `http://proxy.example.com:3128`.' },
         username: { type: 'string', doc: 'Proxy user name (Basic).' },
@@ -122,7 +169,7 @@ function selectionSpec(kind: 'users' | 'groups' | 'contacts' | 'rooms', what: st
 
 const objectsSpec: ObjectSpec = {
   type: 'object',
-  doc: 'Which directory objects to synchronize (Directory Connector\'s Object Selection). Defaults: users on, groups, contacts and rooms off.',
+  doc: "Which directory objects to synchronize (Directory Connector's Object Selection). Defaults: users on, groups, contacts and rooms off.",
   properties: {
     users: selectionSpec('users', 'users'),
     groups: selectionSpec('groups', 'groups (do not put a user filter here: seed 001, Object Selection step 4)'),
@@ -137,8 +184,13 @@ function mappingSpec(doc: string): ObjectSpec {
     doc,
     keyKind: 'cloudAttribute',
     properties: {},
-    additional: { type: 'string', format: 'attrExpr', doc: 'An AD attribute name or an attribute expression (`"a" + b`, `a % "@"`, `a - "@"`, `a | b`).' },
-    insert: '{\n\t"uid": "${1:mail}",\n\t"displayName": "displayName",\n\t"givenName": "givenName",\n\t"sn": "sn",\n\t"ds-pwp-account-disabled": "userAccountControl",\n\t"externalId": "objectGUID"\n}',
+    additional: {
+      type: 'string',
+      format: 'attrExpr',
+      doc: 'An AD attribute name or an attribute expression (`"a" + b`, `a % "@"`, `a - "@"`, `a | b`).',
+    },
+    insert:
+      '{\n\t"uid": "${1:mail}",\n\t"displayName": "displayName",\n\t"givenName": "givenName",\n\t"sn": "sn",\n\t"ds-pwp-account-disabled": "userAccountControl",\n\t"externalId": "objectGUID"\n}',
   };
 }
 
@@ -150,17 +202,16 @@ export const CONFIG_SPEC: ObjectSpec = {
   properties: {
     $schema: { type: 'string', doc: 'JSON Schema for other editors; dirsync ignores it.' },
     version: { type: 'integer', minimum: 1, maximum: 1, default: 1, doc: 'Format version. Only 1 exists.' },
-    name: { type: 'string', doc: 'A label for reports and the status bar. Absent: the directory\'s domain.' },
+    name: { type: 'string', doc: "A label for reports and the status bar. Absent: the directory's domain." },
     directory: directorySpec,
     cloud: cloudSpec,
     objects: objectsSpec,
     attributes: mappingSpec(
-      'User attribute mapping: cloud attribute name → AD attribute name or attribute expression (Directory Connector\'s User Attribute Mapping). When present it is the whole mapping; absent: uid←mail, displayName, givenName, sn, ds-pwp-account-disabled←userAccountControl, externalId←objectGUID.',
+      "User attribute mapping: cloud attribute name → AD attribute name or attribute expression (Directory Connector's User Attribute Mapping). When present it is the whole mapping; absent: uid←mail, displayName, givenName, sn, ds-pwp-account-disabled←userAccountControl, externalId←objectGUID.",
     ),
     contactAttributes: mappingSpec(
-      'Contact attribute mapping, the same way as `attributes` (Directory Connector\'s Contact Attribute Mapping). Absent: uid←mail, displayName, givenName, sn, externalId←objectGUID.',
+      "Contact attribute mapping, the same way as `attributes` (Directory Connector's Contact Attribute Mapping). Absent: uid←mail, displayName, givenName, sn, externalId←objectGUID.",
     ),
     ...SECTION_SPECS_B,
   },
 };
-

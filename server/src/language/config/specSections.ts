@@ -10,12 +10,25 @@ export const secretCredentials = (): ObjectSpec => ({
     type: {
       type: 'string',
       enum: ['basic', 'bearer'],
-      enumDocs: { basic: 'HTTP Basic authentication (RFC 7617) with `username` and `password`.', bearer: 'A bearer token (RFC 6750) in `token`.' },
+      enumDocs: {
+        basic: 'HTTP Basic authentication (RFC 7617) with `username` and `password`.',
+        bearer: 'A bearer token (RFC 6750) in `token`.',
+      },
       doc: 'Authentication scheme.',
     },
     username: { type: 'string', doc: 'User name for Basic authentication (not a secret).' },
-    password: { type: 'string', format: 'secretRef', doc: 'Password for Basic authentication, as `${env:NAME}` or `${secret:KEY}`.', insert: '"\\${env:${1:NAME}}"' },
-    token: { type: 'string', format: 'secretRef', doc: 'Bearer token, as `${env:NAME}` or `${secret:KEY}`.', insert: '"\\${env:${1:NAME}}"' },
+    password: {
+      type: 'string',
+      format: 'secretRef',
+      doc: 'Password for Basic authentication, as `${env:NAME}` or `${secret:KEY}`.',
+      insert: '"\\${env:${1:NAME}}"',
+    },
+    token: {
+      type: 'string',
+      format: 'secretRef',
+      doc: 'Bearer token, as `${env:NAME}` or `${secret:KEY}`.',
+      insert: '"\\${env:${1:NAME}}"',
+    },
   },
   required: ['type'],
   discriminator: {
@@ -30,7 +43,7 @@ export const secretCredentials = (): ObjectSpec => ({
 
 const avatarSpec: ObjectSpec = {
   type: 'object',
-  doc: 'Profile pictures (Directory Connector\'s Avatar tab): from an AD attribute holding the image bytes, or from a resource server by URI pattern.',
+  doc: "Profile pictures (Directory Connector's Avatar tab): from an AD attribute holding the image bytes, or from a resource server by URI pattern.",
   properties: {
     enabled: { type: 'boolean', default: false, doc: 'Synchronize avatars.' },
     source: {
@@ -38,21 +51,36 @@ const avatarSpec: ObjectSpec = {
       enum: ['attribute', 'resourceServer'],
       enumDocs: {
         attribute: 'Image bytes from an AD attribute (`attribute`, e.g. thumbnailPhoto).',
-        resourceServer: 'Images fetched over HTTP(S) from `uriPattern`, e.g. `http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg`.',
+        resourceServer:
+          'Images fetched over HTTP(S) from `uriPattern`, e.g. `http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg`.',
       },
       default: 'attribute',
       doc: 'Where avatars come from.',
     },
-    attribute: { type: 'string', format: 'adAttribute', defaultText: '`thumbnailPhoto`', doc: 'AD attribute with the image bytes (source `attribute`), e.g. `thumbnailPhoto` or `jpegPhoto`.' },
+    attribute: {
+      type: 'string',
+      format: 'adAttribute',
+      defaultText: '`thumbnailPhoto`',
+      doc: 'AD attribute with the image bytes (source `attribute`), e.g. `thumbnailPhoto` or `jpegPhoto`.',
+    },
     uriPattern: {
       type: 'string',
       format: 'avatarUri',
-      doc: 'URL of each user\'s image (source `resourceServer`) with `{attribute}` or `{attribute: regex}` placeholders; a regex keeps its first match, which is URL-encoded.',
+      doc: "URL of each user's image (source `resourceServer`) with `{attribute}` or `{attribute: regex}` placeholders; a regex keeps its first match, which is URL-encoded.",
       insert: '"${1:https://photos.example.com/{mail: .*?(?=@.*)}.jpg}"',
     },
     credentials: secretCredentials(),
-    removeWhenSourceEmpty: { type: 'boolean', default: false, doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (seed 000: "Remove profile pictures for empty avatar sources").' },
-    maxBytes: { type: 'integer', minimum: 1, default: DEFAULT_AVATAR_MAX_BYTES, doc: 'Largest image accepted, in bytes (the Webex app takes images under 10 MB).' },
+    removeWhenSourceEmpty: {
+      type: 'boolean',
+      default: false,
+      doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (seed 000: "Remove profile pictures for empty avatar sources").',
+    },
+    maxBytes: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_AVATAR_MAX_BYTES,
+      doc: 'Largest image accepted, in bytes (the Webex app takes images under 10 MB).',
+    },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-image download/upload timeout in seconds.' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'Images fetched or published at once.' },
     publish: {
@@ -66,7 +94,8 @@ const avatarSpec: ObjectSpec = {
       },
     },
   },
-  insert: '{\n\t"enabled": true,\n\t"source": "attribute",\n\t"attribute": "${1:thumbnailPhoto}",\n\t"removeWhenSourceEmpty": ${2|false,true|}\n}',
+  insert:
+    '{\n\t"enabled": true,\n\t"source": "attribute",\n\t"attribute": "${1:thumbnailPhoto}",\n\t"removeWhenSourceEmpty": ${2|false,true|}\n}',
 };
 
 const thresholdObject: ObjectSpec = {
@@ -81,11 +110,14 @@ const thresholdObject: ObjectSpec = {
 
 const policySpec: ObjectSpec = {
   type: 'object',
-  doc: 'What a sync may delete (Directory Connector\'s Policy tab and the dry run\'s retain/delete question).',
+  doc: "What a sync may delete (Directory Connector's Policy tab and the dry run's retain/delete question).",
   properties: {
     deleteThreshold: {
       type: 'oneOf',
-      options: [thresholdObject, { type: 'string', enum: ['disabled'], enumDocs: { disabled: 'No limit (warned about).' }, doc: 'No limit.' }],
+      options: [
+        thresholdObject,
+        { type: 'string', enum: ['disabled'], enumDocs: { disabled: 'No limit (warned about).' }, doc: 'No limit.' },
+      ],
       doc: 'Required. `{ "count": 50, "percent": 10 }` refuses a sync that would delete more than 50 objects or 10 %; `"disabled"` allows any number (warned about). There is no silent default.',
       insert: '{ "count": ${1:50}, "percent": ${2:10} }',
     },
@@ -104,8 +136,18 @@ const policySpec: ObjectSpec = {
       doc: 'Cloud objects never deleted or deactivated by a sync.',
       properties: {
         admins: { type: 'boolean', default: true, doc: 'Protect cloud administrators.' },
-        userNames: { type: 'array', items: { type: 'string', format: 'email', doc: 'A cloud userName.' }, doc: 'Cloud userNames (case-insensitive) never deleted, e.g. break-glass accounts.', insert: '["${1:admin@example.com}"]' },
-        dns: { type: 'array', items: { type: 'string', format: 'dn', doc: 'A distinguished name.' }, doc: 'AD DNs whose cloud objects are never deleted.', insert: '["${1:CN=Example,OU=Staff,DC=example,DC=com}"]' },
+        userNames: {
+          type: 'array',
+          items: { type: 'string', format: 'email', doc: 'A cloud userName.' },
+          doc: 'Cloud userNames (case-insensitive) never deleted, e.g. break-glass accounts.',
+          insert: '["${1:admin@example.com}"]',
+        },
+        dns: {
+          type: 'array',
+          items: { type: 'string', format: 'dn', doc: 'A distinguished name.' },
+          doc: 'AD DNs whose cloud objects are never deleted.',
+          insert: '["${1:CN=Example,OU=Staff,DC=example,DC=com}"]',
+        },
       },
     },
     ownedDomains: {
@@ -120,10 +162,15 @@ const policySpec: ObjectSpec = {
 
 const scheduleSpec: ObjectSpec = {
   type: 'object',
-  doc: 'When `dirsync serve` syncs on its own (Directory Connector\'s Schedule tab).',
+  doc: "When `dirsync serve` syncs on its own (Directory Connector's Schedule tab).",
   properties: {
     enabled: { type: 'boolean', default: true, doc: 'Run scheduled syncs.' },
-    incrementalInterval: { type: 'string', format: 'duration', default: `${DEFAULT_INCREMENTAL_INTERVAL_SECONDS / 3600}h`, doc: 'Time between incremental syncs, like `4h`, `30m`, `1h30m` (Directory Connector 3.5+: every 4 hours).' },
+    incrementalInterval: {
+      type: 'string',
+      format: 'duration',
+      default: `${DEFAULT_INCREMENTAL_INTERVAL_SECONDS / 3600}h`,
+      doc: 'Time between incremental syncs, like `4h`, `30m`, `1h30m` (Directory Connector 3.5+: every 4 hours).',
+    },
     fullInterval: { type: 'string', format: 'duration', doc: 'Time between full syncs, like `7d`. Absent: full syncs only on demand.' },
   },
   insert: '{\n\t"enabled": true,\n\t"incrementalInterval": "${1:4h}",\n\t"fullInterval": "${2:7d}"\n}',
@@ -131,10 +178,15 @@ const scheduleSpec: ObjectSpec = {
 
 const notificationSpec: ObjectSpec = {
   type: 'object',
-  doc: 'Email reports on synchronization results (Directory Connector\'s Notification tab).',
+  doc: "Email reports on synchronization results (Directory Connector's Notification tab).",
   properties: {
-    enabled: { type: 'boolean', default: false, doc: 'Send reports to `recipients` instead of only the organization\'s administrators.' },
-    recipients: { type: 'array', items: { type: 'string', format: 'email', doc: 'An email address.' }, doc: 'Valid email addresses.', insert: '["${1:identity-team@example.com}"]' },
+    enabled: { type: 'boolean', default: false, doc: "Send reports to `recipients` instead of only the organization's administrators." },
+    recipients: {
+      type: 'array',
+      items: { type: 'string', format: 'email', doc: 'An email address.' },
+      doc: 'Valid email addresses.',
+      insert: '["${1:identity-team@example.com}"]',
+    },
     onlyOnFailure: { type: 'boolean', default: false, doc: 'Send only when a sync fails or is refused.' },
   },
   insert: '{\n\t"enabled": true,\n\t"recipients": ["${1:identity-team@example.com}"]\n}',

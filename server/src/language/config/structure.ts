@@ -74,7 +74,9 @@ export function validateStructure(text: string, root: Node, spec: ObjectSpec): S
 
 function jsonTypeName(node: Node): string {
   if (node.type === 'number') return Number.isInteger(node.value) ? 'a number' : 'a number';
-  return { object: 'an object', array: 'an array', string: 'a string', boolean: 'a boolean', null: 'null', property: 'a property' }[node.type];
+  return { object: 'an object', array: 'an array', string: 'a string', boolean: 'a boolean', null: 'null', property: 'a property' }[
+    node.type
+  ];
 }
 
 type Path = ReadonlyArray<string | number>;
@@ -91,7 +93,10 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
       return;
     }
     case 'object':
-      if (node.type !== 'object') return wrongType(ctx, node, spec);
+      if (node.type !== 'object') {
+        wrongType(ctx, node, spec);
+        return;
+      }
       visitObject(ctx, node, spec, keyNode, path);
       return;
     case 'array':
@@ -99,7 +104,13 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         // A single string where a list is expected: offer to wrap it.
         const fixes: QuickFix[] =
           node.type === 'string' && spec.items.type === 'string'
-            ? [{ title: 'Wrap in a list', edits: [{ range: rangeOf(node), newText: `[${ctx.text.slice(node.offset, node.offset + node.length)}]` }], preferred: true }]
+            ? [
+                {
+                  title: 'Wrap in a list',
+                  edits: [{ range: rangeOf(node), newText: `[${ctx.text.slice(node.offset, node.offset + node.length)}]` }],
+                  preferred: true,
+                },
+              ]
             : [];
         report(ctx, 'DS102', rangeOf(node), `Expected ${describeType(spec)}, got ${jsonTypeName(node)}`, fixes);
         return;
@@ -113,15 +124,24 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
       }
       return;
     case 'string':
-      if (node.type !== 'string') return wrongType(ctx, node, spec);
+      if (node.type !== 'string') {
+        wrongType(ctx, node, spec);
+        return;
+      }
       visitString(ctx, node, spec, path);
       return;
     case 'boolean':
-      if (node.type !== 'boolean') return wrongType(ctx, node, spec);
+      if (node.type !== 'boolean') {
+        wrongType(ctx, node, spec);
+        return;
+      }
       return;
     case 'integer':
     case 'number': {
-      if (node.type !== 'number') return wrongType(ctx, node, spec);
+      if (node.type !== 'number') {
+        wrongType(ctx, node, spec);
+        return;
+      }
       const v = node.value as number;
       if (spec.type === 'integer' && !Number.isInteger(v)) report(ctx, 'DS106', rangeOf(node), `Expected a whole number, got ${v}`);
       else if (spec.minimum !== undefined && v < spec.minimum) report(ctx, 'DS106', rangeOf(node), `Must be at least ${spec.minimum}`);
@@ -152,11 +172,17 @@ function wrongType(ctx: Ctx, node: Node, spec: Spec): void {
   // `"true"` for a boolean, `"100"` for a number: offer the unquoted value.
   if (node.type === 'string') {
     const raw = node.value as string;
-    if (spec.type === 'boolean' && (raw === 'true' || raw === 'false')) fixes.push({ title: `Change to ${raw}`, edits: [{ range: rangeOf(node), newText: raw }], preferred: true });
-    if ((spec.type === 'integer' || spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(raw.trim())) fixes.push({ title: `Change to ${raw.trim()}`, edits: [{ range: rangeOf(node), newText: raw.trim() }], preferred: true });
+    if (spec.type === 'boolean' && (raw === 'true' || raw === 'false'))
+      fixes.push({ title: `Change to ${raw}`, edits: [{ range: rangeOf(node), newText: raw }], preferred: true });
+    if ((spec.type === 'integer' || spec.type === 'number') && /^-?\d+(\.\d+)?$/.test(raw.trim()))
+      fixes.push({ title: `Change to ${raw.trim()}`, edits: [{ range: rangeOf(node), newText: raw.trim() }], preferred: true });
   }
   if (spec.type === 'string' && (node.type === 'number' || node.type === 'boolean')) {
-    fixes.push({ title: 'Quote the value', edits: [{ range: rangeOf(node), newText: encodeJsonString(String(node.value)) }], preferred: true });
+    fixes.push({
+      title: 'Quote the value',
+      edits: [{ range: rangeOf(node), newText: encodeJsonString(String(node.value)) }],
+      preferred: true,
+    });
   }
   report(ctx, 'DS102', rangeOf(node), `Expected ${describeType(spec)}, got ${jsonTypeName(node)}`, fixes);
 }
@@ -186,18 +212,25 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
           'DS108',
           rangeOf(k),
           `Unknown cloud attribute \`${key}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`,
-          guess ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }] : [],
+          guess
+            ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }]
+            : [],
         );
       }
     }
     if (!child) {
-      const guess = didYouMean(key, known.filter((n) => !seen.has(n) || n === key));
+      const guess = didYouMean(
+        key,
+        known.filter((n) => !seen.has(n) || n === key),
+      );
       report(
         ctx,
         'DS101',
         rangeOf(k),
         `Unknown key \`${key}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`,
-        guess ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }] : [],
+        guess
+          ? [{ title: `Change to \`${guess}\``, edits: [{ range: rangeOf(k), newText: encodeJsonString(guess) }], preferred: true }]
+          : [],
       );
       continue;
     }
@@ -262,11 +295,17 @@ function formatProblem(spec: StringSpec, value: string, emailCode: string): { co
     }
     case 'secretRef': {
       const r = parseSecretRef(value);
-      if (r === 'literal') return { code: 'DS507', message: 'Literal secret: write a reference, `${env:NAME}` or `${secret:KEY}`, and keep the secret out of the file' };
+      if (r === 'literal')
+        return {
+          code: 'DS507',
+          message: 'Literal secret: write a reference, `${env:NAME}` or `${secret:KEY}`, and keep the secret out of the file',
+        };
       return 'error' in r ? { code: 'DS107', message: `Invalid secret reference: ${r.error}` } : undefined;
     }
     case 'duration':
-      return parseDuration(value) === undefined ? { code: 'DS107', message: 'Invalid duration: expected e.g. `4h`, `30m`, `1h30m`, `7d`' } : undefined;
+      return parseDuration(value) === undefined
+        ? { code: 'DS107', message: 'Invalid duration: expected e.g. `4h`, `30m`, `1h30m`, `7d`' }
+        : undefined;
     case 'dn': {
       const e = checkDn(value);
       return e ? { code: 'DS522', message: `Invalid DN: ${e}` } : undefined;
@@ -274,7 +313,9 @@ function formatProblem(spec: StringSpec, value: string, emailCode: string): { co
     case 'domain':
       return isDomain(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not a DNS domain (e.g. example.com)` };
     case 'adAttribute':
-      return /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/.test(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not an attribute name` };
+      return /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/.test(value)
+        ? undefined
+        : { code: 'DS107', message: `\`${value}\` is not an attribute name` };
     case 'path':
       return value.trim() ? undefined : { code: 'DS107', message: 'Empty path' };
     default:

@@ -59,7 +59,7 @@ export function rangeOf(node: Node): TextRange {
 
 /** The value node of property `key` of an object node (the last one, as JSON.parse would take). */
 export function prop(node: Node | undefined, key: string): Node | undefined {
-  if (!node || node.type !== 'object' || !node.children) return undefined;
+  if (node?.type !== 'object' || !node.children) return undefined;
   let found: Node | undefined;
   for (const p of node.children) {
     if (p.children?.[0]?.value === key && p.children[1]) found = p.children[1];
@@ -80,7 +80,7 @@ export function keyOf(value: Node): Node | undefined {
 
 /** Property (key, key node, value node) triples of an object node, in document order. */
 export function entries(node: Node | undefined): Array<{ key: string; keyNode: Node; value: Node | undefined; property: Node }> {
-  if (!node || node.type !== 'object' || !node.children) return [];
+  if (node?.type !== 'object' || !node.children) return [];
   const out: Array<{ key: string; keyNode: Node; value: Node | undefined; property: Node }> = [];
   for (const p of node.children) {
     const keyNode = p.children?.[0];

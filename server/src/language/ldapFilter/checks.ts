@@ -30,10 +30,12 @@ function checkSpaces(v: AssertionValue, out: SyntaxProblem[]): void {
   const lead = v.raw.length - v.raw.trimStart().length;
   const trail = v.raw.length - v.raw.trimEnd().length;
   if (v.raw.trim() === '') return;
-  if (lead > 0) out.push(problem('DS217', v.range.start, v.range.start + lead, 'the value starts with a space, which is part of the value'));
+  if (lead > 0)
+    out.push(problem('DS217', v.range.start, v.range.start + lead, 'the value starts with a space, which is part of the value'));
   if (trail > 0) out.push(problem('DS217', v.range.end - trail, v.range.end, 'the value ends with a space, which is part of the value'));
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one switch over the filter's node types; each case is a short, separate check.
 function checkNode(node: FilterNode, out: SyntaxProblem[]): void {
   switch (node.type) {
     case 'and':
@@ -81,14 +83,7 @@ function checkNode(node: FilterNode, out: SyntaxProblem[]): void {
       if (node.final) checkSpaces(node.final, out);
       for (const a of node.any) {
         if (a.raw === '') {
-          out.push(
-            problem(
-              'DS211',
-              a.range.start - 1,
-              a.range.start + 1,
-              "'**' is an empty substring; write \\2a for a literal '*'",
-            ),
-          );
+          out.push(problem('DS211', a.range.start - 1, a.range.start + 1, "'**' is an empty substring; write \\2a for a literal '*'"));
         }
       }
       if (isDnAttribute(node.attribute.name)) {
@@ -135,7 +130,12 @@ function checkNode(node: FilterNode, out: SyntaxProblem[]): void {
       }
       if (rule.kind === 'inChain' && !looksLikeDn(v.text)) {
         out.push(
-          problem('DS213', valueRange.start, valueRange.end, `${rule.name} needs a distinguished name such as CN=Sales,OU=Groups,DC=corp,DC=com, not '${shown(v)}'`),
+          problem(
+            'DS213',
+            valueRange.start,
+            valueRange.end,
+            `${rule.name} needs a distinguished name such as CN=Sales,OU=Groups,DC=corp,DC=com, not '${shown(v)}'`,
+          ),
         );
       }
       if (rule.kind === 'dnWithData' && !/^[BS]:\d+:/.test(v.text)) {

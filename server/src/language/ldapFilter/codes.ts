@@ -16,11 +16,17 @@ export const LDAP_FILTER_CODES = {
   DS209: { severity: 'error', summary: 'Whitespace where RFC 4515 does not allow it (filters are whitespace-sensitive).' },
   DS210: { severity: 'error', summary: 'The filter is not enclosed in parentheses.' },
   DS211: { severity: 'warning', summary: 'Empty substring between two "*" (write \\2a for a literal asterisk).' },
-  DS212: { severity: 'error', summary: 'Invalid attribute description: names start with a letter and hold letters, digits and "-", or are numeric OIDs.' },
+  DS212: {
+    severity: 'error',
+    summary: 'Invalid attribute description: names start with a letter and hold letters, digits and "-", or are numeric OIDs.',
+  },
   DS213: { severity: 'warning', summary: 'The value of a DN matching rule (in-chain, DN-with-data) is not a distinguished name.' },
   DS214: { severity: 'error', summary: 'Empty filter.' },
   DS215: { severity: 'warning', summary: 'Wildcard on a distinguished-name attribute: Active Directory does not match substrings of DNs.' },
-  DS216: { severity: 'warning', summary: 'objectGUID compared with GUID text: Active Directory compares the 16 bytes, written as \\XX escapes.' },
+  DS216: {
+    severity: 'warning',
+    summary: 'objectGUID compared with GUID text: Active Directory compares the 16 bytes, written as \\XX escapes.',
+  },
   DS217: { severity: 'hint', summary: 'The value starts or ends with a space, which is part of the value in RFC 4515.' },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 

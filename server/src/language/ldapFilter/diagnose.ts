@@ -73,6 +73,7 @@ function itemOperator(component: string): string | undefined {
 }
 
 /** The one problem for a failed match. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one scan of the filter text that names the first problem it meets, case by case.
 export function diagnoseFailure(text: string, match: MatchResult): SyntaxProblem {
   const failed = match as unknown as FailedMatch;
   const p = failed.getRightmostFailurePosition();
@@ -117,22 +118,17 @@ export function diagnoseFailure(text: string, match: MatchResult): SyntaxProblem
   }
 
   if (p >= text.length && innermost !== undefined) {
-    return problem(
-      'DS206',
-      p,
-      p,
-      `expected ')' to close the filter opened at column ${columnOf(innermost)}`,
-    );
+    return problem('DS206', p, p, `expected ')' to close the filter opened at column ${columnOf(innermost)}`);
   }
 
   if (inValue && (c === '(' || c === '*' || c === '\u0000')) {
-    const escape = c === '(' ? '\\28' : c === '*' ? '\\2a' : '\\00';
+    const escaped = c === '(' ? '\\28' : c === '*' ? '\\2a' : '\\00';
     const why =
       c === '*'
-        ? `'*' is a wildcard only in '=' values; in a '${op}' value write ${escape} for a literal '*'`
+        ? `'*' is a wildcard only in '=' values; in a '${op}' value write ${escaped} for a literal '*'`
         : c === '('
-          ? `unescaped '(' in a value: write ${escape} (and \\29 for ')')`
-          : `a NUL character in a value must be written ${escape}`;
+          ? `unescaped '(' in a value: write ${escaped} (and \\29 for ')')`
+          : `a NUL character in a value must be written ${escaped}`;
     return problem('DS205', p, p + 1, why);
   }
 
@@ -154,9 +150,7 @@ export function diagnoseFailure(text: string, match: MatchResult): SyntaxProblem
       'DS210',
       0,
       text.length,
-      wrapped
-        ? `an LDAP filter must be enclosed in parentheses: (${text})`
-        : `an LDAP filter starts with '(', found ${found(text, 0)}`,
+      wrapped ? `an LDAP filter must be enclosed in parentheses: (${text})` : `an LDAP filter starts with '(', found ${found(text, 0)}`,
     );
   }
 
@@ -174,7 +168,12 @@ export function diagnoseFailure(text: string, match: MatchResult): SyntaxProblem
   }
 
   if (innermost !== undefined && component === '' && c === '(') {
-    return problem('DS201', p, p + 1, "expected an attribute name, '&', '|' or '!' after '(', found '(': to combine filters write (&(…)(…)) or (|(…)(…))");
+    return problem(
+      'DS201',
+      p,
+      p + 1,
+      "expected an attribute name, '&', '|' or '!' after '(', found '(': to combine filters write (&(…)(…)) or (|(…)(…))",
+    );
   }
   if (innermost !== undefined && component === '' && c !== undefined && '=~<>'.includes(c)) {
     return problem('DS212', p, p + 1, `expected an attribute name before '${c}'`);

@@ -195,11 +195,7 @@ function any(values: Iterable<boolean>): boolean {
 
 const truth = (b: boolean): FilterTruth => (b ? 'true' : 'false');
 
-function evaluateExtensible(
-  node: Extract<FilterNode, { type: 'extensible' }>,
-  entry: DirectoryEntry,
-  options: MatchOptions,
-): FilterTruth {
+function evaluateExtensible(node: Extract<FilterNode, { type: 'extensible' }>, entry: DirectoryEntry, options: MatchOptions): FilterTruth {
   const rule = node.matchingRule ? findMatchingRule(node.matchingRule.oid) : undefined;
   if (node.matchingRule && !rule) return 'undefined';
   const attr = node.attribute ? attributeKey(node.attribute) : undefined;
@@ -227,7 +223,11 @@ function evaluateExtensible(
     case 'bitOr': {
       if (!isFilterInteger(value.text.trim())) return 'undefined';
       return truth(
-        any(pairs.map(([, v]) => typeof v === 'string' && isFilterInteger(v.trim()) && bitwiseMatch(v, value.text, rule.kind as 'bitAnd' | 'bitOr'))),
+        any(
+          pairs.map(
+            ([, v]) => typeof v === 'string' && isFilterInteger(v.trim()) && bitwiseMatch(v, value.text, rule.kind as 'bitAnd' | 'bitOr'),
+          ),
+        ),
       );
     }
     case 'inChain': {

@@ -27,7 +27,15 @@ export function readFilter(text: string): FilterNode | undefined {
   }
 }
 
-const OPEN = 40, CLOSE = 41, STAR = 42, BACKSLASH = 92, COLON = 58, EQUALS = 61, SEMI = 59, DOT = 46, HYPHEN = 45;
+const OPEN = 40,
+  CLOSE = 41,
+  STAR = 42,
+  BACKSLASH = 92,
+  COLON = 58,
+  EQUALS = 61,
+  SEMI = 59,
+  DOT = 46,
+  HYPHEN = 45;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isKeychar = (c: number) => isAlpha(c) || isDigit(c) || c === HYPHEN;
@@ -96,7 +104,7 @@ class Reader {
         // simple with "=": the value must end the item.
         return { type: 'equality', attribute, value: initial, range: { start, end: this.pos } };
       }
-      const two = (c === 126 /* ~ */ || c === 62 /* > */ || c === 60 /* < */) && this.at(1) === EQUALS;
+      const two = (c === 126 /* ~ */ || c === 62 /* > */ || c === 60) /* < */ && this.at(1) === EQUALS;
       if (two) {
         this.pos += 2;
         const value = this.value();
@@ -187,7 +195,10 @@ class Reader {
     return {
       text,
       name: this.text.slice(start, nameEnd),
-      options: text.slice(nameEnd - start).split(';').filter((o) => o !== ''),
+      options: text
+        .slice(nameEnd - start)
+        .split(';')
+        .filter((o) => o !== ''),
       range: { start, end: this.pos },
     };
   }

@@ -7,7 +7,6 @@ import { BINARY_ATTRIBUTES } from '../../domain/adValues';
 import { escapeFilterValue } from '../../domain/filterValue';
 import type { AssertionValue, AttributeDescription, FilterNode } from './ast';
 
-
 let current: AttributeDescription | undefined;
 const v = (value: AssertionValue) =>
   escapeFilterValue(value.bytes, current !== undefined && BINARY_ATTRIBUTES.has(current.name.toLowerCase()));

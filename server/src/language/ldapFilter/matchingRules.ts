@@ -55,7 +55,10 @@ export const MATCHING_RULES: readonly MatchingRuleInfo[] = [
     since: 'Windows 2000',
     examples: [
       { filter: '(groupType:1.2.840.113556.1.4.804:=10)', meaning: 'global or universal groups (2 + 8)' },
-      { filter: '(userAccountControl:1.2.840.113556.1.4.804:=6144)', meaning: 'computer or domain controller trust accounts (4096 + 8192)' },
+      {
+        filter: '(userAccountControl:1.2.840.113556.1.4.804:=6144)',
+        meaning: 'computer or domain controller trust accounts (4096 + 8192)',
+      },
     ],
   },
   {
@@ -104,9 +107,7 @@ export const MATCHING_RULES: readonly MatchingRuleInfo[] = [
 /** Looks a rule up by OID or by any of its names (case-insensitive). */
 export function findMatchingRule(oidOrName: string): MatchingRuleInfo | undefined {
   const key = oidOrName.toLowerCase();
-  return MATCHING_RULES.find(
-    (r) => r.oid === key || r.name.toLowerCase() === key || r.aliases.some((a) => a.toLowerCase() === key),
-  );
+  return MATCHING_RULES.find((r) => r.oid === key || r.name.toLowerCase() === key || r.aliases.some((a) => a.toLowerCase() === key));
 }
 
 /** One named flag of an integer attribute. */

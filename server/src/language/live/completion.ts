@@ -45,11 +45,15 @@ export function parentDnText(dn: string): string | undefined {
 const DN_LISTS = new Set(['baseDns', 'dns']);
 
 /** What the live directory must be asked to complete at `offset` (none: empty list). */
-export function liveCompletionNeeds(source: CompletionSource, offset: number, staticItems: readonly CompletionItem[]): LiveCompletionNeed[] {
+export function liveCompletionNeeds(
+  source: CompletionSource,
+  offset: number,
+  staticItems: readonly CompletionItem[],
+): LiveCompletionNeed[] {
   const needs: LiveCompletionNeed[] = [];
   if (staticItems.some((i) => i.kind === 'adAttribute')) needs.push({ kind: 'schema' });
   const { root, text } = source;
-  if (!root || root.type !== 'object') return needs;
+  if (root?.type !== 'object') return needs;
   const node = findNodeAtOffset(root, offset, true);
   if (node?.type !== 'string' || offset <= node.offset) return needs;
   const closed = node.length >= 2 && text[node.offset + node.length - 1] === '"';
@@ -82,7 +86,11 @@ export function liveCompletionNeeds(source: CompletionSource, offset: number, st
 }
 
 /** The static items with the live answers merged in. */
-export function withLiveItems(staticItems: readonly CompletionItem[], needs: readonly LiveCompletionNeed[], data: LiveCompletionData): CompletionItem[] {
+export function withLiveItems(
+  staticItems: readonly CompletionItem[],
+  needs: readonly LiveCompletionNeed[],
+  data: LiveCompletionData,
+): CompletionItem[] {
   const out = [...staticItems];
   for (const need of needs) {
     if (need.kind === 'schema') out.push(...schemaItems(staticItems, data.schema ?? []));
@@ -134,6 +142,14 @@ function dnItems(need: Extract<LiveCompletionNeed, { kind: 'dn' }>, data: LiveCo
 function groupItems(need: Extract<LiveCompletionNeed, { kind: 'group' }>, groups: readonly string[]): CompletionItem[] {
   return groups.map((dn) => {
     const insertText = escapeJsonStringContent(escapeFilterValue(dn));
-    return { label: dn, kind: 'value' as const, detail: 'group (live directory)', insertText, replace: need.replace, filterText: insertText, sortText: `0${dn.toLowerCase()}` };
+    return {
+      label: dn,
+      kind: 'value' as const,
+      detail: 'group (live directory)',
+      insertText,
+      replace: need.replace,
+      filterText: insertText,
+      sortText: `0${dn.toLowerCase()}`,
+    };
   });
 }

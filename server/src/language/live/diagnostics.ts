@@ -7,7 +7,7 @@ import type { Analysis } from '../analysis';
 import { LIVE_CODES } from '../codes';
 import type { TextRange } from '../../../../common/config';
 import type { Diagnostic } from '../diagnostics';
-import { type LiveFacts } from './facts';
+import type { LiveFacts } from './facts';
 import { canonicalDnKey as dnKey } from '../../domain/dn';
 import { attributeReferences, baseDnValues } from './references';
 import { liveSelections } from './selections';
@@ -30,9 +30,13 @@ export function liveDiagnostics(analysis: Pick<Analysis, 'root' | 'config' | 'em
     for (const ref of attributeReferences(analysis)) {
       if (facts.schema.has(ref.base.toLowerCase())) continue;
       out.push(
-        diag('DS602', ref.range, facts.kind === 'ldif'
-          ? `\`${ref.base}\` is not an attribute of any entry in ${where}`
-          : `\`${ref.base}\` is not in the schema of ${where} (check the spelling, or that the schema extension is installed)`),
+        diag(
+          'DS602',
+          ref.range,
+          facts.kind === 'ldif'
+            ? `\`${ref.base}\` is not an attribute of any entry in ${where}`
+            : `\`${ref.base}\` is not in the schema of ${where} (check the spelling, or that the schema extension is installed)`,
+        ),
       );
     }
   }
@@ -48,7 +52,13 @@ export function liveDiagnostics(analysis: Pick<Analysis, 'root' | 'config' | 'em
     const c = facts.counts?.[s.kind];
     if (!s.runnable || !c) continue;
     if (c.state === 'counted' && c.count === 0) {
-      out.push(diag('DS604', s.filterRange, `The ${s.kind} filter matches no entry under ${s.baseDns.map((d) => `\`${d}\``).join(', ')} in ${where} right now`));
+      out.push(
+        diag(
+          'DS604',
+          s.filterRange,
+          `The ${s.kind} filter matches no entry under ${s.baseDns.map((d) => `\`${d}\``).join(', ')} in ${where} right now`,
+        ),
+      );
     } else if (c.state === 'failed' && c.code !== 'noSuchBase') {
       // A missing base DN is DS603 on the DN itself; other refusals are about the search.
       out.push(diag('DS605', s.filterRange, `The ${s.kind} search failed: ${c.message}`));
@@ -62,7 +72,11 @@ export function liveDiagnostics(analysis: Pick<Analysis, 'root' | 'config' | 'em
  * is dropped for attributes the live directory's schema has — the directory is the better
  * authority — and the DS6xx diagnostics are added. Sorted by position.
  */
-export function mergeLiveDiagnostics(staticDiagnostics: readonly Diagnostic[], live: readonly Diagnostic[], facts: LiveFacts | undefined): Diagnostic[] {
+export function mergeLiveDiagnostics(
+  staticDiagnostics: readonly Diagnostic[],
+  live: readonly Diagnostic[],
+  facts: LiveFacts | undefined,
+): Diagnostic[] {
   const schema = facts && !facts.unavailable ? facts.schema : undefined;
   const kept = schema
     ? staticDiagnostics.filter((d) => {

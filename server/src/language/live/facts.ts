@@ -35,7 +35,6 @@ export interface LiveFacts {
   readonly counts?: Partial<Record<ObjectKind, SelectionCount>>;
 }
 
-
 /** `1,234` — counts are shown with grouping, whatever the machine's locale. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');

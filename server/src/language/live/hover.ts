@@ -30,10 +30,14 @@ export interface LiveHover {
 }
 
 /** The live part of the hover at `offset`, if there is one. */
-export function liveHover(analysis: Pick<Analysis, 'root' | 'config' | 'text'>, offset: number, input: LiveHoverInput): LiveHover | undefined {
+export function liveHover(
+  analysis: Pick<Analysis, 'root' | 'config' | 'text'>,
+  offset: number,
+  input: LiveHoverInput,
+): LiveHover | undefined {
   if (!analysis.root) return undefined;
   const node = findNodeAtOffset(analysis.root, offset, false);
-  if (!node || node.type !== 'string' || (node.parent?.type === 'property' && node.parent.children?.[0] === node)) return undefined;
+  if (node?.type !== 'string' || (node.parent?.type === 'property' && node.parent.children?.[0] === node)) return undefined;
   const path = pathOf(node);
   const range = rangeOf(node);
   const where = input.facts ? (input.facts.kind === 'ldif' ? `the export ${input.facts.location}` : input.facts.location) : 'the directory';
@@ -52,9 +56,10 @@ export function liveHover(analysis: Pick<Analysis, 'root' | 'config' | 'text'>, 
     const kind = path[1] as ObjectKind;
     const c = input.facts?.counts?.[kind];
     if (!c) return undefined;
-    const text = c.state === 'counted'
-      ? `**${countOf(c.count, kind)}** ${c.count === 1 ? 'matches' : 'match'} this filter in ${where} right now${c.complete ? '' : ' (at least: the size limit cut the count)'}.`
-      : `The live count failed: ${c.message}`;
+    const text =
+      c.state === 'counted'
+        ? `**${countOf(c.count, kind)}** ${c.count === 1 ? 'matches' : 'match'} this filter in ${where} right now${c.complete ? '' : ' (at least: the size limit cut the count)'}.`
+        : `The live count failed: ${c.message}`;
     return { contents: text, range };
   }
   if (typeof path[path.length - 1] === 'number' && path[path.length - 2] === 'baseDns') {

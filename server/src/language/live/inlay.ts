@@ -31,7 +31,11 @@ export function explainMarkdown(p: MappingPreview, entry: DirectoryEntry, entryL
   const lines = [`**${p.cloud}** on ${entryLabel} ${md(entry.dn)}:`, ''];
   (p.steps ?? []).forEach((s, i) => lines.push(`${i + 1}. ${md(s.source)} — ${s.note}`));
   if (p.value === '') lines.push('', 'Empty on this entry: the cloud attribute is not set.');
-  if (p.active !== undefined) lines.push('', p.active ? 'The cloud user is **active**.' : 'The account is disabled: the cloud user is **inactive** (`active: false`).');
+  if (p.active !== undefined)
+    lines.push(
+      '',
+      p.active ? 'The cloud user is **active**.' : 'The account is disabled: the cloud user is **inactive** (`active: false`).',
+    );
   return lines.join('\n');
 }
 
@@ -60,7 +64,8 @@ export function liveInlayHints(analysis: Pick<Analysis, 'config'>, entries: Prev
   const out: LiveInlayHint[] = [];
   const userLabel = entries.userLabel ?? 'the sample user';
   if (entries.user) out.push(...mappingHints(previewMappings(config.attributes, entries.user), entries.user, userLabel));
-  if (entries.contact) out.push(...mappingHints(previewMappings(config.contactAttributes, entries.contact), entries.contact, 'the sample contact'));
+  if (entries.contact)
+    out.push(...mappingHints(previewMappings(config.contactAttributes, entries.contact), entries.contact, 'the sample contact'));
   if (entries.user) {
     const avatar = previewAvatar(config, entries.user, inspect);
     const at = config.avatar.source === 'resourceServer' ? config.avatar.uriPattern?.range : config.avatar.attribute?.range;

@@ -97,7 +97,10 @@ export function previewAvatar(config: DirsyncConfig, entry: DirectoryEntry, insp
     return {
       source: 'resourceServer',
       ok: false,
-      reason: r.reason === 'missingAttribute' ? `${r.attribute} is empty: no avatar URI` : `the regex does not match ${r.attribute}: no avatar URI`,
+      reason:
+        r.reason === 'missingAttribute'
+          ? `${r.attribute} is empty: no avatar URI`
+          : `the regex does not match ${r.attribute}: no avatar URI`,
     };
   }
   const attribute = a.attribute?.value ?? 'thumbnailPhoto';
@@ -119,6 +122,10 @@ export function formatBytes(n: number): string {
 export function describeAvatar(p: AvatarPreview): string {
   if (!p.ok) return p.reason;
   if (p.source === 'resourceServer') return p.url;
-  const img = p.image ? (p.image.ok ? `${p.image.format.toUpperCase()} ${p.image.width}×${p.image.height}, ` : `not a usable image (${p.image.problem}), `) : '';
+  const img = p.image
+    ? p.image.ok
+      ? `${p.image.format.toUpperCase()} ${p.image.width}×${p.image.height}, `
+      : `not a usable image (${p.image.problem}), `
+    : '';
   return `${p.attribute}: ${img}${formatBytes(p.bytes)}`;
 }

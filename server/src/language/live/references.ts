@@ -57,11 +57,15 @@ export function attributeReferences(analysis: Pick<Analysis, 'root' | 'embedded'
       filterAttributes(ev.result.value, attrs);
       for (const a of attrs) push(reference(a.name, embeddedRange(ev, a.range)));
     } else {
-      for (const p of ev.result.value.parts) if (p.type === 'placeholder') push(reference(p.attribute, embeddedRange(ev, p.attributeRange)));
+      for (const p of ev.result.value.parts)
+        if (p.type === 'placeholder') push(reference(p.attribute, embeddedRange(ev, p.attributeRange)));
     }
   }
   if (analysis.root) {
-    for (const path of [['avatar', 'attribute'], ['objects', 'rooms', 'identifyBy', 'attribute']]) {
+    for (const path of [
+      ['avatar', 'attribute'],
+      ['objects', 'rooms', 'identifyBy', 'attribute'],
+    ]) {
       const node = findNodeAtLocation(analysis.root, path);
       if (node?.type === 'string') {
         const r = rangeOf(node);
@@ -88,7 +92,8 @@ export function baseDnValues(analysis: Pick<Analysis, 'root'>): BaseDnValue[] {
     const list = findNodeAtLocation(analysis.root, path);
     if (list?.type !== 'array') continue;
     for (const item of list.children ?? []) {
-      if (item.type === 'string' && (item.value as string).trim() !== '') out.push({ dn: item.value as string, range: rangeOf(item), path: path.join('.') });
+      if (item.type === 'string' && (item.value as string).trim() !== '')
+        out.push({ dn: item.value as string, range: rangeOf(item), path: path.join('.') });
     }
   }
   return out;

@@ -20,9 +20,17 @@ export function checkAvatarDelivery(ctx: SemanticContext): void {
   const publish = a.publish;
 
   // DS534: objects are named <base>/<sha256>.<ext>; a query or fragment would swallow the name.
-  for (const [key, loc] of [['url', publish?.url], ['publicUrl', publish?.publicUrl]] as const) {
+  for (const [key, loc] of [
+    ['url', publish?.url],
+    ['publicUrl', publish?.publicUrl],
+  ] as const) {
     if (loc && /[?#]/.test(loc.value)) {
-      report(ctx, 'DS534', loc.range, `\`avatar.publish.${key}\` cannot have a query or fragment: object names (\`<sha256>.<ext>\`) are appended to its path`);
+      report(
+        ctx,
+        'DS534',
+        loc.range,
+        `\`avatar.publish.${key}\` cannot have a query or fragment: object names (\`<sha256>.<ext>\`) are appended to its path`,
+      );
     }
   }
 
@@ -37,19 +45,43 @@ export function checkAvatarDelivery(ctx: SemanticContext): void {
   // DS533: the Webex app takes images under 10 MB.
   const maxBytes = nodeAt(ctx, ['avatar', 'maxBytes']);
   if (maxBytes?.type === 'number' && (maxBytes.value as number) > DEFAULT_AVATAR_MAX_BYTES) {
-    report(ctx, 'DS533', rangeOf(maxBytes), `The Webex app takes images under 10 MB: \`maxBytes\` above ${DEFAULT_AVATAR_MAX_BYTES} lets through pictures it will refuse`, [
-      { title: `Change to ${DEFAULT_AVATAR_MAX_BYTES}`, edits: [{ range: rangeOf(maxBytes), newText: String(DEFAULT_AVATAR_MAX_BYTES) }], preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS533',
+      rangeOf(maxBytes),
+      `The Webex app takes images under 10 MB: \`maxBytes\` above ${DEFAULT_AVATAR_MAX_BYTES} lets through pictures it will refuse`,
+      [
+        {
+          title: `Change to ${DEFAULT_AVATAR_MAX_BYTES}`,
+          edits: [{ range: rangeOf(maxBytes), newText: String(DEFAULT_AVATAR_MAX_BYTES) }],
+          preferred: true,
+        },
+      ],
+    );
   }
 
   if (!a.enabled || !webex) return;
   // DS530: the URL Webex reads must be https (Webex fetches it from the internet).
-  const read: Located<string> | undefined = publish ? (publish.publicUrl ?? publish.url) : a.source === 'resourceServer' ? a.uriPattern : undefined;
+  const read: Located<string> | undefined = publish
+    ? (publish.publicUrl ?? publish.url)
+    : a.source === 'resourceServer'
+      ? a.uriPattern
+      : undefined;
   if (read && isHttp(read.value) && !LOOPBACK.test(read.value)) {
     const what = publish ? `\`avatar.publish.${publish.publicUrl ? 'publicUrl' : 'url'}\`` : 'The resource server URL';
-    report(ctx, 'DS530', read.range, `${what} is what Webex reads profile pictures from, so it must be \`https://\`${publish ? '' : '; or publish the pictures (`avatar.publish`)'}`);
+    report(
+      ctx,
+      'DS530',
+      read.range,
+      `${what} is what Webex reads profile pictures from, so it must be \`https://\`${publish ? '' : '; or publish the pictures (`avatar.publish`)'}`,
+    );
   } else if (!publish && a.source === 'resourceServer' && a.uriPattern) {
     // DS532: without publish, photos point at the resource server itself.
-    report(ctx, 'DS532', a.uriPattern.range, 'Without `avatar.publish`, Webex reads each picture from this URL itself: the resource server must be reachable from the internet');
+    report(
+      ctx,
+      'DS532',
+      a.uriPattern.range,
+      'Without `avatar.publish`, Webex reads each picture from this URL itself: the resource server must be reachable from the internet',
+    );
   }
 }

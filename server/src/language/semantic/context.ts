@@ -15,7 +15,14 @@ export interface SemanticContext {
   readonly internalErrors: string[];
 }
 
-export function report(ctx: SemanticContext, code: string, range: TextRange, message: string, fixes?: QuickFix[], extra?: Partial<Diagnostic>): void {
+export function report(
+  ctx: SemanticContext,
+  code: string,
+  range: TextRange,
+  message: string,
+  fixes?: QuickFix[],
+  extra?: Partial<Diagnostic>,
+): void {
   ctx.out.push({ code, severity: severityOf(code), range, message, ...(fixes?.length ? { fixes } : {}), ...extra });
 }
 

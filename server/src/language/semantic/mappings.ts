@@ -23,7 +23,12 @@ export function checkMappings(ctx: SemanticContext): void {
   checkSection(ctx, 'contactAttributes', ctx.config.contactAttributes, false);
 }
 
-function checkSection(ctx: SemanticContext, section: 'attributes' | 'contactAttributes', mappings: readonly AttributeMapping[], users: boolean): void {
+function checkSection(
+  ctx: SemanticContext,
+  section: 'attributes' | 'contactAttributes',
+  mappings: readonly AttributeMapping[],
+  users: boolean,
+): void {
   const written = mappings.filter((m) => !m.isDefault);
   if (users) checkRequired(ctx, section, mappings);
   // Two names for one SCIM path (aliases, case variants) write the same cloud value twice.
@@ -43,9 +48,13 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
   const get = (name: string) => mappings.find((m) => findCloudAttribute(m.cloud.value)?.name === name);
   const uid = get('uid');
   if (!uid) {
-    report(ctx, 'DS501', blame(ctx, [section]), '`uid` is not mapped: it is required (map `mail`, or `userPrincipalName` in email format)', [
-      { title: 'Map `uid` to `mail`', edits: setValueEdits(ctx.text, [section, 'uid'], 'mail'), preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS501',
+      blame(ctx, [section]),
+      '`uid` is not mapped: it is required (map `mail`, or `userPrincipalName` in email format)',
+      [{ title: 'Map `uid` to `mail`', edits: setValueEdits(ctx.text, [section, 'uid'], 'mail'), preferred: true }],
+    );
   } else if (!uid.isDefault) {
     const value = embeddedFor(ctx, section, uid.cloud.value);
     const single = singleReference(value, uid.expression.value);
@@ -53,14 +62,25 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
     const literals = value?.result?.ok && value.format === 'attrExpr' ? literalsOf(value.result.value) : [];
     const builtWithAt = literals.some((l) => l.includes('@'));
     if (ad && !ad.emailFormat && ad.syntax === 'string') {
-      report(ctx, 'DS502', uid.expression.range, `\`uid\` comes from \`${ad.name}\`, which is not in email format; use \`mail\` or \`userPrincipalName\` (seed 001: the attribute must be in email format)`, [
-        { title: 'Use `mail`', edits: [{ range: uid.expression.range, newText: '"mail"' }], preferred: true },
-        { title: 'Use `userPrincipalName`', edits: [{ range: uid.expression.range, newText: '"userPrincipalName"' }] },
-      ]);
+      report(
+        ctx,
+        'DS502',
+        uid.expression.range,
+        `\`uid\` comes from \`${ad.name}\`, which is not in email format; use \`mail\` or \`userPrincipalName\` (seed 001: the attribute must be in email format)`,
+        [
+          { title: 'Use `mail`', edits: [{ range: uid.expression.range, newText: '"mail"' }], preferred: true },
+          { title: 'Use `userPrincipalName`', edits: [{ range: uid.expression.range, newText: '"userPrincipalName"' }] },
+        ],
+      );
     } else if (!single && value?.result?.ok && !builtWithAt) {
       const refs = referencesOf(ctx, value, uid.expression.value);
       if (!refs.some((r) => findAdAttribute(r.name)?.emailFormat)) {
-        report(ctx, 'DS502', uid.expression.range, '`uid` is built by an expression that neither reads an email attribute nor adds an `@domain`: it may not be in email format');
+        report(
+          ctx,
+          'DS502',
+          uid.expression.range,
+          '`uid` is built by an expression that neither reads an email attribute nor adds an `@domain`: it may not be in email format',
+        );
       }
     }
   }
@@ -68,15 +88,35 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
   const adlds = ctx.config.directory.type === 'adlds';
   const preferred = adlds ? 'msDS-UserAccountDisabled' : 'userAccountControl';
   if (!disabled) {
-    report(ctx, 'DS503', blame(ctx, [section]), `The account state is not mapped: map \`ds-pwp-account-disabled\` to \`${preferred}\` or users disabled in AD stay active in the cloud`, [
-      { title: `Map \`ds-pwp-account-disabled\` to \`${preferred}\``, edits: setValueEdits(ctx.text, [section, 'ds-pwp-account-disabled'], preferred), preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS503',
+      blame(ctx, [section]),
+      `The account state is not mapped: map \`ds-pwp-account-disabled\` to \`${preferred}\` or users disabled in AD stay active in the cloud`,
+      [
+        {
+          title: `Map \`ds-pwp-account-disabled\` to \`${preferred}\``,
+          edits: setValueEdits(ctx.text, [section, 'ds-pwp-account-disabled'], preferred),
+          preferred: true,
+        },
+      ],
+    );
   } else if (!disabled.isDefault) {
     const single = singleReference(embeddedFor(ctx, section, disabled.cloud.value), disabled.expression.value);
     if (!single || !DISABLED_SOURCES.includes(single.toLowerCase())) {
-      report(ctx, 'DS503', disabled.expression.range, `\`ds-pwp-account-disabled\` should come from \`${preferred}\` (the account-disabled flag), not \`${disabled.expression.value}\``, [
-        { title: `Use \`${preferred}\``, edits: [{ range: disabled.expression.range, newText: JSON.stringify(preferred) }], preferred: true },
-      ]);
+      report(
+        ctx,
+        'DS503',
+        disabled.expression.range,
+        `\`ds-pwp-account-disabled\` should come from \`${preferred}\` (the account-disabled flag), not \`${disabled.expression.value}\``,
+        [
+          {
+            title: `Use \`${preferred}\``,
+            edits: [{ range: disabled.expression.range, newText: JSON.stringify(preferred) }],
+            preferred: true,
+          },
+        ],
+      );
     }
   }
 }
@@ -91,12 +131,27 @@ function checkExpression(ctx: SemanticContext, section: string, m: AttributeMapp
     const split = hyphenSplit(ref.name);
     if (split) {
       const range = toDoc(ref.range);
-      report(ctx, 'DS511', range, `\`${ref.name}\` is not a known AD attribute, but \`${split[0]}\` and \`${split[1]}\` are. Did you mean \`${split[0]} - ${split[1]}\` (the "cut from" operator)?`, [
-        { title: `Change to \`${split[0]} - ${split[1]}\``, edits: [{ range, newText: escapeJsonStringContent(`${split[0]} - ${split[1]}`) }], preferred: true },
-      ]);
+      report(
+        ctx,
+        'DS511',
+        range,
+        `\`${ref.name}\` is not a known AD attribute, but \`${split[0]}\` and \`${split[1]}\` are. Did you mean \`${split[0]} - ${split[1]}\` (the "cut from" operator)?`,
+        [
+          {
+            title: `Change to \`${split[0]} - ${split[1]}\``,
+            edits: [{ range, newText: escapeJsonStringContent(`${split[0]} - ${split[1]}`) }],
+            preferred: true,
+          },
+        ],
+      );
       continue;
     }
-    report(ctx, 'DS519', toDoc(ref.range), `\`${ref.name}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`);
+    report(
+      ctx,
+      'DS519',
+      toDoc(ref.range),
+      `\`${ref.name}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`,
+    );
   }
   // Syntax fit: only for a plain attribute mapping, where the AD value lands unchanged.
   const cloud = findCloudAttribute(m.cloud.value);
@@ -106,7 +161,12 @@ function checkExpression(ctx: SemanticContext, section: string, m: AttributeMapp
     if (ad.syntax === 'binary' && cloud.name !== 'externalId') {
       report(ctx, 'DS520', m.expression.range, `\`${ad.name}\` holds binary data; \`${cloud.name}\` takes text`);
     } else if (cloud.kind === 'dn' && ad.syntax !== 'dn') {
-      report(ctx, 'DS520', m.expression.range, `\`${cloud.name}\` expects a DN (the engine resolves it to a cloud user), but \`${ad.name}\` is not a DN attribute`);
+      report(
+        ctx,
+        'DS520',
+        m.expression.range,
+        `\`${cloud.name}\` expects a DN (the engine resolves it to a cloud user), but \`${ad.name}\` is not a DN attribute`,
+      );
     } else if (cloud.kind !== 'dn' && ad.syntax === 'dn' && cloud.name !== 'ds-pwp-account-disabled') {
       report(ctx, 'DS520', m.expression.range, `\`${ad.name}\` holds a DN; \`${cloud.name}\` would get the DN text`);
     }
@@ -115,7 +175,12 @@ function checkExpression(ctx: SemanticContext, section: string, m: AttributeMapp
   if (cloud?.kind === 'language' && value?.format === 'attrExpr' && value.result?.ok) {
     const e = unwrap(value.result.value);
     if (e.type === 'string' && !/^[a-z]{2,3}(?:[_-][A-Za-z]{2})?$/.test(e.value)) {
-      report(ctx, 'DS529', m.expression.range, `\`${e.value}\` is not \`xx_YY\` or \`xx-YY\` (e.g. en_US, fr-CA); Webex falls back to the organization's language`);
+      report(
+        ctx,
+        'DS529',
+        m.expression.range,
+        `\`${e.value}\` is not \`xx_YY\` or \`xx-YY\` (e.g. en_US, fr-CA); Webex falls back to the organization's language`,
+      );
     }
   }
 }

@@ -47,7 +47,13 @@ export function checkObjects(ctx: SemanticContext): void {
       'DS512',
       keyRange(ctx, ['objects', 'rooms', 'enabled']) ?? blame(ctx, ['objects', 'rooms']),
       'Rooms are enabled but `sipAddresses;type=enterprise` is not mapped: rooms without a SIP address are not searchable (map msRTCSIP-PrimaryUserAddress, or ipPhone)',
-      [{ title: 'Map `sipAddresses;type=enterprise` to `msRTCSIP-PrimaryUserAddress`', edits: setValueEdits(ctx.text, ['attributes', 'sipAddresses;type=enterprise'], 'msRTCSIP-PrimaryUserAddress'), preferred: true }],
+      [
+        {
+          title: 'Map `sipAddresses;type=enterprise` to `msRTCSIP-PrimaryUserAddress`',
+          edits: setValueEdits(ctx.text, ['attributes', 'sipAddresses;type=enterprise'], 'msRTCSIP-PrimaryUserAddress'),
+          preferred: true,
+        },
+      ],
     );
   }
 }
@@ -57,7 +63,11 @@ function filterValue(ctx: SemanticContext, kind: ObjectKind): EmbeddedValue | un
 }
 
 /** Positive (not negated) equality tests, with their ranges in the filter text. */
-function positiveTests(node: FilterNode, negated = false, out: Array<{ attr: string; value: string; range: { start: number; end: number } }> = []) {
+function positiveTests(
+  node: FilterNode,
+  negated = false,
+  out: Array<{ attr: string; value: string; range: { start: number; end: number } }> = [],
+) {
   switch (node.type) {
     case 'and':
     case 'or':
@@ -95,7 +105,12 @@ function checkGroupsFilter(ctx: SemanticContext): void {
     }
   }
   for (const h of hits) {
-    report(ctx, 'DS504', h.range, `\`${h.text}\` selects users: the groups filter must select groups only (seed 001: do not add a user sync LDAP filter to the Groups field)`);
+    report(
+      ctx,
+      'DS504',
+      h.range,
+      `\`${h.text}\` selects users: the groups filter must select groups only (seed 001: do not add a user sync LDAP filter to the Groups field)`,
+    );
   }
 }
 
@@ -122,7 +137,12 @@ function checkFilterAttributes(ctx: SemanticContext): void {
         default: {
           const attr = n.attribute;
           if (attr && !/^\d/.test(attr.name) && !findAdAttribute(attr.name)) {
-            report(ctx, 'DS519', embeddedRange(value, attr.range), `\`${attr.name}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`);
+            report(
+              ctx,
+              'DS519',
+              embeddedRange(value, attr.range),
+              `\`${attr.name}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`,
+            );
           }
         }
       }
@@ -131,6 +151,11 @@ function checkFilterAttributes(ctx: SemanticContext): void {
   }
   const id = nodeAt(ctx, ['objects', 'rooms', 'identifyBy', 'attribute']);
   if (id?.type === 'string' && !findAdAttribute(id.value as string)) {
-    report(ctx, 'DS519', rangeOf(id), `\`${id.value}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`);
+    report(
+      ctx,
+      'DS519',
+      rangeOf(id),
+      `\`${id.value}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`,
+    );
   }
 }

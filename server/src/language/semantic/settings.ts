@@ -17,19 +17,49 @@ export function checkConnection(ctx: SemanticContext): void {
   const src = directory.source;
   const verify = nodeAt(ctx, ['directory', 'tls', 'verify']);
   if (src.kind === 'ldap' && (src.secure || directory.tls.startTls) && verify?.value === false) {
-    report(ctx, 'DS510', rangeOf(verify), 'Certificate verification is off: anyone between here and the domain controller can read the bind password. Give the CA in `tls.caFile` instead');
+    report(
+      ctx,
+      'DS510',
+      rangeOf(verify),
+      'Certificate verification is off: anyone between here and the domain controller can read the bind password. Give the CA in `tls.caFile` instead',
+    );
   }
-  if (src.kind === 'ldap' && !src.secure && !directory.tls.startTls && (nodeAt(ctx, ['directory', 'password']) || nodeAt(ctx, ['directory', 'bindDn'])) && directory.url.value) {
-    report(ctx, 'DS528', directory.url.range, 'Plain `ldap://` without StartTLS sends the bind password in clear text: use `ldaps://` or set `tls.startTls`', [
-      { title: 'Use `ldaps://`', edits: [{ range: directory.url.range, newText: JSON.stringify(directory.url.value.replace(/^ldap:\/\//i, 'ldaps://').replace(/:389\b/, ':636')) }], preferred: true },
-      { title: 'Set `tls.startTls`', edits: setValueEdits(ctx.text, ['directory', 'tls', 'startTls'], true) },
-    ]);
+  if (
+    src.kind === 'ldap' &&
+    !src.secure &&
+    !directory.tls.startTls &&
+    (nodeAt(ctx, ['directory', 'password']) || nodeAt(ctx, ['directory', 'bindDn'])) &&
+    directory.url.value
+  ) {
+    report(
+      ctx,
+      'DS528',
+      directory.url.range,
+      'Plain `ldap://` without StartTLS sends the bind password in clear text: use `ldaps://` or set `tls.startTls`',
+      [
+        {
+          title: 'Use `ldaps://`',
+          edits: [
+            {
+              range: directory.url.range,
+              newText: JSON.stringify(directory.url.value.replace(/^ldap:\/\//i, 'ldaps://').replace(/:389\b/, ':636')),
+            },
+          ],
+          preferred: true,
+        },
+        { title: 'Set `tls.startTls`', edits: setValueEdits(ctx.text, ['directory', 'tls', 'startTls'], true) },
+      ],
+    );
   }
   const pageSize = nodeAt(ctx, ['directory', 'pageSize']);
   if (pageSize?.type === 'number' && (pageSize.value as number) > 1000) {
-    report(ctx, 'DS516', rangeOf(pageSize), 'AD returns at most 1000 entries a page (MaxPageSize); a larger page size is capped by the server', [
-      { title: 'Change to 1000', edits: [{ range: rangeOf(pageSize), newText: '1000' }], preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS516',
+      rangeOf(pageSize),
+      'AD returns at most 1000 entries a page (MaxPageSize); a larger page size is capped by the server',
+      [{ title: 'Change to 1000', edits: [{ range: rangeOf(pageSize), newText: '1000' }], preferred: true }],
+    );
   }
   if (src.kind === 'ldif') {
     for (const key of ['bindDn', 'password', 'tls', 'pageSize', 'sizeLimit', 'timeLimitSeconds', 'connectTimeoutSeconds']) {
@@ -56,25 +86,60 @@ export function checkAvatar(ctx: SemanticContext): void {
   const a = ctx.config.avatar;
   if (!nodeAt(ctx, ['avatar'])) return;
   if (a.source === 'attribute' && a.enabled && !nodeAt(ctx, ['avatar', 'attribute'])) {
-    report(ctx, 'DS513', blame(ctx, ['avatar', 'source']), 'No `avatar.attribute`: thumbnailPhoto is used. Say which attribute holds the photos', [
-      { title: 'Add `"attribute": "thumbnailPhoto"`', edits: setValueEdits(ctx.text, ['avatar', 'attribute'], 'thumbnailPhoto'), preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS513',
+      blame(ctx, ['avatar', 'source']),
+      'No `avatar.attribute`: thumbnailPhoto is used. Say which attribute holds the photos',
+      [
+        {
+          title: 'Add `"attribute": "thumbnailPhoto"`',
+          edits: setValueEdits(ctx.text, ['avatar', 'attribute'], 'thumbnailPhoto'),
+          preferred: true,
+        },
+      ],
+    );
   }
   if (a.source === 'attribute' && a.attribute && nodeAt(ctx, ['avatar', 'attribute'])) {
     const ad = findAdAttribute(a.attribute.value);
     if (ad && ad.syntax !== 'binary') {
-      report(ctx, 'DS518', a.attribute.range, `\`${ad.name}\` is not a photo attribute (it holds ${ad.syntax} values); use thumbnailPhoto or jpegPhoto, or source "resourceServer" with a URI pattern`);
+      report(
+        ctx,
+        'DS518',
+        a.attribute.range,
+        `\`${ad.name}\` is not a photo attribute (it holds ${ad.syntax} values); use thumbnailPhoto or jpegPhoto, or source "resourceServer" with a URI pattern`,
+      );
     } else if (!ad) {
-      report(ctx, 'DS519', a.attribute.range, `\`${a.attribute.value}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`);
+      report(
+        ctx,
+        'DS519',
+        a.attribute.range,
+        `\`${a.attribute.value}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`,
+      );
     }
   }
   if (a.source === 'resourceServer' && !a.uriPattern) {
-    report(ctx, 'DS514', blame(ctx, ['avatar', 'uriPattern']), 'Source "resourceServer" needs `uriPattern`, e.g. `http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg`', [
-      { title: 'Add `uriPattern`', edits: setValueEdits(ctx.text, ['avatar', 'uriPattern'], 'https://photos.example.com/{mail: .*?(?=@.*)}.jpg'), preferred: true },
-    ]);
+    report(
+      ctx,
+      'DS514',
+      blame(ctx, ['avatar', 'uriPattern']),
+      'Source "resourceServer" needs `uriPattern`, e.g. `http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg`',
+      [
+        {
+          title: 'Add `uriPattern`',
+          edits: setValueEdits(ctx.text, ['avatar', 'uriPattern'], 'https://photos.example.com/{mail: .*?(?=@.*)}.jpg'),
+          preferred: true,
+        },
+      ],
+    );
   }
   if (a.enabled && a.source === 'attribute' && ctx.config.cloud.type === 'webex' && !a.publish) {
-    report(ctx, 'DS523', blame(ctx, ['avatar', 'enabled']), 'Webex reads profile pictures from a URL: images from an AD attribute need `avatar.publish` (where to put them)');
+    report(
+      ctx,
+      'DS523',
+      blame(ctx, ['avatar', 'enabled']),
+      'Webex reads profile pictures from a URL: images from an AD attribute need `avatar.publish` (where to put them)',
+    );
   }
   // Placeholders of the URI pattern read AD attributes too.
   const pattern = ctx.embedded.find((e) => e.format === 'avatarUri');
@@ -82,7 +147,12 @@ export function checkAvatar(ctx: SemanticContext): void {
     const parts = (pattern.result.value as AvatarUriPattern).parts;
     for (const p of parts) {
       if (p.type === 'placeholder' && !findAdAttribute(p.attribute)) {
-        report(ctx, 'DS519', embeddedRange(pattern, p.attributeRange), `\`${p.attribute}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`);
+        report(
+          ctx,
+          'DS519',
+          embeddedRange(pattern, p.attributeRange),
+          `\`${p.attribute}\` is not in the built-in AD schema list; check the spelling (schema extensions are fine)`,
+        );
       }
     }
   }
@@ -91,9 +161,24 @@ export function checkAvatar(ctx: SemanticContext): void {
 export function checkPolicy(ctx: SemanticContext): void {
   const threshold = nodeAt(ctx, ['policy', 'deleteThreshold']);
   if (!threshold) {
-    const fix = { title: 'Add a delete threshold (50 objects or 10 %)', edits: setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }), preferred: true };
-    report(ctx, 'DS508', blame(ctx, ['policy', 'deleteThreshold']), '`policy.deleteThreshold` is required: say how many deletions one sync may do (`{ "count": 50, "percent": 10 }`) or `"disabled"`', [fix]);
-  } else if (threshold.type === 'object' && !ctx.config.policy.deleteThreshold && !nodeAt(ctx, ['policy', 'deleteThreshold', 'count']) && !nodeAt(ctx, ['policy', 'deleteThreshold', 'percent'])) {
+    const fix = {
+      title: 'Add a delete threshold (50 objects or 10 %)',
+      edits: setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }),
+      preferred: true,
+    };
+    report(
+      ctx,
+      'DS508',
+      blame(ctx, ['policy', 'deleteThreshold']),
+      '`policy.deleteThreshold` is required: say how many deletions one sync may do (`{ "count": 50, "percent": 10 }`) or `"disabled"`',
+      [fix],
+    );
+  } else if (
+    threshold.type === 'object' &&
+    !ctx.config.policy.deleteThreshold &&
+    !nodeAt(ctx, ['policy', 'deleteThreshold', 'count']) &&
+    !nodeAt(ctx, ['policy', 'deleteThreshold', 'percent'])
+  ) {
     report(ctx, 'DS508', rangeOf(threshold), '`deleteThreshold` needs `count`, `percent` or both');
   } else if (ctx.config.policy.deleteThreshold?.disabled) {
     report(ctx, 'DS509', rangeOf(threshold), 'The delete threshold is disabled: one sync may delete any number of cloud objects');
@@ -109,7 +194,12 @@ export function checkPolicy(ctx: SemanticContext): void {
     report(ctx, 'DS525', rangeOf(full), 'The full-sync interval is shorter than the incremental interval');
   }
   if (inc && s.incrementalIntervalSeconds < 300) {
-    report(ctx, 'DS525', rangeOf(inc), 'An incremental sync more often than every 5 minutes loads the domain controllers and the cloud for little gain');
+    report(
+      ctx,
+      'DS525',
+      rangeOf(inc),
+      'An incremental sync more often than every 5 minutes loads the domain controllers and the cloud for little gain',
+    );
   }
   const lists: Array<readonly [string, ReadonlyArray<Located<string>>, (v: string) => string]> = [
     ['directory.baseDns', ctx.config.directory.baseDns, normalizeDn],
@@ -125,7 +215,15 @@ export function checkPolicy(ctx: SemanticContext): void {
     const seen = new Set<string>();
     for (const item of list) {
       const k = norm(item.value);
-      if (seen.has(k)) report(ctx, 'DS527', item.range, `\`${item.value}\` is already in \`${name}\``, [{ title: 'Remove the duplicate', edits: removeArrayItem(ctx.text, item.range) }], { unnecessary: true });
+      if (seen.has(k))
+        report(
+          ctx,
+          'DS527',
+          item.range,
+          `\`${item.value}\` is already in \`${name}\``,
+          [{ title: 'Remove the duplicate', edits: removeArrayItem(ctx.text, item.range) }],
+          { unnecessary: true },
+        );
       seen.add(k);
     }
   }

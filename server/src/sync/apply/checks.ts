@@ -29,7 +29,10 @@ export function checkThreshold(plan: SyncPlan): void {
   const t = plan.report.threshold;
   if (!t.exceeded) return;
   const objects = deletedObjects(plan);
-  const limits = [t.limitCount !== undefined ? `${t.limitCount} objects` : '', t.limitPercent !== undefined ? `${t.limitPercent} % of ${t.owned} owned` : '']
+  const limits = [
+    t.limitCount !== undefined ? `${t.limitCount} objects` : '',
+    t.limitPercent !== undefined ? `${t.limitPercent} % of ${t.owned} owned` : '',
+  ]
     .filter(Boolean)
     .join(' or ');
   const why = t.refusal ?? `the plan deletes ${t.deletions} objects, over the deletion threshold (${limits || 'policy.deleteThreshold'})`;
@@ -37,7 +40,15 @@ export function checkThreshold(plan: SyncPlan): void {
 }
 
 function deactivates(op: PlanOperation): boolean {
-  return op.kind === 'patchUser' && op.ops.some((p) => p.op === 'replace' && ((p.path === 'active' && p.value === false) || (!p.path && typeof p.value === 'object' && p.value !== null && (p.value as Record<string, unknown>)['active'] === false)));
+  return (
+    op.kind === 'patchUser' &&
+    op.ops.some(
+      (p) =>
+        p.op === 'replace' &&
+        ((p.path === 'active' && p.value === false) ||
+          (!p.path && typeof p.value === 'object' && p.value !== null && (p.value as Record<string, unknown>)['active'] === false)),
+    )
+  );
 }
 
 /**
@@ -50,11 +61,14 @@ export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal
   const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
   const collect = async (filtered: boolean): Promise<void> => {
     for await (const u of client.users.list({
-      ...(filtered ? { filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)) } : {}),
+      ...(filtered
+        ? { filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)) }
+        : {}),
       attributes: ['userName', 'roles', 'active', 'externalId'],
       ...(signal ? { signal } : {}),
     })) {
-      if (u.id && u.active !== false && isFullAdmin(u)) admins.push({ id: u.id, userName: String(u.userName ?? u.id), ...(u.externalId ? { externalId: String(u.externalId) } : {}) });
+      if (u.id && u.active !== false && isFullAdmin(u))
+        admins.push({ id: u.id, userName: String(u.userName ?? u.id), ...(u.externalId ? { externalId: String(u.externalId) } : {}) });
     }
   };
   try {
@@ -75,7 +89,9 @@ export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal
     if (o.target.userName) goneNames.add(o.target.userName.toLowerCase());
     if (o.target.externalId) goneExt.add(o.target.externalId);
   }
-  const left = admins.filter((a) => !goneIds.has(a.id) && !goneNames.has(a.userName.toLowerCase()) && !(a.externalId && goneExt.has(a.externalId)));
+  const left = admins.filter(
+    (a) => !goneIds.has(a.id) && !goneNames.has(a.userName.toLowerCase()) && !(a.externalId && goneExt.has(a.externalId)),
+  );
   if (left.length > 0) return;
   const names = admins.map((a) => a.userName);
   throw new ApplyRefusedError(

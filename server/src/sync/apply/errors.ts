@@ -22,6 +22,8 @@ export class ApplyRefusedError extends Error {
 export class ApplyCancelledError extends Error {
   override readonly name = 'ApplyCancelledError';
   constructor(readonly partial: ApplyResult) {
-    super(`apply cancelled after ${partial.applied} operation${partial.applied === 1 ? '' : 's'}; re-run to resume (session ${partial.sessionId})`);
+    super(
+      `apply cancelled after ${partial.applied} operation${partial.applied === 1 ? '' : 's'}; re-run to resume (session ${partial.sessionId})`,
+    );
   }
 }

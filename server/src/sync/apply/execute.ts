@@ -6,6 +6,8 @@
  *
  * A failing operation is reported by the object it concerns and the apply goes on; an operation
  * that depends on it (a membership of a user whose create failed) fails in turn, naming why.
+ *
+ * Over 400 lines: the apply's phases and the one-operation switch share the journal and limiter types.
  */
 import { setMaxListeners } from 'node:events';
 import type { SecretResolver } from '../../avatars/credentials';
@@ -93,6 +95,7 @@ function who(label: string): { dn?: string; userName?: string } {
 }
 
 /** Runs the plan. Throws ApplyRefusedError (nothing written) or ApplyCancelledError (resumable). */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the apply's phases in order (journal, threshold, creates, memberships, avatars, deletes) around one shared journal and limiter.
 export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<ApplyResult> {
   const ops = plan.payload.operations;
   const planId = planIdOf(plan.payload);
@@ -102,7 +105,8 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   const same = earlier.filter((j) => j.planId === planId).at(-1);
   const sessionId = same?.sessionId ?? o.sessionId;
   const onEvent = o.onEvent;
-  const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void => onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
+  const emit = (e: Omit<EngineEvent, 'time' | 'sessionId'>): void =>
+    onEvent?.({ time: new Date().toISOString(), sessionId, ...e } as EngineEvent);
   const performOptions = { ...o, sessionId };
 
   // Every operation in flight (and its retries) listens to the signal.
@@ -130,8 +134,23 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   let skipped = 0;
   let journalError: unknown;
   try {
-    await journal.append({ t: 'plan', time: new Date().toISOString(), sessionId, planId, config: o.configFile, mode: o.mode, basis: plan.payload.basis, ops: ops.length });
-    emit({ level: 'info', event: 'apply.start', message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`, operations: ops.length, planId });
+    await journal.append({
+      t: 'plan',
+      time: new Date().toISOString(),
+      sessionId,
+      planId,
+      config: o.configFile,
+      mode: o.mode,
+      basis: plan.payload.basis,
+      ops: ops.length,
+    });
+    emit({
+      level: 'info',
+      event: 'apply.start',
+      message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`,
+      operations: ops.length,
+      planId,
+    });
 
     const runOne = async (op: PlanOperation, started: Promise<void>): Promise<void> => {
       if (done.has(op.opId)) {
@@ -154,12 +173,25 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         // looks the object up instead of creating it again. It goes out with the next `start`, the
         // sync at the end of the phase, or the `end`.
         try {
-          journal.appendLater({ t: 'done', time: new Date().toISOString(), op: op.opId, ...(result.cloudId ? { cloudId: result.cloudId } : {}), ...(key ? { key } : {}) });
+          journal.appendLater({
+            t: 'done',
+            time: new Date().toISOString(),
+            op: op.opId,
+            ...(result.cloudId ? { cloudId: result.cloudId } : {}),
+            ...(key ? { key } : {}),
+          });
         } catch (e) {
           journalError ??= e;
         }
         applied++;
-        if (onEvent) emit({ level: 'info', event: EVENT_NAME[op.kind], message: result.message, ...who(op.label), ...(result.cloudId ? { cloudId: result.cloudId } : {}) });
+        if (onEvent)
+          emit({
+            level: 'info',
+            event: EVENT_NAME[op.kind],
+            message: result.message,
+            ...who(op.label),
+            ...(result.cloudId ? { cloudId: result.cloudId } : {}),
+          });
       } catch (err) {
         if (isAbort(err, o.signal)) throw err;
         const message = err instanceof Error ? err.message : String(err);
@@ -211,27 +243,53 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       const settled = await Promise.allSettled(workers);
       const aborted = settled.find((s) => s.status === 'rejected');
       if (aborted || o.signal?.aborted) {
-        throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal) ? aborted.reason : new DOMException('cancelled', 'AbortError');
+        throw aborted && aborted.status === 'rejected' && !isAbort(aborted.reason, o.signal)
+          ? aborted.reason
+          : new DOMException('cancelled', 'AbortError');
       }
       // A later phase may depend on this one's outcome (a delete after a membership change): its
       // `done` records are durable before it starts, so a resume never re-runs a finished step.
       await journal.sync();
     }
     if (journalError) throw journalError;
-    const result: ApplyResult = { sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } };
+    const result: ApplyResult = {
+      sessionId,
+      applied,
+      resumed,
+      failed: failures.length,
+      skipped,
+      failures,
+      report: { ...plan.report, mode: o.mode },
+    };
     await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
     // A complete apply makes the earlier, unfinished journals of this config history.
     if (failures.length === 0) {
       for (const j of earlier) if (j.sessionId !== sessionId) await markSuperseded(o.stateDir, j.sessionId);
       await pruneJournals(o.stateDir, o.configFile);
     }
-    emit({ level: failures.length ? 'warning' : 'info', event: 'apply.end', message: `applied ${applied}, resumed ${resumed}, failed ${failures.length}, skipped ${skipped}`, applied, resumed, failed: failures.length, skipped });
+    emit({
+      level: failures.length ? 'warning' : 'info',
+      event: 'apply.end',
+      message: `applied ${applied}, resumed ${resumed}, failed ${failures.length}, skipped ${skipped}`,
+      applied,
+      resumed,
+      failed: failures.length,
+      skipped,
+    });
     return result;
   } catch (err) {
     if (isAbort(err, o.signal)) {
       await journal.append({ t: 'end', time: new Date().toISOString(), status: 'cancelled' }).catch(() => undefined);
       emit({ level: 'warning', event: 'apply.cancelled', message: `cancelled after ${applied} operations; re-run to resume` });
-      throw new ApplyCancelledError({ sessionId, applied, resumed, failed: failures.length, skipped, failures, report: { ...plan.report, mode: o.mode } });
+      throw new ApplyCancelledError({
+        sessionId,
+        applied,
+        resumed,
+        failed: failures.length,
+        skipped,
+        failures,
+        report: { ...plan.report, mode: o.mode },
+      });
     }
     throw err;
   } finally {
@@ -253,18 +311,29 @@ async function markSuperseded(stateDir: string, sessionId: string): Promise<void
  * created earlier in the same apply — is replaced by that user's cloud id before sending.
  */
 export function isRefValue(v: unknown): v is { $objectRef: ObjectRef } {
-  return typeof v === 'object' && v !== null && typeof (v as { $objectRef?: unknown }).$objectRef === 'object' && (v as { $objectRef?: unknown }).$objectRef !== null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { $objectRef?: unknown }).$objectRef === 'object' &&
+    (v as { $objectRef?: unknown }).$objectRef !== null
+  );
 }
 
 type Performed = { cloudId?: string; message: string } | 'skipped';
 
-async function resolveOrFail(refs: RefResolver, kind: 'user' | 'group', ref: Parameters<RefResolver['resolve']>[1], signal?: AbortSignal): Promise<string> {
+async function resolveOrFail(
+  refs: RefResolver,
+  kind: 'user' | 'group',
+  ref: Parameters<RefResolver['resolve']>[1],
+  signal?: AbortSignal,
+): Promise<string> {
   const id = await refs.resolve(kind, ref, signal);
   if (!id) throw new OperationError(`${describeRef(kind, ref)} does not exist in the cloud (its create failed or it was removed)`);
   return id;
 }
 
 /** One operation against the cloud. `checkFirst`: an earlier attempt may have created the object. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one switch over the operation kinds, each a short SCIM call with its lost-POST recovery.
 async function perform(
   op: PlanOperation,
   o: ExecuteOptions,
@@ -280,7 +349,10 @@ async function perform(
     case 'createGroup': {
       const kind = op.kind === 'createUser' ? 'user' : 'group';
       const nameAttr = kind === 'user' ? 'userName' : 'displayName';
-      const ref = { ...(typeof op.body['externalId'] === 'string' ? { externalId: op.body['externalId'] } : {}), ...(typeof op.body[nameAttr] === 'string' ? { userName: op.body[nameAttr] as string } : {}) };
+      const ref = {
+        ...(typeof op.body['externalId'] === 'string' ? { externalId: op.body['externalId'] } : {}),
+        ...(typeof op.body[nameAttr] === 'string' ? { userName: op.body[nameAttr] as string } : {}),
+      };
       if (checkFirst) {
         const id = await refs.lookup(kind, ref, signal);
         if (id) return { cloudId: id, message: `${kind} ${op.label} found (created by an interrupted earlier run)` };
@@ -302,14 +374,16 @@ async function perform(
     case 'patchGroup': {
       const kind = op.kind === 'patchUser' ? 'user' : 'group';
       const id = await resolveOrFail(refs, kind, op.target, signal);
-      const patchOps = await Promise.all(op.ops.map(async (p) => (isRefValue(p.value) ? { ...p, value: await resolveOrFail(refs, 'user', p.value.$objectRef, signal) } : p)));
+      const patchOps = await Promise.all(
+        op.ops.map(async (p) => (isRefValue(p.value) ? { ...p, value: await resolveOrFail(refs, 'user', p.value.$objectRef, signal) } : p)),
+      );
       await (kind === 'user' ? c.users : c.groups).patch(id, patchOps as never, { ...so, object: `${kind} "${op.label}"` });
       return { message: `updated ${kind} ${op.label}` };
     }
     case 'groupMembers': {
       const id = await resolveOrFail(refs, 'group', op.target, signal);
       const missing: string[] = [];
-      const resolveAll = async (list: readonly typeof op.target[]): Promise<string[]> => {
+      const resolveAll = async (list: readonly (typeof op.target)[]): Promise<string[]> => {
         const ids: string[] = [];
         for (const m of list) {
           const mid = await refs.resolve('user', m, signal);
@@ -323,7 +397,10 @@ async function perform(
       const object = { ...so, object: `group "${op.label}"` };
       if (add.length) await c.groups.addMembers(id, add, object);
       if (remove.length) await c.groups.removeMembers(id, remove, object);
-      if (missing.length) throw new OperationError(`${missing.length} member${missing.length === 1 ? '' : 's'} not in the cloud: ${missing.slice(0, 10).join(', ')}`);
+      if (missing.length)
+        throw new OperationError(
+          `${missing.length} member${missing.length === 1 ? '' : 's'} not in the cloud: ${missing.slice(0, 10).join(', ')}`,
+        );
       return { message: `group ${op.label}: +${add.length} −${remove.length} members` };
     }
     case 'deleteUser':
@@ -341,11 +418,26 @@ async function perform(
     case 'uploadAvatar':
     case 'removeAvatar': {
       if (!o.avatarHook) {
-        emit({ level: 'warning', event: 'avatar.skipped', message: `avatar operation for ${op.label} skipped: no avatar apply hook is installed`, ...who(op.label) });
+        emit({
+          level: 'warning',
+          event: 'avatar.skipped',
+          message: `avatar operation for ${op.label} skipped: no avatar apply hook is installed`,
+          ...who(op.label),
+        });
         return 'skipped';
       }
       const cloudId = await resolveOrFail(refs, 'user', op.target, signal);
-      await o.avatarHook(op, { client: c, cloudId, ...(o.config ? { config: o.config } : {}), ...(o.secrets ? { secrets: o.secrets } : {}), configFile: o.configFile, stateDir: o.stateDir, sessionId: o.sessionId, ...so, emit });
+      await o.avatarHook(op, {
+        client: c,
+        cloudId,
+        ...(o.config ? { config: o.config } : {}),
+        ...(o.secrets ? { secrets: o.secrets } : {}),
+        configFile: o.configFile,
+        stateDir: o.stateDir,
+        sessionId: o.sessionId,
+        ...so,
+        emit,
+      });
       return { message: `${op.kind === 'uploadAvatar' ? 'uploaded avatar of' : 'removed avatar of'} ${op.label}` };
     }
   }

@@ -166,7 +166,8 @@ export class Journal {
 
   private refusal(): Error | undefined {
     if (this.closed) return new Error(`journal ${this.file} is closed`);
-    if (this.failed) return new Error(`journal ${this.file} failed earlier: ${this.failed instanceof Error ? this.failed.message : String(this.failed)}`);
+    if (this.failed)
+      return new Error(`journal ${this.file} failed earlier: ${this.failed instanceof Error ? this.failed.message : String(this.failed)}`);
     return undefined;
   }
 

@@ -67,13 +67,25 @@ const EMPTY_REASONS: readonly string[] = ['No image data', 'No avatar URI'] sati
 export async function applyAvatarOperation(op: AvatarOperation, ctx: AvatarApplyContext): Promise<AvatarOperationResult> {
   const now = ctx.now ?? (() => new Date());
   const emit = (level: EngineEvent['level'], event: string, message: string, extra: Record<string, unknown> = {}): void =>
-    ctx.onEvent?.({ time: now().toISOString(), sessionId: ctx.sessionId, level, event, message, dn: ctx.entry.dn, ...(op.target.userName ? { userName: op.target.userName } : {}), ...extra });
+    ctx.onEvent?.({
+      time: now().toISOString(),
+      sessionId: ctx.sessionId,
+      level,
+      event,
+      message,
+      dn: ctx.entry.dn,
+      ...(op.target.userName ? { userName: op.target.userName } : {}),
+      ...extra,
+    });
   const key = avatarStateKey(ctx.entry);
   const fetched = await ctx.source.fetch(ctx.entry, ctx.signal);
   try {
     if (op.kind === 'uploadAvatar') {
       if (fetched.kind !== 'image') {
-        const why = fetched.kind === 'empty' ? `the source is empty now (${fetched.detail})` : `the source cannot be read now (${fetched.error.message})`;
+        const why =
+          fetched.kind === 'empty'
+            ? `the source is empty now (${fetched.detail})`
+            : `the source cannot be read now (${fetched.error.message})`;
         emit('warning', 'avatar.uploadRefused', `Avatar of ${ctx.entry.dn} not uploaded: ${why}; make a new plan`);
         if (fetched.kind === 'failed') return { ok: false, error: { code: fetched.error.code, message: why } };
         return refuse('uri', `${why}; make a new plan`);
@@ -85,11 +97,16 @@ export async function applyAvatarOperation(op: AvatarOperation, ctx: AvatarApply
       }
       const up = await ctx.target.upload(ctx.cloudId, fetched, fetched.url, ctx.signal);
       ctx.state.set(key, { sha256: fetched.sha256, ...(up.url !== undefined ? { url: up.url } : {}), uploadedAt: now().toISOString() });
-      emit('info', 'avatar.upload', `Avatar Plugin: uploaded avatar for AD entry '${ctx.entry.dn}' (${fetched.format.toUpperCase()} ${fetched.width}×${fetched.height}, SHA-256 ${fetched.sha256})`, {
-        sha256: fetched.sha256,
-        cloudId: ctx.cloudId,
-        ...(up.url !== undefined ? { url: up.url } : {}),
-      });
+      emit(
+        'info',
+        'avatar.upload',
+        `Avatar Plugin: uploaded avatar for AD entry '${ctx.entry.dn}' (${fetched.format.toUpperCase()} ${fetched.width}×${fetched.height}, SHA-256 ${fetched.sha256})`,
+        {
+          sha256: fetched.sha256,
+          cloudId: ctx.cloudId,
+          ...(up.url !== undefined ? { url: up.url } : {}),
+        },
+      );
       return { ok: true, done: 'uploaded', ...(up.url !== undefined ? { url: up.url } : {}), uploadedBytes: up.uploadedBytes };
     }
     if (fetched.kind === 'image') {
@@ -105,12 +122,17 @@ export async function applyAvatarOperation(op: AvatarOperation, ctx: AvatarApply
     await ctx.target.remove(ctx.cloudId, ctx.signal);
     ctx.state.set(key, undefined);
     const reason = (EMPTY_REASONS.includes(op.reason) ? op.reason : fetched.reason) as EmptyReason;
-    for (const e of avatarRemovalEvents(ctx.entry, reason, ctx.sessionId)) ctx.onEvent?.({ ...toEngineEvent(e, now()), cloudId: ctx.cloudId, ...(op.target.userName ? { userName: op.target.userName } : {}) });
+    for (const e of avatarRemovalEvents(ctx.entry, reason, ctx.sessionId))
+      ctx.onEvent?.({ ...toEngineEvent(e, now()), cloudId: ctx.cloudId, ...(op.target.userName ? { userName: op.target.userName } : {}) });
     return { ok: true, done: 'removed' };
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     const error = errorOf(err);
-    emit('error', op.kind === 'uploadAvatar' ? 'avatar.uploadFailed' : 'avatar.removeFailed', `Avatar of ${ctx.entry.dn}: ${error.message}`);
+    emit(
+      'error',
+      op.kind === 'uploadAvatar' ? 'avatar.uploadFailed' : 'avatar.removeFailed',
+      `Avatar of ${ctx.entry.dn}: ${error.message}`,
+    );
     return { ok: false, error };
   }
 }

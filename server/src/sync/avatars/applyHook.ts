@@ -34,9 +34,18 @@ export interface AvatarHookHandle {
 export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
   let opened: Promise<{ directory: DirectorySource; pipeline: AvatarPipeline; state: AvatarStateStore }> | undefined;
   const open = async (signal?: AbortSignal) => {
-    const directory = await openDirectory(o.config.directory, { configDir: dirname(o.configFile), resolveSecret: o.secrets, ...(signal ? { signal } : {}) });
+    const directory = await openDirectory(o.config.directory, {
+      configDir: dirname(o.configFile),
+      resolveSecret: o.secrets,
+      ...(signal ? { signal } : {}),
+    });
     try {
-      const pipeline = await createAvatarPipeline({ avatar: o.config.avatar, cloudType: o.config.cloud.type, secrets: o.secrets, users: o.client.users });
+      const pipeline = await createAvatarPipeline({
+        avatar: o.config.avatar,
+        cloudType: o.config.cloud.type,
+        secrets: o.secrets,
+        users: o.client.users,
+      });
       return { directory, pipeline, state: await AvatarStateStore.load(o.stateDir) };
     } catch (err) {
       await directory.close();

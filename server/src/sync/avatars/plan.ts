@@ -40,7 +40,10 @@ export interface AvatarPlanUser {
    * The matched cloud user, when there is one: its id and `photos`. Absent: not in the cloud yet
    * (created by the same apply; `target` then names it by externalId/userName).
    */
-  readonly cloud?: { readonly id: string; readonly photos?: ReadonlyArray<{ readonly value?: string; readonly type?: string; readonly primary?: boolean }> };
+  readonly cloud?: {
+    readonly id: string;
+    readonly photos?: ReadonlyArray<{ readonly value?: string; readonly type?: string; readonly primary?: boolean }>;
+  };
   /** How the operation names the cloud user. Default: `{ cloudId: cloud.id, externalId: objectGUID, userName }`. */
   readonly target?: ObjectRef;
 }
@@ -84,7 +87,13 @@ export interface AvatarPlanResult {
   readonly counts: Readonly<Record<AvatarStatus, number>>;
 }
 
-const ACTION: Readonly<Record<AvatarStatus, ReportAction>> = { upload: 'avatarUpload', remove: 'avatarRemove', unchanged: 'none', empty: 'none', failed: 'skip' };
+const ACTION: Readonly<Record<AvatarStatus, ReportAction>> = {
+  upload: 'avatarUpload',
+  remove: 'avatarRemove',
+  unchanged: 'none',
+  empty: 'none',
+  failed: 'skip',
+};
 
 const defaultOpId = (n: number) => `avatar-${String(n).padStart(6, '0')}`;
 
@@ -115,7 +124,13 @@ interface Planned {
   readonly op?: Unnumbered<AvatarOperation>;
 }
 
-function planOne(user: AvatarPlanUser, decision: AvatarDecision, sourceKind: AvatarSource['kind'], thumbnails: boolean, purge: boolean): Planned {
+function planOne(
+  user: AvatarPlanUser,
+  decision: AvatarDecision,
+  sourceKind: AvatarSource['kind'],
+  thumbnails: boolean,
+  purge: boolean,
+): Planned {
   const id = `${user.itemId}/avatar`;
   let thumbnail: string | undefined;
   const warnings: string[] = [];
@@ -151,15 +166,23 @@ function planOne(user: AvatarPlanUser, decision: AvatarDecision, sourceKind: Ava
     ...(user.userName !== undefined ? { userName: user.userName } : {}),
   };
   const label = user.entry.dn;
-  if (decision.status === 'upload' && !keep) return { item, op: { kind: 'uploadAvatar', itemId: id, label, target, sha256: decision.image.sha256, dn: user.entry.dn } };
-  if (decision.status === 'remove') return { item, op: { kind: 'removeAvatar', itemId: id, label, target, dn: user.entry.dn, reason: decision.reason } };
+  if (decision.status === 'upload' && !keep)
+    return { item, op: { kind: 'uploadAvatar', itemId: id, label, target, sha256: decision.image.sha256, dn: user.entry.dn } };
+  if (decision.status === 'remove')
+    return { item, op: { kind: 'removeAvatar', itemId: id, label, target, dn: user.entry.dn, reason: decision.reason } };
   return { item };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping input order in the results. */
-async function mapBounded<T, R>(items: Iterable<T> | AsyncIterable<T>, limit: number, signal: AbortSignal | undefined, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  limit: number,
+  signal: AbortSignal | undefined,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = [];
-  const iterator = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
+  const iterator =
+    Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   let index = 0;
   let failure: unknown;
   let exhausted = false;
@@ -197,12 +220,20 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
   const concurrency = options.concurrency ?? 8;
   const thumbnails = options.thumbnails ?? true;
   const cloudRead = input.cloudRead ?? true;
-  const decide = { removeWhenSourceEmpty: input.removeWhenSourceEmpty, ...(input.purge ? { purge: true } : {}), ...(input.reupload ? { reupload: true } : {}) };
+  const decide = {
+    removeWhenSourceEmpty: input.removeWhenSourceEmpty,
+    ...(input.purge ? { purge: true } : {}),
+    ...(input.reupload ? { reupload: true } : {}),
+  };
   let done = 0;
   const planned = await mapBounded(input.users, concurrency, options.signal, async (user) => {
     const result = await input.source.fetch(user.entry, options.signal);
     const previous = input.state[avatarStateKey(user.entry)];
-    const cloudPicture: CloudPicture = user.cloud ? photoUrlOf({ photos: user.cloud.photos ? [...user.cloud.photos] : [] }) : cloudRead ? null : undefined;
+    const cloudPicture: CloudPicture = user.cloud
+      ? photoUrlOf({ photos: user.cloud.photos ? [...user.cloud.photos] : [] })
+      : cloudRead
+        ? null
+        : undefined;
     const decision = decideAvatar(result, previous, cloudPicture, decide);
     const p = planOne(user, decision, input.source.kind, thumbnails && !input.purge, input.purge === true);
     options.onUser?.(++done);

@@ -40,7 +40,13 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
     pipeline ??= await createAvatarPipeline({ avatar, cloudType: loaded.config.cloud.type, secrets: loaded.secrets });
     const state = await AvatarStateStore.load(loaded.stateDir);
     const planned = await planAvatars(
-      { users: users.map(planUser), source: pipeline.source, removeWhenSourceEmpty: avatar.removeWhenSourceEmpty, state: state.snapshot(), cloudRead: true },
+      {
+        users: users.map(planUser),
+        source: pipeline.source,
+        removeWhenSourceEmpty: avatar.removeWhenSourceEmpty,
+        state: state.snapshot(),
+        cloudRead: true,
+      },
       { ...(ctx.signal ? { signal: ctx.signal } : {}), concurrency: avatar.concurrency },
     );
     // The planner numbers operations; the plan gives them their final ids.

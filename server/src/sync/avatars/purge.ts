@@ -22,7 +22,15 @@ import type { ScimUser } from '../../cloud/index';
 import { readEntry } from '../../directory/index';
 import type { DirectoryEntry } from '../../domain/entry';
 import { previewMappings } from '../../language/live/mappings';
-import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type ReportMessage, type SyncReport } from '../../../../common/report';
+import {
+  REPORT_CATEGORIES,
+  REPORT_FORMAT,
+  REPORT_VERSION,
+  type ReportCategory,
+  type ReportItem,
+  type ReportMessage,
+  type SyncReport,
+} from '../../../../common/report';
 import type { EngineOptions, PurgeAvatarsFn } from '../contract';
 import { applyAvatarOperation } from './apply';
 import { planAvatars, type AvatarOperation, type AvatarPlanUser } from './plan';
@@ -35,12 +43,18 @@ export { PurgeError };
 type CloudPhotoUser = { readonly id: string; readonly photos: NonNullable<ScimUser['photos']>; readonly userName: string };
 
 /** Cloud users that show a picture, by lower-case externalId and userName. */
-async function cloudUsersWithPictures(world: PurgeWorld, signal?: AbortSignal): Promise<{ byExternalId: Map<string, CloudPhotoUser>; byUserName: Map<string, CloudPhotoUser>; total: number; fingerprint: string }> {
+async function cloudUsersWithPictures(
+  world: PurgeWorld,
+  signal?: AbortSignal,
+): Promise<{ byExternalId: Map<string, CloudPhotoUser>; byUserName: Map<string, CloudPhotoUser>; total: number; fingerprint: string }> {
   const byExternalId = new Map<string, CloudPhotoUser>();
   const byUserName = new Map<string, CloudPhotoUser>();
   const hash = createHash('sha256');
   let total = 0;
-  for await (const u of world.client.users.list({ attributes: ['id', 'userName', 'externalId', 'photos', 'meta'], ...(signal ? { signal } : {}) })) {
+  for await (const u of world.client.users.list({
+    attributes: ['id', 'userName', 'externalId', 'photos', 'meta'],
+    ...(signal ? { signal } : {}),
+  })) {
     total++;
     hash.update(`${u.id}\0${u.meta?.version ?? u.meta?.lastModified ?? ''}\n`);
     if (!u.id || !u.photos?.some((p) => typeof p.value === 'string' && p.value)) continue;
@@ -72,18 +86,24 @@ async function makePlan(world: PurgeWorld, state: AvatarStateStore, options: Eng
   let inScope = 0;
   async function* inScopeUsers(): AsyncGenerator<AvatarPlanUser> {
     // All attributes: the photo (or the URI pattern's), the mapping's uid/externalId, objectGUID/objectSid for the events.
-    const stream = world.directory.search({ baseDns: users.baseDns.map((b) => b.value), filter: users.filter.value, attributes: [], ...(signal ? { signal } : {}) });
+    const stream = world.directory.search({
+      baseDns: users.baseDns.map((b) => b.value),
+      filter: users.filter.value,
+      attributes: [],
+      ...(signal ? { signal } : {}),
+    });
     for await (const entry of stream) {
       inScope++;
       dirHash.update(entry.dn.toLowerCase() + '\n');
       const userName = mapped(world, entry, 'uid');
       const externalId = mapped(world, entry, 'externalId') ?? avatarStateKey(entry);
-      const match = cloud.byExternalId.get(externalId.toLowerCase()) ?? (userName ? cloud.byUserName.get(userName.toLowerCase()) : undefined);
+      const match =
+        cloud.byExternalId.get(externalId.toLowerCase()) ?? (userName ? cloud.byUserName.get(userName.toLowerCase()) : undefined);
       const displayName = mapped(world, entry, 'displayName');
       yield {
         entry,
         itemId: `purge-${inScope}`,
-        ...(userName ?? match?.userName ? { userName: userName ?? match!.userName } : {}),
+        ...((userName ?? match?.userName) ? { userName: userName ?? match!.userName } : {}),
         ...(displayName ? { displayName } : {}),
         ...(match ? { cloud: { id: match.id, photos: match.photos } } : {}),
       };
@@ -91,8 +111,20 @@ async function makePlan(world: PurgeWorld, state: AvatarStateStore, options: Eng
   }
   options.onProgress?.({ phase: 'avatars', message: 'Reading avatar sources' });
   const planned = await planAvatars(
-    { users: inScopeUsers(), source: world.avatars.source, removeWhenSourceEmpty: config.avatar.removeWhenSourceEmpty, purge: true, state: state.snapshot(), cloudRead: true },
-    { ...(signal ? { signal } : {}), concurrency: config.avatar.concurrency, thumbnails: false, onUser: (done) => options.onProgress?.({ phase: 'avatars', message: 'Reading avatar sources', done }) },
+    {
+      users: inScopeUsers(),
+      source: world.avatars.source,
+      removeWhenSourceEmpty: config.avatar.removeWhenSourceEmpty,
+      purge: true,
+      state: state.snapshot(),
+      cloudRead: true,
+    },
+    {
+      ...(signal ? { signal } : {}),
+      concurrency: config.avatar.concurrency,
+      thumbnails: false,
+      onUser: (done) => options.onProgress?.({ phase: 'avatars', message: 'Reading avatar sources', done }),
+    },
   );
   // The purge plan lists who loses a picture and who could not be read; users left alone are counted only.
   const items: ReportItem[] = planned.items.filter((i) => i.avatar?.status === 'remove' || i.avatar?.status === 'failed');

@@ -46,7 +46,9 @@ function sectionOf(root: Node | undefined, offset: number): string | undefined {
 }
 
 /** Reads and checks the config; throws PurgeError listing the blocking diagnostics. */
-export async function loadPurgeConfig(options: Pick<EngineOptions, 'configFile' | 'configText'>): Promise<{ config: DirsyncConfig; sha256: string }> {
+export async function loadPurgeConfig(
+  options: Pick<EngineOptions, 'configFile' | 'configText'>,
+): Promise<{ config: DirsyncConfig; sha256: string }> {
   let text = options.configText;
   if (text === undefined) {
     try {
@@ -66,11 +68,15 @@ export async function loadPurgeConfig(options: Pick<EngineOptions, 'configFile' 
   });
   if (blocking.length) {
     const lines = blocking.map((d) => formatDiagnostic(options.configFile, analysis.lines, d as Diagnostic));
-    throw new PurgeError(`${lines.join('\n')}\n${options.configFile} has ${blocking.length} error${blocking.length === 1 ? '' : 's'} in the sections a purge reads; fix them first.`);
+    throw new PurgeError(
+      `${lines.join('\n')}\n${options.configFile} has ${blocking.length} error${blocking.length === 1 ? '' : 's'} in the sections a purge reads; fix them first.`,
+    );
   }
   const config = analysis.config;
-  if (!config.avatar.enabled) throw new PurgeError(`${options.configFile}: avatars are off (avatar.enabled is false): there is nothing to purge`);
-  if (!config.objects.users.enabled) throw new PurgeError(`${options.configFile}: users are off (objects.users.enabled is false): there is nothing to purge`);
+  if (!config.avatar.enabled)
+    throw new PurgeError(`${options.configFile}: avatars are off (avatar.enabled is false): there is nothing to purge`);
+  if (!config.objects.users.enabled)
+    throw new PurgeError(`${options.configFile}: users are off (objects.users.enabled is false): there is nothing to purge`);
   return { config, sha256 };
 }
 
@@ -82,13 +88,18 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
   const sessionId = options.sessionId ?? randomUUID();
   const configDir = dirname(configFile);
   // Checked before the directory is opened, in the key: value form the purge's other messages use.
-  if (config.cloud.token && (await secrets(config.cloud.token.value)) === undefined) throw new PurgeError(`cloud.token: ${config.cloud.token.value.text} is not set`);
+  if (config.cloud.token && (await secrets(config.cloud.token.value)) === undefined)
+    throw new PurgeError(`cloud.token: ${config.cloud.token.value.text} is not set`);
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const directory = await openDirectory(config.directory, { configDir, resolveSecret: secrets, ...(options.signal ? { signal: options.signal } : {}) });
+    const directory = await openDirectory(config.directory, {
+      configDir,
+      resolveSecret: secrets,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     closers.push(() => directory.close());
     // The same client as every other entry point (cloudClient.ts: token, proxy), with the config's flavour.
     const cloud = await configuredCloudClient({
@@ -103,7 +114,18 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
     const client = cloud.client;
     const avatars = await createAvatarPipeline({ avatar: config.avatar, cloudType: config.cloud.type, secrets, users: client.users });
     closers.push(() => avatars.close());
-    return { configFile, configSha256: sha256, config, stateDir: options.stateDir ?? join(configDir, '.dirsync'), sessionId, secrets, directory, client, avatars, close };
+    return {
+      configFile,
+      configSha256: sha256,
+      config,
+      stateDir: options.stateDir ?? join(configDir, '.dirsync'),
+      sessionId,
+      secrets,
+      directory,
+      client,
+      avatars,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

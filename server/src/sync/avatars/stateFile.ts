@@ -70,7 +70,8 @@ export class AvatarStateStore implements AvatarStateUpdater {
     const warnings: string[] = [];
     const records: Array<[string, AvatarStateRecord]> = [];
     for (const [key, value] of Object.entries(users)) {
-      if (isAvatarStateRecord(value)) records.push([key, { sha256: value.sha256, ...(value.url !== undefined ? { url: value.url } : {}), uploadedAt: value.uploadedAt }]);
+      if (isAvatarStateRecord(value))
+        records.push([key, { sha256: value.sha256, ...(value.url !== undefined ? { url: value.url } : {}), uploadedAt: value.uploadedAt }]);
       else warnings.push(`${file}: the record of ${key} is not valid and was ignored (its avatar will be uploaded again)`);
     }
     return new AvatarStateStore(file, records, warnings);

@@ -45,7 +45,8 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
   if (url.includes('{orgId}')) throw o.fail(`${o.configFile}: cloud.url has {orgId} but cloud.orgId is not set`);
   const ref = c.token?.value;
   const token = ref ? await o.secrets(ref) : undefined;
-  if (!token) throw o.fail(`${o.configFile}: cloud.token ${ref ? `${ref.text} is not set (the environment has no value for it)` : 'is missing'}`);
+  if (!token)
+    throw o.fail(`${o.configFile}: cloud.token ${ref ? `${ref.text} is not set (the environment has no value for it)` : 'is missing'}`);
   let proxy: ProxyAgent | undefined;
   if (c.proxy) {
     let auth: string | undefined;

@@ -35,7 +35,14 @@ export async function loadApplyConfig(options: EngineOptions): Promise<EngineCon
     if (err instanceof EngineError) throw new ApplyRefusedError(`${err.message}; nothing written`, 'config');
     throw err;
   }
-  return { configFile: loaded.file, text: loaded.text, sha256: loaded.sha256, config: loaded.config, stateDir: loaded.stateDir, secrets: loaded.secrets };
+  return {
+    configFile: loaded.file,
+    text: loaded.text,
+    sha256: loaded.sha256,
+    config: loaded.config,
+    stateDir: loaded.stateDir,
+    secrets: loaded.secrets,
+  };
 }
 
 /** The config's cloud client (cloudClient.ts); a config problem refuses the apply before any write. */

@@ -11,7 +11,16 @@ import type { ScimClient } from '../../cloud/index';
 import type { DirectorySource } from '../../directory/index';
 import type { SyncReport } from '../../../../common/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
-import { loadEngineConfig, openConfiguredCloud, openConfiguredDirectory, readCloudGroups, readCloudUsers, readDirectory, readEntriesInFull, safeUrl } from './load';
+import {
+  loadEngineConfig,
+  openConfiguredCloud,
+  openConfiguredDirectory,
+  readCloudGroups,
+  readCloudUsers,
+  readDirectory,
+  readEntriesInFull,
+  safeUrl,
+} from './load';
 import type { ConfiguredCloud } from './cloudClient';
 import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatars/planHook';
 import { buildPlan } from '../plan/build';
@@ -28,7 +37,7 @@ export type DryRunOptions = Parameters<DryRunFn>[0] & {
    */
   readonly sinceUsn?: string;
   readonly toUsn?: string;
-}
+};
 
 /** Emits one event-log line through `options.onEvent`. */
 export function emitter(options: EngineOptions, sessionId: string) {
@@ -53,7 +62,10 @@ async function writeReportJson(file: string, report: SyncReport): Promise<void> 
   try {
     await fh.write(`${before}[`);
     for (let i = 0; i < report.items.length; i += 1000) {
-      const chunk = report.items.slice(i, i + 1000).map((it) => JSON.stringify(it)).join(',');
+      const chunk = report.items
+        .slice(i, i + 1000)
+        .map((it) => JSON.stringify(it))
+        .join(',');
       await fh.write(i === 0 ? chunk : `,${chunk}`);
     }
     await fh.write(`]${after}`);
@@ -103,11 +115,24 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       configSource: { file: basename(loaded.file), lines: loaded.lines },
       configSha256: loaded.sha256,
       mapping: loaded.mapping,
-      cloudUsers: readCloudUsers(client, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+      cloudUsers: readCloudUsers(client, {
+        ...(signal ? { signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
       cloudGroups,
-      directory: readDirectory(loaded, source, { ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(sinceUsn !== undefined ? { sinceUsn } : {}) }),
+      directory: readDirectory(loaded, source, {
+        ...(signal ? { signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(sinceUsn !== undefined ? { sinceUsn } : {}),
+      }),
       ...(sinceUsn !== undefined
-        ? { incremental: { sinceUsn, ...(options.toUsn ? { toUsn: options.toUsn } : {}), readInFull: (items: readonly DirectoryItem[]) => readEntriesInFull(loaded, opened, items, signal) } }
+        ? {
+            incremental: {
+              sinceUsn,
+              ...(options.toUsn ? { toUsn: options.toUsn } : {}),
+              readInFull: (items: readonly DirectoryItem[]) => readEntriesInFull(loaded, opened, items, signal),
+            },
+          }
         : {}),
       ...(avatars ? { avatars } : {}),
       meta: {
@@ -115,14 +140,20 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         generatedAt: new Date().toISOString(),
         configFile: loaded.file,
         directory: { url: safeUrl(config.directory.url.value), kind: config.directory.source.kind },
-        cloud: { url: safeUrl(config.cloud.url.value), type: config.cloud.type, ...(config.cloud.orgId ? { orgId: config.cloud.orgId.value } : {}) },
+        cloud: {
+          url: safeUrl(config.cloud.url.value),
+          type: config.cloud.type,
+          ...(config.cloud.orgId ? { orgId: config.cloud.orgId.value } : {}),
+        },
       },
       ...(signal ? { signal } : {}),
     });
     options.onProgress?.({ phase: 'plan', message: `${plan.payload.operations.length} operations planned` });
     const file = await saveReport(loaded.stateDir, plan.report);
     const s = plan.report.summary;
-    emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${plan.payload.operations.length} operations); report ${file}`, { report: file });
+    emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${plan.payload.operations.length} operations); report ${file}`, {
+      report: file,
+    });
     if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
     return plan;
   } catch (err) {

@@ -33,10 +33,26 @@ function allAttributes(loaded: LoadedConfig): string[] {
   return [...set];
 }
 
-async function first(source: DirectorySource, baseDns: readonly string[], filter: string, attributes: string[], scope: 'base' | 'sub', signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
+async function first(
+  source: DirectorySource,
+  baseDns: readonly string[],
+  filter: string,
+  attributes: string[],
+  scope: 'base' | 'sub',
+  signal?: AbortSignal,
+): Promise<DirectoryEntry | undefined> {
   for (const base of baseDns) {
     try {
-      for await (const e of source.search({ baseDns: [base], filter, attributes, scope, sizeLimit: 1, allowPartial: true, ...(signal ? { signal } : {}) })) return e;
+      for await (const e of source.search({
+        baseDns: [base],
+        filter,
+        attributes,
+        scope,
+        sizeLimit: 1,
+        allowPartial: true,
+        ...(signal ? { signal } : {}),
+      }))
+        return e;
     } catch (err) {
       if ((err as { code?: string }).code === 'noSuchBase') continue;
       throw err;
@@ -45,7 +61,12 @@ async function first(source: DirectorySource, baseDns: readonly string[], filter
   return undefined;
 }
 
-async function findEntry(loaded: LoadedConfig, source: DirectorySource, target: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
+async function findEntry(
+  loaded: LoadedConfig,
+  source: DirectorySource,
+  target: string,
+  signal?: AbortSignal,
+): Promise<DirectoryEntry | undefined> {
   const attrs = allAttributes(loaded);
   if (parseDn(target) && target.includes('=')) return first(source, [target], '(objectClass=*)', attrs, 'base', signal);
   const uid = loaded.mapping.users.find((a) => a.scimPath === 'userName');
@@ -56,28 +77,45 @@ async function findEntry(loaded: LoadedConfig, source: DirectorySource, target: 
   return first(source, bases, filter, attrs, 'sub', signal);
 }
 
-async function cloudUserFor(client: ScimClient, externalId: string | undefined, userName: string | undefined, signal?: AbortSignal): Promise<ScimUser | undefined> {
-  const filters = [externalId ? `externalId eq "${externalId}"` : undefined, userName ? `userName eq "${userName.replace(/["\\]/g, '\\$&')}"` : undefined].filter((f): f is string => !!f);
+async function cloudUserFor(
+  client: ScimClient,
+  externalId: string | undefined,
+  userName: string | undefined,
+  signal?: AbortSignal,
+): Promise<ScimUser | undefined> {
+  const filters = [
+    externalId ? `externalId eq "${externalId}"` : undefined,
+    userName ? `userName eq "${userName.replace(/["\\]/g, '\\$&')}"` : undefined,
+  ].filter((f): f is string => !!f);
   for (const filter of filters) {
     for await (const u of client.users.list({ filter, pageSize: 2, ...(signal ? { signal } : {}) })) return u;
   }
   return undefined;
 }
 
-async function selectionsFor(config: DirsyncConfig, loaded: LoadedConfig, source: DirectorySource, entry: DirectoryEntry, signal?: AbortSignal): Promise<Explanation['selections'][number][]> {
+async function selectionsFor(
+  config: DirsyncConfig,
+  loaded: LoadedConfig,
+  source: DirectorySource,
+  entry: DirectoryEntry,
+  signal?: AbortSignal,
+): Promise<Explanation['selections'][number][]> {
   const out: Explanation['selections'][number][] = [];
   for (const kind of KINDS) {
     const s = config.objects[kind];
     const underBaseDn = s.baseDns.some((b) => isUnder(entry.dn, b.value));
     let filterMatches = false;
     if (s.enabled || underBaseDn) filterMatches = !!(await first(source, [entry.dn], s.filter.value, ['1.1'], 'base', signal));
-    const ref = s.defaultFilter ? undefined : configRefOf({ file: basename(loaded.file), lines: loaded.lines }, s.filter, `objects.${kind}.filter`);
+    const ref = s.defaultFilter
+      ? undefined
+      : configRefOf({ file: basename(loaded.file), lines: loaded.lines }, s.filter, `objects.${kind}.filter`);
     out.push({ kind, enabled: s.enabled, underBaseDn, filterMatches, filter: s.filter.value, ...(ref ? { configRef: ref } : {}) });
   }
   return out;
 }
 
 /** Explains one object; see the module comment. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: reads both sides and walks the selections and mappings for one object, in the order the answer shows them.
 export async function explainObject(options: EngineOptions & { readonly target: string }): Promise<Explanation> {
   const sessionId = options.sessionId ?? randomUUID();
   const loaded = await loadEngineConfig(options);
@@ -96,32 +134,54 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     // Rooms win over users for room entries, as in the dry run.
     let kind = taken.find((s) => s.kind === 'rooms') ?? taken.find((s) => s.kind !== 'rooms');
     if (kind?.kind === 'users' && entry && config.objects.rooms.enabled && isRoomEntry(config, entry)) kind = undefined;
-    const mapped = entry && kind ? (kind.kind === 'groups' ? mapGroup(entry) : mapEntry(config, loaded.mapping, TYPE[kind.kind] as 'user' | 'room' | 'contact', entry)) : undefined;
+    const mapped =
+      entry && kind
+        ? kind.kind === 'groups'
+          ? mapGroup(entry)
+          : mapEntry(config, loaded.mapping, TYPE[kind.kind] as 'user' | 'room' | 'contact', entry)
+        : undefined;
     const lookupName = mapped?.userName || (entry ? undefined : options.target);
     const scimUser = kind?.kind === 'groups' ? undefined : await cloudUserFor(client, mapped?.externalId, lookupName, signal);
     const paths = loaded.mapping.users.map((a) => a.scimPath);
     const view = scimUser ? viewCloudUser(scimUser, paths) : undefined;
     if (!entry) messages.push(`${options.target} is not in the directory (under any selection's base DNs)`);
     else if (!kind) messages.push(`${entry.dn} is in the directory but no enabled object selection takes it in`);
-    if (!scimUser && kind?.kind !== 'groups') messages.push(`no cloud user has externalId ${mapped?.externalId ?? '—'} or userName ${lookupName ?? '—'}`);
-    const attributes = mapped && kind?.kind !== 'groups'
-      ? (kind?.kind === 'contacts' ? loaded.mapping.contacts : loaded.mapping.users).map((a) => {
-          const v = a.inverted ? mapped.active : a.scimPath === 'userName' ? mapped.userName : a.scimPath === 'externalId' ? mapped.externalId : mapped.values.find((x) => x.attribute === a.attribute)?.value;
-          const cloudValue = !view ? undefined : a.inverted ? view.active : a.scimPath === 'userName' ? view.userName : a.scimPath === 'externalId' ? view.externalId ?? null : view.values[a.scimPath] ?? null;
-          const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
-          const changes = v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
-          return {
-            attribute: a.attribute,
-            scimPath: a.scimPath,
-            expression: a.expressionText,
-            ...(v !== undefined ? { value: v } : {}),
-            ...(cloudValue !== undefined ? { cloudValue } : {}),
-            changes,
-            ...(error ? { error } : {}),
-            ...(a.configRef ? { configRef: a.configRef as ConfigRef } : {}),
-          };
-        })
-      : [];
+    if (!scimUser && kind?.kind !== 'groups')
+      messages.push(`no cloud user has externalId ${mapped?.externalId ?? '—'} or userName ${lookupName ?? '—'}`);
+    const attributes =
+      mapped && kind?.kind !== 'groups'
+        ? (kind?.kind === 'contacts' ? loaded.mapping.contacts : loaded.mapping.users).map((a) => {
+            const v = a.inverted
+              ? mapped.active
+              : a.scimPath === 'userName'
+                ? mapped.userName
+                : a.scimPath === 'externalId'
+                  ? mapped.externalId
+                  : mapped.values.find((x) => x.attribute === a.attribute)?.value;
+            const cloudValue = !view
+              ? undefined
+              : a.inverted
+                ? view.active
+                : a.scimPath === 'userName'
+                  ? view.userName
+                  : a.scimPath === 'externalId'
+                    ? (view.externalId ?? null)
+                    : (view.values[a.scimPath] ?? null);
+            const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
+            const changes =
+              v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
+            return {
+              attribute: a.attribute,
+              scimPath: a.scimPath,
+              expression: a.expressionText,
+              ...(v !== undefined ? { value: v } : {}),
+              ...(cloudValue !== undefined ? { cloudValue } : {}),
+              changes,
+              ...(error ? { error } : {}),
+              ...(a.configRef ? { configRef: a.configRef as ConfigRef } : {}),
+            };
+          })
+        : [];
     let decision: Explanation['decision'];
     if (mapped || scimUser) {
       const plan = await buildPlan({
@@ -139,9 +199,20 @@ export async function explainObject(options: EngineOptions & { readonly target: 
           cloud: { url: safeUrl(config.cloud.url.value), type: config.cloud.type },
         },
       });
-      const item = plan.report.items.find((i) => (mapped && i.dn === mapped.dn) || (scimUser && i.cloudId === scimUser.id)) ?? plan.report.items[0];
-      if (item) decision = { category: item.category, action: item.action, ...(item.reason ? { reason: [item.reason, ...(item.errors ?? []), ...(item.warnings ?? [])].join('; ') } : {}) };
-      if (!item && scimUser) decision = { category: 'none', action: 'none', reason: `cloud user ${scimUser.userName} is not owned by this config (its domain is not one of the config's domains)` };
+      const item =
+        plan.report.items.find((i) => (mapped && i.dn === mapped.dn) || (scimUser && i.cloudId === scimUser.id)) ?? plan.report.items[0];
+      if (item)
+        decision = {
+          category: item.category,
+          action: item.action,
+          ...(item.reason ? { reason: [item.reason, ...(item.errors ?? []), ...(item.warnings ?? [])].join('; ') } : {}),
+        };
+      if (!item && scimUser)
+        decision = {
+          category: 'none',
+          action: 'none',
+          reason: `cloud user ${scimUser.userName} is not owned by this config (its domain is not one of the config's domains)`,
+        };
     }
     return {
       query: options.target,

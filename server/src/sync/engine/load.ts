@@ -55,7 +55,9 @@ export async function loadEngineConfig(options: EngineOptions): Promise<LoadedCo
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     const first = formatDiagnostic(file, analysis.lines, errors[0] as Diagnostic);
-    throw new EngineError(`${first}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length === 2 ? '' : 's'}; run \`dirsync check\`)` : ''}`);
+    throw new EngineError(
+      `${first}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length === 2 ? '' : 's'}; run \`dirsync check\`)` : ''}`,
+    );
   }
   const mapping = compileMapping(analysis.config, { file: basename(file), lines: analysis.lines });
   return {
@@ -76,7 +78,11 @@ export function safeUrl(url: string): string {
 }
 
 export async function openConfiguredDirectory(loaded: LoadedConfig, signal?: AbortSignal): Promise<DirectorySource> {
-  return openDirectory(loaded.config.directory, { configDir: dirname(loaded.file), resolveSecret: loaded.secrets, ...(signal ? { signal } : {}) });
+  return openDirectory(loaded.config.directory, {
+    configDir: dirname(loaded.file),
+    resolveSecret: loaded.secrets,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** The config's cloud client (cloudClient.ts: token, proxy, event log). */
@@ -114,7 +120,12 @@ const KINDS: readonly ObjectKind[] = ['users', 'rooms', 'contacts', 'groups'];
 export async function* readDirectory(
   loaded: LoadedConfig,
   source: DirectorySource,
-  opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void; counts?: Partial<Record<ObjectKind, number>>; sinceUsn?: string } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (p: SyncProgress) => void;
+    counts?: Partial<Record<ObjectKind, number>>;
+    sinceUsn?: string;
+  } = {},
 ): AsyncGenerator<DirectoryItem> {
   const { config, mapping } = loaded;
   const signal = opts.signal ? { signal: opts.signal } : {};
@@ -160,11 +171,27 @@ export async function* readDirectory(
 }
 
 /** Reads identity-only entries again with every mapped attribute (one base-scope search each). */
-export async function* readEntriesInFull(loaded: LoadedConfig, source: DirectorySource, items: readonly DirectoryItem[], signal?: AbortSignal): AsyncGenerator<DirectoryItem> {
+export async function* readEntriesInFull(
+  loaded: LoadedConfig,
+  source: DirectorySource,
+  items: readonly DirectoryItem[],
+  signal?: AbortSignal,
+): AsyncGenerator<DirectoryItem> {
   const { config, mapping } = loaded;
   for (const { selection, entry: old } of items) {
     const extra = selection === 'users' || selection === 'rooms' ? avatarAttributes(config) : [];
-    const req = { baseDns: [old.dn], scope: 'base' as const, filter: config.objects[selection].filter.value, attributes: attributesNeeded(config, mapping, selection, selection === 'users' || selection === 'rooms' ? [...extra, 'memberOf'] : extra), ...(signal ? { signal } : {}) };
+    const req = {
+      baseDns: [old.dn],
+      scope: 'base' as const,
+      filter: config.objects[selection].filter.value,
+      attributes: attributesNeeded(
+        config,
+        mapping,
+        selection,
+        selection === 'users' || selection === 'rooms' ? [...extra, 'memberOf'] : extra,
+      ),
+      ...(signal ? { signal } : {}),
+    };
     for await (const entry of source.search(req)) yield { selection, entry };
   }
 }

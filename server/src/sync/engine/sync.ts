@@ -27,9 +27,20 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
   const cloud = await cloudClientFor(ec, sessionId, options.onEvent);
   const client = cloud.client;
   // Avatar operations go through the avatar half unless the caller brings its own hook.
-  const needsAvatars = !options.avatarHook && ec.config.avatar.enabled && plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
+  const needsAvatars =
+    !options.avatarHook &&
+    ec.config.avatar.enabled &&
+    plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
   const avatars = needsAvatars
-    ? createAvatarHook({ config: ec.config, configFile: ec.configFile, stateDir: ec.stateDir, secrets: ec.secrets, client, sessionId, ...(options.onEvent ? { onEvent: options.onEvent } : {}) })
+    ? createAvatarHook({
+        config: ec.config,
+        configFile: ec.configFile,
+        stateDir: ec.stateDir,
+        secrets: ec.secrets,
+        client,
+        sessionId,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      })
     : undefined;
   const avatarHook = options.avatarHook ?? avatars?.hook;
   try {
@@ -71,7 +82,11 @@ async function recordSync(ec: EngineConfig, mode: SyncMode, mark?: { dc: string;
   });
 }
 
-export const applyPlan: ApplyPlanFn & ((plan: SyncPlan, options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (plan, options) => {
+export const applyPlan: ApplyPlanFn &
+  ((plan: SyncPlan, options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (
+  plan,
+  options,
+) => {
   const ec = await loadApplyConfig(options);
   const result = await execute(plan, ec, options, options.mode);
   if (result.failed === 0) await recordSync(ec, options.mode);
@@ -81,7 +96,11 @@ export const applyPlan: ApplyPlanFn & ((plan: SyncPlan, options: EngineOptions &
 /** The domain controller's name and highestCommittedUSN, or undefined for a source without one (LDIF). */
 async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: string; usn: string } | undefined> {
   if (ec.config.directory.source.kind !== 'ldap') return undefined;
-  const source = await openDirectory(ec.config.directory, { configDir: dirname(ec.configFile), resolveSecret: ec.secrets, ...(signal ? { signal } : {}) });
+  const source = await openDirectory(ec.config.directory, {
+    configDir: dirname(ec.configFile),
+    resolveSecret: ec.secrets,
+    ...(signal ? { signal } : {}),
+  });
   try {
     const dse = await source.rootDse(signal);
     return dse.highestCommittedUSN ? { dc: dse.dnsHostName ?? source.location, usn: dse.highestCommittedUSN } : undefined;
@@ -90,16 +109,32 @@ async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: s
   }
 }
 
-export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (options) => {
+export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (
+  options,
+) => {
   const ec = await loadApplyConfig(options);
   const state = await readSyncState(ec.stateDir, ec.configFile);
   // The mark is read BEFORE the directory: a change made during the read is picked up next time.
   const mark = await readMark(ec, options.signal);
   const decision = decideMode(options.mode, ec.config, state, mark?.dc);
   if (decision.reason) {
-    options.onEvent?.({ time: new Date().toISOString(), sessionId: options.sessionId ?? '', level: 'info', event: 'sync.mode', message: decision.reason, mode: decision.mode });
+    options.onEvent?.({
+      time: new Date().toISOString(),
+      sessionId: options.sessionId ?? '',
+      level: 'info',
+      event: 'sync.mode',
+      message: decision.reason,
+      mode: decision.mode,
+    });
   }
-  const plan = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: decision.mode, ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}), ...(mark ? { toUsn: mark.usn } : {}) });
+  const plan = await dryRun({
+    ...options,
+    configFile: ec.configFile,
+    stateDir: ec.stateDir,
+    mode: decision.mode,
+    ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}),
+    ...(mark ? { toUsn: mark.usn } : {}),
+  });
   const result = await execute(plan, ec, options, decision.mode);
   if (result.failed === 0) await recordSync(ec, decision.mode, mark);
   return result;
@@ -110,10 +145,11 @@ function isSavedPlan(v: unknown): v is SavedPlan {
   return !!p && typeof p === 'object' && p.format === 'dirsync-report' && !!p.plan && Array.isArray(p.plan.operations) && !!p.plan.basis;
 }
 
-export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omit<EngineOptions, 'configFile'> & ApplyExtras & { readonly configFile?: string }) => Promise<ApplyResult>) = async (
-  planFile,
-  options,
-) => {
+export const applySavedPlan: ApplySavedPlanFn &
+  ((
+    planFile: string,
+    options: Omit<EngineOptions, 'configFile'> & ApplyExtras & { readonly configFile?: string },
+  ) => Promise<ApplyResult>) = async (planFile, options) => {
   const file = resolve(planFile);
   let saved: unknown;
   try {
@@ -121,20 +157,30 @@ export const applySavedPlan: ApplySavedPlanFn & ((planFile: string, options: Omi
   } catch (err) {
     throw new ApplyRefusedError(`${planFile}: not a readable plan file (${(err as Error).message})`, 'invalid');
   }
-  if (!isSavedPlan(saved)) throw new ApplyRefusedError(`${planFile}: not a saved plan (make one with \`dirsync plan <config> -o ${planFile}\`)`, 'invalid');
+  if (!isSavedPlan(saved))
+    throw new ApplyRefusedError(`${planFile}: not a saved plan (make one with \`dirsync plan <config> -o ${planFile}\`)`, 'invalid');
   const configFile = options.configFile ?? (isAbsolute(saved.config.file) ? saved.config.file : resolve(dirname(file), saved.config.file));
   try {
     await access(configFile);
   } catch {
-    throw new ApplyRefusedError(`${planFile}: the config it was made from (${saved.config.file}) is not at ${configFile}; name it with --config <file>`, 'invalid');
+    throw new ApplyRefusedError(
+      `${planFile}: the config it was made from (${saved.config.file}) is not at ${configFile}; name it with --config <file>`,
+      'invalid',
+    );
   }
   const ec = await loadApplyConfig({ ...options, configFile });
   if (ec.sha256 !== saved.plan.basis.configSha256) {
-    throw new ApplyRefusedError(`refused, nothing written: ${configFile} changed since the plan was made (config sha256 differs); make a new plan`, 'basis');
+    throw new ApplyRefusedError(
+      `refused, nothing written: ${configFile} changed since the plan was made (config sha256 differs); make a new plan`,
+      'basis',
+    );
   }
   const fresh = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: 'full' });
   if (fresh.payload.basis.directoryFingerprint !== saved.plan.basis.directoryFingerprint) {
-    throw new ApplyRefusedError(`refused, nothing written: the directory changed since the plan was made (${saved.directory.url}); make a new plan`, 'basis');
+    throw new ApplyRefusedError(
+      `refused, nothing written: the directory changed since the plan was made (${saved.directory.url}); make a new plan`,
+      'basis',
+    );
   }
   const { plan: payload, ...report } = saved;
   // A fresh session per apply; an interrupted apply of the same plan is found by its plan id and resumed.

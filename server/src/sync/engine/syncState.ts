@@ -31,15 +31,32 @@ export interface SyncState {
 
 /** The hash of the settings whose change forces a full sync. */
 export function settingsHash(config: DirsyncConfig): string {
-  const sel = (s: DirsyncConfig['objects']['users']) => ({ enabled: s.enabled, baseDns: s.baseDns.map((d) => d.value.toLowerCase()), filter: s.filter.value });
+  const sel = (s: DirsyncConfig['objects']['users']) => ({
+    enabled: s.enabled,
+    baseDns: s.baseDns.map((d) => d.value.toLowerCase()),
+    filter: s.filter.value,
+  });
   const map = (m: DirsyncConfig['attributes']) => m.map((a) => [a.cloud.value, a.expression.value]);
   const a = config.avatar;
   const material = {
     directory: { url: config.directory.url.value, baseDns: config.directory.baseDns.map((d) => d.value.toLowerCase()) },
-    objects: { users: sel(config.objects.users), groups: sel(config.objects.groups), contacts: sel(config.objects.contacts), rooms: { ...sel(config.objects.rooms), identifyBy: config.objects.rooms.identifyBy } },
+    objects: {
+      users: sel(config.objects.users),
+      groups: sel(config.objects.groups),
+      contacts: sel(config.objects.contacts),
+      rooms: { ...sel(config.objects.rooms), identifyBy: config.objects.rooms.identifyBy },
+    },
     attributes: map(config.attributes),
     contactAttributes: map(config.contactAttributes),
-    avatar: { enabled: a.enabled, source: a.source, attribute: a.attribute?.value, uriPattern: a.uriPattern?.value, removeWhenSourceEmpty: a.removeWhenSourceEmpty, maxBytes: a.maxBytes, publish: a.publish?.url.value },
+    avatar: {
+      enabled: a.enabled,
+      source: a.source,
+      attribute: a.attribute?.value,
+      uriPattern: a.uriPattern?.value,
+      removeWhenSourceEmpty: a.removeWhenSourceEmpty,
+      maxBytes: a.maxBytes,
+      publish: a.publish?.url.value,
+    },
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
@@ -85,14 +102,27 @@ export interface ModeDecision {
  * Decides between incremental and full: incremental needs a state file made with the same
  * settings; the USN mark needs a directory that has one (LDAP; not an LDIF export).
  */
-export function decideMode(requested: SyncMode, config: DirsyncConfig, state: SyncState | undefined, dcKey: string | undefined): ModeDecision {
+export function decideMode(
+  requested: SyncMode,
+  config: DirsyncConfig,
+  state: SyncState | undefined,
+  dcKey: string | undefined,
+): ModeDecision {
   if (requested === 'full') return { mode: 'full' };
   if (!state) return { mode: 'full', reason: 'no earlier successful sync of this config: a full sync runs first' };
   if (state.settingsHash !== settingsHash(config)) {
-    return { mode: 'full', reason: 'the mapping, base DNs, filters or avatar settings changed since the last sync: a full sync runs (as Directory Connector does)' };
+    return {
+      mode: 'full',
+      reason:
+        'the mapping, base DNs, filters or avatar settings changed since the last sync: a full sync runs (as Directory Connector does)',
+    };
   }
   const mark = dcKey ? state.highWaterMarks[dcKey] : undefined;
-  if (!mark) return { mode: 'incremental', reason: 'the directory has no uSNChanged watermark (LDIF export or a new domain controller): incremental is a full comparison' };
+  if (!mark)
+    return {
+      mode: 'incremental',
+      reason: 'the directory has no uSNChanged watermark (LDIF export or a new domain controller): incremental is a full comparison',
+    };
   return { mode: 'incremental', sinceUsn: mark };
 }
 

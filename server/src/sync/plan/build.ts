@@ -8,7 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
-import { REPORT_CATEGORIES, REPORT_FORMAT, REPORT_VERSION, type ReportCategory, type ReportItem, type SyncReport } from '../../../../common/report';
+import {
+  REPORT_CATEGORIES,
+  REPORT_FORMAT,
+  REPORT_VERSION,
+  type ReportCategory,
+  type ReportItem,
+  type SyncReport,
+} from '../../../../common/report';
 import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './context';
@@ -49,7 +56,15 @@ class SetFingerprint {
 }
 
 function objectText(m: MappedObject): string {
-  return JSON.stringify([m.objectType, m.dn, m.externalId, m.userName, m.active, m.values.map((v) => [v.scimPath, v.value]), m.members ?? null]);
+  return JSON.stringify([
+    m.objectType,
+    m.dn,
+    m.externalId,
+    m.userName,
+    m.active,
+    m.values.map((v) => [v.scimPath, v.value]),
+    m.members ?? null,
+  ]);
 }
 
 /** Throws the signal's reason when aborted (long loops check it every few thousand objects). */
@@ -58,6 +73,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** Computes the plan. See the module comment and README § Sync engine. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one streaming pass over the directory; its phases share the run's indexes (cloud index, DN keys, ownership).
 export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const { config, signal } = input;
   const mapping = input.mapping ?? compileMapping(config, input.configSource);
@@ -116,10 +132,16 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
       const cloud = ctx.users.match(m.externalId, m.userName);
       const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
-      candidates.push({ entry, item, target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName }, ...(cloudUser ? { cloudUser } : {}) });
+      candidates.push({
+        entry,
+        item,
+        target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName },
+        ...(cloudUser ? { cloudUser } : {}),
+      });
     }
   };
-  const waits = (m: MappedObject) => m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  const waits = (m: MappedObject) =>
+    m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
   // Incremental sync: identity-only entries (unchanged since the USN mark) the cloud confirms are
   // present are settled at once; the others are read again in full after the stream.
   const unsettled: DirectoryItem[] = [];
@@ -133,7 +155,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       const m = mapIdentity(mapping, selection === 'groups' ? 'group' : OBJECT_TYPE[selection], entry);
       const cloudUser = selection === 'groups' || m.errors.length ? undefined : ctx.users.byExternalId(m.externalId);
       const cloudGroup = selection === 'groups' && !m.errors.length ? ctx.groups.byExternalId(m.externalId) : undefined;
-      const settled = selection === 'contacts' ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
+      const settled =
+        selection === 'contacts' ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
       if (!settled) {
         unsettled.push({ selection, entry });
         return;
@@ -198,12 +221,21 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       for await (const { selection, entry } of inc.readInFull(unsettled)) accept(selection, entry, false);
       readCount.reread = readCount.full - before;
     } else {
-      ctx.message('warning', `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled.slice(0, 5).map((u) => u.entry.dn).join('; ')}${unsettled.length > 5 ? '; …' : ''}`);
+      ctx.message(
+        'warning',
+        `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled
+          .slice(0, 5)
+          .map((u) => u.entry.dn)
+          .join('; ')}${unsettled.length > 5 ? '; …' : ''}`,
+      );
     }
   }
 
   for (const [d, count] of ctx.ownership.unownedDomains) {
-    ctx.message('information', `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`);
+    ctx.message(
+      'information',
+      `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`,
+    );
   }
 
   // ---- the rest of the decisions
@@ -228,7 +260,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     ctx.message(
       'information',
       `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
-        (readCount.reread ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)` : ''),
+        (readCount.reread
+          ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)`
+          : ''),
     );
   }
   for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
@@ -254,7 +288,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     fullAdminsDeleted: ctx.fullAdminsDeleted,
   });
   if (threshold.refusal) ctx.message('error', threshold.refusal);
-  if (threshold.disabled && deletions > 0) ctx.message('warning', `policy.deleteThreshold is disabled: the plan deletes ${deletions} cloud objects unchecked`);
+  if (threshold.disabled && deletions > 0)
+    ctx.message('warning', `policy.deleteThreshold is disabled: the plan deletes ${deletions} cloud objects unchecked`);
 
   const summary = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
   for (const it of items) summary[it.category]++;

@@ -66,13 +66,22 @@ export class GroupPlanner {
     };
     const members = { added: add.map((a) => a.dn), removed: remove.map((id) => this.nameOfId(id)) };
     if (!cloud) {
-      ctx.op('createGroup', { kind: 'createGroup', itemId, label: m.dn, body: { schemas: [SCHEMA.group], displayName: m.userName, externalId: m.externalId } });
+      ctx.op('createGroup', {
+        kind: 'createGroup',
+        itemId,
+        label: m.dn,
+        body: { schemas: [SCHEMA.group], displayName: m.userName, externalId: m.externalId },
+      });
     }
     const changes =
       cloud && (cloud.displayName !== m.userName || cloud.externalId !== m.externalId)
         ? [
-            ...(cloud.displayName !== m.userName ? [{ attribute: 'displayName', scimPath: 'displayName', old: cloud.displayName, new: m.userName }] : []),
-            ...(cloud.externalId !== m.externalId ? [{ attribute: 'externalId', scimPath: 'externalId', old: cloud.externalId ?? null, new: m.externalId }] : []),
+            ...(cloud.displayName !== m.userName
+              ? [{ attribute: 'displayName', scimPath: 'displayName', old: cloud.displayName, new: m.userName }]
+              : []),
+            ...(cloud.externalId !== m.externalId
+              ? [{ attribute: 'externalId', scimPath: 'externalId', old: cloud.externalId ?? null, new: m.externalId }]
+              : []),
           ]
         : [];
     if (changes.length) {
@@ -85,7 +94,14 @@ export class GroupPlanner {
       });
     }
     if (add.length || remove.length) {
-      ctx.op('members', { kind: 'groupMembers', itemId, label: m.dn, target, add: add.map((a) => a.ref), remove: remove.map((id) => ({ cloudId: id })) });
+      ctx.op('members', {
+        kind: 'groupMembers',
+        itemId,
+        label: m.dn,
+        target,
+        add: add.map((a) => a.ref),
+        remove: remove.map((id) => ({ cloudId: id })),
+      });
     }
     const action = !cloud ? 'create' : changes.length || add.length || remove.length ? 'update' : 'none';
     return {
@@ -143,7 +159,12 @@ export class GroupPlanner {
         objectGuid: g.externalId!,
         reason: 'synchronized before (has an externalId), no longer in AD scope',
       };
-      ctx.op('deleteGroup', { kind: 'deleteGroup', itemId: item.id, label: g.displayName, target: { cloudId: g.id, externalId: g.externalId! } });
+      ctx.op('deleteGroup', {
+        kind: 'deleteGroup',
+        itemId: item.id,
+        label: g.displayName,
+        target: { cloudId: g.id, externalId: g.externalId! },
+      });
       out.push(item);
     }
     return out;

@@ -60,7 +60,12 @@ export function configRefOf(src: ConfigSource | undefined, located: Located<unkn
   return { file: src.file, line: p.line + 1, column: p.character + 1, path };
 }
 
-function compileList(list: readonly AttributeMapping[], section: string, src: ConfigSource | undefined, problems: string[]): CompiledAttribute[] {
+function compileList(
+  list: readonly AttributeMapping[],
+  section: string,
+  src: ConfigSource | undefined,
+  problems: string[],
+): CompiledAttribute[] {
   const out: CompiledAttribute[] = [];
   for (const m of list) {
     const info = findCloudAttribute(m.cloud.value);
@@ -100,11 +105,17 @@ export function compileMapping(config: DirsyncConfig, src?: ConfigSource): Compi
 }
 
 /** The AD attributes a selection's search must return (only these are requested). */
-export function attributesNeeded(config: DirsyncConfig, mapping: CompiledMapping, kind: 'users' | 'groups' | 'contacts' | 'rooms', extra: readonly string[] = []): string[] {
+export function attributesNeeded(
+  config: DirsyncConfig,
+  mapping: CompiledMapping,
+  kind: 'users' | 'groups' | 'contacts' | 'rooms',
+  extra: readonly string[] = [],
+): string[] {
   const set = new Set<string>(['objectGUID', 'objectSid', 'cn', 'displayName', 'mail']);
   if (kind === 'groups') set.add('member');
   else {
-    for (const a of kind === 'contacts' ? mapping.contacts : mapping.users) for (const r of expressionReferences(a.expression)) set.add(r.name);
+    for (const a of kind === 'contacts' ? mapping.contacts : mapping.users)
+      for (const r of expressionReferences(a.expression)) set.add(r.name);
     set.add('userAccountControl');
     if (config.directory.type === 'adlds') ['msDS-UserAccountDisabled', 'ds-pwp-account-disabled'].forEach((a) => set.add(a));
     if (kind === 'users' || kind === 'rooms') set.add(config.objects.rooms.identifyBy.attribute);
@@ -119,7 +130,11 @@ export function attributesNeeded(config: DirsyncConfig, mapping: CompiledMapping
  * externalId mapping's sources), the userName mapping's sources (matching, ownership), the room
  * identity attribute; for groups their name (displayName, cn). No member, no mapped value.
  */
-export function identityAttributes(config: DirsyncConfig, mapping: CompiledMapping, kind: 'users' | 'groups' | 'contacts' | 'rooms'): string[] {
+export function identityAttributes(
+  config: DirsyncConfig,
+  mapping: CompiledMapping,
+  kind: 'users' | 'groups' | 'contacts' | 'rooms',
+): string[] {
   const set = new Set<string>(['objectGUID']);
   if (kind === 'groups') ['displayName', 'cn'].forEach((a) => set.add(a));
   else {
@@ -135,7 +150,11 @@ export function identityAttributes(config: DirsyncConfig, mapping: CompiledMappi
  * Maps an identity-only entry (incremental sync, unchanged since the mark): externalId, userName
  * and DN only — no value, so nothing to compare; `identityOnly` tells the planner so.
  */
-export function mapIdentity(mapping: CompiledMapping, objectType: 'user' | 'room' | 'contact' | 'group', entry: DirectoryEntry): MappedObject {
+export function mapIdentity(
+  mapping: CompiledMapping,
+  objectType: 'user' | 'room' | 'contact' | 'group',
+  entry: DirectoryEntry,
+): MappedObject {
   if (objectType === 'group') return { ...mapGroup(entry), values: [], members: [], identityOnly: true };
   const list = objectType === 'contact' ? mapping.contacts : mapping.users;
   const errors: string[] = [];
@@ -152,7 +171,17 @@ export function mapIdentity(mapping: CompiledMapping, objectType: 'user' | 'room
     }
   }
   if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
-  return { objectType, dn: ownString(entry.dn), externalId: externalId.toLowerCase(), userName: ownString(userName), active: true, values: [], errors, warnings: [], identityOnly: true };
+  return {
+    objectType,
+    dn: ownString(entry.dn),
+    externalId: externalId.toLowerCase(),
+    userName: ownString(userName),
+    active: true,
+    values: [],
+    errors,
+    warnings: [],
+    identityOnly: true,
+  };
 }
 
 /** One mapped value; `null` means "empty in AD" (the cloud value is removed). */
@@ -211,7 +240,12 @@ function roomIdentity(config: DirsyncConfig, entry: DirectoryEntry): boolean {
 export { roomIdentity as isRoomEntry };
 
 /** Maps one user, room or contact entry. */
-export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, objectType: 'user' | 'room' | 'contact', entry: DirectoryEntry): MappedObject {
+export function mapEntry(
+  config: DirsyncConfig,
+  mapping: CompiledMapping,
+  objectType: 'user' | 'room' | 'contact',
+  entry: DirectoryEntry,
+): MappedObject {
   const list = objectType === 'contact' ? mapping.contacts : mapping.users;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -225,7 +259,10 @@ export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, object
     if (a.inverted) {
       if (raw === '') continue;
       const act = accountActive(raw);
-      if (act === undefined) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is ${JSON.stringify(raw)}, neither a userAccountControl number nor TRUE/FALSE`);
+      if (act === undefined)
+        errors.push(
+          `${entry.dn}: ${a.attribute} ← ${a.expressionText} is ${JSON.stringify(raw)}, neither a userAccountControl number nor TRUE/FALSE`,
+        );
       else active = act;
       continue;
     }
@@ -246,7 +283,13 @@ export function mapEntry(config: DirsyncConfig, mapping: CompiledMapping, object
         continue;
       }
     }
-    values.push({ attribute: a.attribute, scimPath: a.scimPath, value: raw === '' ? null : raw, ...(a.resolvesDn ? { resolvesDn: true } : {}), ...ref });
+    values.push({
+      attribute: a.attribute,
+      scimPath: a.scimPath,
+      value: raw === '' ? null : raw,
+      ...(a.resolvesDn ? { resolvesDn: true } : {}),
+      ...ref,
+    });
   }
   if (active === undefined) active = !isAccountDisabled(entry, config.directory.type);
   if (objectType === 'room') active = true;
@@ -295,7 +338,10 @@ export function mapGroup(entry: DirectoryEntry): MappedObject {
  * The SCIM body that creates a mapped user (rooms: `userType: "room"`). `resolved` gives DN-valued
  * attributes (manager) their cloud id; values it cannot resolve are left out.
  */
-export function scimUserBody(obj: MappedObject, resolved: (v: MappedValue) => string | undefined = () => undefined): Record<string, unknown> {
+export function scimUserBody(
+  obj: MappedObject,
+  resolved: (v: MappedValue) => string | undefined = () => undefined,
+): Record<string, unknown> {
   const body: Record<string, unknown> = { schemas: [SCHEMA.user], userName: obj.userName, externalId: obj.externalId, active: obj.active };
   if (obj.objectType === 'room') body['userType'] = 'room';
   for (const v of obj.values) {

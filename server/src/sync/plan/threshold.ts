@@ -32,7 +32,8 @@ export function computeThreshold(t: ThresholdInput): ReportThreshold {
   const reasons: string[] = [];
   if (!disabled) {
     if (limitCount !== undefined && t.deletions > limitCount) reasons.push(`more than policy.deleteThreshold.count (${limitCount})`);
-    if (limitPercent !== undefined && t.deletions > 0 && percent > limitPercent) reasons.push(`more than policy.deleteThreshold.percent (${limitPercent} %)`);
+    if (limitPercent !== undefined && t.deletions > 0 && percent > limitPercent)
+      reasons.push(`more than policy.deleteThreshold.percent (${limitPercent} %)`);
   }
   const parts: string[] = [];
   if (reasons.length) {

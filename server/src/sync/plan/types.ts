@@ -47,7 +47,11 @@ export interface AvatarCandidate {
 export type AvatarPlanner = (
   users: readonly AvatarCandidate[],
   context: { readonly config: DirsyncConfig; readonly signal?: AbortSignal },
-) => Promise<{ readonly items: readonly ReportItem[]; readonly operations: readonly OperationDraft[]; readonly messages?: SyncReport['messages'] }>;
+) => Promise<{
+  readonly items: readonly ReportItem[];
+  readonly operations: readonly OperationDraft[];
+  readonly messages?: SyncReport['messages'];
+}>;
 
 export interface PlanInput {
   readonly config: DirsyncConfig;

@@ -70,7 +70,12 @@ function refOf(m: MappedObject, cloud?: CloudUserView): ObjectRef {
   return { ...(cloud && !cloud.softDeleted ? { cloudId: cloud.id } : {}), externalId: m.externalId, userName: m.userName };
 }
 
-function baseItem(m: MappedObject, category: ReportItem['category'], action: ReportItem['action'], cloud?: CloudUserView): ReportItem & Record<string, unknown> {
+function baseItem(
+  m: MappedObject,
+  category: ReportItem['category'],
+  action: ReportItem['action'],
+  cloud?: CloudUserView,
+): ReportItem & Record<string, unknown> {
   return {
     id: `${m.objectType}:${m.externalId}`,
     category,
@@ -94,11 +99,23 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
     ops.push({ op: 'replace', path: 'userName', value: m.userName });
   }
   if (cloud.externalId !== m.externalId) {
-    changes.push({ attribute: 'externalId', scimPath: 'externalId', old: cloud.externalId ?? null, new: m.externalId, ...ctx.refOf('externalId') });
+    changes.push({
+      attribute: 'externalId',
+      scimPath: 'externalId',
+      old: cloud.externalId ?? null,
+      new: m.externalId,
+      ...ctx.refOf('externalId'),
+    });
     ops.push({ op: 'replace', path: 'externalId', value: m.externalId });
   }
   if (cloud.active !== m.active) {
-    changes.push({ attribute: 'ds-pwp-account-disabled', scimPath: 'active', old: cloud.active, new: m.active, ...ctx.refOf('ds-pwp-account-disabled') });
+    changes.push({
+      attribute: 'ds-pwp-account-disabled',
+      scimPath: 'active',
+      old: cloud.active,
+      new: m.active,
+      ...ctx.refOf('ds-pwp-account-disabled'),
+    });
     ops.push({ op: 'replace', path: 'active', value: m.active });
   }
   if (m.objectType === 'room' && cloud.userType !== 'room') {
@@ -111,17 +128,35 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
     if (want === undefined) {
       const ext = createdThisSync(ctx, v);
       if (ext) {
-        changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have ?? null, new: String(v.value), ...(v.configRef ? { configRef: v.configRef } : {}) });
+        changes.push({
+          attribute: v.attribute,
+          scimPath: v.scimPath,
+          old: have ?? null,
+          new: String(v.value),
+          ...(v.configRef ? { configRef: v.configRef } : {}),
+        });
         ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
       }
       continue;
     }
     if (want === null) {
       if (have === undefined) continue;
-      changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have, new: null, ...(v.configRef ? { configRef: v.configRef } : {}) });
+      changes.push({
+        attribute: v.attribute,
+        scimPath: v.scimPath,
+        old: have,
+        new: null,
+        ...(v.configRef ? { configRef: v.configRef } : {}),
+      });
       ops.push({ op: 'remove', path: v.scimPath });
     } else if (have !== want) {
-      changes.push({ attribute: v.attribute, scimPath: v.scimPath, old: have ?? null, new: want, ...(v.configRef ? { configRef: v.configRef } : {}) });
+      changes.push({
+        attribute: v.attribute,
+        scimPath: v.scimPath,
+        old: have ?? null,
+        new: want,
+        ...(v.configRef ? { configRef: v.configRef } : {}),
+      });
       ops.push({ op: 'replace', path: v.scimPath, value: patchValue(v.scimPath, want) });
     }
   }
@@ -139,8 +174,16 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   const addCategory = m.objectType === 'room' ? 'rooms' : 'added';
   const warnings = m.warnings as string[];
   if (!cloud) {
-    const item = { ...baseItem(m, addCategory, 'create'), reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive' };
-    ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const item = {
+      ...baseItem(m, addCategory, 'create'),
+      reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive',
+    };
+    ctx.op('create', {
+      kind: 'createUser',
+      itemId: item.id,
+      label: label(m),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+    });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
@@ -152,8 +195,16 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     return finish({ ...baseItem(m, 'matched', 'skip', cloud), reason: msg }, warnings);
   }
   if (cloud.softDeleted) {
-    const item = { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'), reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD` };
-    ctx.op('create', { kind: 'createUser', itemId: item.id, label: label(m), body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined) });
+    const item = {
+      ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'),
+      reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD`,
+    };
+    ctx.op('create', {
+      kind: 'createUser',
+      itemId: item.id,
+      label: label(m),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+    });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
     return finish(item, warnings);
@@ -166,7 +217,10 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (!m.active && cloud.active) {
     const protectedWhy = ctx.protection(cloud, m.dn);
     if (protectedWhy) {
-      return finish({ ...baseItem(m, 'deactivated', 'skip', cloud), reason: `disabled in AD but ${protectedWhy}: not deactivated` }, warnings);
+      return finish(
+        { ...baseItem(m, 'deactivated', 'skip', cloud), reason: `disabled in AD but ${protectedWhy}: not deactivated` },
+        warnings,
+      );
     }
     const item = { ...baseItem(m, 'deactivated', 'deactivate', cloud), reason: 'disabled in AD (userAccountControl)', changes };
     ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
@@ -175,7 +229,11 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   const category = m.objectType === 'room' ? 'rooms' : changes.length ? 'modified' : 'matched';
   if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings);
   const reactivate = m.active && !cloud.active;
-  const item = { ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud), reason: `${MATCHED_BY[match.by]}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`, changes };
+  const item = {
+    ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud),
+    reason: `${MATCHED_BY[match.by]}${reactivate ? '; enabled in AD, inactive in the cloud' : ''}`,
+    changes,
+  };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
   return finish(item, warnings);
 }
@@ -239,7 +297,13 @@ export function planCloudOnlyUsers(ctx: PlanContext): ReportItem[] {
       continue;
     }
     if (!deletes) {
-      out.push({ ...base, category: 'mismatched', action: 'retain', reason: `${why}; policy.mismatched is retain`, ...ctx.refOf('policy.mismatched') });
+      out.push({
+        ...base,
+        category: 'mismatched',
+        action: 'retain',
+        reason: `${why}; policy.mismatched is retain`,
+        ...ctx.refOf('policy.mismatched'),
+      });
       continue;
     }
     const item: ReportItem = {
@@ -250,7 +314,12 @@ export function planCloudOnlyUsers(ctx: PlanContext): ReportItem[] {
       ...(removed ? {} : ctx.refOf('policy.mismatched')),
     };
     if (u.fullAdmin) ctx.fullAdminsDeleted++;
-    ctx.op('delete', { kind: 'deleteUser', itemId: item.id, label: u.userName, target: { cloudId: u.id, userName: u.userName, ...(u.externalId ? { externalId: u.externalId } : {}) } });
+    ctx.op('delete', {
+      kind: 'deleteUser',
+      itemId: item.id,
+      label: u.userName,
+      target: { cloudId: u.id, userName: u.userName, ...(u.externalId ? { externalId: u.externalId } : {}) },
+    });
     out.push(item);
   }
   return out;

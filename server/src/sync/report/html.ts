@@ -45,7 +45,12 @@ function rawText(code: string, element: 'script' | 'style'): string {
  * under a nonce. Pure apart from the random nonce. `uiCss` must have its fonts inlined already
  * (see `loadReportUiAssets`): the CSP allows no file or network loads.
  */
-export function renderStandaloneReport(report: SyncReport, uiBundleJs: string, uiCss: string, options: StandaloneReportOptions = {}): string {
+export function renderStandaloneReport(
+  report: SyncReport,
+  uiBundleJs: string,
+  uiCss: string,
+  options: StandaloneReportOptions = {},
+): string {
   const nonce = options.nonce ?? randomBytes(16).toString('base64');
   checkNonce(nonce, 'renderStandaloneReport');
   const csp = contentSecurityPolicy(nonce);

@@ -46,7 +46,10 @@ export function loadReportUiAssets(dir: string = reportUiDir()): ReportUiAssets 
 }
 
 /** The standalone HTML of `report` with the installed UI bundle: what the CLI saves for "Save results to file". */
-export function standaloneReportHtml(report: SyncReport, options: StandaloneReportOptions & { readonly assets?: ReportUiAssets } = {}): string {
+export function standaloneReportHtml(
+  report: SyncReport,
+  options: StandaloneReportOptions & { readonly assets?: ReportUiAssets } = {},
+): string {
   const assets = options.assets ?? loadReportUiAssets();
   return renderStandaloneReport(report, assets.js, assets.css, options);
 }

@@ -14,13 +14,68 @@ import { mulberry32 as prng } from '../../../support/random';
 
 const isKnownAttribute = (name: string) => findAdAttribute(name) !== undefined;
 
-const NAMES = ['mail', 'sn', 'c', 'givenName', 'ds-pwp-account-disabled', 'msRTCSIP-PrimaryUserAddress', 'a1-2b', 'x9', '1.2.840.113556', '0.9', 'givenName-sn'];
-const STRINGS = ["'x'", '"@"', "''", '""', '" "', "'a\\'b'", '"a\\"b"', "'\\\\'", "'\\n\\t'", "'\\u00e9'", '"it\'s"', "'é ☃'", "'a\rb'", "'tab\tin'"];
+const NAMES = [
+  'mail',
+  'sn',
+  'c',
+  'givenName',
+  'ds-pwp-account-disabled',
+  'msRTCSIP-PrimaryUserAddress',
+  'a1-2b',
+  'x9',
+  '1.2.840.113556',
+  '0.9',
+  'givenName-sn',
+];
+const STRINGS = [
+  "'x'",
+  '"@"',
+  "''",
+  '""',
+  '" "',
+  "'a\\'b'",
+  '"a\\"b"',
+  "'\\\\'",
+  "'\\n\\t'",
+  "'\\u00e9'",
+  '"it\'s"',
+  "'é ☃'",
+  "'a\rb'",
+  "'tab\tin'",
+];
 const SPACES = ['', '', ' ', '  ', '\t', '\u0001', '\r\n'];
-const JUNK = ['-', '--', '+', '|', '||', '%', '(', ')', '()', "'", '"', '\\', '\\x', '\\u12', '\n', '\u00a0', '&', '.', ',', '1', '12', '1.', 'é', '“', 'a_b', 'mail-', '-mail'];
+const JUNK = [
+  '-',
+  '--',
+  '+',
+  '|',
+  '||',
+  '%',
+  '(',
+  ')',
+  '()',
+  "'",
+  '"',
+  '\\',
+  '\\x',
+  '\\u12',
+  '\n',
+  '\u00a0',
+  '&',
+  '.',
+  ',',
+  '1',
+  '12',
+  '1.',
+  'é',
+  '“',
+  'a_b',
+  'mail-',
+  '-mail',
+];
 
 function generate(rnd: () => number, depth = 0): string {
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const sp = () => pick(SPACES);
   const r = rnd();
   if (depth > 3 || r < 0.35) return pick(NAMES);
@@ -47,8 +102,30 @@ describe('attribute expression direct reader', () => {
   it('gives the grammar’s result for names and near-names', () => {
     const texts = [
       ...AD_ATTRIBUTES.map((a) => a.name),
-      ...NAMES, 'a--b', 'a-', '-a', '1abc', '123', '1.2.', '1..2', ' mail', 'mail ', 'é', '', '   ', 'a_b', 'mail-"x"', 'mail-(sn)',
-      'displayName | givenName + " " + sn', 'mail % "@"', 'mail - "@"', '((mail))', '(mail', 'mail)', "'unterminated", 'a | | b',
+      ...NAMES,
+      'a--b',
+      'a-',
+      '-a',
+      '1abc',
+      '123',
+      '1.2.',
+      '1..2',
+      ' mail',
+      'mail ',
+      'é',
+      '',
+      '   ',
+      'a_b',
+      'mail-"x"',
+      'mail-(sn)',
+      'displayName | givenName + " " + sn',
+      'mail % "@"',
+      'mail - "@"',
+      '((mail))',
+      '(mail',
+      'mail)',
+      "'unterminated",
+      'a | | b',
     ];
     for (const text of texts) same(text);
   });
@@ -70,7 +147,10 @@ describe('attribute expression direct reader', () => {
 
   it('still warns about a hyphenated name the schema does not know (DS309)', () => {
     const r = parseExpressionText('givenName-sn', { isKnownAttribute });
-    assert.deepEqual(r.problems.map((p) => [p.code, p.start, p.end]), [['DS309', 0, 12]]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.code, p.start, p.end]),
+      [['DS309', 0, 12]],
+    );
     assert.equal(r.ok, true);
   });
 });

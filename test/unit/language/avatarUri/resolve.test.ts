@@ -35,7 +35,10 @@ describe('resolveAvatarUri', () => {
       ok: true,
       url: 'https://p.example.com/ada.jpg',
     });
-    assert.deepEqual(resolve("https://p.example.com/{mail: (?'user'[^@]+)}", { mail: ['ada@x'] }), { ok: true, url: 'https://p.example.com/ada' });
+    assert.deepEqual(resolve("https://p.example.com/{mail: (?'user'[^@]+)}", { mail: ['ada@x'] }), {
+      ok: true,
+      url: 'https://p.example.com/ada',
+    });
   });
   it('uses the AD text form of binary attributes', () => {
     const guid = Uint8Array.from(Buffer.from('4d0f0e832c49e8419e960370daaa877b', 'hex'));

@@ -32,7 +32,14 @@ describe('language/config/formats', () => {
   });
 
   it('checks DNs (RFC 4514)', () => {
-    for (const ok of ['DC=example,DC=com', 'CN=Smith\\, John,OU=Staff,DC=example,DC=com', 'CN=a+UID=b,O=x', 'OU=Security Group,DC=COMPANY', 'CN=\\23hash,DC=x', '2.5.4.3=x,DC=y']) {
+    for (const ok of [
+      'DC=example,DC=com',
+      'CN=Smith\\, John,OU=Staff,DC=example,DC=com',
+      'CN=a+UID=b,O=x',
+      'OU=Security Group,DC=COMPANY',
+      'CN=\\23hash,DC=x',
+      '2.5.4.3=x,DC=y',
+    ]) {
       assert.equal(checkDn(ok), undefined, ok);
     }
     for (const bad of ['', 'example.com', 'DC=example,', 'CN=a,,DC=b', '=x', 'CN=a;b', 'CN=a\\q']) assert.ok(checkDn(bad), bad);
@@ -40,10 +47,11 @@ describe('language/config/formats', () => {
 
   it('checks email addresses', () => {
     for (const ok of ['a@example.com', 'first.last+tag@sub.example.co.uk']) assert.ok(isEmail(ok), ok);
-    for (const bad of ['a@example', '@example.com', 'a@@example.com', 'a b@example.com', 'a..b@example.com', 'a@-x.com']) assert.ok(!isEmail(bad), bad);
+    for (const bad of ['a@example', '@example.com', 'a@@example.com', 'a b@example.com', 'a..b@example.com', 'a@-x.com'])
+      assert.ok(!isEmail(bad), bad);
   });
 
-  it('compares config DNs by the planner\'s key: case and blanks around separators ignored', () => {
+  it("compares config DNs by the planner's key: case and blanks around separators ignored", () => {
     assert.equal(normalizeDn('CN=John Smith , OU=Staff'), 'cn=john smith,ou=staff');
     assert.equal(normalizeDn(' CN = a ,OU=b '), normalizeDn('cn=a,ou=b'));
     assert.notEqual(normalizeDn('CN=John  Smith,OU=Staff'), normalizeDn('CN=John Smith,OU=Staff'));
@@ -67,4 +75,3 @@ describe('language/config/formats', () => {
     for (const [address, ok] of table) assert.equal(isEmail(address), ok, address);
   });
 });
-

@@ -15,13 +15,28 @@ describe('language/config/model: the typed DirsyncConfig', () => {
     assert.equal(c.directory.connectTimeoutSeconds, 10);
     assert.equal(c.cloud.type, 'webex');
     assert.equal(c.cloud.url.value, 'https://webexapis.com/identity/scim/{orgId}/v2');
-    assert.deepEqual([c.cloud.concurrency, c.cloud.pageSize, c.cloud.bulk, c.cloud.timeoutSeconds, c.cloud.maxRetries], [4, 100, false, 30, 6]);
     assert.deepEqual(
-      (['users', 'groups', 'contacts', 'rooms'] as const).map((k) => [c.objects[k].enabled, c.objects[k].filter.value, c.objects[k].defaultFilter]),
-      [[true, DEFAULT_FILTERS.users, true], [false, DEFAULT_FILTERS.groups, true], [false, DEFAULT_FILTERS.contacts, true], [false, DEFAULT_FILTERS.rooms, true]],
+      [c.cloud.concurrency, c.cloud.pageSize, c.cloud.bulk, c.cloud.timeoutSeconds, c.cloud.maxRetries],
+      [4, 100, false, 30, 6],
+    );
+    assert.deepEqual(
+      (['users', 'groups', 'contacts', 'rooms'] as const).map((k) => [
+        c.objects[k].enabled,
+        c.objects[k].filter.value,
+        c.objects[k].defaultFilter,
+      ]),
+      [
+        [true, DEFAULT_FILTERS.users, true],
+        [false, DEFAULT_FILTERS.groups, true],
+        [false, DEFAULT_FILTERS.contacts, true],
+        [false, DEFAULT_FILTERS.rooms, true],
+      ],
     );
     assert.deepEqual(c.objects.rooms.identifyBy, { attribute: 'msExchResourceMetaData', value: 'ResourceType:Room' });
-    assert.deepEqual(c.attributes.map((m) => [m.cloud.value, m.expression.value, m.isDefault]).slice(0, 2), [['uid', 'mail', true], ['displayName', 'displayName', true]]);
+    assert.deepEqual(c.attributes.map((m) => [m.cloud.value, m.expression.value, m.isDefault]).slice(0, 2), [
+      ['uid', 'mail', true],
+      ['displayName', 'displayName', true],
+    ]);
     assert.equal(c.avatar.enabled, false);
     assert.equal(c.avatar.source, 'attribute');
     assert.equal(c.avatar.attribute?.value, 'thumbnailPhoto');
@@ -34,7 +49,7 @@ describe('language/config/model: the typed DirsyncConfig', () => {
     assert.deepEqual([c.notification.enabled, c.notification.onlyOnFailure], [false, false]);
   });
 
-  it('reads the file\'s values with their ranges', () => {
+  it("reads the file's values with their ranges", () => {
     const text = configText({
       directory: { url: 'ldap://dc2.example.com:3268', tls: { startTls: true, caFile: './ca.pem' }, pageSize: 250 },
       cloud: { orgId: 'abc/def' },
@@ -52,8 +67,15 @@ describe('language/config/model: the typed DirsyncConfig', () => {
     assert.equal(c.cloud.token?.value.text, '${env:T}');
     assert.equal(c.objects.users.filter.value, '(cn=a\\2a*)', 'JSON escapes removed');
     assert.equal(text.slice(c.objects.users.filter.range.start, c.objects.users.filter.range.end), '"(cn=a\\\\2a*)"');
-    assert.deepEqual(c.objects.users.baseDns.map((d) => d.value), ['OU=Staff,DC=example,DC=com']);
-    assert.deepEqual(c.objects.groups.baseDns.map((d) => d.value), ['DC=example,DC=com'], 'falls back to directory.baseDns');
+    assert.deepEqual(
+      c.objects.users.baseDns.map((d) => d.value),
+      ['OU=Staff,DC=example,DC=com'],
+    );
+    assert.deepEqual(
+      c.objects.groups.baseDns.map((d) => d.value),
+      ['DC=example,DC=com'],
+      'falls back to directory.baseDns',
+    );
     assert.deepEqual({ ...c.policy.deleteThreshold, range: undefined }, { count: 5, percent: 2.5, disabled: false, range: undefined });
     assert.equal(c.policy.mismatched, 'delete');
     assert.equal(c.schedule.incrementalIntervalSeconds, 1800);
@@ -64,7 +86,13 @@ describe('language/config/model: the typed DirsyncConfig', () => {
   it('reads credentials, publish, proxy and the disabled threshold', () => {
     const c = analyzed({
       cloud: { proxy: { url: 'http://proxy.example.com:3128', username: 'p', password: '${env:PP}' } },
-      avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://x/{mail}', credentials: { type: 'basic', username: 'u', password: '${secret:k}' }, publish: { url: 'https://pub.example.com/' } },
+      avatar: {
+        enabled: true,
+        source: 'resourceServer',
+        uriPattern: 'https://x/{mail}',
+        credentials: { type: 'basic', username: 'u', password: '${secret:k}' },
+        publish: { url: 'https://pub.example.com/' },
+      },
       policy: { deleteThreshold: 'disabled' },
     }).config;
     assert.equal(c.cloud.proxy?.url.value, 'http://proxy.example.com:3128');
@@ -82,7 +110,7 @@ describe('language/config/model: the typed DirsyncConfig', () => {
     assert.equal(bad.config.directory.url.value, 'ldaps://dc1.example.com');
   });
 
-  it('labels a config by name, else the base DN\'s domain', () => {
+  it("labels a config by name, else the base DN's domain", () => {
     assert.equal(configLabel(analyzed({ name: 'HQ' }).config), 'HQ');
     assert.equal(configLabel(analyzed().config), 'example.com');
   });

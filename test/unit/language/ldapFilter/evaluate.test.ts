@@ -67,7 +67,11 @@ const adminsGroup: DirectoryEntry = {
 };
 const contact: DirectoryEntry = {
   dn: `CN=Partner,OU=Contacts,${BASE}`,
-  attributes: { objectclass: ['top', 'person', 'organizationalPerson', 'contact'], objectcategory: [`CN=Person,${SCHEMA}`], mail: ['p@partner.example'] },
+  attributes: {
+    objectclass: ['top', 'person', 'organizationalPerson', 'contact'],
+    objectcategory: [`CN=Person,${SCHEMA}`],
+    mail: ['p@partner.example'],
+  },
 };
 const ou: DirectoryEntry = {
   dn: `OU=People,${BASE}`,
@@ -97,10 +101,7 @@ describe('matchesFilter', () => {
 
   it('bit-and on userAccountControl: 514 and 66050 are disabled, 512 is not', () => {
     assert.deepEqual(selected('(userAccountControl:1.2.840.113556.1.4.803:=2)'), ['bob', 'carol']);
-    assert.deepEqual(
-      selected('(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))'),
-      ['ada'],
-    );
+    assert.deepEqual(selected('(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))'), ['ada']);
     // Both bits must be set for bit-and: 66050 = 0x10202 has 2 and 65536.
     assert.deepEqual(selected('(userAccountControl:1.2.840.113556.1.4.803:=65538)'), ['carol']);
   });
@@ -125,7 +126,12 @@ describe('matchesFilter', () => {
     assert.deepEqual(selected('(objectCategory=user)'), ['ada', 'bob', 'carol', 'contact']);
     assert.deepEqual(selected('(objectCategory=computer)'), ['computer']);
     assert.deepEqual(selected('(objectCategory=organizationalUnit)'), ['ou']);
-    assert.deepEqual(selected(`(objectCategory=cn=person, cn=schema,cn=configuration,dc=corp,dc=example,dc=com)`), ['ada', 'bob', 'carol', 'contact']);
+    assert.deepEqual(selected(`(objectCategory=cn=person, cn=schema,cn=configuration,dc=corp,dc=example,dc=com)`), [
+      'ada',
+      'bob',
+      'carol',
+      'contact',
+    ]);
   });
 
   it('sAMAccountType equality', () => {

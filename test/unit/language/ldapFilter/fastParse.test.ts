@@ -11,15 +11,63 @@ import { parseFilterText, parseFilterWithGrammar } from '../../../../server/src/
 import { mulberry32 as prng } from '../../../support/random';
 
 const EXAMPLES = [
-  '(cn=Babs Jensen)', '(!(cn=Tim Howes))', '(&(objectClass=Person)(|(sn=Jensen)(cn=Babs J*)))', '(o=univ*of*mich*)', '(seeAlso=)',
-  '(cn:caseExactMatch:=Fred Flintstone)', '(cn:=Betty Rubble)', '(sn:dn:2.4.6.8.10:=Barney Rubble)', '(o:dn:=Ace Industry)',
-  '(:1.2.3:=Wilma Flintstone)', '(:DN:2.4.6.8.10:=Dino)', '(o=Parens R Us \\28for all your parenthetical needs\\29)', '(cn=*\\2A*)',
-  '(filename=C:\\5cMyFile)', '(bin=\\00\\00\\00\\04)', '(sn=Lu\\c4\\8di\\c4\\87)', '(1.3.6.1.4.1.1466.0=\\04\\02\\48\\69)',
+  '(cn=Babs Jensen)',
+  '(!(cn=Tim Howes))',
+  '(&(objectClass=Person)(|(sn=Jensen)(cn=Babs J*)))',
+  '(o=univ*of*mich*)',
+  '(seeAlso=)',
+  '(cn:caseExactMatch:=Fred Flintstone)',
+  '(cn:=Betty Rubble)',
+  '(sn:dn:2.4.6.8.10:=Barney Rubble)',
+  '(o:dn:=Ace Industry)',
+  '(:1.2.3:=Wilma Flintstone)',
+  '(:DN:2.4.6.8.10:=Dino)',
+  '(o=Parens R Us \\28for all your parenthetical needs\\29)',
+  '(cn=*\\2A*)',
+  '(filename=C:\\5cMyFile)',
+  '(bin=\\00\\00\\00\\04)',
+  '(sn=Lu\\c4\\8di\\c4\\87)',
+  '(1.3.6.1.4.1.1466.0=\\04\\02\\48\\69)',
   '(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2))(memberOf=CN=Webex,OU=Groups,DC=bench,DC=example,DC=com))',
-  '(&(objectClass=group)(cn=Webex-*))', '(&(objectClass=contact)(mail=*))', '(&)', '(|)', '(cn;lang-en=x)', '(cn;lang-en;binary=*)', '(cn~=smith)',
-  '(uSNChanged>=1000)', '(uSNChanged<=1000)', '(memberOf:1.2.840.113556.1.4.1941:=CN=G,DC=x)', '(cn=**)', '(cn=a**b)', '(cn=*a*)', '(cn=a*)', '(cn=\\zz)',
-  '(cn:dnx:=v)', '(cn:dn=x)', '(cn=a(b)', ' (cn=a)', '(cn=a) ', '(cn=a)(sn=b)', '(cn=a', 'cn=a', '', '()', '(1.05=x)', '(05=x)', '(=x)', '(cn~x)',
-  '(cn=é ☃ \u{1F600})', '(cn=a\u0000b)', '(cn=x\\5)', '(:=x)', '(:dn:=x)', '(a-b=1)', '(cn;=x)', '(cn;-=x)', '(!(cn=a)(sn=b))', '(cn=“x”)',
+  '(&(objectClass=group)(cn=Webex-*))',
+  '(&(objectClass=contact)(mail=*))',
+  '(&)',
+  '(|)',
+  '(cn;lang-en=x)',
+  '(cn;lang-en;binary=*)',
+  '(cn~=smith)',
+  '(uSNChanged>=1000)',
+  '(uSNChanged<=1000)',
+  '(memberOf:1.2.840.113556.1.4.1941:=CN=G,DC=x)',
+  '(cn=**)',
+  '(cn=a**b)',
+  '(cn=*a*)',
+  '(cn=a*)',
+  '(cn=\\zz)',
+  '(cn:dnx:=v)',
+  '(cn:dn=x)',
+  '(cn=a(b)',
+  ' (cn=a)',
+  '(cn=a) ',
+  '(cn=a)(sn=b)',
+  '(cn=a',
+  'cn=a',
+  '',
+  '()',
+  '(1.05=x)',
+  '(05=x)',
+  '(=x)',
+  '(cn~x)',
+  '(cn=é ☃ \u{1F600})',
+  '(cn=a\u0000b)',
+  '(cn=x\\5)',
+  '(:=x)',
+  '(:dn:=x)',
+  '(a-b=1)',
+  '(cn;=x)',
+  '(cn;-=x)',
+  '(!(cn=a)(sn=b))',
+  '(cn=“x”)',
 ];
 
 const ATTRS = ['cn', 'sn', 'objectClass', 'memberOf', 'userAccountControl', '2.5.4.3', 'cn;lang-en', 'msDS-x', 'a1', '1.2', '01', 'é'];
@@ -28,7 +76,7 @@ const RULES = [':1.2.840.113556.1.4.803', ':1.2.840.113556.1.4.1941', ':caseExac
 const JUNK = ['(', ')', '*', '\\', '=', '~=', '>=', ':', ':=', ';', '&', '|', '!', ' ', '\u0000', '1', '.', 'dn', 'é'];
 
 function generate(rnd: () => number, depth = 0): string {
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const r = rnd();
   if (depth < 3 && r < 0.3) {
     const n = Math.floor(rnd() * 4);

@@ -3,7 +3,13 @@
  * is under the cursor (marked `|` in each case).
  */
 import { strict as assert } from 'node:assert';
-import { describeFlags, filterContextAt, findMatchingRule, MATCHING_RULES, parseLdapFilter } from '../../../../server/src/language/ldapFilter';
+import {
+  describeFlags,
+  filterContextAt,
+  findMatchingRule,
+  MATCHING_RULES,
+  parseLdapFilter,
+} from '../../../../server/src/language/ldapFilter';
 
 describe('AD matching rule catalog', () => {
   it('knows the four AD rules by OID and by name', () => {
@@ -27,14 +33,22 @@ describe('AD matching rule catalog', () => {
     }
   });
   it('names userAccountControl and groupType flags for hover', () => {
-    assert.deepEqual(describeFlags('userAccountControl', '514')?.flags.map((f) => f.name), ['ACCOUNTDISABLE', 'NORMAL_ACCOUNT']);
-    assert.deepEqual(describeFlags('userAccountControl', '66050')?.flags.map((f) => f.name), [
-      'ACCOUNTDISABLE',
-      'NORMAL_ACCOUNT',
-      'DONT_EXPIRE_PASSWORD',
-    ]);
-    assert.deepEqual(describeFlags('groupType', '-2147483646')?.flags.map((f) => f.name), ['ACCOUNT_GROUP', 'SECURITY_ENABLED']);
-    assert.deepEqual(describeFlags('sAMAccountType', '805306368')?.flags.map((f) => f.name), ['SAM_USER_OBJECT']);
+    assert.deepEqual(
+      describeFlags('userAccountControl', '514')?.flags.map((f) => f.name),
+      ['ACCOUNTDISABLE', 'NORMAL_ACCOUNT'],
+    );
+    assert.deepEqual(
+      describeFlags('userAccountControl', '66050')?.flags.map((f) => f.name),
+      ['ACCOUNTDISABLE', 'NORMAL_ACCOUNT', 'DONT_EXPIRE_PASSWORD'],
+    );
+    assert.deepEqual(
+      describeFlags('groupType', '-2147483646')?.flags.map((f) => f.name),
+      ['ACCOUNT_GROUP', 'SECURITY_ENABLED'],
+    );
+    assert.deepEqual(
+      describeFlags('sAMAccountType', '805306368')?.flags.map((f) => f.name),
+      ['SAM_USER_OBJECT'],
+    );
     assert.equal(describeFlags('userAccountControl', '0x200'), undefined);
     assert.equal(describeFlags('cn', '512'), undefined);
     assert.equal(describeFlags('userAccountControl', String(0x200 | 0x8000000))?.unknownBits, 0x8000000);

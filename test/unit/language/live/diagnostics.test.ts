@@ -9,7 +9,20 @@ import { ranged } from '../../../support/languageCases';
 const HEAD = `{ "directory": { "url": «"ldap://dc1.example.com"», "baseDns": ["DC=example,DC=com"] },\n  "cloud": { "type": "scim", "url": "https://x.example.com/v2" },\n  "policy": { "deleteThreshold": { "count": 1 } },\n`;
 
 const facts = (over: Partial<LiveFacts> = {}): LiveFacts => ({ location: 'ldap://dc1.example.com', kind: 'ldap', ...over });
-const schema = new Set(['mail', 'sn', 'givenname', 'displayname', 'objectclass', 'objectcategory', 'memberof', 'samaccountname', 'useraccountcontrol', 'objectguid', 'thumbnailphoto', 'title']);
+const schema = new Set([
+  'mail',
+  'sn',
+  'givenname',
+  'displayname',
+  'objectclass',
+  'objectcategory',
+  'memberof',
+  'samaccountname',
+  'useraccountcontrol',
+  'objectguid',
+  'thumbnailphoto',
+  'title',
+]);
 
 interface Case {
   readonly name: string;
@@ -41,19 +54,35 @@ const CASES: Case[] = [
   {
     name: 'DS603 on every base DN the directory says does not exist',
     src: `${HEAD.replace('["DC=example,DC=com"]', '[«"OU=Gone,DC=example,DC=com"»]')}"objects": { "groups": { "enabled": true, "baseDns": ["OU=Groups,DC=example,DC=com", «"ou=gone, dc=example, dc=com"»] } } }`,
-    facts: facts({ baseDns: new Map([[dnKey('OU=Gone,DC=example,DC=com'), false], [dnKey('OU=Groups,DC=example,DC=com'), true]]) }),
+    facts: facts({
+      baseDns: new Map([
+        [dnKey('OU=Gone,DC=example,DC=com'), false],
+        [dnKey('OU=Groups,DC=example,DC=com'), true],
+      ]),
+    }),
     expect: ['DS603@1', 'DS603@2'],
   },
   {
     name: 'DS604 on the filter of an enabled selection that matches nothing; DS605 when the search failed',
     src: `${HEAD}"objects": { "users": { "filter": «"(sn=Nobody)"» }, «"groups"»: { "enabled": true } } }`,
-    facts: facts({ counts: { users: { state: 'counted', count: 0, complete: true }, groups: { state: 'failed', message: 'insufficient access', code: 'insufficientAccess' } } }),
+    facts: facts({
+      counts: {
+        users: { state: 'counted', count: 0, complete: true },
+        groups: { state: 'failed', message: 'insufficient access', code: 'insufficientAccess' },
+      },
+    }),
     expect: ['DS604@1', 'DS605@2'],
   },
   {
     name: 'no DS604 for a disabled selection or a count above zero; DS603 covers a missing base',
     src: `${HEAD}"objects": { "users": { "filter": "(sn=Somebody)" }, "contacts": { "enabled": false } } }`,
-    facts: facts({ counts: { users: { state: 'counted', count: 3, complete: true }, contacts: { state: 'counted', count: 0, complete: true }, groups: { state: 'failed', message: 'x', code: 'noSuchBase' } } }),
+    facts: facts({
+      counts: {
+        users: { state: 'counted', count: 3, complete: true },
+        contacts: { state: 'counted', count: 0, complete: true },
+        groups: { state: 'failed', message: 'x', code: 'noSuchBase' },
+      },
+    }),
     expect: [],
   },
 ];
@@ -87,7 +116,10 @@ describe('language/live: DS6xx diagnostics', () => {
     assert.deepEqual(ds519, ['msDS-PhoneticDisplayName', 'nonsenseAttr']);
     const f = facts({ schema: new Set([...schema, 'msds-phoneticdisplayname']) });
     const merged = mergeLiveDiagnostics(a.diagnostics, liveDiagnostics(a, f), f);
-    assert.deepEqual(merged.filter((d) => d.code === 'DS519' || d.code === 'DS602').map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}`), ['DS519 nonsenseAttr', 'DS602 nonsenseAttr']);
+    assert.deepEqual(
+      merged.filter((d) => d.code === 'DS519' || d.code === 'DS602').map((d) => `${d.code} ${text.slice(d.range.start, d.range.end)}`),
+      ['DS519 nonsenseAttr', 'DS602 nonsenseAttr'],
+    );
     for (let i = 1; i < merged.length; i++) assert.ok(merged[i - 1]!.range.start <= merged[i]!.range.start);
   });
 });

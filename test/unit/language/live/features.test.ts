@@ -31,7 +31,9 @@ const ADA: DirectoryEntry = {
 
 describe('language/live: selections and CodeLens titles', () => {
   it('lists the four selections with what may be sent and where the lens goes', () => {
-    const text = configText({ objects: { users: { filter: '(&(objectClass=user)(' }, groups: { enabled: true, baseDns: ['OU=G,DC=example,DC=com'] } } });
+    const text = configText({
+      objects: { users: { filter: '(&(objectClass=user)(' }, groups: { enabled: true, baseDns: ['OU=G,DC=example,DC=com'] } },
+    });
     const [users, groups, contacts] = liveSelections(analyze(text));
     assert.equal(users!.runnable, false, 'a filter with errors is never sent');
     assert.equal(text.slice(users!.anchor.start, users!.anchor.end), '"users"');
@@ -50,7 +52,12 @@ describe('language/live: selections and CodeLens titles', () => {
     ['grouping', ['groups', { state: 'counted', count: 1234, complete: true }], '1,234 groups match', false],
     ['size limit', ['users', { state: 'counted', count: 1000, complete: false }, 5], 'at least 1,000 users match (size limit)', false],
     ['close to the dry run', ['users', { state: 'counted', count: 1180, complete: true }, 1204], '1,180 users match', false],
-    ['far from the dry run', ['users', { state: 'counted', count: 12, complete: true }, 1204], '⚠ 12 users match — last dry run had 1,204', true],
+    [
+      'far from the dry run',
+      ['users', { state: 'counted', count: 12, complete: true }, 1204],
+      '⚠ 12 users match — last dry run had 1,204',
+      true,
+    ],
     ['failed', ['rooms', { state: 'failed', message: 'no such base' }], '$(error) rooms: no such base', false],
   ];
   for (const [name, args, title, flagged] of TITLES) {
@@ -68,14 +75,26 @@ describe('language/live: selections and CodeLens titles', () => {
 
 describe('language/live: what the config does to an entry', () => {
   it('evaluates every mapping step by step, with the account state', () => {
-    const text = configText({ attributes: { uid: 'mail', displayName: 'displayName | givenName + " " + sn', 'ds-pwp-account-disabled': 'userAccountControl', title: 'title +' } });
+    const text = configText({
+      attributes: {
+        uid: 'mail',
+        displayName: 'displayName | givenName + " " + sn',
+        'ds-pwp-account-disabled': 'userAccountControl',
+        title: 'title +',
+      },
+    });
     const a = analyze(text);
     const p = previewMappings(a.config.attributes, ADA);
     const by = (c: string) => p.find((x) => x.cloud === c)!;
     assert.equal(by('uid').value, 'ada@example.com');
     assert.equal(by('uid').scimPath, 'userName');
     assert.equal(by('displayName').value, 'Ada Lovelace');
-    assert.deepEqual(by('displayName').steps!.map((s) => s.source), ['displayName', 'givenName', '" "', 'givenName + " "', 'sn', 'givenName + " " + sn', 'displayName | givenName + " " + sn'].filter((s) => by('displayName').steps!.some((x) => x.source === s)));
+    assert.deepEqual(
+      by('displayName').steps!.map((s) => s.source),
+      ['displayName', 'givenName', '" "', 'givenName + " "', 'sn', 'givenName + " " + sn', 'displayName | givenName + " " + sn'].filter(
+        (s) => by('displayName').steps!.some((x) => x.source === s),
+      ),
+    );
     assert.equal(by('ds-pwp-account-disabled').active, false);
     assert.ok(by('title').error);
     assert.equal(text.slice(by('uid').valueRange!.start, by('uid').valueRange!.end), '"mail"');
@@ -86,34 +105,60 @@ describe('language/live: what the config does to an entry', () => {
   });
 
   it('avatars: the resolved URL, or the photo bytes described through an injected inspector', () => {
-    const rs = analyze(configText({ avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://p.example.com/{mail: .*?(?=@.*)}.jpg' } }));
+    const rs = analyze(
+      configText({ avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://p.example.com/{mail: .*?(?=@.*)}.jpg' } }),
+    );
     assert.deepEqual(previewAvatar(rs.config, ADA), { source: 'resourceServer', ok: true, url: 'https://p.example.com/ada.jpg' });
-    assert.deepEqual(previewAvatar(rs.config, { dn: 'CN=x', attributes: {} }), { source: 'resourceServer', ok: false, reason: 'mail is empty: no avatar URI' });
-    const at = analyze(configText({ avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' } }));
-    assert.deepEqual(previewAvatar(at.config, ADA, () => ({ ok: true, format: 'jpeg', width: 96, height: 96 })), {
-      source: 'attribute', attribute: 'thumbnailPhoto', ok: true, bytes: 3, image: { ok: true, format: 'jpeg', width: 96, height: 96 },
+    assert.deepEqual(previewAvatar(rs.config, { dn: 'CN=x', attributes: {} }), {
+      source: 'resourceServer',
+      ok: false,
+      reason: 'mail is empty: no avatar URI',
     });
+    const at = analyze(configText({ avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' } }));
+    assert.deepEqual(
+      previewAvatar(at.config, ADA, () => ({ ok: true, format: 'jpeg', width: 96, height: 96 })),
+      {
+        source: 'attribute',
+        attribute: 'thumbnailPhoto',
+        ok: true,
+        bytes: 3,
+        image: { ok: true, format: 'jpeg', width: 96, height: 96 },
+      },
+    );
     assert.equal(previewAvatar(analyze(configText()).config, ADA), undefined, 'avatars off');
   });
 
   it('inlay hints sit after each value, with the evaluation in the tooltip', () => {
-    const text = configText({ attributes: { uid: 'mail', displayName: 'givenName + " " + sn', 'ds-pwp-account-disabled': 'userAccountControl' } });
+    const text = configText({
+      attributes: { uid: 'mail', displayName: 'givenName + " " + sn', 'ds-pwp-account-disabled': 'userAccountControl' },
+    });
     const hints = liveInlayHints(analyze(text), { user: ADA, userLabel: 'the picked entry' });
-    assert.deepEqual(hints.map((h) => [text.slice(h.offset - 6, h.offset), h.label]), [
-      ['"mail"', '→ "ada@example.com"'],
-      [' + sn"', '→ "Ada Lovelace"'],
-      ['ntrol"', '→ "514" (inactive)'],
-      ['tGUID"', '→ ""'],
-    ]);
+    assert.deepEqual(
+      hints.map((h) => [text.slice(h.offset - 6, h.offset), h.label]),
+      [
+        ['"mail"', '→ "ada@example.com"'],
+        [' + sn"', '→ "Ada Lovelace"'],
+        ['ntrol"', '→ "514" (inactive)'],
+        ['tGUID"', '→ ""'],
+      ],
+    );
     assert.match(hints[1]!.tooltip, /^\*\*displayName\*\* on the picked entry `CN=Lovelace\\, Ada,OU=People,DC=example,DC=com`:/);
     assert.match(hints[1]!.tooltip, /1\. `givenName` — givenName = "Ada"/);
     assert.match(hints[2]!.tooltip, /inactive/);
   });
 
-  it('live hover: steps on the entry, a filter\'s live count, a base DN that does not exist', () => {
-    const src = configText({ objects: { users: { filter: '(sn=L*)', baseDns: ['OU=People,DC=example,DC=com'] } }, attributes: { uid: 'mail', displayName: 'givenName + " " + sn' } });
+  it("live hover: steps on the entry, a filter's live count, a base DN that does not exist", () => {
+    const src = configText({
+      objects: { users: { filter: '(sn=L*)', baseDns: ['OU=People,DC=example,DC=com'] } },
+      attributes: { uid: 'mail', displayName: 'givenName + " " + sn' },
+    });
     const a = analyze(src);
-    const facts = { location: 'ldap://dc1', kind: 'ldap' as const, counts: { users: { state: 'counted' as const, count: 2, complete: true } }, baseDns: new Map([['ou=people,dc=example,dc=com', false]]) };
+    const facts = {
+      location: 'ldap://dc1',
+      kind: 'ldap' as const,
+      counts: { users: { state: 'counted' as const, count: 2, complete: true } },
+      baseDns: new Map([['ou=people,dc=example,dc=com', false]]),
+    };
     const at = (needle: string) => liveHover(a, src.indexOf(needle) + 2, { facts, user: ADA });
     assert.match(at('givenName + ')!.contents, /Result: `"Ada Lovelace"` \(live from ldap:\/\/dc1\)/);
     assert.equal(at('(sn=L*)')!.contents, '**2 users** match this filter in ldap://dc1 right now.');
@@ -142,8 +187,14 @@ describe('language/live: completion needs and merged items', () => {
       namingContexts: ['DC=example,DC=com'],
       children: new Map([['DC=example,DC=com', ['OU=People,DC=example,DC=com', 'OU=Smith\\, J,DC=example,DC=com']]]),
     });
-    assert.deepEqual(merged.map((i) => i.insertText), ['OU=People,DC=example,DC=com', 'OU=Smith\\\\, J,DC=example,DC=com', 'DC=example,DC=com']);
-    assert.deepEqual(merged.map((i) => i.sortText!.slice(0, 1)), ['0', '0', '4']);
+    assert.deepEqual(
+      merged.map((i) => i.insertText),
+      ['OU=People,DC=example,DC=com', 'OU=Smith\\\\, J,DC=example,DC=com', 'DC=example,DC=com'],
+    );
+    assert.deepEqual(
+      merged.map((i) => i.sortText!.slice(0, 1)),
+      ['0', '0', '4'],
+    );
   });
 
   it('memberOf values: groups by cn prefix, filter-escaped then JSON-escaped', () => {
@@ -160,7 +211,10 @@ describe('language/live: completion needs and merged items', () => {
     assert.deepEqual(needs, [{ kind: 'schema' }]);
     const merged = withLiveItems(items, needs, { schema: ['title', 'msDS-PhoneticDisplayName'] });
     const added = merged.filter((i) => i.detail === 'from the directory schema');
-    assert.deepEqual(added.map((i) => i.label), ['msDS-PhoneticDisplayName']);
+    assert.deepEqual(
+      added.map((i) => i.label),
+      ['msDS-PhoneticDisplayName'],
+    );
     assert.equal(added[0]!.sortText, '2msds-phoneticdisplayname');
   });
 

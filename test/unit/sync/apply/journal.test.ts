@@ -3,7 +3,15 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKey, Journal, journalDir, planIdOf, pruneJournals, readJournal, unfinishedJournals } from '../../../../server/src/sync/apply/journal';
+import {
+  createKey,
+  Journal,
+  journalDir,
+  planIdOf,
+  pruneJournals,
+  readJournal,
+  unfinishedJournals,
+} from '../../../../server/src/sync/apply/journal';
 import type { PlanOperation, PlanPayload } from '../../../../server/src/sync/contract';
 
 const basis = { configSha256: 'a', directoryFingerprint: 'b', cloudFingerprint: 'c' };
@@ -32,7 +40,9 @@ describe('sync journal', () => {
       }),
     );
     await j.close();
-    const lines = readFileSync(join(dir, 'journal', 's1.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dir, 'journal', 's1.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.ok(lines.every((l) => JSON.parse(l)));
     const state = (await readJournal(join(dir, 'journal', 's1.jsonl')))!;
     assert.equal(state.done.size, 50);
@@ -45,15 +55,32 @@ describe('sync journal', () => {
   });
 
   it('skips a torn last line and lists only unfinished journals of the same config', async () => {
-    for (const [id, cfg, end] of [['a', '/c.dirsync', undefined], ['b', '/c.dirsync', 'complete'], ['c', '/other.dirsync', undefined], ['d', '/c.dirsync', 'cancelled']] as const) {
+    for (const [id, cfg, end] of [
+      ['a', '/c.dirsync', undefined],
+      ['b', '/c.dirsync', 'complete'],
+      ['c', '/other.dirsync', undefined],
+      ['d', '/c.dirsync', 'cancelled'],
+    ] as const) {
       const j = await Journal.open(journalDir(dir), id);
-      await j.append({ t: 'plan', time: `2026-01-0${id.charCodeAt(0) - 96}T00:00:00Z`, sessionId: id, planId: 'p', config: cfg, mode: 'full', basis, ops: 1 });
+      await j.append({
+        t: 'plan',
+        time: `2026-01-0${id.charCodeAt(0) - 96}T00:00:00Z`,
+        sessionId: id,
+        planId: 'p',
+        config: cfg,
+        mode: 'full',
+        basis,
+        ops: 1,
+      });
       if (end) await j.append({ t: 'end', time: now(), status: end });
       await j.close();
     }
     appendFileSync(join(dir, 'journal', 'a.jsonl'), '{"t":"done","op":"op-1","cloud');
     const list = await unfinishedJournals(dir, '/c.dirsync');
-    assert.deepEqual(list.map((j) => j.sessionId), ['a', 'd']);
+    assert.deepEqual(
+      list.map((j) => j.sessionId),
+      ['a', 'd'],
+    );
     assert.equal(list[0]!.done.size, 0);
   });
 
@@ -72,12 +99,23 @@ describe('sync journal', () => {
   it('prunes the oldest finished journals of a config beyond the kept number, never an unfinished one', async () => {
     for (let i = 0; i < 6; i++) {
       const j = await Journal.open(journalDir(dir), `s${i}`);
-      await j.append({ t: 'plan', time: `2026-01-0${i + 1}T00:00:00Z`, sessionId: `s${i}`, planId: 'p', config: '/c.dirsync', mode: 'full', basis, ops: 1 });
+      await j.append({
+        t: 'plan',
+        time: `2026-01-0${i + 1}T00:00:00Z`,
+        sessionId: `s${i}`,
+        planId: 'p',
+        config: '/c.dirsync',
+        mode: 'full',
+        basis,
+        ops: 1,
+      });
       if (i !== 0) await j.append({ t: 'end', time: now(), status: 'complete' });
       await j.close();
     }
     assert.equal(await pruneJournals(dir, '/c.dirsync', 2), 3);
-    const left = (await Promise.all(['s0', 's1', 's2', 's3', 's4', 's5'].map((s) => readJournal(join(dir, 'journal', `${s}.jsonl`))))).map((j) => j?.sessionId);
+    const left = (await Promise.all(['s0', 's1', 's2', 's3', 's4', 's5'].map((s) => readJournal(join(dir, 'journal', `${s}.jsonl`))))).map(
+      (j) => j?.sessionId,
+    );
     assert.deepEqual(left, ['s0', undefined, undefined, undefined, 's4', 's5']);
   });
 });

@@ -51,13 +51,22 @@ class GatedSink implements JournalSink {
   }
 }
 
-const start = (n: number) => ({ t: 'start' as const, time: '2026-01-01T00:00:00Z', op: `op-${n}`, kind: 'createUser' as const, key: `ext:${n}` });
+const start = (n: number) => ({
+  t: 'start' as const,
+  time: '2026-01-01T00:00:00Z',
+  op: `op-${n}`,
+  kind: 'createUser' as const,
+  key: `ext:${n}`,
+});
 const done = (n: number) => ({ t: 'done' as const, time: '2026-01-01T00:00:00Z', op: `op-${n}`, cloudId: `id${n}`, key: `ext:${n}` });
 
 /** Whether a promise has settled, after letting pending callbacks run. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
   let s = false;
-  p.then(() => (s = true), () => (s = true));
+  p.then(
+    () => (s = true),
+    () => (s = true),
+  );
   await new Promise((r) => setImmediate(r));
   return s;
 }
@@ -66,7 +75,11 @@ describe('sync journal group commit', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'dirsync-journal-gc-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const lines = (): Array<{ op: string; t: string }> => readFileSync(join(dir, 'journal', 's.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (): Array<{ op: string; t: string }> =>
+    readFileSync(join(dir, 'journal', 's.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
 
   it('resolves an append only after its fdatasync, and joins the appends made meanwhile into one write + fsync', async () => {
     let sink!: GatedSink;
@@ -101,7 +114,10 @@ describe('sync journal group commit', () => {
       }),
     );
     await j.close();
-    assert.deepEqual(lines().map((r) => `${r.t} ${r.op}`), order);
+    assert.deepEqual(
+      lines().map((r) => `${r.t} ${r.op}`),
+      order,
+    );
     assert.ok(j.fsyncs < 200, `appends shared fsyncs (${j.fsyncs} for 200 starts)`);
   });
 
@@ -123,7 +139,10 @@ describe('sync journal group commit', () => {
     await sink.nextSync();
     sink.release();
     await closing;
-    assert.deepEqual(lines().map((r) => r.op), ['op-1', 'op-2', 'op-3']);
+    assert.deepEqual(
+      lines().map((r) => r.op),
+      ['op-1', 'op-2', 'op-3'],
+    );
   });
 
   it('a failed write fails every operation waiting on it and every later append', async () => {
@@ -134,7 +153,10 @@ describe('sync journal group commit', () => {
     await sink.real.close();
     const waiting = [2, 3, 4].map((n) => j.append(start(n)));
     const results = await Promise.allSettled(waiting);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
     assert.match(String((results[0] as PromiseRejectedResult).reason), /EBADF|closed/i);
     await assert.rejects(j.append(start(5)), /failed earlier/);
     assert.throws(() => j.appendLater(done(5)), /failed earlier/);

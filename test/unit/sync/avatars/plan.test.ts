@@ -39,27 +39,87 @@ function user(n: number, photo?: Uint8Array | string, cloudPhoto?: string | null
     entry: entry(n, photo),
     itemId: `user-${n}`,
     userName: `user${n}@example.com`,
-    ...(cloudPhoto !== undefined ? { cloud: { id: `c${n}`, ...(cloudPhoto ? { photos: [{ value: cloudPhoto, type: 'photo', primary: true }] } : {}) } } : {}),
+    ...(cloudPhoto !== undefined
+      ? { cloud: { id: `c${n}`, ...(cloudPhoto ? { photos: [{ value: cloudPhoto, type: 'photo', primary: true }] } : {}) } }
+      : {}),
   };
 }
 
-const rec = (bytes: Uint8Array, url = 'http://cloud/avatar/x'): AvatarStateRecord => ({ sha256: sha(bytes), url, uploadedAt: '2026-01-01T00:00:00.000Z' });
+const rec = (bytes: Uint8Array, url = 'http://cloud/avatar/x'): AvatarStateRecord => ({
+  sha256: sha(bytes),
+  url,
+  uploadedAt: '2026-01-01T00:00:00.000Z',
+});
 
 describe('sync: planAvatars decisions', () => {
   // user, state record, removeWhenSourceEmpty, purge → status, operation kind, reason contains
   const table: Array<[string, AvatarPlanUser, AvatarStateRecord | undefined, boolean, boolean, string, string | undefined, string]> = [
     ['new picture, user in the cloud without one', user(1, A, null), undefined, false, false, 'upload', 'uploadAvatar', 'New picture'],
     ['new picture, user not in the cloud yet', user(2, A), undefined, false, false, 'upload', 'uploadAvatar', 'New picture'],
-    ['same picture as the state, cloud agrees', user(3, A, 'http://cloud/avatar/x'), rec(A), false, false, 'unchanged', undefined, 'Same picture'],
-    ['avatar-only change (incremental case)', user(4, B, 'http://cloud/avatar/x'), rec(A), false, false, 'upload', 'uploadAvatar', 'changed'],
+    [
+      'same picture as the state, cloud agrees',
+      user(3, A, 'http://cloud/avatar/x'),
+      rec(A),
+      false,
+      false,
+      'unchanged',
+      undefined,
+      'Same picture',
+    ],
+    [
+      'avatar-only change (incremental case)',
+      user(4, B, 'http://cloud/avatar/x'),
+      rec(A),
+      false,
+      false,
+      'upload',
+      'uploadAvatar',
+      'changed',
+    ],
     ['same picture, cloud lost it', user(5, A, null), rec(A), false, false, 'upload', 'uploadAvatar', 'no picture'],
-    ['cleared, removeWhenSourceEmpty off', user(6, undefined, 'http://cloud/avatar/x'), rec(A), false, false, 'empty', undefined, 'No image data'],
-    ['cleared, removeWhenSourceEmpty on', user(7, undefined, 'http://cloud/avatar/x'), rec(A), true, false, 'remove', 'removeAvatar', 'No image data'],
+    [
+      'cleared, removeWhenSourceEmpty off',
+      user(6, undefined, 'http://cloud/avatar/x'),
+      rec(A),
+      false,
+      false,
+      'empty',
+      undefined,
+      'No image data',
+    ],
+    [
+      'cleared, removeWhenSourceEmpty on',
+      user(7, undefined, 'http://cloud/avatar/x'),
+      rec(A),
+      true,
+      false,
+      'remove',
+      'removeAvatar',
+      'No image data',
+    ],
     ['cleared, on, but the cloud shows none', user(8, undefined, null), rec(A), true, false, 'empty', undefined, 'No image data'],
-    ['empty, purge, cloud has a picture (no state)', user(9, undefined, 'http://elsewhere/p.jpg'), undefined, false, true, 'remove', 'removeAvatar', 'No image data'],
+    [
+      'empty, purge, cloud has a picture (no state)',
+      user(9, undefined, 'http://elsewhere/p.jpg'),
+      undefined,
+      false,
+      true,
+      'remove',
+      'removeAvatar',
+      'No image data',
+    ],
     ['empty, purge, user has no cloud picture', user(10, undefined, null), undefined, false, true, 'empty', undefined, 'No image data'],
     ['picture, purge: left alone, never uploaded', user(11, A, null), undefined, false, true, 'unchanged', undefined, 'purge leaves it'],
-    ['not an image: failed, nothing planned', user(12, Buffer.from('<html>login</html>'), 'http://cloud/avatar/x'), rec(A), true, false, 'failed', undefined, 'not an image'],
+    [
+      'not an image: failed, nothing planned',
+      user(12, Buffer.from('<html>login</html>'), 'http://cloud/avatar/x'),
+      rec(A),
+      true,
+      false,
+      'failed',
+      undefined,
+      'not an image',
+    ],
     ['text attribute: failed', user(13, 'not bytes', null), undefined, true, false, 'failed', undefined, 'text'],
   ];
   for (const [name, u, previous, removeWhenSourceEmpty, purge, status, kind, reason] of table) {
@@ -85,7 +145,8 @@ describe('sync: planAvatars decisions', () => {
         if (op.kind === 'uploadAvatar') assert.equal(op.sha256, sha(u.entry.attributes['thumbnailphoto']![0] as Uint8Array));
         if (op.kind === 'removeAvatar') assert.equal(op.reason, 'No image data');
       }
-      if (status === 'upload' || (status === 'unchanged' && !purge)) assert.match(item.avatar?.thumbnail ?? '', /^data:image\/jpeg;base64,/);
+      if (status === 'upload' || (status === 'unchanged' && !purge))
+        assert.match(item.avatar?.thumbnail ?? '', /^data:image\/jpeg;base64,/);
       if (status === 'failed') assert.ok(item.warnings?.length);
     });
   }
@@ -110,7 +171,10 @@ describe('sync: planAvatars decisions', () => {
     async function* stream() {
       for (const u of users) yield u;
     }
-    const running = planAvatars({ users: stream(), source: slow, state: {}, removeWhenSourceEmpty: true }, { concurrency: 3, thumbnails: false });
+    const running = planAvatars(
+      { users: stream(), source: slow, state: {}, removeWhenSourceEmpty: true },
+      { concurrency: 3, thumbnails: false },
+    );
     // Release the gates in reverse order of arrival, a batch at a time, until all are done.
     let released = 0;
     while (released < users.length) {
@@ -121,25 +185,46 @@ describe('sync: planAvatars decisions', () => {
     }
     const r = await running;
     assert.equal(max, 3);
-    assert.deepEqual(r.items.map((i) => i.id), users.map((u) => `${u.itemId}/avatar`));
-    assert.deepEqual(r.operations.map((o) => o.opId), r.operations.map((_, i) => `avatar-${String(i + 1).padStart(6, '0')}`));
+    assert.deepEqual(
+      r.items.map((i) => i.id),
+      users.map((u) => `${u.itemId}/avatar`),
+    );
+    assert.deepEqual(
+      r.operations.map((o) => o.opId),
+      r.operations.map((_, i) => `avatar-${String(i + 1).padStart(6, '0')}`),
+    );
     // Odd users have a picture (upload); even users without one are removed only where the cloud shows a picture (i % 4 == 0).
     assert.deepEqual(r.counts, { upload: 10, unchanged: 0, remove: 5, failed: 0, empty: 5 });
-    assert.ok(r.items.every((i) => i.avatar?.thumbnail === undefined), 'thumbnails off');
+    assert.ok(
+      r.items.every((i) => i.avatar?.thumbnail === undefined),
+      'thumbnails off',
+    );
   });
 
   it('without cloud data (incremental), the state alone decides: unchanged stays unchanged, a cleared picture with a record is removed', async () => {
     const r = await planAvatars(
-      { users: [user(1, A), user(2, undefined)], source, state: { [guidOf(1)]: rec(A), [guidOf(2)]: rec(B) }, removeWhenSourceEmpty: true, cloudRead: false },
+      {
+        users: [user(1, A), user(2, undefined)],
+        source,
+        state: { [guidOf(1)]: rec(A), [guidOf(2)]: rec(B) },
+        removeWhenSourceEmpty: true,
+        cloudRead: false,
+      },
       { thumbnails: false },
     );
-    assert.deepEqual(r.items.map((i) => i.avatar?.status), ['unchanged', 'remove']);
+    assert.deepEqual(
+      r.items.map((i) => i.avatar?.status),
+      ['unchanged', 'remove'],
+    );
   });
 
   it('stops on cancellation', async () => {
     const ac = new AbortController();
     ac.abort(new Error('stop'));
-    await assert.rejects(planAvatars({ users: [user(1, A)], source, state: {}, removeWhenSourceEmpty: false }, { signal: ac.signal }), /stop/);
+    await assert.rejects(
+      planAvatars({ users: [user(1, A)], source, state: {}, removeWhenSourceEmpty: false }, { signal: ac.signal }),
+      /stop/,
+    );
   });
 });
 
@@ -166,11 +251,17 @@ describe('sync: the avatar state file', () => {
 
   it('drops invalid records with a warning and names the file when it is not JSON', async () => {
     mkdirSync(join(dir, 'state'));
-    writeFileSync(avatarStatePath(dir), JSON.stringify({ format: 'dirsync-avatar-state', version: 1, users: { good: rec(A), bad: { sha256: 'nope' } } }));
+    writeFileSync(
+      avatarStatePath(dir),
+      JSON.stringify({ format: 'dirsync-avatar-state', version: 1, users: { good: rec(A), bad: { sha256: 'nope' } } }),
+    );
     const s = await AvatarStateStore.load(dir);
     assert.deepEqual(Object.keys(s.snapshot()), ['good']);
     assert.match(s.warnings[0]!, /bad is not valid/);
     writeFileSync(avatarStatePath(dir), '{oops');
-    await assert.rejects(AvatarStateStore.load(dir), (e: Error) => e.message.includes(avatarStatePath(dir)) && /not valid JSON/.test(e.message));
+    await assert.rejects(
+      AvatarStateStore.load(dir),
+      (e: Error) => e.message.includes(avatarStatePath(dir)) && /not valid JSON/.test(e.message),
+    );
   });
 });

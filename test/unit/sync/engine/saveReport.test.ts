@@ -8,7 +8,9 @@ import { items, person, plan, config } from '../../../support/planBuilders';
 describe('sync saveReport', () => {
   for (const n of [0, 1, 2500]) {
     it(`${n} items: <time>-dryRun.json and last-dryRun.json parse back to the same report`, async () => {
-      const entries = Array.from({ length: n }, (_, i) => person(i + 1, `User ${i} "q" \u2028 </script>`, { mail: `u${i}@corp.example.com` }));
+      const entries = Array.from({ length: n }, (_, i) =>
+        person(i + 1, `User ${i} "q" \u2028 </script>`, { mail: `u${i}@corp.example.com` }),
+      );
       const p = await plan(config(), items('users', entries), []);
       const dir = mkdtempSync(join(tmpdir(), 'dirsync-save-'));
       const file = await saveReport(dir, p.report);

@@ -8,7 +8,13 @@ import { decideMode, incrementalFilter, readSyncState, settingsHash, writeSyncSt
 
 const base = {
   version: 1,
-  directory: { type: 'adds', url: 'ldaps://dc1.corp.example.com', baseDns: ['DC=corp,DC=example,DC=com'], bindDn: 'CN=svc,DC=corp,DC=example,DC=com', password: '${env:BIND}' },
+  directory: {
+    type: 'adds',
+    url: 'ldaps://dc1.corp.example.com',
+    baseDns: ['DC=corp,DC=example,DC=com'],
+    bindDn: 'CN=svc,DC=corp,DC=example,DC=com',
+    password: '${env:BIND}',
+  },
   cloud: { type: 'scim', url: 'http://127.0.0.1:1/identity/scim/o/v2', token: '${env:T}' },
   objects: { users: { enabled: true } },
   attributes: { uid: 'mail', displayName: 'displayName', externalId: 'objectGUID' },
@@ -20,7 +26,10 @@ describe('sync state', () => {
   it('the settings hash changes with mapping, filter, base DNs and avatar settings, not with cloud or policy', () => {
     const h = settingsHash(config());
     assert.equal(settingsHash(config()), h);
-    assert.notEqual(settingsHash(config({ attributes: { uid: 'userPrincipalName', displayName: 'displayName', externalId: 'objectGUID' } })), h);
+    assert.notEqual(
+      settingsHash(config({ attributes: { uid: 'userPrincipalName', displayName: 'displayName', externalId: 'objectGUID' } })),
+      h,
+    );
     assert.notEqual(settingsHash(config({ objects: { users: { enabled: true, filter: '(objectClass=user)' } } })), h);
     assert.notEqual(settingsHash(config({ directory: { ...base.directory, baseDns: ['OU=People,DC=corp,DC=example,DC=com'] } })), h);
     assert.notEqual(settingsHash(config({ avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' } })), h);
@@ -32,7 +41,12 @@ describe('sync state', () => {
     const state = { version: 1 as const, config: '/c', settingsHash: settingsHash(c), highWaterMarks: { 'dc1.corp.example.com': '12345' } };
     assert.equal(decideMode('full', c, state, 'dc1.corp.example.com').mode, 'full');
     assert.match(decideMode('incremental', c, undefined, 'dc1').reason!, /no earlier successful sync/);
-    const changed = decideMode('incremental', config({ attributes: { uid: 'upn', externalId: 'objectGUID' } }), state, 'dc1.corp.example.com');
+    const changed = decideMode(
+      'incremental',
+      config({ attributes: { uid: 'upn', externalId: 'objectGUID' } }),
+      state,
+      'dc1.corp.example.com',
+    );
     assert.equal(changed.mode, 'full');
     assert.match(changed.reason!, /mapping, base DNs, filters or avatar settings changed/);
     assert.deepEqual(decideMode('incremental', c, state, 'dc1.corp.example.com'), { mode: 'incremental', sinceUsn: '12345' });
@@ -51,7 +65,13 @@ describe('sync state', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dirsync-state-'));
     try {
       assert.equal(await readSyncState(dir, '/x/corp.dirsync'), undefined);
-      const s = { version: 1 as const, config: '/x/corp.dirsync', settingsHash: 'h', highWaterMarks: { dc1: '7' }, lastFullSync: '2026-11-23T00:00:00.000Z' };
+      const s = {
+        version: 1 as const,
+        config: '/x/corp.dirsync',
+        settingsHash: 'h',
+        highWaterMarks: { dc1: '7' },
+        lastFullSync: '2026-11-23T00:00:00.000Z',
+      };
       await writeSyncState(dir, '/x/corp.dirsync', s);
       assert.deepEqual(await readSyncState(dir, '/x/corp.dirsync'), s);
       assert.equal(await readSyncState(dir, '/y/corp.dirsync'), undefined, 'another config with the same name has its own file');

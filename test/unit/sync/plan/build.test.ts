@@ -22,7 +22,10 @@ describe('sync plan (pure)', () => {
     ]);
     const it = byDn(p, 'Ada')!;
     assert.equal(it.category, 'modified');
-    assert.deepEqual(it.changes!.map((c) => [c.scimPath, c.old, c.new]), [['displayName', 'Ada', 'Ada L.']]);
+    assert.deepEqual(
+      it.changes!.map((c) => [c.scimPath, c.old, c.new]),
+      [['displayName', 'Ada', 'Ada L.']],
+    );
     assert.equal(it.changes![0]!.configRef, undefined, 'no configSource given');
     const op = p.payload.operations[0]!;
     assert.equal(op.kind, 'patchUser');
@@ -31,22 +34,36 @@ describe('sync plan (pure)', () => {
   });
 
   it('an unchanged user is matched with no operation; a value emptied in AD is removed', async () => {
-    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }), cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo', title: 'x' })];
+    const cloud = [
+      cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }),
+      cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo', title: 'x' }),
+    ];
     const cfg = config({ attributes: { title: 'title' } });
     const p = await plan(cfg, items('users', [person(1, 'Ada'), person(2, 'Bo')]), cloud);
     assert.equal(byDn(p, 'Ada')!.category, 'matched');
     const bo = byDn(p, 'Bo')!;
     assert.equal(bo.category, 'modified');
     assert.deepEqual(bo.changes, [{ attribute: 'title', scimPath: 'title', old: 'x', new: null }]);
-    assert.deepEqual(p.payload.operations.map((o) => o.kind === 'patchUser' && o.ops), [[{ op: 'remove', path: 'title' }]]);
+    assert.deepEqual(
+      p.payload.operations.map((o) => o.kind === 'patchUser' && o.ops),
+      [[{ op: 'remove', path: 'title' }]],
+    );
   });
 
   it('a disabled AD user active in the cloud is deactivated; a protected admin is not', async () => {
     const cloud = [
       cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }),
-      cloudUser('c2', 'root@corp.example.com', { externalId: guid(2), displayName: 'Root', roles: [{ value: 'id_full_admin', type: 'cirole' }] }),
+      cloudUser('c2', 'root@corp.example.com', {
+        externalId: guid(2),
+        displayName: 'Root',
+        roles: [{ value: 'id_full_admin', type: 'cirole' }],
+      }),
     ];
-    const p = await plan(config(), items('users', [person(1, 'Ada', { userAccountControl: '514' }), person(2, 'Root', { userAccountControl: '514' })]), cloud);
+    const p = await plan(
+      config(),
+      items('users', [person(1, 'Ada', { userAccountControl: '514' }), person(2, 'Root', { userAccountControl: '514' })]),
+      cloud,
+    );
     const ada = byDn(p, 'Ada')!;
     assert.equal(ada.category, 'deactivated');
     assert.equal(ada.action, 'deactivate');
@@ -59,11 +76,16 @@ describe('sync plan (pure)', () => {
   });
 
   it('a case-only userName difference is a warning and an update, never a delete', async () => {
-    const p = await plan(config(), items('users', [person(1, 'Ada', { mail: 'Ada@Corp.example.com' })]), [cloudUser('c1', 'ada@corp.example.com', { displayName: 'Ada' })]);
+    const p = await plan(config(), items('users', [person(1, 'Ada', { mail: 'Ada@Corp.example.com' })]), [
+      cloudUser('c1', 'ada@corp.example.com', { displayName: 'Ada' }),
+    ]);
     const it = byDn(p, 'Ada')!;
     assert.equal(it.category, 'modified');
     assert.match(it.warnings!.join(), /differs only in case/);
-    assert.deepEqual(it.changes!.map((c) => c.scimPath), ['userName', 'externalId']);
+    assert.deepEqual(
+      it.changes!.map((c) => c.scimPath),
+      ['userName', 'externalId'],
+    );
     assert.deepEqual(kinds(p.payload.operations), ['patchUser']);
     assert.equal(p.report.summary.deleted + p.report.summary.mismatched, 0);
   });
@@ -83,11 +105,15 @@ describe('sync plan (pure)', () => {
   }
 
   it('a user removed from AD (it has an externalId) is deleted; protected names and admins never are', async () => {
-    const p = await plan(config({ policy: { mismatched: 'delete', protected: { userNames: ['keep@corp.example.com'] } } }), [], [
-      cloudUser('g1', 'gone@corp.example.com', { externalId: guid(9) }),
-      cloudUser('k1', 'keep@corp.example.com'),
-      cloudUser('a1', 'boss@corp.example.com', { roles: [{ value: 'id_user_admin' }] }),
-    ]);
+    const p = await plan(
+      config({ policy: { mismatched: 'delete', protected: { userNames: ['keep@corp.example.com'] } } }),
+      [],
+      [
+        cloudUser('g1', 'gone@corp.example.com', { externalId: guid(9) }),
+        cloudUser('k1', 'keep@corp.example.com'),
+        cloudUser('a1', 'boss@corp.example.com', { roles: [{ value: 'id_user_admin' }] }),
+      ],
+    );
     assert.equal(byUser(p, 'gone@corp.example.com')!.category, 'deleted');
     assert.match(byUser(p, 'keep@corp.example.com')!.reason!, /policy.protected.userNames: never deleted/);
     assert.match(byUser(p, 'boss@corp.example.com')!.reason!, /administrator.*never deleted/);
@@ -96,27 +122,36 @@ describe('sync plan (pure)', () => {
 
   it('over the deletion threshold: exceeded with a refusal sentence', async () => {
     const cloud = [1, 2, 3, 4].map((i) => cloudUser(`u${i}`, `u${i}@corp.example.com`, { externalId: guid(100 + i) }));
-    const p = await plan(config({ policy: { deleteThreshold: { count: 10, percent: 50 } } }), items('users', [person(101, 'U1', { mail: 'u1@corp.example.com' })]), cloud);
+    const p = await plan(
+      config({ policy: { deleteThreshold: { count: 10, percent: 50 } } }),
+      items('users', [person(101, 'U1', { mail: 'u1@corp.example.com' })]),
+      cloud,
+    );
     const t = p.report.threshold;
     assert.deepEqual([t.deletions, t.owned, t.exceeded], [3, 4, true]);
     assert.match(t.refusal!, /deletes 3 of 4 owned cloud objects \(75 %\), more than policy.deleteThreshold.percent \(50 %\)/);
     assert.ok(p.report.messages.some((m) => m.severity === 'error'));
     const three = [1, 2, 3].map((i) => person(100 + i, `U${i}`, { mail: `u${i}@corp.example.com` }));
     const under = await plan(config({ policy: { deleteThreshold: { count: 10, percent: 50 } } }), items('users', three), cloud);
-    assert.deepEqual([under.report.threshold.deletions, under.report.threshold.exceeded, under.report.threshold.refusal], [1, false, undefined]);
+    assert.deepEqual(
+      [under.report.threshold.deletions, under.report.threshold.exceeded, under.report.threshold.refusal],
+      [1, false, undefined],
+    );
     const byCount = await plan(config({ policy: { deleteThreshold: { count: 2, percent: 100 } } }), [], cloud);
     assert.match(byCount.report.threshold.refusal!, /more than policy.deleteThreshold.count \(2\)/);
   });
 
   it('"would delete all full admins" is flagged when admins are not protected', async () => {
-    const p = await plan(config({ policy: { mismatched: 'delete', protected: { admins: false }, deleteThreshold: 'disabled' } }), [], [
-      cloudUser('a1', 'root@corp.example.com', { roles: [{ value: 'id_full_admin' }] }),
-    ]);
+    const p = await plan(
+      config({ policy: { mismatched: 'delete', protected: { admins: false }, deleteThreshold: 'disabled' } }),
+      [],
+      [cloudUser('a1', 'root@corp.example.com', { roles: [{ value: 'id_full_admin' }] })],
+    );
     assert.equal(p.report.threshold.exceeded, true);
     assert.match(p.report.threshold.refusal!, /delete all 1 full administrator/);
   });
 
-  it('owns only its own domain: other domains\' cloud users are never mismatched', async () => {
+  it("owns only its own domain: other domains' cloud users are never mismatched", async () => {
     const cloud = [cloudUser('x1', 'someone@emea.example.com', { externalId: guid(50) }), cloudUser('x2', 'local@corp.example.com')];
     const p = await plan(config({ policy: { mismatched: 'delete' } }), items('users', [person(1, 'Ada')]), cloud);
     assert.equal(byUser(p, 'someone@emea.example.com'), undefined);
@@ -126,7 +161,7 @@ describe('sync plan (pure)', () => {
     assert.equal(byUser(explicit, 'local@corp.example.com'), undefined);
   });
 
-  it('the same person in two domains\' scope is reported and left alone', async () => {
+  it("the same person in two domains' scope is reported and left alone", async () => {
     const p = await plan(config(), items('users', [person(1, 'Ada')]), [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(77) })]);
     const it = byDn(p, 'Ada')!;
     assert.equal(it.action, 'skip');
@@ -145,16 +180,25 @@ describe('sync plan (pure)', () => {
     );
     assert.deepEqual(kinds(p.payload.operations), ['createUser', 'createGroup', 'groupMembers', 'deleteUser']);
     const members = p.payload.operations[2]!;
-    assert.deepEqual(members.kind === 'groupMembers' && members.add, [{ externalId: guid(1) }, { cloudId: 'c2', externalId: guid(2), userName: 'bo@corp.example.com' }]);
+    assert.deepEqual(members.kind === 'groupMembers' && members.add, [
+      { externalId: guid(1) },
+      { cloudId: 'c2', externalId: guid(2), userName: 'bo@corp.example.com' },
+    ]);
     const g = byDn(p, 'Staff')!;
     assert.equal(g.category, 'groups');
     assert.deepEqual(g.members!.added, [ada.dn, bo.dn]);
-    assert.deepEqual(p.payload.operations.map((o) => o.opId), ['op-000001', 'op-000002', 'op-000003', 'op-000004']);
+    assert.deepEqual(
+      p.payload.operations.map((o) => o.opId),
+      ['op-000001', 'op-000002', 'op-000003', 'op-000004'],
+    );
   });
 
   it('groups: an existing group loses a member AD removed', async () => {
     const ada = person(1, 'Ada');
-    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }), cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2) })];
+    const cloud = [
+      cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }),
+      cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2) }),
+    ];
     const p = await plan(config(), [...items('users', [ada]), ...items('groups', [groupEntry(10, 'Staff', [ada.dn])])], cloud, {
       cloudGroups: [{ id: 'g1', displayName: 'Staff', externalId: guid(10), members: ['c1', 'c2'] }],
     });
@@ -173,7 +217,11 @@ describe('sync plan (pure)', () => {
   });
 
   it('rooms: a room mailbox read by both selections is one room item', async () => {
-    const room = person(5, 'Room 1', { msExchResourceMetaData: 'ResourceType:Room', userAccountControl: '514', 'msRTCSIP-PrimaryUserAddress': 'sip:room1@corp.example.com' });
+    const room = person(5, 'Room 1', {
+      msExchResourceMetaData: 'ResourceType:Room',
+      userAccountControl: '514',
+      'msRTCSIP-PrimaryUserAddress': 'sip:room1@corp.example.com',
+    });
     const p = await plan(config(), [...items('users', [room]), ...items('rooms', [room])], []);
     assert.equal(p.report.items.length, 1);
     assert.equal(p.report.items[0]!.category, 'rooms');
@@ -184,17 +232,25 @@ describe('sync plan (pure)', () => {
 
   it('a soft-deleted cloud user matching AD is re-created (softDeleted)', async () => {
     const p = await plan(config(), items('users', [person(1, 'Ada')]), [
-      cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), active: false, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] } }),
+      cloudUser('c1', 'ada@corp.example.com', {
+        externalId: guid(1),
+        active: false,
+        'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] },
+      }),
     ]);
     assert.equal(byDn(p, 'Ada')!.category, 'softDeleted');
     assert.deepEqual(kinds(p.payload.operations), ['createUser']);
   });
 
-  it('manager resolves to the manager\'s cloud id', async () => {
+  it("manager resolves to the manager's cloud id", async () => {
     const boss = person(1, 'Boss');
-    const p = await plan(config(), items('users', [person(2, 'Ada', { manager: boss.dn }), boss]), [cloudUser('b1', 'boss@corp.example.com', { externalId: guid(1), displayName: 'Boss' })]);
+    const p = await plan(config(), items('users', [person(2, 'Ada', { manager: boss.dn }), boss]), [
+      cloudUser('b1', 'boss@corp.example.com', { externalId: guid(1), displayName: 'Boss' }),
+    ]);
     const op = p.payload.operations.find((o) => o.kind === 'createUser')!;
-    assert.deepEqual(op.kind === 'createUser' && op.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], { manager: { value: 'b1' } });
+    assert.deepEqual(op.kind === 'createUser' && op.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], {
+      manager: { value: 'b1' },
+    });
   });
 
   it('is deterministic; fingerprints do not depend on stream order', async () => {
@@ -209,15 +265,27 @@ describe('sync plan (pure)', () => {
 
   it('calls the avatar planner with valid users; its operations run before deletes', async () => {
     const seen: string[] = [];
-    const p = await plan(config({ avatar: { enabled: true, source: 'attribute' }, policy: { mismatched: 'delete' } }), items('users', [person(1, 'Ada')]), [cloudUser('t', 't@corp.example.com')], {
-      avatars: async (users) => {
-        for (const u of users) seen.push(u.item.id);
-        return {
-          items: [{ id: 'avatar:1', category: 'avatars', objectType: 'user', action: 'avatarUpload' }],
-          operations: users.map((u) => ({ kind: 'uploadAvatar' as const, itemId: 'avatar:1', label: u.entry.dn, target: u.target, sha256: 'ab', dn: u.entry.dn })),
-        };
+    const p = await plan(
+      config({ avatar: { enabled: true, source: 'attribute' }, policy: { mismatched: 'delete' } }),
+      items('users', [person(1, 'Ada')]),
+      [cloudUser('t', 't@corp.example.com')],
+      {
+        avatars: async (users) => {
+          for (const u of users) seen.push(u.item.id);
+          return {
+            items: [{ id: 'avatar:1', category: 'avatars', objectType: 'user', action: 'avatarUpload' }],
+            operations: users.map((u) => ({
+              kind: 'uploadAvatar' as const,
+              itemId: 'avatar:1',
+              label: u.entry.dn,
+              target: u.target,
+              sha256: 'ab',
+              dn: u.entry.dn,
+            })),
+          };
+        },
       },
-    });
+    );
     assert.deepEqual(seen, [`user:${guid(1)}`]);
     assert.deepEqual(kinds(p.payload.operations), ['createUser', 'uploadAvatar', 'deleteUser']);
     assert.equal(p.report.summary.avatars, 1);

@@ -11,9 +11,18 @@ import { byDn, byUser, cloudUser, config, groupEntry, guid, person, plan } from 
 /** What an identity read returns: objectGUID and the uid source (mail) only. */
 function identity(e: ReturnType<typeof person>): ReturnType<typeof person> {
   const keep = new Set(['objectguid', 'mail', 'cn', 'displayname', 'msexchresourcemetadata']);
-  return { dn: e.dn, attributes: Object.fromEntries(Object.entries(e.attributes).filter(([k]) => keep.has(k) && (k !== 'displayname' || !e.attributes['mail']))) };
+  return {
+    dn: e.dn,
+    attributes: Object.fromEntries(
+      Object.entries(e.attributes).filter(([k]) => keep.has(k) && (k !== 'displayname' || !e.attributes['mail'])),
+    ),
+  };
 }
-const idItem = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry']): DirectoryItem => ({ selection, entry, identityOnly: true });
+const idItem = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry']): DirectoryItem => ({
+  selection,
+  entry,
+  identityOnly: true,
+});
 const inc = { sinceUsn: '100', toUsn: '120' };
 
 describe('sync plan: incremental identity-only entries', () => {
@@ -34,7 +43,14 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.match(it.reason ?? '', /unchanged since the last sync/);
     assert.equal(p.payload.operations.length, 0);
     assert.equal(p.report.mode, 'incremental');
-    assert.ok(p.report.messages.some((msg) => msg.message === 'incremental sync: 0 entries changed (uSNChanged above 100, up to 120) read in full, 1 unchanged read identity-only'), JSON.stringify(p.report.messages));
+    assert.ok(
+      p.report.messages.some(
+        (msg) =>
+          msg.message ===
+          'incremental sync: 0 entries changed (uSNChanged above 100, up to 120) read in full, 1 unchanged read identity-only',
+      ),
+      JSON.stringify(p.report.messages),
+    );
   });
 
   it('changed entries are planned in full beside identity-only ones; a cloud user neither read is deleted', async () => {
@@ -43,13 +59,19 @@ describe('sync plan: incremental identity-only entries', () => {
       cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo' }),
       cloudUser('c3', 'cy@corp.example.com', { externalId: guid(3), displayName: 'Cy' }),
     ];
-    const directory = [{ selection: 'users' as const, entry: person(1, 'Ada', { displayName: 'Ada L.' }) }, idItem('users', identity(person(2, 'Bo')))];
+    const directory = [
+      { selection: 'users' as const, entry: person(1, 'Ada', { displayName: 'Ada L.' }) },
+      idItem('users', identity(person(2, 'Bo'))),
+    ];
     const p = await plan(config(), directory, cloud, { incremental: inc });
     assert.equal(byDn(p, 'Ada')!.category, 'modified');
     assert.equal(byDn(p, 'Bo')!.category, 'matched');
     const cy = byUser(p, 'cy@corp.example.com')!;
     assert.equal(cy.category, 'deleted');
-    assert.deepEqual(p.payload.operations.map((o) => o.kind), ['patchUser', 'deleteUser']);
+    assert.deepEqual(
+      p.payload.operations.map((o) => o.kind),
+      ['patchUser', 'deleteUser'],
+    );
     assert.ok(p.report.messages.some((m) => /1 entry changed .* 1 unchanged read identity-only$/.test(m.message)));
   });
 
@@ -62,12 +84,15 @@ describe('sync plan: incremental identity-only entries', () => {
     const directory = [{ selection: 'users' as const, entry: person(2, 'Bo', { manager: ada.dn }) }, idItem('users', identity(ada))];
     const p = await plan(config(), directory, cloud, { incremental: inc });
     const bo = byDn(p, 'Bo')!;
-    assert.deepEqual(bo.changes?.map((c) => [c.scimPath, c.new]), [['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value', 'c1']]);
+    assert.deepEqual(
+      bo.changes?.map((c) => [c.scimPath, c.new]),
+      [['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value', 'c1']],
+    );
   });
 
   it('an identity-only user the cloud does not have is read again in full and planned like a full sync', async () => {
     const full = [person(1, 'Ada'), person(2, 'Bo')];
-    const cloud = [cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo'})];
+    const cloud = [cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo' })];
     const asked: string[] = [];
     const readInFull = async function* (items: readonly DirectoryItem[]) {
       for (const i of items) {
@@ -75,7 +100,12 @@ describe('sync plan: incremental identity-only entries', () => {
         yield { selection: i.selection, entry: full.find((e) => e.dn === i.entry.dn)! };
       }
     };
-    const p = await plan(config(), full.map((e) => idItem('users', identity(e))), cloud, { incremental: { ...inc, readInFull } });
+    const p = await plan(
+      config(),
+      full.map((e) => idItem('users', identity(e))),
+      cloud,
+      { incremental: { ...inc, readInFull } },
+    );
     assert.deepEqual(asked, [full[0]!.dn]);
     assert.equal(byDn(p, 'Ada')!.category, 'added');
     assert.equal(byDn(p, 'Bo')!.category, 'matched');
@@ -87,13 +117,18 @@ describe('sync plan: incremental identity-only entries', () => {
   it('without readInFull an unsettled identity-only entry is a warning, never a create or a delete', async () => {
     const p = await plan(config(), [idItem('users', identity(person(1, 'Ada')))], [], { incremental: inc });
     assert.equal(p.payload.operations.length, 0);
-    assert.ok(p.report.messages.some((m) => m.severity === 'warning' && /unchanged since the last sync but not in the cloud/.test(m.message)));
+    assert.ok(
+      p.report.messages.some((m) => m.severity === 'warning' && /unchanged since the last sync but not in the cloud/.test(m.message)),
+    );
   });
 
   it('an identity-only group keeps its cloud members (no membership diff); a changed group gets one', async () => {
     const ada = person(1, 'Ada');
     const bo = person(2, 'Bo');
-    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }), cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo' })];
+    const cloud = [
+      cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' }),
+      cloudUser('c2', 'bo@corp.example.com', { externalId: guid(2), displayName: 'Bo' }),
+    ];
     const cloudGroups = [
       { id: 'g1', displayName: 'Staff', externalId: guid(10), members: ['c1'] },
       { id: 'g2', displayName: 'Ops', externalId: guid(11), members: ['c1'] },
@@ -101,7 +136,10 @@ describe('sync plan: incremental identity-only entries', () => {
     const directory: DirectoryItem[] = [
       idItem('users', identity(ada)),
       idItem('users', identity(bo)),
-      idItem('groups', { dn: groupEntry(10, 'Staff', []).dn, attributes: { objectguid: groupEntry(10, 'Staff', []).attributes['objectguid']!, cn: ['Staff'] } }),
+      idItem('groups', {
+        dn: groupEntry(10, 'Staff', []).dn,
+        attributes: { objectguid: groupEntry(10, 'Staff', []).attributes['objectguid']!, cn: ['Staff'] },
+      }),
       { selection: 'groups', entry: groupEntry(11, 'Ops', [ada.dn, bo.dn]) },
     ];
     const p = await plan(config(), directory, cloud, { cloudGroups, incremental: inc });
@@ -110,7 +148,12 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.equal(staff.members, undefined);
     const ops = p.payload.operations;
     assert.equal(ops.length, 1);
-    assert.ok(ops[0]!.kind === 'groupMembers' && ops[0]!.target.cloudId === 'g2' && ops[0]!.add.map((r) => r.cloudId).join() === 'c2' && ops[0]!.remove.length === 0);
+    assert.ok(
+      ops[0]!.kind === 'groupMembers' &&
+        ops[0]!.target.cloudId === 'g2' &&
+        ops[0]!.add.map((r) => r.cloudId).join() === 'c2' &&
+        ops[0]!.remove.length === 0,
+    );
     assert.equal(p.report.items.filter((i) => i.action === 'delete').length, 0, 'an identity-only group is present');
   });
 
@@ -126,7 +169,9 @@ describe('sync plan: incremental identity-only entries', () => {
       return got;
     };
     assert.deepEqual(await seen({ enabled: true, source: 'attribute', attribute: 'thumbnailPhoto' }), []);
-    assert.deepEqual(await seen({ enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' }), [person(1, 'Ada').dn]);
+    assert.deepEqual(await seen({ enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' }), [
+      person(1, 'Ada').dn,
+    ]);
   });
 
   it('a user created by an incremental sync has its groups (memberOf) read in full, the others stay identity-only', async () => {
@@ -157,7 +202,10 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.deepEqual(asked, [staff.dn]);
     assert.equal(byDn(p, 'Cy')!.category, 'added');
     const members = p.payload.operations.filter((o) => o.kind === 'groupMembers');
-    assert.deepEqual(members.map((o) => o.kind === 'groupMembers' && [o.target.cloudId, o.add.map((r) => r.externalId)]), [['g1', [guid(3)]]]);
+    assert.deepEqual(
+      members.map((o) => o.kind === 'groupMembers' && [o.target.cloudId, o.add.map((r) => r.externalId)]),
+      [['g1', [guid(3)]]],
+    );
     assert.equal(p.report.items.find((i) => i.displayName === 'Ops')!.action, 'none');
   });
 });

@@ -4,13 +4,29 @@ import { readScimPath, writeScimPath } from '../../../../server/src/sync/plan/sc
 import { config, guid, person } from '../../../support/planBuilders';
 
 describe('sync mapping', () => {
-  const cfg = config({ attributes: { mobile: 'mobile', c: 'c', departmentNumber: 'department', 'emails;type-work': 'userPrincipalName', employeeNumber: 'employeeID' } });
+  const cfg = config({
+    attributes: {
+      mobile: 'mobile',
+      c: 'c',
+      departmentNumber: 'department',
+      'emails;type-work': 'userPrincipalName',
+      employeeNumber: 'employeeID',
+    },
+  });
   const mapping = compileMapping(cfg);
 
-  it('maps an AD person to a SCIM user body on the seed table\'s paths', () => {
+  it("maps an AD person to a SCIM user body on the seed table's paths", () => {
     const e = person(1, 'Ada Lovelace', {
-      givenName: 'Ada', sn: 'Lovelace', telephoneNumber: '+44 20 1234', mobile: '+44 7700 1', c: 'GB', department: 'R&D',
-      userPrincipalName: 'ada@corp.example.com', employeeID: 'E1', preferredLanguage: 'en_GB', 'msRTCSIP-PrimaryUserAddress': 'sip:ada@corp.example.com',
+      givenName: 'Ada',
+      sn: 'Lovelace',
+      telephoneNumber: '+44 20 1234',
+      mobile: '+44 7700 1',
+      c: 'GB',
+      department: 'R&D',
+      userPrincipalName: 'ada@corp.example.com',
+      employeeID: 'E1',
+      preferredLanguage: 'en_GB',
+      'msRTCSIP-PrimaryUserAddress': 'sip:ada@corp.example.com',
     });
     const m = mapEntry(cfg, mapping, 'user', e);
     assert.deepEqual(m.errors, []);
@@ -28,7 +44,8 @@ describe('sync mapping', () => {
       ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'R&D'],
       ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber', 'E1'],
       ['urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value', 'sip:ada@corp.example.com'],
-    ] as const) assert.equal(readScimPath(body, path), want, path);
+    ] as const)
+      assert.equal(readScimPath(body, path), want, path);
     assert.ok((body['schemas'] as string[]).includes('urn:scim:schemas:extension:cisco:webexidentity:2.0:User'));
   });
 
@@ -57,16 +74,27 @@ describe('sync mapping', () => {
   }
 
   it('rooms are SCIM users with userType room', () => {
-    const body = scimUserBody(mapEntry(cfg, mapping, 'room', person(4, 'Room 1', { 'msRTCSIP-PrimaryUserAddress': 'sip:room1@corp.example.com' })));
+    const body = scimUserBody(
+      mapEntry(cfg, mapping, 'room', person(4, 'Room 1', { 'msRTCSIP-PrimaryUserAddress': 'sip:room1@corp.example.com' })),
+    );
     assert.equal(body['userType'], 'room');
-    assert.equal(readScimPath(body, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value'), 'sip:room1@corp.example.com');
+    assert.equal(
+      readScimPath(body, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value'),
+      'sip:room1@corp.example.com',
+    );
   });
 
   it('requests only the attributes the mapping reads', () => {
     const attrs = attributesNeeded(cfg, mapping, 'users').map((a) => a.toLowerCase());
-    for (const a of ['mail', 'givenname', 'objectguid', 'useraccountcontrol', 'msexchresourcemetadata', 'employeeid']) assert.ok(attrs.includes(a), a);
+    for (const a of ['mail', 'givenname', 'objectguid', 'useraccountcontrol', 'msexchresourcemetadata', 'employeeid'])
+      assert.ok(attrs.includes(a), a);
     assert.ok(!attrs.includes('thumbnailphoto'));
-    assert.deepEqual(attributesNeeded(cfg, mapping, 'groups').map((a) => a.toLowerCase()).sort(), ['cn', 'displayname', 'mail', 'member', 'objectguid', 'objectsid']);
+    assert.deepEqual(
+      attributesNeeded(cfg, mapping, 'groups')
+        .map((a) => a.toLowerCase())
+        .sort(),
+      ['cn', 'displayname', 'mail', 'member', 'objectguid', 'objectsid'],
+    );
   });
 
   it('validateValue table', () => {

@@ -6,7 +6,14 @@ describe('sync matching', () => {
   const index = new CloudIndex<CloudUserView>((u) => u.userName);
   index.add(viewCloudUser(cloudUser('1', 'Ada@corp.example.com', { externalId: 'AAA' }), []));
   index.add(viewCloudUser(cloudUser('2', 'bob@corp.example.com'), []));
-  index.add(viewCloudUser(cloudUser('3', 'gone@corp.example.com', { 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] } }), []));
+  index.add(
+    viewCloudUser(
+      cloudUser('3', 'gone@corp.example.com', {
+        'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] },
+      }),
+      [],
+    ),
+  );
 
   const table: Array<[string, string, string, string, string | undefined, boolean]> = [
     ['externalId first, case-insensitive GUID', 'aaa', 'someone@else.com', 'externalId', '1', false],
@@ -27,7 +34,11 @@ describe('sync matching', () => {
 
   it('reads soft-deleted state, admin roles and mapped values', () => {
     const v = viewCloudUser(
-      cloudUser('9', 'x@corp.example.com', { roles: [{ value: 'id_full_admin', type: 'cirole' }], title: 'CTO', 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] } }),
+      cloudUser('9', 'x@corp.example.com', {
+        roles: [{ value: 'id_full_admin', type: 'cirole' }],
+        title: 'CTO',
+        'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['deleted'] },
+      }),
       ['title', 'displayName'],
     );
     assert.equal(v.softDeleted, true);

@@ -18,13 +18,16 @@ describe('htmlReport', () => {
     assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
   });
 
-  it('renders one file: strict CSP with the nonce, nonce\'d style and script, inert data', () => {
+  it("renders one file: strict CSP with the nonce, nonce'd style and script, inert data", () => {
     const report = makeReport({ total: 50, extraItems: xssItems() });
     const nonce = 'dGVzdC1ub25jZS0xMjM0NTY3OA==';
     const html = renderStandaloneReport(report, 'console.log("</script>"); /* <!-- */', 'body{color:red}/* </style> */', { nonce });
     assert.match(html, /^<!DOCTYPE html>/);
     const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)![1]!.replace(/&#39;/g, "'");
-    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`);
+    assert.equal(
+      csp,
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`,
+    );
     assert.ok(html.includes(`<style nonce="${nonce}">body{color:red}/* <\\/style> */</style>`));
     assert.ok(html.includes(`<script nonce="${nonce}">console.log("<\\/script>"); /* <\\!-- */</script>`));
     const data = html.match(new RegExp(`<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">([^<]*)</script>`))![1]!;
@@ -41,7 +44,7 @@ describe('htmlReport', () => {
     assert.throws(() => renderStandaloneReport(report, '', '', { nonce: "x' 'unsafe-inline" }), /nonce/);
   });
 
-  it('inlines the bundle\'s font files as data: URIs and nothing outside the bundle directory', () => {
+  it("inlines the bundle's font files as data: URIs and nothing outside the bundle directory", () => {
     const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
     writeFileSync(join(dir, 'codicon-AB12.ttf'), Buffer.from([1, 2, 3]));
     const css = inlineCssFonts('@font-face{src:url("./codicon-AB12.ttf?abc") format("truetype")} x{src:url(../secret.ttf)}', dir);

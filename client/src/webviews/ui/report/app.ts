@@ -4,6 +4,8 @@
  *
  * After every change of the visible rows it dispatches `dirsync-report:rendered` on `document`
  * (detail: reason, tab, rows) — the hook the Chromium tests and the benchmark wait on.
+ *
+ * Over 400 lines: the report UI's controller, wiring the model, the list, the detail pane and the host messages.
  */
 import type { ConfigRef, ReportItem } from '../../../../../common/report';
 import { itemsToCsv, viewToJson } from '../../../../../common/reportExport';
@@ -128,7 +130,8 @@ export class ReportApp {
         if (!this.model || message.offset !== this.model.items.length) return;
         this.model.append(message.items);
         this.showRows();
-        if (this.pendingFocus !== undefined && (this.model.indexOf(this.pendingFocus) >= 0 || this.model.complete)) this.focusItem(this.pendingFocus, this.pendingFocusTab);
+        if (this.pendingFocus !== undefined && (this.model.indexOf(this.pendingFocus) >= 0 || this.model.complete))
+          this.focusItem(this.pendingFocus, this.pendingFocusTab);
         break;
       case 'theme':
         document.documentElement.dataset.theme = message.kind;
@@ -137,7 +140,9 @@ export class ReportApp {
         this.focusItem(message.id, message.tab);
         break;
       case 'exportResult':
-        this.toolbar.setStatus(message.ok ? `Saved ${message.detail}` : message.detail === 'cancelled' ? '' : `Export failed: ${message.detail}`);
+        this.toolbar.setStatus(
+          message.ok ? `Saved ${message.detail}` : message.detail === 'cancelled' ? '' : `Export failed: ${message.detail}`,
+        );
         break;
     }
   }
@@ -147,7 +152,7 @@ export class ReportApp {
     const index = this.model?.indexOf(id) ?? -1;
     this.pendingFocus = undefined;
     this.pendingFocusTab = undefined;
-    if (index < 0 && (!this.model || !this.model.complete)) {
+    if (index < 0 && !this.model?.complete) {
       this.pendingFocus = id;
       this.pendingFocusTab = tab;
       return;
@@ -361,7 +366,9 @@ export class ReportApp {
     }
     const items = Array.from(this.rows, (i) => this.model!.items[i]!);
     const content =
-      format === 'csv' ? itemsToCsv(items) : viewToJson(this.model.meta, items, { category: tab, filter, totalItems: this.model.items.length });
+      format === 'csv'
+        ? itemsToCsv(items)
+        : viewToJson(this.model.meta, items, { category: tab, filter, totalItems: this.model.items.length });
     const name = `dirsync-${this.model.meta.sessionId}-${tab}.${format}`.replace(/[^\w.-]+/g, '_');
     this.host.download(format, name, content);
     this.toolbar.setStatus(`Exported ${formatCount(items.length)} objects as ${format.toUpperCase()}`);

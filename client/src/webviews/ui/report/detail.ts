@@ -69,7 +69,13 @@ function changeList(changes: readonly AttributeChange[], actions: DetailActions)
           h('span', { class: 'scim-path mono', title: 'SCIM path' }, c.scimPath),
           c.configRef ? configLink(c.configRef, actions) : null,
         ),
-        h('div', { class: 'change-values' }, valueSpan(c.old, 'old'), h('span', { class: 'arrow', 'aria-label': 'becomes' }, '→'), valueSpan(c.new, 'new')),
+        h(
+          'div',
+          { class: 'change-values' },
+          valueSpan(c.old, 'old'),
+          h('span', { class: 'arrow', 'aria-label': 'becomes' }, '→'),
+          valueSpan(c.new, 'new'),
+        ),
       ),
     ),
   );
@@ -77,8 +83,11 @@ function changeList(changes: readonly AttributeChange[], actions: DetailActions)
 
 function memberList(title: string, dns: readonly string[], kind: 'added' | 'removed'): HTMLElement | null {
   if (!dns.length) return null;
-  const shown = dns.slice(0, MEMBER_LIMIT).map((dn) => h('li', { class: `member ${kind}` }, codicon(kind === 'added' ? 'add' : 'remove'), dn));
-  const more = dns.length > MEMBER_LIMIT ? h('li', { class: 'more' }, `and ${formatCount(dns.length - MEMBER_LIMIT)} more (in the export)`) : null;
+  const shown = dns
+    .slice(0, MEMBER_LIMIT)
+    .map((dn) => h('li', { class: `member ${kind}` }, codicon(kind === 'added' ? 'add' : 'remove'), dn));
+  const more =
+    dns.length > MEMBER_LIMIT ? h('li', { class: 'more' }, `and ${formatCount(dns.length - MEMBER_LIMIT)} more (in the export)`) : null;
   return h('div', { class: 'members' }, h('h4', null, `${title} (${formatCount(dns.length)})`), h('ul', null, ...shown, more));
 }
 
@@ -87,7 +96,13 @@ function messageList(messages: readonly ReportMessage[], actions: DetailActions)
     'ul',
     { class: 'messages' },
     ...messages.map((m) =>
-      h('li', { class: `message ${m.severity}` }, codicon(m.severity === 'information' ? 'info' : m.severity), h('span', null, m.message), m.configRef ? configLink(m.configRef, actions) : null),
+      h(
+        'li',
+        { class: `message ${m.severity}` },
+        codicon(m.severity === 'information' ? 'info' : m.severity),
+        h('span', null, m.message),
+        m.configRef ? configLink(m.configRef, actions) : null,
+      ),
     ),
   );
 }
@@ -123,7 +138,11 @@ function avatarSection(item: ReportItem): HTMLElement | null {
 
 /** Fills `container` with the details of `item`. */
 export function renderDetail(container: HTMLElement, item: ReportItem, messages: readonly ReportMessage[], actions: DetailActions): void {
-  const close = h('button', { type: 'button', class: 'icon-button', title: 'Close details (Escape)', 'aria-label': 'Close details' }, codicon('close'));
+  const close = h(
+    'button',
+    { type: 'button', class: 'icon-button', title: 'Close details (Escape)', 'aria-label': 'Close details' },
+    codicon('close'),
+  );
   close.addEventListener('click', () => actions.close());
   const buttons: HTMLElement[] = [];
   if (actions.canNavigate) {
@@ -152,8 +171,24 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
       ...buttons,
     ),
     item.reason ? h('p', { class: 'reason' }, item.reason) : null,
-    item.errors?.length ? section('Errors', messageList(item.errors.map((message) => ({ severity: 'error' as const, message })), actions)) : null,
-    item.warnings?.length ? section('Warnings', messageList(item.warnings.map((message) => ({ severity: 'warning' as const, message })), actions)) : null,
+    item.errors?.length
+      ? section(
+          'Errors',
+          messageList(
+            item.errors.map((message) => ({ severity: 'error' as const, message })),
+            actions,
+          ),
+        )
+      : null,
+    item.warnings?.length
+      ? section(
+          'Warnings',
+          messageList(
+            item.warnings.map((message) => ({ severity: 'warning' as const, message })),
+            actions,
+          ),
+        )
+      : null,
     changes.length ? section(`Attribute changes (${changes.length})`, changeList(changes, actions)) : null,
     members && (members.added.length || members.removed.length)
       ? section('Group membership', memberList('Added', members.added, 'added'), memberList('Removed', members.removed, 'removed'))

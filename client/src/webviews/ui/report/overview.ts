@@ -33,7 +33,12 @@ export function renderHeading(meta: ReportMeta, actions: Pick<DetailActions, 'ca
   return h(
     'header',
     { class: 'report-heading' },
-    h('h1', null, `${MODE_LABEL[meta.mode] ?? meta.mode} report`, meta.config.name ? h('span', { class: 'subtitle' }, ` — ${meta.config.name}`) : null),
+    h(
+      'h1',
+      null,
+      `${MODE_LABEL[meta.mode] ?? meta.mode} report`,
+      meta.config.name ? h('span', { class: 'subtitle' }, ` — ${meta.config.name}`) : null,
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -59,7 +64,9 @@ export function renderThreshold(meta: ReportMeta, showDeleted: () => void): HTML
   const limits = [
     t.limitCount !== undefined ? `${formatCount(t.limitCount)} objects` : '',
     t.limitPercent !== undefined ? `${t.limitPercent}%` : '',
-  ].filter(Boolean).join(' or ');
+  ]
+    .filter(Boolean)
+    .join(' or ');
   const numbers = `${formatCount(t.deletions)} of ${formatCount(t.owned)} owned objects would be deleted (${pct.toFixed(pct < 1 ? 2 : 1)}%)`;
   if (t.exceeded) {
     const show = h('vscode-button', { title: 'Show the objects this plan deletes' }, 'Show what would be deleted');
@@ -79,9 +86,19 @@ export function renderThreshold(meta: ReportMeta, showDeleted: () => void): HTML
     );
   }
   if (t.disabled) {
-    return h('div', { class: 'banner banner-warning' }, codicon('warning'), h('div', { class: 'banner-text' }, `The deletion threshold is disabled. ${numbers}.`));
+    return h(
+      'div',
+      { class: 'banner banner-warning' },
+      codicon('warning'),
+      h('div', { class: 'banner-text' }, `The deletion threshold is disabled. ${numbers}.`),
+    );
   }
-  return h('div', { class: 'banner banner-info' }, codicon('shield'), h('div', { class: 'banner-text' }, `${numbers}; threshold ${limits || 'not set'}.`));
+  return h(
+    'div',
+    { class: 'banner banner-info' },
+    codicon('shield'),
+    h('div', { class: 'banner-text' }, `${numbers}; threshold ${limits || 'not set'}.`),
+  );
 }
 
 /** One card per category with its count; a click opens the tab. */
@@ -93,7 +110,13 @@ export function renderCards(summary: Readonly<Record<ReportCategory, number>>, o
       const n = summary[c] ?? 0;
       const card = h(
         'button',
-        { type: 'button', class: `card card-${c}${n === 0 ? ' empty' : ''}`, role: 'listitem', 'data-category': c, title: `Show ${TAB_LABEL[c]}` },
+        {
+          type: 'button',
+          class: `card card-${c}${n === 0 ? ' empty' : ''}`,
+          role: 'listitem',
+          'data-category': c,
+          title: `Show ${TAB_LABEL[c]}`,
+        },
         h('span', { class: 'card-count' }, formatCount(n)),
         h('span', { class: 'card-label' }, TAB_LABEL[c]),
         h('span', { class: 'card-hint' }, CATEGORY_HINT[c]),
@@ -105,7 +128,10 @@ export function renderCards(summary: Readonly<Record<ReportCategory, number>>, o
 }
 
 /** The report's messages in a collapsible list (errors first). */
-export function renderMessages(messages: readonly ReportMessage[], actions: Pick<DetailActions, 'canNavigate' | 'openConfig'>): HTMLElement | null {
+export function renderMessages(
+  messages: readonly ReportMessage[],
+  actions: Pick<DetailActions, 'canNavigate' | 'openConfig'>,
+): HTMLElement | null {
   if (!messages.length) return null;
   const rank = { error: 0, warning: 1, information: 2 } as const;
   const sorted = [...messages].sort((a, b) => rank[a.severity] - rank[b.severity]);
@@ -113,16 +139,26 @@ export function renderMessages(messages: readonly ReportMessage[], actions: Pick
   const errors = count('error');
   const warnings = count('warning');
   const summaryText = `Messages: ${formatCount(errors)} ${errors === 1 ? 'error' : 'errors'}, ${formatCount(warnings)} ${warnings === 1 ? 'warning' : 'warnings'}, ${formatCount(count('information'))} info`;
-  const items = sorted.slice(0, MESSAGE_LIMIT).map((m) =>
-    h(
-      'li',
-      { class: `message ${m.severity}` },
-      codicon(m.severity === 'information' ? 'info' : m.severity),
-      h('span', { class: 'message-text' }, m.message),
-      m.dn ? h('span', { class: 'message-object mono' }, m.dn) : m.userName ? h('span', { class: 'message-object' }, m.userName) : null,
-      m.configRef ? configLink(m.configRef, actions) : null,
-    ),
+  const items = sorted
+    .slice(0, MESSAGE_LIMIT)
+    .map((m) =>
+      h(
+        'li',
+        { class: `message ${m.severity}` },
+        codicon(m.severity === 'information' ? 'info' : m.severity),
+        h('span', { class: 'message-text' }, m.message),
+        m.dn ? h('span', { class: 'message-object mono' }, m.dn) : m.userName ? h('span', { class: 'message-object' }, m.userName) : null,
+        m.configRef ? configLink(m.configRef, actions) : null,
+      ),
+    );
+  const more =
+    messages.length > MESSAGE_LIMIT
+      ? h('li', { class: 'more' }, `and ${formatCount(messages.length - MESSAGE_LIMIT)} more (in the JSON export)`)
+      : null;
+  return h(
+    'details',
+    { class: 'report-messages', open: errors > 0 },
+    h('summary', null, summaryText),
+    h('ul', { class: 'messages' }, ...items, more),
   );
-  const more = messages.length > MESSAGE_LIMIT ? h('li', { class: 'more' }, `and ${formatCount(messages.length - MESSAGE_LIMIT)} more (in the JSON export)`) : null;
-  return h('details', { class: 'report-messages', open: errors > 0 }, h('summary', null, summaryText), h('ul', { class: 'messages' }, ...items, more));
 }

@@ -52,7 +52,16 @@ export function createRow(): HTMLElement {
   const action = h('span', { class: 'cell col-action', role: 'gridcell' }, flag, actionText);
   const details = h('span', { class: 'cell col-details', role: 'gridcell' });
   const dn = h('span', { class: 'cell col-dn', role: 'gridcell' });
-  const row = h('div', null, h('span', { class: 'cell col-name', role: 'gridcell' }, icon, thumb, name), user, category, action, details, dn);
+  const row = h(
+    'div',
+    null,
+    h('span', { class: 'cell col-name', role: 'gridcell' }, icon, thumb, name),
+    user,
+    category,
+    action,
+    details,
+    dn,
+  );
   parts.set(row, { icon, thumb, name, user, category, action: actionText, flag, details, dn });
   return row;
 }
@@ -92,7 +101,10 @@ export function describe(item: ReportItem): string {
   const bits: string[] = [];
   const changes = item.changes ?? [];
   if (changes.length) {
-    const names = changes.slice(0, 3).map((c) => c.attribute).join(', ');
+    const names = changes
+      .slice(0, 3)
+      .map((c) => c.attribute)
+      .join(', ');
     bits.push(`${changes.length} ${changes.length === 1 ? 'attribute' : 'attributes'}: ${names}${changes.length > 3 ? ', …' : ''}`);
   }
   if (item.members && (item.members.added.length || item.members.removed.length)) {

@@ -46,7 +46,10 @@ export class Toolbar {
       if (tab) events.onTab(tab);
     });
 
-    this.search = h('vscode-textfield', { class: 'search', placeholder: 'Search DN, user name, display name, values  ( / )' }) as VscodeTextfield;
+    this.search = h('vscode-textfield', {
+      class: 'search',
+      placeholder: 'Search DN, user name, display name, values  ( / )',
+    }) as VscodeTextfield;
     this.search.label = 'Search the report';
     this.search.appendChild(codicon('search', 'search-icon'));
     this.search.lastElementChild!.setAttribute('slot', 'content-before');
@@ -69,12 +72,26 @@ export class Toolbar {
 
     const csv = h('vscode-button', { secondary: true, class: 'export-csv', title: 'Save the rows of this view as CSV' }, 'Export CSV');
     csv.addEventListener('click', () => events.onExport('csv'));
-    const json = h('vscode-button', { secondary: true, class: 'export-json', title: 'Save the rows of this view as JSON (a report of the same format)' }, 'Export JSON');
+    const json = h(
+      'vscode-button',
+      { secondary: true, class: 'export-json', title: 'Save the rows of this view as JSON (a report of the same format)' },
+      'Export JSON',
+    );
     json.addEventListener('click', () => events.onExport('json'));
 
     this.countText = h('span', { class: 'row-count', 'aria-live': 'polite' });
     this.status = h('span', { class: 'status', role: 'status' });
-    this.bar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filter and export' }, this.search, this.hide, this.countText, h('span', { class: 'spacer' }), this.status, csv, json);
+    this.bar = h(
+      'div',
+      { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filter and export' },
+      this.search,
+      this.hide,
+      this.countText,
+      h('span', { class: 'spacer' }),
+      this.status,
+      csv,
+      json,
+    );
   }
 
   /** Shows `tab` as selected (without firing `onTab`). */
@@ -97,7 +114,8 @@ export class Toolbar {
   }
 
   setRowCount(shown: number, total: number): void {
-    this.countText.textContent = shown === total ? `${formatCount(total)} objects` : `${formatCount(shown)} of ${formatCount(total)} objects`;
+    this.countText.textContent =
+      shown === total ? `${formatCount(total)} objects` : `${formatCount(shown)} of ${formatCount(total)} objects`;
   }
 
   setStatus(text: string): void {

@@ -44,7 +44,12 @@ export class VirtualList {
 
   constructor(private readonly options: VirtualListOptions) {
     this.body = h('div', { class: 'vlist-body', role: 'rowgroup' });
-    this.element = h('div', { class: 'vlist', role: 'grid', tabindex: 0, 'aria-label': options.label, 'aria-rowcount': 0 }, options.header, this.body);
+    this.element = h(
+      'div',
+      { class: 'vlist', role: 'grid', tabindex: 0, 'aria-label': options.label, 'aria-rowcount': 0 },
+      options.header,
+      this.body,
+    );
     options.header.setAttribute('aria-rowindex', '1');
     this.element.addEventListener('scroll', () => this.schedule('scroll'), { passive: true });
     this.element.addEventListener('keydown', (e) => this.onKey(e));
@@ -139,12 +144,24 @@ export class VirtualList {
     const cur = this.activeIndex < 0 ? -1 : this.activeIndex;
     let next: number | undefined;
     switch (e.key) {
-      case 'ArrowDown': next = cur + 1; break;
-      case 'ArrowUp': next = cur < 0 ? 0 : cur - 1; break;
-      case 'PageDown': next = (cur < 0 ? 0 : cur) + page; break;
-      case 'PageUp': next = (cur < 0 ? 0 : cur) - page; break;
-      case 'Home': next = 0; break;
-      case 'End': next = this.count - 1; break;
+      case 'ArrowDown':
+        next = cur + 1;
+        break;
+      case 'ArrowUp':
+        next = cur < 0 ? 0 : cur - 1;
+        break;
+      case 'PageDown':
+        next = Math.max(cur, 0) + page;
+        break;
+      case 'PageUp':
+        next = Math.max(cur, 0) - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = this.count - 1;
+        break;
       case 'Enter':
         if (this.activeIndex >= 0) {
           e.preventDefault();
