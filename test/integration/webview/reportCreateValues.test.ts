@@ -50,11 +50,10 @@ describe('report UI: a first sync of the demo shows its work and the values of e
 
   it('the overview says the work per kind; a created user lists the values it will send', async () => {
     assert.equal(await page.locator('.work-line').textContent(), planLine(report.work));
-    assert.equal(
-      await page.locator('.work-table tr[data-kind="users"] td.work-create').textContent(),
-      String(report.work.users.create),
-    );
-    const created = report.items.find((i) => i.category === 'added' && i.action === 'create' && i.changes?.some((c) => c.attribute === 'title'))!;
+    assert.equal(await page.locator('.work-table tr[data-kind="users"] td.work-create').textContent(), String(report.work.users.create));
+    const created = report.items.find(
+      (i) => i.category === 'added' && i.action === 'create' && i.changes?.some((c) => c.attribute === 'title'),
+    )!;
     assert.ok(created, 'the demo creates a user with a title');
     await search(page, created.userName!, report.items.filter((i) => i.userName === created.userName).length);
     await page.locator('.vrow:not([hidden])[data-action="create"]').first().click();
