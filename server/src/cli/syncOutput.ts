@@ -57,6 +57,12 @@ function doneWork(r: ApplyResult): WorkSummary {
   return r.work ?? emptyWork();
 }
 
+/** `: created 41 users …; uploaded 13 pictures` (what the apply did), or empty when nothing completed. */
+export function doneText(r: ApplyResult): string {
+  const phrases = workPhrases(doneWork(r), 'done');
+  return phrases.length ? `: ${phrases.join('; ')}` : '';
+}
+
 /** True when the apply had nothing to do. */
 export function nothingToDo(r: ApplyResult): boolean {
   return r.applied + r.resumed + r.failed + r.skipped === 0;
