@@ -69,10 +69,15 @@ export function showValue(v: AttributeChange['old']): string {
   return v === undefined || v === null ? '(none)' : JSON.stringify(v);
 }
 
+/** Directory and cloud text is untrusted: control characters (a terminal's escapes) are shown as `\u001b`. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function who(item: ReportItem): string {
   const id = item.dn ?? item.userName ?? item.displayName ?? item.id;
   const also = item.dn && item.userName ? ` (${item.userName})` : '';
-  return `${id}${also}`;
+  return printable(`${id}${also}`);
 }
 
 /** The lines under one listed object: each attribute old → new (update) or why (delete, deactivate). */
@@ -80,15 +85,15 @@ function details(item: ReportItem, action: ChangeAction, kind: WorkKind): string
   if (kind === 'pictures') {
     const a = item.avatar;
     const what = a?.sha256 ? `${a.contentType ?? 'image'} ${a.width ?? '?'}×${a.height ?? '?'}, SHA-256 ${a.sha256.slice(0, 12)}…` : '';
-    return [[item.reason, what].filter(Boolean).join(': ')].filter(Boolean);
+    return [printable([item.reason, what].filter(Boolean).join(': '))].filter(Boolean);
   }
   if (action === 'update') {
-    const lines = (item.changes ?? []).map((c) => `${c.attribute}: ${showValue(c.old)} → ${showValue(c.new)}`);
+    const lines = (item.changes ?? []).map((c) => `${printable(c.attribute)}: ${showValue(c.old)} → ${showValue(c.new)}`);
     if (item.members?.added.length) lines.push(`members added: ${item.members.added.length}`);
     if (item.members?.removed.length) lines.push(`members removed: ${item.members.removed.length}`);
     return lines;
   }
-  if (action === 'delete' || action === 'deactivate') return item.reason ? [`why: ${item.reason}`] : [];
+  if (action === 'delete' || action === 'deactivate') return item.reason ? [`why: ${printable(item.reason)}`] : [];
   return [];
 }
 

@@ -97,3 +97,12 @@ describe('cli/planText: dirsync plan as text', () => {
     assert.equal(workTable(emptyWork())[0], '            create  update  deactivate  delete  unchanged  skipped');
   });
 });
+
+describe('cli/planText: untrusted text on a terminal', () => {
+  it('control characters in a DN or a reason are shown escaped, never sent to the terminal', () => {
+    const evil = item(1, { dn: 'CN=Eve\x1b[2J\x1b]0;pwned\x07,DC=corp', action: 'delete', category: 'deleted', reason: 'gone\x1b[31m' });
+    const lines = objectLists(report([evil]), { colour: false }, 10);
+    assert.ok(!lines.some((l) => l.includes('\x1b') || l.includes('\x07')), JSON.stringify(lines));
+    assert.ok(lines.some((l) => l.includes('CN=Eve\\u001b[2J\\u001b]0;pwned\\u0007,DC=corp')));
+  });
+});
