@@ -145,7 +145,7 @@ export function planText(report: SyncReport, style: TextStyle, limit: number | u
   );
   if (t.refusal) out.push(t.refusal);
   for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20))
-    out.push(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`);
+    out.push(printable(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`));
   // Every operation belongs to an item that counts as work; the fallback only guards the verdict.
   const verdict = totalWork(work) === 0 && operations ? `Plan: ${operations} operation${operations === 1 ? '' : 's'}.` : planLine(work);
   out.push(paint(style, SGR.bold, verdict));
