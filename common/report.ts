@@ -5,9 +5,11 @@
  * Compatibility: `version` changes only when a field changes meaning or disappears; new optional
  * fields may appear at any time, so consumers ignore what they do not know.
  */
+import type { WorkSummary } from './work';
 
 export const REPORT_FORMAT = 'dirsync-report';
-export const REPORT_VERSION = 1;
+/** 2: `work` (counts that mean work, common/work.ts) added beside `summary`; create items carry their values. */
+export const REPORT_VERSION = 2;
 
 /** The report's tabs, in Directory Connector's vocabulary (seed: "Do a Dry Run Synchronization"). */
 export type ReportCategory =
@@ -63,7 +65,10 @@ export interface ConfigRef {
   readonly path: string;
 }
 
-/** One attribute's change on one object: old → new, with the mapping that produced it. */
+/**
+ * One attribute's change on one object: old → new, with the mapping that produced it. A create's
+ * changes have no `old`: they are the values the create sends.
+ */
 export interface AttributeChange {
   /** The config's cloud attribute name (`displayName`, `sipAddresses;type=enterprise`). */
   readonly attribute: string;
@@ -89,6 +94,8 @@ export interface AvatarInfo {
   readonly height?: number;
   /** SHA-256 of the image bytes, hex. */
   readonly sha256?: string;
+  /** The picture the cloud shows now, when it shows one (an upload then replaces it). */
+  readonly cloudUrl?: string;
   /** A small `data:image/…;base64,` thumbnail for the report (at most ~8 KB); untrusted. */
   readonly thumbnail?: string;
 }
@@ -149,8 +156,13 @@ export interface SyncReport {
   /** Never contains a secret: URLs are shown without credentials. */
   readonly directory: { readonly url: string; readonly kind: 'ldap' | 'ldif'; readonly fingerprint: string };
   readonly cloud: { readonly url: string; readonly type: 'webex' | 'scim'; readonly orgId?: string };
-  /** Count per category; every category is present, zero included. */
+  /** Count per category (the report's tabs); every category is present, zero included. */
   readonly summary: Readonly<Record<ReportCategory, number>>;
+  /**
+   * What applying the plan does, per kind of object (users, rooms, groups, contacts, pictures): to
+   * create, update, deactivate, delete, unchanged, skipped (common/work.ts `countWork`). Since version 2.
+   */
+  readonly work: WorkSummary;
   readonly threshold: ReportThreshold;
   readonly items: readonly ReportItem[];
   readonly messages: readonly ReportMessage[];

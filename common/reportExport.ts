@@ -5,6 +5,7 @@
  */
 import { REPORT_CATEGORIES, type ReportItem, type SyncReport } from './report';
 import { countByCategory, formatChange, type ReportItemFilter, type ReportViewCategory } from './reportQuery';
+import { countWork } from './work';
 
 /** The columns of the CSV export, in order (the header row). */
 export const CSV_COLUMNS = [
@@ -78,7 +79,7 @@ export interface ReportExportView {
 
 /**
  * The view as a JSON document that is itself a valid {@link SyncReport} (same format and version,
- * summary recounted over the kept items, messages kept whole) plus a `view` field saying how it
+ * summary and work recounted over the kept items, messages kept whole) plus a `view` field saying how it
  * was cut, so it opens in the report UI and in scripts that read `dirsync plan --json`.
  */
 export function viewToJson(
@@ -91,6 +92,7 @@ export function viewToJson(
   const doc: SyncReport & { view: ReportExportView } = {
     ...rest,
     summary: countByCategory(items, REPORT_CATEGORIES),
+    work: countWork(items),
     items,
     view,
   };

@@ -3,6 +3,7 @@
  * server, typed once and imported by both sides (as vscode-eslint does). Standard LSP messages are
  * not listed here. Add new messages below, with their params and result shapes.
  */
+import type { WorkSummary } from './work';
 import type { DirsyncConfig } from './config';
 import type { EngineEvent, Explanation } from './engine';
 import type { SyncReport } from './report';
@@ -288,6 +289,8 @@ export interface ApplyOutcome {
   readonly failed?: number;
   readonly skipped?: number;
   readonly failures?: ReadonlyArray<{ readonly opId: string; readonly label: string; readonly message: string }>;
+  /** What the apply did per kind, counted from the operations that completed (common/work.ts). */
+  readonly work?: WorkSummary;
   readonly message?: string;
 }
 export const SyncRequest = request<SyncParams, ApplyOutcome>('dirsync/sync');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent } from 'undici';
 import { REPORT_CATEGORIES, type ReportCategory } from '../../common/report';
+import { emptyWork } from '../../common/work';
 import { applyPlan } from '../../server/src/sync/engine/sync';
 import type { PlanOperation, SyncPlan } from '../../server/src/sync/contract';
 
@@ -58,7 +59,7 @@ function plan(n: number): SyncPlan {
   return {
     report: {
       format: 'dirsync-report',
-      version: 1,
+      version: 2,
       sessionId: 'bench',
       generatedAt: new Date().toISOString(),
       mode: 'dryRun',
@@ -66,6 +67,7 @@ function plan(n: number): SyncPlan {
       directory: { url: 'ldif:bench', kind: 'ldif', fingerprint: 'f' },
       cloud: { url: 'http://127.0.0.1', type: 'scim' },
       summary,
+      work: emptyWork(),
       threshold: { deletions: 0, owned: 0, disabled: false, exceeded: false },
       items: [],
       messages: [],

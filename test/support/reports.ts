@@ -15,6 +15,7 @@ import {
   type ReportMessage,
   type SyncReport,
 } from '../../common/report';
+import { countWork } from '../../common/work';
 import { tinyPng } from './tinyPng';
 import { mulberry32 as prng } from './random';
 
@@ -457,6 +458,7 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
       orgId: '7f3c1d2e-0000-4000-8000-1234567890ab',
     },
     summary,
+    work: countWork(items),
     threshold: {
       deletions,
       owned,

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScimClient } from '../../server/src/cloud/index';
 import { REPORT_CATEGORIES, type ReportCategory, type SyncReport } from '../../common/report';
+import { emptyWork } from '../../common/work';
 import type { PlanOperation, SyncPlan } from '../../server/src/sync/contract';
 import { startCloudFixture, TOKEN, type CloudFixture } from './cloud';
 
@@ -106,7 +107,7 @@ export function makePlan(operations: PlanOperation[], threshold: Partial<SyncRep
   summary.deleted = operations.filter((o) => o.kind === 'deleteUser').length;
   const report: SyncReport = {
     format: 'dirsync-report',
-    version: 1,
+    version: 2,
     sessionId: `plan-${seq}`,
     generatedAt: new Date().toISOString(),
     mode: 'dryRun',
@@ -114,6 +115,7 @@ export function makePlan(operations: PlanOperation[], threshold: Partial<SyncRep
     directory: { url: 'ldif:test', kind: 'ldif', fingerprint: 'f' },
     cloud: { url: 'http://127.0.0.1', type: 'scim' },
     summary,
+    work: emptyWork(),
     threshold: { deletions: summary.deleted, owned: 100, disabled: false, exceeded: false, ...threshold },
     items: [],
     messages: [],

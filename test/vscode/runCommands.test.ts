@@ -14,6 +14,7 @@ import { openWorkbench, type VsCodePage } from '../support/vscodePage';
 import { packagedVsix, repoRoot } from '../support/vsix';
 import { newestSavedReport } from '../../server/src/runs/lastReport';
 import type { SyncReport } from '../../common/report';
+import { driftCounts, driftText } from '../../client/src/runs/format';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../support/cloud';
 
 async function cloudUsers(cloud: CloudFixture): Promise<number> {
@@ -96,9 +97,9 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     // Back in the editor, the status bar shows the drift of that dry run.
     await focusWorkbench(vscode);
     await vscode.openFile('demo.dirsync');
-    const drift = vscode.page.locator('.statusbar-item', {
-      hasText: `+${summary.added} ~${summary.modified} âˆ’${summary.deleted + summary.deactivated}`,
-    });
+    const d = driftCounts(saved.report.work);
+    assert.ok(d.create > 0);
+    const drift = vscode.page.locator('.statusbar-item', { hasText: driftText(d) });
     await drift.waitFor();
     assert.equal(await cloudUsers(cloud), 0, 'a dry run writes nothing');
   });
@@ -112,7 +113,7 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
     await dialog.waitFor({ timeout: 90_000 });
     const detail = await dialog.innerText();
     const saved = (await newestSavedReport(join(folder, 'demo.dirsync'), [join(folder, '.dirsync', 'reports')]))!;
-    assert.match(detail, new RegExp(`Added: ${saved.report.summary.added}\\b`));
+    assert.match(detail, new RegExp(`Users: ${saved.report.work.users.create} to create\\b`));
     assert.ok(detail.includes(saved.report.sessionId), "the dialog names the plan's session");
     const creates = saved.report.items.filter((i) => (i.objectType === 'user' || i.objectType === 'room') && i.action === 'create').length;
     await vscode.screenshot('run-full-sync-confirmation');

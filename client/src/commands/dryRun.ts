@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { DryRunRequest } from '../../../common/requests';
 import { runTarget, showReport, type RunContext } from '../runs/context';
-import { driftText } from '../runs/format';
+import { planLine, reportWork } from '../../../common/work';
 import { showPlanProblem } from '../runs/outcome';
 import { requestWithProgress } from '../runs/serverProgress';
 
@@ -13,7 +13,7 @@ export function dryRun(ctx: RunContext) {
     const uri = doc.uri.toString();
     const r = await requestWithProgress(ctx, 'Dirsync: dry run', DryRunRequest, { uri, mode: 'full' });
     if (r.outcome !== 'planned' || !r.report) return showPlanProblem(ctx, 'dry run', r);
-    ctx.output.info(`[${r.sessionId}] dry run of ${doc.uri.fsPath}: ${driftText(r.report.summary)}`);
+    ctx.output.info(`[${r.sessionId}] dry run of ${doc.uri.fsPath}: ${planLine(reportWork(r.report))}`);
     showReport(ctx, uri, r.report);
     if (r.report.threshold.exceeded)
       void vscode.window.showWarningMessage(

@@ -1,15 +1,18 @@
 /**
- * The last dry run's drift in the status bar, for the active `.dirsync` editor: `+added ~modified
- * −deleted` (deactivations count as deletions). A click shows that report. Next to the live
- * directory item (client/src/live/statusBar.ts). The counts are kept in the workspace state, so a
- * reopened window shows them without reading the report again.
+ * The last dry run's drift in the status bar, for the active `.dirsync` editor: `+create ~update
+ * −delete` over every kind, pictures included (deactivations count as deletions). The tooltip
+ * says it per kind. A click shows that report. Next to the live directory item
+ * (client/src/live/statusBar.ts). The counts are kept in the workspace state, so a reopened
+ * window shows them without reading the report again.
  */
 import * as vscode from 'vscode';
 import type { SyncReport } from '../../../common/report';
-import { driftText } from './format';
+import { planLine, reportWork } from '../../../common/work';
+import { driftCounts, driftText, workLines, type DriftCounts } from './format';
 
-type Drift = SyncReport['summary'] & { readonly at: string; readonly sessionId: string };
-const KEY = 'dirsync.run.drift';
+type Drift = DriftCounts & { readonly lines: readonly string[]; readonly verdict: string; readonly at: string; readonly sessionId: string };
+/** `.v2`: the counts are work (a window's state from before counted categories). */
+const KEY = 'dirsync.run.drift.v2';
 
 export class DriftStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -28,9 +31,7 @@ export class DriftStatusBar implements vscode.Disposable {
   /** Records a dry run's report for its document. */
   update(uri: string, report: SyncReport): void {
     const all = this.state.get<Record<string, Drift>>(KEY, {});
-    void this.state
-      .update(KEY, { ...all, [uri]: { ...report.summary, at: report.generatedAt, sessionId: report.sessionId } })
-      .then(() => this.render());
+    void this.state.update(KEY, { ...all, [uri]: driftOf(report) }).then(() => this.render());
     this.render();
   }
 
@@ -55,9 +56,8 @@ export class DriftStatusBar implements vscode.Disposable {
     this.item.text = this.textFor(uri)!;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Last dry run**\n\n');
-    tip.appendText(
-      `${d.added} to add, ${d.modified} to modify, ${d.deleted} to delete, ${d.deactivated} to deactivate, ${d.mismatched} mismatched.\n\n`,
-    );
+    tip.appendText(`${d.verdict}\n\n`);
+    if (d.lines.length) tip.appendText(`${d.lines.join('\n')}\n\n`);
     tip.appendText(`${d.at} · session ${d.sessionId}\n\n`);
     tip.appendMarkdown('Click to show the report.');
     this.item.tooltip = tip;
@@ -68,4 +68,9 @@ export class DriftStatusBar implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function driftOf(report: SyncReport): Drift {
+  const work = reportWork(report);
+  return { ...driftCounts(work), lines: workLines(work), verdict: planLine(work), at: report.generatedAt, sessionId: report.sessionId };
 }

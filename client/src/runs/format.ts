@@ -3,14 +3,54 @@
  * sync or purge, the refusal over the deletion threshold. Pure (no `vscode`), so unit tests read
  * exactly what the user reads.
  */
-import type { ReportCategory, SyncReport } from '../../../common/report';
+import type { SyncReport } from '../../../common/report';
 import type { PlanCounts } from '../../../common/requests';
+import {
+  CHANGE_ACTIONS,
+  WORK_KINDS,
+  reportWork,
+  skippedPhrase,
+  totalOf,
+  unchangedPhrase,
+  verbOf,
+  workPhrases,
+  type WorkSummary,
+} from '../../../common/work';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** `+3 ~12 −1`: objects a dry run would add, modify and delete (deleted and deactivated together). */
-export function driftText(summary: Readonly<Record<ReportCategory, number>>): string {
-  return `+${n(summary.added)} ~${n(summary.modified)} −${n(summary.deleted + summary.deactivated)}`;
+/** The three numbers of the drift: objects and pictures to create, to update, to delete or deactivate. */
+export interface DriftCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly remove: number;
+}
+
+export function driftCounts(work: WorkSummary): DriftCounts {
+  return {
+    create: totalOf(work, 'create'),
+    update: totalOf(work, 'update'),
+    remove: totalOf(work, 'delete') + totalOf(work, 'deactivate'),
+  };
+}
+
+/** `+3 ~12 −1`: what a dry run would create, update and delete or deactivate (pictures included). */
+export function driftText(d: DriftCounts): string {
+  return `+${n(d.create)} ~${n(d.update)} −${n(d.remove)}`;
+}
+
+/** `create 3 users; upload 1 picture` → `Create 3 users; upload 1 picture.` (empty stays empty). */
+function sentence(phrases: readonly string[]): string {
+  const s = phrases.join('; ');
+  return s ? `${s[0]!.toUpperCase()}${s.slice(1)}.` : '';
+}
+
+/** One line per kind with work, e.g. `Users: 41 to create, 2 to update`; empty without work. */
+export function workLines(work: WorkSummary): string[] {
+  return WORK_KINDS.flatMap((k) => {
+    const parts = CHANGE_ACTIONS.filter((a) => work[k][a]).map((a) => `${n(work[k][a])} to ${verbOf(k, a, 'plan')}`);
+    return parts.length ? [`${k[0]!.toUpperCase()}${k.slice(1)}: ${parts.join(', ')}`] : [];
+  });
 }
 
 /** The confirmation's question and detail for applying a reviewed plan. */
@@ -22,20 +62,17 @@ export function confirmation(kind: 'full' | 'purgeAvatars', counts: PlanCounts, 
       detail: `Users whose avatar source in the directory is empty lose their cloud avatar.\n\n${n(counts.operations)} operations on ${target}. Session ${report.sessionId}.`,
     };
   }
-  const lines = [
-    `Added: ${n(counts.added)}`,
-    `Modified: ${n(counts.modified)}`,
-    `Deleted: ${n(counts.deleted)}`,
-    `Deactivated: ${n(counts.deactivated)}`,
-    `Avatar changes: ${n(counts.avatars)}`,
-  ];
+  const work = reportWork(report);
+  const lines = workLines(work);
+  const rest = [unchangedPhrase(work), skippedPhrase(work)].filter(Boolean).join('; ');
+  if (rest) lines.push(`${rest[0]!.toUpperCase()}${rest.slice(1)}.`);
   if (counts.invalid) lines.push(`Invalid (not sent): ${n(counts.invalid)}`);
   const t = report.threshold;
   const threshold = t.disabled
     ? 'Deletion threshold: disabled.'
     : `Deletions: ${n(t.deletions)} of ${n(t.owned)} owned objects, within the threshold.`;
   return {
-    message: `Apply this plan to the cloud? ${n(counts.operations)} operation${counts.operations === 1 ? '' : 's'}.`,
+    message: `Apply this plan to the cloud? ${sentence(workPhrases(work, 'plan')) || `${n(counts.operations)} operation${counts.operations === 1 ? '' : 's'}.`}`,
     detail: `${lines.join('\n')}\n\n${threshold}\nTarget: ${target}. Session ${report.sessionId}.`,
   };
 }

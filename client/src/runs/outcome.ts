@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ApplyOutcome, PlanResult } from '../../../common/requests';
 import { showReport, type RunContext } from './context';
-import { driftText, refusalText } from './format';
+import { workPhrases } from '../../../common/work';
+import { refusalText } from './format';
 
 /** Over the deletion threshold: the report opens on the first object that would be deleted, and a modal lists them. */
 export async function showRefusal(ctx: RunContext, uri: string, outcome: ApplyOutcome): Promise<void> {
@@ -46,7 +47,8 @@ export async function showApplied(
       ctx.output.info(`[${r.sessionId}] ${what} done: ${summary}`);
       for (const f of r.failures ?? []) ctx.output.error(`[${r.sessionId}] ${f.opId} ${f.label}: ${f.message}`);
       const show = r.failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-      void show(`Dirsync: ${what} done — ${summary}${r.report ? ` (${driftText(r.report.summary)})` : ''}.`);
+      const did = r.work ? workPhrases(r.work, 'done').join('; ') : '';
+      void show(`Dirsync: ${what} done — ${did ? `${did} (${summary})` : summary}.`);
       return;
     }
     case 'refused':

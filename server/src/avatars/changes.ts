@@ -1,13 +1,20 @@
 /**
- * Avatar change detection, pure. The sync state remembers, per user (by objectGUID), the SHA-256 of
- * the picture last uploaded and where the cloud shows it. Comparing each run's fetch result with
- * that record decides what to do — so an INCREMENTAL sync picks up a picture-only change, which
- * Directory Connector misses (seed 001: "In the case of an updated avatar but no other attribute
- * change, incremental sync won't update the user's avatar"), and an unchanged picture is never
- * uploaded again.
+ * Avatar change detection, pure. The cloud decides first: a picture URL that names its content
+ * (a published object `<sha256>.<ext>`, the local cloud's `/avatars/…/<first 16 hex digits>`)
+ * says which picture the cloud shows, so a fresh copy of a synced folder (no `.dirsync/state`)
+ * plans nothing when nothing changed. The sync state is a cache: it remembers, per user (by
+ * objectGUID), the SHA-256 of the picture last uploaded and where the cloud shows it, which
+ * decides when the cloud's URL names no content (a resource server's own URL, a URL the cloud
+ * made up) or the cloud was not read. So an INCREMENTAL sync picks up a picture-only change,
+ * which Directory Connector misses (seed 001: "In the case of an updated avatar but no other
+ * attribute change, incremental sync won't update the user's avatar"), and an unchanged picture
+ * is never uploaded again.
  *
  * | fetch result | previous record / cloud picture          | flags                           | decision  |
  * |--------------|------------------------------------------|---------------------------------|-----------|
+ * | image        | cloud URL names this picture's hash      |                                 | unchanged |
+ * | image        | cloud URL names another hash             |                                 | upload (changed if the record names it, else cloudDiffers) |
+ * | image        | no record, cloud links the source's URL  |                                 | unchanged |
  * | image        | none                                     |                                 | upload (new) |
  * | image        | other sha256                             |                                 | upload (changed) |
  * | image        | same sha256, cloud has none              |                                 | upload (missingInCloud) |
@@ -63,7 +70,7 @@ export type AvatarDecision =
       readonly url?: string;
       readonly previous?: AvatarStateRecord;
     }
-  | { readonly status: 'unchanged'; readonly image: CheckedImage; readonly url?: string; readonly previous: AvatarStateRecord }
+  | { readonly status: 'unchanged'; readonly image: CheckedImage; readonly url?: string; readonly previous?: AvatarStateRecord }
   | {
       readonly status: 'remove';
       readonly reason: EmptyReason;
@@ -105,9 +112,28 @@ export function decideAvatar(
     return { status, reason: result.reason, detail: result.detail, ...base };
   }
   const { kind: _kind, url: _url, ...image } = result;
-  const why = uploadReason(image.sha256, previous, cloud, options);
+  const why = uploadReason(image.sha256, previous, cloud, options, url);
   if (why) return { status: 'upload', why, image, ...base };
-  return { status: 'unchanged', image, ...base, previous: previous! };
+  return { status: 'unchanged', image, ...base };
+}
+
+/**
+ * The content hash a picture URL names (lower-case hex, 16 to 64 digits), or undefined: the last
+ * path segment that is a hash, with or without an extension (`…/<sha256>.jpg`, `…/<16 hex>`).
+ */
+export function contentHashOf(url: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const segments = path.split('/').reverse();
+  for (const s of segments) {
+    const m = /^([0-9a-f]{16,64})(?:\.[a-z0-9]{1,5})?$/i.exec(s);
+    if (m) return m[1]!.toLowerCase();
+  }
+  return undefined;
 }
 
 function uploadReason(
@@ -115,7 +141,16 @@ function uploadReason(
   previous: AvatarStateRecord | undefined,
   cloud: CloudPicture,
   options: DecideOptions,
+  sourceUrl: string | undefined,
 ): UploadWhy | undefined {
+  const again = options.reupload ? 'reupload' : undefined;
+  const named = typeof cloud === 'string' ? contentHashOf(cloud) : undefined;
+  if (named !== undefined) {
+    if (sha256.startsWith(named)) return again;
+    return previous?.sha256.startsWith(named) ? 'changed' : previous ? 'cloudDiffers' : 'new';
+  }
+  // No record (a fresh copy of the folder): a cloud that links the resource server's URL shows it.
+  if (!previous && typeof cloud === 'string' && sourceUrl !== undefined && cloud === sourceUrl) return again;
   if (!previous) return 'new';
   if (previous.sha256 !== sha256) return 'changed';
   if (cloud === null) return 'missingInCloud';
@@ -174,7 +209,12 @@ export function avatarInfo(decision: AvatarDecision, source: 'attribute' | 'reso
     case 'upload':
     case 'unchanged': {
       const i = decision.image;
-      const reason = decision.status === 'upload' ? UPLOAD_WORDS[decision.why] : 'Same picture as last uploaded';
+      const reason =
+        decision.status === 'upload'
+          ? UPLOAD_WORDS[decision.why]
+          : decision.previous
+            ? 'Same picture as last uploaded'
+            : 'The cloud already shows this picture';
       return {
         ...common,
         reason,

@@ -9,6 +9,7 @@ import type { EngineEvent, EngineOptions } from '../sync/contract';
 import { ApplyCancelledError, ApplyRefusedError } from '../sync/apply/errors';
 import type { ApplyResult, SyncProgress } from '../sync/contract';
 import type { CliIo } from './command';
+import { emptyWork, reportWork, workPhrases, type WorkSummary } from '../../../common/work';
 
 export const EXIT_NO_CHANGES = 0;
 export const EXIT_ERROR = 1;
@@ -51,6 +52,17 @@ export function openSyncSession(io: CliIo, logFile: string | undefined, progress
   };
 }
 
+/** What the apply did; an engine that does not count it (none today) gets nothing claimed. */
+function doneWork(r: ApplyResult): WorkSummary {
+  return r.work ?? emptyWork();
+}
+
+/** `: created 41 users …; uploaded 13 pictures` (what the apply did), or empty when nothing completed. */
+export function doneText(r: ApplyResult): string {
+  const phrases = workPhrases(doneWork(r), 'done');
+  return phrases.length ? `: ${phrases.join('; ')}` : '';
+}
+
 /** True when the apply had nothing to do. */
 export function nothingToDo(r: ApplyResult): boolean {
   return r.applied + r.resumed + r.failed + r.skipped === 0;
@@ -75,6 +87,9 @@ export function resultJson(r: ApplyResult, extra: Record<string, unknown> = {}):
     skipped: r.skipped,
     failures: r.failures,
     summary: r.report.summary,
+    /** What was done, per kind (the operations that completed); `planned`: what the plan said. */
+    work: doneWork(r),
+    planned: reportWork(r.report),
     threshold: r.report.threshold,
   };
 }
@@ -85,12 +100,12 @@ export function printResult(io: CliIo, r: ApplyResult, json: boolean, extra: Rec
   } else if (nothingToDo(r)) {
     io.stdout.write(`No changes. The cloud matches the directory (session ${r.sessionId}).\n`);
   } else {
-    const s = r.report.summary;
+    const phrases = workPhrases(doneWork(r), 'done');
+    const did = phrases.length ? phrases.join('; ') : 'nothing completed';
     io.stdout.write(
-      `Applied ${r.applied} operation${r.applied === 1 ? '' : 's'}` +
-        (r.resumed ? ` (+${r.resumed} done by an interrupted earlier run)` : '') +
-        `: ${s.added} added, ${s.modified} modified, ${s.deleted} deleted, ${s.deactivated} deactivated, ${s.groups} groups, ${s.avatars} avatars` +
-        ` (session ${r.sessionId}).\n`,
+      `Applied: ${did} (${r.applied} operation${r.applied === 1 ? '' : 's'}` +
+        (r.resumed ? `, ${r.resumed} more done by an interrupted earlier run` : '') +
+        `; session ${r.sessionId}).\n`,
     );
     if (r.skipped) io.stdout.write(`${r.skipped} operation${r.skipped === 1 ? '' : 's'} skipped (see the event log).\n`);
     for (const f of r.failures) io.stdout.write(`FAILED ${f.label}: ${f.message}\n`);

@@ -251,6 +251,7 @@ export class RunService {
       failed: result.failed,
       skipped: result.skipped,
       failures: result.failures,
+      ...(result.work ? { work: result.work } : {}),
     };
   }
 }

@@ -7,6 +7,7 @@
 import type { SyncReport } from '../../../common/report';
 import type { SecretResolver } from '../avatars/credentials';
 import type { EngineEvent, Explanation } from '../../../common/engine';
+import type { WorkSummary } from '../../../common/work';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -113,6 +114,11 @@ export interface ApplyResult {
   readonly failures: ReadonlyArray<{ readonly opId: string; readonly label: string; readonly message: string }>;
   /** The report of the plan that was applied, with `mode` set to the sync mode. */
   readonly report: SyncReport;
+  /**
+   * What the apply did, per kind (common/work.ts): the report items whose operations all
+   * completed (in this run or an interrupted earlier one). Unchanged and skipped are not counted.
+   */
+  readonly work?: WorkSummary;
 }
 
 export type { EngineEvent, Explanation } from '../../../common/engine';

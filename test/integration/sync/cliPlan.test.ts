@@ -47,7 +47,7 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.equal(r.code, 2, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.format, 'dirsync-report');
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     assert.equal(report.mode, 'dryRun');
     assert.deepEqual(Object.keys(report.summary).sort(), [...REPORT_CATEGORIES].sort());
     assert.ok(report.summary.added > 0 && report.summary.rooms > 0 && report.summary.groups > 0);
@@ -75,7 +75,7 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.ok(existsSync(join(dir, '.dirsync/reports/last-dryRun.json')));
   });
 
-  it('the human summary names the categories and the threshold; no changes after the users exist: exit 0', async () => {
+  it('the human summary counts work per kind and names the threshold; no changes after the users exist: exit 0', async () => {
     const file = demo('users.dirsync', (c) => {
       c.objects = { users: { enabled: true }, rooms: { enabled: true }, groups: { enabled: false }, contacts: { enabled: false } };
       delete c.attributes.manager;
@@ -83,7 +83,8 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     });
     const first = await dirsync(['plan', file], env);
     assert.equal(first.code, 2, first.stderr);
-    assert.match(first.stdout, /^ {2}added +\d+$/m);
+    assert.match(first.stdout, /^ {2}users +[1-9]\d* +0 +0 +0 +0 +\d+$/m);
+    assert.match(first.stdout, /^Plan: create \d+ users and \d+ rooms\.$/m);
     assert.match(first.stdout, /Deletion threshold: 0 deletions of 0 owned cloud objects \(limit count 50, 20 %\): ok/);
     const p = await plan(file);
     await createUsers(cloud.client(), p);

@@ -4,6 +4,7 @@ import type { AvatarFetchResult } from '../../../server/src/avatars/sources';
 import {
   avatarInfo,
   avatarStateKey,
+  contentHashOf,
   countDecisions,
   decideAvatar,
   isAvatarStateRecord,
@@ -64,6 +65,75 @@ describe('avatars: change detection', () => {
     ['purge, cloud has none', empty, rec(A), null, purge, 'empty'],
     ['fetch failed with a previous picture', failed, rec(A), undefined, remove, 'failed'],
     ['fetch failed in a purge', failed, undefined, 'https://dc/x.jpg', purge, 'failed'],
+    // The cloud decides when its URL names the picture's content (a fresh copy has no record).
+    [
+      'no record, the published object is this picture',
+      img(A),
+      undefined,
+      `https://pics.example.com/a/${A.sha256}.jpg`,
+      normal,
+      'unchanged',
+    ],
+    [
+      'no record, the local cloud shows this picture',
+      img(A),
+      undefined,
+      `http://127.0.0.1:1/avatars/org/u1/${A.sha256.slice(0, 16)}`,
+      normal,
+      'unchanged',
+    ],
+    [
+      'no record, the cloud shows another picture',
+      img(A),
+      undefined,
+      `https://pics.example.com/a/${B.sha256}.jpg`,
+      normal,
+      'upload',
+      'new',
+    ],
+    [
+      'record of the old picture, the cloud shows it, AD has a new one',
+      img(B),
+      rec(A),
+      `https://pics.example.com/a/${A.sha256}.jpg`,
+      normal,
+      'upload',
+      'changed',
+    ],
+    [
+      'record says this picture, the cloud shows another',
+      img(A),
+      rec(A),
+      `https://pics.example.com/a/${B.sha256}.jpg`,
+      normal,
+      'upload',
+      'cloudDiffers',
+    ],
+    [
+      'stale record, the cloud already shows the new picture',
+      img(B),
+      rec(A),
+      `https://pics.example.com/a/${B.sha256}.jpg`,
+      normal,
+      'unchanged',
+    ],
+    [
+      'the cloud shows this picture, re-upload asked',
+      img(A),
+      undefined,
+      `https://pics.example.com/a/${A.sha256}.jpg`,
+      reupload,
+      'upload',
+      'reupload',
+    ],
+    [
+      'no record, the cloud links the resource server URL',
+      { ...img(A), url: 'https://photos.example.com/u/42' } as AvatarFetchResult,
+      undefined,
+      'https://photos.example.com/u/42',
+      normal,
+      'unchanged',
+    ],
   ];
   for (const [name, result, previous, cloud, options, status, why] of table) {
     it(`${name} → ${status}${why ? ` (${why})` : ''}`, () => {
@@ -73,6 +143,14 @@ describe('avatars: change detection', () => {
       if (previous) assert.deepEqual(d.previous, previous);
     });
   }
+
+  it('contentHashOf: the last path segment that is a hash of 16 to 64 hex digits', () => {
+    assert.equal(contentHashOf(`https://p.example.com/x/${A.sha256}.png`), A.sha256);
+    assert.equal(contentHashOf('http://127.0.0.1:9/avatars/org/3f2a-uuid/0123456789ABCDEF'), '0123456789abcdef');
+    assert.equal(contentHashOf('https://photos.example.com/u/42.jpg'), undefined);
+    assert.equal(contentHashOf('https://photos.example.com/u/0123456789abcde'), undefined, '15 digits are no hash');
+    assert.equal(contentHashOf('not a url'), undefined);
+  });
 
   it('next record: new after an upload, none after a removal, the previous after anything else', () => {
     const at = new Date('2025-06-01T12:00:00Z');

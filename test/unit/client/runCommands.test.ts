@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explanationMarkdown, mdText } from '../../../client/src/runs/explainMarkdown';
-import { confirmation, driftText, refusalText } from '../../../client/src/runs/format';
+import { confirmation, driftCounts, driftText, refusalText } from '../../../client/src/runs/format';
+import { WORK_KINDS, emptyWork } from '../../../common/work';
 import { eventLine } from '../../../client/src/runs/eventLog';
 import { progressReport } from '../../../server/src/handlers/run';
 import { makeReport, xssItems } from '../../support/reports';
@@ -47,29 +48,36 @@ describe('client: run commands', () => {
     assert.equal(menus['editor/title']!.find((m) => m.command === 'dirsync.dryRun')?.group, 'navigation@1');
   });
 
-  it('drift: +added ~modified −deleted (deactivations count as deletions)', () => {
+  it('drift: +create ~update −delete over every kind, pictures included (deactivations count as deletions)', () => {
     const report = makeReport({ total: 1000, seed: 4 });
-    const s = report.summary;
-    assert.equal(driftText(s), `+${s.added} ~${s.modified} −${s.deleted + s.deactivated}`);
-    assert.equal(driftText({ ...s, added: 12345, modified: 0, deleted: 1, deactivated: 0 }), '+12,345 ~0 −1');
+    const w = report.work;
+    const sum = (a: 'create' | 'update' | 'delete' | 'deactivate') => WORK_KINDS.reduce((n, k) => n + w[k][a], 0);
+    const d = driftCounts(w);
+    assert.deepEqual(d, { create: sum('create'), update: sum('update'), remove: sum('delete') + sum('deactivate') });
+    assert.equal(
+      driftText(d),
+      `+${d.create.toLocaleString('en-US')} ~${d.update.toLocaleString('en-US')} −${d.remove.toLocaleString('en-US')}`,
+    );
+    assert.equal(driftText({ create: 12345, update: 0, remove: 1 }), '+12,345 ~0 −1');
   });
 
-  it('confirmation names every count, the target and the session; the refusal lists the objects that would go', () => {
+  it('confirmation says the work per kind, the target and the session; the refusal lists the objects that would go', () => {
     const report = makeReport({ total: 2000, seed: 5, thresholdExceeded: true });
     const counts = { added: 3, modified: 4, deleted: 5, deactivated: 6, avatars: 7, operations: 25, invalid: 1 };
     const c = confirmation('full', counts, report);
-    assert.match(c.message, /25 operations/);
+    const w = report.work;
+    assert.ok(c.message.startsWith(`Apply this plan to the cloud? Create ${w.users.create} users`), c.message);
     for (const line of [
-      'Added: 3',
-      'Modified: 4',
-      'Deleted: 5',
-      'Deactivated: 6',
-      'Avatar changes: 7',
+      `Users: ${[`${w.users.create} to create`, `${w.users.update} to update`, `${w.users.deactivate} to deactivate`, `${w.users.delete} to delete`].join(', ')}`,
+      `Pictures: ${w.pictures.create} to upload`,
+      `${w.users.unchanged.toLocaleString('en-US')} users`,
       'Invalid (not sent): 1',
       report.sessionId,
       report.cloud.url,
     ])
       assert.ok(c.detail.includes(line), line);
+    const quiet = confirmation('full', { ...counts, operations: 0 }, { ...report, work: emptyWork(), items: [] });
+    assert.doesNotMatch(quiet.message, /[1-9]/, 'no work: no non-zero count');
     assert.match(confirmation('purgeAvatars', { ...counts, avatars: 1 }, report).message, /^Remove 1 avatar from the cloud\?$/);
     const r = refusalText(report, 'Over the limit.', 3);
     const deleted = report.items.filter((i) => i.category === 'deleted' || i.action === 'delete');

@@ -78,6 +78,8 @@ describe('reportExport', () => {
     assert.equal(doc.items.length, kept.length);
     assert.equal(doc.summary.deleted, kept.length);
     assert.equal(doc.summary.matched, 0);
+    assert.equal(doc.work.users.delete + doc.work.rooms.delete, kept.filter((i) => i.action === 'delete').length, 'work recounted too');
+    assert.equal(doc.work.users.unchanged, 0);
     assert.deepEqual(doc.threshold, report.threshold);
     assert.deepEqual(doc.view, { category: 'deleted', filter: { query: '', hideUnchanged: true }, totalItems: 300 });
   });

@@ -20,7 +20,10 @@ export const SYNC_EXIT_CODES = `Exit codes (like terraform -detailed-exitcode):
 
 export const SYNC_OUTPUT_OPTIONS = `  --json        print the result as one JSON object {format: "dirsync-apply", version: 1,
                 sessionId, mode, applied, resumed, failed, skipped, failures: [{opId, label,
-                message}], summary, threshold} (or {error, refused, objects} when refused)
+                message}], summary, work, planned, threshold} (or {error, refused, objects}
+                when refused); work: what was done per kind (users, rooms, groups, contacts,
+                pictures) and action (create, update, deactivate, delete), counted from the
+                operations that completed; planned: the plan's work
   --log <file>  append the event log to <file>: JSON lines {time, sessionId, level, event,
                 message, dn, userName, …}; never a secret`;
 

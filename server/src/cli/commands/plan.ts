@@ -9,11 +9,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
-import { REPORT_CATEGORIES, type SyncReport } from '../../../../common/report';
+import type { SyncReport } from '../../../../common/report';
 import { dryRun } from '../../sync/engine/dryRun';
 import { standaloneReportHtml } from '../../sync/report/htmlAssets';
 import type { SavedPlan, SyncPlan, SyncProgress } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { DEFAULT_LIST_LIMIT, planText } from '../planText';
 
 /** The progress line on a terminal: one line, rewritten in place. */
 export function progressLine(io: CliIo): ((p: SyncProgress) => void) | undefined {
@@ -30,24 +31,20 @@ export function savedPlan(plan: SyncPlan): SavedPlan {
   return { ...plan.report, plan: plan.payload };
 }
 
-export function printSummary(io: CliIo, report: SyncReport, operations: number): void {
-  const w = (s: string) => io.stdout.write(s + '\n');
-  w(`${report.config.name ?? report.config.file}: ${report.directory.url} → ${report.cloud.url}`);
-  const width = Math.max(...REPORT_CATEGORIES.map((c) => c.length));
-  for (const c of REPORT_CATEGORIES) w(`  ${c.padEnd(width)}  ${report.summary[c]}`);
-  const t = report.threshold;
-  const limits = t.disabled
-    ? 'disabled'
-    : [t.limitCount !== undefined ? `count ${t.limitCount}` : '', t.limitPercent !== undefined ? `${t.limitPercent} %` : '']
-        .filter(Boolean)
-        .join(', ');
-  w(
-    `Deletion threshold: ${t.deletions} deletion${t.deletions === 1 ? '' : 's'} of ${t.owned} owned cloud object${t.owned === 1 ? '' : 's'} (limit ${limits || 'none'}): ${t.exceeded ? 'EXCEEDED' : 'ok'}`,
-  );
-  if (t.refusal) w(t.refusal);
-  for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20))
-    w(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`);
-  w(operations === 0 ? 'No changes: the cloud matches the directory.' : `Plan: ${operations} operation${operations === 1 ? '' : 's'}.`);
+/** The plan as text: work per kind, the objects per action (at most `limit` each; undefined: all), the verdict. */
+export function printSummary(io: CliIo, report: SyncReport, limit: number | undefined, operations: number): void {
+  for (const line of planText(report, { colour: !!io.stdout.isTTY && !io.env['NO_COLOR'] }, limit, operations))
+    io.stdout.write(line + '\n');
+}
+
+/** `--limit N` / `--all` → how many objects each action lists. */
+function listLimit(values: Record<string, unknown>): number | undefined {
+  if (values['all'] === true) return undefined;
+  const raw = values['limit'];
+  if (raw === undefined) return DEFAULT_LIST_LIMIT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--limit takes a whole number of objects, not ${JSON.stringify(raw)}`);
+  return n;
 }
 
 export const planCommand: CliCommand = {
@@ -56,15 +53,20 @@ export const planCommand: CliCommand = {
   usage: `Usage: dirsync plan [options] <config>
 
 Reads the config's directory (live AD or an ldif: export) and the cloud, and prints what a
-sync would do, per category (added, modified, matched, mismatched, deleted, deactivated,
-softDeleted, rooms, groups, contacts, avatars, invalid), with the deletion threshold's verdict.
-Writes nothing to the cloud. The report is also saved as
+sync would do: per kind (users, rooms, groups, contacts, pictures) how many to create, update,
+deactivate and delete, how many are unchanged and how many are skipped (invalid values,
+contacts, protected objects, pictures that cannot be read); then the objects of each action
+(updates with each attribute old → new, deletions with why) and the deletion threshold's
+verdict. Colour only on a terminal (NO_COLOR turns it off). Writes nothing to the cloud. The report is also saved as
 <config folder>/.dirsync/reports/<time>-dryRun.json (and last-dryRun.json).
 Secrets come from the environment: \${env:NAME} reads NAME, \${secret:KEY} reads
 DIRSYNC_SECRET_<KEY>.
 
 Options:
-  --json             print the report (dirsync-report version 1, README § Sync engine)
+  --json             print the report (dirsync-report version 2: \`summary\` per report tab,
+                     \`work\` per kind and action, \`items\` with each change's values)
+  --limit N          list at most N objects per kind and action (default ${DEFAULT_LIST_LIMIT}; 0: counts only)
+  --all              list every object
   -o, --out FILE     write the saved plan (the report plus its operations) for \`dirsync apply FILE\`
   --html FILE        write the standalone HTML report
   -h, --help         show this help
@@ -75,10 +77,13 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
     json: { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     html: { type: 'string' },
+    limit: { type: 'string' },
+    all: { type: 'boolean' },
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('name exactly one .dirsync file');
     const configFile = resolve(io.cwd, args.positionals[0]!);
+    const limit = listLimit(args.values);
     const onProgress = progressLine(io);
     let plan: SyncPlan;
     try {
@@ -107,7 +112,7 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       return 1;
     }
     if (args.values['json']) io.stdout.write(JSON.stringify(plan.report, null, 2) + '\n');
-    else printSummary(io, plan.report, plan.payload.operations.length);
+    else printSummary(io, plan.report, limit, plan.payload.operations.length);
     return plan.payload.operations.length > 0 ? 2 : 0;
   },
 };

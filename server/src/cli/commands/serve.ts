@@ -13,7 +13,7 @@ import { ApplyCancelledError } from '../../sync/apply/errors';
 import { readSyncState } from '../../sync/engine/syncState';
 import type { SyncMode } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { openSyncSession, nothingToDo } from '../syncOutput';
+import { doneText, openSyncSession, nothingToDo } from '../syncOutput';
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 function wait(ms: number, signal: AbortSignal): Promise<void> {
@@ -85,7 +85,7 @@ schedule.enabled is false, or --once failed.`,
         ok = r.failed === 0;
         line(
           io,
-          `${r.report.mode} sync: ${nothingToDo(r) ? 'no changes' : `applied ${r.applied}, failed ${r.failed}`} (session ${r.sessionId})`,
+          `${r.report.mode} sync: ${nothingToDo(r) ? 'no changes' : `applied ${r.applied}, failed ${r.failed}${doneText(r)}`} (session ${r.sessionId})`,
         );
         for (const f of r.failures) line(io, `  FAILED ${f.label}: ${f.message}`);
       } catch (err) {

@@ -19,6 +19,7 @@ import { checkFullAdmins, checkThreshold } from './checks';
 import { describeRef, RefResolver } from './refs';
 import { createKey, Journal, journalDir, planIdOf, pruneJournals, unfinishedJournals } from './journal';
 import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } from '../contract';
+import { countWork, type WorkSummary } from '../../../../common/work';
 
 export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
 
@@ -116,7 +117,16 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
 
   if (ops.length === 0) {
     emit({ level: 'info', event: 'apply.end', message: 'nothing to do', applied: 0, resumed: 0, failed: 0, skipped: 0 });
-    return { sessionId, applied: 0, resumed: 0, failed: 0, skipped: 0, failures: [], report: { ...plan.report, mode: o.mode } };
+    return {
+      sessionId,
+      applied: 0,
+      resumed: 0,
+      failed: 0,
+      skipped: 0,
+      failures: [],
+      report: { ...plan.report, mode: o.mode },
+      work: countWork([], new Set()),
+    };
   }
   const refs = new RefResolver(o.client);
   const maybeCreated = new Set<string>();
@@ -132,6 +142,8 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   let finished = 0;
   const failures: Array<{ opId: string; label: string; message: string }> = [];
   let skipped = 0;
+  /** Operations done (applied or resumed): what the apply says it did is counted from them. */
+  const completed = new Set<string>();
   let journalError: unknown;
   try {
     await journal.append({
@@ -157,6 +169,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         const id = done.get(op.opId);
         if (id) refs.remember(createKey(op), id);
         resumed++;
+        completed.add(op.opId);
         return;
       }
       const key = createKey(op);
@@ -184,6 +197,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           journalError ??= e;
         }
         applied++;
+        completed.add(op.opId);
         if (onEvent)
           emit({
             level: 'info',
@@ -260,6 +274,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       skipped,
       failures,
       report: { ...plan.report, mode: o.mode },
+      work: workDone(plan, completed),
     };
     await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
     // A complete apply makes the earlier, unfinished journals of this config history.
@@ -295,6 +310,18 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   } finally {
     await journal.close();
   }
+}
+
+/** The work of the items whose operations all completed. */
+function workDone(plan: SyncPlan, completed: ReadonlySet<string>): WorkSummary {
+  const pending = new Set<string>();
+  const touched = new Set<string>();
+  for (const op of plan.payload.operations) {
+    touched.add(op.itemId);
+    if (!completed.has(op.opId)) pending.add(op.itemId);
+  }
+  const done = new Set([...touched].filter((id) => !pending.has(id)));
+  return countWork(plan.report.items, done);
 }
 
 async function markSuperseded(stateDir: string, sessionId: string): Promise<void> {

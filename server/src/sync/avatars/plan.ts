@@ -130,6 +130,7 @@ function planOne(
   sourceKind: AvatarSource['kind'],
   thumbnails: boolean,
   purge: boolean,
+  cloudPicture: CloudPicture,
 ): Planned {
   const id = `${user.itemId}/avatar`;
   let thumbnail: string | undefined;
@@ -143,6 +144,7 @@ function planOne(
   }
   if (decision.status === 'failed') warnings.push(decision.error.message);
   let avatar = avatarInfo(decision, sourceKind, thumbnail);
+  if (typeof cloudPicture === 'string') avatar = { ...avatar, cloudUrl: cloudPicture };
   // A purge only removes: a user whose source has a picture is left as it is.
   const keep = purge && decision.status === 'upload';
   if (keep) avatar = { ...avatar, status: 'unchanged', reason: 'The source has a picture: a purge leaves it' };
@@ -235,7 +237,7 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
         ? null
         : undefined;
     const decision = decideAvatar(result, previous, cloudPicture, decide);
-    const p = planOne(user, decision, input.source.kind, thumbnails && !input.purge, input.purge === true);
+    const p = planOne(user, decision, input.source.kind, thumbnails && !input.purge, input.purge === true, cloudPicture);
     options.onUser?.(++done);
     return p;
   });

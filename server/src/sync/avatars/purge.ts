@@ -31,6 +31,7 @@ import {
   type ReportMessage,
   type SyncReport,
 } from '../../../../common/report';
+import { countWork } from '../../../../common/work';
 import type { EngineOptions, PurgeAvatarsFn } from '../contract';
 import { applyAvatarOperation } from './apply';
 import { planAvatars, type AvatarOperation, type AvatarPlanUser } from './plan';
@@ -130,6 +131,9 @@ async function makePlan(world: PurgeWorld, state: AvatarStateStore, options: Eng
   const items: ReportItem[] = planned.items.filter((i) => i.avatar?.status === 'remove' || i.avatar?.status === 'failed');
   const summary = emptySummary();
   summary.avatars = items.length;
+  // Users left alone are not listed, but they are counted as unchanged pictures.
+  const work = countWork(items);
+  const pictures = { ...work.pictures, unchanged: work.pictures.unchanged + planned.counts.unchanged + planned.counts.empty };
   const messages: ReportMessage[] = [
     ...state.warnings.map((message) => ({ severity: 'warning' as const, message })),
     {
@@ -150,6 +154,7 @@ async function makePlan(world: PurgeWorld, state: AvatarStateStore, options: Eng
     directory: { url: config.directory.url.value, kind: world.directory.kind, fingerprint: dirHash.digest('hex') },
     cloud: { url: config.cloud.url.value, type: config.cloud.type, ...(config.cloud.orgId ? { orgId: config.cloud.orgId.value } : {}) },
     summary,
+    work: { ...work, pictures },
     // A purge deletes no object: only pictures.
     threshold: {
       deletions: 0,

@@ -16,6 +16,7 @@ import {
   type ReportItem,
   type SyncReport,
 } from '../../../../common/report';
+import { countWork } from '../../../../common/work';
 import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './context';
@@ -304,6 +305,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     directory: { ...input.meta.directory, fingerprint: directoryFingerprint },
     cloud: input.meta.cloud,
     summary,
+    work: countWork(items),
     threshold,
     items,
     messages: ctx.messages,

@@ -104,11 +104,18 @@ export class GroupPlanner {
       });
     }
     const action = !cloud ? 'create' : changes.length || add.length || remove.length ? 'update' : 'none';
+    // A create's values: its name and externalId (members are listed beside them).
+    const values = !cloud
+      ? [
+          { attribute: 'displayName', scimPath: 'displayName', new: m.userName },
+          { attribute: 'externalId', scimPath: 'externalId', new: m.externalId },
+        ]
+      : changes;
     return {
       ...base,
       action,
       reason: !cloud ? 'in AD, not in the cloud' : `matched by ${match.by}`,
-      ...(changes.length ? { changes } : {}),
+      ...(values.length ? { changes: values } : {}),
       ...(add.length || remove.length || !cloud ? { members } : {}),
     };
   }

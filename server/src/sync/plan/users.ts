@@ -163,6 +163,24 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
   return { changes, ops };
 }
 
+/**
+ * The values a create sends, as changes without an old side: userName, externalId, active, the
+ * room type and every mapped value (a manager as its DN; the apply sends its cloud id).
+ */
+function createValues(ctx: PlanContext, m: MappedObject): AttributeChange[] {
+  const out: AttributeChange[] = [
+    { attribute: 'uid', scimPath: 'userName', new: m.userName, ...ctx.refOf('uid') },
+    { attribute: 'externalId', scimPath: 'externalId', new: m.externalId, ...ctx.refOf('externalId') },
+    { attribute: 'ds-pwp-account-disabled', scimPath: 'active', new: m.active, ...ctx.refOf('ds-pwp-account-disabled') },
+  ];
+  if (m.objectType === 'room') out.push({ attribute: 'userType', scimPath: 'userType', new: 'room' });
+  for (const v of m.values) {
+    if (v.value === null) continue;
+    out.push({ attribute: v.attribute, scimPath: v.scimPath, new: v.value, ...(v.configRef ? { configRef: v.configRef } : {}) });
+  }
+  return out;
+}
+
 /** Decides what happens to one valid mapped user, room or contact. Returns its item. */
 export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem {
   const match = ctx.users.match(m.externalId, m.userName);
@@ -177,6 +195,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     const item = {
       ...baseItem(m, addCategory, 'create'),
       reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive',
+      changes: createValues(ctx, m),
     };
     ctx.op('create', {
       kind: 'createUser',
@@ -198,6 +217,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     const item = {
       ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'),
       reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD`,
+      changes: createValues(ctx, m),
     };
     ctx.op('create', {
       kind: 'createUser',

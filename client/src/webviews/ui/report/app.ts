@@ -22,7 +22,7 @@ import { renderDetail, type DetailActions } from './detail';
 import { h, replaceChildren } from './dom';
 import { TAB_LABEL, formatCount } from './labels';
 import { ReportModel, type ReportMeta } from './model';
-import { renderCards, renderHeading, renderMessages, renderThreshold } from './overview';
+import { renderCards, renderHeading, renderMessages, renderThreshold, renderWork } from './overview';
 import type { ReportHost } from './host';
 import { createHeaderRow, createRow, fillRow } from './rows';
 import { Toolbar } from './toolbar';
@@ -199,6 +199,7 @@ export class ReportApp {
       this.overview,
       renderHeading(rest, actions),
       renderThreshold(rest, () => this.showTab('deleted')),
+      renderWork(rest),
       renderCards(rest.summary, (tab) => this.showTab(tab)),
       renderMessages(rest.messages, actions),
     );

@@ -53,8 +53,11 @@ function section(title: string, ...children: Array<Node | null | undefined | fal
   return h('section', { class: 'detail-section' }, h('h3', null, title), ...children);
 }
 
-/** One block per attribute: name, SCIM path and config line, then old → new (wraps at any width). */
-function changeList(changes: readonly AttributeChange[], actions: DetailActions): HTMLElement {
+/**
+ * One block per attribute: name, SCIM path and config line, then old → new (wraps at any width);
+ * a create's values (`create`) have no old side: only the value sent.
+ */
+function changeList(changes: readonly AttributeChange[], actions: DetailActions, create = false): HTMLElement {
   return h(
     'ul',
     { class: 'changes' },
@@ -69,13 +72,15 @@ function changeList(changes: readonly AttributeChange[], actions: DetailActions)
           h('span', { class: 'scim-path mono', title: 'SCIM path' }, c.scimPath),
           c.configRef ? configLink(c.configRef, actions) : null,
         ),
-        h(
-          'div',
-          { class: 'change-values' },
-          valueSpan(c.old, 'old'),
-          h('span', { class: 'arrow', 'aria-label': 'becomes' }, '→'),
-          valueSpan(c.new, 'new'),
-        ),
+        create
+          ? h('div', { class: 'change-values' }, valueSpan(c.new, 'new'))
+          : h(
+              'div',
+              { class: 'change-values' },
+              valueSpan(c.old, 'old'),
+              h('span', { class: 'arrow', 'aria-label': 'becomes' }, '→'),
+              valueSpan(c.new, 'new'),
+            ),
       ),
     ),
   );
@@ -127,6 +132,7 @@ function avatarSection(item: ReportItem): HTMLElement | null {
         ...field('Reason', a.reason),
         ...field('Source', a.source),
         ...field('URL', a.url, true),
+        ...field('The cloud shows now', a.cloudUrl, true),
         ...field('Type', a.contentType),
         ...field('Size', a.bytes !== undefined ? `${formatCount(a.bytes)} bytes` : undefined),
         ...field('Dimensions', size),
@@ -189,7 +195,11 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
           ),
         )
       : null,
-    changes.length ? section(`Attribute changes (${changes.length})`, changeList(changes, actions)) : null,
+    changes.length && item.action === 'create'
+      ? section(`Values to send (${changes.length})`, changeList(changes, actions, true))
+      : changes.length
+        ? section(`Attribute changes (${changes.length})`, changeList(changes, actions))
+        : null,
     members && (members.added.length || members.removed.length)
       ? section('Group membership', memberList('Added', members.added, 'added'), memberList('Removed', members.removed, 'removed'))
       : null,

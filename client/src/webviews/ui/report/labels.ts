@@ -36,7 +36,7 @@ export const CATEGORY_HINT: Readonly<Record<ReportCategory, string>> = {
   rooms: 'rooms and resources',
   groups: 'groups and memberships',
   contacts: 'contacts',
-  avatars: 'avatar uploads and removals',
+  avatars: 'profile pictures checked',
   invalid: 'not sent: invalid values',
 };
 

@@ -1,7 +1,7 @@
 /**
  * The top of the report: what was compared (config, directory, cloud, when), the deletion
- * threshold (a refusal in plain words when exceeded), one summary card per category, and the
- * report's messages.
+ * threshold (a refusal in plain words when exceeded), what the plan does per kind (counts that
+ * mean work), one card per category (the report's tabs), and the report's messages.
  */
 import { REPORT_CATEGORIES, type ReportCategory, type ReportMessage } from '../../../../../common/report';
 import type { ReportTab } from '../../../../../common/webviewMessages';
@@ -10,6 +10,16 @@ import { configLink } from './detail';
 import { codicon, h } from './dom';
 import { CATEGORY_HINT, TAB_LABEL, formatCount } from './labels';
 import type { ReportMeta } from './model';
+import {
+  WORK_ACTIONS,
+  WORK_KINDS,
+  kindCount,
+  planLine,
+  totalWork,
+  verbOf,
+  type WorkAction,
+  type WorkSummary,
+} from '../../../../../common/work';
 
 /** Messages listed on the overview before "and N more". */
 const MESSAGE_LIMIT = 200;
@@ -101,7 +111,46 @@ export function renderThreshold(meta: ReportMeta, showDeleted: () => void): HTML
   );
 }
 
-/** One card per category with its count; a click opens the tab. */
+const WORK_HEADINGS: Readonly<Record<WorkAction, string>> = {
+  create: 'Create',
+  update: 'Update',
+  deactivate: 'Deactivate',
+  delete: 'Delete',
+  unchanged: 'Unchanged',
+  skipped: 'Skipped',
+};
+
+/**
+ * What the plan does, per kind: the one-line verdict (`Plan: create 41 users …` or `No changes`)
+ * and a table of create / update / deactivate / delete / unchanged / skipped per kind (pictures:
+ * create = upload, update = replace, delete = remove). Null for a report without `work`.
+ */
+export function renderWork(meta: Pick<ReportMeta, 'work'> & Partial<Pick<ReportMeta, 'mode'>>): HTMLElement | null {
+  const work = meta.work as WorkSummary | undefined;
+  if (!work) return null;
+  const head = h('tr', null, h('th', { scope: 'col' }, ''), ...WORK_ACTIONS.map((a) => h('th', { scope: 'col' }, WORK_HEADINGS[a])));
+  const rows = WORK_KINDS.map((k) =>
+    h(
+      'tr',
+      { 'data-kind': k },
+      h('th', { scope: 'row' }, k[0]!.toUpperCase() + k.slice(1)),
+      ...WORK_ACTIONS.map((a) => {
+        const n = work[k][a];
+        const title = a === 'unchanged' || a === 'skipped' ? `${kindCount(k, n)} ${a}` : `${kindCount(k, n)} to ${verbOf(k, a, 'plan')}`;
+        return h('td', { class: `work-${a}${n === 0 ? ' zero' : ''}`, title }, formatCount(n));
+      }),
+    ),
+  );
+  const changes = totalWork(work) > 0;
+  return h(
+    'section',
+    { class: 'work', 'aria-label': 'What this plan does' },
+    h('p', { class: `work-line${changes ? '' : ' no-changes'}` }, planLine(work)),
+    h('table', { class: 'work-table' }, h('thead', null, head), h('tbody', null, ...rows)),
+  );
+}
+
+/** One card per category (the report's tabs) with its count; a click opens the tab. */
 export function renderCards(summary: Readonly<Record<ReportCategory, number>>, open: (tab: ReportTab) => void): HTMLElement {
   return h(
     'div',

@@ -105,7 +105,8 @@ export function describe(item: ReportItem): string {
       .slice(0, 3)
       .map((c) => c.attribute)
       .join(', ');
-    bits.push(`${changes.length} ${changes.length === 1 ? 'attribute' : 'attributes'}: ${names}${changes.length > 3 ? ', …' : ''}`);
+    const what = item.action === 'create' ? (changes.length === 1 ? 'value' : 'values') : changes.length === 1 ? 'attribute' : 'attributes';
+    bits.push(`${changes.length} ${what}: ${names}${changes.length > 3 ? ', …' : ''}`);
   }
   if (item.members && (item.members.added.length || item.members.removed.length)) {
     bits.push(`members +${item.members.added.length} −${item.members.removed.length}`);
