@@ -1,0 +1,227 @@
+/**
+ * Scale: the path users take on a real directory with pictures. For each size (default 10k and
+ * 100k users, the Samba fixture's cached bench directories with thumbnailPhoto on most users):
+ *
+ * 1. the first full sync into an empty local cloud: `dirsync sync <config>` (the built CLI);
+ * 2. the dry run against the now-populated cloud: `dirsync plan <config>`;
+ * 3. the raw reads of the same data, measured in the same run: a paged `ldapsearch -E pr=1000` of
+ *    the users filter with every mapped attribute and thumbnailPhoto, plus the groups filter, plus
+ *    a plain paged listing (1,000 a page) of the cloud's Users and Groups.
+ *
+ * It prints wall time and peak RSS of each dirsync run and the dry run's ratio to the raw reads.
+ * The dirsync runs are child processes (their peak RSS is their own); the local cloud runs in this
+ * process. Targets: dry run ≤ 1.1× the raw reads at 10k and 100k, peak RSS ≤ 400 MB for the dry run
+ * and the first full sync, nearly flat from 10k to 100k.
+ *
+ * A bench DC needs 127.0.0.1:389 to itself (Samba's LDAP server has no port setting). When the
+ * tests' DC holds it, the bench runs itself again in a network namespace of its own (`unshare -n`,
+ * root), where 127.0.0.1 is a fresh loopback: the tests' DC is never stopped.
+ *
+ *   npm run bench -- scale
+ *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_FILTERS } from '../../server/src/language/config/defaults';
+import { startLocalCloud } from '../../server/src/localCloud/index';
+import { BENCH_HOST, startBenchDc } from '../fixtures/samba/benchDc';
+import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN } from '../fixtures/samba/constants';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SIZES = (process.env.DIRSYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const TOKEN = 'scale-bench-token';
+/** What the config maps, as ldapsearch is asked for it (the users' attributes plus the picture). */
+const MAPPED = {
+  uid: 'mail',
+  'emails;type-work': 'mail',
+  displayName: 'displayName',
+  givenName: 'givenName',
+  sn: 'sn',
+  title: 'title',
+  departmentNumber: 'department',
+  manager: 'manager',
+  employeeNumber: 'employeeNumber',
+  telephoneNumber: 'telephoneNumber',
+  mobile: 'mobile',
+  preferredLanguage: 'preferredLanguage',
+  'ds-pwp-account-disabled': 'userAccountControl',
+  externalId: 'objectGUID',
+};
+const USER_ATTRIBUTES = [...new Set([...Object.values(MAPPED), 'userPrincipalName', 'thumbnailPhoto'])];
+
+/** True when something answers on 127.0.0.1:389 in this network namespace. */
+async function ldapPortTaken(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: BENCH_HOST, port: 389 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Runs this bench again inside a network namespace of its own; returns its exit code. */
+function rerunInOwnNetwork(): number {
+  const script = `ip link set lo up && exec "${process.execPath}" --import tsx "${__filename}"`;
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', script], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, DIRSYNC_BENCH_OWN_NETWORK: '1' },
+  });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function config(cloudUrl: string): string {
+  return JSON.stringify(
+    {
+      name: 'scale bench',
+      directory: {
+        type: 'adds',
+        url: `ldap://${BENCH_HOST}:389`,
+        bindDn: ADMIN_DN,
+        password: '${env:DIRSYNC_BENCH_BIND_PASSWORD}',
+        baseDns: [BASE_DN],
+        pageSize: 1000,
+      },
+      cloud: { type: 'scim', url: cloudUrl, token: '${env:DIRSYNC_CLOUD_TOKEN}' },
+      objects: { users: { enabled: true }, groups: { enabled: true } },
+      attributes: MAPPED,
+      avatar: { enabled: true, source: 'attribute', attribute: 'thumbnailPhoto', removeWhenSourceEmpty: true },
+      policy: { deleteThreshold: { count: 1000000, percent: 100 }, mismatched: 'delete', protected: { admins: true } },
+      schedule: { enabled: false },
+      notification: { enabled: false },
+    },
+    null,
+    2,
+  );
+}
+
+interface Measured {
+  readonly code: number | null;
+  readonly seconds: number;
+  readonly maxRssMb: number;
+}
+
+/** `dirsync <args>` as a child process; its wall time and peak RSS from the preloaded reporter. */
+async function dirsync(args: string[], cwd: string): Promise<Measured> {
+  const rssFile = join(cwd, `rss-${Date.now()}.jsonl`);
+  const child = spawn(process.execPath, ['--require', join(__dirname, 'support', 'peakRss.cjs'), CLI, ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      DIRSYNC_BENCH_RSS_FILE: rssFile,
+      DIRSYNC_CLOUD_TOKEN: TOKEN,
+      DIRSYNC_BENCH_BIND_PASSWORD: ADMIN_PASSWORD,
+    },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  await once(child, 'close');
+  const line = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!;
+  const m = JSON.parse(line) as Measured;
+  // plan/sync: 0 no changes, 2 changes (planned or applied); anything else is a failure.
+  if (m.code !== 0 && m.code !== 2) throw new Error(`dirsync ${args.join(' ')} exited ${m.code}: ${stderr}`);
+  return m;
+}
+
+/** The paged ldapsearch of one filter with the given attributes, dumped to a file; seconds. */
+async function ldapsearch(filter: string, attributes: readonly string[], out: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(
+    'ldapsearch',
+    [
+      '-LLL',
+      '-x',
+      '-H',
+      `ldap://${BENCH_HOST}:389`,
+      '-D',
+      ADMIN_DN,
+      '-w',
+      ADMIN_PASSWORD,
+      '-b',
+      BASE_DN,
+      '-E',
+      'pr=1000/noprompt',
+      filter,
+      ...attributes,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const file = child.stdout.pipe(createWriteStream(out));
+  const [[code]] = await Promise.all([once(child, 'close') as Promise<[number | null]>, once(file, 'finish')]);
+  if (code !== 0) throw new Error(`ldapsearch exited with ${code}`);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** A plain paged listing of one cloud resource type (1,000 a page); seconds and count. */
+async function listCloud(baseUrl: string, resource: 'Users' | 'Groups'): Promise<{ seconds: number; count: number }> {
+  const t0 = process.hrtime.bigint();
+  let count = 0;
+  for (let start = 1; ; start += 1000) {
+    const res = await fetch(`${baseUrl}/${resource}?startIndex=${start}&count=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    if (!res.ok) throw new Error(`GET ${resource}: HTTP ${res.status}`);
+    const page = (await res.json()) as { Resources?: unknown[]; totalResults: number };
+    count += page.Resources?.length ?? 0;
+    if (!page.Resources?.length || count >= page.totalResults) break;
+  }
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, count };
+}
+
+async function benchSize(users: number): Promise<void> {
+  const dc = await startBenchDc(users, (s) => console.log(`  ${s}`));
+  const work = mkdtempSync(join(tmpdir(), `dirsync-scale-${users}-`));
+  const cloud = await startLocalCloud({ port: 0, dbPath: join(work, 'cloud.db'), token: TOKEN, orgId: 'bench' });
+  try {
+    writeFileSync(join(work, 'scale.dirsync'), config(cloud.baseUrl));
+    const sync = await dirsync(['sync', 'scale.dirsync'], work);
+    const stats = cloud.admin.stats();
+    const plan = await dirsync(['plan', 'scale.dirsync'], work);
+    const ldapUsers = await ldapsearch(DEFAULT_FILTERS.users, USER_ATTRIBUTES, join(work, 'users.ldif'));
+    const ldapGroups = await ldapsearch(DEFAULT_FILTERS.groups, ['cn', 'member', 'objectGUID', 'description'], join(work, 'groups.ldif'));
+    const cloudUsers = await listCloud(cloud.baseUrl, 'Users');
+    const cloudGroups = await listCloud(cloud.baseUrl, 'Groups');
+    const raw = ldapUsers + ldapGroups + cloudUsers.seconds + cloudGroups.seconds;
+    console.log(`  ${users} users in AD; after the first sync the cloud holds ${stats.users} users and ${stats.groups} groups`);
+    console.log(`  first full sync: ${sync.seconds.toFixed(1)} s, peak RSS ${sync.maxRssMb.toFixed(0)} MB`);
+    console.log(
+      `  raw reads: ldapsearch users ${ldapUsers.toFixed(1)} s + groups ${ldapGroups.toFixed(1)} s, ` +
+        `cloud Users ${cloudUsers.seconds.toFixed(1)} s + Groups ${cloudGroups.seconds.toFixed(1)} s = ${raw.toFixed(1)} s`,
+    );
+    console.log(
+      `  dry run: ${plan.seconds.toFixed(1)} s, peak RSS ${plan.maxRssMb.toFixed(0)} MB, ratio ${(plan.seconds / raw).toFixed(2)} ` +
+        `(target ≤ 1.1; RSS target ≤ 400 MB)`,
+    );
+  } finally {
+    await cloud.close();
+    await dc.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (await ldapPortTaken()) {
+    if (process.env.DIRSYNC_BENCH_OWN_NETWORK) throw new Error('127.0.0.1:389 is taken even in a network namespace of its own');
+    console.log('  127.0.0.1:389 is taken (the tests’ DC): running in a network namespace of its own');
+    process.exit(rerunInOwnNetwork());
+  }
+  console.log(`  machine: ${execFileSync('nproc').toString().trim()} cores; Node ${process.version}`);
+  for (const users of SIZES) {
+    console.log(`\n  -- ${users} users`);
+    await benchSize(users);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
