@@ -6,6 +6,11 @@
  */
 const NONE = Symbol('undefined');
 
+/** A string that shares no storage with a larger one (V8 cuts substrings of 13+ characters as views). */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 export class TextMemo<T> {
   private readonly map = new Map<string, T | typeof NONE>();
 
@@ -19,7 +24,9 @@ export class TextMemo<T> {
     if (hit !== undefined) return hit === NONE ? (undefined as T) : hit;
     const value = this.compute(text);
     if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
-    this.map.set(text, value === undefined ? NONE : value);
+    // A key cut from the document by the parser can be a view into the whole text; kept as it is,
+    // one memo entry would keep every version of a large document alive. Keys are copied.
+    this.map.set(ownCopy(text), value === undefined ? NONE : value);
     return value;
   }
 }
