@@ -98,17 +98,19 @@ export function foldingRanges(analysis: Analysis): FoldingRange[] {
       out.push({ startLine: commentRun.start, endLine: commentRun.end, kind: 'comment' });
     commentRun = undefined;
   };
+  // Only brackets and comments need their line: strings, numbers and punctuation (most tokens) don't.
+  const lineOf = () => lines.positionAt(scanner.getTokenOffset()).line;
   for (let kind: number = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    const line = lines.positionAt(scanner.getTokenOffset()).line;
     switch (kind) {
       case SyntaxKind.OpenBraceToken:
       case SyntaxKind.OpenBracketToken:
         flushRun();
-        stack.push(line);
+        stack.push(lineOf());
         break;
       case SyntaxKind.CloseBraceToken:
       case SyntaxKind.CloseBracketToken: {
         flushRun();
+        const line = lineOf();
         const start = stack.pop();
         // Fold to the line before the closing brace so it stays visible (as VS Code's JSON does).
         if (start !== undefined && line - 1 > start) out.push({ startLine: start, endLine: line - 1 });
@@ -116,17 +118,20 @@ export function foldingRanges(analysis: Analysis): FoldingRange[] {
       }
       case SyntaxKind.BlockCommentTrivia: {
         flushRun();
+        const line = lineOf();
         const end = lines.positionAt(scanner.getTokenOffset() + scanner.getTokenLength()).line;
         if (end > line) out.push({ startLine: line, endLine: end, kind: 'comment' });
         break;
       }
-      case SyntaxKind.LineCommentTrivia:
+      case SyntaxKind.LineCommentTrivia: {
+        const line = lineOf();
         if (commentRun && commentRun.end === line - 1) commentRun.end = line;
         else {
           flushRun();
           commentRun = { start: line, end: line };
         }
         break;
+      }
       case SyntaxKind.LineBreakTrivia:
       case SyntaxKind.Trivia:
         break;

@@ -5,7 +5,8 @@
  */
 import { findAdAttribute } from '../../domain/adSchema';
 import { setValueEdits } from '../config/edits';
-import { dnKey as normalizeDn } from '../../domain/dn';
+import { dnKey } from '../../domain/dn';
+import { TextMemo } from '../memo';
 import { rangeOf } from '../config/tree';
 import type { Located } from '../../../../common/config';
 import { embeddedRange } from '../embedded';
@@ -157,6 +158,10 @@ export function checkAvatar(ctx: SemanticContext): void {
     }
   }
 }
+
+/** DN comparison keys by text: thousands of protected DNs are keyed on every keystroke. */
+const dnKeys = new TextMemo(dnKey);
+const normalizeDn = (dn: string) => dnKeys.get(dn);
 
 export function checkPolicy(ctx: SemanticContext): void {
   const threshold = nodeAt(ctx, ['policy', 'deleteThreshold']);

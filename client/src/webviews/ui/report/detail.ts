@@ -8,6 +8,7 @@ import type { AttributeChange, ConfigRef, ReportItem, ReportMessage } from '../.
 import { itemTitle } from '../../../../../common/reportQuery';
 import { codicon, h, replaceChildren, safeImageDataUri } from './dom';
 import { ACTION_LABEL, OBJECT_ICON, TAB_LABEL, formatCount } from './labels';
+import { longText } from './longText';
 
 export interface DetailActions {
   /** False in the standalone HTML report: no editor to open, no Explain. */
@@ -41,12 +42,12 @@ export function configLink(ref: ConfigRef, actions: Pick<DetailActions, 'canNavi
 function valueSpan(value: AttributeChange['old'], kind: 'old' | 'new'): HTMLElement {
   const label = kind === 'old' ? 'Old value' : 'New value';
   if (value === undefined || value === null) return h('span', { class: `value ${kind} none`, title: `${label}: not set` }, '(none)');
-  return h('span', { class: `value ${kind}`, title: label }, typeof value === 'boolean' ? String(value) : value);
+  return h('span', { class: `value ${kind}`, title: label }, typeof value === 'boolean' ? String(value) : longText(value));
 }
 
 function field(label: string, value: string | undefined, mono = false): HTMLElement[] {
   if (value === undefined || value === '') return [];
-  return [h('dt', null, label), h('dd', { class: mono ? 'mono' : undefined }, value)];
+  return [h('dt', null, label), h('dd', { class: mono ? 'mono' : undefined }, longText(value))];
 }
 
 function section(title: string, ...children: Array<Node | null | undefined | false>): HTMLElement {
@@ -105,7 +106,7 @@ function messageList(messages: readonly ReportMessage[], actions: DetailActions)
         'li',
         { class: `message ${m.severity}` },
         codicon(m.severity === 'information' ? 'info' : m.severity),
-        h('span', null, m.message),
+        h('span', null, longText(m.message)),
         m.configRef ? configLink(m.configRef, actions) : null,
       ),
     ),
@@ -176,7 +177,7 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
       item.configRef ? configLink(item.configRef, actions) : null,
       ...buttons,
     ),
-    item.reason ? h('p', { class: 'reason' }, item.reason) : null,
+    item.reason ? h('p', { class: 'reason' }, longText(item.reason)) : null,
     item.errors?.length
       ? section(
           'Errors',
