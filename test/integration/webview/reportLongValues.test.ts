@@ -32,7 +32,8 @@ describe('report UI: long values in the detail pane (Chromium)', function () {
     const changes: AttributeChange[] = [
       { attribute: 'extensionAttribute1', scimPath: 'extensionAttribute1', old: 'short old value', new: long },
     ];
-    const first: ReportItem = { ...base.items[0]!, changes, reason };
+    // An update (old → new), whatever the report's first item is: a create lists only the values it sends.
+    const first: ReportItem = { ...base.items[0]!, category: 'modified', action: 'update', changes, reason };
     const report: SyncReport = { ...base, items: [first, ...base.items.slice(1)] };
     file = writeStandalone(report);
     session = await launchChromium();
