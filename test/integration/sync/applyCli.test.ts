@@ -68,7 +68,7 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     assert.equal(run.code, 1, run.stderr);
     const body = JSON.parse(run.stdout);
     assert.equal(body.refused, 'threshold');
-    assert.match(run.stderr, /nothing written/);
+    assert.match(run.stderr, /refused and writes nothing\. Objects to delete: /);
     assert.match(run.stderr, /gone0@corp\.example\.com/);
     assert.equal(writes(f, before), 0);
   });

@@ -54,7 +54,8 @@ leaves it out, each mapped cloud attribute's value old → new with the config l
 it, and what a sync does with it and why.
 
 Options:
-  --json        print the explanation as JSON (README § Sync engine)
+  --json        print the explanation as JSON (the format is in the sync engine
+                documentation, "Dry run and explain on the command line")
   -h, --help    show this help
 
 Exit codes: 0 explained, 1 not found in the directory nor the cloud, or an error.`,

@@ -45,7 +45,8 @@ export function printSummary(io: CliIo, report: SyncReport, operations: number):
     `Deletion threshold: ${t.deletions} deletion${t.deletions === 1 ? '' : 's'} of ${t.owned} owned cloud object${t.owned === 1 ? '' : 's'} (limit ${limits || 'none'}): ${t.exceeded ? 'EXCEEDED' : 'ok'}`,
   );
   if (t.refusal) w(t.refusal);
-  for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20))
+  // The refusal is also one of the report's messages: printed once, above.
+  for (const m of report.messages.filter((x) => x.severity !== 'information' && x.message !== t.refusal).slice(0, 20))
     w(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`);
   w(operations === 0 ? 'No changes: the cloud matches the directory.' : `Plan: ${operations} operation${operations === 1 ? '' : 's'}.`);
 }
@@ -64,7 +65,8 @@ Secrets come from the environment: \${env:NAME} reads NAME, \${secret:KEY} reads
 DIRSYNC_SECRET_<KEY>.
 
 Options:
-  --json             print the report (dirsync-report version 1, README § Sync engine)
+  --json             print the report as JSON (dirsync-report version 1; the format is
+                     in the sync engine documentation, "Reports")
   -o, --out FILE     write the saved plan (the report plus its operations) for \`dirsync apply FILE\`
   --html FILE        write the standalone HTML report
   -h, --help         show this help

@@ -73,7 +73,7 @@ const avatarSpec: ObjectSpec = {
     removeWhenSourceEmpty: {
       type: 'boolean',
       default: false,
-      doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (seed 000: "Remove profile pictures for empty avatar sources").',
+      doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (Directory Connector\'s "Remove profile pictures for empty avatar sources").',
     },
     maxBytes: {
       type: 'integer',
