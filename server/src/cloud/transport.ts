@@ -84,6 +84,15 @@ export interface TransportOptions {
   /** A Retry-After longer than this fails the operation instead of stalling the sync. */
   readonly maxRetryAfterMs: number;
   readonly userAgent: string;
+  readonly hints?: ScimErrorHints;
+}
+
+/** What to check, in the caller's terms, appended to auth and connection errors. */
+export interface ScimErrorHints {
+  /** 401/403: the token (e.g. "check cloud.token"). */
+  readonly auth?: string;
+  /** Nothing answered: the URL (e.g. "check cloud.url"). */
+  readonly unreachable?: string;
 }
 
 /** RFC 7644 §3.1: SCIM's media type. Servers must accept it; we also accept plain JSON back. */
@@ -112,6 +121,8 @@ export class ScimTransport {
   readonly origin: string;
   readonly basePath: string;
   private seq = 0;
+  /** The server has answered at least once (any HTTP status). */
+  private answered = false;
 
   constructor(readonly options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -146,6 +157,7 @@ export class ScimTransport {
       let status = 0;
       let serverTrackingId: string | undefined;
       if (outcome.kind === 'response') {
+        this.answered = true;
         status = outcome.status;
         serverTrackingId = header(outcome.headers, 'trackingid');
         if ((status >= 200 && status < 300) || status === 304) {
@@ -181,7 +193,11 @@ export class ScimTransport {
       } else {
         const err = outcome.error;
         const notSent = isNotSentError(err);
-        if (!isTransientNetworkError(err) || (req.retry === 'never' && !notSent)) {
+        // A server that never answered and refuses connections (or does not accept one in time)
+        // is not there: say so now instead of after every retry. Once it has answered, a
+        // refusal is a restart and is retried.
+        const absent = notSent && !this.answered;
+        if (absent || !isTransientNetworkError(err) || (req.retry === 'never' && !notSent)) {
           throw this.failNetwork(req, err, trackingId, attempt);
         }
         delay = backoffDelay(attempt, o.backoff, o.random);
@@ -346,6 +362,7 @@ export class ScimTransport {
     const parsed = parseScimErrorBody(outcome.body);
     const detail = overrideDetail ?? parsed.detail ?? (outcome.raw ? outcome.raw.slice(0, 200) : undefined);
     const object = this.objectOf(req);
+    const hint = outcome.status === 401 || outcome.status === 403 ? this.options.hints?.auth : undefined;
     const err = createScimError({
       operation: req.operation,
       ...(object !== undefined ? { object } : {}),
@@ -357,6 +374,7 @@ export class ScimTransport {
       trackingId,
       ...(serverTrackingId !== undefined ? { serverTrackingId } : {}),
       attempts,
+      ...(hint ? { hint } : {}),
     });
     this.logError(err);
     return err;
@@ -377,6 +395,7 @@ export class ScimTransport {
         trackingId,
         attempts,
         cause: error,
+        ...(this.options.hints?.unreachable && !this.answered ? { hint: this.options.hints.unreachable } : {}),
       },
       kind,
     );

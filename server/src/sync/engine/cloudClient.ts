@@ -65,6 +65,11 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     timeoutMs: c.timeoutSeconds * 1000,
     maxRetries: c.maxRetries,
     sessionId: o.sessionId,
+    // Errors name the key to fix, in the config's words.
+    hints: {
+      auth: `The cloud did not accept the token: check cloud.token (${ref!.text}) in ${o.configFile}; it may be wrong, expired, or lack the role for this org`,
+      unreachable: `Nothing answered at cloud.url (${url}) in ${o.configFile}${c.proxy ? ' through cloud.proxy' : ''}: check the URL and that the service is up`,
+    },
     ...(o.flavor ? { flavor: o.flavor } : {}),
     ...(proxy ? { dispatcher: proxy } : {}),
     ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),
