@@ -189,6 +189,15 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
           ),
         )
       : null,
+    item.notes?.length
+      ? section(
+          'Notes',
+          messageList(
+            item.notes.map((message) => ({ severity: 'information' as const, message })),
+            actions,
+          ),
+        )
+      : null,
     changes.length ? section(`Attribute changes (${changes.length})`, changeList(changes, actions)) : null,
     members && (members.added.length || members.removed.length)
       ? section('Group membership', memberList('Added', members.added, 'added'), memberList('Removed', members.removed, 'removed'))
