@@ -147,7 +147,11 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    assert.ok(events.some((e) => e.event === 'sync.mode' && /mapping/.test(e.message)));
+    const mode = events.find((e) => e.event === 'sync.mode' && /mapping/.test(e.message));
+    assert.ok(mode);
+    // The mode decision belongs to the run's session, like every other event of the run.
+    assert.equal(mode.sessionId, JSON.parse(forced.stdout).sessionId);
+    assert.ok(events.filter((e) => e.event !== 'sync.mode').every((e) => e.sessionId === mode.sessionId));
     appendFileSync(log, '');
   });
 

@@ -110,8 +110,11 @@ async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: s
 }
 
 export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (
-  options,
+  given,
 ) => {
+  // One session from the first event on: the mode decision, the dry run and the apply share it.
+  const sessionId = given.sessionId ?? randomUUID();
+  const options = { ...given, sessionId };
   const ec = await loadApplyConfig(options);
   const state = await readSyncState(ec.stateDir, ec.configFile);
   // The mark is read BEFORE the directory: a change made during the read is picked up next time.
@@ -120,7 +123,7 @@ export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { rea
   if (decision.reason) {
     options.onEvent?.({
       time: new Date().toISOString(),
-      sessionId: options.sessionId ?? '',
+      sessionId,
       level: 'info',
       event: 'sync.mode',
       message: decision.reason,
