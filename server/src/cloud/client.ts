@@ -17,7 +17,8 @@ import { Limiter } from './limiter';
 import { silentLogger, type CloudLogger } from './logger';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry';
 import type { ScimListResponse } from './schemas';
-import { ScimTransport, type ScimErrorHints, type TokenSource } from './transport';
+import type { ScimErrorHints } from './errors';
+import { ScimTransport, type TokenSource } from './transport';
 import { UsersClient } from './users';
 
 export type ScimFlavor = 'webex' | 'scim';

@@ -69,6 +69,14 @@ function kindOf(status: number | undefined, fallback: ScimErrorKind): ScimErrorK
   }
 }
 
+/** What to check, in the caller's terms, appended to auth and connection errors. */
+export interface ScimErrorHints {
+  /** 401/403: the token (e.g. "check cloud.token"). */
+  readonly auth?: string;
+  /** Nothing answered: the URL (e.g. "check cloud.url"). */
+  readonly unreachable?: string;
+}
+
 /** Any failure of a SCIM operation. Check `kind`, `status` and `scimType`, or use the subclasses. */
 export class ScimError extends Error {
   override readonly name: string = 'ScimError';

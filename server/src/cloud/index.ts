@@ -12,5 +12,5 @@ export * from './schemas';
 export { systemClock, type Clock } from './clock';
 export { jsonLinesLogger, silentLogger, MemoryLogger, type CloudLogger, type CloudLogEvent, type LogLevel } from './logger';
 export { backoffDelay, parseRetryAfter, DEFAULT_BACKOFF, type BackoffPolicy } from './retry';
-export type { TokenSource, ScimResponse, ScimErrorHints } from './transport';
+export type { TokenSource, ScimResponse } from './transport';
 export * from './scimFilter/index';

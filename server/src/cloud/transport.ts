@@ -11,7 +11,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
-import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorKind } from './errors';
+import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorHints, type ScimErrorKind } from './errors';
 import type { Limiter } from './limiter';
 import type { CloudLogger } from './logger';
 import {
@@ -87,14 +87,6 @@ export interface TransportOptions {
   readonly hints?: ScimErrorHints;
 }
 
-/** What to check, in the caller's terms, appended to auth and connection errors. */
-export interface ScimErrorHints {
-  /** 401/403: the token (e.g. "check cloud.token"). */
-  readonly auth?: string;
-  /** Nothing answered: the URL (e.g. "check cloud.url"). */
-  readonly unreachable?: string;
-}
-
 /** RFC 7644 §3.1: SCIM's media type. Servers must accept it; we also accept plain JSON back. */
 const SCIM_JSON = 'application/scim+json';
 
@@ -121,8 +113,7 @@ export class ScimTransport {
   readonly origin: string;
   readonly basePath: string;
   private seq = 0;
-  /** The server has answered at least once (any HTTP status). */
-  private answered = false;
+  private answered = false; // the server has answered at least once
 
   constructor(readonly options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -193,9 +184,7 @@ export class ScimTransport {
       } else {
         const err = outcome.error;
         const notSent = isNotSentError(err);
-        // A server that never answered and refuses connections (or does not accept one in time)
-        // is not there: say so now instead of after every retry. Once it has answered, a
-        // refusal is a restart and is retried.
+        // Refused before it ever answered: not there, say so now. Later, a refusal is a restart.
         const absent = notSent && !this.answered;
         if (absent || !isTransientNetworkError(err) || (req.retry === 'never' && !notSent)) {
           throw this.failNetwork(req, err, trackingId, attempt);
