@@ -113,6 +113,13 @@ const CASES: Case[] = [
     after: 'avatar',
   },
   { name: 'notifications without recipients', patch: { notification: { enabled: true } }, code: 'DS524', at: '"notification"' },
+  {
+    name: 'notifications without a mail server',
+    patch: { notification: { enabled: true, recipients: ['ops@example.com'] } },
+    code: 'DS535',
+    at: '"enabled"',
+    after: 'notification',
+  },
   { name: 'full interval shorter than incremental', patch: { schedule: { fullInterval: '1h' } }, code: 'DS525', at: '"1h"' },
   {
     name: 'selection base DN outside the directory',
