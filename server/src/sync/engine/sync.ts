@@ -90,9 +90,16 @@ export const applyPlan: ApplyPlanFn &
   options,
 ) => {
   const ec = await loadApplyConfig(options);
-  const result = await execute(plan, ec, options, options.mode);
-  if (result.failed === 0) await recordSync(ec, options.mode);
-  return result;
+  const run = { ...options, sessionId: options.sessionId ?? plan.report.sessionId };
+  try {
+    const result = await execute(plan, ec, run, options.mode);
+    if (result.failed === 0) await recordSync(ec, options.mode);
+    await notifySync(notifyOptions(ec, run), { kind: 'done', result });
+    return result;
+  } catch (err) {
+    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, run), failure(err, plan));
+    throw err;
+  }
 };
 
 /** The domain controller's name and highestCommittedUSN, or undefined for a source without one (LDIF). */
