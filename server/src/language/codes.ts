@@ -83,6 +83,11 @@ export const CODES = table([
   ['DS533', 'warning', '`avatar.maxBytes` above 10 MB − 1: the Webex app takes images under 10 MB.'],
   ['DS534', 'error', '`avatar.publish.url`/`publicUrl` has a query or fragment; object names are appended to its path.'],
   ['DS535', 'warning', 'Notifications are enabled but `notification.smtp` is missing: there is no mail server to send them through.'],
+  [
+    'DS536',
+    'warning',
+    '`notification.smtp.security` is "none" to a mail server on another host: the password and the report travel in clear text.',
+  ],
 ]);
 
 /**

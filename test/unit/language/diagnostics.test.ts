@@ -120,6 +120,12 @@ const CASES: Case[] = [
     at: '"enabled"',
     after: 'notification',
   },
+  {
+    name: 'notifications in clear text to another host',
+    patch: { notification: { smtp: { host: 'smtp.example.com', from: 'd@example.com', security: 'none' } } },
+    code: 'DS536',
+    at: '"none"',
+  },
   { name: 'full interval shorter than incremental', patch: { schedule: { fullInterval: '1h' } }, code: 'DS525', at: '"1h"' },
   {
     name: 'selection base DN outside the directory',
