@@ -220,6 +220,23 @@ export interface NotificationConfig {
   readonly recipients: ReadonlyArray<Located<string>>;
   /** Notify only when a sync fails or is refused. Default false. */
   readonly onlyOnFailure: boolean;
+  /** The mail server the notifications go through. */
+  readonly smtp?: SmtpConfig;
+}
+
+/** `notification.smtp`: an SMTP submission server. */
+export interface SmtpConfig {
+  readonly host: Located<string>;
+  /** Default 587 (465 for `security: "tls"`, 25 for `"none"`). */
+  readonly port: number;
+  /** `starttls` (default: upgrade, and refuse a server that cannot), `tls` (implicit TLS) or `none`. */
+  readonly security: 'starttls' | 'tls' | 'none';
+  readonly username?: string;
+  readonly password?: Located<SecretRef>;
+  /** The sender address. */
+  readonly from: Located<string>;
+  /** PEM file of the CA that signed the server's certificate, relative to the config. */
+  readonly caFile?: Located<string>;
 }
 
 /** A whole `.dirsync` file with every default filled in. */

@@ -42,6 +42,13 @@ export interface Explanation {
     readonly expression: string;
     readonly value?: string | boolean | null;
     readonly cloudValue?: string | boolean | null;
+    /**
+     * The account-state mapping (`ds-pwp-account-disabled`): `value` is the source attribute's
+     * value (e.g. userAccountControl "514"), `active` the cloud user's state it gives, and
+     * `cloudActive` the state the cloud user has now.
+     */
+    readonly active?: boolean;
+    readonly cloudActive?: boolean;
     readonly changes: boolean;
     readonly error?: string;
     readonly configRef?: ConfigRef;

@@ -120,6 +120,8 @@ export interface ReportItem {
   /** Why the object is in this category (mismatched policy, disabled in AD, protected admin, …). */
   readonly reason?: string;
   readonly warnings?: readonly string[];
+  /** Information about the object that needs no action (e.g. its manager is linked right after creation). */
+  readonly notes?: readonly string[];
   /** Per-object validation errors; an invalid object is never sent. */
   readonly errors?: readonly string[];
   readonly configRef?: ConfigRef;

@@ -59,6 +59,7 @@ export function itemSearchText(item: ReportItem): string {
     pushValue(parts, item.avatar.url);
   }
   for (const w of item.warnings ?? []) parts.push(w);
+  for (const n of item.notes ?? []) parts.push(n);
   for (const e of item.errors ?? []) parts.push(e);
   return foldForSearch(parts.join('\n'));
 }

@@ -96,8 +96,10 @@ export interface LiveStatus {
   readonly kind?: 'ldap' | 'ldif';
   /** Live match counts of the enabled selections, as far as known. */
   readonly counts?: Partial<Record<SelectionKind, number>>;
-  /** Sum of `counts` once every enabled selection is counted. */
+  /** Sum of `counts` once every enabled selection is counted or its search failed. */
   readonly entries?: number;
+  /** Selections whose search failed (a base DN missing, access refused, …), with the directory's reason. */
+  readonly failed?: Partial<Record<SelectionKind, string>>;
   /** Why the live parts are off (`unbound`, `failed`, `down`), in one sentence naming URL and DN. */
   readonly reason?: string;
   /** The DirectoryError code behind `reason` (`invalidCredentials`, `unreachable`, …). */

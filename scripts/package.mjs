@@ -63,9 +63,9 @@ try {
     if (existsSync(join(root, from))) cpSync(join(root, from), join(stage, to), { recursive: true });
   }
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-  // --no-dependencies: everything is bundled, no node_modules ship. --allow-missing-repository: the
-  // project has no public repository URL yet. No `vscode:prepublish` script: the build ran above.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], stage);
+  // --no-dependencies: everything is bundled, no node_modules ship. No `vscode:prepublish`
+  // script: the build ran above.
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], stage);
   const kib = (statSync(out).size / 1024).toFixed(0);
   console.log(`packaged ${out} (${kib} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {

@@ -121,6 +121,25 @@ describe('dirsync check (bin/dirsync.js)', () => {
     }
   });
 
+  it('text that is not JSON: one error saying so, at the line and column of the first offending word', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dirsync-check-'));
+    try {
+      const yaml = join(dir, 'yaml.dirsync');
+      writeFileSync(yaml, '// exported by hand\n\n  directory:\n    url: ldaps://x.example.com\n');
+      const empty = join(dir, 'empty.dirsync');
+      writeFileSync(empty, '  \n');
+      const r = await dirsync(['check', yaml, empty]);
+      assert.equal(r.code, 1);
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.deepEqual(lines, [
+        `${yaml}:3:3 error DS109 Not JSON with comments (JSONC) at "directory:": a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``,
+        `${empty}:1:1 error DS109 Empty file: a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 1 with the usage text', async () => {
     const none = await dirsync(['check']);
     assert.equal(none.code, 1);

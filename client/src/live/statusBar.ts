@@ -124,11 +124,16 @@ export class LiveStatusBar implements vscode.Disposable {
     item.backgroundColor = undefined;
     switch (s.state) {
       case 'bound': {
-        const entries = s.entries !== undefined ? `${s.entries.toLocaleString('en-US')} entries` : 'counting…';
-        item.text = `$(database) ${s.url ?? ''} · ${entries}`;
+        const failed = Object.entries(s.failed ?? {});
+        const entries =
+          s.entries !== undefined
+            ? `${s.entries.toLocaleString('en-US')} entries${failed.length ? ` · ${failed.length} search${failed.length === 1 ? '' : 'es'} failed` : ''}`
+            : 'counting…';
+        item.text = `$(${failed.length ? 'warning' : 'database'}) ${s.url ?? ''} · ${entries}`;
         tip.appendMarkdown(`**Live previews on** for ${fileName(s.uri)}\n\n`);
         tip.appendText(`${s.url ?? ''}${s.bindDn ? ` as ${s.bindDn}` : ''}\n\n`);
         for (const [kind, n] of Object.entries(s.counts ?? {})) tip.appendText(`${kind}: ${n.toLocaleString('en-US')}\n\n`);
+        for (const [kind, why] of failed) tip.appendText(`${kind}: not counted: ${why}\n\n`);
         if (s.previewEntry)
           tip.appendText(`Previewing ${s.previewEntryPicked ? 'the picked entry' : 'the first user'}: ${s.previewEntry}\n\n`);
         tip.appendMarkdown('Click for: pick the preview entry, bind again, unbind.');

@@ -49,8 +49,14 @@ export function explanationMarkdown(e: Explanation): string {
   else {
     out.push('| attribute | SCIM path | expression | cloud now | → new | changes | config |', '|---|---|---|---|---|---|---|');
     for (const a of e.attributes) {
-      const now = a.cloudValue === undefined ? '—' : mdText(a.cloudValue);
-      const next = a.error ? `error: ${mdText(a.error)}` : mdText(a.value);
+      const state = (active: boolean | undefined) => (active === undefined ? '' : active ? 'active' : 'inactive');
+      // The account state: the source value (userAccountControl "514") and the state it gives.
+      const now = a.cloudActive !== undefined ? state(a.cloudActive) : a.cloudValue === undefined ? '—' : mdText(a.cloudValue);
+      const next = a.error
+        ? `error: ${mdText(a.error)}`
+        : a.active !== undefined
+          ? `${mdText(a.value)} (${state(a.active)})`
+          : mdText(a.value);
       out.push(
         `| ${mdText(a.attribute)} | ${mdText(a.scimPath)} | ${mdText(a.expression)} | ${now} | ${next} | ${a.changes ? '**yes**' : 'no'} | ${a.configRef ? `line ${a.configRef.line}` : ''} |`,
       );

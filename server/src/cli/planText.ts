@@ -144,7 +144,8 @@ export function planText(report: SyncReport, style: TextStyle, limit: number | u
     `Deletion threshold: ${t.deletions} deletion${t.deletions === 1 ? '' : 's'} of ${t.owned} owned cloud object${t.owned === 1 ? '' : 's'} (limit ${limits || 'none'}): ${t.exceeded ? 'EXCEEDED' : 'ok'}`,
   );
   if (t.refusal) out.push(t.refusal);
-  for (const m of report.messages.filter((x) => x.severity !== 'information').slice(0, 20))
+  // The refusal is also one of the report's messages: printed once, above.
+  for (const m of report.messages.filter((x) => x.severity !== 'information' && x.message !== t.refusal).slice(0, 20))
     out.push(printable(`${m.severity}: ${m.dn ? `${m.dn}: ` : ''}${m.message}`));
   // Every operation belongs to an item that counts as work; the fallback only guards the verdict.
   const verdict = totalWork(work) === 0 && operations ? `Plan: ${operations} operation${operations === 1 ? '' : 's'}.` : planLine(work);

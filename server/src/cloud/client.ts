@@ -17,6 +17,7 @@ import { Limiter } from './limiter';
 import { silentLogger, type CloudLogger } from './logger';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry';
 import type { ScimListResponse } from './schemas';
+import type { ScimErrorHints } from './errors';
 import { ScimTransport, type TokenSource } from './transport';
 import { UsersClient } from './users';
 
@@ -41,6 +42,13 @@ export interface ScimClientOptions {
   readonly memberPatchSize?: number;
   /** Per-request timeout (headers and body), ms. Default 30 000. undici checks it about once a second. */
   readonly timeoutMs?: number;
+  /** Connect timeout of the client's own Agent, ms. Default 5 000. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * What to check when the server refuses the token (401/403) or cannot be reached, in the
+   * caller's terms (the config key to fix); appended to those errors' messages.
+   */
+  readonly hints?: ScimErrorHints;
   /** Retries after 429/423/5xx/resets/timeouts. Default 6. */
   readonly maxRetries?: number;
   readonly backoff?: BackoffPolicy;
@@ -80,7 +88,13 @@ export class ScimClient {
     const concurrency = options.concurrency ?? 4;
     const clock = options.clock ?? systemClock;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+      });
     this.sessionId = options.sessionId ?? randomUUID();
     this.flavor = options.flavor ?? (WEBEX_PATH.test(new URL(options.baseUrl).pathname) ? 'webex' : 'scim');
     const maxRetries = options.maxRetries ?? 6;
@@ -98,6 +112,7 @@ export class ScimClient {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 300_000,
       userAgent: options.userAgent ?? 'dirsync',
+      ...(options.hints ? { hints: options.hints } : {}),
     });
     const pageSize = options.pageSize ?? 100;
     this.users = new UsersClient(this.transport, '/Users', 'user', { pageSize });

@@ -40,6 +40,8 @@ export interface ScimErrorInit {
   /** HTTP attempts made (1 = no retry). */
   readonly attempts?: number;
   readonly cause?: unknown;
+  /** What to check, in the caller's terms (e.g. the config key of the token), appended to the message. */
+  readonly hint?: string;
 }
 
 function kindOf(status: number | undefined, fallback: ScimErrorKind): ScimErrorKind {
@@ -65,6 +67,14 @@ function kindOf(status: number | undefined, fallback: ScimErrorKind): ScimErrorK
     default:
       return status !== undefined && status >= 500 ? 'server' : fallback;
   }
+}
+
+/** What to check, in the caller's terms, appended to auth and connection errors. */
+export interface ScimErrorHints {
+  /** 401/403: the token (e.g. "check cloud.token"). */
+  readonly auth?: string;
+  /** Nothing answered: the URL (e.g. "check cloud.url"). */
+  readonly unreachable?: string;
 }
 
 /** Any failure of a SCIM operation. Check `kind`, `status` and `scimType`, or use the subclasses. */
@@ -125,7 +135,7 @@ function formatMessage(init: ScimErrorInit): string {
   }
   const attempts = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
   const tracking = init.trackingId ? ` [TrackingID ${init.serverTrackingId ?? init.trackingId}]` : '';
-  return `${what}: ${why}${attempts}${tracking}`;
+  return `${what}: ${why}${attempts}${tracking}${init.hint ? `. ${init.hint}` : ''}`;
 }
 
 /** 400: the request is wrong (invalid value, filter, syntax). Not retried. */

@@ -11,7 +11,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
-import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorKind } from './errors';
+import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorHints, type ScimErrorKind } from './errors';
 import type { Limiter } from './limiter';
 import type { CloudLogger } from './logger';
 import {
@@ -84,6 +84,7 @@ export interface TransportOptions {
   /** A Retry-After longer than this fails the operation instead of stalling the sync. */
   readonly maxRetryAfterMs: number;
   readonly userAgent: string;
+  readonly hints?: ScimErrorHints;
 }
 
 /** RFC 7644 §3.1: SCIM's media type. Servers must accept it; we also accept plain JSON back. */
@@ -112,6 +113,7 @@ export class ScimTransport {
   readonly origin: string;
   readonly basePath: string;
   private seq = 0;
+  private answered = false; // the server has answered at least once
 
   constructor(readonly options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -146,6 +148,7 @@ export class ScimTransport {
       let status = 0;
       let serverTrackingId: string | undefined;
       if (outcome.kind === 'response') {
+        this.answered = true;
         status = outcome.status;
         serverTrackingId = header(outcome.headers, 'trackingid');
         if ((status >= 200 && status < 300) || status === 304) {
@@ -181,7 +184,9 @@ export class ScimTransport {
       } else {
         const err = outcome.error;
         const notSent = isNotSentError(err);
-        if (!isTransientNetworkError(err) || (req.retry === 'never' && !notSent)) {
+        // Refused before it ever answered: not there, say so now. Later, a refusal is a restart.
+        const absent = notSent && !this.answered;
+        if (absent || !isTransientNetworkError(err) || (req.retry === 'never' && !notSent)) {
           throw this.failNetwork(req, err, trackingId, attempt);
         }
         delay = backoffDelay(attempt, o.backoff, o.random);
@@ -346,6 +351,7 @@ export class ScimTransport {
     const parsed = parseScimErrorBody(outcome.body);
     const detail = overrideDetail ?? parsed.detail ?? (outcome.raw ? outcome.raw.slice(0, 200) : undefined);
     const object = this.objectOf(req);
+    const hint = outcome.status === 401 || outcome.status === 403 ? this.options.hints?.auth : undefined;
     const err = createScimError({
       operation: req.operation,
       ...(object !== undefined ? { object } : {}),
@@ -357,6 +363,7 @@ export class ScimTransport {
       trackingId,
       ...(serverTrackingId !== undefined ? { serverTrackingId } : {}),
       attempts,
+      ...(hint ? { hint } : {}),
     });
     this.logError(err);
     return err;
@@ -377,6 +384,7 @@ export class ScimTransport {
         trackingId,
         attempts,
         cause: error,
+        ...(this.options.hints?.unreachable && !this.answered ? { hint: this.options.hints.unreachable } : {}),
       },
       kind,
     );

@@ -34,6 +34,37 @@ const UNTRUSTED = new Set([
 
 const who = (c: LdapErrorContext) => (c.bindDn ? ` as ${c.bindDn}` : '');
 
+/** Names of LDAP result codes (RFC 4511 §4.1.9) a user may meet, in words. */
+const RESULT_WORDS: Record<number, string> = {
+  1: 'the directory could not perform the operation',
+  2: 'the directory did not understand the request',
+  11: 'an administrative limit of the directory was exceeded',
+  12: 'the directory does not support a control the request needs',
+  16: 'an attribute the request names does not exist',
+  17: 'an attribute type is not defined in the directory',
+  19: 'a constraint of the directory was violated',
+  21: 'a value has the wrong syntax',
+  34: 'a DN is not valid',
+  51: 'the directory is busy',
+  52: 'the directory is unavailable',
+  53: 'the directory is unwilling to perform the operation',
+  80: 'the directory had an internal error',
+};
+
+/**
+ * What the server's diagnostic text adds for a user: AD's "best match" (the closest entry that
+ * exists), or the text itself; nothing for a server's internals — Samba's source locations
+ * ("acl_read.c:967 Code: 0x20") and AD's DSIDs name code, not the problem.
+ */
+function serverDetail(text: string): string {
+  const best = /best match of:\s*'([^']*)'/i.exec(text)?.[1];
+  if (best) return `the closest entry that exists is "${best}"`;
+  const first = text.split('\n')[0]!.trim();
+  if (/\.c:\d+|Code: 0x[0-9a-f]+|DSID-[0-9A-F]+|^[0-9A-F]{8}:/i.test(first)) return '';
+  return first;
+}
+const inParens = (s: string) => (s ? ` (${s})` : '');
+
 /** The DirectoryError for `err` (returned as is when it already is one). */
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one table from LDAP result codes and Samba/AD detail texts to the user's message; each case is a few lines.
 export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryError {
@@ -69,10 +100,7 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
       case 13:
         return make('strongAuthRequired', `${c.url} requires confidentiality (TLS) for this operation: use ldaps:// or StartTLS.`);
       case 32:
-        return make(
-          'noSuchBase',
-          `Base DN "${c.baseDn ?? ''}" does not exist on ${c.url}${serverText ? ` (${serverText})` : ''}. Check "baseDns".`,
-        );
+        return make('noSuchBase', `Base DN "${c.baseDn ?? ''}" does not exist on ${c.url}${inParens(serverDetail(raw))}. Check "baseDns".`);
       case 3:
         return make('timeLimitExceeded', `Search under "${c.baseDn ?? ''}" on ${c.url} exceeded the time limit; the result is incomplete.`);
       case 4:
@@ -85,7 +113,7 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
       case 50:
         return make(
           'insufficientAccess',
-          `${c.bindDn ?? 'The bind account'} may not read "${c.baseDn ?? ''}" on ${c.url} (${serverText}).`,
+          `${c.bindDn ?? 'The bind account'} may not read "${c.baseDn ?? ''}" on ${c.url}${inParens(serverDetail(raw))}. Grant it read access there, or use another base DN.`,
         );
       case 87:
       case 18:
@@ -108,7 +136,12 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
       default:
         break;
     }
-    return make('server', `${c.operation} on ${c.url}${who(c)} failed: LDAP result ${e.code} (${serverText}).`);
+    const words = RESULT_WORDS[e.code];
+    const detail = serverDetail(raw);
+    return make(
+      'server',
+      `${c.operation} on ${c.url}${who(c)} failed: ${words ? `${words} (LDAP result ${e.code}${detail ? `: ${detail}` : ''})` : `LDAP result ${e.code}${inParens(detail)}`}.`,
+    );
   }
 
   const code = typeof e?.code === 'string' ? e.code : '';

@@ -36,6 +36,7 @@ export function registerHover(
       const errors: string[] = [];
       const h = hoverAt(analysis, offset, {
         internalErrors: errors,
+        bound: live?.get(doc.uri)?.binding.state === 'bound',
         ...(input?.user ? { entry: input.user, entryLabel: input.userLabel ?? 'the sample user' } : {}),
       });
       for (const e of errors) connection.console.warn(`dirsync: hover: ${e}`);

@@ -39,11 +39,17 @@ export function analyze(text: string): Analysis {
     diagnostics.push(...tree.syntaxDiagnostics);
     config = buildConfig(root);
     if (!root) {
+      // Nothing parsed: an empty file, or text that is not JSON at all. For the latter one
+      // diagnostic at the first offending character says it, instead of one per word.
+      const first = tree.syntaxDiagnostics[0];
+      if (first) diagnostics.length = 0;
       diagnostics.push({
-        range: { start: 0, end: 0 },
+        range: first ? first.range : { start: 0, end: 0 },
         severity: 'error',
         code: 'DS109',
-        message: 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
+        message: first
+          ? `Not JSON with comments (JSONC) at ${JSON.stringify(text.slice(first.range.start, first.range.start + 20).split(/\s/)[0] ?? '')}: a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``
+          : 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
       });
     } else {
       const structure = validateStructure(text, root, CONFIG_SPEC);

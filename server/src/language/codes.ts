@@ -40,7 +40,7 @@ export const CODES = table([
   ['DS108', 'warning', 'Unknown cloud attribute name in `attributes`/`contactAttributes`; did-you-mean quick fix.'],
   ['DS109', 'error', 'The document is not a JSON object.'],
   // Semantic and cross-field
-  ['DS501', 'error', '`uid` is not mapped: it is the only required cloud attribute (seed 001, Map User Attributes).'],
+  ['DS501', 'error', "`uid` is not mapped: it is the only required cloud attribute (Directory Connector's Map User Attributes)."],
   ['DS502', 'warning', '`uid` comes from an attribute that is not in email format (e.g. sAMAccountName).'],
   ['DS503', 'warning', 'The account-disabled state is not mapped: `ds-pwp-account-disabled` ← userAccountControl.'],
   ['DS504', 'error', 'A user filter is placed in `objects.groups.filter` (objectClass=user/person selects users, not groups).'],
@@ -82,6 +82,12 @@ export const CODES = table([
   ],
   ['DS533', 'warning', '`avatar.maxBytes` above 10 MB − 1: the Webex app takes images under 10 MB.'],
   ['DS534', 'error', '`avatar.publish.url`/`publicUrl` has a query or fragment; object names are appended to its path.'],
+  ['DS535', 'warning', 'Notifications are enabled but `notification.smtp` is missing: there is no mail server to send them through.'],
+  [
+    'DS536',
+    'warning',
+    '`notification.smtp.security` is "none" to a mail server on another host: the password and the report travel in clear text.',
+  ],
 ]);
 
 /**

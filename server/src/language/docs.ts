@@ -42,7 +42,7 @@ export function renderConfigReference(): string {
   rows(CONFIG_SPEC, '', out);
   out.push(
     '',
-    '**Cloud attribute names** (keys of `attributes` and `contactAttributes`; seed 001, "Active Directory and cloud attributes"):',
+    '**Cloud attribute names** (keys of `attributes` and `contactAttributes`; Directory Connector\'s "Active Directory and cloud attributes"):',
     '',
   );
   out.push("| cloud attribute | SCIM path | value | Directory Connector's AD attribute | notes |", '|---|---|---|---|---|');

@@ -30,6 +30,8 @@ export interface HoverOptions {
   readonly entry?: DirectoryEntry;
   /** How `entry` is called in the hover (default "the example entry"; live previews: "the sample user"). */
   readonly entryLabel?: string;
+  /** A directory is bound (its sample may still be on the way): no "bind a directory" advice. */
+  readonly bound?: boolean;
   /** Collects failures of grammar helpers (logged by the server). */
   readonly internalErrors?: string[];
 }
@@ -59,8 +61,21 @@ export function hover(analysis: Analysis, offset: number, options: HoverOptions 
   const spec = specAt(CONFIG_SPEC, path);
   if (!spec) return undefined;
   if (node.type !== 'string') return { contents: `**${path.join('.')}**\n\n${docOfSpec(spec)}`, range: rangeOf(node) };
-  return stringHover(analysis, node, offset, spec, path, entry, errors, options.entryLabel ?? 'the example entry');
+  return stringHover(
+    analysis,
+    node,
+    offset,
+    spec,
+    path,
+    entry,
+    errors,
+    options.entryLabel ?? 'the example entry',
+    options.entry ? 'entry' : options.bound ? 'bound' : 'unbound',
+  );
 }
+
+/** Where the hover's entry comes from: the bound directory, or none (bound, or not, without an entry). */
+type Live = 'entry' | 'bound' | 'unbound';
 
 function stringHover(
   analysis: Analysis,
@@ -71,6 +86,8 @@ function stringHover(
   entry: DirectoryEntry,
   errors: string[],
   entryLabel: string,
+  /** Whether a directory gave the entry; without one, no filter claims to match anything. */
+  live: Live,
 ): Hover | undefined {
   const value = node.value as string;
   const range = rangeOf(node);
@@ -96,7 +113,7 @@ function stringHover(
     case 'avatarUri': {
       const ev = analysis.embedded.find((e) => e.decoded.start === node.offset);
       if (!ev) return undefined;
-      return embeddedHover(ev, offset, path, entry, errors, entryLabel) ?? { contents: docOfSpec(s), range };
+      return embeddedHover(ev, offset, path, entry, errors, entryLabel, live) ?? { contents: docOfSpec(s), range };
     }
     case 'adAttribute': {
       const ad = findAdAttribute(value);
@@ -149,6 +166,7 @@ function embeddedHover(
   entry: DirectoryEntry,
   errors: string[],
   entryLabel: string,
+  live: Live,
 ): Hover | undefined {
   const k = toDecoded(ev.decoded, offset);
   const whole: TextRange = { start: ev.decoded.start, end: ev.decoded.end };
@@ -180,8 +198,14 @@ function embeddedHover(
     if (!ev.result?.ok) return undefined;
     const filter = ev.result.value;
     const hit = filterPartAt(filter, k);
-    const matches = guard(errors, 'matchesFilter', () => matchesFilter(filter, entry));
-    const matchLine = matches === undefined ? '' : `${on}: ${matches ? 'matches' : 'does not match'}.`;
+    // Whether the filter matches is the directory's to say: the built-in example entry is made up.
+    const matches = live === 'entry' ? guard(errors, 'matchesFilter', () => matchesFilter(filter, entry)) : undefined;
+    const matchLine =
+      live === 'unbound'
+        ? 'The directory runs this filter. Bind a directory (Dirsync: Bind Directory…) to see which entries it matches.'
+        : matches === undefined
+          ? ''
+          : `${on}: ${matches ? 'matches' : 'does not match'}.`;
     if (hit?.kind === 'rule') {
       const rule = matchingRules().find((r) => r.oid === hit.oid);
       return {

@@ -192,18 +192,23 @@ export class LivePreviews {
     if (b.state !== 'bound') return base;
     const current = this.opts.documents.current(uri);
     const counts: Partial<Record<SelectionKind, number>> = {};
+    const failed: Partial<Record<SelectionKind, string>> = {};
     let all = true;
     for (const s of current ? liveSelections(current.analysis).filter((x) => x.runnable) : []) {
       const c = doc.queries.peekCount(s);
       if (c?.state === 'counted') counts[s.kind] = c.count;
+      // A failed search is an answer too: the status says so instead of "counting…".
+      else if (c?.state === 'failed') failed[s.kind] = c.message;
       else all = false;
     }
     const entries = Object.values(counts).reduce((a, n) => a + n, 0);
+    const answered = Object.keys(counts).length + Object.keys(failed).length;
     const preview = current ? this.previewEntry(uri, current.analysis) : undefined;
     return {
       ...base,
       counts,
-      ...(all && Object.keys(counts).length ? { entries } : {}),
+      ...(all && answered ? { entries } : {}),
+      ...(Object.keys(failed).length ? { failed } : {}),
       ...(preview ? { previewEntry: preview.entry.dn, previewEntryPicked: preview.picked } : {}),
     };
   }

@@ -145,7 +145,11 @@ export class LiveQueries {
     return s?.ok ? s.value : undefined;
   }
 
-  /** Whether a DN names an entry. */
+  /**
+   * Whether a DN names an entry, or has entries under it: an export of a subtree often leaves out
+   * the container it was taken from (the domain root, an OU), and the entries under a base prove
+   * that it exists, as they do for the searches of a sync.
+   */
   exists(config: DirectoryConfig, dn: string, signal?: AbortSignal): Promise<boolean> {
     return this.ask(
       config,
@@ -154,6 +158,15 @@ export class LiveQueries {
       async (source, s) => {
         try {
           for await (const _ of source.search({ baseDns: [dn], scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'], signal: s }))
+            return true;
+          for await (const _ of source.search({
+            baseDns: [dn],
+            filter: '(objectClass=*)',
+            attributes: ['1.1'],
+            sizeLimit: 1,
+            allowPartial: true,
+            signal: s,
+          }))
             return true;
           return false;
         } catch (err) {

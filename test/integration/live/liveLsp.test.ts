@@ -266,6 +266,12 @@ describe('live previews over LSP, bound to the Samba fixture', () => {
       lenses.some((l) => /contacts: .*does not exist|no such/i.test(l.command!.title) || /error/.test(l.command!.title)),
       lenses.map((l) => l.command!.title).join(' | '),
     );
+    assert.ok(!lenses.some((l) => /\.c:\d+|Code: 0x/.test(l.command!.title)), 'no server internals in the lens');
+    // The status bar does not stay on "counting…": the failed search is an answer.
+    const status = await c.statuses.next(
+      (s) => s.uri === uri && s.state === 'bound' && s.entries !== undefined && s.failed?.contacts !== undefined,
+    );
+    assert.match(status.failed!.contacts!, /OU=Nowhere.*does not exist/);
   });
 
   it('flags a count far from the last dry run (report in the state folder)', async () => {

@@ -171,7 +171,10 @@ describe('sync apply: applyPlan against the local cloud', function () {
     await assert.rejects(applyPlan(plan, opts()), (err: unknown) => {
       assert.ok(err instanceof ApplyRefusedError);
       assert.equal(err.reason, 'threshold');
-      assert.match(err.message, /nothing written: the sync would delete 2 users, over policy\.deleteThreshold\.count \(1\)/);
+      assert.match(
+        err.message,
+        /the sync would delete 2 users, over policy\.deleteThreshold\.count \(1\): refused, nothing written\. Objects to delete: /,
+      );
       assert.match(err.message, /a@corp\.example\.com; b@corp\.example\.com/);
       return true;
     });

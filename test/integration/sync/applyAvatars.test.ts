@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { openDirectory } from '../../../server/src/directory/index';
 import { analyze } from '../../../server/src/language/service';
 import { applyPlan } from '../../../server/src/sync/engine/sync';
-import type { PlanOperation } from '../../../server/src/sync/contract';
+import type { EngineEvent, PlanOperation } from '../../../server/src/sync/contract';
 import { cloudUsers, configText, makePlan, startApplyFixture, type ApplyFixture } from '../../support/syncApply';
 
 describe('sync apply: avatars through the avatar half', function () {
@@ -52,9 +52,18 @@ describe('sync apply: avatars through the avatar half', function () {
 
   it('uploads the reviewed picture to the user created in the same apply', async () => {
     const sha = createHash('sha256').update(photo.bytes).digest('hex');
-    const result = await applyPlan(makePlan(ops(sha)), { configFile: f.configFile, secrets: f.secrets, mode: 'full' });
+    const events: EngineEvent[] = [];
+    const result = await applyPlan(makePlan(ops(sha)), {
+      configFile: f.configFile,
+      secrets: f.secrets,
+      mode: 'full',
+      onEvent: (e) => events.push(e),
+    });
     assert.equal(result.failed, 0, JSON.stringify(result.failures));
     assert.equal(result.applied, 2);
+    const uploads = events.filter((e) => e.event.startsWith('avatar.upload'));
+    assert.equal(uploads.length, 1, 'the upload is logged once');
+    assert.match(uploads[0]!.message, /^Avatar Plugin: uploaded avatar for AD entry/);
     const id = (await cloudUsers(f.admin)).get(photo.mail.toLowerCase())!.id;
     const avatar = await f.admin.users.getAvatar(id);
     assert.ok(avatar);

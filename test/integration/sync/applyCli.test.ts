@@ -68,7 +68,7 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
     assert.equal(run.code, 1, run.stderr);
     const body = JSON.parse(run.stdout);
     assert.equal(body.refused, 'threshold');
-    assert.match(run.stderr, /nothing written/);
+    assert.match(run.stderr, /refused and writes nothing\. Objects to delete: /);
     assert.match(run.stderr, /gone0@corp\.example\.com/);
     assert.equal(writes(f, before), 0);
   });
@@ -147,7 +147,11 @@ describe('sync apply: the CLI end to end (LDIF source, local cloud)', function (
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    assert.ok(events.some((e) => e.event === 'sync.mode' && /mapping/.test(e.message)));
+    const mode = events.find((e) => e.event === 'sync.mode' && /mapping/.test(e.message));
+    assert.ok(mode);
+    // The mode decision belongs to the run's session, like every other event of the run.
+    assert.equal(mode.sessionId, JSON.parse(forced.stdout).sessionId);
+    assert.ok(events.filter((e) => e.event !== 'sync.mode').every((e) => e.sessionId === mode.sessionId));
     appendFileSync(log, '');
   });
 

@@ -130,4 +130,19 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.equal(none.code, 1);
     assert.match(none.stdout, /not found/);
   });
+
+  it('explain: a disabled user shows its userAccountControl value and the account state, as the preview does', async () => {
+    const file = demo('explain-disabled.dirsync');
+    const r = await dirsync(['explain', file, 'joao.araujo@corp.example.com', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const state = JSON.parse(r.stdout).attributes.find((a: { attribute: string }) => a.attribute === 'ds-pwp-account-disabled');
+    // An earlier test created the demo's users (João inactive): nothing to change.
+    assert.deepEqual(
+      { value: state.value, active: state.active, cloudActive: state.cloudActive, changes: state.changes },
+      { value: '514', active: false, cloudActive: false, changes: false },
+    );
+    const text = await dirsync(['explain', file, 'joao.araujo@corp.example.com'], env);
+    assert.match(text.stdout, /ds-pwp-account-disabled ← userAccountControl: "514" \(inactive\)/);
+    assert.doesNotMatch(text.stdout, /ds-pwp-account-disabled[^\n]*→ false/);
+  });
 });

@@ -223,6 +223,20 @@ describe('report UI in the VS Code webview shell (Chromium, host played by the t
     assert.equal(await page.locator('#vrow-0 .col-user').textContent(), target.userName);
   });
 
+  it('an information note shows in the details without a warning flag on the row', async () => {
+    const base = makeReport({ total: 50, seed: 10 });
+    const items = base.items.filter((i) => i.category === 'added').slice(0, 1);
+    const note = 'manager CN=Boss,DC=corp is created by this sync: the link is set right after it is created';
+    const noted = { ...base, items: [{ ...items[0]!, warnings: undefined, errors: undefined, notes: [note] }] };
+    await openWebview(noted);
+    await waitForRows(page, 1, 'all');
+    assert.doesNotMatch((await page.locator('#vrow-0 .row-flag').getAttribute('class')) ?? '', /flag-warning/);
+    await page.locator('#vrow-0').click();
+    const notes = page.locator('aside.detail .message.information', { hasText: note });
+    await notes.waitFor();
+    assert.equal(await page.locator('aside.detail .message.warning').count(), 0);
+  });
+
   it('follows the theme message; normal use needed nothing the webview CSP forbids; every message passed the host guard', async () => {
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await post(page, { type: 'theme', kind: 'dark' });

@@ -7,6 +7,24 @@ import { parse } from 'jsonc-parser';
 const ROOT = join(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
+describe('package.json: what the Marketplace and the Extensions view show', () => {
+  it('names a repository, an icon that exists, categories and keywords', () => {
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/[\w-]+\/[\w-]+\.git$/);
+    assert.equal(pkg.repository.type, 'git');
+    assert.ok(pkg.publisher);
+    assert.ok(existsSync(join(ROOT, pkg.icon)), pkg.icon);
+    assert.ok(pkg.categories.includes('Programming Languages'));
+    assert.ok(pkg.keywords.includes('active directory') && pkg.keywords.includes('webex'));
+  });
+
+  it("the extension's page (client/README.md) is for users: no developer set-up", () => {
+    const readme = readFileSync(join(ROOT, 'client/README.md'), 'utf8');
+    assert.doesNotMatch(readme, /git clone|npm (ci|run|test)\b|npm install(?! -g dirsync)|node_modules|tsx |\.\.\/docs\//);
+    const script = readFileSync(join(ROOT, 'scripts/package.mjs'), 'utf8');
+    assert.match(script, /\['client\/README\.md', 'README\.md'\]/);
+  });
+});
+
 describe('package.json contributes (language registration)', () => {
   it('registers the dirsync language for *.dirsync with a language configuration that exists', () => {
     const lang = pkg.contributes.languages.find((l: { id: string }) => l.id === 'dirsync');

@@ -121,6 +121,27 @@ describe('client: run commands', () => {
     assert.match(md, /## Decision/);
   });
 
+  it('explain view: the account state reads as the source value and the state, not `false`', () => {
+    const md = explanationMarkdown({
+      query: 'a@x',
+      found: true,
+      selections: [],
+      attributes: [
+        {
+          attribute: 'ds-pwp-account-disabled',
+          scimPath: 'active',
+          expression: 'userAccountControl',
+          value: '514',
+          active: false,
+          cloudActive: true,
+          changes: true,
+        },
+      ],
+      messages: [],
+    });
+    assert.match(md, /\| active \| 514 \(inactive\) \| \*\*yes\*\* \|/);
+  });
+
   it('progress: phase, message and counts; a percentage only with a total', () => {
     assert.deepEqual(progressReport({ phase: 'directory', message: 'Reading users', done: 120, total: 400 }), {
       message: 'directory: Reading users (120/400)',

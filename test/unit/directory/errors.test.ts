@@ -41,6 +41,40 @@ describe('directory error mapping', () => {
     assert.match(e.message, /"OU=Gone,DC=corp" does not exist on ldap:\/\/dc1/);
   });
 
+  it("translates the server's internals: no Samba source file, no hex result code; AD's best match kept", () => {
+    const samba = toDirectoryError(
+      new NoSuchObjectError(
+        'acl_read: Error retrieving instanceType for base. at ../../source4/dsdb/samdb/ldb_modules/acl_read.c:967 Code: 0x20',
+      ),
+      { ...ctx, operation: 'search', baseDn: 'OU=Gone,DC=corp' },
+    );
+    assert.equal(
+      samba.message,
+      'Base DN "OU=Gone,DC=corp" does not exist on ldap://dc1.corp.example.com:389. Check "baseDns". (bind DN CN=svc-dirsync,OU=Service,DC=corp)',
+    );
+    const ad = toDirectoryError(
+      new NoSuchObjectError("0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT), data 0, best match of:\n\t'DC=corp'\n"),
+      { ...ctx, operation: 'search', baseDn: 'OU=Gone,DC=corp' },
+    );
+    assert.match(
+      ad.message,
+      /does not exist on ldap:\/\/dc1\.corp\.example\.com:389 \(the closest entry that exists is "DC=corp"\)\. Check "baseDns"\./,
+    );
+    assert.doesNotMatch(ad.message, /DSID|0000208D/);
+    const denied = toDirectoryError(Object.assign(new Error('acl_read.c:967 Code: 0x32 insufficient'), { code: 50 }), {
+      ...ctx,
+      operation: 'search',
+      baseDn: 'OU=Secret,DC=corp',
+    });
+    assert.doesNotMatch(denied.message, /acl_read|0x32/);
+    assert.match(denied.message, /may not read "OU=Secret,DC=corp"/);
+    const other = toDirectoryError(Object.assign(new Error('ldb.c:12 Code: 0x35'), { code: 53 }), { ...ctx, operation: 'search' });
+    assert.equal(
+      other.message,
+      'search on ldap://dc1.corp.example.com:389 as CN=svc-dirsync,OU=Service,DC=corp failed: the directory is unwilling to perform the operation (LDAP result 53).',
+    );
+  });
+
   it('reports a referral (result 10) without following it', () => {
     const e = toDirectoryError(new UnknownStatusCodeError(10, '0000202B: RefErr: DSID-0310084A, data 0, 1 access points'), {
       ...ctx,

@@ -113,6 +113,19 @@ const CASES: Case[] = [
     after: 'avatar',
   },
   { name: 'notifications without recipients', patch: { notification: { enabled: true } }, code: 'DS524', at: '"notification"' },
+  {
+    name: 'notifications without a mail server',
+    patch: { notification: { enabled: true, recipients: ['ops@example.com'] } },
+    code: 'DS535',
+    at: '"enabled"',
+    after: 'notification',
+  },
+  {
+    name: 'notifications in clear text to another host',
+    patch: { notification: { smtp: { host: 'smtp.example.com', from: 'd@example.com', security: 'none' } } },
+    code: 'DS536',
+    at: '"none"',
+  },
   { name: 'full interval shorter than incremental', patch: { schedule: { fullInterval: '1h' } }, code: 'DS525', at: '"1h"' },
   {
     name: 'selection base DN outside the directory',

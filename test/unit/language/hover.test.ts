@@ -55,6 +55,18 @@ describe('language/hover', () => {
     });
   }
 
+  it('a filter claims no match without a directory (the example entry is made up)', () => {
+    const src = '{ "objects": { "users": { "filter": "(objectClass=us|er)" } } }';
+    const unbound = hoverAt(src);
+    assert.ok(unbound.h, 'no hover');
+    assert.doesNotMatch(unbound.h.contents, /: (matches|does not match)|CN=Alice/);
+    assert.match(unbound.h.contents, /Bind a directory/);
+    const { text, offset } = cursor(src);
+    const entry = { dn: 'CN=Bob,DC=example,DC=com', attributes: { objectclass: ['top', 'person', 'user'] } };
+    const bound = hover(analyze(text), offset, { entry, entryLabel: 'the sample user' });
+    assert.match(bound!.contents, /On the sample user `CN=Bob,DC=example,DC=com`: matches\./);
+  });
+
   it('no hover on punctuation outside values', () => {
     const { h } = hoverAt('{ "directory": {} |}');
     assert.equal(h, undefined);

@@ -13,6 +13,16 @@ import { explainObject } from '../../sync/engine/explain';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
+const state = (active: boolean | undefined) => (active === undefined ? '—' : active ? 'active' : 'inactive');
+
+/** A mapped value, old → new; the account state reads as the source value and the state it gives. */
+function valueText(a: Explanation['attributes'][number]): string {
+  if (a.active !== undefined || a.cloudActive !== undefined) {
+    const now = a.active === undefined ? show(a.value) : `${show(a.value)} (${state(a.active)})`;
+    return a.changes ? `${now}: the cloud user goes from ${state(a.cloudActive)} to ${state(a.active)}` : now;
+  }
+  return a.changes ? `${show(a.cloudValue)} → ${show(a.value)}` : show(a.value);
+}
 
 function printText(io: CliIo, e: Explanation): void {
   const w = (s: string) => io.stdout.write(s + '\n');
@@ -35,9 +45,7 @@ function printText(io: CliIo, e: Explanation): void {
   if (e.attributes.length) w('Attributes:');
   for (const a of e.attributes) {
     const where = a.configRef ? `  (${a.configRef.file}:${a.configRef.line}:${a.configRef.column})` : '  (default mapping)';
-    w(
-      `  ${a.attribute} ← ${a.expression}: ${a.changes ? `${show(a.cloudValue)} → ${show(a.value)}` : show(a.value)}${a.error ? `  ERROR ${a.error}` : ''}${where}`,
-    );
+    w(`  ${a.attribute} ← ${a.expression}: ${valueText(a)}${a.error ? `  ERROR ${a.error}` : ''}${where}`);
   }
   if (e.decision) w(`Decision: ${e.decision.category} / ${e.decision.action}${e.decision.reason ? ` — ${e.decision.reason}` : ''}`);
   for (const m of e.messages) w(`note: ${m}`);
@@ -54,7 +62,8 @@ leaves it out, each mapped cloud attribute's value old → new with the config l
 it, and what a sync does with it and why.
 
 Options:
-  --json        print the explanation as JSON (README § Sync engine)
+  --json        print the explanation as JSON (the format is in the sync engine
+                documentation, "Dry run and explain on the command line")
   -h, --help    show this help
 
 Exit codes: 0 explained, 1 not found in the directory nor the cloud, or an error.`,

@@ -85,7 +85,7 @@ Options:
   --json        one JSON object {format: "dirsync-preview", version: 1, config, name,
                 directory: {url, kind}, selections: [{kind, enabled, baseDns, filter, count,
                 complete, sample: [{dn, name, attributes: [{cloud, scimPath, expression, value,
-                active}], members, avatar}], error}]} (README § Command line)
+                active}], members, avatar}], error}]}
   -h, --help    show this help
 
 Exit codes: 0 previewed, 1 config errors in directory/objects/attributes/avatar, the directory

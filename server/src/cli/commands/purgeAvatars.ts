@@ -55,9 +55,9 @@ written unless --apply is given. A re-run after --apply finds nothing to purge.
 Secrets come from the environment: \${env:NAME} reads NAME, \${secret:KEY} reads DIRSYNC_SECRET_<KEY>.
 
 Options:
-  --apply       remove the pictures, then print the event lines (seed 000: "Avatar Plugin:
-                detected deleteAvatar flag, … Reason:No Image Data" and "Avatar Plugin: No
-                image data for AD entry '<GUID=…>;<SID=…>;<DN>'"), one pair per user
+  --apply       remove the pictures, then print Directory Connector's event lines ("Avatar
+                Plugin: detected deleteAvatar flag, … Reason:No Image Data" and "Avatar Plugin:
+                No image data for AD entry '<GUID=…>;<SID=…>;<DN>'"), one pair per user
   --json        print the plan as the report JSON (mode "purgeAvatars", category "avatars");
                 with --apply, event lines go to stderr as JSON lines
   -h, --help    show this help

@@ -35,6 +35,7 @@ import type {
   PolicyConfig,
   RoomSelection,
   SecretRef,
+  SmtpConfig,
   TextRange,
 } from '../../../../common/config';
 
@@ -66,6 +67,29 @@ function int(node: Node | undefined, fallback: number, min = -Infinity, max = In
 }
 
 /** Builds the model from the document root (an object node; anything else gives all defaults). */
+/** `notification.smtp`, when it names a host and a sender. */
+function smtpOf(node: Node | undefined): { smtp?: SmtpConfig } {
+  const host = located(prop(node, 'host'));
+  const from = located(prop(node, 'from'));
+  if (!host || !from) return {};
+  const s = str(prop(node, 'security'));
+  const security: SmtpConfig['security'] = s === 'tls' || s === 'none' ? s : 'starttls';
+  const username = str(prop(node, 'username'));
+  const password = secret(prop(node, 'password'));
+  const caFile = located(prop(node, 'caFile'));
+  return {
+    smtp: {
+      host,
+      port: int(prop(node, 'port'), security === 'tls' ? 465 : security === 'none' ? 25 : 587, 1, 65535),
+      security,
+      ...(username !== undefined ? { username } : {}),
+      ...(password ? { password } : {}),
+      from,
+      ...(caFile ? { caFile } : {}),
+    },
+  };
+}
+
 export function buildConfig(root: Node | undefined): DirsyncConfig {
   const r = root?.type === 'object' ? root : undefined;
   const directory = buildDirectory(prop(r, 'directory'));
@@ -84,6 +108,7 @@ export function buildConfig(root: Node | undefined): DirsyncConfig {
       enabled: bool(prop(prop(r, 'notification'), 'enabled')) ?? false,
       recipients: locatedList(prop(prop(r, 'notification'), 'recipients')),
       onlyOnFailure: bool(prop(prop(r, 'notification'), 'onlyOnFailure')) ?? false,
+      ...smtpOf(prop(prop(r, 'notification'), 'smtp')),
     },
   };
 }

@@ -172,7 +172,7 @@ const objectsSpec: ObjectSpec = {
   doc: "Which directory objects to synchronize (Directory Connector's Object Selection). Defaults: users on, groups, contacts and rooms off.",
   properties: {
     users: selectionSpec('users', 'users'),
-    groups: selectionSpec('groups', 'groups (do not put a user filter here: seed 001, Object Selection step 4)'),
+    groups: selectionSpec('groups', 'groups (only groups: never put a user sync LDAP filter here)'),
     contacts: selectionSpec('contacts', 'contacts'),
     rooms: selectionSpec('rooms', 'rooms (room mailboxes, synchronized with their SIP address)'),
   },

@@ -73,7 +73,7 @@ const avatarSpec: ObjectSpec = {
     removeWhenSourceEmpty: {
       type: 'boolean',
       default: false,
-      doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (seed 000: "Remove profile pictures for empty avatar sources").',
+      doc: 'Remove a cloud profile picture when the user\'s avatar source is empty (Directory Connector\'s "Remove profile pictures for empty avatar sources").',
     },
     maxBytes: {
       type: 'integer',
@@ -180,7 +180,11 @@ const notificationSpec: ObjectSpec = {
   type: 'object',
   doc: "Email reports on synchronization results (Directory Connector's Notification tab).",
   properties: {
-    enabled: { type: 'boolean', default: false, doc: "Send reports to `recipients` instead of only the organization's administrators." },
+    enabled: {
+      type: 'boolean',
+      default: false,
+      doc: 'Mail a report to `recipients` through `smtp` after each sync (see `onlyOnFailure`).',
+    },
     recipients: {
       type: 'array',
       items: { type: 'string', format: 'email', doc: 'An email address.' },
@@ -188,6 +192,46 @@ const notificationSpec: ObjectSpec = {
       insert: '["${1:identity-team@example.com}"]',
     },
     onlyOnFailure: { type: 'boolean', default: false, doc: 'Send only when a sync fails or is refused.' },
+    smtp: {
+      type: 'object',
+      doc: 'The mail server (SMTP submission) the reports are sent through.',
+      properties: {
+        host: { type: 'string', doc: 'Host name of the mail server, e.g. `smtp.example.com`.' },
+        port: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 65535,
+          doc: 'Port. Absent: 587 (465 with `security: "tls"`, 25 with `"none"`).',
+        },
+        security: {
+          type: 'string',
+          enum: ['starttls', 'tls', 'none'],
+          default: 'starttls',
+          enumDocs: {
+            starttls: 'Connect in clear text, then upgrade with STARTTLS; a server that cannot upgrade is refused.',
+            tls: 'TLS from the first byte (SMTPS, usually port 465).',
+            none: 'No encryption: the password and the report travel in clear text. Only for a relay on this host.',
+          },
+          doc: 'How the connection is protected.',
+        },
+        username: { type: 'string', doc: 'User name to sign in with (not a secret). Absent: no sign-in.' },
+        password: {
+          type: 'string',
+          format: 'secretRef',
+          doc: 'Password, as `${env:NAME}` or `${secret:KEY}`.',
+          insert: '"\\${env:${1:SMTP_PASSWORD}}"',
+        },
+        from: { type: 'string', format: 'email', doc: 'Sender address, e.g. `dirsync@example.com`.' },
+        caFile: {
+          type: 'string',
+          format: 'path',
+          doc: "PEM file with the CA certificate(s) that sign the mail server's certificate, relative to this file. Absent: the system's trusted CAs.",
+        },
+      },
+      required: ['host', 'from'],
+      insert:
+        '{\n\t"host": "${1:smtp.example.com}",\n\t"username": "${2:dirsync}",\n\t"password": "\\${env:${3:SMTP_PASSWORD}}",\n\t"from": "${4:dirsync@example.com}"\n}',
+    },
   },
   insert: '{\n\t"enabled": true,\n\t"recipients": ["${1:identity-team@example.com}"]\n}',
 };

@@ -40,11 +40,19 @@ export function liveDiagnostics(analysis: Pick<Analysis, 'root' | 'config' | 'em
       );
     }
   }
+  // Entries counted under a selection's only base DN prove that it exists, whatever a base search
+  // said (an export may leave out the container it was taken from): never "does not exist" beside
+  // a CodeLens that counts entries under it.
+  const proven = new Set<string>();
+  for (const s of liveSelections(analysis)) {
+    const c = facts.counts?.[s.kind];
+    if (s.runnable && s.baseDns.length === 1 && c?.state === 'counted' && c.count > 0) proven.add(dnKey(s.baseDns[0]!));
+  }
   const seen = new Set<string>();
   for (const b of baseDnValues(analysis)) {
     const exists = facts.baseDns?.get(dnKey(b.dn));
     const at = `${b.range.start}:${b.range.end}`;
-    if (exists !== false || seen.has(at)) continue;
+    if (exists !== false || seen.has(at) || proven.has(dnKey(b.dn))) continue;
     seen.add(at);
     out.push(diag('DS603', b.range, `\`${b.dn}\` does not exist in ${where} (\`${b.path}\`)`));
   }

@@ -66,7 +66,7 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
         ctx,
         'DS502',
         uid.expression.range,
-        `\`uid\` comes from \`${ad.name}\`, which is not in email format; use \`mail\` or \`userPrincipalName\` (seed 001: the attribute must be in email format)`,
+        `\`uid\` comes from \`${ad.name}\`, which is not in email format; use \`mail\` or \`userPrincipalName\` (the cloud user name must be an email address)`,
         [
           { title: 'Use `mail`', edits: [{ range: uid.expression.range, newText: '"mail"' }], preferred: true },
           { title: 'Use `userPrincipalName`', edits: [{ range: uid.expression.range, newText: '"userPrincipalName"' }] },

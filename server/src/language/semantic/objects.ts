@@ -109,7 +109,7 @@ function checkGroupsFilter(ctx: SemanticContext): void {
       ctx,
       'DS504',
       h.range,
-      `\`${h.text}\` selects users: the groups filter must select groups only (seed 001: do not add a user sync LDAP filter to the Groups field)`,
+      `\`${h.text}\` selects users: the groups filter must select groups only (do not add a user sync LDAP filter to the Groups field)`,
     );
   }
 }

@@ -192,6 +192,23 @@ export function checkPolicy(ctx: SemanticContext): void {
   if (n.enabled && n.recipients.length === 0) {
     report(ctx, 'DS524', blame(ctx, ['notification', 'recipients']), 'Notifications are enabled but `recipients` is empty');
   }
+  if (n.enabled && !n.smtp && !nodeAt(ctx, ['notification', 'smtp'])) {
+    report(
+      ctx,
+      'DS535',
+      blame(ctx, ['notification', 'enabled']),
+      'Notifications are enabled but `notification.smtp` is missing: add the mail server (`host`, `from`, and `username`/`password` to sign in)',
+    );
+  }
+  const security = nodeAt(ctx, ['notification', 'smtp', 'security']);
+  if (n.smtp?.security === 'none' && security && !/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i.test(n.smtp.host.value)) {
+    report(
+      ctx,
+      'DS536',
+      rangeOf(security),
+      `\`security: "none"\` sends the password and the report to ${n.smtp.host.value} in clear text: use "starttls" (or "tls")`,
+    );
+  }
   const s = ctx.config.schedule;
   const full = nodeAt(ctx, ['schedule', 'fullInterval']);
   const inc = nodeAt(ctx, ['schedule', 'incrementalInterval']);

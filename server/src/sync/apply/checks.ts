@@ -35,8 +35,12 @@ export function checkThreshold(plan: SyncPlan): void {
   ]
     .filter(Boolean)
     .join(' or ');
-  const why = t.refusal ?? `the plan deletes ${t.deletions} objects, over the deletion threshold (${limits || 'policy.deleteThreshold'})`;
-  throw new ApplyRefusedError(`refused, nothing written: ${why}. Objects to delete: ${list(objects)}`, 'threshold', objects);
+  const why = (t.refusal ?? `the plan deletes ${t.deletions} objects, over the deletion threshold (${limits || 'policy.deleteThreshold'})`)
+    .trim()
+    .replace(/\.$/, '');
+  // The plan's refusal already says that nothing is written; say it once.
+  const verdict = /refused/i.test(why) ? why : `${why}: refused, nothing written`;
+  throw new ApplyRefusedError(`${verdict}. Objects to delete: ${list(objects)}`, 'threshold', objects);
 }
 
 function deactivates(op: PlanOperation): boolean {

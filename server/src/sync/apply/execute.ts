@@ -198,7 +198,8 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         }
         applied++;
         completed.add(op.opId);
-        if (onEvent)
+        // An avatar hook logs Directory Connector's own event lines for its operations: once is enough.
+        if (onEvent && !(o.avatarHook && (op.kind === 'uploadAvatar' || op.kind === 'removeAvatar')))
           emit({
             level: 'info',
             event: EVENT_NAME[op.kind],

@@ -27,12 +27,29 @@ export interface CloudClientOptions {
   readonly onEvent?: (e: EngineEvent) => void;
 }
 
+/** A SCIM client event in one line of words: what was asked, what came back (never a name twice). */
+export function cloudEventMessage(e: CloudLogEvent): string {
+  if (typeof e['message'] === 'string' && e['message']) return e['message'];
+  const op = typeof e['operation'] === 'string' ? `${e['operation']}: ` : '';
+  const request = `${e['method'] ?? ''} ${e['path'] ?? ''}`.trim();
+  switch (e.event) {
+    case 'scim.request':
+      return `${op}${request} → ${e['status'] ? `HTTP ${e['status']}` : 'no answer'}${e['ms'] !== undefined ? ` in ${e['ms']} ms` : ''}`;
+    case 'scim.retry':
+      return `${op}${request}: ${e['reason'] ?? 'failed'}; attempt ${Number(e['attempt'] ?? 0) + 1} in ${e['delayMs'] ?? 0} ms`;
+    case 'scim.recovered':
+      return `${op}the earlier attempt had succeeded (found ${e['path'] ?? 'the object'}); not sent again`;
+    default:
+      return `${e.event}${request ? `: ${request}` : ''}`;
+  }
+}
+
 function eventLogger(sessionId: string, onEvent: (e: EngineEvent) => void) {
   return {
     log(e: CloudLogEvent) {
       const event = Object.assign({ time: new Date().toISOString(), sessionId }, e) as Record<string, unknown>;
       if (e.level === 'warn') event['level'] = 'warning';
-      if (typeof event['message'] !== 'string') event['message'] = e.event;
+      event['message'] = cloudEventMessage(e);
       onEvent(event as unknown as EngineEvent);
     },
   };
@@ -65,6 +82,11 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     timeoutMs: c.timeoutSeconds * 1000,
     maxRetries: c.maxRetries,
     sessionId: o.sessionId,
+    // Errors name the key to fix, in the config's words.
+    hints: {
+      auth: `The cloud did not accept the token: check cloud.token (${ref!.text}) in ${o.configFile}; it may be wrong, expired, or lack the role for this org`,
+      unreachable: `Nothing answered at cloud.url (${url}) in ${o.configFile}${c.proxy ? ' through cloud.proxy' : ''}: check the URL and that the service is up`,
+    },
     ...(o.flavor ? { flavor: o.flavor } : {}),
     ...(proxy ? { dispatcher: proxy } : {}),
     ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),

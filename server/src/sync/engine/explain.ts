@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ScimClient } from '../../cloud/index';
 import { escapeFilterValue, isUnder, type DirectorySource } from '../../directory/index';
-import { expressionReferences } from '../../language/attrExpr/index';
+import { evaluateExpression, expressionReferences } from '../../language/attrExpr/index';
+import { accountActive } from '../../language/live/mappings';
 import type { DirsyncConfig, ObjectKind } from '../../../../common/config';
 import { parseDn } from '../../domain/dn';
 import type { DirectoryEntry } from '../../domain/entry';
@@ -151,6 +152,23 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     const attributes =
       mapped && kind?.kind !== 'groups'
         ? (kind?.kind === 'contacts' ? loaded.mapping.contacts : loaded.mapping.users).map((a) => {
+            if (a.inverted && entry) {
+              // The source attribute's value and the account state it gives, as the preview shows them.
+              const source = evaluateExpression(a.expression, entry).trim();
+              const known = source !== '' && accountActive(source) !== undefined;
+              const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
+              return {
+                attribute: a.attribute,
+                scimPath: a.scimPath,
+                expression: a.expressionText,
+                value: source === '' ? null : source,
+                ...(known ? { active: mapped.active } : {}),
+                ...(view ? { cloudActive: view.active } : {}),
+                changes: known && (!view || view.active !== mapped.active),
+                ...(error ? { error } : {}),
+                ...(a.configRef ? { configRef: a.configRef as ConfigRef } : {}),
+              };
+            }
             const v = a.inverted
               ? mapped.active
               : a.scimPath === 'userName'

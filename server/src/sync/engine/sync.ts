@@ -15,6 +15,8 @@ import { dryRun } from './dryRun';
 import { cloudClientFor, loadApplyConfig, type EngineConfig } from './context';
 import { decideMode, readSyncState, settingsHash, writeSyncState } from './syncState';
 import type { ApplyResult, SavedPlan, SyncPlan } from '../contract';
+import type { SyncOutcome } from '../report/notification';
+import { notifySync, type NotifyOptions } from './notify';
 
 /** Options the apply entry points take besides EngineOptions. */
 export interface ApplyExtras {
@@ -88,9 +90,16 @@ export const applyPlan: ApplyPlanFn &
   options,
 ) => {
   const ec = await loadApplyConfig(options);
-  const result = await execute(plan, ec, options, options.mode);
-  if (result.failed === 0) await recordSync(ec, options.mode);
-  return result;
+  const run = { ...options, sessionId: options.sessionId ?? plan.report.sessionId };
+  try {
+    const result = await execute(plan, ec, run, options.mode);
+    if (result.failed === 0) await recordSync(ec, options.mode);
+    await notifySync(notifyOptions(ec, run), { kind: 'done', result });
+    return result;
+  } catch (err) {
+    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, run), failure(err, plan));
+    throw err;
+  }
 };
 
 /** The domain controller's name and highestCommittedUSN, or undefined for a source without one (LDIF). */
@@ -110,35 +119,66 @@ async function readMark(ec: EngineConfig, signal?: AbortSignal): Promise<{ dc: s
 }
 
 export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { readonly mode: SyncMode }) => Promise<ApplyResult>) = async (
-  options,
+  given,
 ) => {
+  // One session from the first event on: the mode decision, the dry run and the apply share it.
+  const sessionId = given.sessionId ?? randomUUID();
+  const options = { ...given, sessionId };
   const ec = await loadApplyConfig(options);
-  const state = await readSyncState(ec.stateDir, ec.configFile);
-  // The mark is read BEFORE the directory: a change made during the read is picked up next time.
-  const mark = await readMark(ec, options.signal);
-  const decision = decideMode(options.mode, ec.config, state, mark?.dc);
-  if (decision.reason) {
-    options.onEvent?.({
-      time: new Date().toISOString(),
-      sessionId: options.sessionId ?? '',
-      level: 'info',
-      event: 'sync.mode',
-      message: decision.reason,
+  let plan: SyncPlan | undefined;
+  try {
+    const state = await readSyncState(ec.stateDir, ec.configFile);
+    // The mark is read BEFORE the directory: a change made during the read is picked up next time.
+    const mark = await readMark(ec, options.signal);
+    const decision = decideMode(options.mode, ec.config, state, mark?.dc);
+    if (decision.reason) {
+      options.onEvent?.({
+        time: new Date().toISOString(),
+        sessionId,
+        level: 'info',
+        event: 'sync.mode',
+        message: decision.reason,
+        mode: decision.mode,
+      });
+    }
+    plan = await dryRun({
+      ...options,
+      configFile: ec.configFile,
+      stateDir: ec.stateDir,
       mode: decision.mode,
+      ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}),
+      ...(mark ? { toUsn: mark.usn } : {}),
     });
+    const result = await execute(plan, ec, options, decision.mode);
+    if (result.failed === 0) await recordSync(ec, decision.mode, mark);
+    await notifySync(notifyOptions(ec, options), { kind: 'done', result });
+    return result;
+  } catch (err) {
+    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, options), failure(err, plan));
+    throw err;
   }
-  const plan = await dryRun({
-    ...options,
+};
+
+/** What the notification needs from a run. */
+function notifyOptions(ec: EngineConfig, options: EngineOptions & { readonly sessionId: string }): NotifyOptions {
+  return {
+    config: ec.config,
     configFile: ec.configFile,
     stateDir: ec.stateDir,
-    mode: decision.mode,
-    ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}),
-    ...(mark ? { toUsn: mark.usn } : {}),
-  });
-  const result = await execute(plan, ec, options, decision.mode);
-  if (result.failed === 0) await recordSync(ec, decision.mode, mark);
-  return result;
-};
+    secrets: ec.secrets,
+    sessionId: options.sessionId,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+}
+
+function failure(err: unknown, plan: SyncPlan | undefined): SyncOutcome {
+  return {
+    kind: 'failed',
+    error: err instanceof Error ? err.message : String(err),
+    ...(err instanceof ApplyRefusedError ? { refused: true } : {}),
+    ...(plan ? { report: plan.report } : {}),
+  };
+}
 
 function isSavedPlan(v: unknown): v is SavedPlan {
   const p = v as Partial<SavedPlan> | null;
@@ -184,7 +224,14 @@ export const applySavedPlan: ApplySavedPlanFn &
   }
   const { plan: payload, ...report } = saved;
   // A fresh session per apply; an interrupted apply of the same plan is found by its plan id and resumed.
-  const result = await execute({ report, payload }, ec, { ...options, configFile, sessionId: options.sessionId ?? randomUUID() }, 'full');
-  if (result.failed === 0) await recordSync(ec, 'full');
-  return result;
+  const run = { ...options, configFile, sessionId: options.sessionId ?? randomUUID() };
+  try {
+    const result = await execute({ report, payload }, ec, run, 'full');
+    if (result.failed === 0) await recordSync(ec, 'full');
+    await notifySync(notifyOptions(ec, run), { kind: 'done', result });
+    return result;
+  } catch (err) {
+    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, run), failure(err, { report, payload }));
+    throw err;
+  }
 };

@@ -13,6 +13,16 @@ import type { ObjectRef, PatchOp } from '../contract';
 const CONTACT_REASON =
   'contacts are reported, not written: Webex SCIM 2.0 has no contact resource (org contacts use a separate API dirsync does not call yet)';
 
+/** Information notes of mapped objects (no action needed, so no warning), kept beside the object. */
+const NOTES = new WeakMap<MappedObject, string[]>();
+
+/** Adds an information note to a mapped object once. */
+function inform(m: MappedObject, text: string): void {
+  const list = NOTES.get(m) ?? [];
+  if (!list.includes(text)) list.push(text);
+  NOTES.set(m, list);
+}
+
 /** Adds a warning to a mapped object once (mapping.ts creates the array; the planner owns it). */
 function note(m: MappedObject, warning: string): void {
   const w = m.warnings as string[];
@@ -37,7 +47,7 @@ function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): stri
   }
   const cloud = ctx.users.byExternalId(ext);
   if (!cloud || cloud.softDeleted) {
-    note(m, `${v.attribute} ${v.value} is created by this sync: the link is set right after (a PATCH the apply resolves)`);
+    inform(m, `${v.attribute} ${v.value} is created by this sync: the link is set right after it is created`);
     return undefined;
   }
   return cloud.id;
@@ -205,13 +215,13 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
-    return finish(item, warnings);
+    return finish(item, warnings, m);
   }
   if (match.by === 'userName' && cloud.externalId && cloud.externalId !== m.externalId && !cloud.softDeleted) {
     const msg = `the same person is in the scope of two directories: cloud user ${cloud.userName} is linked to another directory object (externalId ${cloud.externalId}); left unchanged`;
     ctx.message('warning', msg, m.dn, m.userName);
     warnings.push(msg);
-    return finish({ ...baseItem(m, 'matched', 'skip', cloud), reason: msg }, warnings);
+    return finish({ ...baseItem(m, 'matched', 'skip', cloud), reason: msg }, warnings, m);
   }
   if (cloud.softDeleted) {
     const item = {
@@ -227,7 +237,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
-    return finish(item, warnings);
+    return finish(item, warnings, m);
   }
   if (caseOnly(cloud.userName, m.userName)) {
     warnings.push(`userName differs only in case: cloud ${cloud.userName}, AD ${m.userName}; updated, never deleted`);
@@ -240,14 +250,15 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
       return finish(
         { ...baseItem(m, 'deactivated', 'skip', cloud), reason: `disabled in AD but ${protectedWhy}: not deactivated` },
         warnings,
+        m,
       );
     }
     const item = { ...baseItem(m, 'deactivated', 'deactivate', cloud), reason: 'disabled in AD (userAccountControl)', changes };
     ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
-    return finish(item, warnings);
+    return finish(item, warnings, m);
   }
   const category = m.objectType === 'room' ? 'rooms' : changes.length ? 'modified' : 'matched';
-  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings);
+  if (!changes.length) return finish({ ...baseItem(m, category, 'none', cloud), reason: MATCHED_BY[match.by] }, warnings, m);
   const reactivate = m.active && !cloud.active;
   const item = {
     ...baseItem(m, category, reactivate ? 'reactivate' : 'update', cloud),
@@ -255,7 +266,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     changes,
   };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
-  return finish(item, warnings);
+  return finish(item, warnings, m);
 }
 
 /** Reason of an incremental sync's identity-only item (shared string). */
@@ -271,9 +282,10 @@ export function planIdentityUser(ctx: PlanContext, m: MappedObject, cloud: Cloud
   return { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'matched', 'none', cloud), reason: UNCHANGED_REASON };
 }
 
-function finish(item: ReportItem & Record<string, unknown>, warnings: readonly string[]): ReportItem {
+function finish(item: ReportItem & Record<string, unknown>, warnings: readonly string[], m: MappedObject): ReportItem {
   const { warnings: _w, ...rest } = item;
-  return warnings.length ? { ...rest, warnings: [...warnings] } : rest;
+  const notes = NOTES.get(m);
+  return { ...rest, ...(warnings.length ? { warnings: [...warnings] } : {}), ...(notes?.length ? { notes: [...notes] } : {}) };
 }
 
 /** An object that cannot be synchronized: its errors, never an operation. */

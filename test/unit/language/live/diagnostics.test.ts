@@ -63,6 +63,16 @@ const CASES: Case[] = [
     expect: ['DS603@1', 'DS603@2'],
   },
   {
+    name: 'no DS603 on a base DN a selection counts entries under (an export without the domain root)',
+    src: `${HEAD}"objects": { "users": { "filter": "(sn=Somebody)" } } }`,
+    facts: facts({
+      kind: 'ldif',
+      baseDns: new Map([[dnKey('DC=example,DC=com'), false]]),
+      counts: { users: { state: 'counted', count: 50, complete: true } },
+    }),
+    expect: [],
+  },
+  {
     name: 'DS604 on the filter of an enabled selection that matches nothing; DS605 when the search failed',
     src: `${HEAD}"objects": { "users": { "filter": «"(sn=Nobody)"» }, «"groups"»: { "enabled": true } } }`,
     facts: facts({

@@ -253,6 +253,18 @@ describe('sync plan (pure)', () => {
     });
   });
 
+  it('a manager created by the same sync: an information note, not a warning', async () => {
+    const boss = person(1, 'Boss');
+    const p = await plan(config(), items('users', [person(2, 'Ada', { manager: boss.dn }), boss]), []);
+    const ada = byDn(p, 'Ada')!;
+    assert.equal(ada.warnings, undefined, JSON.stringify(ada.warnings));
+    assert.deepEqual(ada.notes, [`manager ${boss.dn} is created by this sync: the link is set right after it is created`]);
+    assert.ok(
+      p.payload.operations.some((o) => o.kind === 'patchUser'),
+      'the link is still planned',
+    );
+  });
+
   it('is deterministic; fingerprints do not depend on stream order', async () => {
     const es = [person(1, 'Ada'), person(2, 'Bo'), person(3, 'Cy')];
     const a = await plan(config(), items('users', es), []);

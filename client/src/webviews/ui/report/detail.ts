@@ -196,6 +196,15 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
           ),
         )
       : null,
+    item.notes?.length
+      ? section(
+          'Notes',
+          messageList(
+            item.notes.map((message) => ({ severity: 'information' as const, message })),
+            actions,
+          ),
+        )
+      : null,
     changes.length && item.action === 'create'
       ? section(`Values to send (${changes.length})`, changeList(changes, actions, true))
       : changes.length
