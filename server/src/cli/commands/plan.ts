@@ -14,6 +14,7 @@ import { dryRun } from '../../sync/engine/dryRun';
 import { standaloneReportHtml } from '../../sync/report/htmlAssets';
 import type { SavedPlan, SyncPlan, SyncProgress } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { oneLine } from '../terminal';
 
 /** The progress line on a terminal: one line, rewritten in place. */
 export function progressLine(io: CliIo): ((p: SyncProgress) => void) | undefined {
@@ -31,7 +32,8 @@ export function savedPlan(plan: SyncPlan): SavedPlan {
 }
 
 export function printSummary(io: CliIo, report: SyncReport, operations: number): void {
-  const w = (s: string) => io.stdout.write(s + '\n');
+  // One line per call: a value's own line breaks are shown, not obeyed.
+  const w = (s: string) => io.stdout.write(oneLine(s) + '\n');
   w(`${report.config.name ?? report.config.file}: ${report.directory.url} → ${report.cloud.url}`);
   const width = Math.max(...REPORT_CATEGORIES.map((c) => c.length));
   for (const c of REPORT_CATEGORIES) w(`  ${c.padEnd(width)}  ${report.summary[c]}`);

@@ -12,6 +12,7 @@
  * SIP address. Invalid values make the object `invalid` (errors name the DN); it is never sent.
  */
 import { isAccountDisabled } from '../../domain/accountState';
+import { isEmailAddress } from '../../domain/email';
 import { accountActive } from '../../language/live/mappings';
 import { expressionReferences, evaluateExpression, type Expression } from '../../language/attrExpr/index';
 import { findCloudAttribute, SCIM_CISCO, type CloudValueKind } from '../../domain/cloudAttributes';
@@ -213,14 +214,13 @@ export interface MappedObject {
   readonly identityOnly?: boolean;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 const LANGUAGE = /^[a-z]{2,3}[_-][A-Z]{2}$/;
 
 /** Why a value is not acceptable for its kind, or undefined. */
 export function validateValue(kind: CloudValueKind, value: string): string | undefined {
   switch (kind) {
     case 'email':
-      return EMAIL.test(value) ? undefined : 'is not an email address';
+      return isEmailAddress(value) ? undefined : 'is not an email address';
     case 'phone':
       return /\d/.test(value) ? undefined : 'has no digit: not a phone number';
     case 'language':

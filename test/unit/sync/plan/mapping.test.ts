@@ -52,6 +52,8 @@ describe('sync mapping', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['a phone with no digit', { telephoneNumber: 'n/a' }, /telephoneNumber "n\/a" has no digit/],
     ['a uid that is not an email', { mail: 'ada' }, /uid "ada" is not an email address/],
+    ['a uid with markup', { mail: '<script>alert(1)</script>@corp.example.com' }, /uid "<script>.*" is not an email address/],
+    ['a uid with a space', { mail: 'ada lovelace@corp.example.com' }, /is not an email address/],
     ['an empty uid', { mail: '' }, /uid ← mail is empty/],
     ['a preferredLanguage not xx_YY', { preferredLanguage: 'english' }, /preferredLanguage "english" is not a language tag/],
   ];
