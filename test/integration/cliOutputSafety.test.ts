@@ -70,7 +70,9 @@ describe('CLI output: directory values cannot steer the terminal', function () {
     assert.equal(plan.code, 2, plan.stderr);
     const explain = await cli(['explain', config, 'evil.one@corp.example.com']);
     assert.equal(explain.code, 0, explain.stderr);
-    assert.match(explain.stdout, /\\u001b\]0;pwned\\u0007/);
+    // The DN shown escaped; the displayName refused (a mapped value with a control character is invalid).
+    assert.match(explain.stdout, /CN=Evil\\u001b\[2J One/);
+    assert.match(explain.stdout, /displayName contains the control character U\+001B/);
     for (const out of [plan.stdout, plan.stderr, explain.stdout, explain.stderr]) assert.doesNotMatch(out, STEERING);
     assert.ok(!explain.stdout.split('\n').some((l) => l.startsWith('FAKE')));
   });
