@@ -11,6 +11,16 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that stopped reading (`dirsync plan --json | head -c 10`) closes the pipe: later writes
+// fail with EPIPE. That is the reader's choice, not an error of the command: the output is dropped
+// quietly and the command ends as it would have (its exit code unchanged; an apply still finishes
+// and journals). Without a listener, the error event would crash the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -232,6 +232,29 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
   });
 
+  it('shows deep nesting as a diagnostic where it goes too deep, not nothing', async () => {
+    const uri = 'file:///tmp/dirsync-lsp-test/deep.dirsync';
+    const deep = VALID.replace(
+      '"policy"',
+      `"objects": { "users": { "enabled": true, "filter": "${'(&'.repeat(3380)}(cn=a)${')'.repeat(3380)}" } },\n  "x": ${'['.repeat(5142)}${']'.repeat(5142)},\n  "policy"`,
+    );
+    const diags = nextDiagnostics((p) => p.uri === uri);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dirsync', version: 1, text: deep } });
+    const got = (await diags).diagnostics;
+    assert.deepEqual(
+      got.map((d) => [d.code, d.severity, d.range.start.line]),
+      [['DS110', 1, 5]],
+    );
+    assert.equal(got[0]!.range.start.character, '  "x": '.length + 63);
+    // The JSON fixed, the filter's nesting is reported in its own string.
+    const filterOnly = deep.replace(/"x": \[+\]+,/, '"x": [],');
+    const again = nextDiagnostics((p) => p.uri === uri && p.version === 2);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: filterOnly }] });
+    const codes = (await again).diagnostics.map((d) => d.code);
+    assert.ok(codes.includes('DS218'), codes.join(' '));
+    assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
+  });
+
   it('clears diagnostics on close', async () => {
     const diags = nextDiagnostics((p) => p.uri === URI && p.diagnostics.length === 0 && p.version === undefined);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });

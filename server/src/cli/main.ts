@@ -1,6 +1,7 @@
 /** Dispatches `dirsync <command> …` to a command; prints help; maps failures to exit codes. */
 import { commands } from './commands/index';
 import { parseCommandArgs, UsageError, type CliIo } from './command';
+import { safeStream } from './terminal';
 
 export const VERSION = '0.1.0';
 
@@ -14,7 +15,9 @@ function help(io: CliIo): void {
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], raw: CliIo): Promise<number> {
+  // Directory values reach the terminal only through these (terminal.ts).
+  const io: CliIo = { ...raw, stdout: safeStream(raw.stdout), stderr: safeStream(raw.stderr) };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const target = rest[0] && commands.find((c) => c.name === rest[0]);

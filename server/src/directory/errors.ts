@@ -65,9 +65,18 @@ export function decodeAdBindData(serverMessage: string): { code: string; meaning
   return { code, meaning: AD_BIND_DATA_CODES[code] ?? 'unknown AD sub-code' };
 }
 
-/** Replaces every occurrence of each secret in `text` (defence in depth; secrets are never put in). */
+/**
+ * Replaces each secret where it stands as a whole value in `text` (defence in depth; secrets are
+ * never put in): an occurrence counts when no letter or digit touches it on either side, so a
+ * password `x` turns `bind failed for x` into `bind failed for ***` and leaves `DC=example` alone.
+ */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
-  for (const s of secrets) if (s && s.length >= 1) out = out.split(s).join('***');
+  // Longest first: a secret that contains another is replaced whole.
+  const sorted = secrets.filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
+  for (const secret of sorted) {
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), '***');
+  }
   return out;
 }

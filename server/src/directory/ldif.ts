@@ -4,9 +4,11 @@
  * space), `::` base64 values, blank lines between records, CRLF line ends, a UTF-8 or UTF-16 BOM,
  * `changetype: add` (ldifde), ldapsearch's `search:`/`result:` trailer. What a directory export
  * cannot faithfully hold is refused with file:line: `:<` URL values, change records other than
- * add, controls.
+ * add, controls. Text must be UTF-8 (or UTF-16 with a BOM): anything else is refused naming its
+ * line, never decoded into replacement characters.
  */
 import { createReadStream } from 'node:fs';
+import { shown } from '../domain/text';
 import { DirectoryError } from './errors';
 
 /** One attribute line of a record. */
@@ -45,6 +47,11 @@ export class LdifParser {
   private sawContent = false;
 
   constructor(private readonly file: string) {}
+
+  /** Physical lines fed so far. */
+  get linesRead(): number {
+    return this.lineNo;
+  }
 
   /** Feeds one physical line (without its line end). */
   push(physical: string): LdifEntryRecord[] {
@@ -127,7 +134,7 @@ export class LdifParser {
     if (colon <= 0) throw ldifError(this.file, line, `expected "attribute: value", found "${text.slice(0, 40)}"`);
     const description = text.slice(0, colon);
     if (!/^[A-Za-z0-9][A-Za-z0-9.;=-]*$/.test(description)) {
-      throw ldifError(this.file, line, `"${description}" is not an attribute description`);
+      throw ldifError(this.file, line, `"${shown(description, 80)}" is not an attribute description`);
     }
     const rest = text.slice(colon + 1);
     if (rest.startsWith(':')) {
@@ -154,6 +161,18 @@ function decodeUtf8(bytes: Uint8Array, file: string, line: number, what: string)
   }
 }
 
+/**
+ * Line breaks before the first undecodable byte of a chunk (0 when the fault is on the line
+ * `carry` began): a lenient decode puts U+FFFD where the strict one failed.
+ */
+function firstBadLine(carry: string, chunk: Buffer | undefined, encoding: 'utf-8' | 'utf-16le'): number {
+  const text = carry + (chunk ? new TextDecoder(encoding).decode(chunk) : '');
+  const bad = text.indexOf('\ufffd');
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && (bad < 0 || i < bad); i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
 /** Parses a whole LDIF text (tests, small files). */
 export function parseLdif(text: string, file = '<text>'): LdifEntryRecord[] {
   const p = new LdifParser(file);
@@ -176,19 +195,40 @@ export async function* readLdifFile(
   const stream = createReadStream(path, { highWaterMark: 256 * 1024, ...(opts.signal ? { signal: opts.signal } : {}) });
   const parser = new LdifParser(name);
   let decoder: TextDecoder | undefined;
+  let encoding: 'utf-8' | 'utf-16le' = 'utf-8';
   let carry = '';
+  // Strict decoding: text that is not UTF-8 (a Latin-1 export) is refused naming its line, never
+  // turned into U+FFFD replacement characters that would reach the cloud.
+  const decode = (chunk?: Buffer): string => {
+    try {
+      return chunk ? decoder!.decode(chunk, { stream: true }) : decoder!.decode();
+    } catch {
+      const line = parser.linesRead + 1 + firstBadLine(carry, chunk, encoding);
+      throw ldifError(
+        name,
+        line,
+        `not valid ${encoding === 'utf-8' ? 'UTF-8' : 'UTF-16'} text; an LDIF export is UTF-8 (or UTF-16 with a byte order mark, as ldifde -u writes): convert it, e.g. iconv -f latin1 -t utf-8`,
+      );
+    }
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (!decoder) {
         const utf16 = chunk[0] === 0xff && chunk[1] === 0xfe;
-        decoder = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8');
+        encoding = utf16 ? 'utf-16le' : 'utf-8';
+        decoder = new TextDecoder(encoding, { fatal: true });
       }
-      const text = carry + decoder.decode(chunk, { stream: true });
-      const lines = text.split('\n');
+      const fresh = decode(chunk);
+      // A line longer than a chunk grows `carry` until its end arrives (joined once, not per chunk).
+      if (!fresh.includes('\n')) {
+        carry += fresh;
+        continue;
+      }
+      const lines = (carry + fresh).split('\n');
       carry = lines.pop()!;
       for (const l of lines) yield* parser.push(l);
     }
-    if (decoder) carry += decoder.decode();
+    if (decoder) carry += decode();
     if (carry !== '') yield* parser.push(carry);
     yield* parser.end();
   } catch (err) {

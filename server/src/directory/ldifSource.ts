@@ -5,7 +5,9 @@
  * same DirectoryEntry values, streamed from the file so that large exports never sit in memory.
  */
 import { statSync } from 'node:fs';
-import { BINARY_ATTRIBUTES } from '../domain/adValues';
+import { findAdAttribute } from '../domain/adSchema';
+import { BINARY_ATTRIBUTES, guidProblem, sidProblem } from '../domain/adValues';
+import { shown } from '../domain/text';
 import type { DirectoryEntry } from '../domain/entry';
 import { parseLdapFilter, type FilterNode } from '../language/ldapFilter';
 import { parseAttributeDescription } from './convert';
@@ -40,16 +42,26 @@ export function recordToEntry(r: LdifEntryRecord, file: string): DirectoryEntry 
     let value = v.value;
     if (BINARY_ATTRIBUTES.has(name)) {
       if (typeof value === 'string') value = new TextEncoder().encode(value);
+      const problem = name === 'objectguid' ? guidProblem(value) : name === 'objectsid' ? sidProblem(value) : undefined;
+      if (problem) throw ldifError(file, v.line, `${problem} (in the entry ${shown(r.dn)})`);
     } else if (typeof value !== 'string') {
       try {
         value = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
       } catch {
-        /* not text: keep the bytes */
+        // Bytes are fine for an attribute AD stores as bytes (a schema extension); a text attribute must be UTF-8.
+        if (isTextAttribute(name))
+          throw ldifError(file, v.line, `the base64 value of ${v.description} is not valid UTF-8 text (in the entry ${shown(r.dn)})`);
       }
     }
     (attributes[name] ??= []).push(value);
   }
   return { dn: r.dn, attributes };
+}
+
+/** An attribute AD's schema knows as text (a string, DN, number, boolean or time). */
+function isTextAttribute(name: string): boolean {
+  const a = findAdAttribute(name);
+  return !!a && a.syntax !== 'binary';
 }
 
 export class LdifSource implements DirectorySource {

@@ -51,6 +51,32 @@ export function formatGuid(bytes: Uint8Array): string {
   );
 }
 
+/**
+ * Why a raw objectGUID value cannot identify an object (not 16 bytes), or undefined when it can or
+ * is absent. A text value is fine when it is a GUID's text form (an export that wrote it so).
+ */
+export function guidProblem(value: string | Uint8Array | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    return /^\{?[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$/.test(value) ? undefined : 'objectGUID is not a GUID';
+  }
+  return value.length === 16 ? undefined : `objectGUID is ${value.length} byte${value.length === 1 ? '' : 's'}, not 16`;
+}
+
+/**
+ * Why raw objectSid bytes are not a SID (MS-DTYP §2.4.2: revision 1, at most 15 sub-authorities,
+ * 8 + 4 × count bytes), or undefined.
+ */
+export function sidProblem(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 8) return `objectSid is ${bytes.length} bytes, shorter than a SID`;
+  if (bytes[0] !== 1) return `objectSid has revision ${bytes[0]}, not 1`;
+  const count = bytes[1]!;
+  if (count > 15) return `objectSid claims ${count} sub-authorities, more than 15`;
+  if (bytes.length !== 8 + count * 4)
+    return `objectSid is ${bytes.length} bytes, not the ${8 + count * 4} its ${count} sub-authorities take`;
+  return undefined;
+}
+
 /** The inverse of formatGuid (braces optional), e.g. for `(objectGUID=\XX…)` filters. */
 export function parseGuid(text: string): Uint8Array {
   const hex = text.replace(/[{}]/g, '');
@@ -108,7 +134,8 @@ export function isUacDisabled(value: string | number): boolean {
 export function valueToText(attribute: string, value: string | Uint8Array): string {
   if (typeof value === 'string') return value;
   const name = attribute.toLowerCase();
-  if (name === 'objectguid' && value.length === 16) return formatGuid(value);
+  // An objectGUID that is not 16 bytes has no text form: it must never become an externalId.
+  if (name === 'objectguid') return value.length === 16 ? formatGuid(value) : '';
   if (name === 'objectsid' || name === 'sidhistory') {
     try {
       return formatSid(value);

@@ -3,6 +3,7 @@
  * comparison keys, and base-DN scoping. AD returns `CN=Ada,OU=People,DC=corp`, a filter or a config
  * may say `cn=ada, ou=people,dc=corp`; both name the same entry. Pure: no I/O.
  */
+import { shown } from './text';
 
 /** One attribute-value assertion of an RDN, value unescaped. */
 export interface DnAva {
@@ -14,6 +15,9 @@ export interface DnAva {
 export type ParsedDn = ReadonlyArray<ReadonlyArray<DnAva>>;
 
 const HEX = /^[0-9a-fA-F]{2}$/;
+const ENCODER = new TextEncoder();
+/** Characters that end a run of plain value characters. */
+const VALUE_END = new Set(['\\', ',', '+', ';']);
 
 /**
  * Parses an RFC 4514 string DN, also accepting the spaces around `,`, `+` and `=` that RFC 1779
@@ -58,18 +62,18 @@ export function parseDn(text: string): ParsedDn | undefined {
       if (text[i] !== '"') return undefined;
       i++;
     } else {
-      const bytes: number[] = [];
+      // Runs of plain characters are taken whole (one encode each: a DN of megabytes parses in
+      // linear time); `\XX` escapes may spell a multi-byte UTF-8 character across several pairs.
+      const parts: Uint8Array[] = [];
       let trailingSpaces = 0;
-      const encoder = new TextEncoder();
       while (i < n && text[i] !== ',' && text[i] !== '+' && text[i] !== ';') {
-        const c = text[i]!;
-        if (c === '\\') {
+        if (text[i] === '\\') {
           const pair = text.slice(i + 1, i + 3);
           if (HEX.test(pair)) {
-            bytes.push(parseInt(pair, 16));
+            parts.push(Uint8Array.of(parseInt(pair, 16)));
             i += 3;
           } else if (i + 1 < n) {
-            bytes.push(...encoder.encode(text[i + 1]!));
+            parts.push(ENCODER.encode(text[i + 1]!));
             i += 2;
           } else {
             return undefined;
@@ -77,14 +81,22 @@ export function parseDn(text: string): ParsedDn | undefined {
           trailingSpaces = 0;
           continue;
         }
-        trailingSpaces = c === ' ' ? trailingSpaces + 1 : 0;
-        const cp = text.codePointAt(i)!;
-        const ch = String.fromCodePoint(cp);
-        bytes.push(...encoder.encode(ch));
-        i += ch.length;
+        const start = i;
+        while (i < n && !VALUE_END.has(text[i]!)) i++;
+        const run = text.slice(start, i);
+        trailingSpaces = run.length - run.replace(/ +$/, '').length;
+        parts.push(ENCODER.encode(run));
+      }
+      let length = 0;
+      for (const p of parts) length += p.length;
+      const bytes = new Uint8Array(length);
+      let at = 0;
+      for (const p of parts) {
+        bytes.set(p, at);
+        at += p.length;
       }
       // Unescaped trailing spaces are not part of the value (RFC 4514 §3 requires escaping them).
-      value = new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces)));
+      value = new TextDecoder().decode(bytes.subarray(0, length - trailingSpaces));
     }
     rdn.push({ type, value });
     skipSpaces();
@@ -297,7 +309,7 @@ export function isUnderDn(dn: string, base: string): boolean {
 /** Normalized RDNs of a DN, leaf first; throws naming the text when it is not a DN. */
 export function normalizedRdns(dn: string): string[] {
   const parsed = parseDn(dn);
-  if (!parsed) throw new Error(`"${dn}" is not a valid DN (RFC 4514)`);
+  if (!parsed) throw new Error(`"${shown(dn)}" is not a valid DN (RFC 4514)`);
   // JSON-quoted values keep a value's own "," or "+" from reading as a separator.
   return parsed.map((rdn) =>
     rdn

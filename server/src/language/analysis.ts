@@ -38,7 +38,7 @@ export function analyze(text: string): Analysis {
     root = tree.root;
     diagnostics.push(...tree.syntaxDiagnostics);
     config = buildConfig(root);
-    if (!root) {
+    if (!root && !tree.syntaxDiagnostics.some((d) => d.code === 'DS110')) {
       // Nothing parsed: an empty file, or text that is not JSON at all. For the latter one
       // diagnostic at the first offending character says it, instead of one per word.
       const first = tree.syntaxDiagnostics[0];
@@ -51,7 +51,7 @@ export function analyze(text: string): Analysis {
           ? `Not JSON with comments (JSONC) at ${JSON.stringify(text.slice(first.range.start, first.range.start + 20).split(/\s/)[0] ?? '')}: a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``
           : 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
       });
-    } else {
+    } else if (root) {
       const structure = validateStructure(text, root, CONFIG_SPEC);
       diagnostics.push(...structure.diagnostics);
       if (root.type === 'object') {
@@ -63,6 +63,16 @@ export function analyze(text: string): Analysis {
     // A bug in the service must not take the editor down: report what we have.
     internalErrors.push(`analysis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     config ??= buildConfig(undefined);
+  }
+  // What the service could not analyse is never passed silently: an error at the start of the
+  // document (a check that failed only for one embedded string is reported at that string).
+  if (internalErrors.length && !diagnostics.some((d) => d.code === 'DS110')) {
+    diagnostics.push({
+      range: { start: 0, end: 0 },
+      severity: 'error',
+      code: 'DS110',
+      message: `The document could not be analysed completely (${firstLine(internalErrors[0]!)}); it is not checked further`,
+    });
   }
   const clamped = diagnostics.map((d) => clampDiagnostic(d, text.length));
   clamped.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.code.localeCompare(b.code));
@@ -79,6 +89,11 @@ export function analyze(text: string): Analysis {
     embedded,
     internalErrors,
   };
+}
+
+function firstLine(error: string): string {
+  const line = error.split('\n', 1)[0]!;
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 function clampDiagnostic(d: Diagnostic, length: number): Diagnostic {

@@ -39,6 +39,7 @@ export const CODES = table([
   ['DS107', 'error', 'Value does not have the required format (URL scheme, duration, secret reference, DN, domain).'],
   ['DS108', 'warning', 'Unknown cloud attribute name in `attributes`/`contactAttributes`; did-you-mean quick fix.'],
   ['DS109', 'error', 'The document is not a JSON object.'],
+  ['DS110', 'error', 'Nesting deeper than 64 levels, or a document that could not be analysed: it is not checked further.'],
   // Semantic and cross-field
   ['DS501', 'error', "`uid` is not mapped: it is the only required cloud attribute (Directory Connector's Map User Attributes)."],
   ['DS502', 'warning', '`uid` comes from an attribute that is not in email format (e.g. sAMAccountName).'],

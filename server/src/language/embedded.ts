@@ -81,7 +81,15 @@ export function checkEmbedded(
     if (!isEmbeddedFormat(format)) continue;
     const decoded = decodeJsonString(text, s.node.offset, s.node.length);
     const { result, error } = parseEmbedded(format, decoded.value);
-    if (error) internalErrors.push(error);
+    if (error) {
+      internalErrors.push(error);
+      diagnostics.push({
+        range: { start: s.node.offset, end: s.node.offset + s.node.length },
+        severity: 'error',
+        code: 'DS110',
+        message: 'This value could not be checked; it is not used until it can be',
+      });
+    }
     out.push({ format, path: s.path, decoded, ...(result ? { result } : {}) } as EmbeddedValue);
     for (const p of result?.problems ?? []) {
       const range = safeProblemRange(decoded, p.start, p.end);

@@ -19,6 +19,7 @@ import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD, MAX_PAGE_SIZE, resourceTypes, sc
 import { ScimHttpError, badRequest, notFound } from './errors';
 import type { GroupService } from './groupService';
 import { finish, readBody, readJson, sendJson, type Exchange } from './http';
+import { checkFilterSize, checkJsonDepth, checkJsonMediaType } from './limits';
 import type { ListQuery } from './listing';
 import { etagOf, project, versionOfEtag, type Json } from './resource';
 import type { UserService } from './userService';
@@ -55,6 +56,14 @@ function attrList(text: string | null | undefined, what: string): AttrPath[] | u
     });
 }
 
+/** A SCIM request body: JSON by its media type, within the size and depth limits (limits.ts). */
+async function readScimJson(req: Exchange['req']): Promise<unknown> {
+  checkJsonMediaType(req);
+  const body = await readJson(req, JSON_LIMIT);
+  checkJsonDepth(body);
+  return body;
+}
+
 function int(text: string | null | undefined, fallback: number): number {
   if (text === null || text === undefined || text === '') return fallback;
   const n = Number(text);
@@ -63,6 +72,7 @@ function int(text: string | null | undefined, fallback: number): number {
 }
 
 function parseFilter(text: string): ScimFilter {
+  checkFilterSize(text);
   try {
     return parseScimFilter(text);
   } catch (err) {
@@ -170,7 +180,7 @@ async function usersRoute(ex: Exchange, s: ScimServices, id: string | undefined,
         ),
       );
     if (ex.method === 'POST') {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.users.create(body));
       return sendResource(ex, 201, s.users.render(row), row.version, s.users.location(row.id));
     }
@@ -189,12 +199,12 @@ async function usersRoute(ex: Exchange, s: ScimServices, id: string | undefined,
       return sendResource(ex, 200, project(s.users.render(row, mentions(attributes, 'groups')), attributes, excluded), row.version);
     }
     case 'PUT': {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.users.replace(id, body, ifMatch));
       return sendResource(ex, 200, s.users.render(row), row.version);
     }
     case 'PATCH': {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.users.patch(id, body, ifMatch));
       return sendResource(ex, 200, s.users.render(row), row.version);
     }
@@ -239,7 +249,7 @@ async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined
         ),
       );
     if (ex.method === 'POST') {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.groups.create(body));
       return sendResource(ex, 201, s.groups.render(row), row.version, s.groups.location(row.id));
     }
@@ -273,12 +283,12 @@ async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined
       return sendResource(ex, 200, project(s.groups.render(row, withMembers), attributes, excluded), row.version);
     }
     case 'PUT': {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.groups.replace(id, body, ifMatch));
       return sendResource(ex, 200, s.groups.render(row), row.version);
     }
     case 'PATCH': {
-      const body = await readJson(ex.req, JSON_LIMIT);
+      const body = await readScimJson(ex.req);
       const row = tx(s, () => s.groups.patch(id, body, ifMatch));
       return sendResource(ex, 200, s.groups.render(row), row.version);
     }
@@ -291,7 +301,7 @@ async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined
 }
 
 async function search(ex: Exchange, s: ScimServices, users: boolean): Promise<void> {
-  const body = (await readJson(ex.req, JSON_LIMIT)) as Record<string, unknown>;
+  const body = (await readScimJson(ex.req)) as Record<string, unknown>;
   const get = (n: string): string | undefined => {
     const v = body?.[n];
     if (v === undefined || v === null) return undefined;
@@ -318,7 +328,7 @@ export async function handleScim(ex: Exchange, s: ScimServices, rest: string): P
       return sendJson(
         ex,
         200,
-        runBulk({ db: s.db, users: s.users, groups: s.groups, maxOperations: BULK_MAX_OPERATIONS }, await readJson(ex.req, JSON_LIMIT)),
+        runBulk({ db: s.db, users: s.users, groups: s.groups, maxOperations: BULK_MAX_OPERATIONS }, await readScimJson(ex.req)),
       );
     case 'serviceproviderconfig':
       if (ex.method !== 'GET') methodNotAllowed(ex, 'GET');

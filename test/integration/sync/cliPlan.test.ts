@@ -4,6 +4,7 @@
  * `--json` report shape, `-o` saved plan and `--html`.
  */
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,22 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     const second = await dirsync(['plan', file], env);
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /No changes/);
+  });
+
+  it('a reader that closes the pipe early (plan --json | head -c 10) ends the CLI quietly', async () => {
+    const file = demo('pipe.dirsync');
+    const child = spawn(process.execPath, [join(ROOT, 'bin/dirsync.js'), 'plan', file, '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader is gone before the first byte: every write of the report meets a closed pipe.
+    child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+    assert.equal(stderr, '');
+    assert.equal(signal, null);
+    assert.equal(code, 2, 'the plan has changes: its exit code, unchanged');
   });
 
   it('errors exit 1: a config error names file:line:col; a missing token says which', async () => {

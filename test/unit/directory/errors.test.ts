@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { InvalidCredentialsError, NoSuchObjectError, StrongAuthRequiredError, UnknownStatusCodeError } from 'ldapts';
 import { toDirectoryError } from '../../../server/src/directory/ldapErrors';
-import { decodeAdBindData } from '../../../server/src/directory/errors';
+import { decodeAdBindData, redact } from '../../../server/src/directory/errors';
 
 const ctx = {
   url: 'ldap://dc1.corp.example.com:389',
@@ -93,5 +93,19 @@ describe('directory error mapping', () => {
     assert.equal(toDirectoryError(err('ERR_TLS_CERT_ALTNAME_INVALID'), ctx).code, 'tlsHostMismatch');
     assert.equal(toDirectoryError(new Error('Connection timeout'), ctx).code, 'timeout');
     assert.equal(toDirectoryError(new Error('Connection closed before message response was received.'), ctx).code, 'connectionLost');
+  });
+
+  it('redacts whole secret values only: a password "x" leaves DC=example alone', () => {
+    const e = toDirectoryError(new InvalidCredentialsError('80090308: LdapErr: data 52e'), {
+      ...ctx,
+      bindDn: 'CN=svc,DC=example,DC=com',
+      password: 'x',
+    });
+    assert.match(e.message, /as CN=svc,DC=example,DC=com /);
+    assert.doesNotMatch(e.message, /\*\*\*ample|e\*\*\*/);
+    assert.equal(redact('bind of DC=example with x refused (x)', ['x']), 'bind of DC=example with *** refused (***)');
+    assert.equal(redact('pw "hunter2-Secret", user hunter2', ['hunter2', 'hunter2-Secret']), 'pw "***", user ***');
+    assert.equal(redact('a$b.c*d(e) used', ['a$b.c*d(e)']), '*** used');
+    assert.equal(redact('nothing secret', [undefined, '']), 'nothing secret');
   });
 });

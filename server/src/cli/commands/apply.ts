@@ -1,7 +1,7 @@
 /**
  * `dirsync apply <config|plan.json>`: a config is planned and applied in one go (a full sync); a
- * saved plan (`dirsync plan <config> -o plan.json`) is applied exactly as reviewed, refused when
- * the config or the directory changed since it was made.
+ * saved plan (`dirsync plan <config> -o plan.json`) is checked against a fresh plan and applied
+ * only where they agree (engine/sync.ts, `applySavedPlan`).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,7 +16,8 @@ export const SYNC_EXIT_CODES = `Exit codes (like terraform -detailed-exitcode):
   1  error: the config has errors, a secret is not set, the directory or the cloud failed,
      an operation failed (each named on stdout), the sync was cancelled (re-run to resume),
      or the plan was refused — over the deletion threshold, deleting all full admins,
-     or a saved plan whose config or directory changed (the reason is on stderr)`;
+     or a saved plan that does not hold: its config, the directory or the cloud changed, it
+     was already applied, or an operation differs from a fresh plan's (the reason is on stderr)`;
 
 export const SYNC_OUTPUT_OPTIONS = `  --json        print the result as one JSON object {format: "dirsync-apply", version: 1,
                 sessionId, mode, applied, resumed, failed, skipped, failures: [{opId, label,
@@ -44,8 +45,10 @@ export const applyCommand: CliCommand = {
   usage: `Usage: dirsync apply [options] <config.dirsync | plan.json>
 
 With a config: makes a plan (a dry run) and applies it — a full sync. With a saved plan
-(\`dirsync plan <config> -o plan.json\`): applies exactly the reviewed operations, after checking
-that neither the config nor the directory changed since (else refused, nothing written).
+(\`dirsync plan <config> -o plan.json\`): reads both sides again, makes a fresh plan and applies
+the reviewed operations only when the fresh plan has the same ones — same config, directory and
+cloud, same targets and values; else refused, nothing written, naming the first difference. The
+deletion threshold is recounted from the operations, never read from the file.
 
 The deletion threshold is checked before the first write; a killed or cancelled apply is
 resumable: run the same command again. Secrets come from the environment (\${env:NAME},

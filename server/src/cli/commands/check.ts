@@ -4,7 +4,7 @@
  *   text (default): `file:line:col severity code message`, 1-based, one line per diagnostic
  *   --format json:  one JSON array of {file, line, column, endLine, endColumn, severity, code, message}
  *
- * Exit codes: 0 no errors (warnings allowed), 1 any error, an unreadable file, or a usage error.
+ * Exit codes: 0 no errors (warnings allowed), 1 any error, an unreadable or unanalysable file, or a usage error.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -39,7 +39,7 @@ Options:
   --min-severity LEVEL hide diagnostics below LEVEL (error|warning|information|hint; default hint)
   -h, --help           show this help
 
-Exit codes: 0 no errors, 1 errors found, a file could not be read, or bad usage.`,
+Exit codes: 0 no errors, 1 errors found, a file could not be read or analysed, or bad usage.`,
   options: {
     format: { type: 'string' },
     'min-severity': { type: 'string' },
@@ -73,7 +73,9 @@ Exit codes: 0 no errors, 1 errors found, a file could not be read, or bad usage.
       }
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const analysis = analyze(text);
-      for (const e of analysis.internalErrors) io.stderr.write(`dirsync check: ${file}: internal: ${e}\n`);
+      // Whatever could not be analysed fails the check: it was not checked.
+      for (const e of analysis.internalErrors) io.stderr.write(`dirsync check: ${file}: internal: ${e.split('\n', 1)[0]}\n`);
+      if (analysis.internalErrors.length) failed = true;
       for (const d of analysis.diagnostics) {
         if (d.severity === 'error') failed = true;
         if (shown.has(d.severity)) records.push(toRecord(file, analysis.lines, d));

@@ -11,6 +11,7 @@ import { envSecretResolver } from '../../avatars/credentials';
 import type { Explanation } from '../../sync/contract';
 import { explainObject } from '../../sync/engine/explain';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { oneLine } from '../terminal';
 
 const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 const state = (active: boolean | undefined) => (active === undefined ? '—' : active ? 'active' : 'inactive');
@@ -25,7 +26,8 @@ function valueText(a: Explanation['attributes'][number]): string {
 }
 
 function printText(io: CliIo, e: Explanation): void {
-  const w = (s: string) => io.stdout.write(s + '\n');
+  // One line per call: a value's own line breaks are shown, not obeyed.
+  const w = (s: string) => io.stdout.write(oneLine(s) + '\n');
   w(
     `${e.query}: ${e.found ? `${e.objectType ?? 'object'}${e.dn ? ` ${e.dn}` : ''}${e.userName ? ` (${e.userName})` : ''}${e.cloudId ? `, cloud id ${e.cloudId}` : ''}` : 'not found'}`,
   );

@@ -19,6 +19,7 @@ import { inspectImage } from '../../live/avatarCheck';
 import { runPreview } from '../../live/runPreview';
 import { PREVIEW_FORMAT, PREVIEW_VERSION, type PreviewAvatar, type PreviewResult, type PreviewSelection } from '../../../../common/preview';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { oneLine } from '../terminal';
 
 /** Top-level sections a preview reads; errors elsewhere (cloud, policy, …) do not stop it. */
 const PREVIEW_SECTIONS = new Set(['directory', 'objects', 'attributes', 'contactAttributes', 'avatar']);
@@ -39,7 +40,8 @@ function avatarText(a: PreviewAvatar): string {
 }
 
 function printText(io: CliIo, result: PreviewResult): void {
-  const w = (s: string) => io.stdout.write(s + '\n');
+  // One line per call: a value's own line breaks are shown, not obeyed.
+  const w = (s: string) => io.stdout.write(oneLine(s) + '\n');
   w(`${result.name ?? result.config} — ${result.directory.url}`);
   for (const s of result.selections) {
     w('');

@@ -21,6 +21,10 @@ export const ATTRIBUTE_EXPRESSION_CODES = {
   DS312: { severity: 'warning', summary: 'The left side of "|" is a non-empty literal, so the right side is never used.' },
   DS313: { severity: 'hint', summary: "Concatenating an empty string has no effect (a space is ' ')." },
   DS314: { severity: 'error', summary: 'A number is not an operand: write it as a string literal.' },
+  DS315: {
+    severity: 'error',
+    summary: 'Expression nesting deeper than 64 parentheses or 256 operators: the expression is not checked further.',
+  },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type AttributeExpressionCode = keyof typeof ATTRIBUTE_EXPRESSION_CODES;

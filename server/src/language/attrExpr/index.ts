@@ -7,7 +7,9 @@
  */
 import type { TextRange } from '../../../../common/config';
 import type { DirectoryEntry } from '../../domain/entry';
-import type { ParseResult } from '../problems';
+import { expressionTooDeep, MAX_NESTING, MAX_OPERATORS } from '../nesting';
+import { parseResult, problemFrom, type ParseResult } from '../problems';
+import { ATTRIBUTE_EXPRESSION_CODES } from './codes';
 import { evaluate } from './evaluate';
 import { parseExpressionText, type ParseExpressionOptions } from './parse';
 
@@ -30,6 +32,13 @@ export type { ParseExpressionOptions } from './parse';
 
 /** Parses an expression (JSON escapes already removed). Problems carry DS3xx codes. */
 export function parseAttributeExpression(text: string, options?: ParseExpressionOptions): ParseResult<Expression> {
+  const deep = expressionTooDeep(text);
+  if (deep) {
+    const what = deep.kind === 'parentheses' ? `${MAX_NESTING} parentheses` : `${MAX_OPERATORS} operators`;
+    return parseResult<Expression>(undefined, [
+      problemFrom(ATTRIBUTE_EXPRESSION_CODES, 'DS315', deep.offset, deep.offset + 1, `Expression nesting deeper than ${what} starts here`),
+    ]);
+  }
   return parseExpressionText(text, options);
 }
 

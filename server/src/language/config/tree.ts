@@ -2,6 +2,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Diagnostic } from '../diagnostics';
 import { parseCleanTree } from './fastTree';
+import { jsonTooDeep, MAX_NESTING } from '../nesting';
 import { decodeJsonString, type DecodedString } from './jsonString';
 import type { TextRange } from '../../../../common/config';
 
@@ -35,6 +36,16 @@ const MESSAGES: Partial<Record<string, string>> = {
 
 /** Parses JSONC (comments and trailing commas allowed, as in VS Code's settings files). */
 export function parseConfigTree(text: string): ParsedTree {
+  // A recursive parser must never see nesting deep enough to overflow the stack.
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) {
+    const message = `Nesting deeper than ${MAX_NESTING} levels starts here: the document is not checked further`;
+    return {
+      text,
+      root: undefined,
+      syntaxDiagnostics: [{ range: { start: deep, end: deep + 1 }, severity: 'error', code: 'DS110', message }],
+    };
+  }
   // Clean documents (the usual case) take the fast path; its tree is jsonc-parser's (fastTree.ts).
   const clean = parseCleanTree(text);
   if (clean) return { text, root: clean, syntaxDiagnostics: [] };

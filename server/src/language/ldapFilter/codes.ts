@@ -28,6 +28,7 @@ export const LDAP_FILTER_CODES = {
     summary: 'objectGUID compared with GUID text: Active Directory compares the 16 bytes, written as \\XX escapes.',
   },
   DS217: { severity: 'hint', summary: 'The value starts or ends with a space, which is part of the value in RFC 4515.' },
+  DS218: { severity: 'error', summary: 'Filter nesting deeper than 64 levels: the filter is not checked further.' },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type LdapFilterCode = keyof typeof LDAP_FILTER_CODES;

@@ -8,8 +8,10 @@
  * - MATCHING_RULES, USER_ACCOUNT_CONTROL_FLAGS, describeFlags: knowledge for hover and completion
  */
 import type { DirectoryEntry } from '../../domain/entry';
-import type { ParseResult } from '../problems';
+import { filterTooDeep, MAX_NESTING } from '../nesting';
+import { parseResult, problemFrom, type ParseResult } from '../problems';
 import type { FilterNode } from './ast';
+import { LDAP_FILTER_CODES } from './codes';
 import { filterMatches, type MatchOptions } from './evaluate';
 import { formatFilter } from './format';
 import { parseFilterText } from './parse';
@@ -34,6 +36,11 @@ export { DN_SYNTAX_ATTRIBUTES, isDnAttribute } from './adAttributes';
 
 /** Parses a filter string (JSON escapes already removed). Problems carry DS2xx codes. */
 export function parseLdapFilter(text: string): ParseResult<FilterNode> {
+  const deep = filterTooDeep(text);
+  if (deep !== undefined)
+    return parseResult<FilterNode>(undefined, [
+      problemFrom(LDAP_FILTER_CODES, 'DS218', deep, deep + 1, `Filter nesting deeper than ${MAX_NESTING} levels starts here`),
+    ]);
   return parseFilterText(text);
 }
 

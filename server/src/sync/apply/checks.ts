@@ -27,8 +27,17 @@ export function deletedObjects(plan: SyncPlan): string[] {
 
 export function checkThreshold(plan: SyncPlan): void {
   const t = plan.report.threshold;
-  if (!t.exceeded) return;
   const objects = deletedObjects(plan);
+  // The verdict is only as good as its count: operations deleting more than the report counted are
+  // not the plan that was judged.
+  const deletions = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').length;
+  if (deletions > t.deletions)
+    throw new ApplyRefusedError(
+      `refused, nothing written: the plan's operations delete ${deletions} objects but its threshold verdict counted ${t.deletions}; make a new plan. Objects to delete: ${list(objects)}`,
+      'threshold',
+      objects,
+    );
+  if (!t.exceeded) return;
   const limits = [
     t.limitCount !== undefined ? `${t.limitCount} objects` : '',
     t.limitPercent !== undefined ? `${t.limitPercent} % of ${t.owned} owned` : '',

@@ -9,8 +9,12 @@ export class ApplyRefusedError extends Error {
   override readonly name = 'ApplyRefusedError';
   constructor(
     message: string,
-    /** `threshold`, `admins`, `basis`, `config`, `invalid`. */
-    readonly reason: 'threshold' | 'admins' | 'basis' | 'config' | 'invalid',
+    /**
+     * `threshold`, `admins`, `basis` (config, directory or cloud changed), `config`, `invalid`,
+     * `operations` (a saved plan's operations differ from a fresh plan's), `applied` (a saved plan
+     * already applied).
+     */
+    readonly reason: 'threshold' | 'admins' | 'basis' | 'config' | 'invalid' | 'operations' | 'applied',
     /** The objects concerned, by DN or userName. */
     readonly objects: readonly string[] = [],
   ) {

@@ -279,6 +279,23 @@ export async function unfinishedJournals(stateDir: string, configFile: string): 
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
+/** Every journal (finished or not) of one plan of a config, oldest first: was this saved plan applied? */
+export async function journalsOfPlan(stateDir: string, configFile: string, planId: string): Promise<JournalState[]> {
+  const dir = journalDir(stateDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: JournalState[] = [];
+  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
+    const j = await readJournal(join(dir, name));
+    if (j && j.config === configFile && j.planId === planId) out.push(j);
+  }
+  return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
 /**
  * Deletes the oldest finished journals (`complete` / `superseded`) of a config beyond `keep`, so a
  * long-lived `dirsync serve` does not fill the disk. Unfinished journals are never deleted.

@@ -1,7 +1,7 @@
 /**
  * The apply entry points (names fixed by api.ts): `applyPlan` (a plan made moments ago),
  * `runSync` (dry run + apply, full or incremental) and `applySavedPlan` (`dirsync apply
- * plan.json`, refused when the config or the directory changed since the plan was made).
+ * plan.json`, checked against a fresh plan: refused when anything differs).
  */
 import { randomUUID } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
@@ -14,7 +14,11 @@ import { createAvatarHook } from '../avatars/applyHook';
 import { dryRun } from './dryRun';
 import { cloudClientFor, loadApplyConfig, type EngineConfig } from './context';
 import { decideMode, readSyncState, settingsHash, writeSyncState } from './syncState';
-import type { ApplyResult, SavedPlan, SyncPlan } from '../contract';
+import type { ApplyResult, PlanOperation, SavedPlan, SyncPlan } from '../contract';
+import type { SyncReport } from '../../../../common/report';
+import { journalsOfPlan, planIdOf } from '../apply/journal';
+import { compareOperations, deletionsOf, summaryOfRun } from '../apply/planCheck';
+import { computeThreshold } from '../plan/threshold';
 import type { SyncOutcome } from '../report/notification';
 import { notifySync, type NotifyOptions } from './notify';
 
@@ -46,7 +50,7 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
     : undefined;
   const avatarHook = options.avatarHook ?? avatars?.hook;
   try {
-    return await executePlan(plan, {
+    const result = await executePlan(plan, {
       client,
       stateDir: ec.stateDir,
       configFile: ec.configFile,
@@ -62,6 +66,7 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+    return { ...result, report: { ...result.report, summary: summaryOfRun(result.report, plan.payload.operations, result.failures) } };
   } finally {
     await avatars?.close().catch(() => undefined);
     await cloud.close();
@@ -180,11 +185,60 @@ function failure(err: unknown, plan: SyncPlan | undefined): SyncOutcome {
   };
 }
 
+const KINDS: ReadonlySet<string> = new Set([
+  'createUser',
+  'patchUser',
+  'deleteUser',
+  'createGroup',
+  'patchGroup',
+  'groupMembers',
+  'deleteGroup',
+  'uploadAvatar',
+  'removeAvatar',
+]);
+
 function isSavedPlan(v: unknown): v is SavedPlan {
   const p = v as Partial<SavedPlan> | null;
-  return !!p && typeof p === 'object' && p.format === 'dirsync-report' && !!p.plan && Array.isArray(p.plan.operations) && !!p.plan.basis;
+  return (
+    !!p &&
+    typeof p === 'object' &&
+    p.format === 'dirsync-report' &&
+    !!p.config &&
+    typeof p.config.file === 'string' &&
+    !!p.plan &&
+    !!p.plan.basis &&
+    Array.isArray(p.plan.operations) &&
+    p.plan.operations.every(
+      (o: unknown) =>
+        !!o && typeof o === 'object' && typeof (o as PlanOperation).opId === 'string' && KINDS.has(String((o as PlanOperation).kind)),
+    )
+  );
 }
 
+/**
+ * The report an apply of a checked saved plan returns: the fresh plan's items and messages, the
+ * threshold recomputed from the operations to run — nothing read from the file's report part.
+ */
+function checkedReport(fresh: SyncPlan, ec: EngineConfig, toRun: readonly PlanOperation[]): SyncReport {
+  const threshold = computeThreshold({
+    policy: ec.config.policy.deleteThreshold,
+    deletions: deletionsOf(toRun),
+    owned: fresh.report.threshold.owned,
+    // The full-admin guard reads the cloud before the first write (apply/checks.ts).
+    fullAdmins: 0,
+    fullAdminsDeleted: 0,
+  });
+  return { ...fresh.report, threshold };
+}
+
+/**
+ * `dirsync apply plan.json`. The file is a claim, checked like `terraform apply plan`: the config
+ * must be the one it was made from (SHA-256), a fresh dry run must see the same directory and cloud
+ * (fingerprints; the cloud may differ only by this plan's own journaled writes when an interrupted
+ * apply of it resumes), and every saved operation must be in the fresh plan with the same targets
+ * and values (or already journaled by that apply). Else refused, nothing written, naming the first
+ * difference. A plan already applied is refused.
+ */
 export const applySavedPlan: ApplySavedPlanFn &
   ((
     planFile: string,
@@ -215,23 +269,46 @@ export const applySavedPlan: ApplySavedPlanFn &
       'basis',
     );
   }
-  const fresh = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: 'full' });
-  if (fresh.payload.basis.directoryFingerprint !== saved.plan.basis.directoryFingerprint) {
+  const payload = saved.plan;
+  const journals = await journalsOfPlan(ec.stateDir, ec.configFile, planIdOf(payload));
+  const complete = journals.find((j) => j.end === 'complete');
+  if (complete) {
     throw new ApplyRefusedError(
-      `refused, nothing written: the directory changed since the plan was made (${saved.directory.url}); make a new plan`,
+      `refused, nothing written: this plan was already applied (${complete.startedAt}, session ${complete.sessionId}); make a new plan`,
+      'applied',
+    );
+  }
+  // An interrupted apply of this very plan: its journaled operations may have reached the cloud.
+  const interrupted = journals.filter((j) => j.end !== 'superseded').at(-1);
+  const journaled = new Set([...(interrupted?.done.keys() ?? []), ...(interrupted?.unconfirmed.keys() ?? [])]);
+  const fresh = await dryRun({ ...options, configFile: ec.configFile, stateDir: ec.stateDir, mode: 'full' });
+  if (fresh.payload.basis.directoryFingerprint !== payload.basis.directoryFingerprint) {
+    throw new ApplyRefusedError(
+      `refused, nothing written: the directory changed since the plan was made (${fresh.report.directory.url}); make a new plan`,
       'basis',
     );
   }
-  const { plan: payload, ...report } = saved;
+  if (!interrupted && fresh.payload.basis.cloudFingerprint !== payload.basis.cloudFingerprint) {
+    throw new ApplyRefusedError(
+      `refused, nothing written: the cloud changed since the plan was made (${fresh.report.cloud.url}); make a new plan`,
+      'basis',
+    );
+  }
+  const difference = compareOperations(payload.operations, fresh.payload.operations, journaled, !!interrupted);
+  if (difference) throw new ApplyRefusedError(`refused, nothing written: ${difference}; make a new plan`, 'operations');
+  const done = interrupted?.done;
+  const toRun = payload.operations.filter((o) => !done?.has(o.opId));
+  // The saved operations run (their ids are the journal's), checked against the fresh plan above.
+  const plan: SyncPlan = { report: checkedReport(fresh, ec, toRun), payload };
   // A fresh session per apply; an interrupted apply of the same plan is found by its plan id and resumed.
   const run = { ...options, configFile, sessionId: options.sessionId ?? randomUUID() };
   try {
-    const result = await execute({ report, payload }, ec, run, 'full');
+    const result = await execute(plan, ec, run, 'full');
     if (result.failed === 0) await recordSync(ec, 'full');
     await notifySync(notifyOptions(ec, run), { kind: 'done', result });
     return result;
   } catch (err) {
-    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, run), failure(err, { report, payload }));
+    if (!options.signal?.aborted) await notifySync(notifyOptions(ec, run), failure(err, plan));
     throw err;
   }
 };

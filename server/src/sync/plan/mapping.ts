@@ -12,6 +12,9 @@
  * SIP address. Invalid values make the object `invalid` (errors name the DN); it is never sent.
  */
 import { isAccountDisabled } from '../../domain/accountState';
+import { isEmailAddress } from '../../domain/email';
+import { controlCharacter, shown } from '../../domain/text';
+import { guidProblem } from '../../domain/adValues';
 import { accountActive } from '../../language/live/mappings';
 import { expressionReferences, evaluateExpression, type Expression } from '../../language/attrExpr/index';
 import { findCloudAttribute, SCIM_CISCO, type CloudValueKind } from '../../domain/cloudAttributes';
@@ -158,7 +161,9 @@ export function mapIdentity(
   if (objectType === 'group') return { ...mapGroup(entry), values: [], members: [], identityOnly: true };
   const list = objectType === 'contact' ? mapping.contacts : mapping.users;
   const errors: string[] = [];
-  let externalId = firstText(entry, 'objectGUID') ?? '';
+  const badGuid = guidProblem(entry.attributes['objectguid']?.[0]);
+  if (badGuid) errors.push(`${shown(entry.dn)}: ${badGuid}: the object cannot be linked to the cloud`);
+  let externalId = badGuid ? '' : (firstText(entry, 'objectGUID') ?? '');
   let userName = '';
   for (const a of list) {
     if (a.scimPath !== 'userName' && a.scimPath !== 'externalId') continue;
@@ -167,10 +172,11 @@ export function mapIdentity(
       if (raw) externalId = raw;
     } else {
       userName = raw;
-      if (!raw || validateValue('email', raw)) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is not a valid userName`);
+      if (!raw || validateValue('email', raw) || controlCharacter(raw))
+        errors.push(`${shown(entry.dn)}: ${a.attribute} ← ${a.expressionText} is not a valid userName`);
     }
   }
-  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
+  if (!externalId && !badGuid) errors.push(`${shown(entry.dn)}: no objectGUID: the object cannot be linked to the cloud`);
   return {
     objectType,
     dn: ownString(entry.dn),
@@ -213,14 +219,13 @@ export interface MappedObject {
   readonly identityOnly?: boolean;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 const LANGUAGE = /^[a-z]{2,3}[_-][A-Z]{2}$/;
 
 /** Why a value is not acceptable for its kind, or undefined. */
 export function validateValue(kind: CloudValueKind, value: string): string | undefined {
   switch (kind) {
     case 'email':
-      return EMAIL.test(value) ? undefined : 'is not an email address';
+      return isEmailAddress(value) ? undefined : 'is not an email address';
     case 'phone':
       return /\d/.test(value) ? undefined : 'has no digit: not a phone number';
     case 'language':
@@ -250,7 +255,11 @@ export function mapEntry(
   const errors: string[] = [];
   const warnings: string[] = [];
   const values: MappedValue[] = [];
-  let externalId = firstText(entry, 'objectGUID') ?? '';
+  // Messages name the object by its DN, cut when it is absurdly long.
+  const dn = shown(entry.dn);
+  const badGuid = guidProblem(entry.attributes['objectguid']?.[0]);
+  if (badGuid) errors.push(`${dn}: ${badGuid}: the object cannot be linked to the cloud`);
+  let externalId = badGuid ? '' : (firstText(entry, 'objectGUID') ?? '');
   let userName = '';
   let active: boolean | undefined;
   for (const a of list) {
@@ -261,7 +270,7 @@ export function mapEntry(
       const act = accountActive(raw);
       if (act === undefined)
         errors.push(
-          `${entry.dn}: ${a.attribute} ← ${a.expressionText} is ${JSON.stringify(raw)}, neither a userAccountControl number nor TRUE/FALSE`,
+          `${dn}: ${a.attribute} ← ${a.expressionText} is ${JSON.stringify(shown(raw))}, neither a userAccountControl number nor TRUE/FALSE`,
         );
       else active = act;
       continue;
@@ -270,16 +279,21 @@ export function mapEntry(
       if (raw) externalId = raw;
       continue;
     }
+    const control = controlCharacter(raw);
+    if (control) {
+      errors.push(`${dn}: ${a.attribute} contains the control character ${control}; fix the value in the directory`);
+      continue;
+    }
     if (a.scimPath === 'userName') {
       userName = raw;
-      if (!raw) errors.push(`${entry.dn}: ${a.attribute} ← ${a.expressionText} is empty: the object has no cloud userName`);
-      else if (validateValue('email', raw)) errors.push(`${entry.dn}: ${a.attribute} ${JSON.stringify(raw)} is not an email address`);
+      if (!raw) errors.push(`${dn}: ${a.attribute} ← ${a.expressionText} is empty: the object has no cloud userName`);
+      else if (validateValue('email', raw)) errors.push(`${dn}: ${a.attribute} ${JSON.stringify(shown(raw))} is not an email address`);
       continue;
     }
     if (raw !== '') {
       const why = validateValue(a.kind, raw);
       if (why) {
-        errors.push(`${entry.dn}: ${a.attribute} ${JSON.stringify(raw)} ${why}`);
+        errors.push(`${dn}: ${a.attribute} ${JSON.stringify(shown(raw))} ${why}`);
         continue;
       }
     }
@@ -293,7 +307,7 @@ export function mapEntry(
   }
   if (active === undefined) active = !isAccountDisabled(entry, config.directory.type);
   if (objectType === 'room') active = true;
-  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the object cannot be linked to the cloud`);
+  if (!externalId && !badGuid) errors.push(`${dn}: no objectGUID: the object cannot be linked to the cloud`);
   const displayName = values.find((v) => v.scimPath === 'displayName')?.value;
   const sid = firstText(entry, 'objectSid');
   return {
@@ -312,11 +326,16 @@ export function mapEntry(
 
 /** Maps a group entry: displayName (or cn), externalId, member DNs. */
 export function mapGroup(entry: DirectoryEntry): MappedObject {
-  const externalId = (firstText(entry, 'objectGUID') ?? '').toLowerCase();
+  const dn = shown(entry.dn);
+  const badGuid = guidProblem(entry.attributes['objectguid']?.[0]);
+  const externalId = badGuid ? '' : (firstText(entry, 'objectGUID') ?? '').toLowerCase();
   const name = ownString(firstText(entry, 'displayName') || firstText(entry, 'cn') || '');
   const errors: string[] = [];
-  if (!externalId) errors.push(`${entry.dn}: no objectGUID: the group cannot be linked to the cloud`);
-  if (!name) errors.push(`${entry.dn}: no displayName or cn: the group has no cloud name`);
+  if (badGuid) errors.push(`${dn}: ${badGuid}: the group cannot be linked to the cloud`);
+  else if (!externalId) errors.push(`${dn}: no objectGUID: the group cannot be linked to the cloud`);
+  if (!name) errors.push(`${dn}: no displayName or cn: the group has no cloud name`);
+  const control = controlCharacter(name);
+  if (control) errors.push(`${dn}: the group's name contains the control character ${control}; fix it in the directory`);
   const members = (entry.attributes['member'] ?? []).flatMap((m) => (typeof m === 'string' ? [ownString(m)] : []));
   const sid = firstText(entry, 'objectSid');
   return {

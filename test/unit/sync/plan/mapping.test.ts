@@ -52,6 +52,19 @@ describe('sync mapping', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['a phone with no digit', { telephoneNumber: 'n/a' }, /telephoneNumber "n\/a" has no digit/],
     ['a uid that is not an email', { mail: 'ada' }, /uid "ada" is not an email address/],
+    ['a uid with markup', { mail: '<script>alert(1)</script>@corp.example.com' }, /uid "<script>.*" is not an email address/],
+    ['a uid with a space', { mail: 'ada lovelace@corp.example.com' }, /is not an email address/],
+    [
+      'a displayName with an escape sequence',
+      { displayName: 'Bob\u001b[2J' },
+      /displayName contains the control character U\+001B at character 4/,
+    ],
+    ['a mobile number with a C1 control', { mobile: '+1 555\u009b' }, /mobile contains the control character U\+009B/],
+    [
+      'a uid of megabytes, cut in the message',
+      { mail: `${'b'.repeat(1_000_000)}@x` },
+      /uid "b{200}… \(1,000,002 characters\)" is not an email address/,
+    ],
     ['an empty uid', { mail: '' }, /uid ← mail is empty/],
     ['a preferredLanguage not xx_YY', { preferredLanguage: 'english' }, /preferredLanguage "english" is not a language tag/],
   ];
@@ -63,6 +76,21 @@ describe('sync mapping', () => {
       assert.match(m.errors[0]!, re);
     });
   }
+
+  it('an objectGUID that is not 16 bytes is an error, never an externalId', () => {
+    const e = person(4, 'Dee');
+    const bad = { ...e, attributes: { ...e.attributes, objectguid: [Uint8Array.of(0xaa, 0xe8, 0xdd)] } };
+    const m = mapEntry(cfg, mapping, 'user', bad);
+    assert.deepEqual(m.errors, [
+      'CN=Dee,OU=People,DC=corp,DC=example,DC=com: objectGUID is 3 bytes, not 16: the object cannot be linked to the cloud',
+    ]);
+    assert.equal(m.externalId, '');
+  });
+
+  it('line breaks (AD postal addresses) and tabs are not control characters to refuse', () => {
+    const m = mapEntry(cfg, mapping, 'user', person(5, 'Eve', { street: 'Main St 1\r\nBuilding 2\tWest' }));
+    assert.deepEqual(m.errors, []);
+  });
 
   const active: Array<[string, Record<string, string>, 'user' | 'room', boolean]> = [
     ['UAC 512 → active', { userAccountControl: '512' }, 'user', true],
