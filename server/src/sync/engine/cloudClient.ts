@@ -20,7 +20,7 @@ export interface CloudClientOptions {
   readonly configFile: string;
   readonly secrets: SecretResolver;
   readonly sessionId: string;
-  /** The SCIM dialect; default inferred from the URL (Webex's path → `webex`). */
+  /** The SCIM dialect; default `cloud.type`. */
   readonly flavor?: ScimFlavor;
   /** The error for a config problem found before any request (message names the key). */
   readonly fail: (message: string) => Error;
@@ -65,7 +65,7 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     timeoutMs: c.timeoutSeconds * 1000,
     maxRetries: c.maxRetries,
     sessionId: o.sessionId,
-    ...(o.flavor ? { flavor: o.flavor } : {}),
+    flavor: o.flavor ?? c.type,
     ...(proxy ? { dispatcher: proxy } : {}),
     ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),
   });

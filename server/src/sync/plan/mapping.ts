@@ -335,22 +335,36 @@ export function mapGroup(entry: DirectoryEntry): MappedObject {
 }
 
 /**
- * The SCIM body that creates a mapped user (rooms: `userType: "room"`). `resolved` gives DN-valued
- * attributes (manager) their cloud id; values it cannot resolve are left out.
+ * The SCIM body that creates a mapped user. `resolved` gives DN-valued attributes (manager) their
+ * cloud id; values it cannot resolve are left out. On Webex (`dialect` "webex") every create says
+ * what it is — `userType` "room" for rooms, "user" otherwise (required by Webex's Users API, an
+ * enum there: nothing else is mapped onto it) — `schemas` lists the extensions the body uses, and
+ * Cisco's extension, when written, carries the `accountStatus` Webex requires with it. A generic
+ * target gets `userType: "room"` on rooms only.
  */
 export function scimUserBody(
   obj: MappedObject,
   resolved: (v: MappedValue) => string | undefined = () => undefined,
+  dialect: 'webex' | 'scim' = 'webex',
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { schemas: [SCHEMA.user], userName: obj.userName, externalId: obj.externalId, active: obj.active };
   if (obj.objectType === 'room') body['userType'] = 'room';
+  else if (dialect === 'webex') body['userType'] = 'user';
   for (const v of obj.values) {
     if (v.value === null) continue;
     const value = v.resolvesDn ? resolved(v) : v.value;
     if (value === undefined) continue;
     writeScimPath(body, v.scimPath, value);
   }
+  if (dialect === 'webex') {
+    for (const urn of [SCHEMA.enterpriseUser, SCHEMA.webexUser]) if (body[urn]) (body['schemas'] as string[]).push(urn);
+    const cisco = body[SCHEMA.webexUser] as Record<string, unknown> | undefined;
+    if (cisco && cisco['accountStatus'] === undefined) cisco['accountStatus'] = WEBEX_NEW_ACCOUNT_STATUS;
+  }
   return body;
 }
+
+/** The account state a create writes into Cisco's extension (Webex's Users API requires one there). */
+export const WEBEX_NEW_ACCOUNT_STATUS = 'active';
 
 export { SCIM_CISCO };

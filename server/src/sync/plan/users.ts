@@ -182,7 +182,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
       kind: 'createUser',
       itemId: item.id,
       label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
@@ -203,7 +203,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
       kind: 'createUser',
       itemId: item.id,
       label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });

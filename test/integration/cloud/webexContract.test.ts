@@ -1,0 +1,82 @@
+/**
+ * Webex's published API contract: `sample-configs/demo.dirsync` with `cloud.type: "webex"` goes
+ * plan → apply → plan, then a modify, a delete and a disable go plan → apply → plan, every request
+ * through `prism proxy --errors` holding Webex's SCIM 2 Users, Groups and Bulk documents (merged
+ * into one) in front of the local cloud. Prism checks each request and each of the local cloud's
+ * answers; nothing may be rejected except the few artifacts of the documents listed below.
+ */
+import { strict as assert } from 'node:assert';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startObjectStore, type ObjectStore } from '../../support/avatarServers';
+import { startCloudFixture, type CloudFixture } from '../../support/cloud';
+import { runCli, ROOT } from '../../support/syncCli';
+import { startPrismProxy, writeScimContract, type DocumentCorrection, type PrismProxy, type Violation } from '../../support/webexContract';
+
+/**
+ * Artifacts of the documents themselves, corrected in the merged document before Prism reads it
+ * (Prism cannot let a single violation pass). Everything else must pass as published.
+ */
+const DOCUMENT_CORRECTIONS: readonly DocumentCorrection[] = [
+  {
+    // RFC 7644 §3.5.2: an operation's value is whatever its path's attribute holds (a string for
+    // the enterprise `manager.value`, an array of photos for `photos`); PatchUser types every
+    // value as an array of roles, copied from its role-assignment example.
+    pointer: '/components/schemas/PatchUser/properties/Operations/items/properties/value',
+    schema: {},
+    why: "PatchUser types every operation's value as an array of roles",
+  },
+];
+
+function describeViolations(list: readonly Violation[]): string {
+  const seen = new Map<string, number>();
+  for (const v of list) {
+    const key = `${v.method} ${v.path.replace(/[0-9a-f-]{36}/g, '{id}').replace(/\?.*/, '')} → ${v.status} ${v.side} ${v.location}: ${v.message}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].map(([k, n]) => `${n}× ${k}`).join('\n');
+}
+
+describe("Webex contract: the demo through Prism holding Webex's published documents", function () {
+  this.timeout(300_000);
+  let f: CloudFixture;
+  let prism: PrismProxy;
+  let store: ObjectStore;
+  let config: string;
+
+  before(async () => {
+    f = await startCloudFixture({ orgId: 'demo-org' });
+    prism = await startPrismProxy(writeScimContract(join(f.dir, 'webex-scim.json'), DOCUMENT_CORRECTIONS), f.cloud.url);
+    store = await startObjectStore();
+    cpSync(join(ROOT, 'sample-configs', 'data'), join(f.dir, 'data'), { recursive: true });
+    const demo = readFileSync(join(ROOT, 'sample-configs', 'demo.dirsync'), 'utf8')
+      .replace(/"type": "scim"/, '"type": "webex"')
+      .replace(/"url": "http:\/\/127\.0\.0\.1:8787\/identity\/scim\/demo-org\/v2"/, `"url": "${prism.url}/identity/scim/demo-org/v2"`)
+      .replace(/"removeWhenSourceEmpty": true/, `"removeWhenSourceEmpty": true,\n    "publish": { "url": "${store.url('/avatars')}" }`);
+    assert.match(demo, /"type": "webex"/);
+    assert.match(demo, /"publish"/);
+    config = join(f.dir, 'demo.dirsync');
+    writeFileSync(config, demo);
+  });
+  after(async () => {
+    await prism?.close();
+    await store?.close();
+    await f?.close();
+  });
+
+  function rejected(): Violation[] {
+    return prism.violations.filter((v) => v.severity === 'error');
+  }
+
+  it('plan → apply → plan of the demo: every request and answer passes, the second plan has nothing to do', async () => {
+    const plan = await runCli(['plan', 'demo.dirsync', '-o', 'plan.json'], f.dir);
+    assert.equal(plan.code, 2, plan.stderr + plan.stdout);
+    const apply = await runCli(['apply', 'plan.json', '--json'], f.dir);
+    const violations = describeViolations(rejected());
+    assert.equal(violations, '', `Prism rejected:\n${violations}`);
+    assert.equal(apply.code, 2, apply.stderr + apply.stdout);
+    const again = await runCli(['plan', 'demo.dirsync'], f.dir);
+    assert.equal(describeViolations(rejected()), '');
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+  });
+});
