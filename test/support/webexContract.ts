@@ -159,11 +159,27 @@ function violationsOf(method: string, path: string, status: number, list: PrismV
  */
 function readViolations(method: string, path: string, status: number, headers: IncomingHttpHeaders, body: Buffer): Violation[] {
   const header = headers['sl-violations'];
-  if (typeof header === 'string') return violationsOf(method, path, status, JSON.parse(header) as PrismValidation[]);
+  if (typeof header === 'string' && header.startsWith('['))
+    return violationsOf(method, path, status, JSON.parse(header) as PrismValidation[]);
   if (!String(headers['content-type'] ?? '').includes('problem+json')) return [];
-  const problem = JSON.parse(body.toString('utf8')) as { type?: string; title?: string; validation?: PrismValidation[] };
+  let problem: { type?: string; title?: string; detail?: string; validation?: PrismValidation[] };
+  try {
+    problem = JSON.parse(body.toString('utf8')) as typeof problem;
+  } catch {
+    problem = { type: 'unreadable', title: body.toString('utf8').slice(0, 300) };
+  }
   if (problem.validation) return violationsOf(method, path, status, problem.validation);
-  return [{ method, path, status, side: 'prism', location: '', severity: 'error', message: `${problem.type} ${problem.title}` }];
+  return [
+    {
+      method,
+      path,
+      status,
+      side: 'prism',
+      location: '',
+      severity: 'error',
+      message: `${problem.type} ${problem.title} ${problem.detail ?? ''}`,
+    },
+  ];
 }
 
 /** Starts `prism proxy` on 127.0.0.1 and resolves with its port once it listens. */

@@ -160,8 +160,8 @@ export class GroupService {
       removeEverywhere: db.prepare<[string]>('DELETE FROM members WHERE member_id = ?'),
       parentsOf: db.prepare<[string], number>('SELECT group_seq FROM members WHERE member_id = ?').pluck(),
       bump: db.prepare<[string, number]>('UPDATE groups SET version = version + 1, modified = ? WHERE seq = ?'),
-      metaOf: db.prepare<[number], { created: string; modified: string; version: number }>(
-        'SELECT created, modified, version FROM groups WHERE seq = ?',
+      metaOf: db.prepare<[number], { id: string; created: string; modified: string; version: number }>(
+        'SELECT id, created, modified, version FROM groups WHERE seq = ?',
       ),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM groups').pluck(),
       memberships: db.prepare<[], number>('SELECT COUNT(*) FROM members').pluck(),
@@ -190,7 +190,14 @@ export class GroupService {
         if (needs.has('members')) doc['members'] = this.s.members.all(seq).map((m) => ({ value: m.value, type: m.type }));
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m) doc['meta'] = { resourceType: 'Group', created: m.created, lastModified: m.modified, version: `W/"${m.version}"` };
+          if (m)
+            doc['meta'] = {
+              resourceType: 'Group',
+              created: m.created,
+              lastModified: m.modified,
+              version: `W/"${m.version}"`,
+              location: this.location(m.id),
+            };
         }
         return doc;
       },

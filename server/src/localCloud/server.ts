@@ -21,6 +21,7 @@ import { GroupService } from './groupService';
 import { finish, sendError, sendJson, splitUrl, type Exchange } from './http';
 import { handleScim } from './scimRoutes';
 import { UserService } from './userService';
+import type { CloudDialect } from './webexDialect';
 
 export interface LocalCloudOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
@@ -31,6 +32,11 @@ export interface LocalCloudOptions {
   readonly token: string;
   /** The org to serve; default: the database's (a new database gets a random UUID). */
   readonly orgId?: string;
+  /**
+   * `webex` (default): checks requests and shapes answers as Webex's published API does
+   * (webexDialect.ts); `scim`: a plain RFC 7643/7644 server.
+   */
+  readonly dialect?: CloudDialect;
   /** Clock for timestamps and soft-delete expiry. Default Date.now. */
   readonly now?: () => number;
   /** Days a deleted user stays soft-deleted. Default 7 (Webex). */
@@ -76,6 +82,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const ctx: CloudContext = {
     db,
     orgId,
+    dialect: options.dialect ?? 'webex',
     now,
     softDeleteMs: (options.softDeleteDays ?? 7) * 86_400_000,
     generation: { users: 0, groups: 0 },

@@ -19,6 +19,7 @@ import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { Lister, type ListQuery, type ListResult } from './listing';
 import { applyPatch } from './patch';
 import { canonicalize, checkSchemas, ifMatchSatisfied, isMultiValued, normalizePrimary, syncSchemas, type Json } from './resource';
+import { checkWebexUser, WEBEX_SOFT_DELETED, type CloudDialect } from './webexDialect';
 
 export interface UserRow extends RowMeta {
   readonly seq: number;
@@ -43,8 +44,11 @@ function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Normalizes a client's user representation (POST/PUT body or PATCH result). */
-export function normalizeUser(input: unknown): Json {
+/**
+ * Normalizes a client's user representation (`write`: a POST/PUT body; `patch`: a PATCH result),
+ * checked as Webex would in the webex dialect (webexDialect.ts).
+ */
+export function normalizeUser(input: unknown, dialect: CloudDialect = 'scim', mode: 'write' | 'patch' = 'write'): Json {
   if (!isObject(input)) throw badRequest('invalidSyntax', 'a user must be a JSON object');
   const doc = canonicalize(input) as Json;
   doc['schemas'] = checkSchemas(doc, SCHEMA.user);
@@ -72,11 +76,12 @@ export function normalizeUser(input: unknown): Json {
   if (Array.isArray(doc['roles'])) {
     doc['roles'] = (doc['roles'] as unknown[]).map((r) => (typeof r === 'string' ? { value: r, type: 'cirole' } : r));
   }
-  // `deleted` in accountStatus is the server's to set.
+  // The soft-deleted state is the server's to set.
   const ext = doc[SCHEMA.webexUser];
   if (isObject(ext) && Array.isArray(ext['accountStatus'])) {
-    ext['accountStatus'] = (ext['accountStatus'] as unknown[]).filter((s) => s !== DELETED);
+    ext['accountStatus'] = (ext['accountStatus'] as unknown[]).filter((s) => s !== DELETED && s !== WEBEX_SOFT_DELETED);
   }
+  if (dialect === 'webex') checkWebexUser(doc, mode);
   syncSchemas(doc, SCHEMA.user);
   return doc;
 }
@@ -139,7 +144,14 @@ export class UserService {
       (seq, doc, needs) => {
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m) doc['meta'] = { resourceType: 'User', created: m.created, lastModified: m.modified, version: `W/"${m.version}"` };
+          if (m)
+            doc['meta'] = {
+              resourceType: 'User',
+              created: m.created,
+              lastModified: m.modified,
+              version: `W/"${m.version}"`,
+              location: this.location(m.id),
+            };
         }
         if (needs.has('groups') && typeof doc['id'] === 'string') doc['groups'] = this.groupsOf(doc['id']);
         return doc;
@@ -238,7 +250,7 @@ export class UserService {
 
   /** POST /Users. A soft-deleted user with the same userName/externalId is brought back. */
   create(input: unknown): UserRow {
-    const doc = normalizeUser(input);
+    const doc = normalizeUser(input, this.ctx.dialect);
     const id = randomUUID();
     doc['id'] = id;
     const now = isoNow(this.ctx);
@@ -272,7 +284,7 @@ export class UserService {
   replace(id: string, input: unknown, ifMatch?: string): UserRow {
     const row = this.get(id);
     if (!ifMatchSatisfied(ifMatch, row.version)) throw preconditionFailed(`user ${id} is at version W/"${row.version}", not ${ifMatch}`);
-    const doc = normalizeUser(input);
+    const doc = normalizeUser(input, this.ctx.dialect);
     return this.store(row, doc, null);
   }
 
@@ -280,7 +292,7 @@ export class UserService {
   patch(id: string, body: unknown, ifMatch?: string): UserRow {
     const row = this.get(id);
     if (!ifMatchSatisfied(ifMatch, row.version)) throw preconditionFailed(`user ${id} is at version W/"${row.version}", not ${ifMatch}`);
-    const patched = normalizeUser(applyPatch(row.doc, body, { readOnly: READ_ONLY }));
+    const patched = normalizeUser(applyPatch(row.doc, body, { readOnly: READ_ONLY }), this.ctx.dialect, 'patch');
     patched['id'] = row.id;
     if (JSON.stringify(patched) === JSON.stringify(row.doc)) return row;
     return this.store(row, patched, null);
@@ -302,8 +314,11 @@ export class UserService {
     const doc = structuredClone(row.doc);
     doc['active'] = false;
     const ext = (doc[SCHEMA.webexUser] && typeof doc[SCHEMA.webexUser] === 'object' ? doc[SCHEMA.webexUser] : {}) as Json;
-    const status = Array.isArray(ext['accountStatus']) ? (ext['accountStatus'] as string[]).filter((s) => s !== 'active') : [];
-    ext['accountStatus'] = [...status, DELETED];
+    if (this.ctx.dialect === 'webex') ext['accountStatus'] = [WEBEX_SOFT_DELETED];
+    else {
+      const status = Array.isArray(ext['accountStatus']) ? (ext['accountStatus'] as string[]).filter((s) => s !== 'active') : [];
+      ext['accountStatus'] = [...status, DELETED];
+    }
     doc[SCHEMA.webexUser] = ext;
     syncSchemas(doc, SCHEMA.user);
     this.dropMemberships(id);
@@ -317,7 +332,10 @@ export class UserService {
     const doc = structuredClone(row.doc);
     doc['active'] = true;
     const ext = doc[SCHEMA.webexUser] as Json | undefined;
-    if (ext && Array.isArray(ext['accountStatus'])) ext['accountStatus'] = (ext['accountStatus'] as string[]).filter((s) => s !== DELETED);
+    if (ext && Array.isArray(ext['accountStatus'])) {
+      const left = (ext['accountStatus'] as string[]).filter((s) => s !== DELETED && s !== WEBEX_SOFT_DELETED);
+      ext['accountStatus'] = left.length === 0 && this.ctx.dialect === 'webex' ? ['active'] : left;
+    }
     return this.store(row, doc, null);
   }
 

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ACCOUNT_STATES } from '../../../server/src/localCloud/webexDialect';
 import { startObjectStore, type ObjectStore } from '../../support/avatarServers';
 import { startCloudFixture, type CloudFixture } from '../../support/cloud';
 import { runCli, ROOT } from '../../support/syncCli';
@@ -26,7 +27,43 @@ const DOCUMENT_CORRECTIONS: readonly DocumentCorrection[] = [
     schema: {},
     why: "PatchUser types every operation's value as an array of roles",
   },
+  {
+    // The Schemas document declares accountStatus multi-valued (canonical values include
+    // `marked_deleted`), and the Users document's own answer examples show `accountStatus:
+    // [active]`; its AccountStatusObject types it as one string. Either form passes.
+    pointer: '/components/schemas/AccountStatusObject',
+    schema: {
+      oneOf: [
+        { type: 'string', enum: ACCOUNT_STATES },
+        { type: 'array', items: { type: 'string', enum: [...ACCOUNT_STATES, 'marked_deleted'] } },
+      ],
+    },
+    why: 'AccountStatusObject types accountStatus as one string; the Schemas document and the answer examples make it an array',
+  },
 ];
+
+/**
+ * The demo's export with a second round of AD changes: one user's title changed (a modify), one
+ * user disabled, one user removed (a soft delete in the cloud, and group memberships removed),
+ * one group removed (a delete). Returns the DNs' first lines, for messages.
+ */
+function changeDirectory(ldif: string): string[] {
+  const blocks = readFileSync(ldif, 'utf8').split('\n\n');
+  const people = blocks
+    .map((b, i) => ({ b, i }))
+    .filter(({ b }) => /^objectClass: user$/m.test(b) && /^userAccountControl: 512$/m.test(b) && !/msExchResourceMetaData/.test(b));
+  const groupAt = blocks.findIndex((b) => /^objectClass: group$/m.test(b) && /^member/m.test(b));
+  const [modified, disabled, removed] = people.slice(-3);
+  assert.ok(modified && disabled && removed && groupAt >= 0);
+  blocks[modified.i] = `${modified.b.replace(/^title::? .*\n(?: .*\n)*/m, '').replace(/\n+$/, '')}\ntitle: Contract Tester`;
+  blocks[disabled.i] = disabled.b.replace(/^userAccountControl: 512$/m, 'userAccountControl: 514');
+  const firstLine = (b: string) => b.split('\n')[0]!;
+  const changed = [modified.b, disabled.b, removed.b, blocks[groupAt]!].map(firstLine);
+  blocks[removed.i] = '';
+  blocks[groupAt] = '';
+  writeFileSync(ldif, blocks.filter((b) => b !== '').join('\n\n'));
+  return changed;
+}
 
 function describeViolations(list: readonly Violation[]): string {
   const seen = new Map<string, number>();
@@ -45,7 +82,7 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
   let config: string;
 
   before(async () => {
-    f = await startCloudFixture({ orgId: 'demo-org' });
+    f = await startCloudFixture({ orgId: 'demo-org', dialect: 'webex' });
     prism = await startPrismProxy(writeScimContract(join(f.dir, 'webex-scim.json'), DOCUMENT_CORRECTIONS), f.cloud.url);
     store = await startObjectStore();
     cpSync(join(ROOT, 'sample-configs', 'data'), join(f.dir, 'data'), { recursive: true });
@@ -75,6 +112,23 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
     const violations = describeViolations(rejected());
     assert.equal(violations, '', `Prism rejected:\n${violations}`);
     assert.equal(apply.code, 2, apply.stderr + apply.stdout);
+    const again = await runCli(['plan', 'demo.dirsync'], f.dir);
+    assert.equal(describeViolations(rejected()), '');
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+  });
+
+  it('a modify, a disable, a soft delete and a group delete: plan → apply → plan, nothing rejected', async () => {
+    const changed = changeDirectory(join(f.dir, 'data', 'corp.example.com.ldif'));
+    const plan = await runCli(['plan', 'demo.dirsync', '-o', 'plan2.json', '--json'], f.dir);
+    assert.equal(plan.code, 2, plan.stderr + plan.stdout);
+    const apply = await runCli(['apply', 'plan2.json', '--json'], f.dir);
+    const violations = describeViolations(rejected());
+    assert.equal(violations, '', `Prism rejected:\n${violations}`);
+    assert.equal(apply.code, 2, apply.stderr + apply.stdout);
+    const result = JSON.parse(apply.stdout) as { failed: number; applied: number };
+    assert.equal(result.failed, 0, apply.stdout);
+    assert.ok(result.applied >= 4, `${result.applied} operations applied for ${changed.join(' | ')}`);
+    assert.equal(f.cloud.admin.stats().softDeletedUsers, 1);
     const again = await runCli(['plan', 'demo.dirsync'], f.dir);
     assert.equal(describeViolations(rejected()), '');
     assert.equal(again.code, 0, again.stderr + again.stdout);
