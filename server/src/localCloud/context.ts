@@ -44,14 +44,13 @@ export function withMeta(doc: Json, row: RowMeta, resourceType: 'User' | 'Group'
     schemas,
     id: row.id,
     ...rest,
-    meta: {
-      resourceType,
-      created: row.created,
-      lastModified: row.modified,
-      version: etagOf(row.version),
-      location,
-    },
+    meta: metaOf(row, resourceType, location),
   };
+}
+
+/** A resource's `meta` (RFC 7643 §3.1), everything Webex's documents require of it. */
+export function metaOf(row: RowMeta, resourceType: 'User' | 'Group', location: string): Json {
+  return { resourceType, created: row.created, lastModified: row.modified, version: etagOf(row.version), location };
 }
 
 /** The column a better-sqlite3 UNIQUE violation names (`users.user_name_lc`), or undefined. */

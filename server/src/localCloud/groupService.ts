@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEMA } from '../cloud/schemas';
 import { DEFAULT_CASE_EXACT, parseScimPatchPath, type ScimFilter } from '../cloud/scimFilter/index';
-import { isoNow, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
+import { isoNow, metaOf, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
 import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { Lister, type ListQuery, type ListResult } from './listing';
 import { applyPatch, readPatchRequest } from './patch';
@@ -190,14 +190,7 @@ export class GroupService {
         if (needs.has('members')) doc['members'] = this.s.members.all(seq).map((m) => ({ value: m.value, type: m.type }));
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m)
-            doc['meta'] = {
-              resourceType: 'Group',
-              created: m.created,
-              lastModified: m.modified,
-              version: `W/"${m.version}"`,
-              location: this.location(m.id),
-            };
+          if (m) doc['meta'] = metaOf(m, 'Group', this.location(m.id));
         }
         return doc;
       },

@@ -18,7 +18,8 @@ import { openDatabase } from './db';
 import { ScimHttpError } from './errors';
 import { FaultInjector } from './faults';
 import { GroupService } from './groupService';
-import { finish, sendError, sendJson, splitUrl, type Exchange } from './http';
+import { finish, readBody, sendError, sendJson, splitUrl, type Exchange } from './http';
+import { PUBLISHED_PATH, PublishedImages } from './published';
 import { handleScim } from './scimRoutes';
 import { UserService } from './userService';
 import type { CloudDialect } from './webexDialect';
@@ -91,6 +92,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const users = new UserService(ctx);
   const groups = new GroupService(ctx, users);
   const avatars = new AvatarService(ctx, users, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
+  const publishedImages = new PublishedImages(ctx, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
   const faults = new FaultInjector(options.faultSeed ?? 1, now);
   const services = { ctx, db, users, groups, avatars };
 
@@ -138,10 +140,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         a.bytes,
       );
     }
+    const published = PUBLISHED_PATH.exec(path);
+    if (published && (ex.method === 'GET' || ex.method === 'HEAD')) {
+      // Public: Webex fetches the pictures a sync publishes from their URL.
+      const img = publishedImages.get(published[1]!);
+      if (!img) return sendJson(ex, 404, new ScimHttpError(404, undefined, 'nothing published under this name').body());
+      return finish(
+        ex,
+        200,
+        { 'content-type': img.contentType, 'content-length': img.bytes.length },
+        ex.method === 'HEAD' ? undefined : img.bytes,
+      );
+    }
     if (!authorized(ex.req)) {
       throw new ScimHttpError(401, undefined, 'a valid bearer token is required', {
         'www-authenticate': 'Bearer realm="dirsync local cloud"',
       });
+    }
+    if (published && ex.method === 'PUT') {
+      const bytes = await readBody(ex.req, publishedImages.maxBytes + 1);
+      const inm = ex.req.headers['if-none-match'];
+      const created = publishedImages.put(published[1]!, ex.req.headers['content-type'], bytes, Array.isArray(inm) ? inm[0] : inm);
+      return finish(ex, created ? 201 : 204, {});
     }
     if (path.startsWith('/_dirsync/')) {
       return handleAdmin(ex, path.slice('/_dirsync/'.length), admin, faults, (since) => log.filter((r) => r.n > since));

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEMA } from '../cloud/schemas';
 import { DEFAULT_CASE_EXACT } from '../cloud/scimFilter/index';
-import { isoNow, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
+import { isoNow, metaOf, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
 import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { Lister, type ListQuery, type ListResult } from './listing';
 import { applyPatch } from './patch';
@@ -144,14 +144,7 @@ export class UserService {
       (seq, doc, needs) => {
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m)
-            doc['meta'] = {
-              resourceType: 'User',
-              created: m.created,
-              lastModified: m.modified,
-              version: `W/"${m.version}"`,
-              location: this.location(m.id),
-            };
+          if (m) doc['meta'] = metaOf(m, 'User', this.location(m.id));
         }
         if (needs.has('groups') && typeof doc['id'] === 'string') doc['groups'] = this.groupsOf(doc['id']);
         return doc;

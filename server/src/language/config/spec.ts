@@ -111,11 +111,6 @@ const cloudSpec: ObjectSpec = {
     token: secret('The API access token, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error.'),
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'SCIM requests in flight at once.' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, doc: 'Resources per list request (`count`).' },
-    bulk: {
-      type: 'boolean',
-      default: false,
-      doc: 'Send writes through the SCIM Bulk endpoint (RFC 7644 §3.7), at most 100 operations a request.',
-    },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-request timeout in seconds.' },
     maxRetries: {
       type: 'integer',
