@@ -9,7 +9,6 @@ import { strict as assert } from 'node:assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_STATES } from '../../../server/src/localCloud/webexDialect';
-import { startObjectStore, type ObjectStore } from '../../support/avatarServers';
 import { startCloudFixture, type CloudFixture } from '../../support/cloud';
 import { runCli, ROOT } from '../../support/syncCli';
 import { startPrismProxy, writeScimContract, type DocumentCorrection, type PrismProxy, type Violation } from '../../support/webexContract';
@@ -78,26 +77,23 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
   this.timeout(300_000);
   let f: CloudFixture;
   let prism: PrismProxy;
-  let store: ObjectStore;
   let config: string;
 
   before(async () => {
     f = await startCloudFixture({ orgId: 'demo-org', dialect: 'webex' });
     prism = await startPrismProxy(writeScimContract(join(f.dir, 'webex-scim.json'), DOCUMENT_CORRECTIONS), f.cloud.url);
-    store = await startObjectStore();
     cpSync(join(ROOT, 'sample-configs', 'data'), join(f.dir, 'data'), { recursive: true });
+    // SCIM through Prism; pictures published to the local cloud's store (not part of Webex's API).
     const demo = readFileSync(join(ROOT, 'sample-configs', 'demo.dirsync'), 'utf8')
-      .replace(/"type": "scim"/, '"type": "webex"')
-      .replace(/"url": "http:\/\/127\.0\.0\.1:8787\/identity\/scim\/demo-org\/v2"/, `"url": "${prism.url}/identity/scim/demo-org/v2"`)
-      .replace(/"removeWhenSourceEmpty": true/, `"removeWhenSourceEmpty": true,\n    "publish": { "url": "${store.url('/avatars')}" }`);
+      .replace('http://127.0.0.1:8787/identity/scim/demo-org/v2', `${prism.url}/identity/scim/demo-org/v2`)
+      .replaceAll('http://127.0.0.1:8787', f.cloud.url);
     assert.match(demo, /"type": "webex"/);
-    assert.match(demo, /"publish"/);
+    assert.ok(demo.includes(`${f.cloud.url}/published`));
     config = join(f.dir, 'demo.dirsync');
     writeFileSync(config, demo);
   });
   after(async () => {
     await prism?.close();
-    await store?.close();
     await f?.close();
   });
 
@@ -112,9 +108,15 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
     const violations = describeViolations(rejected());
     assert.equal(violations, '', `Prism rejected:\n${violations}`);
     assert.equal(apply.code, 2, apply.stderr + apply.stdout);
+    const users = [];
+    for await (const u of f.client().users.list()) users.push(u);
+    assert.equal(users.filter((u) => u.userType === 'room').length, 6);
+    assert.ok(users.filter((u) => JSON.stringify(u.photos ?? []).includes('/published/')).length > 0, 'pictures published and linked');
     const again = await runCli(['plan', 'demo.dirsync'], f.dir);
     assert.equal(describeViolations(rejected()), '');
     assert.equal(again.code, 0, again.stderr + again.stdout);
+    // The second plan read the groups' members the Webex way.
+    assert.ok(prism.requests.some((r) => r.method === 'GET' && /\/Groups\/[^/]+\/Members/.test(r.path)));
   });
 
   it('a modify, a disable, a soft delete and a group delete: plan → apply → plan, nothing rejected', async () => {
