@@ -285,7 +285,8 @@ export class UserService {
   patch(id: string, body: unknown, ifMatch?: string): UserRow {
     const row = this.get(id);
     if (!ifMatchSatisfied(ifMatch, row.version)) throw preconditionFailed(`user ${id} is at version W/"${row.version}", not ${ifMatch}`);
-    const patched = normalizeUser(applyPatch(row.doc, body, { readOnly: READ_ONLY }), this.ctx.dialect, 'patch');
+    const rules = { readOnly: READ_ONLY, replaceNeedsTarget: this.ctx.dialect === 'webex' };
+    const patched = normalizeUser(applyPatch(row.doc, body, rules), this.ctx.dialect, 'patch');
     patched['id'] = row.id;
     if (JSON.stringify(patched) === JSON.stringify(row.doc)) return row;
     return this.store(row, patched, null);

@@ -78,6 +78,22 @@ describe('local cloud, webex dialect: a faithful double of Webex', function () {
     assert.equal(res.status, 400);
   });
 
+  it('answers a replace through a value filter that matches nothing with 400 noTarget; an add of the element works', async () => {
+    const created = await call('POST', '/Users', user('phone@example.com'));
+    const replace = await call('PATCH', `/Users/${created.body['id']}`, {
+      schemas: [SCHEMA.patchOp],
+      Operations: [{ op: 'replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 555 0100' }],
+    });
+    assert.equal(replace.status, 400);
+    assert.equal(replace.body['scimType'], 'noTarget');
+    const add = await call('PATCH', `/Users/${created.body['id']}`, {
+      schemas: [SCHEMA.patchOp],
+      Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ type: 'mobile', value: '+1 555 0100' }] }],
+    });
+    assert.equal(add.status, 200, JSON.stringify(add.body));
+    assert.deepEqual(add.body['phoneNumbers'], [{ type: 'mobile', value: '+1 555 0100' }]);
+  });
+
   it('answers with userType, meta and accountStatus as an array; a soft-deleted user is marked_deleted', async () => {
     const created = await call('POST', '/Users', user('ann@example.com', { externalId: 'ext-ann' }));
     assert.equal(created.status, 201);

@@ -42,7 +42,8 @@ const DOCUMENT_CORRECTIONS: readonly DocumentCorrection[] = [
 ];
 
 /**
- * The demo's export with a second round of AD changes: one user's title changed (a modify), one
+ * The demo's export with a second round of AD changes: one user's title changed and a first mobile
+ * number added (a modify), one
  * user disabled, one user removed (a soft delete in the cloud, and group memberships removed),
  * one group removed (a delete). Returns the DNs' first lines, for messages.
  */
@@ -54,7 +55,9 @@ function changeDirectory(ldif: string): string[] {
   const groupAt = blocks.findIndex((b) => /^objectClass: group$/m.test(b) && /^member/m.test(b));
   const [modified, disabled, removed] = people.slice(-3);
   assert.ok(modified && disabled && removed && groupAt >= 0);
-  blocks[modified.i] = `${modified.b.replace(/^title::? .*\n(?: .*\n)*/m, '').replace(/\n+$/, '')}\ntitle: Contract Tester`;
+  // A new title (a replace) and a first mobile number (an add: Webex has no element to replace).
+  const kept = modified.b.replace(/^(?:title|mobile)::? .*\n(?: .*\n)*/gm, '').replace(/\n+$/, '');
+  blocks[modified.i] = `${kept}\ntitle: Contract Tester\nmobile: +1 555 0100`;
   blocks[disabled.i] = disabled.b.replace(/^userAccountControl: 512$/m, 'userAccountControl: 514');
   const firstLine = (b: string) => b.split('\n')[0]!;
   const changed = [modified.b, disabled.b, removed.b, blocks[groupAt]!].map(firstLine);

@@ -357,7 +357,8 @@ export function scimUserBody(
     writeScimPath(body, v.scimPath, value);
   }
   if (dialect === 'webex') {
-    for (const urn of [SCHEMA.enterpriseUser, SCHEMA.webexUser]) if (body[urn]) (body['schemas'] as string[]).push(urn);
+    const schemas = body['schemas'] as string[];
+    for (const urn of [SCHEMA.enterpriseUser, SCHEMA.webexUser]) if (body[urn] && !schemas.includes(urn)) schemas.push(urn);
     const cisco = body[SCHEMA.webexUser] as Record<string, unknown> | undefined;
     if (cisco && cisco['accountStatus'] === undefined) cisco['accountStatus'] = WEBEX_NEW_ACCOUNT_STATUS;
   }

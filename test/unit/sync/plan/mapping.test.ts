@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { compileMapping, mapEntry, scimUserBody, validateValue, attributesNeeded } from '../../../../server/src/sync/plan/mapping';
-import { readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
+import { newElementOf, readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
 import { config, guid, person } from '../../../support/planBuilders';
 
 describe('sync mapping', () => {
@@ -82,6 +82,39 @@ describe('sync mapping', () => {
       readScimPath(body, 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value'),
       'sip:room1@corp.example.com',
     );
+  });
+
+  it("on Webex every create says its userType, lists each extension once and gives Cisco's extension an accountStatus", () => {
+    const CISCO = 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User';
+    const room = scimUserBody(
+      mapEntry(cfg, mapping, 'room', person(5, 'Room 2', { 'msRTCSIP-PrimaryUserAddress': 'sip:room2@corp.example.com' })),
+      undefined,
+      'webex',
+    );
+    assert.equal(room['userType'], 'room');
+    assert.equal((room[CISCO] as Record<string, unknown>)['accountStatus'], 'active');
+    const schemas = room['schemas'] as string[];
+    assert.deepEqual(schemas, [...new Set(schemas)]);
+    const user = scimUserBody(mapEntry(cfg, mapping, 'user', person(6, 'Dan', { department: 'Sales' })), undefined, 'webex');
+    assert.equal(user['userType'], 'user');
+    assert.equal(user[CISCO], undefined, 'no Cisco extension when nothing is written there');
+    const generic = scimUserBody(mapEntry(cfg, mapping, 'user', person(7, 'Eve', {})), undefined, 'scim');
+    assert.equal(generic['userType'], undefined);
+  });
+
+  it('newElementOf: a value-filtered path whose element the user lacks is added whole', () => {
+    assert.deepEqual(newElementOf('phoneNumbers[type eq "mobile"].value', { 'phoneNumbers[type eq "work"].value': '+1' }), {
+      path: 'phoneNumbers',
+      base: { type: 'mobile' },
+      sub: 'value',
+    });
+    assert.equal(newElementOf('addresses[type eq "work"].country', { 'addresses[type eq "work"].locality': 'Oslo' }), undefined);
+    assert.equal(newElementOf('title', {}), undefined);
+    assert.deepEqual(newElementOf('urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value', {}), {
+      path: 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses',
+      base: { type: 'enterprise' },
+      sub: 'value',
+    });
   });
 
   it('requests only the attributes the mapping reads', () => {
