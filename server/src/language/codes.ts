@@ -82,6 +82,11 @@ export const CODES = table([
   ],
   ['DS533', 'warning', '`avatar.maxBytes` above 10 MB − 1: the Webex app takes images under 10 MB.'],
   ['DS534', 'error', '`avatar.publish.url`/`publicUrl` has a query or fragment; object names are appended to its path.'],
+  [
+    'DS535',
+    'warning',
+    'A mapping to Cisco\'s Webex extension (`sipAddresses;type=enterprise`, `extensionAttributeN`) with `cloud.type: "scim"`: a generic SCIM target does not get it.',
+  ],
 ]);
 
 /**

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { CODES } from '../../../server/src/language/codes';
-import { analyzed, codes, configText, ranged } from '../../support/languageCases';
+import { analyzed, BASE, codes, configText, ranged } from '../../support/languageCases';
 
 interface Case {
   readonly name: string;
@@ -181,6 +181,15 @@ const CASES: Case[] = [
     patch: { avatar: { enabled: true, publish: { url: 'https://up.example.com/a?sig=1' } } },
     code: 'DS534',
     at: '"https://up.example.com/a?sig=1"',
+  },
+  {
+    name: "Cisco's Webex extension on a generic SCIM target",
+    patch: {
+      cloud: { type: 'scim', url: 'https://x.example.com/scim', orgId: undefined },
+      attributes: { ...BASE.attributes, 'sipAddresses;type=enterprise': 'msRTCSIP-PrimaryUserAddress' },
+    },
+    code: 'DS535',
+    at: '"sipAddresses;type=enterprise"',
   },
 ];
 

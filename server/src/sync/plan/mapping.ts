@@ -65,6 +65,7 @@ function compileList(
   section: string,
   src: ConfigSource | undefined,
   problems: string[],
+  cloudType: 'webex' | 'scim',
 ): CompiledAttribute[] {
   const out: CompiledAttribute[] = [];
   for (const m of list) {
@@ -72,6 +73,11 @@ function compileList(
     const where = `${section}.${m.cloud.value}`;
     if (!info) {
       problems.push(`${where}: unknown cloud attribute, not synchronized`);
+      continue;
+    }
+    // Cisco's extension is Webex's: a generic SCIM server does not know it (and may refuse it).
+    if (cloudType === 'scim' && info.scimPath.startsWith(`${SCIM_CISCO}:`)) {
+      if (!m.isDefault) problems.push(`${where}: in Cisco's Webex extension, not sent to a generic SCIM target`);
       continue;
     }
     const { result, error } = parseEmbedded('attrExpr', m.expression.value);
@@ -98,8 +104,8 @@ function compileList(
 export function compileMapping(config: DirsyncConfig, src?: ConfigSource): CompiledMapping {
   const problems: string[] = [];
   return {
-    users: compileList(config.attributes, 'attributes', src, problems),
-    contacts: compileList(config.contactAttributes, 'contactAttributes', src, problems),
+    users: compileList(config.attributes, 'attributes', src, problems, config.cloud.type),
+    contacts: compileList(config.contactAttributes, 'contactAttributes', src, problems, config.cloud.type),
     problems,
   };
 }

@@ -5,6 +5,7 @@ import { config, guid, person } from '../../../support/planBuilders';
 
 describe('sync mapping', () => {
   const cfg = config({
+    cloud: { type: 'webex', url: 'http://127.0.0.1:9/identity/scim/o/v2', token: '${env:T}' },
     attributes: {
       mobile: 'mobile',
       c: 'c',
@@ -100,6 +101,18 @@ describe('sync mapping', () => {
     assert.equal(user[CISCO], undefined, 'no Cisco extension when nothing is written there');
     const generic = scimUserBody(mapEntry(cfg, mapping, 'user', person(7, 'Eve', {})), undefined, 'scim');
     assert.equal(generic['userType'], undefined);
+  });
+
+  it("a generic SCIM target gets no mapping to Cisco's Webex extension, and the report says so", () => {
+    const scim = config({
+      attributes: { 'sipAddresses;type=enterprise': 'msRTCSIP-PrimaryUserAddress', extensionAttribute1: 'department' },
+    });
+    const m = compileMapping(scim);
+    assert.ok(!m.users.some((a) => a.scimPath.startsWith('urn:scim:schemas:extension:cisco:')));
+    assert.deepEqual(
+      m.problems.map((p) => p.split(':')[0]),
+      ['attributes.sipAddresses;type=enterprise', 'attributes.extensionAttribute1'],
+    );
   });
 
   it('newElementOf: a value-filtered path whose element the user lacks is added whole', () => {
