@@ -4,9 +4,10 @@
  *
  * Soft delete (seed: "Deleted users are kept in the cloud identity service for 7 days"):
  * `DELETE /Users/{id}` marks the user deleted — `active: false`, Webex extension `accountStatus`
- * gains `"deleted"`, group memberships are dropped — and keeps it for `softDeleteMs`. A
- * soft-deleted user answers 404 to every SCIM operation by id (RFC 7644 §3.6), is left out of
- * lists unless the request says `includeDeleted=true` or its filter mentions `accountStatus`,
+ * `["marked_deleted"]` (scim dialect: gains `"deleted"`), group memberships are dropped — and keeps
+ * it for `softDeleteMs`. A soft-deleted user answers 404 to every SCIM operation by id (RFC 7644
+ * §3.6), is left out of lists unless the request says `includeDeleted=true` or (scim dialect) its
+ * filter mentions `accountStatus`,
  * still holds its userName and externalId, and comes back (same id, new attributes) when a POST
  * creates a user with its userName or externalId. Purged after the retention; hard-deleted at
  * once through the admin API.
