@@ -106,6 +106,12 @@ const CASES: Case[] = [
   { name: 'no base DNs', patch: { directory: { baseDns: undefined } }, code: 'DS521', at: '"directory"' },
   { name: 'bad DN', patch: { directory: { baseDns: ['example.com'] } }, code: 'DS522', at: '"example.com"' },
   {
+    name: 'a bind name that is no DN, UPN or DOMAIN\\user',
+    patch: { directory: { bindDn: 'svc-dirsync' } },
+    code: 'DS522',
+    at: '"svc-dirsync"',
+  },
+  {
     name: 'webex avatars without publish',
     patch: { avatar: { enabled: true, attribute: 'thumbnailPhoto' } },
     code: 'DS523',
@@ -226,6 +232,17 @@ describe('language/diagnostics: codes and ranges', () => {
     // DS529 needs an expression tree: it is covered in embedded.test.ts.
     const missing = Object.keys(CODES).filter((c) => !covered.has(c) && c !== 'DS529');
     assert.deepEqual(missing, []);
+  });
+
+  it('a bind DN may be a DN, a user principal name or DOMAIN\\user, as AD takes for a simple bind', () => {
+    for (const bindDn of ['CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com', 'svc-dirsync@example.com', 'EXAMPLE\\svc-dirsync']) {
+      const a = analyze(configText({ directory: { bindDn } }));
+      assert.deepEqual(
+        a.diagnostics.filter((d) => d.code === 'DS522'),
+        [],
+        bindDn,
+      );
+    }
   });
 
   it('DS100 for JSONC syntax errors; comments and trailing commas are fine', () => {

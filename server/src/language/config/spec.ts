@@ -39,8 +39,8 @@ const directorySpec: ObjectSpec = {
     },
     bindDn: {
       type: 'string',
-      format: 'dn',
-      doc: 'The service account to bind as, e.g. `CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`. Absent: anonymous bind.',
+      format: 'bindName',
+      doc: 'The service account to bind as: its DN (`CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`), its user principal name (`svc-dirsync@example.com`) or `EXAMPLE\\svc-dirsync`, all of which AD takes for a simple bind. Absent: anonymous bind.',
     },
     password: secret(
       'The bind password, as `${env:NAME}` (environment) or `${secret:KEY}` (VS Code SecretStorage; the CLI reads `DIRSYNC_SECRET_<KEY>`). A literal password is an error.',
