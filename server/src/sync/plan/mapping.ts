@@ -221,6 +221,7 @@ export interface MappedObject {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 const LANGUAGE = /^[a-z]{2,3}[_-][A-Z]{2}$/;
+const SIP = /^[^@\s]+@[^@\s]+$/;
 
 /** Why a value is not acceptable for its kind, or undefined. */
 export function validateValue(kind: CloudValueKind, value: string): string | undefined {
@@ -231,6 +232,9 @@ export function validateValue(kind: CloudValueKind, value: string): string | und
       return /\d/.test(value) ? undefined : 'has no digit: not a phone number';
     case 'language':
       return LANGUAGE.test(value) ? undefined : 'is not a language tag of the form xx_YY (en_US, fr-CA)';
+    case 'sip':
+      // Directory Connector's value check: something, then `@`, then something (`sip:` prefix allowed).
+      return SIP.test(value) ? undefined : 'is not a SIP address (user@domain, as `sip:room1@example.com`)';
     default:
       return undefined;
   }

@@ -147,6 +147,10 @@ describe('sync mapping', () => {
     assert.equal(validateValue('language', 'fr-CA'), undefined);
     assert.equal(validateValue('phone', '+1 (555) 0100'), undefined);
     assert.ok(validateValue('email', 'a@b'));
+    assert.equal(validateValue('sip', 'sip:room1@corp.example.com'), undefined);
+    assert.equal(validateValue('sip', 'room1@corp.example.com'), undefined);
+    for (const bad of ['sip:room1', '@corp.example.com', 'room1@', 'a@b@c'])
+      assert.match(validateValue('sip', bad) ?? '', /is not a SIP address/, bad);
   });
 
   it('writeScimPath creates typed elements and extension containers', () => {
