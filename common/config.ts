@@ -83,8 +83,6 @@ export interface CloudConfig {
   readonly concurrency: number;
   /** `count` for list requests. Default 100 (Webex's default). */
   readonly pageSize: number;
-  /** Use the Bulk endpoint (at most 100 operations a request) for writes. Default false. */
-  readonly bulk: boolean;
   /** Per-request timeout in seconds. Default 30. */
   readonly timeoutSeconds: number;
   /** Retries for 429/423/5xx/resets before an operation fails. Default 6. */

@@ -2,7 +2,8 @@
 // `npm run demo`: the whole product on a fresh clone, with no AD and no cloud account.
 //
 //   1. starts the local cloud (127.0.0.1, a free port, a new SQLite file in a temp folder);
-//   2. copies sample-configs/demo.dirsync and its LDIF export there, pointing cloud.url at it;
+//   2. copies sample-configs/demo.dirsync (cloud.type "webex") and its LDIF export there, pointing
+//      cloud.url and avatar.publish.url (the local cloud's /published/) at it;
 //   3. `dirsync plan` (dry run): the report summary, the saved plan and a standalone HTML report;
 //   4. `dirsync apply plan.json`: applies exactly the reviewed plan;
 //   5. `dirsync plan` again: 0 changes (exit 0);
@@ -64,14 +65,14 @@ function startCloud() {
 let cloud;
 let ok = false;
 try {
-  step('Starting the local cloud (Webex-compatible SCIM 2.0 server, SQLite)');
+  step("Starting the local cloud (a double of Webex's SCIM 2.0 API, SQLite)");
   cloud = await startCloud();
   say(`listening on ${cloud.baseUrl}`);
 
   cpSync(join(root, 'sample-configs', 'data'), join(work, 'data'), { recursive: true });
   const config = join(work, 'demo.dirsync');
   const text = readFileSync(join(root, 'sample-configs', 'demo.dirsync'), 'utf8');
-  writeFileSync(config, text.replace(/"url": "http:\/\/127\.0\.0\.1:8787\/identity\/scim\/demo-org\/v2"/, `"url": "${cloud.baseUrl}"`));
+  writeFileSync(config, text.replaceAll('http://127.0.0.1:8787', new URL(cloud.baseUrl).origin));
   say(`config: ${config} (sample-configs/demo.dirsync, an LDIF export of corp.example.com)`);
 
   step('dirsync plan demo.dirsync -o plan.json --html report.html   (dry run: nothing written)');

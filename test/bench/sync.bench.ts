@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const ldif = join(DIR, `corp-${users}.ldif`);
   const t0 = Date.now();
   await writeLdif(ldif, users, groups);
-  const cloud = await startLocalCloud({ port: 0, dbPath: join(DIR, `cloud-${users}.db`), token: TOKEN, orgId: 'bench' });
+  const cloud = await startLocalCloud({ port: 0, dbPath: join(DIR, `cloud-${users}.db`), token: TOKEN, orgId: 'bench', dialect: 'scim' });
   try {
     if (cloud.admin.stats().users !== users) {
       cloud.admin.reset();

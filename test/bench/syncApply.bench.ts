@@ -21,10 +21,14 @@ const TOKEN = 'bench-token';
 const SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 async function startCloud(dir: string, name: string): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/dirsync.js', 'cloud', '--port', '0', '--db', join(dir, `${name}.db`), '--org', name], {
-    env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/dirsync.js', 'cloud', '--dialect', 'scim', '--port', '0', '--db', join(dir, `${name}.db`), '--org', name],
+    {
+      env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`local cloud exited with ${code}`)));

@@ -17,11 +17,11 @@ export interface CloudFixture {
   close(): Promise<void>;
 }
 
-/** Starts a local cloud with a fresh database in a temporary directory. */
+/** Starts a local cloud with a fresh database in a temporary directory; the generic SCIM dialect unless `dialect` says webex. */
 export async function startCloudFixture(options: Partial<LocalCloudOptions> = {}): Promise<CloudFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'dirsync-cloud-'));
   const dbPath = join(dir, 'cloud.db');
-  const cloud = await startLocalCloud({ port: 0, dbPath, token: TOKEN, orgId: 'org-test', ...options });
+  const cloud = await startLocalCloud({ port: 0, dbPath, token: TOKEN, orgId: 'org-test', dialect: 'scim', ...options });
   const clients: ScimClient[] = [];
   return {
     cloud,

@@ -52,14 +52,11 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
       console.warn(`    skipped: ${found.missing}`);
       this.skip();
     }
-    cloud = await startCloudFixture();
+    cloud = await startCloudFixture({ orgId: 'demo-org', dialect: 'webex' });
     // The extension host inherits it: the demo's `${env:DIRSYNC_CLOUD_TOKEN}`.
     server = await startCodeServer(found, { label: 'run', env: { DIRSYNC_CLOUD_TOKEN: TOKEN } });
     await server.installExtension((await packagedVsix()).path);
-    const text = readFileSync(join(repoRoot, 'sample-configs/demo.dirsync'), 'utf8').replace(
-      'http://127.0.0.1:8787/identity/scim/demo-org/v2',
-      cloud.cloud.baseUrl,
-    );
+    const text = readFileSync(join(repoRoot, 'sample-configs/demo.dirsync'), 'utf8').replaceAll('http://127.0.0.1:8787', cloud.cloud.url);
     folder = scratchWorkspace({ 'demo.dirsync': text }, 'vscode-run');
     cpSync(join(repoRoot, 'sample-configs/data'), join(folder, 'data'), { recursive: true });
   });

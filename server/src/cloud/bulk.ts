@@ -6,7 +6,7 @@
  *
  * Retries: 429/423 on the whole request are retried by the transport (nothing was processed).
  * After an unknown outcome (5xx, reset, timeout) some operations may have been applied: each
- * POST is looked up first (externalId, else userName/displayName) and counted as done when found;
+ * POST is looked up first (userName / displayName: filters Webex supports) and counted as done when found;
  * PUT/PATCH are resent (idempotent); a resent DELETE answered 404 counts as done. Operations
  * answered 429/423/503 individually are resent in a follow-up request.
  *
@@ -156,7 +156,6 @@ function defaultLookup(op: BulkOperation): ScimFilter | undefined {
   if (op.lookup === false) return undefined;
   if (op.lookup) return op.lookup;
   const d = (op.data ?? {}) as Record<string, unknown>;
-  if (typeof d['externalId'] === 'string' && d['externalId']) return scimFilter.eq('externalId', d['externalId']);
   const key = typeOf(op.path) === 'user' ? 'userName' : 'displayName';
   return typeof d[key] === 'string' && d[key] ? scimFilter.eq(key, d[key] as string) : undefined;
 }

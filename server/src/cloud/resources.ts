@@ -46,9 +46,9 @@ export interface WriteOptions extends RequestOptions {
 export interface CreateOptions extends RequestOptions {
   /**
    * How to find the object if a POST's outcome is unknown (reset, timeout, 5xx): a filter that
-   * matches exactly the object being created. Default: `externalId eq …` when the resource has an
-   * externalId, else `userName eq …` (users) / `displayName eq …` (groups). `false` disables
-   * retries of the POST after an unknown outcome.
+   * matches exactly the object being created. Default: `userName eq …` (users) / `displayName eq …`
+   * (groups) — attributes Webex can filter on (its Users `filter` table has no `externalId`).
+   * `false` disables retries of the POST after an unknown outcome.
    */
   readonly lookup?: ScimFilter | false;
 }
@@ -238,8 +238,6 @@ export class ResourceClient<T extends { id?: string }> {
   }
 
   private defaultLookup(resource: Record<string, unknown>): ScimFilter | undefined {
-    const ext = resource['externalId'];
-    if (typeof ext === 'string' && ext) return scimFilter.eq('externalId', ext);
     const key = this.kind === 'user' ? 'userName' : 'displayName';
     const v = resource[key];
     return typeof v === 'string' && v ? scimFilter.eq(key, v) : undefined;

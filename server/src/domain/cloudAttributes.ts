@@ -105,13 +105,6 @@ const BASE: readonly CloudAttribute[] = [
     notes: 'The employee number.',
   },
   {
-    name: 'employeeType',
-    scimPath: 'userType',
-    kind: 'string',
-    suggested: ['employeeType'],
-    notes: 'The employee type shown in the contact card and people insights.',
-  },
-  {
     name: 'o',
     scimPath: `${SCIM_ENTERPRISE}:organization`,
     kind: 'string',
@@ -163,20 +156,6 @@ const BASE: readonly CloudAttribute[] = [
     kind: 'string',
     suggested: ['c'],
     notes: "The user's country abbreviation (ISO 3166 alpha-2, e.g. US, CN).",
-  },
-  {
-    name: 'physicalDeliveryOfficeName',
-    scimPath: `${SCIM_CISCO}:physicalDeliveryOfficeName`,
-    kind: 'string',
-    suggested: ['physicalDeliveryOfficeName'],
-    notes: "The user's office location.",
-  },
-  {
-    name: 'buildingName',
-    scimPath: `${SCIM_CISCO}:buildingName`,
-    kind: 'string',
-    suggested: ['buildingName'],
-    notes: "The user's building.",
   },
   {
     name: 'preferredLanguage',

@@ -89,6 +89,11 @@ export const CODES = table([
     'warning',
     '`notification.smtp.security` is "none" to a mail server on another host: the password and the report travel in clear text.',
   ],
+  [
+    'DS537',
+    'warning',
+    'A mapping to Cisco\'s Webex extension (`sipAddresses;type=enterprise`, `extensionAttributeN`) with `cloud.type: "scim"`: a generic SCIM target does not get it.',
+  ],
 ]);
 
 /**

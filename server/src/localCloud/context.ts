@@ -1,10 +1,13 @@
 /** What the local cloud's services share: the database, the clock, change counters, URLs. */
 import type { Db } from './db';
+import type { CloudDialect } from './webexDialect';
 import { etagOf, type Json } from './resource';
 
 export interface CloudContext {
   readonly db: Db;
   readonly orgId: string;
+  /** `webex` (checks and answers as Webex's published API, webexDialect.ts) or `scim` (plain RFC 7643/7644). */
+  readonly dialect: CloudDialect;
   /** Milliseconds since the epoch (injectable for soft-delete expiry tests). */
   readonly now: () => number;
   /** How long a deleted user stays soft-deleted before it is purged, ms (Webex: 7 days). */
@@ -41,14 +44,13 @@ export function withMeta(doc: Json, row: RowMeta, resourceType: 'User' | 'Group'
     schemas,
     id: row.id,
     ...rest,
-    meta: {
-      resourceType,
-      created: row.created,
-      lastModified: row.modified,
-      version: etagOf(row.version),
-      location,
-    },
+    meta: metaOf(row, resourceType, location),
   };
+}
+
+/** A resource's `meta` (RFC 7643 §3.1), everything Webex's documents require of it. */
+export function metaOf(row: RowMeta, resourceType: 'User' | 'Group', location: string): Json {
+  return { resourceType, created: row.created, lastModified: row.modified, version: etagOf(row.version), location };
 }
 
 /** The column a better-sqlite3 UNIQUE violation names (`users.user_name_lc`), or undefined. */

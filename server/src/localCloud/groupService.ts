@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEMA } from '../cloud/schemas';
 import { DEFAULT_CASE_EXACT, parseScimPatchPath, type ScimFilter } from '../cloud/scimFilter/index';
-import { isoNow, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
+import { isoNow, metaOf, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
 import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { Lister, type ListQuery, type ListResult } from './listing';
 import { applyPatch, readPatchRequest } from './patch';
@@ -160,8 +160,8 @@ export class GroupService {
       removeEverywhere: db.prepare<[string]>('DELETE FROM members WHERE member_id = ?'),
       parentsOf: db.prepare<[string], number>('SELECT group_seq FROM members WHERE member_id = ?').pluck(),
       bump: db.prepare<[string, number]>('UPDATE groups SET version = version + 1, modified = ? WHERE seq = ?'),
-      metaOf: db.prepare<[number], { created: string; modified: string; version: number }>(
-        'SELECT created, modified, version FROM groups WHERE seq = ?',
+      metaOf: db.prepare<[number], { id: string; created: string; modified: string; version: number }>(
+        'SELECT id, created, modified, version FROM groups WHERE seq = ?',
       ),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM groups').pluck(),
       memberships: db.prepare<[], number>('SELECT COUNT(*) FROM members').pluck(),
@@ -190,7 +190,7 @@ export class GroupService {
         if (needs.has('members')) doc['members'] = this.s.members.all(seq).map((m) => ({ value: m.value, type: m.type }));
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m) doc['meta'] = { resourceType: 'Group', created: m.created, lastModified: m.modified, version: `W/"${m.version}"` };
+          if (m) doc['meta'] = metaOf(m, 'Group', this.location(m.id));
         }
         return doc;
       },

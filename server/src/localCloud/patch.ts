@@ -6,8 +6,9 @@
  * Choices where the RFC leaves room (documented in README § cloud):
  * - `add`/`replace` through a value filter that matches nothing, when the filter is `eq`
  *   comparisons joined by `and`, creates the element from them (`emails[type eq "work"].value`
- *   on a user without a work email adds one) — what Azure AD and Webex clients rely on; any
- *   other non-matching filter is 400 `noTarget` for `replace`.
+ *   on a user without a work email adds one) — what Azure AD clients rely on; any other
+ *   non-matching filter is 400 `noTarget` for `replace`. With `replaceNeedsTarget` (the webex
+ *   dialect) every `replace` that matches nothing is 400 `noTarget`, as Webex's Users document says.
  * - `add` to a multi-valued attribute skips values already present (same `value`, and same
  *   `type` when both have one): applying the same PATCH twice gives the same resource.
  * - `remove` of `members` with a `value` list removes those members (Azure AD's form).
@@ -29,6 +30,11 @@ import { canonicalize, canonicalName, isMultiValued, isSchemaUrn, keyIn, KNOWN_S
 export interface PatchRules {
   /** Lower-case top-level attributes clients may not write (`id`, `meta`, `groups`). */
   readonly readOnly: ReadonlySet<string>;
+  /**
+   * `replace` through a value filter that matches nothing is 400 `noTarget`, even for `eq`
+   * filters (Webex's Users document says so; the webex dialect sets it).
+   */
+  readonly replaceNeedsTarget?: boolean;
 }
 
 interface Target {
@@ -192,9 +198,10 @@ function matching(t: Target, filter: ScimFilter): { arr: unknown[]; hits: number
   return { arr, hits };
 }
 
-function withFilter(op: 'add' | 'replace', t: Target, p: PatchPath, value: unknown): void {
+function withFilter(op: 'add' | 'replace', t: Target, p: PatchPath, value: unknown, rules: PatchRules): void {
   const { arr, hits } = matching(t, p.filter!);
   if (hits.length === 0) {
+    if (op === 'replace' && rules.replaceNeedsTarget) throw badRequest('noTarget', `no value of '${t.key}' matches the path's filter`);
     const base = eqAttributes(p.filter!);
     if (!base) {
       if (op === 'replace') throw badRequest('noTarget', `no value of '${t.key}' matches the path's filter`);
@@ -266,7 +273,7 @@ function applyOne(doc: Json, op: 'add' | 'replace' | 'remove', pathText: string 
       }
       return;
     }
-    withFilter(op, t, p, value);
+    withFilter(op, t, p, value, rules);
     return;
   }
 

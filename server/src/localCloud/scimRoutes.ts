@@ -23,6 +23,7 @@ import { checkFilterSize, checkJsonDepth, checkJsonMediaType } from './limits';
 import type { ListQuery } from './listing';
 import { etagOf, project, versionOfEtag, type Json } from './resource';
 import type { UserService } from './userService';
+import { checkWebexFilter, type CloudDialect } from './webexDialect';
 
 export interface ScimServices {
   readonly ctx: CloudContext;
@@ -82,9 +83,10 @@ function parseFilter(text: string): ScimFilter {
 }
 
 /** List parameters from a query string or a SearchRequest body (RFC 7644 §3.4.3). */
-function listParams(get: (name: string) => string | null | undefined, users: boolean): ListParams {
+function listParams(get: (name: string) => string | null | undefined, users: boolean, dialect: CloudDialect): ListParams {
   const filterText = get('filter');
   const filter = filterText ? parseFilter(filterText) : undefined;
+  if (filter && dialect === 'webex') checkWebexFilter(filter, users ? 'users' : 'groups');
   const sortByText = get('sortBy');
   let sortBy: AttrPath | undefined;
   if (sortByText) {
@@ -176,7 +178,7 @@ async function usersRoute(ex: Exchange, s: ScimServices, id: string | undefined,
         listResponse(
           s,
           true,
-          listParams((n) => ex.query.get(n), true),
+          listParams((n) => ex.query.get(n), true, s.ctx.dialect),
         ),
       );
     if (ex.method === 'POST') {
@@ -245,7 +247,7 @@ async function groupsRoute(ex: Exchange, s: ScimServices, id: string | undefined
         listResponse(
           s,
           false,
-          listParams((n) => ex.query.get(n), false),
+          listParams((n) => ex.query.get(n), false, s.ctx.dialect),
         ),
       );
     if (ex.method === 'POST') {
@@ -307,7 +309,7 @@ async function search(ex: Exchange, s: ScimServices, users: boolean): Promise<vo
     if (v === undefined || v === null) return undefined;
     return Array.isArray(v) ? v.join(',') : String(v);
   };
-  return sendJson(ex, 200, listResponse(s, users, listParams(get, users)));
+  return sendJson(ex, 200, listResponse(s, users, listParams(get, users, s.ctx.dialect)));
 }
 
 /** Handles `rest` = the path after `/v2` (e.g. `/Users/abc`). */

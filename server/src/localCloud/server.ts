@@ -18,9 +18,11 @@ import { openDatabase } from './db';
 import { ScimHttpError } from './errors';
 import { FaultInjector } from './faults';
 import { GroupService } from './groupService';
-import { finish, sendError, sendJson, splitUrl, type Exchange } from './http';
+import { finish, readBody, sendError, sendJson, splitUrl, type Exchange } from './http';
+import { PUBLISHED_PATH, PublishedImages } from './published';
 import { handleScim } from './scimRoutes';
 import { UserService } from './userService';
+import type { CloudDialect } from './webexDialect';
 
 export interface LocalCloudOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
@@ -31,6 +33,11 @@ export interface LocalCloudOptions {
   readonly token: string;
   /** The org to serve; default: the database's (a new database gets a random UUID). */
   readonly orgId?: string;
+  /**
+   * `webex` (default): checks requests and shapes answers as Webex's published API does
+   * (webexDialect.ts); `scim`: a plain RFC 7643/7644 server.
+   */
+  readonly dialect?: CloudDialect;
   /** Clock for timestamps and soft-delete expiry. Default Date.now. */
   readonly now?: () => number;
   /** Days a deleted user stays soft-deleted. Default 7 (Webex). */
@@ -76,6 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const ctx: CloudContext = {
     db,
     orgId,
+    dialect: options.dialect ?? 'webex',
     now,
     softDeleteMs: (options.softDeleteDays ?? 7) * 86_400_000,
     generation: { users: 0, groups: 0 },
@@ -84,6 +92,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const users = new UserService(ctx);
   const groups = new GroupService(ctx, users);
   const avatars = new AvatarService(ctx, users, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
+  const publishedImages = new PublishedImages(ctx, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
   const faults = new FaultInjector(options.faultSeed ?? 1, now);
   const services = { ctx, db, users, groups, avatars };
 
@@ -131,10 +140,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         a.bytes,
       );
     }
+    const published = PUBLISHED_PATH.exec(path);
+    if (published && (ex.method === 'GET' || ex.method === 'HEAD')) {
+      // Public: Webex fetches the pictures a sync publishes from their URL.
+      const img = publishedImages.get(published[1]!);
+      if (!img) return sendJson(ex, 404, new ScimHttpError(404, undefined, 'nothing published under this name').body());
+      return finish(
+        ex,
+        200,
+        { 'content-type': img.contentType, 'content-length': img.bytes.length },
+        ex.method === 'HEAD' ? undefined : img.bytes,
+      );
+    }
     if (!authorized(ex.req)) {
       throw new ScimHttpError(401, undefined, 'a valid bearer token is required', {
         'www-authenticate': 'Bearer realm="dirsync local cloud"',
       });
+    }
+    if (published && ex.method === 'PUT') {
+      const bytes = await readBody(ex.req, publishedImages.maxBytes + 1);
+      const inm = ex.req.headers['if-none-match'];
+      const created = publishedImages.put(published[1]!, ex.req.headers['content-type'], bytes, Array.isArray(inm) ? inm[0] : inm);
+      return finish(ex, created ? 201 : 204, {});
     }
     if (path.startsWith('/_dirsync/')) {
       return handleAdmin(ex, path.slice('/_dirsync/'.length), admin, faults, (since) => log.filter((r) => r.n > since));

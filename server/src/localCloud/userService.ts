@@ -4,9 +4,10 @@
  *
  * Soft delete (seed: "Deleted users are kept in the cloud identity service for 7 days"):
  * `DELETE /Users/{id}` marks the user deleted — `active: false`, Webex extension `accountStatus`
- * gains `"deleted"`, group memberships are dropped — and keeps it for `softDeleteMs`. A
- * soft-deleted user answers 404 to every SCIM operation by id (RFC 7644 §3.6), is left out of
- * lists unless the request says `includeDeleted=true` or its filter mentions `accountStatus`,
+ * `["marked_deleted"]` (scim dialect: gains `"deleted"`), group memberships are dropped — and keeps
+ * it for `softDeleteMs`. A soft-deleted user answers 404 to every SCIM operation by id (RFC 7644
+ * §3.6), is left out of lists unless the request says `includeDeleted=true` or (scim dialect) its
+ * filter mentions `accountStatus`,
  * still holds its userName and externalId, and comes back (same id, new attributes) when a POST
  * creates a user with its userName or externalId. Purged after the retention; hard-deleted at
  * once through the admin API.
@@ -14,11 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEMA } from '../cloud/schemas';
 import { DEFAULT_CASE_EXACT } from '../cloud/scimFilter/index';
-import { isoNow, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
+import { isoNow, metaOf, scimBase, uniqueViolation, withMeta, type CloudContext, type RowMeta } from './context';
 import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { Lister, type ListQuery, type ListResult } from './listing';
 import { applyPatch } from './patch';
 import { canonicalize, checkSchemas, ifMatchSatisfied, isMultiValued, normalizePrimary, syncSchemas, type Json } from './resource';
+import { checkWebexUser, WEBEX_SOFT_DELETED, type CloudDialect } from './webexDialect';
 
 export interface UserRow extends RowMeta {
   readonly seq: number;
@@ -43,8 +45,11 @@ function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Normalizes a client's user representation (POST/PUT body or PATCH result). */
-export function normalizeUser(input: unknown): Json {
+/**
+ * Normalizes a client's user representation (`write`: a POST/PUT body; `patch`: a PATCH result),
+ * checked as Webex would in the webex dialect (webexDialect.ts).
+ */
+export function normalizeUser(input: unknown, dialect: CloudDialect = 'scim', mode: 'write' | 'patch' = 'write'): Json {
   if (!isObject(input)) throw badRequest('invalidSyntax', 'a user must be a JSON object');
   const doc = canonicalize(input) as Json;
   doc['schemas'] = checkSchemas(doc, SCHEMA.user);
@@ -72,11 +77,12 @@ export function normalizeUser(input: unknown): Json {
   if (Array.isArray(doc['roles'])) {
     doc['roles'] = (doc['roles'] as unknown[]).map((r) => (typeof r === 'string' ? { value: r, type: 'cirole' } : r));
   }
-  // `deleted` in accountStatus is the server's to set.
+  // The soft-deleted state is the server's to set.
   const ext = doc[SCHEMA.webexUser];
   if (isObject(ext) && Array.isArray(ext['accountStatus'])) {
-    ext['accountStatus'] = (ext['accountStatus'] as unknown[]).filter((s) => s !== DELETED);
+    ext['accountStatus'] = (ext['accountStatus'] as unknown[]).filter((s) => s !== DELETED && s !== WEBEX_SOFT_DELETED);
   }
+  if (dialect === 'webex') checkWebexUser(doc, mode);
   syncSchemas(doc, SCHEMA.user);
   return doc;
 }
@@ -139,7 +145,7 @@ export class UserService {
       (seq, doc, needs) => {
         if (needs.has('meta')) {
           const m = this.s.metaOf.get(seq);
-          if (m) doc['meta'] = { resourceType: 'User', created: m.created, lastModified: m.modified, version: `W/"${m.version}"` };
+          if (m) doc['meta'] = metaOf(m, 'User', this.location(m.id));
         }
         if (needs.has('groups') && typeof doc['id'] === 'string') doc['groups'] = this.groupsOf(doc['id']);
         return doc;
@@ -238,7 +244,7 @@ export class UserService {
 
   /** POST /Users. A soft-deleted user with the same userName/externalId is brought back. */
   create(input: unknown): UserRow {
-    const doc = normalizeUser(input);
+    const doc = normalizeUser(input, this.ctx.dialect);
     const id = randomUUID();
     doc['id'] = id;
     const now = isoNow(this.ctx);
@@ -272,7 +278,7 @@ export class UserService {
   replace(id: string, input: unknown, ifMatch?: string): UserRow {
     const row = this.get(id);
     if (!ifMatchSatisfied(ifMatch, row.version)) throw preconditionFailed(`user ${id} is at version W/"${row.version}", not ${ifMatch}`);
-    const doc = normalizeUser(input);
+    const doc = normalizeUser(input, this.ctx.dialect);
     return this.store(row, doc, null);
   }
 
@@ -280,7 +286,8 @@ export class UserService {
   patch(id: string, body: unknown, ifMatch?: string): UserRow {
     const row = this.get(id);
     if (!ifMatchSatisfied(ifMatch, row.version)) throw preconditionFailed(`user ${id} is at version W/"${row.version}", not ${ifMatch}`);
-    const patched = normalizeUser(applyPatch(row.doc, body, { readOnly: READ_ONLY }));
+    const rules = { readOnly: READ_ONLY, replaceNeedsTarget: this.ctx.dialect === 'webex' };
+    const patched = normalizeUser(applyPatch(row.doc, body, rules), this.ctx.dialect, 'patch');
     patched['id'] = row.id;
     if (JSON.stringify(patched) === JSON.stringify(row.doc)) return row;
     return this.store(row, patched, null);
@@ -302,8 +309,11 @@ export class UserService {
     const doc = structuredClone(row.doc);
     doc['active'] = false;
     const ext = (doc[SCHEMA.webexUser] && typeof doc[SCHEMA.webexUser] === 'object' ? doc[SCHEMA.webexUser] : {}) as Json;
-    const status = Array.isArray(ext['accountStatus']) ? (ext['accountStatus'] as string[]).filter((s) => s !== 'active') : [];
-    ext['accountStatus'] = [...status, DELETED];
+    if (this.ctx.dialect === 'webex') ext['accountStatus'] = [WEBEX_SOFT_DELETED];
+    else {
+      const status = Array.isArray(ext['accountStatus']) ? (ext['accountStatus'] as string[]).filter((s) => s !== 'active') : [];
+      ext['accountStatus'] = [...status, DELETED];
+    }
     doc[SCHEMA.webexUser] = ext;
     syncSchemas(doc, SCHEMA.user);
     this.dropMemberships(id);
@@ -317,7 +327,10 @@ export class UserService {
     const doc = structuredClone(row.doc);
     doc['active'] = true;
     const ext = doc[SCHEMA.webexUser] as Json | undefined;
-    if (ext && Array.isArray(ext['accountStatus'])) ext['accountStatus'] = (ext['accountStatus'] as string[]).filter((s) => s !== DELETED);
+    if (ext && Array.isArray(ext['accountStatus'])) {
+      const left = (ext['accountStatus'] as string[]).filter((s) => s !== DELETED && s !== WEBEX_SOFT_DELETED);
+      ext['accountStatus'] = left.length === 0 && this.ctx.dialect === 'webex' ? ['active'] : left;
+    }
     return this.store(row, doc, null);
   }
 

@@ -89,11 +89,14 @@ describe('dirsync cloud (CLI)', function () {
     const noDb = await run(['--port', '0'], env());
     assert.equal(noDb.code, 1);
     assert.match(noDb.stderr, /--db <file> is required[\s\S]*Usage: dirsync cloud/);
+    const dialect = await run(['--port', '0', '--db', join(dir, 'x.db'), '--dialect', 'azure'], env());
+    assert.equal(dialect.code, 1);
+    assert.match(dialect.stderr, /--dialect must be webex or scim/);
   });
 
   it('serves SCIM on the printed URL, logs requests, keeps data in the database, and stops on SIGTERM', async () => {
     const db = join(dir, 'cloud.db');
-    const first = await startCli(['--port', '0', '--db', db, '--org', 'org-cli', '--log'], env());
+    const first = await startCli(['--port', '0', '--db', db, '--org', 'org-cli', '--log', '--dialect', 'scim'], env());
     assert.match(first.baseUrl, /\/identity\/scim\/org-cli\/v2$/);
     const client = createScimClient({ baseUrl: first.baseUrl, token: TOKEN, sessionId: 'cli' });
     const created = await client.users.create(user('cli@example.com', { externalId: 'guid-cli' }));
@@ -109,7 +112,7 @@ describe('dirsync cloud (CLI)', function () {
     assert.match(first.stderr(), /local cloud stopped/);
 
     // Same database again: the user is still there, under the same org.
-    const second = await startCli(['--port', '0', '--db', db], env());
+    const second = await startCli(['--port', '0', '--db', db, '--dialect', 'scim'], env());
     assert.match(second.baseUrl, /\/identity\/scim\/org-cli\/v2$/);
     const again = createScimClient({ baseUrl: second.baseUrl, token: TOKEN });
     const found = await again.users.find(f.eq('externalId', 'guid-cli'));
@@ -121,7 +124,7 @@ describe('dirsync cloud (CLI)', function () {
 
   it('says so when the port is taken', async () => {
     const db = join(dir, 'busy.db');
-    const holder = await startCli(['--port', '0', '--db', db], env());
+    const holder = await startCli(['--port', '0', '--db', db, '--dialect', 'scim'], env());
     const port = new URL(holder.baseUrl).port;
     const r = await run(['--port', port, '--db', join(dir, 'other.db')], env());
     assert.equal(r.code, 1);

@@ -37,9 +37,9 @@ import { scratchWorkspace } from '../../support/scratchWorkspace';
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 const DEMO = join(ROOT, 'sample-configs/demo.dirsync');
 
-/** The demo config pointed at this run's local cloud. */
+/** The demo config pointed at this run's local cloud (its SCIM URL and its store for published pictures). */
 function demoText(cloud: CloudFixture, edit: (text: string) => string = (t) => t): string {
-  const text = readFileSync(DEMO, 'utf8').replace('http://127.0.0.1:8787/identity/scim/demo-org/v2', cloud.cloud.baseUrl);
+  const text = readFileSync(DEMO, 'utf8').replaceAll('http://127.0.0.1:8787', cloud.cloud.url);
   assert.ok(text.includes(cloud.cloud.baseUrl), 'the demo config names its cloud URL differently now');
   return edit(text);
 }
@@ -75,7 +75,7 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
   }
 
   before(async () => {
-    cloud = await startCloudFixture();
+    cloud = await startCloudFixture({ orgId: 'demo-org', dialect: 'webex' });
     const folder = scratchWorkspace({}, 'run-lsp');
     cpSync(join(ROOT, 'sample-configs/data'), join(folder, 'data'), { recursive: true });
     uri = pathToFileURL(join(folder, 'demo.dirsync')).toString();

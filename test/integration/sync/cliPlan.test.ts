@@ -27,6 +27,7 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     const c = JSON.parse(text);
     delete c.$schema;
     c.cloud.url = cloud.cloud.baseUrl;
+    c.avatar.publish.url = `${cloud.cloud.url}/published`;
     c.directory.url = `ldif:${LDIF}`;
     edit(c);
     const file = join(dir, name);
@@ -35,7 +36,7 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
   }
 
   before(async () => {
-    cloud = await startCloudFixture();
+    cloud = await startCloudFixture({ dialect: 'webex' });
     dir = mkdtempSync(join(tmpdir(), 'dirsync-cli-plan-'));
   });
   after(async () => cloud?.close());

@@ -13,7 +13,6 @@ describe('language catalogs: cloud attributes and AD schema', () => {
     ['departmentNumber', `${SCIM_ENTERPRISE}:department`],
     ['manager', `${SCIM_ENTERPRISE}:manager.value`],
     ['employeeNumber', `${SCIM_ENTERPRISE}:employeeNumber`],
-    ['employeeType', 'userType'],
     ['o', `${SCIM_ENTERPRISE}:organization`],
     ['ou', `${SCIM_ENTERPRISE}:division`],
     ['telephoneNumber', 'phoneNumbers[type eq "work"].value'],
@@ -24,8 +23,6 @@ describe('language catalogs: cloud attributes and AD schema', () => {
     ['st', 'addresses[type eq "work"].region'],
     ['postalCode', 'addresses[type eq "work"].postalCode'],
     ['c', 'addresses[type eq "work"].country'],
-    ['physicalDeliveryOfficeName', `${SCIM_CISCO}:physicalDeliveryOfficeName`],
-    ['buildingName', `${SCIM_CISCO}:buildingName`],
     ['preferredLanguage', 'preferredLanguage'],
     ['locale', 'locale'],
     ['timezone', 'timezone'],
@@ -50,6 +47,15 @@ describe('language catalogs: cloud attributes and AD schema', () => {
     assert.equal(findCloudAttribute('manager')?.resolvesDn, true);
     assert.equal(findCloudAttribute('preferredLanguage')?.kind, 'language');
     assert.equal(findCloudAttribute('sipAddresses;type=enterprise')?.kind, 'sip');
+  });
+
+  it("writes only attributes Webex's schemas have: nothing onto userType (an enum there), nothing Cisco's extension lacks", () => {
+    for (const name of ['employeeType', 'physicalDeliveryOfficeName', 'buildingName'])
+      assert.equal(findCloudAttribute(name), undefined, name);
+    assert.deepEqual(
+      CLOUD_ATTRIBUTES.filter((a) => a.scimPath === 'userType').map((a) => a.name),
+      [],
+    );
   });
 
   it('has no duplicate names and a note for each', () => {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { CODES } from '../../../server/src/language/codes';
-import { analyzed, codes, configText, ranged } from '../../support/languageCases';
+import { analyzed, BASE, codes, configText, ranged } from '../../support/languageCases';
 
 interface Case {
   readonly name: string;
@@ -106,6 +106,12 @@ const CASES: Case[] = [
   { name: 'no base DNs', patch: { directory: { baseDns: undefined } }, code: 'DS521', at: '"directory"' },
   { name: 'bad DN', patch: { directory: { baseDns: ['example.com'] } }, code: 'DS522', at: '"example.com"' },
   {
+    name: 'a bind name that is no DN, UPN or DOMAIN\\user',
+    patch: { directory: { bindDn: 'svc-dirsync' } },
+    code: 'DS522',
+    at: '"svc-dirsync"',
+  },
+  {
     name: 'webex avatars without publish',
     patch: { avatar: { enabled: true, attribute: 'thumbnailPhoto' } },
     code: 'DS523',
@@ -195,6 +201,15 @@ const CASES: Case[] = [
     code: 'DS534',
     at: '"https://up.example.com/a?sig=1"',
   },
+  {
+    name: "Cisco's Webex extension on a generic SCIM target",
+    patch: {
+      cloud: { type: 'scim', url: 'https://x.example.com/scim', orgId: undefined },
+      attributes: { ...BASE.attributes, 'sipAddresses;type=enterprise': 'msRTCSIP-PrimaryUserAddress' },
+    },
+    code: 'DS537',
+    at: '"sipAddresses;type=enterprise"',
+  },
 ];
 
 function expected(text: string, at: string, after?: string): { start: number; end: number } {
@@ -230,6 +245,17 @@ describe('language/diagnostics: codes and ranges', () => {
     // DS110 (nesting) is covered in nesting.test.ts. DS529 needs an expression tree: it is covered in embedded.test.ts.
     const missing = Object.keys(CODES).filter((c) => !covered.has(c) && c !== 'DS529');
     assert.deepEqual(missing, []);
+  });
+
+  it('a bind DN may be a DN, a user principal name or DOMAIN\\user, as AD takes for a simple bind', () => {
+    for (const bindDn of ['CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com', 'svc-dirsync@example.com', 'EXAMPLE\\svc-dirsync']) {
+      const a = analyze(configText({ directory: { bindDn } }));
+      assert.deepEqual(
+        a.diagnostics.filter((d) => d.code === 'DS522'),
+        [],
+        bindDn,
+      );
+    }
   });
 
   it('DS100 for JSONC syntax errors; comments and trailing commas are fine', () => {

@@ -61,7 +61,7 @@ describe('sample-configs', () => {
     const c = analyze(readFileSync(join(ROOT, 'demo.dirsync'), 'utf8')).config;
     assert.equal(c.directory.url.value, 'ldif:./data/corp.example.com.ldif');
     assert.deepEqual(c.directory.source, { kind: 'ldif', path: './data/corp.example.com.ldif' });
-    assert.equal(c.cloud.type, 'scim');
+    assert.equal(c.cloud.type, 'webex');
     assert.equal(c.cloud.url.value, 'http://127.0.0.1:8787/identity/scim/demo-org/v2');
     assert.deepEqual(c.cloud.token?.value, { kind: 'env', name: 'DIRSYNC_CLOUD_TOKEN', text: '${env:DIRSYNC_CLOUD_TOKEN}' });
   });

@@ -4,6 +4,7 @@ import { UsageError } from '../command';
 import { startLocalCloud } from '../../localCloud/index';
 
 const USAGE = `Usage: dirsync cloud --port <port> --db <file> [--org <orgId>] [--log] [--soft-delete-days <n>]
+                    [--dialect webex|scim]
 
 Runs the local cloud in the foreground on 127.0.0.1: a Webex-compatible SCIM 2.0 server
 (Users, Groups, Bulk, filters, paging, ETags, avatars, soft delete) that keeps its data in the
@@ -19,6 +20,10 @@ Options:
                        gets a random UUID)
       --log            write every request as a JSON line to stdout
       --soft-delete-days <n>  days a deleted user stays soft-deleted (default 7)
+      --dialect <d>    webex (default): accepts and answers only what Webex's published
+                       SCIM API does (userType required, Webex's enums, account states,
+                       Cisco extension attributes, filter attributes); scim: a plain
+                       SCIM 2.0 server for generic clients
 
 Output: the first line on stdout is
   Local cloud listening on http://127.0.0.1:<port>/identity/scim/<orgId>/v2
@@ -44,6 +49,7 @@ export const cloudCommand: CliCommand = {
     org: { type: 'string' },
     log: { type: 'boolean' },
     'soft-delete-days': { type: 'string' },
+    dialect: { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -52,6 +58,8 @@ export const cloudCommand: CliCommand = {
     const p = port(args.values['port']);
     const days = args.values['soft-delete-days'] === undefined ? 7 : Number(args.values['soft-delete-days']);
     if (!Number.isFinite(days) || days < 0) throw new UsageError('--soft-delete-days must be a number of days ≥ 0');
+    const dialect = args.values['dialect'] ?? 'webex';
+    if (dialect !== 'webex' && dialect !== 'scim') throw new UsageError(`--dialect must be webex or scim, not ${JSON.stringify(dialect)}`);
     const token = io.env['DIRSYNC_CLOUD_TOKEN'];
     if (!token) {
       io.stderr.write(
@@ -67,6 +75,7 @@ export const cloudCommand: CliCommand = {
       dbPath: dbPath,
       token,
       softDeleteDays: days,
+      dialect,
       ...(orgId ? { orgId } : {}),
       ...(log ? { onRequest: (r) => io.stdout.write(JSON.stringify(r) + '\n') } : {}),
     });

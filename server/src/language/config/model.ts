@@ -163,7 +163,6 @@ function buildCloud(c: Node | undefined): CloudConfig {
     ...(token ? { token } : {}),
     concurrency: int(prop(c, 'concurrency'), 4, 1, 64),
     pageSize: int(prop(c, 'pageSize'), 100, 1, 1000),
-    bulk: bool(prop(c, 'bulk')) ?? false,
     timeoutSeconds: int(prop(c, 'timeoutSeconds'), 30, 1),
     maxRetries: int(prop(c, 'maxRetries'), 6, 0, 20),
     ...(proxyUrl

@@ -39,8 +39,8 @@ const directorySpec: ObjectSpec = {
     },
     bindDn: {
       type: 'string',
-      format: 'dn',
-      doc: 'The service account to bind as, e.g. `CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`. Absent: anonymous bind.',
+      format: 'bindName',
+      doc: 'The service account to bind as: its DN (`CN=svc-dirsync,OU=Service Accounts,DC=example,DC=com`), its user principal name (`svc-dirsync@example.com`) or `EXAMPLE\\svc-dirsync`, all of which AD takes for a simple bind. Absent: anonymous bind.',
     },
     password: secret(
       'The bind password, as `${env:NAME}` (environment) or `${secret:KEY}` (VS Code SecretStorage; the CLI reads `DIRSYNC_SECRET_<KEY>`). A literal password is an error.',
@@ -111,11 +111,6 @@ const cloudSpec: ObjectSpec = {
     token: secret('The API access token, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error.'),
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'SCIM requests in flight at once.' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, doc: 'Resources per list request (`count`).' },
-    bulk: {
-      type: 'boolean',
-      default: false,
-      doc: 'Send writes through the SCIM Bulk endpoint (RFC 7644 §3.7), at most 100 operations a request.',
-    },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-request timeout in seconds.' },
     maxRetries: {
       type: 'integer',

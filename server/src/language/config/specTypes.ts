@@ -11,6 +11,7 @@ export type StringFormat =
   | 'avatarUri'
   | 'secretRef'
   | 'dn'
+  | 'bindName'
   | 'directoryUrl'
   | 'httpUrl'
   | 'email'
@@ -146,6 +147,7 @@ export const FORMAT_NAMES: Readonly<Record<StringFormat, string>> = {
   avatarUri: 'avatar URI pattern',
   secretRef: '${env:NAME} or ${secret:KEY}',
   dn: 'distinguished name',
+  bindName: 'DN, user@domain or DOMAIN\\user',
   directoryUrl: 'ldap://, ldaps:// or ldif:',
   httpUrl: 'http(s) URL',
   email: 'email address',

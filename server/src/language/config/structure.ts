@@ -310,6 +310,12 @@ function formatProblem(spec: StringSpec, value: string, emailCode: string): { co
       const e = checkDn(value);
       return e ? { code: 'DS522', message: `Invalid DN: ${e}` } : undefined;
     }
+    case 'bindName': {
+      // AD binds with a DN, a user principal name or a down-level logon name (DOMAIN\user).
+      if (/^[^@\s=,]+@[^@\s=,]+$/.test(value) || /^[^\\\s=,]+\\[^\\\s=,]+$/.test(value)) return undefined;
+      const e = checkDn(value);
+      return e ? { code: 'DS522', message: `Invalid DN: ${e} (a user principal name like svc@example.com works too)` } : undefined;
+    }
     case 'domain':
       return isDomain(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not a DNS domain (e.g. example.com)` };
     case 'adAttribute':

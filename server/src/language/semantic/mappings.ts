@@ -4,7 +4,7 @@
  * mapped, no two mappings writing one SCIM path, hyphen typos, unknown AD attributes, syntax fit.
  */
 import { findAdAttribute } from '../../domain/adSchema';
-import { findCloudAttribute } from '../../domain/cloudAttributes';
+import { findCloudAttribute, SCIM_CISCO } from '../../domain/cloudAttributes';
 import { escapeJsonStringContent } from '../config/jsonString';
 import { setValueEdits } from '../config/edits';
 import { embeddedRange, type EmbeddedValue } from '../embedded';
@@ -42,6 +42,13 @@ function checkSection(
     if (!first) byTarget.set(target, m);
   }
   for (const m of written) checkExpression(ctx, section, m);
+  if (ctx.config.cloud.type === 'scim') {
+    for (const m of written) {
+      if (!findCloudAttribute(m.cloud.value)?.scimPath.startsWith(`${SCIM_CISCO}:`)) continue;
+      const msg = `\`${m.cloud.value}\` is in Cisco's Webex extension: a generic SCIM target (cloud.type "scim") does not get it`;
+      report(ctx, 'DS537', m.cloud.range, msg, undefined, { unnecessary: true });
+    }
+  }
 }
 
 function checkRequired(ctx: SemanticContext, section: string, mappings: readonly AttributeMapping[]): void {

@@ -66,18 +66,21 @@ function deactivates(op: PlanOperation): boolean {
 
 /**
  * Refuses a plan that would delete or deactivate every active full admin of the org. Reads the
- * admins from the cloud (one filtered list); costs nothing when the plan deletes no user.
+ * admins from the cloud (one filtered list; on Webex, every user's roles); costs nothing when the plan
+ * deletes no user.
  */
 export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal?: AbortSignal): Promise<void> {
   const removing = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || deactivates(o));
   if (removing.length === 0) return;
   const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
+  const webex = client.flavor === 'webex';
   const collect = async (filtered: boolean): Promise<void> => {
     for await (const u of client.users.list({
       ...(filtered
         ? { filter: scimFilter.and(scimFilter.valuePath('roles', scimFilter.eq('value', 'id_full_admin')), scimFilter.eq('active', true)) }
         : {}),
-      attributes: ['userName', 'roles', 'active', 'externalId'],
+      // Webex answers whole users (its documents require userType and meta in every answer).
+      ...(webex ? {} : { attributes: ['userName', 'roles', 'active', 'externalId'] }),
       ...(signal ? { signal } : {}),
     })) {
       if (u.id && u.active !== false && isFullAdmin(u))
@@ -85,7 +88,8 @@ export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal
     }
   };
   try {
-    await collect(true);
+    // Webex's filter table has no `roles` or `active`: read every user's roles there.
+    await collect(!webex);
   } catch (err) {
     // A target that cannot filter on roles (400 invalidFilter): read every user's roles instead.
     if (!(err instanceof ScimBadRequestError)) throw err;

@@ -1,7 +1,7 @@
 /**
  * Resolves the plan's ObjectRefs to cloud ids at apply time: the ref's own cloudId, else an id
  * this apply (or an earlier, interrupted one — through the journal) created, else a lookup in the
- * cloud by externalId, then userName (users) or displayName (groups). Lookups are cached.
+ * cloud by externalId (not on Webex), then userName (users) or displayName (groups). Lookups are cached.
  */
 import { scimFilter, type ScimClient } from '../../cloud/index';
 import type { ObjectRef } from '../contract';
@@ -51,17 +51,22 @@ export class RefResolver {
     return id;
   }
 
-  /** Looks the object up in the cloud (externalId first, then its name). */
+  /**
+   * Looks the object up in the cloud: externalId first, then its name. Webex cannot filter on
+   * externalId: there the name alone, and a hit linked to another directory object is no match.
+   */
   async lookup(kind: RefKind, ref: ObjectRef, signal?: AbortSignal): Promise<string | undefined> {
     const resource = kind === 'user' ? this.client.users : this.client.groups;
     const opts = signal ? { signal } : {};
-    if (ref.externalId) {
+    const webex = this.client.flavor === 'webex';
+    if (ref.externalId && !webex) {
       const hit = await resource.find(scimFilter.eq('externalId', ref.externalId), opts);
       if (hit?.id) return hit.id;
     }
     if (ref.userName) {
       const hit = await resource.find(scimFilter.eq(kind === 'user' ? 'userName' : 'displayName', ref.userName), opts);
-      if (hit?.id) return hit.id;
+      const other = webex && ref.externalId && hit?.externalId && hit.externalId.toLowerCase() !== ref.externalId.toLowerCase();
+      if (hit?.id && !other) return hit.id;
     }
     return undefined;
   }

@@ -20,7 +20,7 @@ export interface CloudClientOptions {
   readonly configFile: string;
   readonly secrets: SecretResolver;
   readonly sessionId: string;
-  /** The SCIM dialect; default inferred from the URL (Webex's path → `webex`). */
+  /** The SCIM dialect; default `cloud.type`. */
   readonly flavor?: ScimFlavor;
   /** The error for a config problem found before any request (message names the key). */
   readonly fail: (message: string) => Error;
@@ -87,7 +87,7 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
       auth: `The cloud did not accept the token: check cloud.token (${ref!.text}) in ${o.configFile}; it may be wrong, expired, or lack the role for this org`,
       unreachable: `Nothing answered at cloud.url (${url}) in ${o.configFile}${c.proxy ? ' through cloud.proxy' : ''}: check the URL and that the service is up`,
     },
-    ...(o.flavor ? { flavor: o.flavor } : {}),
+    flavor: o.flavor ?? c.type,
     ...(proxy ? { dispatcher: proxy } : {}),
     ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),
   });

@@ -84,8 +84,9 @@ async function cloudUserFor(
   userName: string | undefined,
   signal?: AbortSignal,
 ): Promise<ScimUser | undefined> {
+  // Webex cannot filter on externalId: there it is checked on the userName match.
   const filters = [
-    externalId ? `externalId eq "${externalId}"` : undefined,
+    externalId && client.flavor !== 'webex' ? `externalId eq "${externalId}"` : undefined,
     userName ? `userName eq "${userName.replace(/["\\]/g, '\\$&')}"` : undefined,
   ].filter((f): f is string => !!f);
   for (const filter of filters) {

@@ -196,11 +196,14 @@ export async function* readEntriesInFull(
   }
 }
 
-/** Every cloud user, soft-deleted ones included on Webex-shaped targets (the local cloud lists them on request). */
+/**
+ * Every cloud user the target lists. Webex's published API has no way to list soft-deleted users,
+ * so none is asked for: a user deleted in the cloud and back in AD is created again (Webex and the
+ * local cloud bring back the same account).
+ */
 export async function* readCloudUsers(client: ScimClient, opts: { signal?: AbortSignal; onProgress?: (p: SyncProgress) => void } = {}) {
   let n = 0;
-  const query = client.flavor === 'webex' ? { includeDeleted: true } : undefined;
-  for await (const u of client.users.list({ ...(query ? { query } : {}), prefetch: 2, ...(opts.signal ? { signal: opts.signal } : {}) })) {
+  for await (const u of client.users.list({ prefetch: 2, ...(opts.signal ? { signal: opts.signal } : {}) })) {
     if (++n % 1000 === 0) opts.onProgress?.({ phase: 'cloud', message: `read ${n} cloud users`, done: n });
     yield u;
   }

@@ -68,6 +68,7 @@ function compileList(
   section: string,
   src: ConfigSource | undefined,
   problems: string[],
+  cloudType: 'webex' | 'scim',
 ): CompiledAttribute[] {
   const out: CompiledAttribute[] = [];
   for (const m of list) {
@@ -75,6 +76,11 @@ function compileList(
     const where = `${section}.${m.cloud.value}`;
     if (!info) {
       problems.push(`${where}: unknown cloud attribute, not synchronized`);
+      continue;
+    }
+    // Cisco's extension is Webex's: a generic SCIM server does not know it (and may refuse it).
+    if (cloudType === 'scim' && info.scimPath.startsWith(`${SCIM_CISCO}:`)) {
+      if (!m.isDefault) problems.push(`${where}: in Cisco's Webex extension, not sent to a generic SCIM target`);
       continue;
     }
     const { result, error } = parseEmbedded('attrExpr', m.expression.value);
@@ -101,8 +107,8 @@ function compileList(
 export function compileMapping(config: DirsyncConfig, src?: ConfigSource): CompiledMapping {
   const problems: string[] = [];
   return {
-    users: compileList(config.attributes, 'attributes', src, problems),
-    contacts: compileList(config.contactAttributes, 'contactAttributes', src, problems),
+    users: compileList(config.attributes, 'attributes', src, problems, config.cloud.type),
+    contacts: compileList(config.contactAttributes, 'contactAttributes', src, problems, config.cloud.type),
     problems,
   };
 }
@@ -220,6 +226,7 @@ export interface MappedObject {
 }
 
 const LANGUAGE = /^[a-z]{2,3}[_-][A-Z]{2}$/;
+const SIP = /^[^@\s]+@[^@\s]+$/;
 
 /** Why a value is not acceptable for its kind, or undefined. */
 export function validateValue(kind: CloudValueKind, value: string): string | undefined {
@@ -230,6 +237,9 @@ export function validateValue(kind: CloudValueKind, value: string): string | und
       return /\d/.test(value) ? undefined : 'has no digit: not a phone number';
     case 'language':
       return LANGUAGE.test(value) ? undefined : 'is not a language tag of the form xx_YY (en_US, fr-CA)';
+    case 'sip':
+      // Directory Connector's value check: something, then `@`, then something (`sip:` prefix allowed).
+      return SIP.test(value) ? undefined : 'is not a SIP address (user@domain, as `sip:room1@example.com`)';
     default:
       return undefined;
   }
@@ -354,22 +364,37 @@ export function mapGroup(entry: DirectoryEntry): MappedObject {
 }
 
 /**
- * The SCIM body that creates a mapped user (rooms: `userType: "room"`). `resolved` gives DN-valued
- * attributes (manager) their cloud id; values it cannot resolve are left out.
+ * The SCIM body that creates a mapped user. `resolved` gives DN-valued attributes (manager) their
+ * cloud id; values it cannot resolve are left out. On Webex (`dialect` "webex") every create says
+ * what it is — `userType` "room" for rooms, "user" otherwise (required by Webex's Users API, an
+ * enum there: nothing else is mapped onto it) — `schemas` lists the extensions the body uses, and
+ * Cisco's extension, when written, carries the `accountStatus` Webex requires with it. A generic
+ * target gets `userType: "room"` on rooms only.
  */
 export function scimUserBody(
   obj: MappedObject,
   resolved: (v: MappedValue) => string | undefined = () => undefined,
+  dialect: 'webex' | 'scim' = 'webex',
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { schemas: [SCHEMA.user], userName: obj.userName, externalId: obj.externalId, active: obj.active };
   if (obj.objectType === 'room') body['userType'] = 'room';
+  else if (dialect === 'webex') body['userType'] = 'user';
   for (const v of obj.values) {
     if (v.value === null) continue;
     const value = v.resolvesDn ? resolved(v) : v.value;
     if (value === undefined) continue;
     writeScimPath(body, v.scimPath, value);
   }
+  if (dialect === 'webex') {
+    const schemas = body['schemas'] as string[];
+    for (const urn of [SCHEMA.enterpriseUser, SCHEMA.webexUser]) if (body[urn] && !schemas.includes(urn)) schemas.push(urn);
+    const cisco = body[SCHEMA.webexUser] as Record<string, unknown> | undefined;
+    if (cisco && cisco['accountStatus'] === undefined) cisco['accountStatus'] = WEBEX_NEW_ACCOUNT_STATUS;
+  }
   return body;
 }
+
+/** The account state a create writes into Cisco's extension (Webex's Users API requires one there). */
+export const WEBEX_NEW_ACCOUNT_STATUS = 'active';
 
 export { SCIM_CISCO };

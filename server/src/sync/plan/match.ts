@@ -17,7 +17,7 @@ export interface CloudUserView {
   readonly userName: string;
   readonly externalId?: string;
   readonly active: boolean;
-  /** Soft-deleted (Webex extension accountStatus contains "deleted"). */
+  /** Soft-deleted (Webex extension accountStatus contains "marked_deleted"). */
   readonly softDeleted: boolean;
   readonly userType?: string;
   /** Holds any Webex admin role (`id_*_admin`). */
@@ -39,6 +39,9 @@ export interface CloudGroupView {
   readonly members: readonly string[];
 }
 
+/** Account states of a soft-deleted user: Webex's `marked_deleted`; `deleted` from older local clouds. */
+const SOFT_DELETED_STATES = new Set(['marked_deleted', 'deleted']);
+
 /** Compacts a cloud user, reading only `paths`. */
 export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserView {
   const values: Record<string, string | boolean> = {};
@@ -47,7 +50,10 @@ export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserV
     if (v !== undefined && v !== '') values[p] = v;
   }
   const ext = u['urn:scim:schemas:extension:cisco:webexidentity:2.0:User'] as { accountStatus?: unknown } | undefined;
-  const status = Array.isArray(ext?.accountStatus) ? (ext!.accountStatus as unknown[]) : [];
+  // Webex's Schemas document makes accountStatus multi-valued (responses carry an array); its
+  // OpenAPI types it as one string: read both.
+  const raw = ext?.accountStatus;
+  const status = Array.isArray(raw) ? (raw as unknown[]) : raw === undefined ? [] : [raw];
   const roles = Array.isArray(u.roles) ? u.roles.map((r) => (typeof r === 'string' ? r : String(r?.value ?? ''))) : [];
   const photos = Array.isArray(u.photos) ? (u.photos as Array<{ value?: unknown; primary?: unknown }>) : [];
   const photo = (photos.find((p) => p?.primary === true) ?? photos[0])?.value;
@@ -58,7 +64,7 @@ export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserV
     userName: u.userName,
     ...(u.externalId ? { externalId: u.externalId.toLowerCase() } : {}),
     active: u.active !== false,
-    softDeleted: status.includes('deleted'),
+    softDeleted: status.some((s) => SOFT_DELETED_STATES.has(String(s))),
     ...(typeof u.userType === 'string' ? { userType: u.userType } : {}),
     admin: roles.some((r) => /^id_.*_admin$/.test(r)),
     fullAdmin: isFullAdmin(u),

@@ -93,6 +93,24 @@ export function writeScimPath(body: Obj, path: string, value: string | boolean):
   container[p.attr] = isArrayAttr(p) ? [value] : value;
 }
 
+/**
+ * For a value-filtered path (`phoneNumbers[type eq "mobile"].value`) whose element the cloud user
+ * lacks — no value of `values` (the user's values by path) lies in it — the multi-valued
+ * attribute to `add` to, the element's filter attributes and the sub-attribute to set.
+ */
+export function newElementOf(
+  path: string,
+  values: Readonly<Record<string, unknown>>,
+): { path: string; base: Record<string, unknown>; sub: string } | undefined {
+  const p = parseScimPath(path);
+  if (p.type === undefined) return undefined;
+  for (const k of Object.keys(values)) {
+    const q = parseScimPath(k);
+    if (q.schema === p.schema && q.attr === p.attr && q.type === p.type) return undefined;
+  }
+  return { path: p.schema ? `${p.schema}:${p.attr}` : p.attr, base: { type: p.type }, sub: p.sub ?? 'value' };
+}
+
 /** The PATCH value for a path: extension string arrays take an array. */
 export function patchValue(path: string, value: string | boolean): unknown {
   return isArrayAttr(parseScimPath(path)) ? [value] : value;

@@ -7,7 +7,7 @@ import type { AttributeChange, ReportItem } from '../../../../common/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
 import type { PlanContext } from './context';
-import { patchValue } from './scimPath';
+import { newElementOf, patchValue } from './scimPath';
 import type { ObjectRef, PatchOp } from '../contract';
 
 const CONTACT_REASON =
@@ -132,6 +132,8 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
     changes.push({ attribute: 'userType', scimPath: 'userType', old: cloud.userType ?? null, new: 'room' });
     ops.push({ op: 'replace', path: 'userType', value: 'room' });
   }
+  const webex = ctx.config.cloud.type === 'webex';
+  const added = new Map<string, Record<string, unknown>>();
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
     const have = cloud.values[v.scimPath];
@@ -167,9 +169,17 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
         new: want,
         ...(v.configRef ? { configRef: v.configRef } : {}),
       });
-      ops.push({ op: 'replace', path: v.scimPath, value: patchValue(v.scimPath, want) });
+      // Webex answers a `replace` through a value filter that matches nothing with 400 noTarget:
+      // a missing element (a first mobile number) is added whole, one `add` per element.
+      const element = webex && have === undefined ? newElementOf(v.scimPath, cloud.values) : undefined;
+      if (element) {
+        const e = added.get(element.path) ?? { ...element.base };
+        e[element.sub] = want;
+        added.set(element.path, e);
+      } else ops.push({ op: 'replace', path: v.scimPath, value: patchValue(v.scimPath, want) });
     }
   }
+  for (const [path, element] of added) ops.push({ op: 'add', path, value: [element] });
   return { changes, ops };
 }
 
@@ -211,7 +221,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
       kind: 'createUser',
       itemId: item.id,
       label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
@@ -233,7 +243,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
       kind: 'createUser',
       itemId: item.id,
       label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined),
+      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
     });
     const links = deferredLinks(ctx, m);
     if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { compileMapping, mapEntry, scimUserBody, validateValue, attributesNeeded } from '../../../../server/src/sync/plan/mapping';
-import { readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
+import { newElementOf, readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
 import { config, guid, person } from '../../../support/planBuilders';
 
 describe('sync mapping', () => {
   const cfg = config({
+    cloud: { type: 'webex', url: 'http://127.0.0.1:9/identity/scim/o/v2', token: '${env:T}' },
     attributes: {
       mobile: 'mobile',
       c: 'c',
@@ -112,6 +113,51 @@ describe('sync mapping', () => {
     );
   });
 
+  it("on Webex every create says its userType, lists each extension once and gives Cisco's extension an accountStatus", () => {
+    const CISCO = 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User';
+    const room = scimUserBody(
+      mapEntry(cfg, mapping, 'room', person(5, 'Room 2', { 'msRTCSIP-PrimaryUserAddress': 'sip:room2@corp.example.com' })),
+      undefined,
+      'webex',
+    );
+    assert.equal(room['userType'], 'room');
+    assert.equal((room[CISCO] as Record<string, unknown>)['accountStatus'], 'active');
+    const schemas = room['schemas'] as string[];
+    assert.deepEqual(schemas, [...new Set(schemas)]);
+    const user = scimUserBody(mapEntry(cfg, mapping, 'user', person(6, 'Dan', { department: 'Sales' })), undefined, 'webex');
+    assert.equal(user['userType'], 'user');
+    assert.equal(user[CISCO], undefined, 'no Cisco extension when nothing is written there');
+    const generic = scimUserBody(mapEntry(cfg, mapping, 'user', person(7, 'Eve', {})), undefined, 'scim');
+    assert.equal(generic['userType'], undefined);
+  });
+
+  it("a generic SCIM target gets no mapping to Cisco's Webex extension, and the report says so", () => {
+    const scim = config({
+      attributes: { 'sipAddresses;type=enterprise': 'msRTCSIP-PrimaryUserAddress', extensionAttribute1: 'department' },
+    });
+    const m = compileMapping(scim);
+    assert.ok(!m.users.some((a) => a.scimPath.startsWith('urn:scim:schemas:extension:cisco:')));
+    assert.deepEqual(
+      m.problems.map((p) => p.split(':')[0]),
+      ['attributes.sipAddresses;type=enterprise', 'attributes.extensionAttribute1'],
+    );
+  });
+
+  it('newElementOf: a value-filtered path whose element the user lacks is added whole', () => {
+    assert.deepEqual(newElementOf('phoneNumbers[type eq "mobile"].value', { 'phoneNumbers[type eq "work"].value': '+1' }), {
+      path: 'phoneNumbers',
+      base: { type: 'mobile' },
+      sub: 'value',
+    });
+    assert.equal(newElementOf('addresses[type eq "work"].country', { 'addresses[type eq "work"].locality': 'Oslo' }), undefined);
+    assert.equal(newElementOf('title', {}), undefined);
+    assert.deepEqual(newElementOf('urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses[type eq "enterprise"].value', {}), {
+      path: 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User:sipAddresses',
+      base: { type: 'enterprise' },
+      sub: 'value',
+    });
+  });
+
   it('requests only the attributes the mapping reads', () => {
     const attrs = attributesNeeded(cfg, mapping, 'users').map((a) => a.toLowerCase());
     for (const a of ['mail', 'givenname', 'objectguid', 'useraccountcontrol', 'msexchresourcemetadata', 'employeeid'])
@@ -129,6 +175,10 @@ describe('sync mapping', () => {
     assert.equal(validateValue('language', 'fr-CA'), undefined);
     assert.equal(validateValue('phone', '+1 (555) 0100'), undefined);
     assert.ok(validateValue('email', 'a@b'));
+    assert.equal(validateValue('sip', 'sip:room1@corp.example.com'), undefined);
+    assert.equal(validateValue('sip', 'room1@corp.example.com'), undefined);
+    for (const bad of ['sip:room1', '@corp.example.com', 'room1@', 'a@b@c'])
+      assert.match(validateValue('sip', bad) ?? '', /is not a SIP address/, bad);
   });
 
   it('writeScimPath creates typed elements and extension containers', () => {
