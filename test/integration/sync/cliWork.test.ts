@@ -42,6 +42,7 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
     const c = JSON.parse(text);
     delete c.$schema;
     c.cloud.url = cloud.cloud.baseUrl;
+    c.avatar.publish.url = `${cloud.cloud.url}/published`;
     c.directory.url = `ldif:${LDIF}`;
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'demo.dirsync');
