@@ -19,6 +19,10 @@
  *
  *   npm run bench -- scale
  *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ *   DIRSYNC_BENCH_PROFILE_DIR=/tmp/prof DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ *
+ * With DIRSYNC_BENCH_PROFILE_DIR, each dirsync run also writes a V8 CPU profile (`--cpu-prof`) and
+ * a heap-allocation profile (`--heap-prof`) there (the numbers of such a run are not comparable).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,7 +36,8 @@ import { BENCH_HOST, startBenchDc } from '../fixtures/samba/benchDc';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN } from '../fixtures/samba/constants';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+/** The built CLI; DIRSYNC_BENCH_CLI names another build (a copy of an earlier dist/, for before/after runs). */
+const CLI = process.env.DIRSYNC_BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
 const SIZES = (process.env.DIRSYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const TOKEN = 'scale-bench-token';
 /** What the config maps, as ldapsearch is asked for it (the users' attributes plus the picture). */
@@ -112,7 +117,9 @@ interface Measured {
 /** `dirsync <args>` as a child process; its wall time and peak RSS from the preloaded reporter. */
 async function dirsync(args: string[], cwd: string): Promise<Measured> {
   const rssFile = join(cwd, `rss-${Date.now()}.jsonl`);
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'support', 'peakRss.cjs'), CLI, ...args], {
+  const prof = process.env.DIRSYNC_BENCH_PROFILE_DIR;
+  const profile = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--heap-prof', `--heap-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', join(__dirname, 'support', 'peakRss.cjs'), CLI, ...args], {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
