@@ -20,6 +20,11 @@ export class BoundedFeed<T> implements AsyncIterable<T> {
     return this.buffer.length - this.head;
   }
 
+  /** True once the consumer has stopped reading (or will not read). */
+  get abandoned(): boolean {
+    return this.consumerGone;
+  }
+
   /** True when the producer should await `room()` before pushing more. */
   get full(): boolean {
     return !this.consumerGone && this.size >= this.capacity;
@@ -90,4 +95,45 @@ export class BoundedFeed<T> implements AsyncIterable<T> {
       this.release();
     }
   }
+}
+
+/**
+ * Starts reading `source` at once into a bounded buffer of `capacity` items, and yields them when
+ * iterated: a read with a slow start (a directory server building its result set before the first
+ * page) overlaps with whatever the caller does first (the cloud listing). A failure of the read is
+ * thrown when the caller reaches it; a caller that stops early (or never iterates and calls
+ * `stop()`) stops the read.
+ */
+export function prefetched<T>(source: AsyncIterable<T>, capacity: number): AsyncIterable<T> & { stop(): void } {
+  const feed = new BoundedFeed<T>(capacity);
+  let failure: { error: unknown } | undefined;
+  let stopped = false;
+  const pump = (async () => {
+    try {
+      for await (const item of source) {
+        if (stopped || feed.abandoned) break;
+        feed.push(item);
+        await feed.room();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      feed.close();
+    }
+  })();
+  return {
+    stop() {
+      stopped = true;
+      feed.abandon();
+    },
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* feed;
+      } finally {
+        stopped = true;
+      }
+      await pump;
+      if (failure) throw failure.error;
+    },
+  };
 }
