@@ -19,6 +19,10 @@
  *
  *   npm run bench -- scale
  *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ *   DIRSYNC_BENCH_PROFILE_DIR=/tmp/prof DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ *
+ * With DIRSYNC_BENCH_PROFILE_DIR, each dirsync run also writes a V8 CPU profile (`--cpu-prof`) and
+ * a heap-allocation profile (`--heap-prof`) there (the numbers of such a run are not comparable).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,7 +36,13 @@ import { BENCH_HOST, startBenchDc } from '../fixtures/samba/benchDc';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN } from '../fixtures/samba/constants';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+/** The built CLI; DIRSYNC_BENCH_CLI names another build (a copy of an earlier dist/, for before/after runs). */
+const CLI = process.env.DIRSYNC_BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
+/**
+ * DIRSYNC_BENCH_PLAN_CLIS (comma-separated builds): the dry run is run once with each, in that order,
+ * against the cloud the one first sync populated — before/after dry runs in the same conditions.
+ */
+const PLAN_CLIS = process.env.DIRSYNC_BENCH_PLAN_CLIS ? process.env.DIRSYNC_BENCH_PLAN_CLIS.split(',') : [CLI];
 const SIZES = (process.env.DIRSYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const TOKEN = 'scale-bench-token';
 /** What the config maps, as ldapsearch is asked for it (the users' attributes plus the picture). */
@@ -117,9 +127,11 @@ interface Measured {
 }
 
 /** `dirsync <args>` as a child process; its wall time and peak RSS from the preloaded reporter. */
-async function dirsync(args: string[], cwd: string): Promise<Measured> {
+async function dirsync(args: string[], cwd: string, cli = CLI): Promise<Measured> {
   const rssFile = join(cwd, `rss-${Date.now()}.jsonl`);
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'support', 'peakRss.cjs'), CLI, ...args], {
+  const prof = process.env.DIRSYNC_BENCH_PROFILE_DIR;
+  const profile = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--heap-prof', `--heap-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', join(__dirname, 'support', 'peakRss.cjs'), cli, ...args], {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
@@ -192,7 +204,8 @@ async function benchSize(users: number): Promise<void> {
     writeFileSync(join(work, 'scale.dirsync'), config(cloud.baseUrl));
     const sync = await dirsync(['sync', 'scale.dirsync'], work);
     const stats = cloud.admin.stats();
-    const plan = await dirsync(['plan', 'scale.dirsync'], work);
+    const plans: Array<[string, Measured]> = [];
+    for (const cli of PLAN_CLIS) plans.push([cli, await dirsync(['plan', 'scale.dirsync'], work, cli)]);
     const ldapUsers = await ldapsearch(DEFAULT_FILTERS.users, USER_ATTRIBUTES, join(work, 'users.ldif'));
     const ldapGroups = await ldapsearch(DEFAULT_FILTERS.groups, ['cn', 'member', 'objectGUID', 'description'], join(work, 'groups.ldif'));
     const cloudUsers = await listCloud(cloud.baseUrl, 'Users');
@@ -204,10 +217,12 @@ async function benchSize(users: number): Promise<void> {
       `  raw reads: ldapsearch users ${ldapUsers.toFixed(1)} s + groups ${ldapGroups.toFixed(1)} s, ` +
         `cloud Users ${cloudUsers.seconds.toFixed(1)} s + Groups ${cloudGroups.seconds.toFixed(1)} s = ${raw.toFixed(1)} s`,
     );
-    console.log(
-      `  dry run: ${plan.seconds.toFixed(1)} s, peak RSS ${plan.maxRssMb.toFixed(0)} MB, ratio ${(plan.seconds / raw).toFixed(2)} ` +
-        `(target ≤ 1.1; RSS target ≤ 400 MB)`,
-    );
+    for (const [cli, plan] of plans) {
+      console.log(
+        `  dry run${PLAN_CLIS.length > 1 ? ` (${cli})` : ''}: ${plan.seconds.toFixed(1)} s, peak RSS ${plan.maxRssMb.toFixed(0)} MB, ` +
+          `ratio ${(plan.seconds / raw).toFixed(2)} (target ≤ 1.1; RSS target ≤ 400 MB)`,
+      );
+    }
   } finally {
     await cloud.close();
     await dc.stop();

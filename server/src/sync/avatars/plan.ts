@@ -115,6 +115,9 @@ function identity(entry: DirectoryEntry): Pick<ReportItem, 'objectGuid' | 'objec
   };
 }
 
+/** The checked picture of an upload or unchanged decision. */
+type AvatarImage = Extract<AvatarDecision, { readonly status: 'upload' }>['image'];
+
 /** The two operation kinds this module plans. */
 export type AvatarOperation = Extract<PlanOperation, { readonly kind: 'uploadAvatar' | 'removeAvatar' }>;
 type Unnumbered<T> = T extends unknown ? Omit<T, 'opId'> : never;
@@ -128,7 +131,7 @@ function planOne(
   user: AvatarPlanUser,
   decision: AvatarDecision,
   sourceKind: AvatarSource['kind'],
-  thumbnails: boolean,
+  thumbnailOf: ((image: AvatarImage) => string | undefined) | undefined,
   purge: boolean,
   cloudPicture: CloudPicture,
 ): Planned {
@@ -137,10 +140,7 @@ function planOne(
   const warnings: string[] = [];
   if (decision.status === 'upload' || decision.status === 'unchanged') {
     warnings.push(...decision.image.warnings);
-    if (thumbnails) {
-      const t = makeThumbnail(decision.image);
-      thumbnail = t.thumbnail;
-    }
+    if (thumbnailOf) thumbnail = thumbnailOf(decision.image);
   }
   if (decision.status === 'failed') warnings.push(decision.error.message);
   let avatar = avatarInfo(decision, sourceKind, thumbnail);
@@ -227,6 +227,15 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
     ...(input.purge ? { purge: true } : {}),
     ...(input.reupload ? { reupload: true } : {}),
   };
+  // One thumbnail per distinct picture (by its SHA-256): made once, the same string shared by every
+  // item showing it — directories reuse a few default pictures across thousands of users.
+  const thumbs = new Map<string, string | undefined>();
+  const thumbnailOf = (image: AvatarImage): string | undefined => {
+    if (thumbs.has(image.sha256)) return thumbs.get(image.sha256);
+    const t = makeThumbnail(image).thumbnail;
+    thumbs.set(image.sha256, t);
+    return t;
+  };
   let done = 0;
   const planned = await mapBounded(input.users, concurrency, options.signal, async (user) => {
     const result = await input.source.fetch(user.entry, options.signal);
@@ -237,7 +246,14 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
         ? null
         : undefined;
     const decision = decideAvatar(result, previous, cloudPicture, decide);
-    const p = planOne(user, decision, input.source.kind, thumbnails && !input.purge, input.purge === true, cloudPicture);
+    const p = planOne(
+      user,
+      decision,
+      input.source.kind,
+      thumbnails && !input.purge ? thumbnailOf : undefined,
+      input.purge === true,
+      cloudPicture,
+    );
     options.onUser?.(++done);
     return p;
   });

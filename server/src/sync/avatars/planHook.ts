@@ -30,6 +30,10 @@ function planUser(c: AvatarCandidate): AvatarPlanUser {
   };
 }
 
+async function* planUsers(users: Iterable<AvatarCandidate> | AsyncIterable<AvatarCandidate>): AsyncGenerator<AvatarPlanUser> {
+  for await (const c of users) yield planUser(c);
+}
+
 /** Undefined when avatars are off. The pipeline is opened on first use only. */
 export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarPlanner | undefined {
   const avatar = loaded.config.avatar;
@@ -41,7 +45,7 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
     const state = await AvatarStateStore.load(loaded.stateDir);
     const planned = await planAvatars(
       {
-        users: users.map(planUser),
+        users: planUsers(users),
         source: pipeline.source,
         removeWhenSourceEmpty: avatar.removeWhenSourceEmpty,
         state: state.snapshot(),

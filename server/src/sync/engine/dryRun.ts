@@ -24,6 +24,7 @@ import {
 import type { ConfiguredCloud } from './cloudClient';
 import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatars/planHook';
 import { buildPlan } from '../plan/build';
+import { prefetched } from '../plan/feed';
 import type { AvatarPlanner, DirectoryItem } from '../plan/types';
 import type { SyncPlan } from '../contract';
 
@@ -38,6 +39,9 @@ export type DryRunOptions = Parameters<DryRunFn>[0] & {
   readonly sinceUsn?: string;
   readonly toUsn?: string;
 };
+
+/** Directory entries read ahead while the cloud is listed (one LDAP page). */
+const DIRECTORY_PREFETCH = 1000;
 
 /** Emits one event-log line through `options.onEvent`. */
 export function emitter(options: EngineOptions, sessionId: string) {
@@ -99,6 +103,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   let source: DirectorySource | undefined;
   let cloud: ConfiguredCloud | undefined;
   let client: ScimClient | undefined;
+  let directory: ReturnType<typeof prefetched<DirectoryItem>> | undefined;
   // Avatars: the caller's planner, else the config's (sync/avatars/planHook.ts) when avatar.enabled.
   const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
   const avatars = options.avatars ?? ownAvatars?.planner;
@@ -109,6 +114,17 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
     const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
     const opened = source;
+    // The directory read starts now, beside the cloud listing the planner reads first: the server's
+    // slow start (it builds its whole result set before the first page) overlaps with it. At most
+    // one page waits in memory until the planner takes the directory.
+    directory = prefetched(
+      readDirectory(loaded, source, {
+        ...(signal ? { signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(sinceUsn !== undefined ? { sinceUsn } : {}),
+      }),
+      DIRECTORY_PREFETCH,
+    );
     const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
     const plan = await buildPlan({
       config,
@@ -120,11 +136,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
       cloudGroups,
-      directory: readDirectory(loaded, source, {
-        ...(signal ? { signal } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ...(sinceUsn !== undefined ? { sinceUsn } : {}),
-      }),
+      directory,
       ...(sinceUsn !== undefined
         ? {
             incremental: {
@@ -160,6 +172,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
+    directory?.stop();
     await source?.close().catch(() => undefined);
     await cloud?.close().catch(() => undefined);
     await ownAvatars?.close();

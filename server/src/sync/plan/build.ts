@@ -4,7 +4,11 @@
  * the engine (engine.ts) streams both sides in; tests pass plain arrays.
  *
  * Memory: cloud users are compacted as they stream in (match.ts); directory entries are mapped one
- * at a time and only their mapped values are kept (entries are kept only for the avatar planner).
+ * at a time and only their mapped values are kept. With avatars on, each user is handed to the
+ * avatar planner as soon as it is decided, through a bounded feed (feed.ts) the planner reads while
+ * the directory still streams: it hashes the picture and keeps only the decision, so no more than
+ * the feed's capacity of entries (with their picture bytes) wait at once. Only users whose manager
+ * is read later (deferred below) keep their entry until the end of the stream.
  */
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
@@ -20,6 +24,7 @@ import { countWork } from '../../../../common/work';
 import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './context';
+import { BoundedFeed } from './feed';
 import { GroupPlanner } from './groups';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from './types';
 import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser } from './users';
@@ -29,6 +34,9 @@ import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
 export type { AvatarCandidate, AvatarPlanner, DirectoryItem, OperationDraft, PlanInput } from './types';
 
 const OBJECT_TYPE = { users: 'user', rooms: 'room', contacts: 'contact' } as const;
+
+/** Users handed to the avatar planner and not yet taken by it, at most (backpressure on the directory read). */
+export const AVATAR_FEED_CAPACITY = 256;
 
 function isView(u: unknown): u is CloudUserView {
   return !!u && (u as CloudUserView).cloudView === true;
@@ -119,7 +127,23 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
   const resourceAvatars = config.avatar.source === 'resourceServer';
-  const candidates: AvatarCandidate[] = [];
+  // The avatar planner runs beside the directory loop, started by the first candidate.
+  let feed: BoundedFeed<AvatarCandidate> | undefined;
+  let avatarRun: ReturnType<NonNullable<PlanInput['avatars']>> | undefined;
+  const offer = (candidate: AvatarCandidate) => {
+    if (!feed) {
+      const opened = new BoundedFeed<AvatarCandidate>(AVATAR_FEED_CAPACITY);
+      feed = opened;
+      avatarRun = input.avatars!(opened, { config, ...(signal ? { signal } : {}) });
+      // A planner that fails before reading must not leave the directory loop waiting for room.
+      avatarRun.catch(() => opened.abandon());
+    }
+    feed.push(candidate);
+  };
+  /** Backpressure: waits while the avatar planner has a full feed. */
+  const pace = async () => {
+    if (feed?.full) await feed.room();
+  };
   const dirPrint = new SetFingerprint();
   const inc = input.incremental;
   // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
@@ -133,7 +157,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (keepEntries && entry && m.objectType !== 'contact' && item.action !== 'skip') {
       const cloud = ctx.users.match(m.externalId, m.userName);
       const cloudUser = cloud.by !== 'none' && !cloud.cloud.softDeleted ? cloud.cloud : undefined;
-      candidates.push({
+      offer({
         entry,
         item,
         target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName },
@@ -177,7 +201,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
         items.push(item);
         // A resource server's picture can change with nothing in AD changing: still checked.
         if (keepEntries && resourceAvatars && cloudUser && selection !== 'contacts') {
-          candidates.push({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
+          offer({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
         }
       }
       return;
@@ -212,67 +236,90 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   };
   const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
   n = 0;
-  for await (const { selection, entry, identityOnly } of input.directory) {
-    if (++n % 5000 === 0) checkAbort(signal);
-    accept(selection, entry, !!identityOnly);
-  }
-  if (unsettled.length) {
-    if (inc?.readInFull) {
-      const before = readCount.full;
-      for await (const { selection, entry } of inc.readInFull(unsettled)) accept(selection, entry, false);
-      readCount.reread = readCount.full - before;
-    } else {
+  // A failed read (or cancellation) from here to the avatar result ends the avatar planner too.
+  let avatarResult: Awaited<NonNullable<typeof avatarRun>> | undefined;
+  try {
+    for await (const { selection, entry, identityOnly } of input.directory) {
+      if (++n % 5000 === 0) checkAbort(signal);
+      accept(selection, entry, !!identityOnly);
+      await pace();
+    }
+    if (unsettled.length) {
+      if (inc?.readInFull) {
+        const before = readCount.full;
+        for await (const { selection, entry } of inc.readInFull(unsettled)) {
+          accept(selection, entry, false);
+          await pace();
+        }
+        readCount.reread = readCount.full - before;
+      } else {
+        ctx.message(
+          'warning',
+          `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled
+            .slice(0, 5)
+            .map((u) => u.entry.dn)
+            .join('; ')}${unsettled.length > 5 ? '; …' : ''}`,
+        );
+      }
+    }
+
+    for (const [d, count] of ctx.ownership.unownedDomains) {
       ctx.message(
-        'warning',
-        `${unsettled.length} entr${unsettled.length === 1 ? 'y is' : 'ies are'} unchanged since the last sync but not in the cloud (or not valid); a full sync plans them: ${unsettled
-          .slice(0, 5)
-          .map((u) => u.entry.dn)
-          .join('; ')}${unsettled.length > 5 ? '; …' : ''}`,
+        'information',
+        `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`,
       );
     }
-  }
 
-  for (const [d, count] of ctx.ownership.unownedDomains) {
-    ctx.message(
-      'information',
-      `${count} in-scope user${count === 1 ? ' has a userName' : 's have userNames'} in ${d}, a domain this config does not own (owned: ${ctx.ownership.list().join(', ') || 'none'}; policy.ownedDomains): cloud users of ${d} are never mismatched or deleted by this config`,
-    );
-  }
+    // ---- the rest of the decisions
+    for (const m of deferred) {
+      decide(m, entries.get(m));
+      entries.delete(m);
+      await pace();
+    }
+    entries.clear();
+    // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
+    // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
+    const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));
+    if (inc?.readInFull && stale.length) {
+      identityGroups.splice(0, identityGroups.length, ...identityGroups.filter((g) => !stale.includes(g)));
+      const again = stale.map(([m]) => {
+        ctx.dnToExternalId.delete(dnKey(m.dn));
+        readCount.identity--;
+        return { selection: 'groups' as const, entry: { dn: m.dn, attributes: {} } };
+      });
+      const before = readCount.full;
+      for await (const { selection, entry } of inc.readInFull(again)) {
+        accept(selection, entry, false);
+        await pace();
+      }
+      readCount.reread += readCount.full - before;
+    }
+    if (inc) {
+      const range = `uSNChanged above ${inc.sinceUsn}, up to ${inc.toUsn ?? 'now'}`;
+      ctx.message(
+        'information',
+        `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
+          (readCount.reread
+            ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)`
+            : ''),
+      );
+    }
+    for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
+    for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
+    items.push(...planCloudOnlyUsers(ctx));
+    if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
 
-  // ---- the rest of the decisions
-  for (const m of deferred) decide(m, entries.get(m));
-  entries.clear();
-  // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
-  // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
-  const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));
-  if (inc?.readInFull && stale.length) {
-    identityGroups.splice(0, identityGroups.length, ...identityGroups.filter((g) => !stale.includes(g)));
-    const again = stale.map(([m]) => {
-      ctx.dnToExternalId.delete(dnKey(m.dn));
-      readCount.identity--;
-      return { selection: 'groups' as const, entry: { dn: m.dn, attributes: {} } };
-    });
-    const before = readCount.full;
-    for await (const { selection, entry } of inc.readInFull(again)) accept(selection, entry, false);
-    readCount.reread += readCount.full - before;
+    if (feed && avatarRun) {
+      feed.close();
+      avatarResult = await avatarRun;
+    }
+  } catch (err) {
+    feed?.close();
+    await avatarRun?.catch(() => undefined);
+    throw err;
   }
-  if (inc) {
-    const range = `uSNChanged above ${inc.sinceUsn}, up to ${inc.toUsn ?? 'now'}`;
-    ctx.message(
-      'information',
-      `incremental sync: ${readCount.full - readCount.reread} entr${readCount.full - readCount.reread === 1 ? 'y' : 'ies'} changed (${range}) read in full, ${readCount.identity} unchanged read identity-only` +
-        (readCount.reread
-          ? `, ${readCount.reread} unchanged read again in full (not in the cloud, or a group of a user this sync creates)`
-          : ''),
-    );
-  }
-  for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
-  for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
-  items.push(...planCloudOnlyUsers(ctx));
-  if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
-
-  if (input.avatars && config.avatar.enabled && candidates.length) {
-    const result = await input.avatars(candidates, { config, ...(signal ? { signal } : {}) });
+  if (avatarResult) {
+    const result = avatarResult;
     items.push(...result.items);
     for (const op of result.operations) ctx.op('avatar', op);
     for (const msg of result.messages ?? []) ctx.messages.push(msg);

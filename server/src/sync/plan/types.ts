@@ -39,13 +39,15 @@ export interface AvatarCandidate {
 }
 
 /**
- * The avatar work (sync/avatars/plan.ts `planAvatars`, issue 7), called once with every valid in-scope
- * user and room when `avatar.enabled`. Returns report items in the `avatars` category and
+ * The avatar work (sync/avatars/plan.ts `planAvatars`, issue 7), called once when `avatar.enabled`
+ * with every valid in-scope user and room as they are decided: `users` is a bounded stream the
+ * planner reads while the directory is still being read (the directory read waits while it is full),
+ * so a planner should read it as it goes and keep only what it decides, not the entries. Returns report items in the `avatars` category and
  * `uploadAvatar` / `removeAvatar` operations; the planner numbers them and runs them after the
  * users exist and before any delete.
  */
 export type AvatarPlanner = (
-  users: readonly AvatarCandidate[],
+  users: Iterable<AvatarCandidate> | AsyncIterable<AvatarCandidate>,
   context: { readonly config: DirsyncConfig; readonly signal?: AbortSignal },
 ) => Promise<{
   readonly items: readonly ReportItem[];

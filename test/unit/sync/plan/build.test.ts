@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { BASE, byDn, byUser, cloudUser, config, groupEntry, guid, items, person, plan } from '../../../support/planBuilders';
 import type { PlanOperation } from '../../../../server/src/sync/contract';
+import type { AvatarCandidate } from '../../../../server/src/sync/plan/types';
+import { AVATAR_FEED_CAPACITY } from '../../../../server/src/sync/plan/build';
 
 const kinds = (ops: readonly PlanOperation[]) => ops.map((o) => o.kind);
 
@@ -282,7 +284,9 @@ describe('sync plan (pure)', () => {
       items('users', [person(1, 'Ada')]),
       [cloudUser('t', 't@corp.example.com')],
       {
-        avatars: async (users) => {
+        avatars: async (stream) => {
+          const users: AvatarCandidate[] = [];
+          for await (const u of stream) users.push(u);
           for (const u of users) seen.push(u.item.id);
           return {
             items: [{ id: 'avatar:1', category: 'avatars', objectType: 'user', action: 'avatarUpload' }],
@@ -301,5 +305,52 @@ describe('sync plan (pure)', () => {
     assert.deepEqual(seen, [`user:${guid(1)}`]);
     assert.deepEqual(kinds(p.payload.operations), ['createUser', 'uploadAvatar', 'deleteUser']);
     assert.equal(p.report.summary.avatars, 1);
+  });
+
+  it('streams users to the avatar planner while the directory is read, and the read waits while the planner is behind', async () => {
+    const total = AVATAR_FEED_CAPACITY * 3;
+    let pulled = 0;
+    async function* directory() {
+      for (let i = 1; i <= total; i++) {
+        pulled++;
+        yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
+      }
+    }
+    let pulledAtFirst = -1;
+    let pulledWhileBehind = -1;
+    let received = 0;
+    const p = await plan(config({ avatar: { enabled: true, source: 'attribute' } }), [], [], {
+      directory: directory(),
+      avatars: async (stream) => {
+        for await (const _ of stream) {
+          if (++received === 1) {
+            pulledAtFirst = pulled;
+            // Behind: the directory loop gets many turns of the event loop and must stop at a full feed.
+            for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+            pulledWhileBehind = pulled;
+          }
+        }
+        return { items: [], operations: [] };
+      },
+    });
+    assert.equal(received, total);
+    assert.equal(p.report.summary.added, total);
+    assert.ok(pulledAtFirst < AVATAR_FEED_CAPACITY, `the first user reached the planner after ${pulledAtFirst} entries were read`);
+    assert.ok(
+      pulledWhileBehind <= AVATAR_FEED_CAPACITY + 2,
+      `${pulledWhileBehind} entries read while the planner held its first user (feed capacity ${AVATAR_FEED_CAPACITY})`,
+    );
+  });
+
+  it('a failing avatar planner fails the plan without leaving the directory read waiting', async () => {
+    const es = Array.from({ length: AVATAR_FEED_CAPACITY * 2 }, (_, i) => person(i + 1, `User ${i + 1}`));
+    await assert.rejects(
+      plan(config({ avatar: { enabled: true, source: 'attribute' } }), items('users', es), [], {
+        avatars: async () => {
+          throw new Error('no avatar source');
+        },
+      }),
+      /no avatar source/,
+    );
   });
 });

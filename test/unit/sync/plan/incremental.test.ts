@@ -161,8 +161,8 @@ describe('sync plan: incremental identity-only entries', () => {
     const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' })];
     const seen = async (avatar: Record<string, unknown>) => {
       const got: string[] = [];
-      const avatars = async (users: readonly { entry: { dn: string } }[]) => {
-        got.push(...users.map((u) => u.entry.dn));
+      const avatars = async (users: AsyncIterable<{ entry: { dn: string } }> | Iterable<{ entry: { dn: string } }>) => {
+        for await (const u of users) got.push(u.entry.dn);
         return { items: [], operations: [] };
       };
       await plan(config({ avatar }), [idItem('users', identity(person(1, 'Ada')))], cloud, { incremental: inc, avatars });
