@@ -37,6 +37,7 @@ const shipped = [
   ['CHANGELOG.md', 'CHANGELOG.md'],
   ['LICENSE', 'LICENSE'],
   ['client/media/icon.png', 'client/media/icon.png'],
+  ['client/media/screenshots', 'client/media/screenshots'],
   ['syntaxes', 'syntaxes'],
   ['server/schemas', 'server/schemas'],
 ];
@@ -64,8 +65,9 @@ try {
   }
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   // --no-dependencies: everything is bundled, no node_modules ship. No `vscode:prepublish`
-  // script: the build ran above.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], stage);
+  // script: the build ran above. Relative links stay relative: the screenshots ship in the package,
+  // so the extension page shows them from the installed extension, offline.
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], stage);
   const kib = (statSync(out).size / 1024).toFixed(0);
   console.log(`packaged ${out} (${kib} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {

@@ -36,6 +36,7 @@ describe('packaging (npm run package)', function () {
       /^extension\/(readme|changelog)\.md$/,
       /^extension\/LICENSE\.txt$/,
       /^extension\/client\/media\/icon\.png$/,
+      /^extension\/client\/media\/screenshots\/[^/]+\.png$/,
       /^extension\/dist\/(extension|server)\.js$/,
       /^extension\/dist\/webview\/[^/]+\.(js|css|ttf)$/,
       /^extension\/syntaxes\/[^/]+\.json$/,

@@ -25,6 +25,23 @@ describe('package.json: what the Marketplace and the Extensions view show', () =
   });
 });
 
+describe("the extension's page shows the product", () => {
+  it('shows screenshots of the editor and the report that exist and ship in the package', () => {
+    const readme = readFileSync(join(ROOT, 'client/README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length >= 2, `${images.length} images`);
+    const ignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
+    for (const image of images) {
+      assert.ok(!/^[a-z]+:/.test(image), `${image}: a relative path, shown offline from the installed extension`);
+      assert.ok(existsSync(join(ROOT, image)), image);
+      assert.ok(
+        ignore.includes(`!${image.replace(/[^/]+$/, '*.png')}`) || ignore.includes(`!${image}`),
+        `${image} is not in the .vscodeignore allowlist`,
+      );
+    }
+  });
+});
+
 describe('package.json contributes (language registration)', () => {
   it('registers the dirsync language for *.dirsync with a language configuration that exists', () => {
     const lang = pkg.contributes.languages.find((l: { id: string }) => l.id === 'dirsync');
