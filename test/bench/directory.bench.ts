@@ -8,9 +8,8 @@
  *   npm run bench -- directory
  *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- directory
  */
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import { DEFAULT_FILTERS, DEFAULT_USER_ATTRIBUTES } from '../../server/src/langu
 import { ADMIN_BIND_DN, ADMIN_PASSWORD, BASE_DN } from '../fixtures/samba/constants';
 import { answers, runningPid } from '../fixtures/samba/dc';
 import { BENCH_HOST, benchLayout, startBenchDc } from '../fixtures/samba/benchDc';
+import { timedLdapsearch } from './support/ldapsearch';
 
 const run = promisify(execFile);
 const ROUNDS = 3;
@@ -42,34 +42,15 @@ const ATTRIBUTES = [
 ];
 
 async function timeLdapsearch(url: string, out: string): Promise<{ seconds: number; entries: number }> {
-  const t0 = process.hrtime.bigint();
-  const child = spawn(
-    'ldapsearch',
-    [
-      '-LLL',
-      '-x',
-      '-H',
-      url,
-      '-D',
-      ADMIN_BIND_DN,
-      '-w',
-      ADMIN_PASSWORD,
-      '-b',
-      BASE_DN,
-      '-E',
-      'pr=1000/noprompt',
-      DEFAULT_FILTERS.users,
-      ...ATTRIBUTES,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const file = child.stdout.pipe(createWriteStream(out));
-  // Both: ldapsearch done and its dump on disk (subscribed before either can happen).
-  const [[code]] = await Promise.all([once(child, 'close') as Promise<[number | null]>, once(file, 'finish')]);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (code !== 0) throw new Error(`ldapsearch exited with ${code}`);
-  const entries = (readFileSync(out, 'latin1').match(/^dn::? /gm) ?? []).length;
-  return { seconds, entries };
+  return timedLdapsearch({
+    url,
+    bindDn: ADMIN_BIND_DN,
+    password: ADMIN_PASSWORD,
+    base: BASE_DN,
+    filter: DEFAULT_FILTERS.users,
+    attributes: ATTRIBUTES,
+    out,
+  });
 }
 
 async function timeDirsync(url: string): Promise<{ seconds: number; entries: number; maxRssMb: number; maxHeapMb: number }> {

@@ -26,7 +26,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ import { DEFAULT_FILTERS } from '../../server/src/language/config/defaults';
 import { startLocalCloud } from '../../server/src/localCloud/index';
 import { BENCH_HOST, startBenchDc } from '../fixtures/samba/benchDc';
 import { ADMIN_DN, ADMIN_PASSWORD, BASE_DN } from '../fixtures/samba/constants';
+import { timedLdapsearch } from './support/ldapsearch';
 
 const ROOT = join(__dirname, '..', '..');
 /** The built CLI; DIRSYNC_BENCH_CLI names another build (a copy of an earlier dist/, for before/after runs). */
@@ -155,31 +156,8 @@ async function dirsync(args: string[], cwd: string, cli = CLI): Promise<Measured
 
 /** The paged ldapsearch of one filter with the given attributes, dumped to a file; seconds. */
 async function ldapsearch(filter: string, attributes: readonly string[], out: string): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const child = spawn(
-    'ldapsearch',
-    [
-      '-LLL',
-      '-x',
-      '-H',
-      `ldap://${BENCH_HOST}:389`,
-      '-D',
-      ADMIN_DN,
-      '-w',
-      ADMIN_PASSWORD,
-      '-b',
-      BASE_DN,
-      '-E',
-      'pr=1000/noprompt',
-      filter,
-      ...attributes,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const file = child.stdout.pipe(createWriteStream(out));
-  const [[code]] = await Promise.all([once(child, 'close') as Promise<[number | null]>, once(file, 'finish')]);
-  if (code !== 0) throw new Error(`ldapsearch exited with ${code}`);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const url = `ldap://${BENCH_HOST}:389`;
+  return (await timedLdapsearch({ url, bindDn: ADMIN_DN, password: ADMIN_PASSWORD, base: BASE_DN, filter, attributes, out })).seconds;
 }
 
 /** A plain paged listing of one cloud resource type (1,000 a page); seconds and count. */
