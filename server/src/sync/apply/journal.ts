@@ -259,11 +259,8 @@ export async function readJournal(file: string): Promise<JournalState | undefine
   };
 }
 
-/**
- * Journals of earlier applies of the same config that did not complete (killed, cancelled or
- * failed), oldest first: what a new apply must take into account.
- */
-export async function unfinishedJournals(stateDir: string, configFile: string): Promise<JournalState[]> {
+/** The journals of one config that `keep` accepts, oldest first. */
+async function journalsOf(stateDir: string, configFile: string, keep: (j: JournalState) => boolean): Promise<JournalState[]> {
   const dir = journalDir(stateDir);
   let names: string[];
   try {
@@ -274,26 +271,22 @@ export async function unfinishedJournals(stateDir: string, configFile: string): 
   const out: JournalState[] = [];
   for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
     const j = await readJournal(join(dir, name));
-    if (j && j.config === configFile && j.end !== 'complete' && j.end !== 'superseded') out.push(j);
+    if (j && j.config === configFile && keep(j)) out.push(j);
   }
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
+/**
+ * Journals of earlier applies of the same config that did not complete (killed, cancelled or
+ * failed), oldest first: what a new apply must take into account.
+ */
+export function unfinishedJournals(stateDir: string, configFile: string): Promise<JournalState[]> {
+  return journalsOf(stateDir, configFile, (j) => j.end !== 'complete' && j.end !== 'superseded');
+}
+
 /** Every journal (finished or not) of one plan of a config, oldest first: was this saved plan applied? */
-export async function journalsOfPlan(stateDir: string, configFile: string, planId: string): Promise<JournalState[]> {
-  const dir = journalDir(stateDir);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const out: JournalState[] = [];
-  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
-    const j = await readJournal(join(dir, name));
-    if (j && j.config === configFile && j.planId === planId) out.push(j);
-  }
-  return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+export function journalsOfPlan(stateDir: string, configFile: string, planId: string): Promise<JournalState[]> {
+  return journalsOf(stateDir, configFile, (j) => j.planId === planId);
 }
 
 /**
