@@ -201,6 +201,25 @@ function createValues(ctx: PlanContext, m: MappedObject): AttributeChange[] {
   return out;
 }
 
+/** A create of the user (new in scope, or re-created over a soft-deleted one), then its deferred links. */
+function planCreate(
+  ctx: PlanContext,
+  m: MappedObject,
+  category: ReportItem['category'],
+  reason: string,
+): ReportItem & Record<string, unknown> {
+  const item = { ...baseItem(m, category, 'create'), reason, changes: createValues(ctx, m) };
+  ctx.op('create', {
+    kind: 'createUser',
+    itemId: item.id,
+    label: label(m),
+    body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
+  });
+  const links = deferredLinks(ctx, m);
+  if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
+  return item;
+}
+
 /** Decides what happens to one valid mapped user, room or contact. Returns its item. */
 export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem {
   const match = ctx.users.match(m.externalId, m.userName);
@@ -212,20 +231,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   const addCategory = m.objectType === 'room' ? 'rooms' : 'added';
   const warnings = m.warnings as string[];
   if (!cloud) {
-    const item = {
-      ...baseItem(m, addCategory, 'create'),
-      reason: m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive',
-      changes: createValues(ctx, m),
-    };
-    ctx.op('create', {
-      kind: 'createUser',
-      itemId: item.id,
-      label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
-    });
-    const links = deferredLinks(ctx, m);
-    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
-    return finish(item, warnings, m);
+    const reason = m.active ? 'in AD, not in the cloud' : 'in AD (disabled), not in the cloud: created inactive';
+    return finish(planCreate(ctx, m, addCategory, reason), warnings, m);
   }
   if (match.by === 'userName' && cloud.externalId && cloud.externalId !== m.externalId && !cloud.softDeleted) {
     const msg = `the same person is in the scope of two directories: cloud user ${cloud.userName} is linked to another directory object (externalId ${cloud.externalId}); left unchanged`;
@@ -234,20 +241,8 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
     return finish({ ...baseItem(m, 'matched', 'skip', cloud), reason: msg }, warnings, m);
   }
   if (cloud.softDeleted) {
-    const item = {
-      ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'softDeleted', 'create'),
-      reason: `cloud user ${cloud.userName} is soft-deleted: re-created from AD`,
-      changes: createValues(ctx, m),
-    };
-    ctx.op('create', {
-      kind: 'createUser',
-      itemId: item.id,
-      label: label(m),
-      body: scimUserBody(m, (v) => resolveDnValue(ctx, m, v) ?? undefined, ctx.config.cloud.type),
-    });
-    const links = deferredLinks(ctx, m);
-    if (links.length) ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target: refOf(m), ops: links });
-    return finish(item, warnings, m);
+    const category = m.objectType === 'room' ? 'rooms' : 'softDeleted';
+    return finish(planCreate(ctx, m, category, `cloud user ${cloud.userName} is soft-deleted: re-created from AD`), warnings, m);
   }
   if (caseOnly(cloud.userName, m.userName)) {
     warnings.push(`userName differs only in case: cloud ${cloud.userName}, AD ${m.userName}; updated, never deleted`);
