@@ -89,7 +89,10 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
         const data = decodeAdBindData(serverText);
         const why = data ? ` — AD says data ${data.code}: ${data.meaning}` : '';
         const code = data && data.code !== '52e' && data.code !== '525' ? 'accountRestricted' : 'invalidCredentials';
-        return make(code, `Bind to ${c.url}${who(c)} was refused: invalid credentials${why}. Check the bind DN and the password secret.`);
+        return make(
+          code,
+          `Bind to ${c.url}${who(c)} was refused: invalid credentials${why}. Check directory.bindDn and the secret directory.password refers to.`,
+        );
       }
       case 8:
         return make(
