@@ -8,9 +8,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { checkCommand } from '../../server/src/cli/commands/check';
 import { mulberry32 } from '../support/random';
+import { capturedOutput } from '../support/capture';
 
 const ROOT = join(__dirname, '..', '..');
 const BASE = readFileSync(join(ROOT, 'sample-configs', 'demo.dirsync'), 'utf8');
@@ -136,12 +136,7 @@ describe('dirsync check: 2,000 generated configs (fuzz, seeded)', function () {
     for (let n = 0; n < CONFIGS; n++) {
       const file = join(dir, `fuzz-${n}.dirsync`);
       writeFileSync(file, generate(r));
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const { stdout, stderr, out: written, err: errors } = capturedOutput();
       let code: number;
       try {
         code = await checkCommand.run(
@@ -152,6 +147,8 @@ describe('dirsync check: 2,000 generated configs (fuzz, seeded)', function () {
         problems.push(`config ${n}: check threw ${String(e).slice(0, 200)}`);
         continue;
       }
+      const out = written();
+      const err = errors();
       if (/internal:/.test(err)) problems.push(`config ${n}: the analysis failed: ${err.slice(0, 300)}`);
       if (/internal:/.test(err) && code === 0) problems.push(`config ${n}: exit 0 after an internal error`);
       let records: Array<{ line: number; column: number; severity: string }> = [];

@@ -9,12 +9,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../server/src/cli/main';
 import type { SavedPlan } from '../../server/src/sync/contract';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../support/cloud';
 import { mulberry32 } from '../support/random';
 import { e2eConfig, writeLdif } from '../support/syncCli';
+import { capturedOutput } from '../support/capture';
 
 const FILES = 200;
 const SEED = 0x1d1f_2026;
@@ -122,12 +122,7 @@ describe('dirsync plan: 200 generated LDIF exports (fuzz, seeded)', function () 
       const planFile = join(f.dir, `fuzz-${n}.plan.json`);
       writeFileSync(ldif, generate(r, base));
       writeFileSync(config, e2eConfig(f.cloud.baseUrl, ldif));
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const { stdout, stderr, out: written, err: errors } = capturedOutput();
       let code: number;
       try {
         code = await runCli(['plan', config, '-o', planFile], {
@@ -141,6 +136,8 @@ describe('dirsync plan: 200 generated LDIF exports (fuzz, seeded)', function () 
         problems.push(`file ${n}: plan threw ${String(e).slice(0, 200)}`);
         continue;
       }
+      const out = written();
+      const err = errors();
       outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
       if (![0, 1, 2].includes(code)) problems.push(`file ${n}: exit ${code}`);
       if (/internal|RangeError|TypeError|at .*\.ts:\d+/.test(err)) problems.push(`file ${n}: ${err.slice(0, 300)}`);
