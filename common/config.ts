@@ -114,7 +114,15 @@ export interface RoomSelection extends ObjectSelection {
   readonly kind: 'rooms';
   /** How a room is told apart from a user: attribute and value. Default msExchResourceMetaData = ResourceType:Room. */
   readonly identifyBy: { readonly attribute: string; readonly value: string };
+  /**
+   * What a room becomes on a generic SCIM target (`cloud.type: "scim"`), which has no rooms:
+   * `users` — a plain core-schema user; `skip` — reported and not sent. Webex ignores it.
+   */
+  readonly genericTarget: RoomsOnGenericTarget;
 }
+
+/** `objects.rooms.genericTarget`: rooms as plain users, or reported and skipped. */
+export type RoomsOnGenericTarget = 'users' | 'skip';
 
 export interface ObjectsConfig {
   readonly users: ObjectSelection;

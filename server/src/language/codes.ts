@@ -94,6 +94,11 @@ export const CODES = table([
     'warning',
     'A mapping to Cisco\'s Webex extension (`sipAddresses;type=enterprise`, `extensionAttributeN`) with `cloud.type: "scim"`: a generic SCIM target does not get it.',
   ],
+  [
+    'DS538',
+    'information',
+    '`objects.rooms.genericTarget` with `cloud.type: "webex"`: it only applies to a generic SCIM target; Webex has rooms of its own.',
+  ],
 ]);
 
 /**

@@ -210,6 +210,12 @@ const CASES: Case[] = [
     code: 'DS537',
     at: '"sipAddresses;type=enterprise"',
   },
+  {
+    name: 'rooms on a generic target chosen for a Webex cloud',
+    patch: { objects: { rooms: { enabled: true, genericTarget: 'skip' } } },
+    code: 'DS538',
+    at: '"genericTarget"',
+  },
 ];
 
 function expected(text: string, at: string, after?: string): { start: number; end: number } {
@@ -256,6 +262,15 @@ describe('language/diagnostics: codes and ranges', () => {
         bindDn,
       );
     }
+  });
+
+  it('on a generic SCIM target rooms need no SIP mapping (DS512) and may say what they become (no DS538)', () => {
+    const generic = { type: 'scim', url: 'https://x.example.com/scim', orgId: undefined };
+    for (const genericTarget of [undefined, 'users', 'skip']) {
+      const a = analyze(configText({ cloud: generic, objects: { rooms: { enabled: true, genericTarget } } }));
+      assert.deepEqual(codes(a), [], String(genericTarget));
+    }
+    assert.ok(codes(analyze(configText({ objects: { rooms: { genericTarget: 'plain' } } }))).includes('DS104'));
   });
 
   it('DS100 for JSONC syntax errors; comments and trailing commas are fine', () => {

@@ -25,6 +25,9 @@ export const DEFAULT_ENABLED: Readonly<Record<ObjectKind, boolean>> = {
 
 export const DEFAULT_ROOM_IDENTITY = { attribute: 'msExchResourceMetaData', value: 'ResourceType:Room' } as const;
 
+/** Rooms on a generic SCIM target: plain users unless the config says `skip`. */
+export const DEFAULT_ROOMS_GENERIC_TARGET = 'users';
+
 export const WEBEX_DEFAULT_URL = 'https://webexapis.com/identity/scim/{orgId}/v2';
 
 /** Directory Connector 3.5 and later: an incremental sync every 4 hours. */

@@ -13,6 +13,7 @@ import {
   DEFAULT_INCREMENTAL_INTERVAL_SECONDS,
   DEFAULT_PAGE_SIZE,
   DEFAULT_ROOM_IDENTITY,
+  DEFAULT_ROOMS_GENERIC_TARGET,
   DEFAULT_USER_ATTRIBUTES,
   WEBEX_DEFAULT_URL,
 } from './defaults';
@@ -199,6 +200,7 @@ function buildObjects(o: Node | undefined, directory: DirectoryConfig): ObjectsC
       attribute: str(prop(id, 'attribute')) ?? DEFAULT_ROOM_IDENTITY.attribute,
       value: str(prop(id, 'value')) ?? DEFAULT_ROOM_IDENTITY.value,
     },
+    genericTarget: str(prop(rooms, 'genericTarget')) === 'skip' ? 'skip' : DEFAULT_ROOMS_GENERIC_TARGET,
   };
   return {
     users: buildSelection('users', prop(o, 'users'), directory),

@@ -3,7 +3,14 @@
  * `server/schemas/dirsync.schema.json` is generated from it (`npm run schema`); a unit test keeps
  * all three in step. Defaults mirror Directory Connector (seed 001) and `defaults.ts`.
  */
-import { DEFAULT_ENABLED, DEFAULT_FILTERS, DEFAULT_PAGE_SIZE, DEFAULT_ROOM_IDENTITY, WEBEX_DEFAULT_URL } from './defaults';
+import {
+  DEFAULT_ENABLED,
+  DEFAULT_FILTERS,
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_ROOM_IDENTITY,
+  DEFAULT_ROOMS_GENERIC_TARGET,
+  WEBEX_DEFAULT_URL,
+} from './defaults';
 import type { ObjectSpec, Spec, StringSpec } from './specTypes';
 import { SECTION_SPECS_B } from './specSections';
 
@@ -152,6 +159,17 @@ function selectionSpec(kind: 'users' | 'groups' | 'contacts' | 'rooms', what: st
         attribute: { type: 'string', format: 'adAttribute', default: DEFAULT_ROOM_IDENTITY.attribute, doc: 'AD attribute to test.' },
         value: { type: 'string', default: DEFAULT_ROOM_IDENTITY.value, doc: 'Value that marks a room (case-insensitive).' },
       },
+    };
+    properties['genericTarget'] = {
+      type: 'string',
+      enum: ['users', 'skip'],
+      enumDocs: {
+        users:
+          "Each room is a plain user of the core schema (no `userType`, nothing of Cisco's Webex extension), always active and kept up to date like any user.",
+        skip: 'Rooms are not sent: each one is reported as skipped with the reason, and a room already in the cloud is left as it is.',
+      },
+      default: DEFAULT_ROOMS_GENERIC_TARGET,
+      doc: 'What a room becomes on a generic SCIM target (`cloud.type: "scim"`), which has no rooms of its own. Webex has rooms: there this setting has no effect.',
     };
   }
   return {

@@ -40,8 +40,14 @@ export function checkObjects(ctx: SemanticContext): void {
   }
   checkGroupsFilter(ctx);
   checkFilterAttributes(ctx);
-  // Rooms are only useful with a SIP address (seed 001, "Synchronize On-Premises Room Information").
-  if (objects.rooms.enabled && !ctx.config.attributes.some((m) => m.cloud.value.toLowerCase() === 'sipaddresses;type=enterprise')) {
+  checkRoomsOnGenericTarget(ctx);
+  // Rooms are only useful with a SIP address (seed 001, "Synchronize On-Premises Room Information");
+  // a generic SCIM target gets no SIP address (DS537), so there the mapping is not asked for.
+  if (
+    objects.rooms.enabled &&
+    ctx.config.cloud.type === 'webex' &&
+    !ctx.config.attributes.some((m) => m.cloud.value.toLowerCase() === 'sipaddresses;type=enterprise')
+  ) {
     report(
       ctx,
       'DS512',
@@ -56,6 +62,15 @@ export function checkObjects(ctx: SemanticContext): void {
       ],
     );
   }
+}
+
+/** `objects.rooms.genericTarget` only means something on a generic SCIM target. */
+function checkRoomsOnGenericTarget(ctx: SemanticContext): void {
+  if (ctx.config.cloud.type !== 'webex') return;
+  const key = keyRange(ctx, ['objects', 'rooms', 'genericTarget']);
+  if (!key) return;
+  const msg = '`objects.rooms.genericTarget` has no effect with `cloud.type: "webex"`: rooms are Webex rooms there';
+  report(ctx, 'DS538', key, msg, undefined, { unnecessary: true });
 }
 
 function filterValue(ctx: SemanticContext, kind: ObjectKind): EmbeddedValue | undefined {

@@ -347,6 +347,11 @@ export function isRefValue(v: unknown): v is { $objectRef: ObjectRef } {
   );
 }
 
+/** A plain object value with a sub-attribute that is an ObjectRef. */
+function isComplexWithRef(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).some(isRefValue);
+}
+
 type Performed = { cloudId?: string; message: string } | 'skipped';
 
 async function resolveOrFail(
@@ -402,8 +407,16 @@ async function perform(
     case 'patchGroup': {
       const kind = op.kind === 'patchUser' ? 'user' : 'group';
       const id = await resolveOrFail(refs, kind, op.target, signal);
+      const resolveValue = async (v: unknown): Promise<unknown> =>
+        isRefValue(v) ? await resolveOrFail(refs, 'user', v.$objectRef, signal) : v;
       const patchOps = await Promise.all(
-        op.ops.map(async (p) => (isRefValue(p.value) ? { ...p, value: await resolveOrFail(refs, 'user', p.value.$objectRef, signal) } : p)),
+        op.ops.map(async (p) => {
+          if (isRefValue(p.value)) return { ...p, value: await resolveValue(p.value) };
+          // A complex attribute added whole on a generic target (`manager: { value: { $objectRef } }`).
+          if (!isComplexWithRef(p.value)) return p;
+          const entries = await Promise.all(Object.entries(p.value).map(async ([k, v]) => [k, await resolveValue(v)] as const));
+          return { ...p, value: Object.fromEntries(entries) };
+        }),
       );
       await (kind === 'user' ? c.users : c.groups).patch(id, patchOps as never, { ...so, object: `${kind} "${op.label}"` });
       return { message: `updated ${kind} ${op.label}` };

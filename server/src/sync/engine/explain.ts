@@ -23,6 +23,7 @@ import type { ConfiguredCloud } from './cloudClient';
 import { viewCloudUser } from '../plan/match';
 import { attributesNeeded, configRefOf, isRoomEntry, mapEntry, mapGroup } from '../plan/mapping';
 import { buildPlan } from '../plan/build';
+import { roomsSkipped } from '../plan/users';
 import type { ScimUser } from '../../cloud/schemas';
 
 const KINDS: readonly ObjectKind[] = ['users', 'rooms', 'contacts', 'groups'];
@@ -148,6 +149,8 @@ export async function explainObject(options: EngineOptions & { readonly target: 
     const view = scimUser ? viewCloudUser(scimUser, paths) : undefined;
     if (!entry) messages.push(`${options.target} is not in the directory (under any selection's base DNs)`);
     else if (!kind) messages.push(`${entry.dn} is in the directory but no enabled object selection takes it in`);
+    else if (kind.kind === 'rooms' && roomsSkipped(config))
+      messages.push(`${entry.dn} is a room: it is not sent to this generic SCIM target (objects.rooms.genericTarget is "skip")`);
     if (!scimUser && kind?.kind !== 'groups')
       messages.push(`no cloud user has externalId ${mapped?.externalId ?? '—'} or userName ${lookupName ?? '—'}`);
     const attributes =

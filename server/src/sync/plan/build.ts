@@ -27,7 +27,7 @@ import { PlanContext } from './context';
 import { BoundedFeed } from './feed';
 import { GroupPlanner } from './groups';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from './types';
-import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser } from './users';
+import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
 
@@ -117,6 +117,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
   // names an entry not read yet: those few wait for the end of the stream.
   const roomsOn = config.objects.rooms.enabled;
+  // Contacts, and rooms on a generic target that takes none, are reported and never sent: no
+  // group membership or manager link points at them.
+  const unsent = (selection: DirectoryItem['selection']) => selection === 'contacts' || (selection === 'rooms' && roomsSkipped(config));
   const invalidSeen = new Set<string>();
   const contactSeen = new Set<string>();
   const names = new Map<string, string>();
@@ -180,8 +183,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       const m = mapIdentity(mapping, selection === 'groups' ? 'group' : OBJECT_TYPE[selection], entry);
       const cloudUser = selection === 'groups' || m.errors.length ? undefined : ctx.users.byExternalId(m.externalId);
       const cloudGroup = selection === 'groups' && !m.errors.length ? ctx.groups.byExternalId(m.externalId) : undefined;
-      const settled =
-        selection === 'contacts' ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
+      const settled = unsent(selection) ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
       if (!settled) {
         unsettled.push({ selection, entry });
         return;
@@ -192,7 +194,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
         seenNames.set(m.userName.toLowerCase(), m.dn);
       }
       dirPrint.add(objectText(m));
-      if (selection === 'contacts') contactSeen.add(key);
+      if (unsent(selection)) contactSeen.add(key);
       else ctx.dnToExternalId.set(key, m.externalId);
       if (selection === 'groups') identityGroups.push([m, cloudGroup!]);
       else {
@@ -200,7 +202,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
         const item = planIdentityUser(ctx, m, cloudUser);
         items.push(item);
         // A resource server's picture can change with nothing in AD changing: still checked.
-        if (keepEntries && resourceAvatars && cloudUser && selection !== 'contacts') {
+        if (keepEntries && resourceAvatars && cloudUser && !unsent(selection)) {
           offer({ entry, item, target: { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }, cloudUser });
         }
       }
@@ -222,7 +224,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       return;
     }
     // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
-    if (selection === 'contacts') contactSeen.add(key);
+    if (unsent(selection)) contactSeen.add(key);
     else ctx.dnToExternalId.set(key, m.externalId);
     if (selection === 'groups') {
       groups.push(m);

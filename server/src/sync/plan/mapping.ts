@@ -369,7 +369,8 @@ export function mapGroup(entry: DirectoryEntry): MappedObject {
  * what it is — `userType` "room" for rooms, "user" otherwise (required by Webex's Users API, an
  * enum there: nothing else is mapped onto it) — `schemas` lists the extensions the body uses, and
  * Cisco's extension, when written, carries the `accountStatus` Webex requires with it. A generic
- * target gets `userType: "room"` on rooms only.
+ * target gets no `userType`: RFC 7643 §4.1.1 makes it the user's relationship to the organization
+ * (Employee, Contractor, …), which a room does not have, so a room there is a plain user.
  */
 export function scimUserBody(
   obj: MappedObject,
@@ -377,8 +378,7 @@ export function scimUserBody(
   dialect: 'webex' | 'scim' = 'webex',
 ): Record<string, unknown> {
   const body: Record<string, unknown> = { schemas: [SCHEMA.user], userName: obj.userName, externalId: obj.externalId, active: obj.active };
-  if (obj.objectType === 'room') body['userType'] = 'room';
-  else if (dialect === 'webex') body['userType'] = 'user';
+  if (dialect === 'webex') body['userType'] = obj.objectType === 'room' ? 'room' : 'user';
   for (const v of obj.values) {
     if (v.value === null) continue;
     const value = v.resolvesDn ? resolved(v) : v.value;

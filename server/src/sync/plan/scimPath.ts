@@ -111,6 +111,23 @@ export function newElementOf(
   return { path: p.schema ? `${p.schema}:${p.attr}` : p.attr, base: { type: p.type }, sub: p.sub ?? 'value' };
 }
 
+/**
+ * For a sub-attribute path of a single-valued complex attribute (`urn:…:enterprise:2.0:User:manager.value`,
+ * `name.givenName`) whose parent the cloud user lacks — no value of `values` lies in it — the
+ * attribute to `add` whole and the sub-attribute to set in it. RFC 7644 §3.5.2.1 adds a missing
+ * target, but servers differ on a sub-attribute path under a missing parent (scimmy answers 400
+ * noTarget), while an `add` of the parent with its sub-attributes is read the same everywhere.
+ */
+export function newComplexOf(path: string, values: Readonly<Record<string, unknown>>): { path: string; sub: string } | undefined {
+  const p = parseScimPath(path);
+  if (p.type !== undefined || p.sub === undefined) return undefined;
+  for (const k of Object.keys(values)) {
+    const q = parseScimPath(k);
+    if (q.schema === p.schema && q.attr === p.attr) return undefined;
+  }
+  return { path: p.schema ? `${p.schema}:${p.attr}` : p.attr, sub: p.sub };
+}
+
 /** The PATCH value for a path: extension string arrays take an array. */
 export function patchValue(path: string, value: string | boolean): unknown {
   return isArrayAttr(parseScimPath(path)) ? [value] : value;

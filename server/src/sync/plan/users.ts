@@ -7,11 +7,24 @@ import type { AttributeChange, ReportItem } from '../../../../common/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
 import type { PlanContext } from './context';
-import { newElementOf, patchValue } from './scimPath';
+import { newComplexOf, newElementOf, patchValue } from './scimPath';
 import type { ObjectRef, PatchOp } from '../contract';
 
 const CONTACT_REASON =
   'contacts are reported, not written: Webex SCIM 2.0 has no contact resource (org contacts use a separate API dirsync does not call yet)';
+
+const ROOM_SKIP_REASON =
+  'rooms are not sent to a generic SCIM target (objects.rooms.genericTarget is "skip"): it has no rooms, and a room already there is left as it is';
+
+/** True when rooms are reported and not sent: a generic SCIM target and `objects.rooms.genericTarget: "skip"`. */
+export function roomsSkipped(config: PlanContext['config']): boolean {
+  return config.cloud.type !== 'webex' && config.objects.rooms.genericTarget === 'skip';
+}
+
+/** A room on a generic target that takes no rooms: reported with the reason; its cloud match (if any) is kept, never deleted. */
+function skippedRoom(m: MappedObject, cloud: CloudUserView | undefined): ReportItem {
+  return finish({ ...baseItem(m, 'rooms', 'skip', cloud), reason: ROOM_SKIP_REASON }, m.warnings, m);
+}
 
 /** Information notes of mapped objects (no action needed, so no warning), kept beside the object. */
 const NOTES = new WeakMap<MappedObject, string[]>();
@@ -69,9 +82,15 @@ function createdThisSync(ctx: PlanContext, v: MappedValue): string | undefined {
  */
 function deferredLinks(ctx: PlanContext, m: MappedObject): PatchOp[] {
   const ops: PatchOp[] = [];
-  for (const v of m.values) {
-    const ext = createdThisSync(ctx, v);
-    if (ext) ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+  const deferred = m.values.filter((v) => createdThisSync(ctx, v));
+  // What the create sent: a link whose parent it did not send is added whole on a generic target.
+  const sent: Record<string, true> = {};
+  for (const v of m.values) if (v.value !== null && !deferred.includes(v)) sent[v.scimPath] = true;
+  for (const v of deferred) {
+    const value = { $objectRef: { externalId: createdThisSync(ctx, v)! } };
+    const parent = ctx.config.cloud.type === 'webex' ? undefined : newComplexOf(v.scimPath, sent);
+    if (parent) ops.push({ op: 'add', path: parent.path, value: { [parent.sub]: value } });
+    else ops.push({ op: 'replace', path: v.scimPath, value });
   }
   return ops;
 }
@@ -128,12 +147,27 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
     });
     ops.push({ op: 'replace', path: 'active', value: m.active });
   }
-  if (m.objectType === 'room' && cloud.userType !== 'room') {
+  const webex = ctx.config.cloud.type === 'webex';
+  // Only Webex has rooms; a generic target's userType is left as it is (scimUserBody).
+  if (webex && m.objectType === 'room' && cloud.userType !== 'room') {
     changes.push({ attribute: 'userType', scimPath: 'userType', old: cloud.userType ?? null, new: 'room' });
     ops.push({ op: 'replace', path: 'userType', value: 'room' });
   }
-  const webex = ctx.config.cloud.type === 'webex';
-  const added = new Map<string, Record<string, unknown>>();
+  // Elements and complex attributes the cloud user lacks, added whole (one `add` each).
+  const added = new Map<string, { value: Record<string, unknown>; multi: boolean }>();
+  const addWhole = (path: string, want: unknown): boolean => {
+    // RFC 7644 §3.5.2.3: a `replace` through a value filter that matches nothing is 400 noTarget
+    // (Webex says so too): a missing element (a first mobile number) is added whole.
+    const element = newElementOf(path, cloud.values);
+    // On a generic target a sub-attribute under a missing parent (a first manager) is added with its parent.
+    const parent = element || webex ? undefined : newComplexOf(path, cloud.values);
+    const target = element ?? (parent ? { ...parent, base: {} } : undefined);
+    if (!target) return false;
+    const e = added.get(target.path) ?? { value: { ...target.base }, multi: !!element };
+    e.value[target.sub] = want;
+    added.set(target.path, e);
+    return true;
+  };
   for (const v of m.values) {
     const want = v.resolvesDn ? resolveDnValue(ctx, m, v) : v.value;
     const have = cloud.values[v.scimPath];
@@ -147,7 +181,8 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
           new: String(v.value),
           ...(v.configRef ? { configRef: v.configRef } : {}),
         });
-        ops.push({ op: 'replace', path: v.scimPath, value: { $objectRef: { externalId: ext } } });
+        const ref = { $objectRef: { externalId: ext } };
+        if (have !== undefined || !addWhole(v.scimPath, ref)) ops.push({ op: 'replace', path: v.scimPath, value: ref });
       }
       continue;
     }
@@ -169,17 +204,11 @@ function diff(ctx: PlanContext, m: MappedObject, cloud: CloudUserView): { change
         new: want,
         ...(v.configRef ? { configRef: v.configRef } : {}),
       });
-      // Webex answers a `replace` through a value filter that matches nothing with 400 noTarget:
-      // a missing element (a first mobile number) is added whole, one `add` per element.
-      const element = webex && have === undefined ? newElementOf(v.scimPath, cloud.values) : undefined;
-      if (element) {
-        const e = added.get(element.path) ?? { ...element.base };
-        e[element.sub] = want;
-        added.set(element.path, e);
-      } else ops.push({ op: 'replace', path: v.scimPath, value: patchValue(v.scimPath, want) });
+      if (have !== undefined || !addWhole(v.scimPath, want))
+        ops.push({ op: 'replace', path: v.scimPath, value: patchValue(v.scimPath, want) });
     }
   }
-  for (const [path, element] of added) ops.push({ op: 'add', path, value: [element] });
+  for (const [path, e] of added) ops.push({ op: 'add', path, value: e.multi ? [e.value] : e.value });
   return { changes, ops };
 }
 
@@ -193,7 +222,7 @@ function createValues(ctx: PlanContext, m: MappedObject): AttributeChange[] {
     { attribute: 'externalId', scimPath: 'externalId', new: m.externalId, ...ctx.refOf('externalId') },
     { attribute: 'ds-pwp-account-disabled', scimPath: 'active', new: m.active, ...ctx.refOf('ds-pwp-account-disabled') },
   ];
-  if (m.objectType === 'room') out.push({ attribute: 'userType', scimPath: 'userType', new: 'room' });
+  if (m.objectType === 'room' && ctx.config.cloud.type === 'webex') out.push({ attribute: 'userType', scimPath: 'userType', new: 'room' });
   for (const v of m.values) {
     if (v.value === null) continue;
     out.push({ attribute: v.attribute, scimPath: v.scimPath, new: v.value, ...(v.configRef ? { configRef: v.configRef } : {}) });
@@ -228,6 +257,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   if (m.objectType === 'contact') {
     return { ...baseItem(m, 'contacts', 'skip', cloud), reason: CONTACT_REASON };
   }
+  if (m.objectType === 'room' && roomsSkipped(ctx.config)) return skippedRoom(m, cloud);
   const addCategory = m.objectType === 'room' ? 'rooms' : 'added';
   const warnings = m.warnings as string[];
   if (!cloud) {
@@ -283,6 +313,7 @@ export const UNCHANGED_REASON = 'unchanged since the last sync (uSNChanged at or
  */
 export function planIdentityUser(ctx: PlanContext, m: MappedObject, cloud: CloudUserView | undefined): ReportItem {
   if (cloud) ctx.users.matched.add(cloud.id);
+  if (m.objectType === 'room' && roomsSkipped(ctx.config)) return skippedRoom(m, cloud);
   if (m.objectType === 'contact' || !cloud) return { ...baseItem(m, 'contacts', 'skip', cloud), reason: CONTACT_REASON };
   return { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'matched', 'none', cloud), reason: UNCHANGED_REASON };
 }

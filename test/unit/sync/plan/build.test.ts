@@ -228,8 +228,112 @@ describe('sync plan (pure)', () => {
     assert.equal(p.report.items.length, 1);
     assert.equal(p.report.items[0]!.category, 'rooms');
     const op = p.payload.operations[0]!;
-    assert.equal(op.kind === 'createUser' && op.body['userType'], 'room');
+    assert.equal(op.kind === 'createUser' && op.body['userType'], undefined, 'a plain user on a generic target');
     assert.equal(op.kind === 'createUser' && op.body['active'], true);
+  });
+
+  describe('rooms on a generic SCIM target (objects.rooms.genericTarget)', () => {
+    const room = person(5, 'Room 1', { msExchResourceMetaData: 'ResourceType:Room', userAccountControl: '514' });
+    const generic = (genericTarget?: string) =>
+      config({ cloud: { type: 'scim' }, objects: { rooms: { enabled: true, ...(genericTarget ? { genericTarget } : {}) } } });
+
+    it('"users" (the default): a plain core-schema user, active, with no userType; a cloud userType is left alone', async () => {
+      for (const cfg of [generic(), generic('users')]) {
+        const p = await plan(cfg, items('rooms', [room]), []);
+        const it = byDn(p, 'Room 1')!;
+        assert.equal(it.category, 'rooms');
+        assert.equal(it.action, 'create');
+        assert.ok(!it.changes!.some((c) => c.scimPath === 'userType'));
+        const op = p.payload.operations[0]!;
+        assert.equal(op.kind, 'createUser');
+        assert.equal(op.kind === 'createUser' && 'userType' in op.body, false);
+        assert.equal(op.kind === 'createUser' && op.body['active'], true);
+        assert.ok(op.kind === 'createUser' && !Object.keys(op.body).some((k) => k.includes('cisco')));
+      }
+      const existing = cloudUser('r1', 'room.1@corp.example.com', { externalId: guid(5), displayName: 'Room 1', userType: 'room' });
+      const again = await plan(generic('users'), items('rooms', [room]), [existing]);
+      assert.equal(again.payload.operations.length, 0);
+      const plain = { ...existing, userType: undefined };
+      assert.equal((await plan(generic('users'), items('rooms', [room]), [plain])).payload.operations.length, 0);
+    });
+
+    it('"skip": each room is reported as skipped with the reason; a room already in the cloud is kept', async () => {
+      const existing = cloudUser('r1', 'room.1@corp.example.com', { externalId: guid(5), displayName: 'Old name' });
+      const p = await plan(
+        generic('skip'),
+        [...items('rooms', [room]), ...items('groups', [groupEntry(8, 'Everyone', [room.dn])])],
+        [existing],
+      );
+      const it = byDn(p, 'Room 1')!;
+      assert.equal(it.category, 'rooms');
+      assert.equal(it.action, 'skip');
+      assert.match(it.reason!, /objects\.rooms\.genericTarget is "skip"/);
+      assert.equal(it.cloudId, 'r1');
+      assert.deepEqual(kinds(p.payload.operations), ['createGroup'], 'no write to the room, never a delete; not a group member');
+      const group = p.payload.operations[0]!;
+      assert.deepEqual(group.kind === 'createGroup' && group.body['members'], undefined);
+    });
+
+    it('has no effect on Webex: rooms are Webex rooms there', async () => {
+      const cfg = config({ cloud: { type: 'webex', orgId: 'o' }, objects: { rooms: { enabled: true, genericTarget: 'skip' } } });
+      const p = await plan(cfg, items('rooms', [room]), []);
+      const op = p.payload.operations[0]!;
+      assert.equal(op.kind === 'createUser' && op.body['userType'], 'room');
+    });
+  });
+
+  describe('PATCH of a value the cloud user lacks (RFC 7644 §3.5.2)', () => {
+    const MANAGER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
+    const ada = (extra: Record<string, string> = {}) => person(2, 'Ada', { mobile: '+1 555 0100', ...extra });
+    const cfg = (type: 'scim' | 'webex') =>
+      config({ cloud: type === 'webex' ? { type, orgId: 'o' } : { type }, attributes: { mobile: 'mobile' } });
+
+    for (const type of ['scim', 'webex'] as const) {
+      it(`${type}: a first mobile number is added as a whole element, not replaced through a filter that matches nothing`, async () => {
+        const p = await plan(cfg(type), items('users', [ada()]), [
+          cloudUser('c2', 'ada@corp.example.com', { externalId: guid(2), displayName: 'Ada', userType: 'user' }),
+        ]);
+        const op = p.payload.operations[0]!;
+        assert.deepEqual(op.kind === 'patchUser' && op.ops, [
+          { op: 'add', path: 'phoneNumbers', value: [{ type: 'mobile', value: '+1 555 0100' }] },
+        ]);
+      });
+    }
+
+    it('generic: a first manager is added with its parent (`manager: { value }`); one already set is replaced by path', async () => {
+      const boss = person(1, 'Boss');
+      const cloud = [
+        cloudUser('b1', 'boss@corp.example.com', {
+          externalId: guid(1),
+          displayName: 'Boss',
+          phoneNumbers: [{ type: 'mobile', value: '+1' }],
+        }),
+        cloudUser('c2', 'ada@corp.example.com', {
+          externalId: guid(2),
+          displayName: 'Ada',
+          phoneNumbers: [{ type: 'mobile', value: '+1 555 0100' }],
+        }),
+      ];
+      const p = await plan(cfg('scim'), items('users', [ada({ manager: boss.dn }), boss]), cloud);
+      const op = p.payload.operations.find((o) => o.itemId === byDn(p, 'Ada')!.id)!;
+      assert.deepEqual(op.kind === 'patchUser' && op.ops, [{ op: 'add', path: MANAGER, value: { value: 'b1' } }]);
+      const set = cloud.map((u) => (u.id === 'c2' ? { ...u, [MANAGER.replace(/:manager$/, '')]: { manager: { value: 'old' } } } : u));
+      const q = await plan(cfg('scim'), items('users', [ada({ manager: boss.dn }), boss]), set);
+      const op2 = q.payload.operations.find((o) => o.itemId === byDn(q, 'Ada')!.id)!;
+      assert.deepEqual(op2.kind === 'patchUser' && op2.ops, [{ op: 'replace', path: `${MANAGER}.value`, value: 'b1' }]);
+    });
+
+    it('generic: the link to a manager created by the same sync is added with its parent; Webex keeps the path', async () => {
+      const boss = person(1, 'Boss');
+      const linkOf = async (type: 'scim' | 'webex') => {
+        const p = await plan(cfg(type), items('users', [ada({ manager: boss.dn }), boss]), []);
+        const op = p.payload.operations.find((o) => o.kind === 'patchUser')!;
+        return op.kind === 'patchUser' && op.ops;
+      };
+      const ref = { $objectRef: { externalId: guid(1) } };
+      assert.deepEqual(await linkOf('scim'), [{ op: 'add', path: MANAGER, value: { value: ref } }]);
+      assert.deepEqual(await linkOf('webex'), [{ op: 'replace', path: `${MANAGER}.value`, value: ref }]);
+    });
   });
 
   it('a soft-deleted cloud user matching AD is re-created (softDeleted)', async () => {
