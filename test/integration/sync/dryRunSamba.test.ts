@@ -69,7 +69,9 @@ describe('sync dry run against Samba AD and the local cloud', function () {
       const it = byKey.get(key(r.dn))!;
       assert.equal(it.category, 'rooms');
       const op = p.payload.operations.find((o) => o.itemId === it.id)!;
-      assert.equal(op.kind === 'createUser' && op.body['userType'], 'room');
+      // A generic SCIM target (objects.rooms.genericTarget "users", the default): a plain, active user.
+      assert.equal(op.kind === 'createUser' && op.body['userType'], undefined);
+      assert.equal(op.kind === 'createUser' && op.body['active'], true);
     }
     const allStaff = p.report.items.find((i) => i.objectType === 'group' && i.displayName === 'All Staff')!;
     assert.equal(allStaff.action, 'create');
