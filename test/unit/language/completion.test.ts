@@ -35,7 +35,12 @@ const CASES: Case[] = [
   {
     name: 'keys of rooms include identifyBy',
     src: '{ "objects": { "rooms": { | } } }',
-    includes: ['enabled', 'baseDns', 'filter', 'identifyBy'],
+    includes: ['enabled', 'baseDns', 'filter', 'identifyBy', 'genericTarget'],
+  },
+  {
+    name: 'what rooms become on a generic target',
+    src: '{ "objects": { "rooms": { "genericTarget": "|" } } }',
+    includes: ['users', 'skip'],
   },
   {
     name: 'cloud attribute names in attributes',

@@ -31,6 +31,16 @@ const CASES: Array<{ name: string; src: string; contains: readonly string[]; cov
   },
   { name: 'an enum value', src: '{ "policy": { "mismatched": "ret|ain" } }', contains: ['retain objects'] },
   {
+    name: 'rooms on a generic target: the key and a value',
+    src: '{ "objects": { "rooms": { "genericTarget": "sk|ip" } } }',
+    contains: ['reported as skipped with the reason'],
+  },
+  {
+    name: 'rooms on a generic target: the key with its default',
+    src: '{ "objects": { "rooms": { "generic|Target": "users" } } }',
+    contains: ['generic SCIM target', 'Default: `"users"`'],
+  },
+  {
     name: 'a secret reference',
     src: '{ "cloud": { "token": "${secret:web|ex-token}" } }',
     contains: ['SecretStorage', 'DIRSYNC_SECRET_WEBEX_TOKEN'],
