@@ -16,7 +16,7 @@ import { TOKEN } from '../../support/cloud';
 import { runCli, ROOT } from '../../support/syncCli';
 
 interface SavedReport {
-  readonly items: ReadonlyArray<{ category: string; action: string; objectType: string; reason?: string }>;
+  readonly items: ReadonlyArray<{ category: string; action: string; objectType: string; reason?: string; userName?: string }>;
 }
 
 for (const genericTarget of ['users', 'skip'] as const) {
@@ -87,7 +87,7 @@ for (const genericTarget of ['users', 'skip'] as const) {
       for (const p of photos) assert.ok(server.published.has(p.value.slice(server.publishUrl.length + 1)), p.value);
     });
 
-    it('the report says what happened to rooms and contacts, each with its reason', () => {
+    it('the report (and explain) say what happened to rooms and contacts, each with its reason', async () => {
       const report = JSON.parse(readFileSync(join(dir, 'again.json'), 'utf8')) as SavedReport;
       const rooms = report.items.filter((i) => i.category === 'rooms');
       assert.equal(rooms.length, 6);
@@ -97,6 +97,17 @@ for (const genericTarget of ['users', 'skip'] as const) {
           assert.equal(r.action, 'skip');
           assert.match(r.reason ?? '', /not sent to a generic SCIM target \(objects\.rooms\.genericTarget is "skip"\)/);
         }
+      }
+      if (genericTarget === 'skip') {
+        const room = rooms[0]!;
+        const e = await runCli(['explain', 'demo.dirsync', room.userName!, '--json'], dir);
+        assert.equal(e.code, 0, e.stderr);
+        const explained = JSON.parse(e.stdout) as { decision: { action: string }; messages: string[] };
+        assert.equal(explained.decision.action, 'skip');
+        assert.ok(
+          explained.messages.some((m) => /objects\.rooms\.genericTarget is "skip"/.test(m)),
+          e.stdout,
+        );
       }
       const contacts = report.items.filter((i) => i.category === 'contacts');
       assert.ok(contacts.length > 0);
