@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { compileMapping, mapEntry, scimUserBody, validateValue, attributesNeeded } from '../../../../server/src/sync/plan/mapping';
-import { newElementOf, readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
+import { newComplexOf, newElementOf, readScimPath, writeScimPath } from '../../../../server/src/sync/plan/scimPath';
 import { config, guid, person } from '../../../support/planBuilders';
 
 describe('sync mapping', () => {
@@ -156,6 +156,15 @@ describe('sync mapping', () => {
       base: { type: 'enterprise' },
       sub: 'value',
     });
+  });
+
+  it('newComplexOf: a sub-attribute whose parent the user lacks is added with its parent', () => {
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    assert.deepEqual(newComplexOf(`${ENT}:manager.value`, { [`${ENT}:department`]: 'Sales' }), { path: `${ENT}:manager`, sub: 'value' });
+    assert.deepEqual(newComplexOf('name.givenName', {}), { path: 'name', sub: 'givenName' });
+    assert.equal(newComplexOf('name.givenName', { 'name.familyName': 'Lee' }), undefined, 'the parent is there');
+    assert.equal(newComplexOf('phoneNumbers[type eq "mobile"].value', {}), undefined, 'an element: newElementOf');
+    assert.equal(newComplexOf('title', {}), undefined);
   });
 
   it('requests only the attributes the mapping reads', () => {
