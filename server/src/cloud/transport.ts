@@ -26,8 +26,21 @@ import {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A bearer token, or a function returning the current one (called for every attempt). */
-export type TokenSource = string | (() => string | Promise<string>);
+/**
+ * Tokens that renew (tokenProvider.ts): `current()` before every attempt; `renew(rejected)` once
+ * when the cloud answers 401 to `rejected`, after which the request is sent again.
+ */
+export interface TokenProvider {
+  current(): Promise<string>;
+  renew(rejected: string): Promise<string>;
+}
+
+/** A bearer token, a function returning the current one (called for every attempt), or a provider that renews. */
+export type TokenSource = string | (() => string | Promise<string>) | TokenProvider;
+
+function isProvider(t: TokenSource): t is TokenProvider {
+  return typeof t === 'object' && t !== null;
+}
 
 export interface ScimRequest {
   readonly method: HttpMethod;
@@ -136,10 +149,11 @@ export class ScimTransport {
     const path = this.basePath + req.path + encodeQuery(req.query);
     let attempt = 0;
     let outcomeUnknown = false;
+    let renewed = false;
     for (;;) {
       attempt++;
-      const trackingId = this.nextTrackingId();
-      const outcome = await this.exchange(req, path, trackingId);
+      const [trackingId, token] = [this.nextTrackingId(), await this.currentToken()];
+      const outcome = await this.exchange(req, path, trackingId, token);
       const signal = req.signal;
       if (signal?.aborted) throw signal.reason;
 
@@ -157,6 +171,12 @@ export class ScimTransport {
         if (status === 404 && req.method === 'DELETE' && outcomeUnknown) {
           // The attempt we never heard back from deleted it.
           return this.success<T>(req, { ...outcome, body: undefined }, trackingId, serverTrackingId, true);
+        }
+        if (status === 401 && !renewed && isProvider(o.token)) {
+          // Expired or revoked early: renew once and resend (a refused request did nothing).
+          renewed = true;
+          await this.renewAfter401(o.token, req, token, { attempt, trackingId, serverTrackingId });
+          continue;
         }
         const retryAfter = parseRetryAfter(outcome.headers['retry-after'], o.clock.now());
         if (isThrottleStatus(status)) {
@@ -230,15 +250,42 @@ export class ScimTransport {
     }
   }
 
+  /** Logs the resend and renews the refused token; a second 401 is then an error naming the credentials. */
+  private async renewAfter401(
+    provider: TokenProvider,
+    req: ScimRequest,
+    refused: string,
+    at: { attempt: number; trackingId: string; serverTrackingId: string | undefined },
+  ): Promise<void> {
+    this.options.logger.log({
+      level: 'info',
+      event: 'scim.retry',
+      operation: req.operation,
+      method: req.method,
+      path: req.path,
+      reason: 'HTTP 401: access token refused; renewed it',
+      status: 401,
+      delayMs: 0,
+      ...at,
+    });
+    await provider.renew(refused);
+  }
+
+  /** The token for the next attempt (a renewal's error propagates as it is: it names what to fix). */
+  private async currentToken(): Promise<string> {
+    const t = this.options.token;
+    if (typeof t === 'string') return t;
+    return isProvider(t) ? t.current() : t();
+  }
+
   /** One HTTP attempt inside a concurrency slot; the body is read before the slot is released. */
-  private async exchange(req: ScimRequest, path: string, trackingId: string): Promise<Outcome> {
+  private async exchange(req: ScimRequest, path: string, trackingId: string, token: string): Promise<Outcome> {
     const o = this.options;
     await o.limiter.acquire(req.signal);
     const started = performance.now();
     let status = 0;
     let serverTrackingId: string | undefined;
     try {
-      const token = typeof o.token === 'function' ? await o.token() : o.token;
       const headers: Record<string, string> = {
         authorization: `Bearer ${token}`,
         accept: `${SCIM_JSON}, application/json`,

@@ -94,6 +94,12 @@ export const CODES = table([
     'warning',
     'A mapping to Cisco\'s Webex extension (`sipAddresses;type=enterprise`, `extensionAttributeN`) with `cloud.type: "scim"`: a generic SCIM target does not get it.',
   ],
+  ['DS538', 'error', 'The cloud has both `cloud.token` and `cloud.auth`, or neither: exactly one says how to authenticate.'],
+  [
+    'DS539',
+    'error',
+    '`cloud.auth.tokenUrl` is plain `http://` to another host: the client secret and refresh token would travel in clear text.',
+  ],
 ]);
 
 /**

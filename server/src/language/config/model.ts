@@ -15,6 +15,7 @@ import {
   DEFAULT_ROOM_IDENTITY,
   DEFAULT_USER_ATTRIBUTES,
   WEBEX_DEFAULT_URL,
+  WEBEX_TOKEN_URL,
 } from './defaults';
 import { parseDirectoryUrl, parseDuration } from './formats';
 import { dnToDomain } from '../../domain/dn';
@@ -24,6 +25,7 @@ import type {
   AttributeMapping,
   AvatarConfig,
   AvatarCredentials,
+  CloudAuthConfig,
   CloudConfig,
   DeleteThreshold,
   DirectoryConfig,
@@ -152,6 +154,7 @@ function buildCloud(c: Node | undefined): CloudConfig {
     range: template.range,
   };
   const token = secret(prop(c, 'token'));
+  const auth = buildCloudAuth(prop(c, 'auth'));
   const proxy = prop(c, 'proxy');
   const proxyUrl = located(prop(proxy, 'url'));
   const proxyPassword = secret(prop(proxy, 'password'));
@@ -161,6 +164,7 @@ function buildCloud(c: Node | undefined): CloudConfig {
     url,
     ...(orgId ? { orgId } : {}),
     ...(token ? { token } : {}),
+    ...(auth ? { auth } : {}),
     concurrency: int(prop(c, 'concurrency'), 4, 1, 64),
     pageSize: int(prop(c, 'pageSize'), 100, 1, 1000),
     timeoutSeconds: int(prop(c, 'timeoutSeconds'), 30, 1),
@@ -175,6 +179,15 @@ function buildCloud(c: Node | undefined): CloudConfig {
         }
       : {}),
   };
+}
+
+function buildCloudAuth(a: Node | undefined): CloudAuthConfig | undefined {
+  const clientId = secret(prop(a, 'clientId'));
+  const clientSecret = secret(prop(a, 'clientSecret'));
+  const refreshToken = secret(prop(a, 'refreshToken'));
+  if (!clientId || !clientSecret || !refreshToken) return undefined;
+  const tokenUrl = located(prop(a, 'tokenUrl')) ?? { value: WEBEX_TOKEN_URL, range: { start: a!.offset, end: a!.offset } };
+  return { clientId, clientSecret, refreshToken, tokenUrl };
 }
 
 function buildSelection(kind: ObjectKind, node: Node | undefined, directory: DirectoryConfig): ObjectSelection {
