@@ -198,10 +198,7 @@ export class OAuthTokenProvider implements TokenProvider {
     const o = this.options;
     const c = o.credentials;
     const text = redact(detail, [c.clientSecret, c.refreshToken, this.refreshToken, c.clientId]);
-    const err = new TokenRenewalError(
-      `Could not get a Webex access token from ${o.tokenUrl}: ${text}${o.hint ? `. ${o.hint}` : ''}`,
-      status,
-    );
+    const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${text}${o.hint ? `. ${o.hint}` : ''}`, status);
     this.emit({ level: 'error', event: 'auth.error', message: err.message, ...(status !== undefined ? { status } : {}) });
     return err;
   }
