@@ -11,7 +11,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock';
 import type { CloudLogEvent, CloudLogger } from './logger';
-import type { TokenProvider } from './transport';
+import type { TokenProvider } from './tokenSource';
 
 /** Webex's OAuth token endpoint. */
 export const WEBEX_TOKEN_URL = 'https://webexapis.com/v1/access_token';

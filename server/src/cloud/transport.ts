@@ -7,12 +7,17 @@
  * request marked `recover` (a POST that creates) is retried only after its `recover` callback —
  * which looks the object up by externalId/userName — found nothing, so an outcome we never saw
  * cannot create a duplicate. A DELETE that gets 404 after an attempt with unknown outcome counts
- * as done (the earlier attempt deleted it).
+ * as done (the earlier attempt deleted it). A 401 with a renewing token provider renews the token
+ * once and sends the request again (tokenSource.ts).
+ *
+ * Over 400 lines: one request's retry rules (throttling, unknown outcomes, a refused token) read
+ * best as one loop beside the exchange they retry.
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
 import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorHints, type ScimErrorKind } from './errors';
 import type { Limiter } from './limiter';
+import { isProvider, renewRefused, tokenFrom, type TokenSource } from './tokenSource';
 import type { CloudLogger } from './logger';
 import {
   backoffDelay,
@@ -24,23 +29,9 @@ import {
   type BackoffPolicy,
 } from './retry';
 
+export type { TokenProvider, TokenSource } from './tokenSource';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * Tokens that renew (tokenProvider.ts): `current()` before every attempt; `renew(rejected)` once
- * when the cloud answers 401 to `rejected`, after which the request is sent again.
- */
-export interface TokenProvider {
-  current(): Promise<string>;
-  renew(rejected: string): Promise<string>;
-}
-
-/** A bearer token, a function returning the current one (called for every attempt), or a provider that renews. */
-export type TokenSource = string | (() => string | Promise<string>) | TokenProvider;
-
-function isProvider(t: TokenSource): t is TokenProvider {
-  return typeof t === 'object' && t !== null;
-}
 
 export interface ScimRequest {
   readonly method: HttpMethod;
@@ -152,7 +143,7 @@ export class ScimTransport {
     let renewed = false;
     for (;;) {
       attempt++;
-      const [trackingId, token] = [this.nextTrackingId(), await this.currentToken()];
+      const [trackingId, token] = [this.nextTrackingId(), await tokenFrom(o.token)];
       const outcome = await this.exchange(req, path, trackingId, token);
       const signal = req.signal;
       if (signal?.aborted) throw signal.reason;
@@ -175,7 +166,7 @@ export class ScimTransport {
         if (status === 401 && !renewed && isProvider(o.token)) {
           // Expired or revoked early: renew once and resend (a refused request did nothing).
           renewed = true;
-          await this.renewAfter401(o.token, req, token, { attempt, trackingId, serverTrackingId });
+          await renewRefused(o.token, token, o.logger, { ...this.where(req), attempt, trackingId, serverTrackingId });
           continue;
         }
         const retryAfter = parseRetryAfter(outcome.headers['retry-after'], o.clock.now());
@@ -250,32 +241,8 @@ export class ScimTransport {
     }
   }
 
-  /** Logs the resend and renews the refused token; a second 401 is then an error naming the credentials. */
-  private async renewAfter401(
-    provider: TokenProvider,
-    req: ScimRequest,
-    refused: string,
-    at: { attempt: number; trackingId: string; serverTrackingId: string | undefined },
-  ): Promise<void> {
-    this.options.logger.log({
-      level: 'info',
-      event: 'scim.retry',
-      operation: req.operation,
-      method: req.method,
-      path: req.path,
-      reason: 'HTTP 401: access token refused; renewed it',
-      status: 401,
-      delayMs: 0,
-      ...at,
-    });
-    await provider.renew(refused);
-  }
-
-  /** The token for the next attempt (a renewal's error propagates as it is: it names what to fix). */
-  private async currentToken(): Promise<string> {
-    const t = this.options.token;
-    if (typeof t === 'string') return t;
-    return isProvider(t) ? t.current() : t();
+  private where(req: ScimRequest): { operation: string; method: string; path: string } {
+    return { operation: req.operation, method: req.method, path: req.path };
   }
 
   /** One HTTP attempt inside a concurrency slot; the body is read before the slot is released. */
