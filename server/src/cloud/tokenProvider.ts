@@ -102,10 +102,11 @@ export function refreshTokenWarning(now: number, expiresAt: number, withinMs = 1
   const left = expiresAt - now;
   if (left > withinMs) return undefined;
   const date = new Date(expiresAt).toISOString().slice(0, 10);
-  if (left <= 0) return `The refresh token in cloud.auth expired on ${date}: get a new one for the Service App in Control Hub`;
+  if (left <= 0)
+    return `The refresh token in cloud.auth expired on ${date}: get a new token pair for the Service App and update cloud.auth.refreshToken`;
   const days = Math.floor(left / DAY_MS);
   const when = days === 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`;
-  return `The refresh token in cloud.auth expires on ${date} (${when}): get a new one for the Service App in Control Hub before then, or syncs will stop`;
+  return `The refresh token in cloud.auth expires on ${date} (${when}): get a new token pair for the Service App and update cloud.auth.refreshToken before then, or syncs will stop`;
 }
 
 /** The form body of a refresh-token grant. */
