@@ -79,6 +79,8 @@ export interface CloudConfig {
   readonly url: Located<string>;
   readonly orgId?: Located<string>;
   readonly token?: Located<SecretRef>;
+  /** A Webex Service App's credentials, whose access tokens renew (the alternative to `token`). */
+  readonly auth?: CloudAuthConfig;
   /** Requests in flight at once. Default 4. */
   readonly concurrency: number;
   /** `count` for list requests. Default 100 (Webex's default). */
@@ -89,6 +91,15 @@ export interface CloudConfig {
   readonly maxRetries: number;
   /** HTTP(S) proxy for cloud requests (Directory Connector's proxy basic-auth). */
   readonly proxy?: ProxyConfig;
+}
+
+/** `cloud.auth`: an OAuth refresh-token grant at `tokenUrl` (default Webex's). */
+export interface CloudAuthConfig {
+  readonly clientId: Located<SecretRef>;
+  readonly clientSecret: Located<SecretRef>;
+  readonly refreshToken: Located<SecretRef>;
+  /** Default `https://webexapis.com/v1/access_token`. */
+  readonly tokenUrl: Located<string>;
 }
 
 export interface ProxyConfig {

@@ -12,5 +12,15 @@ export * from './schemas';
 export { systemClock, type Clock } from './clock';
 export { jsonLinesLogger, silentLogger, MemoryLogger, type CloudLogger, type CloudLogEvent, type LogLevel } from './logger';
 export { backoffDelay, parseRetryAfter, DEFAULT_BACKOFF, type BackoffPolicy } from './retry';
-export type { TokenSource, ScimResponse } from './transport';
+export type { TokenSource, TokenProvider, ScimResponse } from './transport';
+export {
+  OAuthTokenProvider,
+  TokenRenewalError,
+  WEBEX_TOKEN_URL,
+  refreshDueAt,
+  refreshTokenWarning,
+  parseTokenAnswer,
+  type OAuthCredentials,
+  type OAuthTokenProviderOptions,
+} from './tokenProvider';
 export * from './scimFilter/index';

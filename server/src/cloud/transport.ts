@@ -7,12 +7,17 @@
  * request marked `recover` (a POST that creates) is retried only after its `recover` callback —
  * which looks the object up by externalId/userName — found nothing, so an outcome we never saw
  * cannot create a duplicate. A DELETE that gets 404 after an attempt with unknown outcome counts
- * as done (the earlier attempt deleted it).
+ * as done (the earlier attempt deleted it). A 401 with a renewing token provider renews the token
+ * once and sends the request again (tokenSource.ts).
+ *
+ * Over 400 lines: one request's retry rules (throttling, unknown outcomes, a refused token) read
+ * best as one loop beside the exchange they retry.
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
 import { createScimError, parseScimErrorBody, type ScimError, type ScimErrorHints, type ScimErrorKind } from './errors';
 import type { Limiter } from './limiter';
+import { isProvider, renewRefused, tokenFrom, type TokenSource } from './tokenSource';
 import type { CloudLogger } from './logger';
 import {
   backoffDelay,
@@ -24,10 +29,9 @@ import {
   type BackoffPolicy,
 } from './retry';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { TokenProvider, TokenSource } from './tokenSource';
 
-/** A bearer token, or a function returning the current one (called for every attempt). */
-export type TokenSource = string | (() => string | Promise<string>);
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ScimRequest {
   readonly method: HttpMethod;
@@ -136,10 +140,11 @@ export class ScimTransport {
     const path = this.basePath + req.path + encodeQuery(req.query);
     let attempt = 0;
     let outcomeUnknown = false;
+    let renewed = false;
     for (;;) {
       attempt++;
-      const trackingId = this.nextTrackingId();
-      const outcome = await this.exchange(req, path, trackingId);
+      const [trackingId, token] = [this.nextTrackingId(), await tokenFrom(o.token)];
+      const outcome = await this.exchange(req, path, trackingId, token);
       const signal = req.signal;
       if (signal?.aborted) throw signal.reason;
 
@@ -157,6 +162,12 @@ export class ScimTransport {
         if (status === 404 && req.method === 'DELETE' && outcomeUnknown) {
           // The attempt we never heard back from deleted it.
           return this.success<T>(req, { ...outcome, body: undefined }, trackingId, serverTrackingId, true);
+        }
+        if (status === 401 && !renewed && isProvider(o.token)) {
+          // Expired or revoked early: renew once and resend (a refused request did nothing).
+          renewed = true;
+          await renewRefused(o.token, token, o.logger, { ...this.where(req), attempt, trackingId, serverTrackingId });
+          continue;
         }
         const retryAfter = parseRetryAfter(outcome.headers['retry-after'], o.clock.now());
         if (isThrottleStatus(status)) {
@@ -230,15 +241,18 @@ export class ScimTransport {
     }
   }
 
+  private where(req: ScimRequest): { operation: string; method: string; path: string } {
+    return { operation: req.operation, method: req.method, path: req.path };
+  }
+
   /** One HTTP attempt inside a concurrency slot; the body is read before the slot is released. */
-  private async exchange(req: ScimRequest, path: string, trackingId: string): Promise<Outcome> {
+  private async exchange(req: ScimRequest, path: string, trackingId: string, token: string): Promise<Outcome> {
     const o = this.options;
     await o.limiter.acquire(req.signal);
     const started = performance.now();
     let status = 0;
     let serverTrackingId: string | undefined;
     try {
-      const token = typeof o.token === 'function' ? await o.token() : o.token;
       const headers: Record<string, string> = {
         authorization: `Bearer ${token}`,
         accept: `${SCIM_JSON}, application/json`,

@@ -99,6 +99,12 @@ export const CODES = table([
     'information',
     '`objects.rooms.genericTarget` with `cloud.type: "webex"`: it only applies to a generic SCIM target; Webex has rooms of its own.',
   ],
+  ['DS539', 'error', 'The cloud has both `cloud.token` and `cloud.auth`, or neither: exactly one says how to authenticate.'],
+  [
+    'DS540',
+    'error',
+    '`cloud.auth.tokenUrl` is plain `http://` to another host: the client secret and refresh token would travel in clear text.',
+  ],
 ]);
 
 /**

@@ -5,3 +5,4 @@
 export { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './server';
 export { LocalCloudAdmin, type RequestRecord, type CloudStats } from './admin';
 export { FaultInjector, validateFaultRule, type FaultRule, type FaultState } from './faults';
+export { TOKEN_PATH, type LocalOAuthOptions, type TokenStats } from './oauth';

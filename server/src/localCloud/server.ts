@@ -20,6 +20,7 @@ import { FaultInjector } from './faults';
 import { GroupService } from './groupService';
 import { finish, readBody, sendError, sendJson, splitUrl, type Exchange } from './http';
 import { PUBLISHED_PATH, PublishedImages } from './published';
+import { TOKEN_PATH, TokenIssuer, webexErrorBody, type LocalOAuthOptions, type TokenStats } from './oauth';
 import { handleScim } from './scimRoutes';
 import { UserService } from './userService';
 import type { CloudDialect } from './webexDialect';
@@ -50,6 +51,11 @@ export interface LocalCloudOptions {
   readonly onRequest?: (record: RequestRecord) => void;
   /** Requests kept in the in-memory request log. Default 10 000. */
   readonly requestLogSize?: number;
+  /**
+   * Serve the OAuth token endpoint `POST /v1/access_token` (oauth.ts) for a Service App with these
+   * credentials; the access tokens it issues are accepted beside `token`.
+   */
+  readonly oauth?: LocalOAuthOptions;
 }
 
 export interface LocalCloud {
@@ -61,12 +67,17 @@ export interface LocalCloud {
   readonly port: number;
   readonly faults: FaultInjector;
   readonly admin: LocalCloudAdmin;
+  /** The token endpoint's counts (all 0 without `oauth`). */
+  tokens(): TokenStats;
+  /** Ends every issued access token now (as a revocation would); answers how many were valid. */
+  expireTokens(): number;
   /** Requests handled since `since` (a request number; 0 = all kept). */
   requests(since?: number): RequestRecord[];
   /** Stops listening, closes open connections and the database. */
   close(): Promise<void>;
 }
 
+const noTokens: TokenStats = { issued: 0, active: 0, refused: 0, expiredRefused: 0, rotatedUsed: 0 };
 const SCIM_PREFIX = /^\/identity\/scim\/([^/]+)\/v2(\/.*)?$/;
 const AVATAR_PATH = /^\/avatars\/([^/]+)\/([^/]+)\/([0-9a-f]+)$/;
 
@@ -102,11 +113,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const admin = new LocalCloudAdmin(ctx, users, groups, avatars, () => requestCount);
   const tokenDigest = digest(options.token);
 
-  const authorized = (req: IncomingMessage): boolean => {
+  const issuer = options.oauth ? new TokenIssuer(options.oauth, now) : undefined;
+
+  const authorized = (req: IncomingMessage): 'ok' | 'expired' | 'no' => {
     const h = req.headers.authorization;
-    if (!h || !/^bearer /i.test(h)) return false;
+    if (!h || !/^bearer /i.test(h)) return 'no';
+    const presented = h.slice(7).trim();
     // Compare digests in constant time: the token's length and content stay private.
-    return timingSafeEqual(digest(h.slice(7).trim()), tokenDigest);
+    if (timingSafeEqual(digest(presented), tokenDigest)) return 'ok';
+    const issued = issuer?.check(presented);
+    return issued === 'valid' ? 'ok' : issued === 'expired' ? 'expired' : 'no';
   };
 
   const record = (ex: Exchange): void => {
@@ -152,11 +168,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ex.method === 'HEAD' ? undefined : img.bytes,
       );
     }
-    if (!authorized(ex.req)) {
+    if (path === TOKEN_PATH && issuer) return issuer.handle(ex);
+    const auth = authorized(ex.req);
+    if (auth === 'expired') {
+      // Webex's answer to an expired access token: 401 with its error body.
+      return sendJson(ex, 401, webexErrorBody('The access token has expired; get a new one with the refresh token.', ex.trackingId), {
+        'www-authenticate': 'Bearer error="invalid_token", error_description="The access token expired"',
+      });
+    }
+    if (auth !== 'ok') {
       throw new ScimHttpError(401, undefined, 'a valid bearer token is required', {
         'www-authenticate': 'Bearer realm="dirsync local cloud"',
       });
     }
+    if (path === '/_dirsync/tokens' && ex.method === 'GET') return sendJson(ex, 200, issuer?.stats() ?? noTokens);
+    if (path === '/_dirsync/tokens/expire' && ex.method === 'POST') return sendJson(ex, 200, { expired: issuer?.expireAll() ?? 0 });
     if (published && ex.method === 'PUT') {
       const bytes = await readBody(ex.req, publishedImages.maxBytes + 1);
       const inm = ex.req.headers['if-none-match'];
@@ -254,6 +280,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     faults,
     admin,
     requests: (since = 0) => log.filter((r) => r.n > since),
+    tokens: () => issuer?.stats() ?? noTokens,
+    expireTokens: () => issuer?.expireAll() ?? 0,
     async close() {
       if (closed) return;
       closed = true;

@@ -49,7 +49,7 @@ describe('language/codeActions: quick fixes', () => {
 
   it("the missing-key fix inserts with the file's indentation", () => {
     const text =
-      '{\n    "directory": {\n        "baseDns": ["DC=a,DC=b"]\n    },\n    "cloud": { "type": "scim", "url": "https://x.example.com/v2" }\n}';
+      '{\n    "directory": {\n        "baseDns": ["DC=a,DC=b"]\n    },\n    "cloud": { "type": "scim", "url": "https://x.example.com/v2", "token": "${env:T}" }\n}';
     const fixed = fix(text, 'DS103');
     assert.match(fixed, /\n {8}"url": "ldaps:\/\/dc1\.example\.com"/);
   });

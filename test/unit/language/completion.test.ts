@@ -48,6 +48,12 @@ const CASES: Case[] = [
     includes: ['displayName', 'sipAddresses;type=enterprise', 'emails;type-work', 'ds-pwp-account-disabled', 'extensionAttribute15'],
     excludes: ['uid'],
   },
+  { name: 'cloud offers auth beside token', src: '{ "cloud": { | } }', includes: ['token', 'auth'] },
+  {
+    name: 'keys of cloud.auth',
+    src: '{ "cloud": { "auth": { | } } }',
+    includes: ['clientId', 'clientSecret', 'refreshToken', 'tokenUrl'],
+  },
   { name: 'enum values after a colon', src: '{ "directory": { "type": | } }', includes: ['"adds"', '"adlds"'] },
   { name: 'enum values inside a string', src: '{ "cloud": { "type": "|" } }', includes: ['webex', 'scim'] },
   { name: 'booleans', src: '{ "avatar": { "enabled": | } }', includes: ['true', 'false'] },

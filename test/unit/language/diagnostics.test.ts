@@ -91,6 +91,30 @@ const CASES: Case[] = [
   },
   { name: 'webex without orgId', patch: { cloud: { orgId: undefined } }, code: 'DS515', at: '"cloud"' },
   { name: 'scim without url', patch: { cloud: { type: 'scim', orgId: undefined } }, code: 'DS515', at: '"cloud"' },
+  {
+    name: 'both cloud.token and cloud.auth',
+    patch: { cloud: { auth: { clientId: '${env:C}', clientSecret: '${env:S}', refreshToken: '${env:R}' } } },
+    code: 'DS539',
+    at: '"auth"',
+  },
+  { name: 'neither cloud.token nor cloud.auth', patch: { cloud: { token: undefined } }, code: 'DS539', at: '"cloud"' },
+  {
+    name: 'token endpoint over plain http to another host',
+    patch: {
+      cloud: {
+        token: undefined,
+        auth: { clientId: '${env:C}', clientSecret: '${env:S}', refreshToken: '${env:R}', tokenUrl: 'http://login.example.com/token' },
+      },
+    },
+    code: 'DS540',
+    at: '"http://login.example.com/token"',
+  },
+  {
+    name: 'a literal client secret in cloud.auth',
+    patch: { cloud: { token: undefined, auth: { clientId: '${env:C}', clientSecret: 'hunter2', refreshToken: '${env:R}' } } },
+    code: 'DS507',
+    at: '"hunter2"',
+  },
   { name: 'page size above MaxPageSize', patch: { directory: { pageSize: 5000 } }, code: 'DS516', at: '5000' },
   { name: 'bindDn ignored by ldif', patch: { directory: { url: 'ldif:./x.ldif' } }, code: 'DS517', at: '"bindDn"' },
   {
@@ -276,7 +300,7 @@ describe('language/diagnostics: codes and ranges', () => {
   it('DS100 for JSONC syntax errors; comments and trailing commas are fine', () => {
     assert.ok(codes(analyze('{ "directory": { "url" "ldaps://a.example.com" } }')).includes('DS100'));
     const clean = analyze(
-      '{\n // c\n "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"],},\n /* block */ "cloud": {"type": "scim", "url": "https://x.example.com/v2"},\n "policy": {"deleteThreshold": {"count": 1}},\n}',
+      '{\n // c\n "directory": {"url": "ldaps://a.example.com", "baseDns": ["DC=a,DC=b"],},\n /* block */ "cloud": {"type": "scim", "url": "https://x.example.com/v2", "token": "${env:T}"},\n "policy": {"deleteThreshold": {"count": 1}},\n}',
     );
     assert.deepEqual(codes(clean), []);
   });

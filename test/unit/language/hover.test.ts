@@ -45,6 +45,12 @@ const CASES: Array<{ name: string; src: string; contains: readonly string[]; cov
     src: '{ "cloud": { "token": "${secret:web|ex-token}" } }',
     contains: ['SecretStorage', 'DIRSYNC_SECRET_WEBEX_TOKEN'],
   },
+  { name: 'cloud.auth explains renewing', src: '{ "cloud": { "au|th": {} } }', contains: ['Service App', 'renews', '90 days'] },
+  {
+    name: 'cloud.auth.tokenUrl names the default endpoint',
+    src: '{ "cloud": { "auth": { "token|Url": "" } } }',
+    contains: ['https://webexapis.com/v1/access_token'],
+  },
   { name: 'a duration', src: '{ "schedule": { "fullInterval": "1d1|2h" } }', contains: ['1 day 12 hours'] },
   { name: 'an avatar attribute', src: '{ "avatar": { "attribute": "thumb|nailPhoto" } }', contains: ['thumbnailPhoto', 'binary'] },
   {

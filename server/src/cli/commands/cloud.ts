@@ -1,10 +1,10 @@
 /** `dirsync cloud`: runs the local cloud (a Webex-compatible SCIM 2.0 server) in the foreground. */
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
-import { startLocalCloud } from '../../localCloud/index';
+import { startLocalCloud, type LocalOAuthOptions } from '../../localCloud/index';
 
 const USAGE = `Usage: dirsync cloud --port <port> --db <file> [--org <orgId>] [--log] [--soft-delete-days <n>]
-                    [--dialect webex|scim]
+                    [--dialect webex|scim] [--token-lifetime <s>] [--refresh-token-lifetime <s>]
 
 Runs the local cloud in the foreground on 127.0.0.1: a Webex-compatible SCIM 2.0 server
 (Users, Groups, Bulk, filters, paging, ETags, avatars, soft delete) that keeps its data in the
@@ -12,6 +12,11 @@ SQLite file <file>. Point a config's cloud.url at the URL it prints.
 
 The bearer token clients must send is read from the environment variable DIRSYNC_CLOUD_TOKEN;
 the command refuses to start without it.
+
+With DIRSYNC_CLOUD_CLIENT_ID, DIRSYNC_CLOUD_CLIENT_SECRET and DIRSYNC_CLOUD_REFRESH_TOKEN set,
+it also serves a Webex-like OAuth token endpoint, POST /v1/access_token (refresh_token grant,
+form-encoded), for a config's cloud.auth: every refresh gives a new access token and a new
+refresh token; an expired access token is refused with 401.
 
 Options:
   -p, --port <port>    TCP port on 127.0.0.1; 0 picks a free one (default 0)
@@ -24,12 +29,38 @@ Options:
                        SCIM API does (userType required, Webex's enums, account states,
                        Cisco extension attributes, filter attributes); scim: a plain
                        SCIM 2.0 server for generic clients
+      --token-lifetime <s>          seconds an issued access token lasts (default 3600)
+      --refresh-token-lifetime <s>  seconds an issued refresh token lasts (default 7776000,
+                                    90 days)
 
 Output: the first line on stdout is
   Local cloud listening on http://127.0.0.1:<port>/identity/scim/<orgId>/v2
 Stop it with Ctrl+C or SIGTERM.
 
 Exit codes: 0 stopped by a signal, 1 error (usage, missing token, port in use, wrong org).`;
+
+function seconds(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of seconds ≥ 1, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The token endpoint's credentials from the environment: all three, none, or a usage error. */
+function oauthFromEnv(io: CliIo, args: { values: Record<string, unknown> }): LocalOAuthOptions | undefined {
+  const names = ['DIRSYNC_CLOUD_CLIENT_ID', 'DIRSYNC_CLOUD_CLIENT_SECRET', 'DIRSYNC_CLOUD_REFRESH_TOKEN'] as const;
+  const [clientId, clientSecret, refreshToken] = names.map((n) => io.env[n]);
+  const tokenLifetimeSeconds = seconds(args.values['token-lifetime'], '--token-lifetime', 3600);
+  const refreshTokenLifetimeSeconds = seconds(args.values['refresh-token-lifetime'], '--refresh-token-lifetime', 90 * 86_400);
+  if (!clientId && !clientSecret && !refreshToken) {
+    if (args.values['token-lifetime'] !== undefined || args.values['refresh-token-lifetime'] !== undefined)
+      throw new UsageError(`--token-lifetime needs the token endpoint: set ${names.join(', ')}`);
+    return undefined;
+  }
+  if (!clientId || !clientSecret || !refreshToken)
+    throw new UsageError(`the token endpoint needs all of ${names.join(', ')}; ${names.filter((n) => !io.env[n]).join(', ')} not set`);
+  return { clientId, clientSecret, refreshToken, tokenLifetimeSeconds, refreshTokenLifetimeSeconds };
+}
 
 function port(value: unknown): number {
   if (value === undefined) return 0;
@@ -50,6 +81,8 @@ export const cloudCommand: CliCommand = {
     log: { type: 'boolean' },
     'soft-delete-days': { type: 'string' },
     dialect: { type: 'string' },
+    'token-lifetime': { type: 'string' },
+    'refresh-token-lifetime': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -68,6 +101,7 @@ export const cloudCommand: CliCommand = {
       );
       return 1;
     }
+    const oauth = oauthFromEnv(io, args);
     const orgId = typeof args.values['org'] === 'string' ? args.values['org'] : undefined;
     const log = args.values['log'] === true;
     const cloud = await startLocalCloud({
@@ -77,10 +111,15 @@ export const cloudCommand: CliCommand = {
       softDeleteDays: days,
       dialect,
       ...(orgId ? { orgId } : {}),
+      ...(oauth ? { oauth } : {}),
       ...(log ? { onRequest: (r) => io.stdout.write(JSON.stringify(r) + '\n') } : {}),
     });
     io.stdout.write(`Local cloud listening on ${cloud.baseUrl}\n`);
     io.stderr.write(`org ${cloud.orgId}, database ${dbPath}; admin API under ${cloud.url}/_dirsync/. Ctrl+C stops.\n`);
+    if (oauth)
+      io.stderr.write(
+        `token endpoint ${cloud.url}/v1/access_token: access tokens last ${oauth.tokenLifetimeSeconds} s, refresh tokens ${oauth.refreshTokenLifetimeSeconds} s\n`,
+      );
     await new Promise<void>((resolve) => {
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -11,7 +11,7 @@ import { loadConfig } from '../../language/service';
 import { runSync } from '../../sync/engine/sync';
 import { ApplyCancelledError } from '../../sync/apply/errors';
 import { readSyncState } from '../../sync/engine/syncState';
-import type { SyncMode } from '../../sync/contract';
+import type { EngineEvent, SyncMode } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { doneText, openSyncSession, nothingToDo } from '../syncOutput';
 
@@ -75,13 +75,23 @@ schedule.enabled is false, or --once failed.`,
       `dirsync serve: ${configFile}: incremental every ${schedule.incrementalIntervalSeconds} s${fullMs ? `, full every ${schedule.fullIntervalSeconds} s` : ''}`,
     );
     let ok = true;
+    let warnedAt = 0;
     while (!io.signal.aborted) {
       const state = await readSyncState(stateDir, configFile);
       const lastFull = state?.lastFullSync ? Date.parse(state.lastFullSync) : 0;
       const mode: SyncMode = fullMs !== undefined && Date.now() - lastFull >= fullMs ? 'full' : 'incremental';
       const session = openSyncSession(io, args.values['log'] as string | undefined, false);
+      const logEvent = session.engine.onEvent;
+      // A refresh token about to run out is said on stderr too (once a day): the log may go unread.
+      const onEvent = (e: EngineEvent): void => {
+        logEvent?.(e);
+        if (e.event === 'auth.refreshTokenExpiring' && Date.now() - warnedAt >= 86_400_000) {
+          warnedAt = Date.now();
+          line(io, `warning: ${e.message}`);
+        }
+      };
       try {
-        const r = await runSync({ ...session.engine, secrets: envSecretResolver(io.env), configFile, mode });
+        const r = await runSync({ ...session.engine, onEvent, secrets: envSecretResolver(io.env), configFile, mode });
         ok = r.failed === 0;
         line(
           io,

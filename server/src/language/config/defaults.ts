@@ -29,6 +29,8 @@ export const DEFAULT_ROOM_IDENTITY = { attribute: 'msExchResourceMetaData', valu
 export const DEFAULT_ROOMS_GENERIC_TARGET = 'users';
 
 export const WEBEX_DEFAULT_URL = 'https://webexapis.com/identity/scim/{orgId}/v2';
+/** Webex's OAuth token endpoint, where `cloud.auth` renews access tokens. */
+export const WEBEX_TOKEN_URL = 'https://webexapis.com/v1/access_token';
 
 /** Directory Connector 3.5 and later: an incremental sync every 4 hours. */
 export const DEFAULT_INCREMENTAL_INTERVAL_SECONDS = 4 * 60 * 60;

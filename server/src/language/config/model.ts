@@ -16,6 +16,7 @@ import {
   DEFAULT_ROOMS_GENERIC_TARGET,
   DEFAULT_USER_ATTRIBUTES,
   WEBEX_DEFAULT_URL,
+  WEBEX_TOKEN_URL,
 } from './defaults';
 import { parseDirectoryUrl, parseDuration } from './formats';
 import { dnToDomain } from '../../domain/dn';
@@ -25,6 +26,7 @@ import type {
   AttributeMapping,
   AvatarConfig,
   AvatarCredentials,
+  CloudAuthConfig,
   CloudConfig,
   DeleteThreshold,
   DirectoryConfig,
@@ -153,6 +155,7 @@ function buildCloud(c: Node | undefined): CloudConfig {
     range: template.range,
   };
   const token = secret(prop(c, 'token'));
+  const auth = buildCloudAuth(prop(c, 'auth'));
   const proxy = prop(c, 'proxy');
   const proxyUrl = located(prop(proxy, 'url'));
   const proxyPassword = secret(prop(proxy, 'password'));
@@ -162,6 +165,7 @@ function buildCloud(c: Node | undefined): CloudConfig {
     url,
     ...(orgId ? { orgId } : {}),
     ...(token ? { token } : {}),
+    ...(auth ? { auth } : {}),
     concurrency: int(prop(c, 'concurrency'), 4, 1, 64),
     pageSize: int(prop(c, 'pageSize'), 100, 1, 1000),
     timeoutSeconds: int(prop(c, 'timeoutSeconds'), 30, 1),
@@ -176,6 +180,15 @@ function buildCloud(c: Node | undefined): CloudConfig {
         }
       : {}),
   };
+}
+
+function buildCloudAuth(a: Node | undefined): CloudAuthConfig | undefined {
+  const clientId = secret(prop(a, 'clientId'));
+  const clientSecret = secret(prop(a, 'clientSecret'));
+  const refreshToken = secret(prop(a, 'refreshToken'));
+  if (!clientId || !clientSecret || !refreshToken) return undefined;
+  const tokenUrl = located(prop(a, 'tokenUrl')) ?? { value: WEBEX_TOKEN_URL, range: { start: a!.offset, end: a!.offset } };
+  return { clientId, clientSecret, refreshToken, tokenUrl };
 }
 
 function buildSelection(kind: ObjectKind, node: Node | undefined, directory: DirectoryConfig): ObjectSelection {

@@ -10,6 +10,7 @@ import {
   DEFAULT_ROOM_IDENTITY,
   DEFAULT_ROOMS_GENERIC_TARGET,
   WEBEX_DEFAULT_URL,
+  WEBEX_TOKEN_URL,
 } from './defaults';
 import type { ObjectSpec, Spec, StringSpec } from './specTypes';
 import { SECTION_SPECS_B } from './specSections';
@@ -115,7 +116,29 @@ const cloudSpec: ObjectSpec = {
       doc: 'SCIM base URL; `{orgId}` is replaced by `orgId`. Required for `type: "scim"`.',
     },
     orgId: { type: 'string', doc: 'The Webex organization ID (Control Hub → Account), substituted for `{orgId}` in `url`.' },
-    token: secret('The API access token, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error.'),
+    token: secret(
+      'The API access token, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error. It is sent as it is and never renewed: for a long-running service use `auth` instead (one of the two).',
+    ),
+    auth: {
+      type: 'object',
+      doc: "A Webex Service App's credentials, instead of `token`: dirsync gets an access token with the refresh token, renews it before it expires (and once when the cloud refuses it), and keeps a new refresh token in memory. The client id and secret are the Service App's (developer portal); once a full administrator has authorized the app in Control Hub, the org's first access and refresh token come from the Service App token API. A refresh token lasts 90 days: a warning names the date two weeks before.",
+      required: ['clientId', 'clientSecret', 'refreshToken'],
+      properties: {
+        clientId: secret("The Service App's client id, as `${env:NAME}` or `${secret:KEY}`."),
+        clientSecret: secret("The Service App's client secret, as `${env:NAME}` or `${secret:KEY}`. A literal secret is an error."),
+        refreshToken: secret(
+          'The refresh token of the Service App for this org, as `${env:NAME}` or `${secret:KEY}`. A literal token is an error.',
+        ),
+        tokenUrl: {
+          type: 'string',
+          format: 'httpUrl',
+          default: WEBEX_TOKEN_URL,
+          doc: "The OAuth token endpoint. `https://` only (plain `http://` only to this machine, e.g. the local cloud's `/v1/access_token`).",
+        },
+      },
+      insert:
+        '{\n\t"clientId": "\\${env:${1:DIRSYNC_CLIENT_ID}}",\n\t"clientSecret": "\\${env:${2:DIRSYNC_CLIENT_SECRET}}",\n\t"refreshToken": "\\${env:${3:DIRSYNC_REFRESH_TOKEN}}"\n}',
+    },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'SCIM requests in flight at once.' },
     pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, doc: 'Resources per list request (`count`).' },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-request timeout in seconds.' },

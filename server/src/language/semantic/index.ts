@@ -1,5 +1,6 @@
 /** Runs every DS5xx check. Each check is guarded: one failing check costs only its own findings. */
 import { checkAvatarDelivery } from './avatarDelivery';
+import { checkCloudAuth } from './cloudAuth';
 import { checkMappings } from './mappings';
 import { checkObjects } from './objects';
 import { checkAvatar, checkConnection, checkPolicy } from './settings';
@@ -9,6 +10,7 @@ const CHECKS: ReadonlyArray<readonly [string, (ctx: SemanticContext) => void]> =
   ['mappings', checkMappings],
   ['objects', checkObjects],
   ['connection', checkConnection],
+  ['cloud credentials', checkCloudAuth],
   ['avatar', checkAvatar],
   ['avatar delivery', checkAvatarDelivery],
   ['policy', checkPolicy],

@@ -1,12 +1,21 @@
 /**
  * The config's SCIM client, one way for every entry point (dry run, explain, apply, purge):
- * `cloud.url` checked, the token from its reference, `cloud.proxy` honoured, and SCIM log events
- * (never the token) forwarded to the engine's event log.
+ * `cloud.url` checked, the token from its reference (or `cloud.auth`'s renewing provider),
+ * `cloud.proxy` honoured, and SCIM log events (never the token) forwarded to the engine's event log.
  */
+import { createHash } from 'node:crypto';
 import { ProxyAgent } from 'undici';
 import type { SecretResolver } from '../../avatars/credentials';
-import { createScimClient, type CloudLogEvent, type ScimClient, type ScimFlavor } from '../../cloud/index';
-import type { CloudConfig } from '../../../../common/config';
+import {
+  createScimClient,
+  OAuthTokenProvider,
+  type CloudLogEvent,
+  type CloudLogger,
+  type ScimClient,
+  type ScimFlavor,
+  type TokenSource,
+} from '../../cloud/index';
+import type { CloudAuthConfig, CloudConfig } from '../../../../common/config';
 import type { EngineEvent } from '../contract';
 
 export interface ConfiguredCloud {
@@ -55,25 +64,83 @@ function eventLogger(sessionId: string, onEvent: (e: EngineEvent) => void) {
   };
 }
 
+/**
+ * One provider per Service App, token endpoint and starting refresh token, for the whole process:
+ * `dirsync serve` and the language server run many syncs, and each must find the access token and
+ * the rotated refresh token the last one got (a rotated-out refresh token no longer works).
+ */
+const providers = new Map<string, OAuthTokenProvider>();
+
+async function authProvider(
+  o: CloudClientOptions,
+  auth: CloudAuthConfig,
+  proxyAgent: () => ProxyAgent | undefined,
+): Promise<OAuthTokenProvider> {
+  const read = async (key: 'clientId' | 'clientSecret' | 'refreshToken') => {
+    const ref = auth[key].value;
+    const v = await o.secrets(ref);
+    if (!v) throw o.fail(`${o.configFile}: cloud.auth.${key} ${ref.text} is not set (the environment has no value for it)`);
+    return v;
+  };
+  const credentials = {
+    clientId: await read('clientId'),
+    clientSecret: await read('clientSecret'),
+    refreshToken: await read('refreshToken'),
+  };
+  const tokenUrl = auth.tokenUrl.value;
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([tokenUrl, o.cloud.proxy?.url.value ?? '', credentials.clientId, credentials.clientSecret, credentials.refreshToken]),
+    )
+    .digest('hex');
+  let provider = providers.get(key);
+  if (!provider) {
+    provider = new OAuthTokenProvider({
+      tokenUrl,
+      credentials,
+      timeoutMs: o.cloud.timeoutSeconds * 1000,
+      // The provider outlives this run's client, so it has a proxy agent of its own.
+      ...(o.cloud.proxy ? { dispatcher: proxyAgent()! } : {}),
+      hint: `Check cloud.auth (clientId ${auth.clientId.value.text}, clientSecret ${auth.clientSecret.value.text}, refreshToken ${auth.refreshToken.value.text}) in ${o.configFile}`,
+    });
+    providers.set(key, provider);
+  }
+  return provider;
+}
+
 export async function configuredCloudClient(o: CloudClientOptions): Promise<ConfiguredCloud> {
   const c = o.cloud;
   const url = c.url.value;
   if (!url) throw o.fail(`${o.configFile}: cloud.url is empty`);
   if (url.includes('{orgId}')) throw o.fail(`${o.configFile}: cloud.url has {orgId} but cloud.orgId is not set`);
-  const ref = c.token?.value;
-  const token = ref ? await o.secrets(ref) : undefined;
-  if (!token)
-    throw o.fail(`${o.configFile}: cloud.token ${ref ? `${ref.text} is not set (the environment has no value for it)` : 'is missing'}`);
-  let proxy: ProxyAgent | undefined;
-  if (c.proxy) {
-    let auth: string | undefined;
-    if (c.proxy.username !== undefined && c.proxy.password) {
-      const pw = await o.secrets(c.proxy.password.value);
-      if (pw === undefined) throw o.fail(`${o.configFile}: cloud.proxy.password ${c.proxy.password.value.text} is not set`);
-      auth = `Basic ${Buffer.from(`${c.proxy.username}:${pw}`, 'utf8').toString('base64')}`;
-    }
-    proxy = new ProxyAgent({ uri: c.proxy.url.value, ...(auth ? { token: auth } : {}) });
+  let proxyAuth: string | undefined;
+  if (c.proxy?.username !== undefined && c.proxy.password) {
+    const pw = await o.secrets(c.proxy.password.value);
+    if (pw === undefined) throw o.fail(`${o.configFile}: cloud.proxy.password ${c.proxy.password.value.text} is not set`);
+    proxyAuth = `Basic ${Buffer.from(`${c.proxy.username}:${pw}`, 'utf8').toString('base64')}`;
   }
+  const proxyAgent = (): ProxyAgent | undefined =>
+    c.proxy ? new ProxyAgent({ uri: c.proxy.url.value, ...(proxyAuth ? { token: proxyAuth } : {}) }) : undefined;
+  let token: TokenSource;
+  let authHint: string;
+  let provider: OAuthTokenProvider | undefined;
+  if (c.auth && !c.token) {
+    provider = await authProvider(o, c.auth, proxyAgent);
+    token = provider;
+    authHint = `The cloud did not accept a freshly renewed access token: check cloud.auth in ${o.configFile} (the Service App must be authorized for this org, with the scopes the sync needs)`;
+  } else {
+    const ref = c.token?.value;
+    const value = ref ? await o.secrets(ref) : undefined;
+    if (!value)
+      throw o.fail(
+        `${o.configFile}: cloud.token ${ref ? `${ref.text} is not set (the environment has no value for it)` : c.auth ? 'and cloud.auth are both set: keep one' : 'is missing (or use cloud.auth)'}`,
+      );
+    token = value;
+    authHint = `The cloud did not accept the token: check cloud.token (${ref!.text}) in ${o.configFile}; it may be wrong, expired, or lack the role for this org`;
+  }
+  const proxy = proxyAgent();
+  const logger: CloudLogger | undefined = o.onEvent ? eventLogger(o.sessionId, o.onEvent) : undefined;
+  const detach = provider && logger ? provider.attach(logger) : undefined;
   const client = createScimClient({
     baseUrl: url,
     token,
@@ -84,16 +151,17 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     sessionId: o.sessionId,
     // Errors name the key to fix, in the config's words.
     hints: {
-      auth: `The cloud did not accept the token: check cloud.token (${ref!.text}) in ${o.configFile}; it may be wrong, expired, or lack the role for this org`,
+      auth: authHint,
       unreachable: `Nothing answered at cloud.url (${url}) in ${o.configFile}${c.proxy ? ' through cloud.proxy' : ''}: check the URL and that the service is up`,
     },
     flavor: o.flavor ?? c.type,
     ...(proxy ? { dispatcher: proxy } : {}),
-    ...(o.onEvent ? { logger: eventLogger(o.sessionId, o.onEvent) } : {}),
+    ...(logger ? { logger } : {}),
   });
   return {
     client,
     async close() {
+      detach?.();
       await client.close();
       await proxy?.close();
     },

@@ -6,7 +6,7 @@ import { liveDiagnostics, mergeLiveDiagnostics, type LiveFacts } from '../../../
 import { canonicalDnKey as dnKey } from '../../../../server/src/domain/dn';
 import { ranged } from '../../../support/languageCases';
 
-const HEAD = `{ "directory": { "url": «"ldap://dc1.example.com"», "baseDns": ["DC=example,DC=com"] },\n  "cloud": { "type": "scim", "url": "https://x.example.com/v2" },\n  "policy": { "deleteThreshold": { "count": 1 } },\n`;
+const HEAD = `{ "directory": { "url": «"ldap://dc1.example.com"», "baseDns": ["DC=example,DC=com"] },\n  "cloud": { "type": "scim", "url": "https://x.example.com/v2", "token": "\${env:T}" },\n  "policy": { "deleteThreshold": { "count": 1 } },\n`;
 
 const facts = (over: Partial<LiveFacts> = {}): LiveFacts => ({ location: 'ldap://dc1.example.com', kind: 'ldap', ...over });
 const schema = new Set([
