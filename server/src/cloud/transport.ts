@@ -33,6 +33,13 @@ export interface ScimRequest {
   readonly method: HttpMethod;
   /** Path under the SCIM base URL: `/Users`, `/Users/{id}`, `/Bulk`. */
   readonly path: string;
+  /**
+   * A path from the origin that replaces the SCIM base path for this request (Webex's contacts
+   * API lives beside SCIM: `/v1/contacts/organizations/{orgId}/contacts`). Default: the base path.
+   */
+  readonly root?: string;
+  /** The JSON body's media type. Default application/scim+json (Webex's non-SCIM APIs take application/json). */
+  readonly contentType?: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** A JSON body (sent as application/scim+json). */
   readonly body?: unknown;
@@ -133,7 +140,7 @@ export class ScimTransport {
   /** Sends a request, retrying per the rules above; resolves with a 2xx/304 response or throws a ScimError. */
   async send<T = unknown>(req: ScimRequest): Promise<ScimResponse<T>> {
     const o = this.options;
-    const path = this.basePath + req.path + encodeQuery(req.query);
+    const path = (req.root ?? this.basePath) + req.path + encodeQuery(req.query);
     let attempt = 0;
     let outcomeUnknown = false;
     for (;;) {
@@ -251,7 +258,7 @@ export class ScimTransport {
         headers['content-type'] = req.bytes.contentType;
         body = req.bytes.data;
       } else if (req.body !== undefined) {
-        headers['content-type'] = `${SCIM_JSON}; charset=utf-8`;
+        headers['content-type'] = `${req.contentType ?? SCIM_JSON}; charset=utf-8`;
         body = JSON.stringify(req.body);
       }
       const res = await o.dispatcher.request({

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ScimClient } from '../../cloud/index';
+import { CONTACT_SOURCE_CH, type ScimClient } from '../../cloud/index';
+import { readContactLedger } from '../apply/contactLedger';
 import type { DirectorySource } from '../../directory/index';
 import type { SyncReport } from '../../../../common/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
@@ -126,6 +127,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       DIRECTORY_PREFETCH,
     );
     const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    // Webex's org contacts (source CH) and the ledger of those this config synchronized.
+    const contacts = config.objects.contacts.enabled ? client.contacts : undefined;
+    const contactLedger = contacts ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
     const plan = await buildPlan({
       config,
       configSource: { file: basename(loaded.file), lines: loaded.lines },
@@ -136,6 +140,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
       cloudGroups,
+      ...(contacts && contactLedger
+        ? { cloudContacts: contacts.search({ source: CONTACT_SOURCE_CH, ...(signal ? { signal } : {}) }), contactLedger }
+        : {}),
       directory,
       ...(sinceUsn !== undefined
         ? {
