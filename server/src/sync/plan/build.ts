@@ -110,6 +110,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   }
   // Webex's org contacts (a generic SCIM target has none: contacts are then reported and skipped).
   const contactsOn = config.objects.contacts.enabled;
+  if (input.contactsUnavailable) ctx.message('warning', input.contactsUnavailable);
   const contactPlanner = input.cloudContacts ? new ContactPlanner(ctx, input.contactLedger ?? new Map()) : undefined;
   if (contactPlanner && input.cloudContacts) {
     for await (const c of input.cloudContacts) {

@@ -216,9 +216,9 @@ export interface CloudContactView {
   readonly emailLc?: string;
 }
 
-/** Reason for contacts on a generic SCIM target. */
+/** Reason for contacts when the cloud has no contacts API (a generic SCIM target has no contact resource). */
 export const SCIM_CONTACT_REASON =
-  'contacts are reported, not written: a generic SCIM target (cloud.type "scim") has no contact resource; Webex gets them through its Organization Contacts API';
+  'contacts are reported, not written: this cloud has no contacts API (a generic SCIM target has no contact resource; Webex gets them through its Organization Contacts API)';
 
 /**
  * Plans the org's contacts on Webex: one item per AD contact (create, update, none) and one per

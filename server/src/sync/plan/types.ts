@@ -74,6 +74,8 @@ export interface PlanInput {
    * target) AD contacts are reported and skipped.
    */
   readonly cloudContacts?: Many<Contact>;
+  /** Why the cloud's contacts could not be read (no contacts API there): a warning; AD contacts are then skipped. */
+  readonly contactsUnavailable?: string;
   /** The contact ledger: contactId → the objectGUID this config synchronized it from (plan/contacts.ts). */
   readonly contactLedger?: ReadonlyMap<string, string>;
   /**
