@@ -110,7 +110,9 @@ async function openContacts(
     first = await pages.next();
   } catch (err) {
     if (err instanceof ScimNotFoundError)
-      return { unavailable: `the cloud has no Organization Contacts API at ${api.url()} (HTTP 404): AD contacts are reported, not written` };
+      return {
+        unavailable: `the cloud has no Organization Contacts API at ${api.url()} (HTTP 404): AD contacts are reported, not written`,
+      };
     throw err;
   }
   async function* all(): AsyncGenerator<Contact> {

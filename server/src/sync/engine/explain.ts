@@ -224,13 +224,13 @@ export async function explainObject(options: EngineOptions & { readonly target: 
                 : undefined
               : !view
                 ? undefined
-              : a.inverted
-                ? view.active
-                : a.scimPath === 'userName'
-                  ? view.userName
-                  : a.scimPath === 'externalId'
-                    ? (view.externalId ?? null)
-                    : (view.values[a.scimPath] ?? null);
+                : a.inverted
+                  ? view.active
+                  : a.scimPath === 'userName'
+                    ? view.userName
+                    : a.scimPath === 'externalId'
+                      ? (view.externalId ?? null)
+                      : (view.values[a.scimPath] ?? null);
             const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
             const changes =
               v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
