@@ -5,7 +5,7 @@
  * refuses as Webex would. The generic dialect has no contacts API.
  */
 import { strict as assert } from 'node:assert';
-import { CONTACT_BASE, CONTACT_SCHEMA, contactsRootOf, ScimError, ScimNotFoundError } from '../../../server/src/cloud/index';
+import { CONTACT_BASE, CONTACT_SCHEMA, contactsRootOf, type ScimError, ScimNotFoundError } from '../../../server/src/cloud/index';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
 
 const email = (n: number) => ({ emails: [{ type: 'work', value: `p${n}@partner.example.net` }] });
@@ -112,7 +112,10 @@ describe('contacts API: the client against the local cloud (webex dialect)', fun
     const created = await c.create({ ...CONTACT_BASE, displayName: 'Once', ...email(7) });
     assert.equal(created.displayName, 'Once');
     assert.equal(f.cloud.admin.stats().contacts, 1);
-    assert.ok(f.cloud.requests().some((r) => r.method === 'POST' && r.status === 0), 'the first answer was dropped');
+    assert.ok(
+      f.cloud.requests().some((r) => r.method === 'POST' && r.status === 0),
+      'the first answer was dropped',
+    );
   });
 
   const refused: Array<[string, unknown, number, RegExp]> = [
