@@ -1,13 +1,11 @@
 /**
- * One SCIM HTTP exchange with retries, concurrency bound, tracking ids and logging. Everything
- * above (resources, paging, Bulk) goes through `ScimTransport.send`.
+ * One SCIM HTTP exchange with retries, concurrency bound, tracking ids and logging. Everything above (resources, paging,
+ * Bulk, Webex's contacts API) goes through `ScimTransport.send`.
  *
- * Retry rules (see retry.ts): 429/423 are retried for every method after Retry-After (a 429 pauses
- * the whole client); 5xx, resets and timeouts are retried for requests marked `idempotent`; a
- * request marked `recover` (a POST that creates) is retried only after its `recover` callback —
- * which looks the object up by externalId/userName — found nothing, so an outcome we never saw
- * cannot create a duplicate. A DELETE that gets 404 after an attempt with unknown outcome counts
- * as done (the earlier attempt deleted it).
+ * Retry rules (see retry.ts): 429/423 are retried for every method after Retry-After (a 429 pauses the whole client);
+ * 5xx, resets and timeouts are retried for requests marked `idempotent`; a request marked `recover` (a POST that
+ * creates) is retried only after its `recover` callback (a look-up by externalId/userName) found nothing, so an outcome
+ * we never saw cannot create a duplicate. A DELETE's 404 after an unknown outcome counts as done (that attempt deleted it).
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from './clock';
@@ -33,12 +31,9 @@ export interface ScimRequest {
   readonly method: HttpMethod;
   /** Path under the SCIM base URL: `/Users`, `/Users/{id}`, `/Bulk`. */
   readonly path: string;
-  /**
-   * A path from the origin that replaces the SCIM base path for this request (Webex's contacts
-   * API lives beside SCIM: `/v1/contacts/organizations/{orgId}/contacts`). Default: the base path.
-   */
+  /** A path from the origin replacing the SCIM base path (Webex's contacts API lives beside SCIM). */
   readonly root?: string;
-  /** The JSON body's media type. Default application/scim+json (Webex's non-SCIM APIs take application/json). */
+  /** The JSON body's media type. Default application/scim+json (Webex's contacts API: application/json). */
   readonly contentType?: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** A JSON body (sent as application/scim+json). */

@@ -68,19 +68,38 @@ function changeDirectory(ldif: string): string[] {
   const groupAt = blocks.findIndex((b) => /^objectClass: group$/m.test(b) && /^member/m.test(b));
   const [modified, disabled, removed] = people.slice(-3);
   assert.ok(modified && disabled && removed && groupAt >= 0);
-  // A contact with a new phone number and company (an update), and one removed (a delete).
+  // A contact with a new phone number and company (an update), two removed (a bulk delete), one new.
   const contacts = blocks.map((b, i) => ({ b, i })).filter(({ b }) => /^objectClass: contact$/m.test(b));
-  const [contactModified, contactRemoved] = contacts.slice(-2);
-  assert.ok(contactModified && contactRemoved);
+  const [contactModified, contactRemoved, contactRemoved2] = contacts.slice(-3);
+  assert.ok(contactModified && contactRemoved && contactRemoved2);
   const contactKept = contactModified.b.replace(/^(?:telephoneNumber|company)::? .*\n(?: .*\n)*/gm, '').replace(/\n+$/, '');
   blocks[contactModified.i] = `${contactKept}\ntelephoneNumber: +1 555 0199\ncompany: Contract Testers Ltd`;
-  blocks[contactRemoved.i] = '';
+  // A new contact (one create alone: a plain POST, no bulk request).
+  const added = [
+    'dn: CN=Contract Newcomer (Prism Ltd),OU=Contacts,OU=Corp,DC=corp,DC=example,DC=com',
+    'objectClass: top',
+    'objectClass: person',
+    'objectClass: organizationalPerson',
+    'objectClass: contact',
+    'cn: Contract Newcomer (Prism Ltd)',
+    'givenName: Contract',
+    'sn: Newcomer',
+    'displayName: Contract Newcomer',
+    'mail: contract.newcomer@prism.example.net',
+    'company: Prism Ltd',
+    'objectCategory: CN=Person,CN=Schema,CN=Configuration,DC=corp,DC=example,DC=com',
+    `objectGUID:: ${Buffer.from('0123456789abcdef').toString('base64')}`,
+  ].join('\n');
+  blocks[contactRemoved.i] = added;
+  blocks[contactRemoved2.i] = '';
   // A new title (a replace) and a first mobile number (an add: Webex has no element to replace).
   const kept = modified.b.replace(/^(?:title|mobile)::? .*\n(?: .*\n)*/gm, '').replace(/\n+$/, '');
   blocks[modified.i] = `${kept}\ntitle: Contract Tester\nmobile: +1 555 0100`;
   blocks[disabled.i] = disabled.b.replace(/^userAccountControl: 512$/m, 'userAccountControl: 514');
   const firstLine = (b: string) => b.split('\n')[0]!;
-  const changed = [modified.b, disabled.b, removed.b, blocks[groupAt]!, contactModified.b, contactRemoved.b].map(firstLine);
+  const changed = [modified.b, disabled.b, removed.b, blocks[groupAt]!, contactModified.b, contactRemoved.b, contactRemoved2.b].map(
+    firstLine,
+  );
   blocks[removed.i] = '';
   blocks[groupAt] = '';
   writeFileSync(ldif, blocks.filter((b) => b !== '').join('\n\n'));
@@ -155,7 +174,7 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
     assert.ok(users.filter((u) => JSON.stringify(u.photos ?? []).includes('/published/')).length > 0, 'pictures published and linked');
     // The demo's AD contacts are Webex org contacts now, created through the contacts API.
     assert.equal(f.cloud.admin.stats().contacts, 12);
-    assert.ok(contactCalls().has('POST /contacts/organizations/demo-org/contacts'), [...contactCalls()].join(', '));
+    assert.ok(contactCalls().has('POST /contacts/organizations/demo-org/contacts/bulk'), [...contactCalls()].join(', '));
     assert.ok(contactCalls().has('GET /contacts/organizations/demo-org/contacts/search'));
     const again = await runCli(['plan', 'demo.dirsync'], f.dir);
     assert.equal(describeViolations(rejected()), '');
@@ -164,7 +183,7 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
     assert.ok(prism.requests.some((r) => r.method === 'GET' && /\/Groups\/[^/]+\/Members/.test(r.path)));
   });
 
-  it('a modify, a disable, a soft delete and a group delete: plan → apply → plan, nothing rejected', async () => {
+  it('a modify, a disable, a soft delete, a group delete and contacts updated, created and deleted: plan → apply → plan, nothing rejected', async () => {
     const changed = changeDirectory(join(f.dir, 'data', 'corp.example.com.ldif'));
     const plan = await runCli(['plan', 'demo.dirsync', '-o', 'plan2.json', '--json'], f.dir);
     assert.equal(plan.code, 2, plan.stderr + plan.stdout);
@@ -172,7 +191,8 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
       JSON.parse(readFileSync(join(f.dir, 'plan2.json'), 'utf8')) as { plan: { operations: Array<{ kind: string }> } }
     ).plan.operations.map((o) => o.kind);
     assert.equal(kinds.filter((k) => k === 'updateContact').length, 1, kinds.join(' '));
-    assert.equal(kinds.filter((k) => k === 'deleteContact').length, 1, kinds.join(' '));
+    assert.equal(kinds.filter((k) => k === 'deleteContact').length, 2, kinds.join(' '));
+    assert.equal(kinds.filter((k) => k === 'createContact').length, 1, kinds.join(' '));
     const apply = await runCli(['apply', 'plan2.json', '--json'], f.dir);
     const violations = describeViolations(rejected());
     assert.equal(violations, '', `Prism rejected:\n${violations}`);
@@ -182,8 +202,9 @@ describe("Webex contract: the demo through Prism holding Webex's published docum
     assert.ok(result.applied >= 4, `${result.applied} operations applied for ${changed.join(' | ')}`);
     assert.equal(f.cloud.admin.stats().softDeletedUsers, 1);
     assert.equal(f.cloud.admin.stats().contacts, 11);
+    assert.ok(contactCalls().has('POST /contacts/organizations/demo-org/contacts'), [...contactCalls()].join(', '));
     assert.ok(contactCalls().has('PATCH /contacts/organizations/demo-org/contacts/{id}'), [...contactCalls()].join(', '));
-    assert.ok(contactCalls().has('DELETE /contacts/organizations/demo-org/contacts/{id}'), [...contactCalls()].join(', '));
+    assert.ok(contactCalls().has('POST /contacts/organizations/demo-org/contacts/bulk/delete'), [...contactCalls()].join(', '));
     const again = await runCli(['plan', 'demo.dirsync'], f.dir);
     assert.equal(describeViolations(rejected()), '');
     assert.equal(again.code, 0, again.stderr + again.stdout);

@@ -47,13 +47,15 @@ describe('dirsync apply / explain: AD contacts as Webex org contacts, on the dem
     const saved = JSON.parse(readFileSync(planFile, 'utf8')) as SavedPlan;
     const creates = saved.plan.operations.filter((o) => o.kind === 'createContact').length;
     assert.equal(creates, 12);
-    // Three contact creates fail (no retries in this config).
-    cloud.cloud.faults.add({ kind: 'status', status: 503, next: 3, methods: ['POST'], pathPattern: '^/contacts$' });
+    // The bulk create fails, and so do three of the creates then done one by one (no retries in this config).
+    cloud.cloud.faults.add({ kind: 'status', status: 503, next: 4, methods: ['POST'], pathPattern: '^/contacts(/bulk)?$' });
     const failed = await dirsync(['apply', planFile, '--json'], env);
     const r1 = JSON.parse(failed.stdout) as { failed: number; failures: Array<{ label: string; message: string }> };
     assert.equal(r1.failed, 3, failed.stdout.slice(0, 2000));
     assert.match(r1.failures[0]!.message, /HTTP 503/);
     assert.equal(cloud.cloud.admin.stats().contacts, creates - 3);
+    const posts = cloud.cloud.requests().filter((r) => r.method === 'POST' && r.path.includes('/contacts'));
+    assert.equal(posts.filter((r) => r.path.endsWith('/contacts/bulk')).length, 1, 'one bulk request for the twelve');
     cloud.cloud.faults.clear();
 
     const resumed = await dirsync(['apply', planFile, '--json'], env);

@@ -13,6 +13,7 @@ import { setMaxListeners } from 'node:events';
 import type { SecretResolver } from '../../avatars/credentials';
 import type { DirsyncConfig } from '../../../../common/config';
 import { ScimConflictError, ScimNotFoundError, type ContactBody, type ContactsClient, type ScimClient } from '../../cloud/index';
+import { ContactBatcher } from './contactBatch';
 import { readContactLedger, writeContactLedger } from './contactLedger';
 import type { SyncMode, EngineEvent } from '../contract';
 import { ApplyCancelledError } from './errors';
@@ -123,6 +124,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
 
   // Which org contacts are this config's (contactLedger.ts): kept up to date as contacts are written.
   const ledger = touchesContacts(plan) ? await readContactLedger(o.stateDir, o.configFile) : undefined;
+  // Contact creates and deletes ready at once share bulk requests (contactBatch.ts).
+  const batch = ledger && o.client.contacts ? new ContactBatcher(o.client.contacts, o.signal) : undefined;
+  const contactState = ledger ? { ledger, ...(batch ? { batch } : {}) } : undefined;
   const saveLedger = async (): Promise<void> => {
     if (!ledger) return;
     noteMatchedContacts(plan, ledger);
@@ -198,7 +202,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           refs,
           maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId),
           emit,
-          ledger,
+          contactState,
         );
         if (result === 'skipped') {
           skipped++;
@@ -414,8 +418,9 @@ async function perform(
   refs: RefResolver,
   checkFirst: boolean,
   emit: AvatarApplyContext['emit'],
-  ledger?: Map<string, string>,
+  contactState?: { readonly ledger: Map<string, string>; readonly batch?: ContactBatcher },
 ): Promise<Performed> {
+  const ledger = contactState?.ledger;
   const signal = o.signal;
   const so = signal ? { signal } : {};
   const c = o.client;
@@ -498,7 +503,14 @@ async function perform(
         ledger?.set(id, op.externalId);
         return { cloudId: id, message };
       };
-      if (checkFirst && email) {
+      let lookFirst = checkFirst;
+      if (!checkFirst && contactState?.batch) {
+        const r = await contactState.batch.create(body);
+        if (r.created) return adopt(r.created.contactId, `created contact ${op.label}`);
+        // Not created by the bulk request: on its own, after a look-up when its outcome is unknown.
+        lookFirst = !!r.unknown;
+      }
+      if (lookFirst && email) {
         const found = await contacts.findByEmail(email, body.source, signal);
         if (found) return adopt(found.contactId, `contact ${op.label} found (created by an interrupted earlier run)`);
       }
@@ -529,8 +541,9 @@ async function perform(
       return { cloudId: op.target.cloudId, message: `updated contact ${op.label}` };
     }
     case 'deleteContact': {
+      const gone = (await contactState?.batch?.delete(op.target.cloudId)) ?? false;
       try {
-        await contactsOf(c).delete(op.target.cloudId, { ...so, object: `contact ${op.label} (id ${op.target.cloudId})` });
+        if (!gone) await contactsOf(c).delete(op.target.cloudId, { ...so, object: `contact ${op.label} (id ${op.target.cloudId})` });
       } catch (err) {
         if (!(err instanceof ScimNotFoundError)) throw err;
       }

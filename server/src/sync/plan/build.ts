@@ -9,6 +9,9 @@
  * the directory still streams: it hashes the picture and keeps only the decision, so no more than
  * the feed's capacity of entries (with their picture bytes) wait at once. Only users whose manager
  * is read later (deferred below) keep their entry until the end of the stream.
+ *
+ * Over 400 lines: the one streaming pass and its phases (users, contacts, groups, incremental
+ * re-reads, avatars, threshold, fingerprints) share the run's indexes.
  */
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
