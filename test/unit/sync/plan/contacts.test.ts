@@ -167,6 +167,43 @@ describe('sync plan: Webex org contacts (pure)', () => {
   });
 });
 
+describe('sync plan: Webex org contacts, incremental (pure)', () => {
+  it('an identity-only contact with its org contact is unchanged; one without is read again in full and created', async () => {
+    const identity = (e: ReturnType<typeof adContact>) => ({
+      dn: e.dn,
+      attributes: { objectguid: e.attributes['objectguid']!, mail: e.attributes['mail']! },
+    });
+    const reread: string[] = [];
+    const p = await plan(
+      config(WEBEX),
+      [
+        { selection: 'contacts', entry: identity(adContact(1, 'Ann')), identityOnly: true },
+        { selection: 'contacts', entry: identity(adContact(2, 'Bo')), identityOnly: true },
+      ],
+      [],
+      {
+        cloudContacts: [contact('k1', 'ann@partner.example.net', { displayName: 'Someone else' })],
+        contactLedger: new Map([['k1', guid(1)]]),
+        incremental: {
+          sinceUsn: '100',
+          async *readInFull(list) {
+            for (const it of list) {
+              reread.push(it.entry.dn);
+              yield { selection: it.selection, entry: adContact(2, 'Bo') };
+            }
+          },
+        },
+      },
+    );
+    const ann = byDn(p, 'Ann')!;
+    assert.equal(ann.action, 'none');
+    assert.match(ann.reason!, /unchanged since the last sync/);
+    assert.deepEqual(reread, [adContact(2, 'Bo').dn]);
+    assert.equal(byDn(p, 'Bo')!.action, 'create');
+    assert.deepEqual(kinds(p.payload.operations), ['createContact']);
+  });
+});
+
 describe('contact fields and bodies (pure)', () => {
   it('reads the address from addressInfo or the JSON text, and writes it back as JSON text', () => {
     const c = contact('k', 'a@b.example', { address: '{"city":"Milpitas","zipCode":"99212"}' });
