@@ -97,6 +97,23 @@ function protocol(operation: string, path: string, detail: string): ScimError {
   return new ScimError({ operation, object: 'contacts', method: 'GET', path, detail }, 'protocol');
 }
 
+/** The URL of a `Link` header's `rel="next"` (RFC 8288), or undefined. */
+export function nextLink(header: string | string[] | undefined): URL | undefined {
+  for (const h of Array.isArray(header) ? header : header ? [header] : []) {
+    for (const part of h.split(/,(?=\s*<)/)) {
+      const m = /^\s*<([^>]+)>\s*;(.*)$/.exec(part);
+      if (m && /(?:^|;)\s*rel="?next"?\s*(?:;|$)/i.test(m[2]!)) {
+        try {
+          return new URL(m[1]!);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** `contact "ann@example.net"` (its first email), else by id. */
 export function describeContact(c: Partial<ContactBody> & { contactId?: string }, id?: string): string {
   const email = c.emails?.[0]?.value;
@@ -202,15 +219,21 @@ export class ContactsClient {
     });
   }
 
-  /** Pages of `GET /search`, `start` advancing by what each page held, until `total` is reached. */
+  /**
+   * Pages of `GET /search`. The next page is the one a `Link: <…>; rel="next"` header names (Webex's
+   * paging), else `start` advanced by what the page held, until `total` is reached. A server that
+   * answers the same page again is an error, not an endless loop.
+   */
   async *pages(opts: ContactSearchOptions = {}): AsyncGenerator<Contact[], void, undefined> {
     const limit = opts.limit ?? CONTACT_PAGE_SIZE;
+    let query: Record<string, string | number | undefined> = { keyword: opts.keyword, source: opts.source, limit };
     let start = 0;
+    let firstOfPrevious: string | undefined;
     for (;;) {
       const res = await this.send<SearchResponse>({
         method: 'GET',
         path: '/search',
-        query: { keyword: opts.keyword, source: opts.source, limit, ...(start ? { start } : {}) },
+        query,
         operation: 'search',
         object: `contacts from ${start}`,
         retry: 'idempotent',
@@ -220,9 +243,15 @@ export class ContactsClient {
       if (!body || typeof body !== 'object') throw protocol('search', '/search', 'the search answer has no body');
       const result = Array.isArray(body.result) ? body.result : [];
       if (result.length === 0) return;
+      if (result[0]?.contactId !== undefined && result[0].contactId === firstOfPrevious)
+        throw protocol('search', '/search', `the server returned the same page again after ${start} contacts; it does not page`);
+      firstOfPrevious = result[0]?.contactId;
       yield result;
       start += result.length;
-      if (typeof body.total !== 'number' || start >= body.total) return;
+      const next = nextLink(res.headers['link']);
+      if (next) query = Object.fromEntries(next.searchParams);
+      else if (typeof body.total !== 'number' || start >= body.total) return;
+      else query = { ...query, start };
     }
   }
 

@@ -240,8 +240,8 @@ function webexError(ex: Exchange, err: ScimHttpError): void {
   finish(ex, err.status, { 'content-type': 'application/json', ...err.headers }, body);
 }
 
-function sendJson(ex: Exchange, status: number, body: unknown): void {
-  finish(ex, status, { 'content-type': 'application/json' }, JSON.stringify(body));
+function sendJson(ex: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  finish(ex, status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
 async function readBody(ex: Exchange): Promise<unknown> {
@@ -273,7 +273,12 @@ export async function handleContacts(ex: Exchange, service: ContactService, rest
     if (route === 'GET /search') {
       const limit = Math.min(MAX_LIMIT, whole(ex.query.get('limit'), 'limit', 100));
       const start = whole(ex.query.get('start'), 'start', 0);
-      return sendJson(ex, 200, service.search(ex.query.get('keyword') ?? '', ex.query.get('source') ?? undefined, start, limit));
+      const answer = service.search(ex.query.get('keyword') ?? '', ex.query.get('source') ?? undefined, start, limit);
+      // Webex's paging: a `Link` to the next page while there is one.
+      const next = start + limit < Number(answer['total']) ? new URLSearchParams(ex.query) : undefined;
+      next?.set('start', String(start + limit));
+      const link: Record<string, string> = next ? { link: `<${service.ctx.origin}${ex.path}?${next}>; rel="next"` } : {};
+      return sendJson(ex, 200, answer, link);
     }
     if (route === 'POST /bulk') return sendJson(ex, 200, bulk(service, await readBody(ex), tx));
     if (route === 'POST /bulk/delete') {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { byDn, config, guid, items, person, plan } from '../../../support/planBuilders';
 import type { Contact } from '../../../../server/src/cloud/contacts';
-import { bulkResults } from '../../../../server/src/cloud/contacts';
+import { bulkResults, nextLink } from '../../../../server/src/cloud/contacts';
 import type { PlanOperation } from '../../../../server/src/sync/contract';
 import { contactCreateBody, contactUpdate, fieldsOfContact } from '../../../../server/src/sync/plan/contacts';
 
@@ -216,6 +216,14 @@ describe('contact fields and bodies (pure)', () => {
   it('a text emptied in AD is cleared with ""', () => {
     const { body } = contactUpdate({ email: 'a@b.example', title: null }, contact('k', 'a@b.example', { title: 'GM' }));
     assert.deepEqual(body, { source: 'CH', title: '' });
+  });
+
+  it('the next page of a search is the Link header\'s rel="next", when there is one', () => {
+    const url = 'https://webexapis.com/v1/contacts/organizations/o/contacts/search?source=CH&limit=100&start=100';
+    assert.equal(nextLink(`<${url}>; rel="next"`)?.searchParams.get('start'), '100');
+    assert.equal(nextLink(`<https://x.example/a>; rel="prev", <${url}>; rel=next`)?.href, url);
+    assert.equal(nextLink('<https://x.example/a>; rel="prev"'), undefined);
+    assert.equal(nextLink(undefined), undefined);
   });
 
   it('bulk answers: failures by index, the created contacts in order (nulls allowed)', () => {
