@@ -338,7 +338,14 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     throw err;
   } finally {
     await journal.close();
-    await saveLedger();
+    // A ledger that cannot be written must not hide the apply's own outcome: said, not thrown.
+    await saveLedger().catch((err: unknown) =>
+      emit({
+        level: 'warning',
+        event: 'contacts.ledger',
+        message: `the list of contacts this config synchronized could not be saved (${err instanceof Error ? err.message : String(err)}); the next sync matches them by email again`,
+      }),
+    );
   }
 }
 
