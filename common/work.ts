@@ -15,7 +15,8 @@ const OBJECT_KINDS: readonly WorkKind[] = ['users', 'rooms', 'groups', 'contacts
 /**
  * What happens to one object. Pictures: `create` uploads one where the cloud shows none, `update`
  * replaces the cloud's, `delete` removes it. `skipped`: not written although the directory has it
- * (invalid values, contacts, protected objects, pictures that could not be read).
+ * (invalid values, contacts on a target without a contacts API, protected objects, pictures that
+ * could not be read).
  */
 export type WorkAction = 'create' | 'update' | 'deactivate' | 'delete' | 'unchanged' | 'skipped';
 export const WORK_ACTIONS: readonly WorkAction[] = ['create', 'update', 'deactivate', 'delete', 'unchanged', 'skipped'];

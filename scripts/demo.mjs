@@ -65,7 +65,7 @@ function startCloud() {
 let cloud;
 let ok = false;
 try {
-  step("Starting the local cloud (a double of Webex's SCIM 2.0 API, SQLite)");
+  step("Starting the local cloud (a double of Webex's SCIM 2.0 and contacts APIs, SQLite)");
   cloud = await startCloud();
   say(`listening on ${cloud.baseUrl}`);
 

@@ -99,6 +99,64 @@ export function writeScimContract(file: string, corrections: readonly DocumentCo
   return file;
 }
 
+/** Writes Webex's Organization Contacts document, corrected, as JSON to `file`; returns `file`. */
+export function writeContactsContract(file: string, corrections: readonly DocumentCorrection[] = [], dir = webexApiDir()): string {
+  const doc = readDoc(dir, 'webex-organization-contacts.yml');
+  for (const c of corrections) applyCorrection(doc, c);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+/**
+ * A front on 127.0.0.1 that sends each request to the first route whose prefix its path starts
+ * with, the prefix replaced by the target URL's path (`/v1/contacts/` → `…/contacts/`): one origin for a
+ * client that derives one API's URL from another's (Webex's contacts API from its SCIM URL).
+ */
+export async function startRouter(
+  routes: ReadonlyArray<{ readonly prefix: string; readonly target: string }>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const agent = new Agent({ keepAlive: true });
+  const server = createHttpServer((req, res) => {
+    const path = req.url ?? '/';
+    const route = routes.find((r) => path.startsWith(r.prefix));
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end(`no route for ${path}`);
+      return;
+    }
+    const target = new URL(route.target);
+    const up = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + path.slice(route.prefix.length),
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    up.on('error', (err) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(String(err));
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
+
 /** One violation Prism reported: the request, which side broke the document, where, and how. */
 export interface Violation {
   readonly method: string;

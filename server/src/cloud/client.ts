@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { runBulk, type BulkOperation, type BulkOperationResult, type BulkOptions } from './bulk';
 import { systemClock, type Clock } from './clock';
+import { ContactsClient, contactsRootOf } from './contacts';
 import { GroupsClient } from './groups';
 import { Limiter } from './limiter';
 import { silentLogger, type CloudLogger } from './logger';
@@ -65,6 +66,11 @@ export interface ScimClientOptions {
   /** [0, 1) source for backoff jitter. Default Math.random. */
   readonly random?: () => number;
   readonly userAgent?: string;
+  /**
+   * Webex's Organization Contacts API, as a path from the origin. Default (flavor `webex`): derived
+   * from the base URL, `/identity/scim/{orgId}/v2` → `/v1/contacts/organizations/{orgId}/contacts`.
+   */
+  readonly contactsRoot?: string;
 }
 
 const WEBEX_PATH = /\/identity\/scim\/[^/]+\/v2\/?$/;
@@ -77,6 +83,8 @@ export function webexScimBaseUrl(orgId: string, origin = 'https://webexapis.com'
 export class ScimClient {
   readonly users: UsersClient;
   readonly groups: GroupsClient;
+  /** The org's contacts (Webex only: a generic SCIM target has no contact resource). */
+  readonly contacts: ContactsClient | undefined;
   readonly flavor: ScimFlavor;
   readonly sessionId: string;
   private readonly transport: ScimTransport;
@@ -122,6 +130,8 @@ export class ScimClient {
       memberPatchSize: options.memberPatchSize ?? 100,
       flavor: this.flavor,
     });
+    const contactsRoot = options.contactsRoot ?? (this.flavor === 'webex' ? contactsRootOf(options.baseUrl) : undefined);
+    this.contacts = contactsRoot ? new ContactsClient(this.transport, contactsRoot) : undefined;
     this.bulkLimits = {
       maxOperations: options.bulkMaxOperations ?? 100,
       maxPayloadBytes: options.bulkMaxPayloadBytes ?? 1_048_576,

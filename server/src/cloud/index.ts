@@ -4,6 +4,20 @@
  */
 export { ScimClient, createScimClient, webexScimBaseUrl, type ScimClientOptions, type ScimFlavor } from './client';
 export { UsersClient, type Avatar } from './users';
+export {
+  ContactsClient,
+  CONTACT_BASE,
+  CONTACT_BULK_MAX,
+  CONTACT_SCHEMA,
+  CONTACT_SOURCE_CH,
+  contactsRootOf,
+  describeContact,
+  type Contact,
+  type ContactBody,
+  type ContactBulkResult,
+  type ContactSearchOptions,
+  type ContactTyped,
+} from './contacts';
 export { GroupsClient, type MemberListOptions } from './groups';
 export type { ListOptions, ListPage, RequestOptions, WriteOptions, CreateOptions, PatchOptions } from './resources';
 export { runBulk, chunkBulkOperations, type BulkOperation, type BulkOperationResult, type BulkOptions } from './bulk';

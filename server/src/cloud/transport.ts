@@ -1,14 +1,12 @@
 /**
- * One SCIM HTTP exchange with retries, concurrency bound, tracking ids and logging. Everything
- * above (resources, paging, Bulk) goes through `ScimTransport.send`.
+ * One SCIM HTTP exchange with retries, concurrency bound, tracking ids and logging. Everything above (resources, paging,
+ * Bulk, Webex's contacts API) goes through `ScimTransport.send`.
  *
- * Retry rules (see retry.ts): 429/423 are retried for every method after Retry-After (a 429 pauses
- * the whole client); 5xx, resets and timeouts are retried for requests marked `idempotent`; a
- * request marked `recover` (a POST that creates) is retried only after its `recover` callback —
- * which looks the object up by externalId/userName — found nothing, so an outcome we never saw
- * cannot create a duplicate. A DELETE that gets 404 after an attempt with unknown outcome counts
- * as done (the earlier attempt deleted it). A 401 with a renewing token provider renews the token
- * once and sends the request again (tokenSource.ts).
+ * Retry rules (see retry.ts): 429/423 are retried for every method after Retry-After (a 429 pauses the whole client);
+ * 5xx, resets and timeouts are retried for requests marked `idempotent`; a request marked `recover` (a POST that
+ * creates) is retried only after its `recover` callback (a look-up by externalId/userName) found nothing, so an outcome
+ * we never saw cannot create a duplicate. A DELETE's 404 after an unknown outcome counts as done (that attempt deleted it).
+ * A 401 with a renewing token provider renews the token once and sends the request again (tokenSource.ts).
  *
  * Over 400 lines: one request's retry rules (throttling, unknown outcomes, a refused token) read
  * best as one loop beside the exchange they retry.
@@ -37,6 +35,10 @@ export interface ScimRequest {
   readonly method: HttpMethod;
   /** Path under the SCIM base URL: `/Users`, `/Users/{id}`, `/Bulk`. */
   readonly path: string;
+  /** A path from the origin replacing the SCIM base path (Webex's contacts API lives beside SCIM). */
+  readonly root?: string;
+  /** The JSON body's media type. Default application/scim+json (Webex's contacts API: application/json). */
+  readonly contentType?: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** A JSON body (sent as application/scim+json). */
   readonly body?: unknown;
@@ -137,7 +139,7 @@ export class ScimTransport {
   /** Sends a request, retrying per the rules above; resolves with a 2xx/304 response or throws a ScimError. */
   async send<T = unknown>(req: ScimRequest): Promise<ScimResponse<T>> {
     const o = this.options;
-    const path = this.basePath + req.path + encodeQuery(req.query);
+    const path = (req.root ?? this.basePath) + req.path + encodeQuery(req.query);
     let attempt = 0;
     let outcomeUnknown = false;
     let renewed = false;
@@ -265,7 +267,7 @@ export class ScimTransport {
         headers['content-type'] = req.bytes.contentType;
         body = req.bytes.data;
       } else if (req.body !== undefined) {
-        headers['content-type'] = `${SCIM_JSON}; charset=utf-8`;
+        headers['content-type'] = `${req.contentType ?? SCIM_JSON}; charset=utf-8`;
         body = JSON.stringify(req.body);
       }
       const res = await o.dispatcher.request({

@@ -17,6 +17,7 @@
  *   PUT    /_dirsync/faults                      {"rules":[…], "seed"?: n} replaces all rules
  *   DELETE /_dirsync/faults[/{id}]               removes all rules, or one
  */
+import type { ContactService } from './contacts';
 import type { CloudContext } from './context';
 import { ScimHttpError, badRequest, notFound } from './errors';
 import type { FaultInjector, FaultRule } from './faults';
@@ -47,6 +48,8 @@ export interface CloudStats {
   readonly groups: number;
   readonly memberships: number;
   readonly avatars: number;
+  /** Webex org contacts (webex dialect). */
+  readonly contacts: number;
   readonly requests: number;
 }
 
@@ -58,6 +61,7 @@ export class LocalCloudAdmin {
     private readonly groups: GroupService,
     private readonly avatars: AvatarService,
     private readonly requestCount: () => number,
+    private readonly contacts?: ContactService,
   ) {}
 
   private tx<T>(fn: () => T): T {
@@ -92,10 +96,10 @@ export class LocalCloudAdmin {
     return this.tx(() => docs.map((d) => this.users.create(d).id));
   }
 
-  /** Deletes everything (users, groups, memberships, avatars). */
+  /** Deletes everything (users, groups, memberships, avatars, contacts). */
   reset(): void {
     this.tx(() => {
-      this.ctx.db.exec('DELETE FROM members; DELETE FROM groups; DELETE FROM avatars; DELETE FROM users;');
+      this.ctx.db.exec('DELETE FROM members; DELETE FROM groups; DELETE FROM avatars; DELETE FROM users; DELETE FROM contacts;');
     });
     this.ctx.generation.users++;
     this.ctx.generation.groups++;
@@ -110,6 +114,7 @@ export class LocalCloudAdmin {
       groups: g.groups,
       memberships: g.memberships,
       avatars: this.avatars.count(),
+      contacts: this.contacts?.size() ?? 0,
       requests: this.requestCount(),
     };
   }

@@ -4,6 +4,7 @@
  * server searches, sorts and enforces uniqueness on beside it: `user_name_lc` (userName is
  * case-insensitive, RFC 7643 §4.1.1), `external_id` (caseExact), `display_name_lc`.
  * Group members are rows (`members`), so adding one member to a 10k-member group is one insert.
+ * Webex's org contacts (contacts.ts) keep their JSON in `contacts`.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,14 @@ CREATE TABLE IF NOT EXISTS avatars (
   sha256 TEXT NOT NULL,
   bytes BLOB NOT NULL,
   updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contacts (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  created TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  doc TEXT NOT NULL
 );
 `;
 

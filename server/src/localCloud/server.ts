@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LocalCloudAdmin, handleAdmin, type RequestRecord } from './admin';
 import { AvatarService } from './avatars';
+import { CONTACTS_PREFIX, ContactService, handleContacts } from './contacts';
 import { scimBase, type CloudContext } from './context';
 import { openDatabase } from './db';
 import { ScimHttpError } from './errors';
@@ -104,13 +105,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const groups = new GroupService(ctx, users);
   const avatars = new AvatarService(ctx, users, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
   const publishedImages = new PublishedImages(ctx, options.maxAvatarBytes ?? 10 * 1024 * 1024 - 1);
+  const contacts = new ContactService(ctx);
   const faults = new FaultInjector(options.faultSeed ?? 1, now);
   const services = { ctx, db, users, groups, avatars };
 
   const logSize = options.requestLogSize ?? 10_000;
   const log: RequestRecord[] = [];
   let requestCount = 0;
-  const admin = new LocalCloudAdmin(ctx, users, groups, avatars, () => requestCount);
+  const admin = new LocalCloudAdmin(ctx, users, groups, avatars, () => requestCount, contacts);
   const tokenDigest = digest(options.token);
 
   const issuer = options.oauth ? new TokenIssuer(options.oauth, now) : undefined;
@@ -192,6 +194,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (path.startsWith('/_dirsync/')) {
       return handleAdmin(ex, path.slice('/_dirsync/'.length), admin, faults, (since) => log.filter((r) => r.n > since));
     }
+    const c = ctx.dialect === 'webex' ? CONTACTS_PREFIX.exec(path) : null;
+    if (c) {
+      if (decodeURIComponent(c[1]!) !== orgId)
+        throw new ScimHttpError(404, undefined, `organization ${decodeURIComponent(c[1]!)} is not served here`);
+      const rest = c[2] ?? '';
+      // Fault rules see the contacts API as `/contacts…` (SCIM paths start with `/Users`, `/Groups`).
+      if (await injectFaults(ex, `/contacts${rest}`)) return;
+      return handleContacts(ex, contacts, rest, (f) => db.transaction(f)());
+    }
     const m = SCIM_PREFIX.exec(path);
     if (!m) throw new ScimHttpError(404, undefined, `no such endpoint: ${path} (SCIM lives under /identity/scim/${orgId}/v2)`);
     if (decodeURIComponent(m[1]!) !== orgId)
@@ -201,21 +212,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         `organization ${decodeURIComponent(m[1]!)} is not served here (this local cloud serves ${orgId})`,
       );
     const rest = m[2] ?? '/';
+    if (await injectFaults(ex, rest)) return;
+    return handleScim(ex, services, rest);
+  };
 
+  /** Applies the fault rules to a request; true when a fault answered (or dropped) it. */
+  const injectFaults = async (ex: Exchange, rest: string): Promise<boolean> => {
     const d = faults.decide(ex.method, rest);
     if (d.fired.length > 0) ex.fault = d.fired.join(',');
     if (d.latencyMs > 0) await delay(d.latencyMs);
     if (d.drop === 'before') {
       ex.status = 0;
       ex.req.socket.destroy();
-      return;
+      return true;
     }
     if (d.status) {
       const err = new ScimHttpError(d.status.status, undefined, `fault injected (${ex.fault})`, d.status.headers);
-      return sendJson(ex, err.status, err.body(), { ...d.status.headers });
+      sendJson(ex, err.status, err.body(), { ...d.status.headers });
+      return true;
     }
     if (d.drop === 'after') ex.dropAfter = true;
-    return handleScim(ex, services, rest);
+    return false;
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

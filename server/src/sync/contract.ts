@@ -33,6 +33,12 @@ export interface ObjectRef {
   readonly userName?: string;
 }
 
+/** A Webex org contact: its contact id and the objectGUID it is synchronized from. */
+export interface ContactRef {
+  readonly cloudId: string;
+  readonly externalId: string;
+}
+
 interface OperationBase {
   /** Stable within the plan (`op-000001`); the journal records progress by it. */
   readonly opId: string;
@@ -62,7 +68,11 @@ export type PlanOperation =
       readonly sha256: string;
       readonly dn: string;
     })
-  | (OperationBase & { readonly kind: 'removeAvatar'; readonly target: ObjectRef; readonly dn?: string; readonly reason: string });
+  | (OperationBase & { readonly kind: 'removeAvatar'; readonly target: ObjectRef; readonly dn?: string; readonly reason: string })
+  /** Webex org contacts (Organization Contacts API): the body is a contact as that API takes it. */
+  | (OperationBase & { readonly kind: 'createContact'; readonly externalId: string; readonly body: ScimBody })
+  | (OperationBase & { readonly kind: 'updateContact'; readonly target: ContactRef; readonly body: ScimBody })
+  | (OperationBase & { readonly kind: 'deleteContact'; readonly target: ContactRef });
 
 export type OperationKind = PlanOperation['kind'];
 

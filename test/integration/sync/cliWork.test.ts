@@ -51,7 +51,7 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
   }
 
   before(async () => {
-    cloud = await startCloudFixture();
+    cloud = await startCloudFixture({ dialect: 'webex' });
     dir = mkdtempSync(join(tmpdir(), 'dirsync-cli-work-'));
   });
   after(async () => cloud?.close());
@@ -71,10 +71,12 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
     assert.equal(work.pictures.create, uploads, 'pictures to upload = upload operations');
     assert.equal(work.users.create, saved.summary.added);
     assert.equal(work.rooms.create, saved.summary.rooms);
-    assert.equal(work.contacts.skipped, saved.summary.contacts, 'contacts are not written');
+    assert.ok(work.contacts.create > 0);
+    assert.equal(work.contacts.create, saved.summary.contacts, 'AD contacts become Webex org contacts');
+    assert.equal(saved.plan.operations.filter((o) => o.kind === 'createContact').length, work.contacts.create);
     assert.ok(
       first.stdout.includes(
-        `Plan: create ${work.users.create} users, ${work.rooms.create} rooms and ${work.groups.create} groups; upload ${uploads} pictures.`,
+        `Plan: create ${work.users.create} users, ${work.rooms.create} rooms, ${work.groups.create} groups and ${work.contacts.create} contacts; upload ${uploads} pictures.`,
       ),
       first.stdout,
     );
@@ -93,7 +95,7 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
     assert.match(
       apply.stdout,
       new RegExp(
-        `^Applied: created ${work.users.create} users, ${work.rooms.create} rooms and ${work.groups.create} groups; uploaded ${uploads} pictures \\(`,
+        `^Applied: created ${work.users.create} users, ${work.rooms.create} rooms, ${work.groups.create} groups and ${work.contacts.create} contacts; uploaded ${uploads} pictures \\(`,
       ),
     );
 
@@ -107,7 +109,10 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
     assert.equal(totalWork(json.work), 0);
     assert.equal(json.work.pictures.unchanged + json.work.pictures.skipped, saved.summary.avatars);
 
-    // 4. A fresh copy of the synced folder (no .dirsync/state): the cloud's picture URLs decide.
+    assert.equal(cloud.cloud.admin.stats().contacts, work.contacts.create);
+
+    // 4. A fresh copy of the synced folder (no .dirsync/state): the cloud's picture URLs decide,
+    // and the org contacts are matched by email.
     const fresh = demo(join(dir, 'fresh'));
     const copy = await dirsync(['plan', fresh, '--json'], env);
     assert.equal(copy.code, 0, copy.stdout.slice(0, 2000) + copy.stderr);

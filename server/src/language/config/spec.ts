@@ -246,7 +246,7 @@ export const CONFIG_SPEC: ObjectSpec = {
       "User attribute mapping: cloud attribute name → AD attribute name or attribute expression (Directory Connector's User Attribute Mapping). When present it is the whole mapping; absent: uid←mail, displayName, givenName, sn, ds-pwp-account-disabled←userAccountControl, externalId←objectGUID.",
     ),
     contactAttributes: mappingSpec(
-      "Contact attribute mapping, the same way as `attributes` (Directory Connector's Contact Attribute Mapping). Absent: uid←mail, displayName, givenName, sn, externalId←objectGUID.",
+      "Contact attribute mapping, the same way as `attributes` (Directory Connector's Contact Attribute Mapping). On Webex, contacts become org contacts: uid is the contact's email (how it is matched), and displayName, givenName, sn, title, o, telephoneNumber, mobile, facsimileTelephoneNumber, sipAddresses;type=enterprise, xmpp, street, l, postalCode and c fill its fields; other attributes are not sent. Absent: uid←mail, displayName, givenName, sn, externalId←objectGUID.",
     ),
     ...SECTION_SPECS_B,
   },

@@ -12,7 +12,9 @@
 import { setMaxListeners } from 'node:events';
 import type { SecretResolver } from '../../avatars/credentials';
 import type { DirsyncConfig } from '../../../../common/config';
-import { ScimConflictError, ScimNotFoundError, type ScimClient } from '../../cloud/index';
+import { ScimConflictError, ScimNotFoundError, type ContactBody, type ContactsClient, type ScimClient } from '../../cloud/index';
+import { ContactBatcher } from './contactBatch';
+import { readContactLedger, writeContactLedger } from './contactLedger';
 import type { SyncMode, EngineEvent } from '../contract';
 import { ApplyCancelledError } from './errors';
 import { checkFullAdmins, checkThreshold } from './checks';
@@ -69,7 +71,9 @@ const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['
   { name: 'updating groups', kinds: ['patchGroup'] },
   { name: 'updating memberships', kinds: ['groupMembers'] },
   { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'] },
+  { name: 'creating and updating contacts', kinds: ['createContact', 'updateContact'] },
   { name: 'deleting groups', kinds: ['deleteGroup'] },
+  { name: 'deleting contacts', kinds: ['deleteContact'] },
   { name: 'deleting users', kinds: ['deleteUser'] },
 ];
 
@@ -83,6 +87,9 @@ const EVENT_NAME: Record<PlanOperation['kind'], string> = {
   deleteGroup: 'group.delete',
   uploadAvatar: 'avatar.upload',
   removeAvatar: 'avatar.remove',
+  createContact: 'contact.create',
+  updateContact: 'contact.update',
+  deleteContact: 'contact.delete',
 };
 
 class OperationError extends Error {}
@@ -115,7 +122,18 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   checkThreshold(plan);
   await checkFullAdmins(plan, o.client, o.signal);
 
+  // Which org contacts are this config's (contactLedger.ts): kept up to date as contacts are written.
+  const ledger = touchesContacts(plan) ? await readContactLedger(o.stateDir, o.configFile) : undefined;
+  // Contact creates and deletes ready at once share bulk requests (contactBatch.ts).
+  const batch = ledger && o.client.contacts ? new ContactBatcher(o.client.contacts, o.signal) : undefined;
+  const contactState = ledger ? { ledger, ...(batch ? { batch } : {}) } : undefined;
+  const saveLedger = async (): Promise<void> => {
+    if (!ledger) return;
+    noteMatchedContacts(plan, ledger);
+    await writeContactLedger(o.stateDir, o.configFile, ledger);
+  };
   if (ops.length === 0) {
+    await saveLedger();
     emit({ level: 'info', event: 'apply.end', message: 'nothing to do', applied: 0, resumed: 0, failed: 0, skipped: 0 });
     return {
       sessionId,
@@ -168,6 +186,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       if (done.has(op.opId)) {
         const id = done.get(op.opId);
         if (id) refs.remember(createKey(op), id);
+        // A killed run may not have saved its contact ledger: the journal says what it did.
+        if (ledger && op.kind === 'createContact' && id) ledger.set(id, op.externalId);
+        if (ledger && op.kind === 'deleteContact') ledger.delete(op.target.cloudId);
         resumed++;
         completed.add(op.opId);
         return;
@@ -175,7 +196,14 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       const key = createKey(op);
       await started; // its `start` record is durable before the request goes out
       try {
-        const result = await perform(op, performOptions, refs, maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId), emit);
+        const result = await perform(
+          op,
+          performOptions,
+          refs,
+          maybeCreated.has(key ?? '') || !!same?.unconfirmed.has(op.opId),
+          emit,
+          contactState,
+        );
         if (result === 'skipped') {
           skipped++;
           await journal.append({ t: 'fail', time: new Date().toISOString(), op: op.opId, message: 'skipped' });
@@ -310,7 +338,36 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     throw err;
   } finally {
     await journal.close();
+    // A ledger that cannot be written must not hide the apply's own outcome: said, not thrown.
+    await saveLedger().catch((err: unknown) =>
+      emit({
+        level: 'warning',
+        event: 'contacts.ledger',
+        message: `the list of contacts this config synchronized could not be saved (${err instanceof Error ? err.message : String(err)}); the next sync matches them by email again`,
+      }),
+    );
   }
+}
+
+/** True when the plan writes or matches Webex org contacts. */
+function touchesContacts(plan: SyncPlan): boolean {
+  return (
+    plan.payload.operations.some((op) => op.kind === 'createContact' || op.kind === 'updateContact' || op.kind === 'deleteContact') ||
+    plan.report.items.some((it) => it.objectType === 'contact' && !!it.cloudId)
+  );
+}
+
+/** Contacts the plan matched (unchanged or updated) are this config's from now on. */
+function noteMatchedContacts(plan: SyncPlan, ledger: Map<string, string>): void {
+  for (const it of plan.report.items) {
+    if (it.objectType !== 'contact' || !it.cloudId || !it.objectGuid || !it.id.startsWith('contact:')) continue;
+    if (it.action === 'none' || it.action === 'update') ledger.set(it.cloudId, it.objectGuid);
+  }
+}
+
+function contactsOf(c: ScimClient): ContactsClient {
+  if (!c.contacts) throw new OperationError('this cloud has no contacts API (a generic SCIM target): contacts are not written');
+  return c.contacts;
 }
 
 /** The work of the items whose operations all completed. */
@@ -373,7 +430,9 @@ async function perform(
   refs: RefResolver,
   checkFirst: boolean,
   emit: AvatarApplyContext['emit'],
+  contactState?: { readonly ledger: Map<string, string>; readonly batch?: ContactBatcher },
 ): Promise<Performed> {
+  const ledger = contactState?.ledger;
   const signal = o.signal;
   const so = signal ? { signal } : {};
   const c = o.client;
@@ -455,6 +514,61 @@ async function perform(
         if (!(err instanceof ScimNotFoundError)) throw err;
       }
       return { message: `deleted ${kind} ${op.label}` };
+    }
+    case 'createContact': {
+      const contacts = contactsOf(c);
+      const body = op.body as unknown as ContactBody;
+      const email = body.emails?.[0]?.value;
+      const adopt = (id: string, message: string): Performed => {
+        ledger?.set(id, op.externalId);
+        return { cloudId: id, message };
+      };
+      let lookFirst = checkFirst;
+      if (!checkFirst && contactState?.batch) {
+        const r = await contactState.batch.create(body);
+        if (r.created) return adopt(r.created.contactId, `created contact ${op.label}`);
+        // Not created by the bulk request: on its own, after a look-up when its outcome is unknown.
+        lookFirst = !!r.unknown;
+      }
+      if (lookFirst && email) {
+        const found = await contacts.findByEmail(email, body.source, signal);
+        if (found) return adopt(found.contactId, `contact ${op.label} found (created by an interrupted earlier run)`);
+      }
+      try {
+        const created = await contacts.create(body, { ...so, object: `contact ${JSON.stringify(email ?? '')} (${op.label})` });
+        return adopt(created.contactId, `created contact ${op.label}`);
+      } catch (err) {
+        // A 409 on its email: an earlier attempt got through; adopt it.
+        if (err instanceof ScimConflictError && email) {
+          const found = await contacts.findByEmail(email, body.source, signal);
+          if (found) return adopt(found.contactId, `contact ${op.label} already created`);
+        }
+        throw err;
+      }
+    }
+    case 'updateContact': {
+      const body = op.body as unknown as ContactBody;
+      try {
+        await contactsOf(c).update(op.target.cloudId, body, { ...so, object: `contact id ${op.target.cloudId} (${op.label})` });
+      } catch (err) {
+        if (err instanceof ScimNotFoundError)
+          throw new OperationError(
+            `contact ${op.label} (id ${op.target.cloudId}) is no longer among the org contacts; the next sync creates it`,
+          );
+        throw err;
+      }
+      ledger?.set(op.target.cloudId, op.target.externalId);
+      return { cloudId: op.target.cloudId, message: `updated contact ${op.label}` };
+    }
+    case 'deleteContact': {
+      const gone = (await contactState?.batch?.delete(op.target.cloudId)) ?? false;
+      try {
+        if (!gone) await contactsOf(c).delete(op.target.cloudId, { ...so, object: `contact ${op.label} (id ${op.target.cloudId})` });
+      } catch (err) {
+        if (!(err instanceof ScimNotFoundError)) throw err;
+      }
+      ledger?.delete(op.target.cloudId);
+      return { message: `deleted contact ${op.label}` };
     }
     case 'uploadAvatar':
     case 'removeAvatar': {

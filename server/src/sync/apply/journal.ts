@@ -72,6 +72,7 @@ export function planIdOf(payload: PlanPayload): string {
 
 /** The lookup key of an object an operation creates: externalId first, else its name. */
 export function createKey(op: PlanOperation): string | undefined {
+  if (op.kind === 'createContact') return `contact:${op.externalId}`;
   if (op.kind !== 'createUser' && op.kind !== 'createGroup') return undefined;
   const ext = op.body['externalId'];
   if (typeof ext === 'string' && ext) return `ext:${ext}`;

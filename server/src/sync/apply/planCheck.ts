@@ -105,7 +105,7 @@ export function compareOperations(
 
 /** The deletions among the operations an apply will run (the base of the recomputed threshold). */
 export function deletionsOf(ops: readonly PlanOperation[]): number {
-  return ops.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').length;
+  return ops.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup' || o.kind === 'deleteContact').length;
 }
 
 /**

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ScimClient } from '../../cloud/index';
+import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
+import { readContactLedger } from '../apply/contactLedger';
 import type { DirectorySource } from '../../directory/index';
 import type { SyncReport } from '../../../../common/report';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
@@ -92,6 +93,36 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   return file;
 }
 
+/**
+ * The org's contacts of source CH, streamed, the first page read now: a cloud that answers 404
+ * there has no contacts API (a SCIM-only double of Webex), and its AD contacts are then reported,
+ * not written, with a warning naming the URL.
+ */
+async function openContacts(
+  client: ScimClient,
+  signal?: AbortSignal,
+): Promise<{ pages?: AsyncIterable<Contact>; unavailable?: string } | undefined> {
+  const api = client.contacts;
+  if (!api) return undefined;
+  const pages = api.pages({ source: CONTACT_SOURCE_CH, ...(signal ? { signal } : {}) });
+  let first: IteratorResult<Contact[]>;
+  try {
+    first = await pages.next();
+  } catch (err) {
+    if (err instanceof ScimNotFoundError)
+      return {
+        unavailable: `the cloud has no Organization Contacts API at ${api.url()} (HTTP 404): AD contacts are reported, not written`,
+      };
+    throw err;
+  }
+  async function* all(): AsyncGenerator<Contact> {
+    if (first.done) return;
+    yield* first.value;
+    for await (const page of pages) yield* page;
+  }
+  return { pages: all() };
+}
+
 /** The dry run. Throws EngineError (bad config, missing secret), DirectoryError or ScimError. */
 export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (options) => {
   const sessionId = options.sessionId ?? randomUUID();
@@ -126,6 +157,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       DIRECTORY_PREFETCH,
     );
     const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    // Webex's org contacts (source CH) and the ledger of those this config synchronized.
+    const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
+    const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
     const plan = await buildPlan({
       config,
       configSource: { file: basename(loaded.file), lines: loaded.lines },
@@ -136,6 +170,8 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
       cloudGroups,
+      ...(contacts?.pages && contactLedger ? { cloudContacts: contacts.pages, contactLedger } : {}),
+      ...(contacts?.unavailable ? { contactsUnavailable: contacts.unavailable } : {}),
       directory,
       ...(sinceUsn !== undefined
         ? {

@@ -9,7 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ScimClient } from '../../cloud/index';
+import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
+import { readContactLedger } from '../apply/contactLedger';
+import { contactFieldOf, fieldsOfContact } from '../plan/contacts';
 import { escapeFilterValue, isUnder, type DirectorySource } from '../../directory/index';
 import { evaluateExpression, expressionReferences } from '../../language/attrExpr/index';
 import { accountActive } from '../../language/live/mappings';
@@ -96,6 +98,37 @@ async function cloudUserFor(
   return undefined;
 }
 
+/**
+ * The org contact an AD contact is synchronized to — its ledger contact, else the CH contact with
+ * its email — with the ledger; undefined when the cloud has no contacts API.
+ */
+async function cloudContactFor(
+  client: ScimClient,
+  loaded: LoadedConfig,
+  externalId: string,
+  email: string,
+  signal?: AbortSignal,
+): Promise<{ contact?: Contact; ledger: Map<string, string> } | undefined> {
+  const api = client.contacts;
+  if (!api) return undefined;
+  const ledger = await readContactLedger(loaded.stateDir, loaded.file);
+  try {
+    const id = [...ledger].find(([, ext]) => ext === externalId)?.[0];
+    if (id) {
+      try {
+        return { contact: await api.get(id, signal ? { signal } : {}), ledger };
+      } catch (err) {
+        if (!(err instanceof ScimNotFoundError)) throw err;
+      }
+    }
+    const found = email ? await api.findByEmail(email, CONTACT_SOURCE_CH, signal) : undefined;
+    return { ...(found ? { contact: found } : {}), ledger };
+  } catch (err) {
+    if (err instanceof ScimNotFoundError) return undefined; // no contacts API there
+    throw err;
+  }
+}
+
 async function selectionsFor(
   config: DirsyncConfig,
   loaded: LoadedConfig,
@@ -144,14 +177,21 @@ export async function explainObject(options: EngineOptions & { readonly target: 
           : mapEntry(config, loaded.mapping, TYPE[kind.kind] as 'user' | 'room' | 'contact', entry)
         : undefined;
     const lookupName = mapped?.userName || (entry ? undefined : options.target);
-    const scimUser = kind?.kind === 'groups' ? undefined : await cloudUserFor(client, mapped?.externalId, lookupName, signal);
+    // A contact is a Webex org contact (Organization Contacts API), not a SCIM user.
+    const contactSide =
+      kind?.kind === 'contacts' && mapped ? await cloudContactFor(client, loaded, mapped.externalId, mapped.userName, signal) : undefined;
+    const scimUser =
+      kind?.kind === 'groups' || contactSide ? undefined : await cloudUserFor(client, mapped?.externalId, lookupName, signal);
+    const contactFields = contactSide?.contact ? fieldsOfContact(contactSide.contact) : undefined;
     const paths = loaded.mapping.users.map((a) => a.scimPath);
     const view = scimUser ? viewCloudUser(scimUser, paths) : undefined;
     if (!entry) messages.push(`${options.target} is not in the directory (under any selection's base DNs)`);
     else if (!kind) messages.push(`${entry.dn} is in the directory but no enabled object selection takes it in`);
     else if (kind.kind === 'rooms' && roomsSkipped(config))
       messages.push(`${entry.dn} is a room: it is not sent to this generic SCIM target (objects.rooms.genericTarget is "skip")`);
-    if (!scimUser && kind?.kind !== 'groups')
+    if (contactSide && !contactSide.contact)
+      messages.push(`no org contact was synchronized from objectGUID ${mapped?.externalId ?? '—'} or has the email ${lookupName ?? '—'}`);
+    else if (!scimUser && kind?.kind !== 'groups' && !contactSide)
       messages.push(`no cloud user has externalId ${mapped?.externalId ?? '—'} or userName ${lookupName ?? '—'}`);
     const attributes =
       mapped && kind?.kind !== 'groups'
@@ -180,15 +220,20 @@ export async function explainObject(options: EngineOptions & { readonly target: 
                 : a.scimPath === 'externalId'
                   ? mapped.externalId
                   : mapped.values.find((x) => x.attribute === a.attribute)?.value;
-            const cloudValue = !view
-              ? undefined
-              : a.inverted
-                ? view.active
-                : a.scimPath === 'userName'
-                  ? view.userName
-                  : a.scimPath === 'externalId'
-                    ? (view.externalId ?? null)
-                    : (view.values[a.scimPath] ?? null);
+            const field = contactFields ? contactFieldOf(a.scimPath) : undefined;
+            const cloudValue = contactFields
+              ? field
+                ? (contactFields[field] ?? null)
+                : undefined
+              : !view
+                ? undefined
+                : a.inverted
+                  ? view.active
+                  : a.scimPath === 'userName'
+                    ? view.userName
+                    : a.scimPath === 'externalId'
+                      ? (view.externalId ?? null)
+                      : (view.values[a.scimPath] ?? null);
             const error = mapped.errors.find((e) => e.includes(`: ${a.attribute} `));
             const changes =
               v !== undefined && (cloudValue === undefined ? v !== null : a.resolvesDn ? false : (cloudValue ?? null) !== (v ?? null));
@@ -206,6 +251,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
         : [];
     let decision: Explanation['decision'];
     if (mapped || scimUser) {
+      const contact = contactSide?.contact;
       const plan = await buildPlan({
         config,
         configSha256: loaded.sha256,
@@ -213,6 +259,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
         directory: entry && kind ? [{ selection: kind.kind, entry }] : [],
         cloudUsers: scimUser ? [scimUser] : [],
         cloudGroups: [],
+        ...(contactSide ? { cloudContacts: contact ? [contact] : [], contactLedger: contactSide.ledger } : {}),
         meta: {
           sessionId,
           generatedAt: new Date().toISOString(),
@@ -242,7 +289,7 @@ export async function explainObject(options: EngineOptions & { readonly target: 
       ...(kind ? { objectType: TYPE[kind.kind] } : scimUser ? { objectType: 'user' as const } : {}),
       ...(entry ? { dn: entry.dn } : {}),
       ...(mapped?.userName || scimUser ? { userName: mapped?.userName || scimUser!.userName } : {}),
-      ...(scimUser?.id ? { cloudId: scimUser.id } : {}),
+      ...(scimUser?.id ? { cloudId: scimUser.id } : contactSide?.contact ? { cloudId: contactSide.contact.contactId } : {}),
       selections,
       attributes,
       ...(decision ? { decision } : {}),

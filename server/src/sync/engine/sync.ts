@@ -195,6 +195,9 @@ const KINDS: ReadonlySet<string> = new Set([
   'deleteGroup',
   'uploadAvatar',
   'removeAvatar',
+  'createContact',
+  'updateContact',
+  'deleteContact',
 ]);
 
 function isSavedPlan(v: unknown): v is SavedPlan {

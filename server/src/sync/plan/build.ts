@@ -9,6 +9,9 @@
  * the directory still streams: it hashes the picture and keeps only the decision, so no more than
  * the feed's capacity of entries (with their picture bytes) wait at once. Only users whose manager
  * is read later (deferred below) keep their entry until the end of the stream.
+ *
+ * Over 400 lines: the one streaming pass and its phases (users, contacts, groups, incremental
+ * re-reads, avatars, threshold, fingerprints) share the run's indexes.
  */
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
@@ -25,9 +28,10 @@ import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match'
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './context';
 import { BoundedFeed } from './feed';
+import { ContactPlanner } from './contacts';
 import { GroupPlanner } from './groups';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from './types';
-import { invalidItem, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
+import { invalidItem, noteContactUserMatch, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
 
@@ -107,6 +111,15 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
     if (++n % 5000 === 0) checkAbort(signal);
   }
+  // Webex's org contacts (a generic SCIM target has none: contacts are then reported and skipped).
+  const contactsOn = config.objects.contacts.enabled;
+  if (input.contactsUnavailable) ctx.message('warning', input.contactsUnavailable);
+  const contactPlanner = input.cloudContacts ? new ContactPlanner(ctx, input.contactLedger ?? new Map()) : undefined;
+  if (contactPlanner && input.cloudContacts) {
+    for await (const c of input.cloudContacts) {
+      if (contactPlanner.add(c)) cloudPrint.add(`c|${c.contactId}|${c.meta?.lastModified ?? ''}`);
+    }
+  }
   if (input.cloudGroups) {
     for await (const g of input.cloudGroups) {
       ctx.groups.add(g);
@@ -152,7 +165,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
   const groupsOfCreated = new Set<string>();
   const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
-    const item = planDirectoryUser(ctx, m);
+    if (m.objectType === 'contact' && contactPlanner) noteContactUserMatch(ctx, m);
+    const item = m.objectType === 'contact' && contactPlanner ? contactPlanner.plan(m) : planDirectoryUser(ctx, m);
     items.push(item);
     if (inc && entry && item.action === 'create') {
       for (const g of entry.attributes['memberof'] ?? []) if (typeof g === 'string') groupsOfCreated.add(dnKey(g));
@@ -181,6 +195,20 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) return; // read by two selections
     if (identityOnly) {
       const m = mapIdentity(mapping, selection === 'groups' ? 'group' : OBJECT_TYPE[selection], entry);
+      if (selection === 'contacts' && contactPlanner) {
+        // Settled when its org contact is there; else read again in full (created or matched then).
+        const item = m.errors.length ? undefined : contactPlanner.planIdentity(m);
+        if (!item) {
+          unsettled.push({ selection, entry });
+          return;
+        }
+        readCount.identity++;
+        if (m.userName) contactNames.set(m.userName.toLowerCase(), m.dn);
+        dirPrint.add(objectText(m));
+        contactSeen.add(key);
+        items.push(item);
+        return;
+      }
       const cloudUser = selection === 'groups' || m.errors.length ? undefined : ctx.users.byExternalId(m.externalId);
       const cloudGroup = selection === 'groups' && !m.errors.length ? ctx.groups.byExternalId(m.externalId) : undefined;
       const settled = unsent(selection) ? !m.errors.length : selection === 'groups' ? !!cloudGroup : !!cloudUser && !cloudUser.softDeleted;
@@ -223,7 +251,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       items.push(invalidItem(m));
       return;
     }
-    // Contacts are reported, never sent: a group member or manager that is a contact is out of scope.
+    // A contact (or a room the target does not take) is never a group member or a manager in the cloud: one that is
+    // stays out of scope there.
     if (unsent(selection)) contactSeen.add(key);
     else ctx.dnToExternalId.set(key, m.externalId);
     if (selection === 'groups') {
@@ -309,6 +338,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
     for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
     items.push(...planCloudOnlyUsers(ctx));
+    if (contactPlanner && contactsOn) items.push(...contactPlanner.cloudOnly());
     if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
 
     if (feed && avatarRun) {
@@ -328,12 +358,12 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   }
 
   // ---- threshold, fingerprints, report
-  const deletions = ctx.count('delete') + ctx.count('deleteGroup');
+  const deletions = ctx.count('delete') + ctx.count('deleteGroup') + ctx.count('deleteContact');
   const ownedGroups = config.objects.groups.enabled ? ctx.groups.values().filter((g) => g.externalId).length : 0;
   const threshold = computeThreshold({
     policy: config.policy.deleteThreshold,
     deletions,
-    owned: ownedUsers + ownedGroups,
+    owned: ownedUsers + ownedGroups + (contactPlanner && contactsOn ? contactPlanner.owned : 0),
     fullAdmins,
     fullAdminsDeleted: ctx.fullAdminsDeleted,
   });

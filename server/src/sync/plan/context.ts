@@ -12,9 +12,21 @@ import type { PlanOperation } from '../contract';
 
 /**
  * Phases in apply order: users exist before groups reference them and before avatars are written
- * to them; deletes come last (groups before users) so a failed run never deletes first.
+ * to them; org contacts are created and updated after them; deletes come last (groups, contacts,
+ * then users) so a failed run never deletes first.
  */
-export const PHASES = ['create', 'patch', 'createGroup', 'patchGroup', 'members', 'avatar', 'deleteGroup', 'delete'] as const;
+export const PHASES = [
+  'create',
+  'patch',
+  'createGroup',
+  'patchGroup',
+  'members',
+  'avatar',
+  'contact',
+  'deleteGroup',
+  'deleteContact',
+  'delete',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 export class PlanContext {

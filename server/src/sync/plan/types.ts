@@ -2,6 +2,7 @@
  * The planner's inputs and its avatar hook (plan.ts). Kept apart so the avatar planner
  * (sync/avatars/plan.ts) and the engine can import the types without the planner.
  */
+import type { Contact } from '../../cloud/contacts';
 import type { ScimUser } from '../../cloud/schemas';
 import type { DirsyncConfig, ObjectKind } from '../../../../common/config';
 import type { DirectoryEntry } from '../../domain/entry';
@@ -68,6 +69,15 @@ export interface PlanInput {
   /** Cloud groups with their member ids (only needed when groups are enabled). */
   readonly cloudGroups?: Many<CloudGroupView>;
   readonly avatars?: AvatarPlanner;
+  /**
+   * Webex's org contacts of source CH (Organization Contacts API). Without them (a generic SCIM
+   * target) AD contacts are reported and skipped.
+   */
+  readonly cloudContacts?: Many<Contact>;
+  /** Why the cloud's contacts could not be read (no contacts API there): a warning; AD contacts are then skipped. */
+  readonly contactsUnavailable?: string;
+  /** The contact ledger: contactId → the objectGUID this config synchronized it from (plan/contacts.ts). */
+  readonly contactLedger?: ReadonlyMap<string, string>;
   /**
    * Incremental sync (the report's mode is then `incremental`): the USN range read in full. With
    * `readInFull`, identity-only entries the planner cannot settle as present and unchanged (not

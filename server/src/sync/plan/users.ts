@@ -7,11 +7,12 @@ import type { AttributeChange, ReportItem } from '../../../../common/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
 import type { PlanContext } from './context';
+import { SCIM_CONTACT_REASON } from './contacts';
 import { newComplexOf, newElementOf, patchValue } from './scimPath';
 import type { ObjectRef, PatchOp } from '../contract';
 
-const CONTACT_REASON =
-  'contacts are reported, not written: Webex SCIM 2.0 has no contact resource (org contacts use a separate API dirsync does not call yet)';
+/** Contacts without Webex's contacts API (a generic SCIM target): reported and skipped. */
+const CONTACT_REASON = SCIM_CONTACT_REASON;
 
 const ROOM_SKIP_REASON =
   'rooms are not sent to a generic SCIM target (objects.rooms.genericTarget is "skip"): it has no rooms, and a room already there is left as it is';
@@ -302,6 +303,15 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   };
   ctx.op('patch', { kind: 'patchUser', itemId: item.id, label: label(m), target, ops });
   return finish(item, warnings, m);
+}
+
+/**
+ * A cloud user with an AD contact's userName or externalId counts as matched (never mismatched or
+ * deleted because of it), whichever way the contact itself is synchronized.
+ */
+export function noteContactUserMatch(ctx: PlanContext, m: MappedObject): void {
+  const match = ctx.users.match(m.externalId, m.userName);
+  if (match.by !== 'none') ctx.users.matched.add(match.cloud.id);
 }
 
 /** Reason of an incremental sync's identity-only item (shared string). */
