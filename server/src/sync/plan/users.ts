@@ -11,9 +11,6 @@ import { SCIM_CONTACT_REASON } from './contacts';
 import { newComplexOf, newElementOf, patchValue } from './scimPath';
 import type { ObjectRef, PatchOp } from '../contract';
 
-/** Contacts without Webex's contacts API (a generic SCIM target): reported and skipped. */
-const CONTACT_REASON = SCIM_CONTACT_REASON;
-
 const ROOM_SKIP_REASON =
   'rooms are not sent to a generic SCIM target (objects.rooms.genericTarget is "skip"): it has no rooms, and a room already there is left as it is';
 
@@ -23,9 +20,8 @@ export function roomsSkipped(config: PlanContext['config']): boolean {
 }
 
 /** A room on a generic target that takes no rooms: reported with the reason; its cloud match (if any) is kept, never deleted. */
-function skippedRoom(m: MappedObject, cloud: CloudUserView | undefined): ReportItem {
-  return finish({ ...baseItem(m, 'rooms', 'skip', cloud), reason: ROOM_SKIP_REASON }, m.warnings, m);
-}
+const skippedRoom = (m: MappedObject, cloud: CloudUserView | undefined): ReportItem =>
+  finish({ ...baseItem(m, 'rooms', 'skip', cloud), reason: ROOM_SKIP_REASON }, m.warnings, m);
 
 /** Information notes of mapped objects (no action needed, so no warning), kept beside the object. */
 const NOTES = new WeakMap<MappedObject, string[]>();
@@ -256,7 +252,7 @@ export function planDirectoryUser(ctx: PlanContext, m: MappedObject): ReportItem
   const cloud = match.by === 'none' ? undefined : match.cloud;
   if (cloud) ctx.users.matched.add(cloud.id);
   if (m.objectType === 'contact') {
-    return { ...baseItem(m, 'contacts', 'skip', cloud), reason: CONTACT_REASON };
+    return { ...baseItem(m, 'contacts', 'skip', cloud), reason: SCIM_CONTACT_REASON };
   }
   if (m.objectType === 'room' && roomsSkipped(ctx.config)) return skippedRoom(m, cloud);
   const addCategory = m.objectType === 'room' ? 'rooms' : 'added';
@@ -324,7 +320,7 @@ export const UNCHANGED_REASON = 'unchanged since the last sync (uSNChanged at or
 export function planIdentityUser(ctx: PlanContext, m: MappedObject, cloud: CloudUserView | undefined): ReportItem {
   if (cloud) ctx.users.matched.add(cloud.id);
   if (m.objectType === 'room' && roomsSkipped(ctx.config)) return skippedRoom(m, cloud);
-  if (m.objectType === 'contact' || !cloud) return { ...baseItem(m, 'contacts', 'skip', cloud), reason: CONTACT_REASON };
+  if (m.objectType === 'contact' || !cloud) return { ...baseItem(m, 'contacts', 'skip', cloud), reason: SCIM_CONTACT_REASON };
   return { ...baseItem(m, m.objectType === 'room' ? 'rooms' : 'matched', 'none', cloud), reason: UNCHANGED_REASON };
 }
 
