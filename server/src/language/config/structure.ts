@@ -16,6 +16,7 @@ import { parseSecretRef } from '../../../../common/secretRef';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
 import { entries, rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
+import { TextMemo } from '../memo';
 import { isEmbeddedFormat } from '../embedded';
 import type { TextRange } from '../../../../common/config';
 
@@ -33,6 +34,8 @@ export interface StructureResult {
 
 interface Ctx {
   readonly text: string;
+  /** See `TreeEdits`; undefined for a new tree. */
+  readonly edits: TreeEdits | undefined;
   readonly out: Diagnostic[];
   readonly strings: TypedString[];
   /** Offsets of the text's line feeds, built on the first duplicate key (messages name its line). */
@@ -61,9 +64,20 @@ function report(ctx: Ctx, code: string, range: TextRange, message: string, fixes
   ctx.out.push({ code, severity: severityOf(code), range, message, ...(fixes?.length ? { fixes } : {}) });
 }
 
-/** Validates a whole document tree against the spec. */
-export function validateStructure(text: string, root: Node, spec: ObjectSpec): StructureResult {
-  const ctx: Ctx = { text, out: [], strings: [] };
+/** What happened to a tree edited in place (config/treeEdit.ts) since its last walk. */
+export interface TreeEdits {
+  /** Counts the walks of one tree: this walk's number (the last walk's plus one). */
+  readonly walk: number;
+  /** The string nodes whose value changed since the last walk. */
+  readonly changed: ReadonlySet<Node>;
+}
+
+/**
+ * Validates a whole document tree against the spec. With `edits` (a tree edited in place since
+ * its last walk), the long lists of plain strings re-check only the items that changed.
+ */
+export function validateStructure(text: string, root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
+  const ctx: Ctx = { text, edits, out: [], strings: [] };
   if (root.type !== 'object') {
     report(ctx, 'DS109', rangeOf(root), 'A .dirsync file is a JSON object: `{ "directory": …, "cloud": …, "policy": … }`');
     return { diagnostics: ctx.out, strings: ctx.strings };
@@ -116,11 +130,16 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         return;
       }
       if (node.children) {
+        const items = node.children;
+        const itemSpec = spec.items;
+        if (itemSpec.type === 'string' && itemSpec.format && !itemSpec.enum && !isEmbeddedFormat(itemSpec.format)) {
+          visitFormattedList(ctx, node, itemSpec, itemSpec.format, path);
+          return;
+        }
         // Paths are only kept for embedded-language strings, so list items share the parent's
         // path array plus an index computed on demand (long lists of DNs stay cheap).
-        const items = node.children;
-        const sharePath = spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format);
-        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, sharePath ? path : [...path, i]);
+        const sharePath = itemSpec.type === 'string' && !isEmbeddedFormat(itemSpec.format);
+        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, itemSpec, undefined, sharePath ? path : [...path, i]);
       }
       return;
     case 'string':
@@ -258,6 +277,58 @@ function discriminatorVariant(
   return v ? { name: tag.value as string, ...v } : undefined;
 }
 
+/** The format problems of a list of plain strings, by item index, as one walk of its array node found them. */
+interface ListProblems {
+  readonly walk: number;
+  readonly format: string;
+  readonly emailCode: string;
+  readonly length: number;
+  readonly problems: ReadonlyArray<{ readonly index: number; readonly code: string; readonly message: string }>;
+}
+const listProblems = new WeakMap<Node, ListProblems>();
+
+/**
+ * A list of plain strings with a format (emails, DNs, domains): what `visitString` does for each
+ * item, kept by array node, so that in a tree edited since the last walk only the changed items of
+ * a long list are checked again (ranges are the items' current ones).
+ */
+function visitFormattedList(ctx: Ctx, node: Node, spec: StringSpec, format: NonNullable<StringSpec['format']>, path: Path): void {
+  const items = node.children!;
+  const emailCode = path[0] === 'notification' ? 'DS506' : 'DS107';
+  const walk = ctx.edits?.walk ?? 0;
+  const kept = ctx.edits ? listProblems.get(node) : undefined;
+  if (kept && kept.walk === walk - 1 && kept.format === format && kept.emailCode === emailCode && kept.length === items.length) {
+    // Only string items are kept, and edits in place keep an item a string: re-check the changed ones.
+    const changed = new Set<number>();
+    for (const n of ctx.edits!.changed) if (n.parent === node) changed.add(items.indexOf(n));
+    const problems = kept.problems.filter((p) => !changed.has(p.index));
+    for (const i of changed) {
+      const problem = formatProblemOf(format, items[i]!.value as string, emailCode);
+      if (problem) problems.push({ index: i, ...problem });
+    }
+    if (changed.size) problems.sort((a, b) => a.index - b.index);
+    for (const p of problems) report(ctx, p.code, rangeOf(items[p.index]!), p.message);
+    listProblems.set(node, { walk, format, emailCode, length: items.length, problems });
+    return;
+  }
+  const problems: Array<{ index: number; code: string; message: string }> = [];
+  let allStrings = true;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.type !== 'string') {
+      allStrings = false;
+      wrongType(ctx, item, spec);
+      continue;
+    }
+    const problem = formatProblemOf(format, item.value as string, emailCode);
+    if (!problem) continue;
+    problems.push({ index: i, ...problem });
+    report(ctx, problem.code, rangeOf(item), problem.message);
+  }
+  if (allStrings) listProblems.set(node, { walk, format, emailCode, length: items.length, problems });
+  else listProblems.delete(node);
+}
+
 function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
   const value = node.value as string;
   const range = rangeOf(node);
@@ -276,13 +347,29 @@ function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
   }
   if (!spec.format) return;
   if (isEmbeddedFormat(spec.format)) ctx.strings.push({ node, spec, path });
-  const problem = formatProblem(spec, value, path[0] === 'notification' ? 'DS506' : 'DS107');
+  const problem = formatProblemOf(spec.format, value, path[0] === 'notification' ? 'DS506' : 'DS107');
   if (problem) report(ctx, problem.code, range, problem.message);
 }
 
+type Problem = { readonly code: string; readonly message: string } | undefined;
+
+/**
+ * Format checks by value, kept across keystrokes (the long lists of emails and DNs). Worth it
+ * because an edited tree keeps its strings from one keystroke to the next (config/treeEdit.ts), and
+ * V8 keeps a string's hash with it: looking a kept string up costs less than its regular expression.
+ */
+const formatMemos = new Map<string, TextMemo<Problem>>();
+
+function formatProblemOf(format: NonNullable<StringSpec['format']>, value: string, emailCode: string): Problem {
+  const key = `${format} ${emailCode}`;
+  let memo = formatMemos.get(key);
+  if (!memo) formatMemos.set(key, (memo = new TextMemo((v) => formatProblem(format, v, emailCode))));
+  return memo.get(value);
+}
+
 /** The format check of a plain string value (embedded languages are checked elsewhere). */
-function formatProblem(spec: StringSpec, value: string, emailCode: string): { code: string; message: string } | undefined {
-  switch (spec.format) {
+function formatProblem(format: StringSpec['format'], value: string, emailCode: string): Problem {
+  switch (format) {
     case 'email':
       return isEmail(value) ? undefined : { code: emailCode, message: `\`${value}\` is not a valid email address` };
     case 'directoryUrl': {
