@@ -255,6 +255,82 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     assert.equal(child.exitCode, null, `server exited; stderr: ${stderr}`);
   });
 
+  it('typing in a long list publishes what a fresh open of the same text does', async () => {
+    const uri = 'file:///tmp/dirsync-lsp-test/typing.dirsync';
+    const dns = Array.from({ length: 40 }, (_, i) => `        "CN=User ${i},OU=Staff,DC=example,DC=com"`);
+    let text = VALID.replace(
+      '"policy": { "deleteThreshold": { "count": 10 } }',
+      `"policy": {\n    "deleteThreshold": { "count": 10 },\n    "protected": {\n      "dns": [\n${dns.join(',\n')}\n      ]\n    }\n  }`,
+    );
+    const lines = () => text.split('\n');
+    const offsetAt = (p: { line: number; character: number }) =>
+      lines()
+        .slice(0, p.line)
+        .reduce((n, l) => n + l.length + 1, 0) + p.character;
+    let version = 1;
+    const opened = nextDiagnostics((p) => p.uri === uri && p.version === 1);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dirsync', version, text } });
+    await opened;
+    // The list's lines: no step adds or removes one.
+    const first = lines().findIndex((l) => l.includes('"CN=User 0,'));
+    const line = (i: number) => first + i;
+    type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+    const at = (i: number, what: string, length: number, insert: string): Change => {
+      const l = line(i);
+      const c = lines()[l]!.indexOf(what);
+      return { range: { start: { line: l, character: c }, end: { line: l, character: c + length } }, text: insert };
+    };
+    // Each step: the changes of one didChange, made against the text as it is then.
+    const steps: Array<() => Change[]> = [
+      () => [at(5, 'User 5,', 0, 'q'), at(6, 'User 6,', 0, 'z')], // a letter typed into two DNs, in one didChange
+      () => [at(5, 'qUser 5,', 1, ''), at(6, 'zUser 6,', 1, '')], // and deleted
+      () => [at(7, 'User 7,', 7, 'User 8,')], // item 7 becomes a duplicate of item 8
+      () => [at(9, 'OU=Staff', 2, 'OU')], // nothing changes
+      () => [at(9, 'OU=Staff', 3, 'OU ')], // an invalid DN
+      () => [at(9, 'OU Staff', 3, 'OU=')], // fixed again
+      () => [at(12, '"CN=User 12,', 0, '  ')], // blanks between tokens
+      () => [at(13, 'User 13,', 0, '"')], // a quote: a syntax error
+      () => [at(13, '"User 13,', 1, '')], // removed
+      () => [at(7, 'User 8,', 7, 'User 7,')], // the duplicate goes
+    ];
+    for (const [k, step] of steps.entries()) {
+      const changes: Change[] = [];
+      for (const c of step()) {
+        changes.push(c);
+        text = text.slice(0, offsetAt(c.range.start)) + c.text + text.slice(offsetAt(c.range.end));
+      }
+      version++;
+      const published = nextDiagnostics((p) => p.uri === uri && p.version === version);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+      const incremental = (await published).diagnostics;
+      const freshUri = `file:///tmp/dirsync-lsp-test/fresh-${k}.dirsync`;
+      const fresh = nextDiagnostics((p) => p.uri === freshUri && p.version === 1);
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: freshUri, languageId: 'dirsync', version: 1, text } });
+      assert.deepEqual(incremental, (await fresh).diagnostics, `after step ${k + 1}`);
+      const closed = nextDiagnostics((p) => p.uri === freshUri && p.version === undefined);
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: freshUri } });
+      await closed;
+      if (k === 2)
+        assert.ok(
+          incremental.some((d) => d.code === 'DS527'),
+          'the duplicate is reported',
+        );
+      if (k === 4)
+        assert.ok(
+          incremental.some((d) => d.code === 'DS522'),
+          'the invalid DN is reported',
+        );
+      if (k === 7)
+        assert.ok(
+          incremental.some((d) => d.code === 'DS100'),
+          'the syntax error is reported',
+        );
+    }
+    const cleared = nextDiagnostics((p) => p.uri === uri && p.version === undefined);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+
   it('clears diagnostics on close', async () => {
     const diags = nextDiagnostics((p) => p.uri === URI && p.diagnostics.length === 0 && p.version === undefined);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });

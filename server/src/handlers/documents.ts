@@ -1,11 +1,26 @@
-/** Open documents and their analyses, cached per document version. */
-import { TextDocuments, type Connection } from 'vscode-languageserver';
+/**
+ * Open documents and their analyses, cached per document version. The changes since the last
+ * analysis are kept, so the next one can edit that analysis's tree instead of parsing the whole
+ * document again (`reanalyze`; typing in a 5,000-line config re-parses nothing).
+ */
+import { TextDocumentContentChangeEvent, TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, parseForCompletion, type Analysis, type CompletionSource } from '../language/service';
+import { analyze, reanalyze, type Analysis, type CompletionSource, type TextChange } from '../language/service';
 import { ServerProblemNotification, type ServerProblemParams } from '../../../common/requests';
 
+/** Changes kept between two analyses at most; past that, the next analysis starts from scratch. */
+const MAX_PENDING_CHANGES = 64;
+
 export class DocumentStore {
-  readonly documents = new TextDocuments(TextDocument);
+  /** The changes of each document since its cached analysis, in order; `undefined` after a full replacement. */
+  private readonly pending = new Map<string, TextChange[] | undefined>();
+  readonly documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => {
+      this.pending.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (doc, changes, version) => this.update(doc, changes, version),
+  });
   private readonly cache = new Map<string, { version: number; analysis: Analysis }>();
   /** Internal errors already reported, so a user-facing problem is shown once per document. */
   private readonly reported = new Set<string>();
@@ -13,6 +28,7 @@ export class DocumentStore {
   constructor(private readonly connection: Connection) {
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
+      this.pending.delete(e.document.uri);
       this.reported.delete(e.document.uri);
     });
   }
@@ -22,19 +38,42 @@ export class DocumentStore {
   }
 
   /**
-   * What completion needs: the current analysis when validation already ran for this version,
-   * else just a parse (completion right after a keystroke must not wait for every check).
+   * Applies an editor's changes one by one (as TextDocument.update does), noting each one's
+   * offsets and the text it replaced, in the text before it.
+   */
+  private update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    let log = this.cache.has(doc.uri) ? this.pending.get(doc.uri) : undefined;
+    for (const change of changes) {
+      if (log && TextDocumentContentChangeEvent.isIncremental(change) && log.length < MAX_PENDING_CHANGES) {
+        let start = doc.offsetAt(change.range.start);
+        let end = doc.offsetAt(change.range.end);
+        if (end < start) [start, end] = [end, start];
+        log.push({ start, end, text: change.text, removed: doc.getText().slice(start, end) });
+      } else {
+        log = undefined;
+      }
+      TextDocument.update(doc, [change], version);
+    }
+    this.pending.set(doc.uri, log);
+    return doc;
+  }
+
+  /**
+   * What completion needs: the analysis of the current version. Right after a keystroke that is
+   * the last analysis edited in place (no parse); it is kept, so the validation that follows the
+   * keystroke costs nothing more.
    */
   completionSource(doc: TextDocument): CompletionSource {
-    const hit = this.cache.get(doc.uri);
-    return hit && hit.version === doc.version ? hit.analysis : parseForCompletion(doc.getText());
+    return this.analysis(doc);
   }
 
   /** The analysis of the document's current version (computed at most once per version). */
   analysis(doc: TextDocument): Analysis {
     const hit = this.cache.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.analysis;
-    const analysis = analyze(doc.getText());
+    const changes = this.pending.get(doc.uri);
+    const analysis = hit && changes ? reanalyze(hit.analysis, doc.getText(), changes) : analyze(doc.getText());
+    this.pending.set(doc.uri, []);
     this.cache.set(doc.uri, { version: doc.version, analysis });
     if (analysis.internalErrors.length) {
       for (const e of analysis.internalErrors) this.connection.console.warn(`dirsync: ${doc.uri}: ${e}`);

@@ -24,6 +24,7 @@ export function registerHover(
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
       const analysis = store.analysis(doc);
+      const version = doc.version;
       const offset = doc.offsetAt(params.position);
       const signal = toSignal(token);
       const input = live
@@ -33,6 +34,9 @@ export function registerHover(
             ...(signal ? { signal } : {}),
           })
         : undefined;
+      // Edited while the directory answered: the position and the analysis are out of date (the
+      // next analysis may have taken over its tree), and the editor asks again.
+      if (doc.version !== version) return null;
       const errors: string[] = [];
       const h = hoverAt(analysis, offset, {
         internalErrors: errors,

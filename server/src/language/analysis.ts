@@ -5,8 +5,9 @@
  */
 import { buildConfig } from './config/model';
 import { CONFIG_SPEC } from './config/spec';
-import { validateStructure } from './config/structure';
-import { parseConfigTree, type Node } from './config/tree';
+import { validateStructure, type TreeEdits } from './config/structure';
+import { parseConfigTree, type Node, type ParsedTree } from './config/tree';
+import { applyChange, verifyEdits, type TextChange, type Touched } from './config/treeEdit';
 import type { DirsyncConfig } from '../../../common/config';
 import type { Diagnostic } from './diagnostics';
 import { checkEmbedded, type EmbeddedValue } from './embedded';
@@ -26,18 +27,73 @@ export interface Analysis {
   readonly internalErrors: readonly string[];
 }
 
+export type { TextChange } from './config/treeEdit';
+
+/**
+ * Trees from a clean parse that belong to exactly one analysis and may take the next edits in
+ * place (`reanalyze`). A tree leaves the set when it is edited: the older analysis it came from is
+ * then out of date, as its document is.
+ */
+const editableTrees = new WeakSet<Node>();
+/** How many times each editable tree was walked (structure.ts keeps list results by walk). */
+const walks = new WeakMap<Node, number>();
+
 /** Analyzes a document's text. */
 export function analyze(text: string): Analysis {
+  let tree: ParsedTree | undefined;
+  let parseError: unknown;
+  try {
+    tree = parseConfigTree(text);
+  } catch (err) {
+    parseError = err;
+  }
+  const analysis = analyzeTree(text, tree, parseError);
+  if (tree?.clean && analysis.root?.type === 'object' && !analysis.internalErrors.length) {
+    editableTrees.add(analysis.root);
+    walks.set(analysis.root, 0);
+  }
+  return analysis;
+}
+
+/**
+ * The analysis of `text`, the text of `previous` after `changes` (in order, each in the offsets of
+ * the text before it). When every change stays inside a string or the whitespace between tokens,
+ * `previous`'s parse tree takes them in place (config/treeEdit.ts) instead of a new parse of the
+ * whole text, and `previous` is out of date afterwards (its tree is the new text's). The result
+ * is the same as `analyze(text)`'s.
+ */
+export function reanalyze(previous: Analysis, text: string, changes: readonly TextChange[]): Analysis {
+  const root = previous.root;
+  if (!root || !editableTrees.has(root) || changes.length === 0) return analyze(text);
+  editableTrees.delete(root);
+  const touched: Touched[] = [];
+  for (const change of changes) {
+    const t = applyChange(root, change);
+    if (!t) return analyze(text);
+    touched.push(t);
+  }
+  if (root.offset + root.length > text.length || !verifyEdits(text, touched)) return analyze(text);
+  const changed = new Set<Node>();
+  for (const t of touched) if (t.kind === 'string') changed.add(t.node);
+  const walk = (walks.get(root) ?? -1) + 1;
+  walks.set(root, walk);
+  const analysis = analyzeTree(text, { text, root, syntaxDiagnostics: [], clean: true }, undefined, { walk, changed });
+  if (!analysis.internalErrors.length) editableTrees.add(root);
+  return analysis;
+}
+
+/** `edits`: for a tree edited in place, what changed since its last walk (see `validateStructure`). */
+function analyzeTree(text: string, tree: ParsedTree | undefined, parseError?: unknown, edits?: TreeEdits): Analysis {
   const internalErrors: string[] = [];
   const diagnostics: Diagnostic[] = [];
   let root: Node | undefined;
   let embedded: EmbeddedValue[] = [];
   let config: DirsyncConfig;
   try {
-    const tree = parseConfigTree(text);
+    if (!tree) throw parseError;
     root = tree.root;
     diagnostics.push(...tree.syntaxDiagnostics);
-    config = buildConfig(root);
+    config = buildConfig(root, edits?.walk);
     if (!root && !tree.syntaxDiagnostics.some((d) => d.code === 'DS110')) {
       // Nothing parsed: an empty file, or text that is not JSON at all. For the latter one
       // diagnostic at the first offending character says it, instead of one per word.
@@ -52,7 +108,7 @@ export function analyze(text: string): Analysis {
           : 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
       });
     } else if (root) {
-      const structure = validateStructure(text, root, CONFIG_SPEC);
+      const structure = validateStructure(text, root, CONFIG_SPEC, edits);
       diagnostics.push(...structure.diagnostics);
       if (root.type === 'object') {
         embedded = checkEmbedded(text, structure.strings, diagnostics, internalErrors);

@@ -7,7 +7,7 @@
 const NONE = Symbol('undefined');
 
 /** A string that shares no storage with a larger one (V8 cuts substrings of 13+ characters as views). */
-function ownCopy(s: string): string {
+export function ownCopy(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 

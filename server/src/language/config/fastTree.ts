@@ -202,42 +202,10 @@ class CleanParser {
 
   /** Reads a string literal at `pos` (an opening quote) and returns its decoded value. */
   private string(): string {
-    const t = this.text;
-    const n = t.length;
-    let p = this.pos + 1;
-    let start = p;
-    let out = '';
-    for (;;) {
-      // Skip the run of plain characters in one regex step (much faster than a charCodeAt loop).
-      PLAIN_RUN.lastIndex = p;
-      PLAIN_RUN.test(t);
-      p = PLAIN_RUN.lastIndex;
-      if (p >= n) throw BAIL; // unterminated
-      const c = t.charCodeAt(p);
-      if (c === QUOTE) break;
-      if (c < SPACE) throw BAIL; // control character or line break: an error
-      if (c !== BACKSLASH) {
-        p++;
-        continue;
-      }
-      out += t.slice(start, p);
-      const e = t.charCodeAt(p + 1);
-      const simple = ESCAPES[e];
-      if (simple !== undefined) {
-        out += simple;
-        p += 2;
-      } else if (e === 117 /* u */) {
-        const hex = t.slice(p + 2, p + 6);
-        if (!HEX4.test(hex)) throw BAIL;
-        out += String.fromCharCode(parseInt(hex, 16));
-        p += 6;
-      } else {
-        throw BAIL;
-      }
-      start = p;
-    }
-    this.pos = p + 1;
-    return out + t.slice(start, p);
+    const r = scanCleanString(this.text, this.pos);
+    if (!r) throw BAIL;
+    this.pos = r.end;
+    return r.value;
   }
 
   /** `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, valued as jsonc-parser does (`Number(text)`). */
@@ -278,6 +246,48 @@ class CleanParser {
     }
     return p;
   }
+}
+
+/**
+ * The string literal opening at `offset` (a double quote), as the clean parser reads it: its decoded
+ * value and the offset after its closing quote; undefined when jsonc-parser must read it (a
+ * control character or line break, an unknown escape, no closing quote).
+ */
+export function scanCleanString(t: string, offset: number): { value: string; end: number } | undefined {
+  const n = t.length;
+  let p = offset + 1;
+  let start = p;
+  let out = '';
+  for (;;) {
+    // Skip the run of plain characters in one regex step (much faster than a charCodeAt loop).
+    PLAIN_RUN.lastIndex = p;
+    PLAIN_RUN.test(t);
+    p = PLAIN_RUN.lastIndex;
+    if (p >= n) return undefined; // unterminated
+    const c = t.charCodeAt(p);
+    if (c === QUOTE) break;
+    if (c < SPACE) return undefined; // control character or line break: an error
+    if (c !== BACKSLASH) {
+      p++;
+      continue;
+    }
+    out += t.slice(start, p);
+    const e = t.charCodeAt(p + 1);
+    const simple = ESCAPES[e];
+    if (simple !== undefined) {
+      out += simple;
+      p += 2;
+    } else if (e === 117 /* u */) {
+      const hex = t.slice(p + 2, p + 6);
+      if (!HEX4.test(hex)) return undefined;
+      out += String.fromCharCode(parseInt(hex, 16));
+      p += 6;
+    } else {
+      return undefined;
+    }
+    start = p;
+  }
+  return { value: out + t.slice(start, p), end: p + 1 };
 }
 
 const KEYWORDS: ReadonlyArray<readonly [string, boolean | null]> = [

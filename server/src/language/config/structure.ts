@@ -10,12 +10,10 @@ import type { Diagnostic, QuickFix } from '../diagnostics';
 import { severityOf } from '../codes';
 import { didYouMean } from '../suggest';
 import { setValueEdits, snippetValue } from './edits';
-import { checkHttpUrl, isDomain, isEmail, parseDirectoryUrl, parseDuration } from './formats';
-import { checkDn } from '../../domain/dn';
-import { parseSecretRef } from '../../../../common/secretRef';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
 import { entries, rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
+import { formatProblemOf } from './formatChecks';
 import { isEmbeddedFormat } from '../embedded';
 import type { TextRange } from '../../../../common/config';
 
@@ -33,6 +31,8 @@ export interface StructureResult {
 
 interface Ctx {
   readonly text: string;
+  /** See `TreeEdits`; undefined for a new tree. */
+  readonly edits: TreeEdits | undefined;
   readonly out: Diagnostic[];
   readonly strings: TypedString[];
   /** Offsets of the text's line feeds, built on the first duplicate key (messages name its line). */
@@ -61,9 +61,20 @@ function report(ctx: Ctx, code: string, range: TextRange, message: string, fixes
   ctx.out.push({ code, severity: severityOf(code), range, message, ...(fixes?.length ? { fixes } : {}) });
 }
 
-/** Validates a whole document tree against the spec. */
-export function validateStructure(text: string, root: Node, spec: ObjectSpec): StructureResult {
-  const ctx: Ctx = { text, out: [], strings: [] };
+/** What happened to a tree edited in place (config/treeEdit.ts) since its last walk. */
+export interface TreeEdits {
+  /** Counts the walks of one tree: this walk's number (the last walk's plus one). */
+  readonly walk: number;
+  /** The string nodes whose value changed since the last walk. */
+  readonly changed: ReadonlySet<Node>;
+}
+
+/**
+ * Validates a whole document tree against the spec. With `edits` (a tree edited in place since
+ * its last walk), the long lists of plain strings re-check only the items that changed.
+ */
+export function validateStructure(text: string, root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
+  const ctx: Ctx = { text, edits, out: [], strings: [] };
   if (root.type !== 'object') {
     report(ctx, 'DS109', rangeOf(root), 'A .dirsync file is a JSON object: `{ "directory": …, "cloud": …, "policy": … }`');
     return { diagnostics: ctx.out, strings: ctx.strings };
@@ -116,11 +127,16 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         return;
       }
       if (node.children) {
+        const items = node.children;
+        const itemSpec = spec.items;
+        if (itemSpec.type === 'string' && itemSpec.format && !itemSpec.enum && !isEmbeddedFormat(itemSpec.format)) {
+          visitFormattedList(ctx, node, itemSpec, itemSpec.format, path);
+          return;
+        }
         // Paths are only kept for embedded-language strings, so list items share the parent's
         // path array plus an index computed on demand (long lists of DNs stay cheap).
-        const items = node.children;
-        const sharePath = spec.items.type === 'string' && !isEmbeddedFormat(spec.items.format);
-        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, spec.items, undefined, sharePath ? path : [...path, i]);
+        const sharePath = itemSpec.type === 'string' && !isEmbeddedFormat(itemSpec.format);
+        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, itemSpec, undefined, sharePath ? path : [...path, i]);
       }
       return;
     case 'string':
@@ -258,6 +274,58 @@ function discriminatorVariant(
   return v ? { name: tag.value as string, ...v } : undefined;
 }
 
+/** The format problems of a list of plain strings, by item index, as one walk of its array node found them. */
+interface ListProblems {
+  readonly walk: number;
+  readonly format: string;
+  readonly emailCode: string;
+  readonly length: number;
+  readonly problems: ReadonlyArray<{ readonly index: number; readonly code: string; readonly message: string }>;
+}
+const listProblems = new WeakMap<Node, ListProblems>();
+
+/**
+ * A list of plain strings with a format (emails, DNs, domains): what `visitString` does for each
+ * item, kept by array node, so that in a tree edited since the last walk only the changed items of
+ * a long list are checked again (ranges are the items' current ones).
+ */
+function visitFormattedList(ctx: Ctx, node: Node, spec: StringSpec, format: NonNullable<StringSpec['format']>, path: Path): void {
+  const items = node.children!;
+  const emailCode = path[0] === 'notification' ? 'DS506' : 'DS107';
+  const walk = ctx.edits?.walk ?? 0;
+  const kept = ctx.edits ? listProblems.get(node) : undefined;
+  if (kept && kept.walk === walk - 1 && kept.format === format && kept.emailCode === emailCode && kept.length === items.length) {
+    // Only string items are kept, and edits in place keep an item a string: re-check the changed ones.
+    const changed = new Set<number>();
+    for (const n of ctx.edits!.changed) if (n.parent === node) changed.add(items.indexOf(n));
+    const problems = kept.problems.filter((p) => !changed.has(p.index));
+    for (const i of changed) {
+      const problem = formatProblemOf(format, items[i]!.value as string, emailCode);
+      if (problem) problems.push({ index: i, ...problem });
+    }
+    if (changed.size) problems.sort((a, b) => a.index - b.index);
+    for (const p of problems) report(ctx, p.code, rangeOf(items[p.index]!), p.message);
+    listProblems.set(node, { walk, format, emailCode, length: items.length, problems });
+    return;
+  }
+  const problems: Array<{ index: number; code: string; message: string }> = [];
+  let allStrings = true;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.type !== 'string') {
+      allStrings = false;
+      wrongType(ctx, item, spec);
+      continue;
+    }
+    const problem = formatProblemOf(format, item.value as string, emailCode);
+    if (!problem) continue;
+    problems.push({ index: i, ...problem });
+    report(ctx, problem.code, rangeOf(item), problem.message);
+  }
+  if (allStrings) listProblems.set(node, { walk, format, emailCode, length: items.length, problems });
+  else listProblems.delete(node);
+}
+
 function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
   const value = node.value as string;
   const range = rangeOf(node);
@@ -276,56 +344,6 @@ function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
   }
   if (!spec.format) return;
   if (isEmbeddedFormat(spec.format)) ctx.strings.push({ node, spec, path });
-  const problem = formatProblem(spec, value, path[0] === 'notification' ? 'DS506' : 'DS107');
+  const problem = formatProblemOf(spec.format, value, path[0] === 'notification' ? 'DS506' : 'DS107');
   if (problem) report(ctx, problem.code, range, problem.message);
-}
-
-/** The format check of a plain string value (embedded languages are checked elsewhere). */
-function formatProblem(spec: StringSpec, value: string, emailCode: string): { code: string; message: string } | undefined {
-  switch (spec.format) {
-    case 'email':
-      return isEmail(value) ? undefined : { code: emailCode, message: `\`${value}\` is not a valid email address` };
-    case 'directoryUrl': {
-      const r = parseDirectoryUrl(value);
-      return 'error' in r ? { code: 'DS107', message: `Invalid directory URL: ${r.error}` } : undefined;
-    }
-    case 'httpUrl': {
-      const e = checkHttpUrl(value);
-      return e ? { code: 'DS107', message: `Invalid URL: ${e}` } : undefined;
-    }
-    case 'secretRef': {
-      const r = parseSecretRef(value);
-      if (r === 'literal')
-        return {
-          code: 'DS507',
-          message: 'Literal secret: write a reference, `${env:NAME}` or `${secret:KEY}`, and keep the secret out of the file',
-        };
-      return 'error' in r ? { code: 'DS107', message: `Invalid secret reference: ${r.error}` } : undefined;
-    }
-    case 'duration':
-      return parseDuration(value) === undefined
-        ? { code: 'DS107', message: 'Invalid duration: expected e.g. `4h`, `30m`, `1h30m`, `7d`' }
-        : undefined;
-    case 'dn': {
-      const e = checkDn(value);
-      return e ? { code: 'DS522', message: `Invalid DN: ${e}` } : undefined;
-    }
-    case 'bindName': {
-      // AD binds with a DN, a user principal name or a down-level logon name (DOMAIN\user).
-      if (/^[^@\s=,]+@[^@\s=,]+$/.test(value) || /^[^\\\s=,]+\\[^\\\s=,]+$/.test(value)) return undefined;
-      const e = checkDn(value);
-      return e ? { code: 'DS522', message: `Invalid DN: ${e} (a user principal name like svc@example.com works too)` } : undefined;
-    }
-    case 'domain':
-      return isDomain(value) ? undefined : { code: 'DS107', message: `\`${value}\` is not a DNS domain (e.g. example.com)` };
-    case 'adAttribute':
-      return /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/.test(value)
-        ? undefined
-        : { code: 'DS107', message: `\`${value}\` is not an attribute name` };
-    case 'path':
-      return value.trim() ? undefined : { code: 'DS107', message: 'Empty path' };
-    default:
-      // ldapFilter, attrExpr, avatarUri: checked by their grammars (embedded.ts).
-      return undefined;
-  }
 }

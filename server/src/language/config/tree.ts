@@ -13,6 +13,8 @@ export interface ParsedTree {
   /** Undefined only for an empty document (or one that is only comments). */
   readonly root: Node | undefined;
   readonly syntaxDiagnostics: Diagnostic[];
+  /** The clean parser read it (no syntax errors): the tree can take edits in place (treeEdit.ts). */
+  readonly clean?: boolean;
 }
 
 const MESSAGES: Partial<Record<string, string>> = {
@@ -48,7 +50,7 @@ export function parseConfigTree(text: string): ParsedTree {
   }
   // Clean documents (the usual case) take the fast path; its tree is jsonc-parser's (fastTree.ts).
   const clean = parseCleanTree(text);
-  if (clean) return { text, root: clean, syntaxDiagnostics: [] };
+  if (clean) return { text, root: clean, syntaxDiagnostics: [], clean: true };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const syntaxDiagnostics: Diagnostic[] = errors.map((e) => {

@@ -7,6 +7,7 @@ import { findAdAttribute } from '../../domain/adSchema';
 import { setValueEdits } from '../config/edits';
 import { dnKey } from '../../domain/dn';
 import { TextMemo } from '../memo';
+import { DuplicateFinder } from './duplicates';
 import { rangeOf } from '../config/tree';
 import type { Located } from '../../../../common/config';
 import { embeddedRange } from '../embedded';
@@ -162,6 +163,7 @@ export function checkAvatar(ctx: SemanticContext): void {
 /** DN comparison keys by text: thousands of protected DNs are keyed on every keystroke. */
 const dnKeys = new TextMemo(dnKey);
 const normalizeDn = (dn: string) => dnKeys.get(dn);
+const lowerCase = (v: string) => v.toLowerCase();
 
 export function checkPolicy(ctx: SemanticContext): void {
   const threshold = nodeAt(ctx, ['policy', 'deleteThreshold']);
@@ -225,31 +227,32 @@ export function checkPolicy(ctx: SemanticContext): void {
   }
   const lists: Array<readonly [string, ReadonlyArray<Located<string>>, (v: string) => string]> = [
     ['directory.baseDns', ctx.config.directory.baseDns, normalizeDn],
-    ['notification.recipients', n.recipients, (v) => v.toLowerCase()],
-    ['policy.protected.userNames', ctx.config.policy.protected.userNames, (v) => v.toLowerCase()],
+    ['notification.recipients', n.recipients, lowerCase],
+    ['policy.protected.userNames', ctx.config.policy.protected.userNames, lowerCase],
     ['policy.protected.dns', ctx.config.policy.protected.dns, normalizeDn],
-    ['policy.ownedDomains', ctx.config.policy.ownedDomains, (v) => v.toLowerCase()],
+    ['policy.ownedDomains', ctx.config.policy.ownedDomains, lowerCase],
   ];
   for (const kind of ['users', 'groups', 'contacts', 'rooms'] as const) {
     if (nodeAt(ctx, ['objects', kind, 'baseDns'])) lists.push([`objects.${kind}.baseDns`, ctx.config.objects[kind].baseDns, normalizeDn]);
   }
   for (const [name, list, norm] of lists) {
-    const seen = new Set<string>();
-    for (const item of list) {
-      const k = norm(item.value);
-      if (seen.has(k))
-        report(
-          ctx,
-          'DS527',
-          item.range,
-          `\`${item.value}\` is already in \`${name}\``,
-          [{ title: 'Remove the duplicate', edits: removeArrayItem(ctx.text, item.range) }],
-          { unnecessary: true },
-        );
-      seen.add(k);
+    for (const i of duplicates.repeats(name, list.map(textOf), norm)) {
+      const item = list[i]!;
+      report(
+        ctx,
+        'DS527',
+        item.range,
+        `\`${item.value}\` is already in \`${name}\``,
+        [{ title: 'Remove the duplicate', edits: removeArrayItem(ctx.text, item.range) }],
+        { unnecessary: true },
+      );
     }
   }
 }
+
+const textOf = (l: Located<string>) => l.value;
+/** Duplicate keys by list, kept across keystrokes (the protected lists hold thousands of items). */
+const duplicates = new DuplicateFinder();
 
 /** Edits removing one array item and the comma before it. */
 function removeArrayItem(text: string, range: { start: number; end: number }) {

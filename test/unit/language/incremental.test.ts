@@ -1,0 +1,155 @@
+/**
+ * Incremental re-analysis (`reanalyze`, config/treeEdit.ts) against a full analysis of the same
+ * text: after every step of random edits — typing and deleting inside strings, whitespace between
+ * tokens, punctuation, quotes, line breaks, several changes at once — the diagnostics, the model,
+ * the embedded values and the parse tree are those of `analyze(text)`.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import type { Node } from 'jsonc-parser';
+import { analyze, reanalyze, type Analysis, type TextChange } from '../../../server/src/language/analysis';
+import { parseCleanTree } from '../../../server/src/language/config/fastTree';
+import { bigConfig } from '../../bench/support/bigConfig';
+import { sampleFiles } from '../../support/languageCases';
+import { mulberry32 as prng } from '../../support/random';
+
+/** A node without cycles, for deepEqual. */
+function plain(node: Node | undefined): unknown {
+  if (!node) return node;
+  const { parent: _parent, children, ...rest } = node;
+  return { ...rest, ...(children ? { children: children.map(plain) } : {}) };
+}
+
+function assertSame(inc: Analysis, full: Analysis, what: string): void {
+  assert.deepEqual(inc.diagnostics, full.diagnostics, `diagnostics differ ${what}`);
+  assert.deepEqual(inc.config, full.config, `model differs ${what}`);
+  assert.deepEqual(inc.embedded, full.embedded, `embedded values differ ${what}`);
+  assert.deepEqual(plain(inc.root), plain(full.root), `tree differs ${what}`);
+  assert.deepEqual(inc.internalErrors, full.internalErrors, `internal errors differ ${what}`);
+  assert.equal(inc.lines.lineCount, full.lines.lineCount);
+}
+
+const INSERTS = ['q', 'x', '7', ' ', '  ', '\t', '\n', '\r\n', ',', ':', '"', '\\', '\\n', '{', '}', '[', ']', '//', '/*', 'é', '=', ''];
+
+/**
+ * One random change of `text`. Typing (most steps): a letter typed or deleted just inside a string,
+ * or a blank typed before a quote. Otherwise anything: a random insert or deletion anywhere.
+ */
+function randomChange(text: string, rnd: () => number): { change: TextChange; typing: boolean } {
+  const at = Math.floor(rnd() * (text.length + 1));
+  const q = text.indexOf('"', at);
+  if (rnd() < 0.7 && q >= 0) {
+    const r = rnd();
+    const start = r < 0.2 ? q : q + 1 + Math.floor(rnd() * 3);
+    const end = r > 0.6 ? Math.min(text.length, start + 1) : start;
+    const insert = r < 0.2 ? ' ' : r <= 0.6 ? 'q' : '';
+    return { change: { start, end, text: insert, removed: text.slice(start, end) }, typing: true };
+  }
+  const r = rnd();
+  const end = Math.min(text.length, at + (r < 0.5 ? 0 : r < 0.85 ? 1 : Math.floor(rnd() * 8)));
+  const insert = r < 0.5 || rnd() < 0.4 ? INSERTS[Math.floor(rnd() * INSERTS.length)]! : '';
+  return { change: { start: at, end, text: insert, removed: text.slice(at, end) }, typing: false };
+}
+
+function apply(text: string, c: TextChange): string {
+  return text.slice(0, c.start) + c.text + text.slice(c.end);
+}
+
+/** The change that undoes `c` (in the text after it). */
+function undo(c: TextChange): TextChange {
+  return { start: c.start, end: c.start + c.text.length, text: c.removed, removed: c.text };
+}
+
+/**
+ * Runs `steps` steps of 1–3 changes from `text`; a step that is not typing or leaves a syntax error
+ * is undone by the next one (so the document keeps coming back to a clean one), other steps now and
+ * then. Returns how many steps took the incremental path.
+ */
+function run(text: string, seed: number, steps: number): number {
+  const rnd = prng(seed);
+  let current = analyze(text);
+  let incremental = 0;
+  let undoNext: TextChange[] | undefined;
+  for (let step = 0; step < steps; step++) {
+    const changes: TextChange[] = [];
+    if (undoNext) {
+      for (const c of undoNext) {
+        changes.push(c);
+        text = apply(text, c);
+      }
+      undoNext = undefined;
+    } else {
+      const n = rnd() < 0.8 ? 1 : 2 + Math.floor(rnd() * 2);
+      let typing = true;
+      for (let i = 0; i < n; i++) {
+        const r = randomChange(text, rnd);
+        changes.push(r.change);
+        typing &&= r.typing;
+        text = apply(text, r.change);
+      }
+      // Typing that keeps the document clean stays; anything else is undone by the next step.
+      if (!typing || !parseCleanTree(text) || rnd() < 0.3) undoNext = changes.map(undo).reverse();
+    }
+    const previousRoot = current.root;
+    const next = reanalyze(current, text, changes);
+    if (next.root && next.root === previousRoot) incremental++;
+    assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
+    current = next;
+  }
+  return incremental;
+}
+
+describe('incremental re-analysis', () => {
+  it('gives the full analysis after random edits of the sample configs', () => {
+    let incremental = 0;
+    let steps = 0;
+    for (const [i, f] of sampleFiles().entries()) {
+      incremental += run(readFileSync(f, 'utf8'), 1000 + i, 80);
+      steps += 80;
+    }
+    // The edits are mostly what typing does: most steps must take the incremental path.
+    assert.ok(incremental > steps / 4, `only ${incremental} of ${steps} steps were incremental`);
+  });
+
+  it('gives the full analysis after random edits of a big config with long lists', () => {
+    const incremental = run(bigConfig(400), 7, 150);
+    assert.ok(incremental > 40, `only ${incremental} of 150 steps were incremental`);
+  });
+
+  const table: Array<[string, string, TextChange['start'], number, string, boolean]> = [
+    // [name, text, start, removed length, inserted, incremental?]
+    ['a letter typed into a value', '{"a": ["xy", "z"]}', 9, 0, 'q', true],
+    ['a letter deleted from a key', '{"ab": 1}', 3, 1, '', true],
+    ['a space between tokens', '{"a": [1, 2]}', 9, 0, ' ', true],
+    ['a line break between tokens', '{"a": [1, 2]}', 9, 0, '\n', true],
+    ['a quote typed into a value', '{"a": "xy"}', 8, 0, '"', false],
+    ['a line break typed into a value', '{"a": "xy"}', 8, 0, '\n', false],
+    ['a backslash typed into a value', '{"a": "xy"}', 8, 0, '\\', false],
+    ['an escape changed in a value', '{"a": "x\\\\y"}', 9, 1, 'n', true],
+    ['a digit typed into a number', '{"a": 12}', 7, 0, '3', false],
+    ['a comma deleted', '{"a": [1, 2]}', 8, 1, '', false],
+    ['a space typed in a gap with a comment', '{"a": 1 /* c */, "b": 2}', 8, 0, ' ', false],
+    ['a space typed before the root', ' {"a": 1}', 0, 0, ' ', false],
+  ];
+  for (const [name, text, start, length, insert, expected] of table) {
+    it(`${expected ? 'takes' : 'declines'} the incremental path: ${name}`, () => {
+      const before = analyze(text);
+      const change: TextChange = { start, end: start + length, text: insert, removed: text.slice(start, start + length) };
+      const after = apply(text, change);
+      const next = reanalyze(before, after, [change]);
+      assert.equal(next.root !== undefined && next.root === before.root, expected);
+      assertSame(next, analyze(after), name);
+    });
+  }
+
+  it('does not edit a tree twice: an out-of-date analysis is analysed from scratch', () => {
+    const text = '{"a": ["xy"]}';
+    const first = analyze(text);
+    const change: TextChange = { start: 9, end: 9, text: 'q', removed: '' };
+    const second = reanalyze(first, apply(text, change), [change]);
+    assert.equal(second.root, first.root);
+    const again = reanalyze(first, apply(text, change), [change]);
+    assert.notEqual(again.root, first.root);
+    assertSame(again, analyze(apply(text, change)), 'from the out-of-date analysis');
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * DuplicateFinder keeps each list's keys from one call to the next and updates them by the items
+ * that changed: after any sequence of lists its answer is the one of a fresh walk (each item whose
+ * key an earlier item has).
+ */
+import { strict as assert } from 'node:assert';
+import { DuplicateFinder } from '../../../../server/src/language/semantic/duplicates';
+import { mulberry32 as prng } from '../../../support/random';
+
+function fresh(values: readonly string[], key: (v: string) => string): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  values.forEach((v, i) => {
+    if (seen.has(key(v))) out.push(i);
+    seen.add(key(v));
+  });
+  return out;
+}
+
+const lower = (v: string) => v.toLowerCase();
+
+describe('DuplicateFinder (duplicate list items across keystrokes)', () => {
+  it('reports the later items of a repeated key, by the key', () => {
+    const f = new DuplicateFinder();
+    assert.deepEqual(f.repeats('l', ['a', 'B', 'b', 'c', 'A'], lower), [2, 4]);
+    assert.deepEqual(f.repeats('l', ['a', 'B', 'x', 'c', 'A'], lower), [4]);
+    assert.deepEqual(f.repeats('l', ['a', 'B', 'x', 'c', 'y'], lower), []);
+    assert.deepEqual(f.repeats('l', ['c', 'B', 'x', 'c', 'y'], lower), [3]);
+    assert.deepEqual(f.repeats('other', ['q', 'q'], lower), [1]);
+  });
+
+  it('answers as a fresh walk after random changes of a few items or of the length', () => {
+    const rnd = prng(42);
+    const f = new DuplicateFinder();
+    let values = Array.from({ length: 200 }, (_, i) => `user${i}@example.com`);
+    for (let step = 0; step < 500; step++) {
+      const r = rnd();
+      values = [...values];
+      if (r < 0.8) {
+        const n = 1 + Math.floor(rnd() * (r < 0.05 ? 40 : 3));
+        for (let k = 0; k < n; k++) values[Math.floor(rnd() * values.length)] = `USER${Math.floor(rnd() * 220)}@example.com`;
+      } else if (r < 0.9) values.push(`user${Math.floor(rnd() * 220)}@example.com`);
+      else values.splice(Math.floor(rnd() * values.length), 1);
+      assert.deepEqual(f.repeats('list', values, lower), fresh(values, lower), `step ${step}`);
+    }
+  });
+});
