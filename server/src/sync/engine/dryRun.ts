@@ -26,6 +26,7 @@ import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatar
 import { buildPlan } from '../plan/build';
 import { prefetched } from '../plan/feed';
 import type { AvatarPlanner, DirectoryItem } from '../plan/types';
+import type { CloudGroupView } from '../plan/match';
 import type { SyncPlan } from '../contract';
 
 /** `dryRun`'s options: the engine options plus the avatar planner the lead wires (sync/avatars/plan.ts). */
@@ -125,7 +126,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       }),
       DIRECTORY_PREFETCH,
     );
-    const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    // The groups (with their members) are listed beside the users; the planner reads them after the users.
+    const groupsRead: Promise<CloudGroupView[]> = config.objects.groups.enabled ? readCloudGroups(client, signal) : Promise.resolve([]);
+    groupsRead.catch(() => undefined); // thrown where the planner awaits it; a failure before that is not unhandled
     const plan = await buildPlan({
       config,
       configSource: { file: basename(loaded.file), lines: loaded.lines },
@@ -135,7 +138,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(signal ? { signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
-      cloudGroups,
+      cloudGroups: (async function* () {
+        yield* await groupsRead;
+      })(),
       directory,
       ...(sinceUsn !== undefined
         ? {
