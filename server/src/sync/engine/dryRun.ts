@@ -115,9 +115,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
     const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
     const opened = source;
-    // The directory read starts now, beside the cloud listing the planner reads first: the server's
-    // slow start (it builds its whole result set before the first page) overlaps with it. At most
-    // one page waits in memory until the planner takes the directory.
+    // The directory read starts now, beside the cloud listing: the server's slow start (it builds its
+    // whole result set before the first page) overlaps with it, and the planner maps entries while the
+    // cloud is still listed (plan/build.ts). At most one page waits here for the planner.
     directory = prefetched(
       readDirectory(loaded, source, {
         ...(signal ? { signal } : {}),
