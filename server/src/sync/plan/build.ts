@@ -289,8 +289,22 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   let n = 0;
   // A failed read (or cancellation) from here to the avatar result ends the avatar planner too.
   let avatarResult: Awaited<NonNullable<typeof avatarRun>> | undefined;
+  const directory: AsyncIterator<DirectoryItem> | Iterator<DirectoryItem> =
+    Symbol.asyncIterator in input.directory
+      ? (input.directory as AsyncIterable<DirectoryItem>)[Symbol.asyncIterator]()
+      : (input.directory as Iterable<DirectoryItem>)[Symbol.iterator]();
+  let directoryDone = false;
   try {
-    for await (const { selection, entry, identityOnly } of input.directory) {
+    for (;;) {
+      const next = directory.next();
+      // While the cloud is listed, a failed listing is thrown at once, not at the directory's next
+      // entry (a large directory's first page can take a minute).
+      const step = cloudReady || cloudDone ? await next : await Promise.race([next, cloudRead.then(() => next)]);
+      if (step.done) {
+        directoryDone = true;
+        break;
+      }
+      const { selection, entry, identityOnly } = step.value;
       if (++n % 5000 === 0) checkAbort(signal);
       if (cloudFailure) throw cloudFailure.error;
       // Identity-only entries (incremental) are settled against the cloud as they are accepted.
@@ -370,6 +384,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
   } catch (err) {
     cloudStopped = true;
+    // The directory read stops too (not awaited: a read still waiting for its page must not hold the error).
+    if (!directoryDone) void Promise.resolve(directory.return?.()).catch(() => undefined);
     feed?.close();
     await avatarRun?.catch(() => undefined);
     throw err;

@@ -471,4 +471,26 @@ describe('sync plan (pure)', () => {
     await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
     assert.ok(read < 50, `${read} entries read after the cloud listing failed`);
   });
+
+  it('a failed cloud listing fails the plan at once while the directory has not sent its first entry', async () => {
+    let release!: () => void;
+    const firstPage = new Promise<void>((resolve) => (release = resolve));
+    let stopped = false;
+    async function* directory() {
+      try {
+        await firstPage; // a directory server still building its result set
+        yield { selection: 'users' as const, entry: person(1, 'User 1') };
+      } finally {
+        stopped = true;
+      }
+    }
+    async function* cloudUsers(): AsyncGenerator<ScimUser> {
+      yield cloudUser('c1', 'user.1@corp.example.com');
+      throw new Error('the cloud answered 401');
+    }
+    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
+    release();
+    for (let i = 0; i < 10 && !stopped; i++) await turn();
+    assert.ok(stopped, 'the directory read was stopped');
+  });
 });
