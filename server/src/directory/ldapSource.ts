@@ -20,6 +20,7 @@ import { DirectoryError } from './errors';
 import { toDirectoryError, type LdapErrorContext } from './ldapErrors';
 import type { DirectorySource, RootDseInfo, SearchRequest, SearchStream, SearchSummary } from './types';
 import { escapeFilterValue } from '../domain/filterValue';
+import { installValueDecoding } from './ldaptsValues';
 
 /** Everything the LDAP source needs, resolved (secrets read, CA file loaded). */
 export interface LdapSourceOptions {
@@ -117,6 +118,7 @@ export class LdapSource implements DirectorySource {
   private schemaNames?: string[];
 
   private constructor(private readonly opts: LdapSourceOptions) {
+    installValueDecoding();
     this.location = opts.url;
     const url = new URL(opts.url);
     const host = url.hostname.replace(/^\[|\]$/g, '');

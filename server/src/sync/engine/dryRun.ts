@@ -27,6 +27,7 @@ import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatar
 import { buildPlan } from '../plan/build';
 import { prefetched } from '../plan/feed';
 import type { AvatarPlanner, DirectoryItem } from '../plan/types';
+import type { CloudGroupView } from '../plan/match';
 import type { SyncPlan } from '../contract';
 
 /** `dryRun`'s options: the engine options plus the avatar planner the lead wires (sync/avatars/plan.ts). */
@@ -145,9 +146,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
     const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
     const opened = source;
-    // The directory read starts now, beside the cloud listing the planner reads first: the server's
-    // slow start (it builds its whole result set before the first page) overlaps with it. At most
-    // one page waits in memory until the planner takes the directory.
+    // The directory read starts now, beside the cloud listing: the server's slow start (it builds its
+    // whole result set before the first page) overlaps with it, and the planner maps entries while the
+    // cloud is still listed (plan/build.ts). At most one page waits here for the planner.
     directory = prefetched(
       readDirectory(loaded, source, {
         ...(signal ? { signal } : {}),
@@ -156,7 +157,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       }),
       DIRECTORY_PREFETCH,
     );
-    const cloudGroups = config.objects.groups.enabled ? await readCloudGroups(client, signal) : [];
+    // The groups (with their members) are listed beside the users; the planner reads them after the users.
+    const groupsRead: Promise<CloudGroupView[]> = config.objects.groups.enabled ? readCloudGroups(client, signal) : Promise.resolve([]);
+    groupsRead.catch(() => undefined); // thrown where the planner awaits it; a failure before that is not unhandled
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
@@ -169,7 +172,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(signal ? { signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
-      cloudGroups,
+      cloudGroups: (async function* () {
+        yield* await groupsRead;
+      })(),
       ...(contacts?.pages && contactLedger ? { cloudContacts: contacts.pages, contactLedger } : {}),
       ...(contacts?.unavailable ? { contactsUnavailable: contacts.unavailable } : {}),
       directory,

@@ -210,13 +210,36 @@ export async function* readCloudUsers(client: ScimClient, opts: { signal?: Abort
   opts.onProgress?.({ phase: 'cloud', message: `read ${n} cloud users`, done: n, total: n });
 }
 
-/** Every cloud group with its member ids. */
+/** Groups whose members are read at once (one request each, or one per 500 members on Webex). */
+const MEMBER_READS = 8;
+
+/**
+ * Every cloud group with its member ids, in the order the cloud lists the groups. The members of
+ * up to MEMBER_READS groups are read at once: one request a group, one after the other, made the
+ * listing of a few hundred groups a few hundred round trips long.
+ */
 export async function readCloudGroups(client: ScimClient, signal?: AbortSignal): Promise<CloudGroupView[]> {
-  const out: CloudGroupView[] = [];
-  for await (const g of client.groups.list({ excludedAttributes: ['members'], ...(signal ? { signal } : {}) })) {
+  const out: Array<Promise<CloudGroupView>> = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const membersOf = async (id: string): Promise<string[]> => {
     const members: string[] = [];
-    if (g.id) for await (const m of client.groups.members(g.id, signal ? { signal } : {})) members.push(m.value);
-    out.push(viewCloudGroup(g, members));
+    for await (const m of client.groups.members(id, signal ? { signal } : {})) members.push(m.value);
+    return members;
+  };
+  for await (const g of client.groups.list({ excludedAttributes: ['members'], ...(signal ? { signal } : {}) })) {
+    if (inFlight.size >= MEMBER_READS) await Promise.race(inFlight);
+    const view = (g.id ? membersOf(g.id) : Promise.resolve([])).then((members) => viewCloudGroup(g, members));
+    const settled: Promise<boolean> = view.then(
+      (): boolean => inFlight.delete(settled),
+      (): boolean => inFlight.delete(settled),
+    );
+    inFlight.add(settled);
+    view.catch(() => undefined); // observed below; a listing that fails first must not leave it unhandled
+    out.push(view);
   }
-  return out;
+  // Every read is awaited (a failure is thrown here, none left unobserved).
+  const results = await Promise.allSettled(out);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<CloudGroupView>).value);
 }

@@ -13,6 +13,7 @@
  * Over 400 lines: the one streaming pass and its phases (users, contacts, groups, incremental
  * re-reads, avatars, threshold, fingerprints) share the run's indexes.
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
 import {
@@ -42,9 +43,21 @@ const OBJECT_TYPE = { users: 'user', rooms: 'room', contacts: 'contact' } as con
 /** Users handed to the avatar planner and not yet taken by it, at most (backpressure on the directory read). */
 export const AVATAR_FEED_CAPACITY = 256;
 
+/**
+ * Directory objects mapped while the cloud is still being listed, at most; then the directory read
+ * waits for the cloud. Bounds what waits in memory (with avatars on, each holds its entry and picture).
+ */
+export const WAITING_CAPACITY = 5000;
+
 function isView(u: unknown): u is CloudUserView {
   return !!u && (u as CloudUserView).cloudView === true;
 }
+
+/** SHA-256 of a text as bytes: `crypto.hash` (Node ≥ 20.12) where it exists, else a Hash object. */
+const oneShotSha256: (text: string) => Buffer =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: 'buffer'): Buffer }).hash('sha256', text, 'buffer')
+    : (text) => createHash('sha256').update(text).digest();
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -59,7 +72,8 @@ class SetFingerprint {
   private readonly lanes = new Uint32Array(8);
   private count = 0;
   add(text: string): void {
-    const d = createHash('sha256').update(text).digest();
+    // One-shot hash: no Hash object per object (100k of them were a measurable share of the dry run).
+    const d = oneShotSha256(text);
     for (let i = 0; i < 8; i++) this.lanes[i] = (this.lanes[i]! + d.readUInt32BE(i * 4)) >>> 0;
     this.count++;
   }
@@ -98,34 +112,50 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const cloudPrint = new SetFingerprint();
   let ownedUsers = 0;
   let fullAdmins = 0;
-  let n = 0;
-  for await (const u of input.cloudUsers) {
-    const v = isView(u) ? u : viewCloudUser(u, paths);
-    ctx.users.add(v);
-    if (!v.softDeleted) {
-      if (v.fullAdmin) fullAdmins++;
-      if (ctx.ownership.ownsUserName(v.userName)) {
-        ownedUsers++;
-        cloudPrint.add(`u|${v.id}|${v.version ?? ''}`);
-      }
-    }
-    if (++n % 5000 === 0) checkAbort(signal);
-  }
+  // ---- the cloud index builds beside the directory read: the two sides are independent until an
+  // entry is matched, so the directory-only work (mapping, validation, DN keys, the fingerprint)
+  // runs while the cloud is listed, and only the decisions wait for the whole index.
   // Webex's org contacts (a generic SCIM target has none: contacts are then reported and skipped).
   const contactsOn = config.objects.contacts.enabled;
   if (input.contactsUnavailable) ctx.message('warning', input.contactsUnavailable);
   const contactPlanner = input.cloudContacts ? new ContactPlanner(ctx, input.contactLedger ?? new Map()) : undefined;
-  if (contactPlanner && input.cloudContacts) {
-    for await (const c of input.cloudContacts) {
-      if (contactPlanner.add(c)) cloudPrint.add(`c|${c.contactId}|${c.meta?.lastModified ?? ''}`);
+  let cloudStopped = false;
+  let cloudDone = false;
+  const cloudRead = (async () => {
+    let n = 0;
+    for await (const u of input.cloudUsers) {
+      if (cloudStopped) return;
+      const v = isView(u) ? u : viewCloudUser(u, paths);
+      ctx.users.add(v);
+      if (!v.softDeleted) {
+        if (v.fullAdmin) fullAdmins++;
+        if (ctx.ownership.ownsUserName(v.userName)) {
+          ownedUsers++;
+          cloudPrint.add(`u|${v.id}|${v.version ?? ''}`);
+        }
+      }
+      if (++n % 5000 === 0) checkAbort(signal);
     }
-  }
-  if (input.cloudGroups) {
-    for await (const g of input.cloudGroups) {
-      ctx.groups.add(g);
-      if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+    if (input.cloudGroups) {
+      for await (const g of input.cloudGroups) {
+        if (cloudStopped) return;
+        ctx.groups.add(g);
+        if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+      }
     }
-  }
+    if (contactPlanner && input.cloudContacts) {
+      for await (const c of input.cloudContacts) {
+        if (cloudStopped) return;
+        if (contactPlanner.add(c)) cloudPrint.add(`c|${c.contactId}|${c.meta?.lastModified ?? ''}`);
+      }
+    }
+    cloudDone = true;
+  })();
+  // A failed listing stops the directory loop at its next entry (and is thrown by `settle`).
+  let cloudFailure: { error: unknown } | undefined;
+  cloudRead.catch((error: unknown) => {
+    cloudFailure = { error };
+  });
 
   // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
   // names an entry not read yet: those few wait for the end of the stream.
@@ -184,6 +214,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   };
   const waits = (m: MappedObject) =>
     m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  /** Mapped objects (and their entries when still needed) waiting for the cloud index, in pairs. */
+  const waiting: Array<MappedObject | AvatarCandidate['entry'] | undefined> = [];
+  let cloudReady = false;
   // Incremental sync: identity-only entries (unchanged since the USN mark) the cloud confirms are
   // present are settled at once; the others are read again in full after the stream.
   const unsettled: DirectoryItem[] = [];
@@ -248,7 +281,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     dirPrint.add(objectText(m));
     if (m.errors.length) {
       invalidSeen.add(key);
-      items.push(invalidItem(m));
+      // Report items keep the directory's order: behind the decisions still waiting for the cloud.
+      if (cloudReady) items.push(invalidItem(m));
+      else waiting.push(m, undefined);
       return;
     }
     // A contact (or a room the target does not take) is never a group member or a manager in the cloud: one that is
@@ -263,18 +298,53 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (waits(m)) {
       deferred.push(m);
       if (keepEntries || inc) entries.set(m, entry);
-    } else decide(m, entry);
+    } else if (cloudReady) decide(m, entry);
+    else waiting.push(m, keepEntries || inc ? entry : undefined);
   };
   const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
-  n = 0;
+  /**
+   * Waits for the whole cloud index, then makes the decisions (and reports the invalid objects)
+   * that waited for it, in directory order. From then on every entry is decided as it is read.
+   */
+  const settle = async () => {
+    await cloudRead;
+    for (let i = 0; i < waiting.length; i += 2) {
+      const m = waiting[i] as MappedObject;
+      if (m.errors.length) items.push(invalidItem(m));
+      else decide(m, waiting[i + 1] as AvatarCandidate['entry'] | undefined);
+      waiting[i] = waiting[i + 1] = undefined;
+      await pace();
+    }
+    waiting.length = 0;
+    cloudReady = true;
+  };
+  let n = 0;
   // A failed read (or cancellation) from here to the avatar result ends the avatar planner too.
   let avatarResult: Awaited<NonNullable<typeof avatarRun>> | undefined;
+  const directory: AsyncIterator<DirectoryItem> | Iterator<DirectoryItem> =
+    Symbol.asyncIterator in input.directory
+      ? (input.directory as AsyncIterable<DirectoryItem>)[Symbol.asyncIterator]()
+      : (input.directory as Iterable<DirectoryItem>)[Symbol.iterator]();
+  let directoryDone = false;
   try {
-    for await (const { selection, entry, identityOnly } of input.directory) {
+    for (;;) {
+      const next = directory.next();
+      // While the cloud is listed, a failed listing is thrown at once, not at the directory's next
+      // entry (a large directory's first page can take a minute).
+      const step = cloudReady || cloudDone ? await next : await Promise.race([next, cloudRead.then(() => next)]);
+      if (step.done) {
+        directoryDone = true;
+        break;
+      }
+      const { selection, entry, identityOnly } = step.value;
       if (++n % 5000 === 0) checkAbort(signal);
+      if (cloudFailure) throw cloudFailure.error;
+      // Identity-only entries (incremental) are settled against the cloud as they are accepted.
+      if (!cloudReady && (cloudDone || identityOnly || waiting.length >= 2 * WAITING_CAPACITY)) await settle();
       accept(selection, entry, !!identityOnly);
       await pace();
     }
+    if (!cloudReady) await settle();
     if (unsettled.length) {
       if (inc?.readInFull) {
         const before = readCount.full;
@@ -346,6 +416,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       avatarResult = await avatarRun;
     }
   } catch (err) {
+    cloudStopped = true;
+    // The directory read stops too (not awaited: a read still waiting for its page must not hold the error).
+    if (!directoryDone) void Promise.resolve(directory.return?.()).catch(() => undefined);
     feed?.close();
     await avatarRun?.catch(() => undefined);
     throw err;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { BASE, byDn, byUser, cloudUser, config, groupEntry, guid, items, person, plan } from '../../../support/planBuilders';
 import type { PlanOperation } from '../../../../server/src/sync/contract';
-import type { AvatarCandidate } from '../../../../server/src/sync/plan/types';
-import { AVATAR_FEED_CAPACITY } from '../../../../server/src/sync/plan/build';
+import type { AvatarCandidate, DirectoryItem, PlanInput } from '../../../../server/src/sync/plan/types';
+import { AVATAR_FEED_CAPACITY, WAITING_CAPACITY } from '../../../../server/src/sync/plan/build';
+import type { ScimUser } from '../../../../server/src/cloud/schemas';
+import type { ReportItem } from '../../../../common/report';
 
 const kinds = (ops: readonly PlanOperation[]) => ops.map((o) => o.kind);
 
@@ -456,5 +458,143 @@ describe('sync plan (pure)', () => {
       }),
       /no avatar source/,
     );
+  });
+
+  /** A directory with what keeps a place in the report: invalid objects, a duplicate userName, a manager read later, a contact, a group. */
+  function mixedDirectory(n: number) {
+    const entries = Array.from({ length: n }, (_, i) => {
+      const k = i + 1;
+      if (k % 97 === 0) return person(k, `Bad ${k}`, { mail: 'not-an-address' });
+      if (k % 89 === 0) return person(k, `Twin ${k}`, { mail: 'twin@corp.example.com' });
+      if (k % 53 === 0) return person(k, `Report ${k}`, { manager: `CN=User ${n},OU=People,${BASE}` });
+      return person(k, `User ${k}`, k % 7 === 0 ? { displayName: `Renamed ${k}` } : {});
+    });
+    const directory: DirectoryItem[] = [
+      ...items('users', entries),
+      ...items('contacts', [person(n + 1, 'Contact A', {}, 'OU=Contacts')]),
+      ...items('groups', [groupEntry(n + 2, 'Staff', [entries[0]!.dn, entries[1]!.dn])]),
+    ];
+    const cloud = Array.from({ length: n / 2 }, (_, i) =>
+      cloudUser(`c${i + 1}`, `user.${i + 1}@corp.example.com`, { externalId: guid(i + 1), displayName: `User ${i + 1}` }),
+    );
+    cloud.push(cloudUser('gone', 'gone@corp.example.com', { externalId: guid(n + 50) }));
+    const cloudGroups = [{ id: 'g1', displayName: 'Staff', externalId: guid(n + 2), members: ['c1'] }];
+    return { directory, cloud, cloudGroups };
+  }
+  const mixedConfig = () => config({ objects: { contacts: { enabled: true } }, avatar: { enabled: true, source: 'attribute' } });
+  const echoAvatars: PlanInput['avatars'] = async (stream) => {
+    const out: ReportItem[] = [];
+    for await (const c of stream) out.push({ ...c.item, id: `${c.item.id}/avatar`, category: 'avatars', action: 'none' });
+    return { items: out, operations: [] };
+  };
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('the plan is the same when the cloud listing ends after the directory read as when it ends before', async () => {
+    const { directory, cloud, cloudGroups } = mixedDirectory(600);
+    const first = await plan(mixedConfig(), directory, cloud, { cloudGroups, avatars: echoAvatars });
+    let read = 0;
+    let directoryDone!: () => void;
+    const ended = new Promise<void>((resolve) => (directoryDone = resolve));
+    async function* slowDirectory() {
+      for (const d of directory) {
+        read++;
+        yield d;
+        await turn();
+      }
+      directoryDone();
+    }
+    // The cloud's first users only after half the directory, the rest after all of it.
+    async function* slowCloud() {
+      while (read < directory.length / 2) await turn();
+      yield* cloud.slice(0, 10);
+      await ended;
+      yield* cloud.slice(10);
+    }
+    let readWhenCloudDone = -1;
+    async function* groups() {
+      yield* cloudGroups;
+      readWhenCloudDone = read;
+    }
+    const second = await plan(mixedConfig(), [], [], {
+      directory: slowDirectory(),
+      cloudUsers: slowCloud(),
+      cloudGroups: groups(),
+      avatars: echoAvatars,
+    });
+    assert.equal(readWhenCloudDone, directory.length, 'the directory was read to its end before the cloud listing ended');
+    assert.deepEqual(second, first);
+    const s = first.report.summary;
+    assert.ok(s.invalid > 0 && s.modified > 0 && s.added > 0 && s.matched > 0 && s.avatars > 0 && s.contacts === 1);
+    assert.ok(first.payload.operations.some((o) => o.kind === 'deleteUser'));
+  });
+
+  it('the directory read waits for the cloud listing once the mapped objects waiting for it are many; the plan is the same', async () => {
+    const { directory, cloud, cloudGroups } = mixedDirectory(WAITING_CAPACITY + 400);
+    const first = await plan(mixedConfig(), directory, cloud, { cloudGroups, avatars: echoAvatars });
+    let read = 0;
+    async function* fastDirectory() {
+      for (const d of directory) {
+        read++;
+        yield d;
+      }
+    }
+    let readBeforeCloudEnd = -1;
+    async function* slowCloud() {
+      while (read < 10) await turn();
+      yield* cloud.slice(0, 10);
+      for (let i = 0; i < 20; i++) await turn();
+      readBeforeCloudEnd = read;
+      yield* cloud.slice(10);
+    }
+    const second = await plan(mixedConfig(), [], [], {
+      directory: fastDirectory(),
+      cloudUsers: slowCloud(),
+      cloudGroups,
+      avatars: echoAvatars,
+    });
+    assert.ok(
+      readBeforeCloudEnd > WAITING_CAPACITY && readBeforeCloudEnd < directory.length - 100,
+      `${readBeforeCloudEnd} of ${directory.length} entries read before the cloud listing ended (at most ${WAITING_CAPACITY} mapped objects wait)`,
+    );
+    assert.deepEqual(second, first);
+  });
+
+  it('a failed cloud listing fails the plan while the directory is still read', async () => {
+    let read = 0;
+    async function* directory() {
+      for (let i = 1; i <= 50; i++) {
+        read++;
+        yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    async function* cloudUsers(): AsyncGenerator<ScimUser> {
+      yield cloudUser('c1', 'user.1@corp.example.com');
+      throw new Error('the cloud answered 401');
+    }
+    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
+    assert.ok(read < 50, `${read} entries read after the cloud listing failed`);
+  });
+
+  it('a failed cloud listing fails the plan at once while the directory has not sent its first entry', async () => {
+    let release!: () => void;
+    const firstPage = new Promise<void>((resolve) => (release = resolve));
+    let stopped = false;
+    async function* directory() {
+      try {
+        await firstPage; // a directory server still building its result set
+        yield { selection: 'users' as const, entry: person(1, 'User 1') };
+      } finally {
+        stopped = true;
+      }
+    }
+    async function* cloudUsers(): AsyncGenerator<ScimUser> {
+      yield cloudUser('c1', 'user.1@corp.example.com');
+      throw new Error('the cloud answered 401');
+    }
+    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
+    release();
+    for (let i = 0; i < 10 && !stopped; i++) await turn();
+    assert.ok(stopped, 'the directory read was stopped');
   });
 });
