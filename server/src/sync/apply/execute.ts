@@ -53,6 +53,8 @@ export interface ExecuteOptions {
   readonly sessionId: string;
   /** Operations in flight at once (the client's limiter also bounds requests). */
   readonly concurrency: number;
+  /** Operations in flight at once in a phase that runs beside the others (avatars); default `concurrency`. */
+  readonly besideConcurrency?: number;
   readonly avatarHook?: AvatarApplyHook;
   readonly config?: DirsyncConfig;
   readonly secrets?: SecretResolver;
@@ -61,14 +63,19 @@ export interface ExecuteOptions {
   readonly onEvent?: (e: EngineEvent) => void;
 }
 
-/** Phases in execution order; deletes come last so nothing is removed before the rest succeeded. */
-const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['kind']> }> = [
+/**
+ * Phases in execution order; deletes come last so nothing is removed before the rest succeeded. A
+ * phase marked `beside` starts with the first phase and runs beside the phases before it (each of
+ * its operations waits only for the create of its own user, when the plan creates that user); the
+ * phase after it waits for it to finish.
+ */
+const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['kind']>; beside?: true }> = [
   { name: 'creating users', kinds: ['createUser'] },
   { name: 'updating users', kinds: ['patchUser'] },
   { name: 'creating groups', kinds: ['createGroup'] },
   { name: 'updating groups', kinds: ['patchGroup'] },
   { name: 'updating memberships', kinds: ['groupMembers'] },
-  { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'] },
+  { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'], beside: true },
   { name: 'deleting groups', kinds: ['deleteGroup'] },
   { name: 'deleting users', kinds: ['deleteUser'] },
 ];
@@ -216,16 +223,38 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       }
     };
 
-    for (const phase of PHASES) {
-      const batch = ops.filter((op) => phase.kinds.includes(op.kind));
-      if (batch.length === 0) continue;
+    // The users this plan creates, by lookup key: an operation of a `beside` phase that targets one
+    // waits for that create to settle (done, failed or resumed), not for the whole phase.
+    const creates = new Map<string, { settled: Promise<void>; settle: () => void }>();
+    for (const op of ops) {
+      const key = op.kind === 'createUser' ? createKey(op) : undefined;
+      if (!key || done.has(op.opId)) continue;
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      creates.set(key, { settled, settle });
+    }
+    const settleCreate = (op: PlanOperation): void => {
+      const key = op.kind === 'createUser' ? createKey(op) : undefined;
+      if (key) creates.get(key)?.settle();
+    };
+    const createOf = (op: PlanOperation): Promise<void> | undefined => {
+      if (!('target' in op)) return undefined;
+      for (const k of RefResolver.keysOf('user', op.target)) {
+        const c = creates.get(k);
+        if (c) return c.settled;
+      }
+      return undefined;
+    };
+
+    /** Runs one phase's operations, `concurrency` at a time, in plan order. */
+    const runPhase = async (name: string, batch: readonly PlanOperation[], concurrency: number, waitForCreate: boolean): Promise<void> => {
       let next = 0;
       // `start` records go out a window ahead: the worker that takes the first operation past the
       // journaled ones appends the starts of the next `window` operations in one durable batch
       // (one write + fsync), and each of them waits for that batch before its request is sent. A
       // crash leaves at most a window of started-but-unsent operations, which the next run merely
       // looks up before creating.
-      const window = Math.max(1, o.concurrency);
+      const window = Math.max(1, concurrency);
       let journaledTo = 0;
       let windowDurable: Promise<void> = Promise.resolve();
       const startedUpTo = (index: number): Promise<void> => {
@@ -246,15 +275,23 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       };
       const worker = async (): Promise<void> => {
         while (next < batch.length) {
-          if (o.signal?.aborted) return;
+          if (o.signal?.aborted || stopping) return;
           const index = next++;
           const op = batch[index]!;
-          await runOne(op, startedUpTo(index));
+          if (waitForCreate) {
+            await createOf(op);
+            if (o.signal?.aborted || stopping) return;
+          }
+          try {
+            await runOne(op, startedUpTo(index));
+          } finally {
+            settleCreate(op);
+          }
           finished++;
-          o.onProgress?.({ phase: 'apply', message: phase.name, done: finished, total: ops.length });
+          o.onProgress?.({ phase: 'apply', message: name, done: finished, total: ops.length });
         }
       };
-      const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, batch.length)) }, worker);
+      const workers = Array.from({ length: Math.max(1, Math.min(concurrency, batch.length)) }, worker);
       const settled = await Promise.allSettled(workers);
       const aborted = settled.find((s) => s.status === 'rejected');
       if (aborted || o.signal?.aborted) {
@@ -262,9 +299,52 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           ? aborted.reason
           : new DOMException('cancelled', 'AbortError');
       }
-      // A later phase may depend on this one's outcome (a delete after a membership change): its
-      // `done` records are durable before it starts, so a resume never re-runs a finished step.
-      await journal.sync();
+      if (stopping) throw besideError ?? new DOMException('cancelled', 'AbortError');
+    };
+
+    /** Set when a phase failed: the phases beside it stop taking operations (and stop waiting for creates). */
+    let stopping = false;
+    /** Why a phase running beside the others stopped (a journal failure or the cancellation). */
+    let besideError: unknown;
+    const stop = (): void => {
+      stopping = true;
+      for (const c of creates.values()) c.settle();
+    };
+    const beside: Array<Promise<void>> = [];
+    try {
+      for (const [i, phase] of PHASES.entries()) {
+        if (phase.beside) {
+          // Started with the first phase (below); the phases after it wait for it.
+          await Promise.all(beside.splice(0));
+          await journal.sync();
+          continue;
+        }
+        if (i === 0) {
+          for (const b of PHASES.filter((p) => p.beside)) {
+            const batch = ops.filter((op) => b.kinds.includes(op.kind));
+            if (batch.length === 0) continue;
+            const lane = runPhase(b.name, batch, Math.max(1, o.besideConcurrency ?? o.concurrency), true);
+            lane.catch((err: unknown) => {
+              besideError ??= err;
+              stop();
+            });
+            beside.push(lane);
+          }
+        }
+        const batch = ops.filter((op) => phase.kinds.includes(op.kind));
+        if (batch.length === 0) continue;
+        await runPhase(phase.name, batch, o.concurrency, false);
+        // A later phase may depend on this one's outcome (a delete after a membership change): its
+        // `done` records are durable before it starts, so a resume never re-runs a finished step.
+        await journal.sync();
+      }
+      await Promise.all(beside.splice(0));
+    } catch (err) {
+      // The first failure is the one reported: a lane's own, or this one (which stops the lanes).
+      const first = besideError ?? err;
+      stop();
+      await Promise.allSettled(beside);
+      throw first;
     }
     if (journalError) throw journalError;
     const result: ApplyResult = {

@@ -70,6 +70,9 @@ export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (!r.ok) throw new Error(r.refused ? `${r.error.message} (refused: the picture changed since the plan)` : r.error.message);
+    // The state record is durable before the apply journals the operation done (group-committed with
+    // the other uploads'): a killed apply loses no record of an upload it counts as done.
+    await state.commit();
   };
   return {
     hook,
