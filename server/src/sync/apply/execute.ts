@@ -225,10 +225,15 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
 
     // The users this plan creates, by lookup key: an operation of a `beside` phase that targets one
     // waits for that create to settle (done, failed or resumed), not for the whole phase.
+    // Only the creates such an operation waits for get a promise.
+    const besideKinds = new Set(PHASES.filter((p) => p.beside).flatMap((p) => p.kinds));
+    const awaited = new Set<string>();
+    for (const op of ops)
+      if (besideKinds.has(op.kind) && 'target' in op) for (const k of RefResolver.keysOf('user', op.target)) awaited.add(k);
     const creates = new Map<string, { settled: Promise<void>; settle: () => void }>();
     for (const op of ops) {
       const key = op.kind === 'createUser' ? createKey(op) : undefined;
-      if (!key || done.has(op.opId)) continue;
+      if (!key || !awaited.has(key) || done.has(op.opId)) continue;
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
       creates.set(key, { settled, settle });
