@@ -53,7 +53,7 @@ export interface ExecuteOptions {
   readonly sessionId: string;
   /** Operations in flight at once (the client's limiter also bounds requests). */
   readonly concurrency: number;
-  /** Operations in flight at once in a phase that runs beside the others (avatars); default `concurrency`. */
+  /** Avatar operations in flight at once (they run beside the other phases); default `concurrency`. */
   readonly besideConcurrency?: number;
   readonly avatarHook?: AvatarApplyHook;
   readonly config?: DirsyncConfig;
@@ -228,8 +228,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     // Only the creates such an operation waits for get a promise.
     const besideKinds = new Set(PHASES.filter((p) => p.beside).flatMap((p) => p.kinds));
     const awaited = new Set<string>();
-    for (const op of ops)
-      if (besideKinds.has(op.kind) && 'target' in op) for (const k of RefResolver.keysOf('user', op.target)) awaited.add(k);
+    for (const op of ops) if (besideKinds.has(op.kind)) for (const k of usersOf(op)) awaited.add(k);
     const creates = new Map<string, { settled: Promise<void>; settle: () => void }>();
     for (const op of ops) {
       const key = op.kind === 'createUser' ? createKey(op) : undefined;
@@ -242,13 +241,13 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       const key = op.kind === 'createUser' ? createKey(op) : undefined;
       if (key) creates.get(key)?.settle();
     };
-    const createOf = (op: PlanOperation): Promise<void> | undefined => {
-      if (!('target' in op)) return undefined;
-      for (const k of RefResolver.keysOf('user', op.target)) {
+    const createOf = (op: PlanOperation): Promise<unknown> | undefined => {
+      const waits: Array<Promise<void>> = [];
+      for (const k of usersOf(op)) {
         const c = creates.get(k);
-        if (c) return c.settled;
+        if (c) waits.push(c.settled);
       }
-      return undefined;
+      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
     };
 
     /** Runs one phase's operations, `concurrency` at a time, in plan order. */
@@ -315,26 +314,26 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       stopping = true;
       for (const c of creates.values()) c.settle();
     };
-    const beside: Array<Promise<void>> = [];
+    const lanes = new Map<string, Promise<void>>();
     try {
-      for (const [i, phase] of PHASES.entries()) {
+      // The phases marked `beside` start now, with the first phase.
+      for (const b of PHASES.filter((p) => p.beside)) {
+        const batch = ops.filter((op) => b.kinds.includes(op.kind));
+        if (batch.length === 0) continue;
+        const avatars = b.kinds.includes('uploadAvatar');
+        const lane = runPhase(b.name, batch, Math.max(1, (avatars ? o.besideConcurrency : undefined) ?? o.concurrency), true);
+        lane.catch((err: unknown) => {
+          besideError ??= err;
+          stop();
+        });
+        lanes.set(b.name, lane);
+      }
+      for (const phase of PHASES) {
         if (phase.beside) {
-          // Started with the first phase (below); the phases after it wait for it.
-          await Promise.all(beside.splice(0));
+          // The phases after it wait for it, and for its `done` records.
+          await lanes.get(phase.name);
           await journal.sync();
           continue;
-        }
-        if (i === 0) {
-          for (const b of PHASES.filter((p) => p.beside)) {
-            const batch = ops.filter((op) => b.kinds.includes(op.kind));
-            if (batch.length === 0) continue;
-            const lane = runPhase(b.name, batch, Math.max(1, o.besideConcurrency ?? o.concurrency), true);
-            lane.catch((err: unknown) => {
-              besideError ??= err;
-              stop();
-            });
-            beside.push(lane);
-          }
         }
         const batch = ops.filter((op) => phase.kinds.includes(op.kind));
         if (batch.length === 0) continue;
@@ -343,12 +342,11 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         // `done` records are durable before it starts, so a resume never re-runs a finished step.
         await journal.sync();
       }
-      await Promise.all(beside.splice(0));
     } catch (err) {
       // The first failure is the one reported: a lane's own, or this one (which stops the lanes).
       const first = besideError ?? err;
       stop();
-      await Promise.allSettled(beside);
+      await Promise.allSettled(lanes.values());
       throw first;
     }
     if (journalError) throw journalError;
@@ -396,6 +394,16 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
   } finally {
     await journal.close();
   }
+}
+
+/** The lookup keys of the users an operation needs: its target (a user's) and the users its PATCH values name. */
+function usersOf(op: PlanOperation): string[] {
+  const keys: string[] = [];
+  if (op.kind === 'patchUser' || op.kind === 'uploadAvatar' || op.kind === 'removeAvatar')
+    keys.push(...RefResolver.keysOf('user', op.target));
+  if (op.kind === 'patchUser' || op.kind === 'patchGroup')
+    for (const p of op.ops) if (isRefValue(p.value)) keys.push(...RefResolver.keysOf('user', p.value.$objectRef));
+  return keys;
 }
 
 /** The work of the items whose operations all completed. */
