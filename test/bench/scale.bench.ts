@@ -20,13 +20,14 @@
  *   npm run bench -- scale
  *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
  *   DIRSYNC_BENCH_PROFILE_DIR=/tmp/prof DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
+ *   DIRSYNC_BENCH_SYNC_CLIS=/tmp/base/cli.js,dist/cli.js DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
  *
  * With DIRSYNC_BENCH_PROFILE_DIR, each dirsync run also writes a V8 CPU profile (`--cpu-prof`) and
  * a heap-allocation profile (`--heap-prof`) there (the numbers of such a run are not comparable).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,12 @@ const CLI = process.env.DIRSYNC_BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
  * against the cloud the one first sync populated — before/after dry runs in the same conditions.
  */
 const PLAN_CLIS = process.env.DIRSYNC_BENCH_PLAN_CLIS ? process.env.DIRSYNC_BENCH_PLAN_CLIS.split(',') : [CLI];
+/**
+ * DIRSYNC_BENCH_SYNC_CLIS (comma-separated builds): the first full sync is run once with each, in that
+ * order, each into an empty cloud and state of its own — before/after first syncs back to back. The
+ * last one's cloud is the one the dry runs read.
+ */
+const SYNC_CLIS = process.env.DIRSYNC_BENCH_SYNC_CLIS ? process.env.DIRSYNC_BENCH_SYNC_CLIS.split(',') : [CLI];
 const SIZES = (process.env.DIRSYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const TOKEN = 'scale-bench-token';
 /** What the config maps, as ldapsearch is asked for it (the users' attributes plus the picture). */
@@ -174,23 +181,51 @@ async function listCloud(baseUrl: string, resource: 'Users' | 'Groups'): Promise
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, count };
 }
 
+/** When each phase of an apply began and how long the apply ran, read back from its journal (seconds from its `plan` record). */
+function phasesOf(stateDir: string): string {
+  const dir = join(stateDir, 'journal');
+  const lines = readdirSync(dir)
+    .filter((n) => n.endsWith('.jsonl'))
+    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter(Boolean));
+  const records = lines.map((l) => JSON.parse(l) as { t: string; time: string; kind?: string });
+  const t0 = Date.parse(records.find((r) => r.t === 'plan')?.time ?? '');
+  const first = new Map<string, number>();
+  for (const r of records) if (r.t === 'start' && r.kind && !first.has(r.kind)) first.set(r.kind, Date.parse(r.time));
+  const end = Date.parse(records.findLast((r) => r.t === 'end')?.time ?? '');
+  const at = (t: number): string => ((t - t0) / 1000).toFixed(1);
+  return `apply ${at(end)} s; first start of ${[...first].map(([k, t]) => `${k} ${at(t)}`).join(', ')}`;
+}
+
 async function benchSize(users: number): Promise<void> {
   const dc = await startBenchDc(users, (s) => console.log(`  ${s}`));
   const work = mkdtempSync(join(tmpdir(), `dirsync-scale-${users}-`));
-  const cloud = await startLocalCloud({ port: 0, dbPath: join(work, 'cloud.db'), token: TOKEN, orgId: 'bench' });
+  let cloud: Awaited<ReturnType<typeof startLocalCloud>> | undefined;
   try {
-    writeFileSync(join(work, 'scale.dirsync'), config(cloud.baseUrl));
-    const sync = await dirsync(['sync', 'scale.dirsync'], work);
-    const stats = cloud.admin.stats();
+    const syncs: Array<[string, Measured, string]> = [];
+    let stats = { users: 0, groups: 0 };
+    for (const [i, cli] of SYNC_CLIS.entries()) {
+      // Each first sync gets an empty cloud and an empty state (no journal, no avatar state).
+      await cloud?.close();
+      rmSync(join(work, '.dirsync'), { recursive: true, force: true });
+      cloud = await startLocalCloud({ port: 0, dbPath: join(work, `cloud-${i}.db`), token: TOKEN, orgId: 'bench' });
+      writeFileSync(join(work, 'scale.dirsync'), config(cloud.baseUrl));
+      syncs.push([cli, await dirsync(['sync', 'scale.dirsync'], work, cli), phasesOf(join(work, '.dirsync'))]);
+      stats = cloud.admin.stats();
+    }
+    const baseUrl = cloud!.baseUrl;
     const plans: Array<[string, Measured]> = [];
     for (const cli of PLAN_CLIS) plans.push([cli, await dirsync(['plan', 'scale.dirsync'], work, cli)]);
     const ldapUsers = await ldapsearch(DEFAULT_FILTERS.users, USER_ATTRIBUTES, join(work, 'users.ldif'));
     const ldapGroups = await ldapsearch(DEFAULT_FILTERS.groups, ['cn', 'member', 'objectGUID', 'description'], join(work, 'groups.ldif'));
-    const cloudUsers = await listCloud(cloud.baseUrl, 'Users');
-    const cloudGroups = await listCloud(cloud.baseUrl, 'Groups');
+    const cloudUsers = await listCloud(baseUrl, 'Users');
+    const cloudGroups = await listCloud(baseUrl, 'Groups');
     const raw = ldapUsers + ldapGroups + cloudUsers.seconds + cloudGroups.seconds;
     console.log(`  ${users} users in AD; after the first sync the cloud holds ${stats.users} users and ${stats.groups} groups`);
-    console.log(`  first full sync: ${sync.seconds.toFixed(1)} s, peak RSS ${sync.maxRssMb.toFixed(0)} MB`);
+    for (const [cli, sync, phases] of syncs) {
+      console.log(
+        `  first full sync${SYNC_CLIS.length > 1 ? ` (${cli})` : ''}: ${sync.seconds.toFixed(1)} s, peak RSS ${sync.maxRssMb.toFixed(0)} MB (${phases})`,
+      );
+    }
     console.log(
       `  raw reads: ldapsearch users ${ldapUsers.toFixed(1)} s + groups ${ldapGroups.toFixed(1)} s, ` +
         `cloud Users ${cloudUsers.seconds.toFixed(1)} s + Groups ${cloudGroups.seconds.toFixed(1)} s = ${raw.toFixed(1)} s`,
@@ -202,7 +237,7 @@ async function benchSize(users: number): Promise<void> {
       );
     }
   } finally {
-    await cloud.close();
+    await cloud?.close();
     await dc.stop();
     rmSync(work, { recursive: true, force: true });
   }

@@ -85,13 +85,18 @@ export function selectionSearch(
   return { baseDns: selection.baseDns.map((b) => b.value), filter: selection.filter.value, attributes, ...extra };
 }
 
-/** Reads one entry again by its DN (all user attributes), or undefined when it is gone. */
-export async function readEntry(source: DirectorySource, dn: string, signal?: AbortSignal): Promise<DirectoryEntry | undefined> {
+/** Reads one entry again by its DN (all user attributes, or only `attributes`), or undefined when it is gone. */
+export async function readEntry(
+  source: DirectorySource,
+  dn: string,
+  signal?: AbortSignal,
+  attributes: readonly string[] = [],
+): Promise<DirectoryEntry | undefined> {
   for await (const e of source.search({
     baseDns: [dn],
     scope: 'base',
     filter: '(objectClass=*)',
-    attributes: [],
+    attributes,
     ...(signal ? { signal } : {}),
   }))
     return e;

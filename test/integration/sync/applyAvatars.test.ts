@@ -1,11 +1,12 @@
 /** Avatar operations in an apply go through the avatar half: the picture re-read and checked, then uploaded. */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { openDirectory } from '../../../server/src/directory/index';
 import { analyze } from '../../../server/src/language/service';
 import { applyPlan } from '../../../server/src/sync/engine/sync';
 import type { EngineEvent, PlanOperation } from '../../../server/src/sync/contract';
+import { AvatarStateStore, avatarStateLogPath } from '../../../server/src/sync/avatars/stateFile';
 import { cloudUsers, configText, makePlan, startApplyFixture, type ApplyFixture } from '../../support/syncApply';
 
 describe('sync apply: avatars through the avatar half', function () {
@@ -68,6 +69,10 @@ describe('sync apply: avatars through the avatar half', function () {
     const avatar = await f.admin.users.getAvatar(id);
     assert.ok(avatar);
     assert.equal(createHash('sha256').update(avatar.data).digest('hex'), sha);
+    // The upload's state record was committed to the log, then folded into the file at the end.
+    assert.equal(existsSync(avatarStateLogPath(f.stateDir)), false);
+    const state = await AvatarStateStore.load(f.stateDir);
+    assert.equal(state.size, 1);
   });
 
   it('refuses a picture that differs from the plan, naming the object', async () => {

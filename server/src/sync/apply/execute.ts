@@ -55,6 +55,8 @@ export interface ExecuteOptions {
   readonly sessionId: string;
   /** Operations in flight at once (the client's limiter also bounds requests). */
   readonly concurrency: number;
+  /** Avatar operations in flight at once (they run beside the other phases); default `concurrency`. */
+  readonly besideConcurrency?: number;
   readonly avatarHook?: AvatarApplyHook;
   readonly config?: DirsyncConfig;
   readonly secrets?: SecretResolver;
@@ -63,14 +65,19 @@ export interface ExecuteOptions {
   readonly onEvent?: (e: EngineEvent) => void;
 }
 
-/** Phases in execution order; deletes come last so nothing is removed before the rest succeeded. */
-const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['kind']> }> = [
+/**
+ * Phases in execution order; deletes come last so nothing is removed before the rest succeeded. A
+ * phase marked `beside` starts with the first phase and runs beside the phases before it (each of
+ * its operations waits only for the create of its own user, when the plan creates that user); the
+ * phase after it waits for it to finish.
+ */
+const PHASES: ReadonlyArray<{ name: string; kinds: ReadonlyArray<PlanOperation['kind']>; beside?: true }> = [
   { name: 'creating users', kinds: ['createUser'] },
   { name: 'updating users', kinds: ['patchUser'] },
   { name: 'creating groups', kinds: ['createGroup'] },
   { name: 'updating groups', kinds: ['patchGroup'] },
   { name: 'updating memberships', kinds: ['groupMembers'] },
-  { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'] },
+  { name: 'avatars', kinds: ['uploadAvatar', 'removeAvatar'], beside: true },
   { name: 'creating and updating contacts', kinds: ['createContact', 'updateContact'] },
   { name: 'deleting groups', kinds: ['deleteGroup'] },
   { name: 'deleting contacts', kinds: ['deleteContact'] },
@@ -244,16 +251,42 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       }
     };
 
-    for (const phase of PHASES) {
-      const batch = ops.filter((op) => phase.kinds.includes(op.kind));
-      if (batch.length === 0) continue;
+    // The users this plan creates, by lookup key: an operation of a `beside` phase that targets one
+    // waits for that create to settle (done, failed or resumed), not for the whole phase.
+    // Only the creates such an operation waits for get a promise.
+    const besideKinds = new Set(PHASES.filter((p) => p.beside).flatMap((p) => p.kinds));
+    const awaited = new Set<string>();
+    for (const op of ops) if (besideKinds.has(op.kind)) for (const k of usersOf(op)) awaited.add(k);
+    const creates = new Map<string, { settled: Promise<void>; settle: () => void }>();
+    for (const op of ops) {
+      const key = op.kind === 'createUser' ? createKey(op) : undefined;
+      if (!key || !awaited.has(key) || done.has(op.opId)) continue;
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      creates.set(key, { settled, settle });
+    }
+    const settleCreate = (op: PlanOperation): void => {
+      const key = op.kind === 'createUser' ? createKey(op) : undefined;
+      if (key) creates.get(key)?.settle();
+    };
+    const createOf = (op: PlanOperation): Promise<unknown> | undefined => {
+      const waits: Array<Promise<void>> = [];
+      for (const k of usersOf(op)) {
+        const c = creates.get(k);
+        if (c) waits.push(c.settled);
+      }
+      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
+    };
+
+    /** Runs one phase's operations, `concurrency` at a time, in plan order. */
+    const runPhase = async (name: string, batch: readonly PlanOperation[], concurrency: number, waitForCreate: boolean): Promise<void> => {
       let next = 0;
       // `start` records go out a window ahead: the worker that takes the first operation past the
       // journaled ones appends the starts of the next `window` operations in one durable batch
       // (one write + fsync), and each of them waits for that batch before its request is sent. A
       // crash leaves at most a window of started-but-unsent operations, which the next run merely
       // looks up before creating.
-      const window = Math.max(1, o.concurrency);
+      const window = Math.max(1, concurrency);
       let journaledTo = 0;
       let windowDurable: Promise<void> = Promise.resolve();
       const startedUpTo = (index: number): Promise<void> => {
@@ -274,15 +307,23 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       };
       const worker = async (): Promise<void> => {
         while (next < batch.length) {
-          if (o.signal?.aborted) return;
+          if (o.signal?.aborted || stopping) return;
           const index = next++;
           const op = batch[index]!;
-          await runOne(op, startedUpTo(index));
+          if (waitForCreate) {
+            await createOf(op);
+            if (o.signal?.aborted || stopping) return;
+          }
+          try {
+            await runOne(op, startedUpTo(index));
+          } finally {
+            settleCreate(op);
+          }
           finished++;
-          o.onProgress?.({ phase: 'apply', message: phase.name, done: finished, total: ops.length });
+          o.onProgress?.({ phase: 'apply', message: name, done: finished, total: ops.length });
         }
       };
-      const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, batch.length)) }, worker);
+      const workers = Array.from({ length: Math.max(1, Math.min(concurrency, batch.length)) }, worker);
       const settled = await Promise.allSettled(workers);
       const aborted = settled.find((s) => s.status === 'rejected');
       if (aborted || o.signal?.aborted) {
@@ -290,9 +331,51 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           ? aborted.reason
           : new DOMException('cancelled', 'AbortError');
       }
-      // A later phase may depend on this one's outcome (a delete after a membership change): its
-      // `done` records are durable before it starts, so a resume never re-runs a finished step.
-      await journal.sync();
+      if (stopping) throw besideError ?? new DOMException('cancelled', 'AbortError');
+    };
+
+    /** Set when a phase failed: the phases beside it stop taking operations (and stop waiting for creates). */
+    let stopping = false;
+    /** Why a phase running beside the others stopped (a journal failure or the cancellation). */
+    let besideError: unknown;
+    const stop = (): void => {
+      stopping = true;
+      for (const c of creates.values()) c.settle();
+    };
+    const lanes = new Map<string, Promise<void>>();
+    try {
+      // The phases marked `beside` start now, with the first phase.
+      for (const b of PHASES.filter((p) => p.beside)) {
+        const batch = ops.filter((op) => b.kinds.includes(op.kind));
+        if (batch.length === 0) continue;
+        const avatars = b.kinds.includes('uploadAvatar');
+        const lane = runPhase(b.name, batch, Math.max(1, (avatars ? o.besideConcurrency : undefined) ?? o.concurrency), true);
+        lane.catch((err: unknown) => {
+          besideError ??= err;
+          stop();
+        });
+        lanes.set(b.name, lane);
+      }
+      for (const phase of PHASES) {
+        if (phase.beside) {
+          // The phases after it wait for it, and for its `done` records.
+          await lanes.get(phase.name);
+          await journal.sync();
+          continue;
+        }
+        const batch = ops.filter((op) => phase.kinds.includes(op.kind));
+        if (batch.length === 0) continue;
+        await runPhase(phase.name, batch, o.concurrency, false);
+        // A later phase may depend on this one's outcome (a delete after a membership change): its
+        // `done` records are durable before it starts, so a resume never re-runs a finished step.
+        await journal.sync();
+      }
+    } catch (err) {
+      // The first failure is the one reported: a lane's own, or this one (which stops the lanes).
+      const first = besideError ?? err;
+      stop();
+      await Promise.allSettled(lanes.values());
+      throw first;
     }
     if (journalError) throw journalError;
     const result: ApplyResult = {
@@ -368,6 +451,16 @@ function noteMatchedContacts(plan: SyncPlan, ledger: Map<string, string>): void 
 function contactsOf(c: ScimClient): ContactsClient {
   if (!c.contacts) throw new OperationError('this cloud has no contacts API (a generic SCIM target): contacts are not written');
   return c.contacts;
+}
+
+/** The lookup keys of the users an operation needs: its target (a user's) and the users its PATCH values name. */
+function usersOf(op: PlanOperation): string[] {
+  const keys: string[] = [];
+  if (op.kind === 'patchUser' || op.kind === 'uploadAvatar' || op.kind === 'removeAvatar')
+    keys.push(...RefResolver.keysOf('user', op.target));
+  if (op.kind === 'patchUser' || op.kind === 'patchGroup')
+    for (const p of op.ops) if (isRefValue(p.value)) keys.push(...RefResolver.keysOf('user', p.value.$objectRef));
+  return keys;
 }
 
 /** The work of the items whose operations all completed. */

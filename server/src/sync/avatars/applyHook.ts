@@ -57,7 +57,8 @@ export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
     const { directory, pipeline, state } = await opened;
     if (!pipeline.target) throw new Error('avatar: no target to write pictures to');
     if (!op.dn) throw new Error(`${op.label}: the operation names no directory entry to read the picture from`);
-    const entry = await readEntry(directory, op.dn, ctx.signal);
+    // Only what the source reads and the events name (GUID, SID): not the whole entry per upload.
+    const entry = await readEntry(directory, op.dn, ctx.signal, [...pipeline.source.attributes, 'objectGUID', 'objectSid']);
     if (!entry) throw new Error(`${op.dn} is no longer in the directory; make a new plan`);
     const r = await applyAvatarOperation(op, {
       target: pipeline.target,
@@ -70,6 +71,9 @@ export function createAvatarHook(o: AvatarHookOptions): AvatarHookHandle {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (!r.ok) throw new Error(r.refused ? `${r.error.message} (refused: the picture changed since the plan)` : r.error.message);
+    // The state record is durable before the apply journals the operation done (group-committed with
+    // the other uploads'): a killed apply loses no record of an upload it counts as done.
+    await state.commit();
   };
   return {
     hook,

@@ -61,6 +61,9 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       // Eight times the request limit: operations waiting for their journal fsync do not leave
       // request slots idle (the client's limiter still bounds requests in flight).
       concurrency: ec.config.cloud.concurrency * 8,
+      // Avatar uploads run beside the other phases: each re-reads its entry, publishes and PATCHes;
+      // twice the avatar limit keeps the reads ahead of the publishing slots.
+      besideConcurrency: ec.config.avatar.concurrency * 2,
       ...(avatarHook ? { avatarHook } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
