@@ -4,7 +4,9 @@
  * users with the config's avatar source and the avatar state file, so `dirsync plan` and the
  * report show avatars to upload / unchanged / to remove / failed, and the apply uploads them.
  */
+import { join } from 'node:path';
 import { createAvatarPipeline } from '../../avatars/fromConfig';
+import { ThumbnailStore, thumbnailsDir } from '../../avatars/thumbnailStore';
 import type { ReportMessage } from '../../../../common/report';
 import { planAvatars, type AvatarPlanUser } from './plan';
 import { AvatarStateStore } from './stateFile';
@@ -51,7 +53,12 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
         state: state.snapshot(),
         cloudRead: true,
       },
-      { ...(ctx.signal ? { signal: ctx.signal } : {}), concurrency: avatar.concurrency },
+      {
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        concurrency: avatar.concurrency,
+        // Beside the report the dry run saves (engine/dryRun.ts saveReport), written as they are made.
+        thumbnails: new ThumbnailStore(thumbnailsDir(join(loaded.stateDir, 'reports'))),
+      },
     );
     // The planner numbers operations; the plan gives them their final ids.
     const operations: OperationDraft[] = planned.operations.map(({ opId: _opId, ...op }) => op as OperationDraft);
