@@ -27,45 +27,71 @@ function decodeDataUrl(url: string): { contentType: string; bytes: Buffer } | un
   return m ? { contentType: m[1]!, bytes: Buffer.from(m[2]!, 'base64') } : undefined;
 }
 
-/** Writes thumbnails into one folder, once per distinct picture of a run. */
+/** Thumbnail files written at once; more wait (their bytes are small, but the count is not). */
+const WRITES_IN_FLIGHT = 16;
+
+/**
+ * Writes thumbnails into one folder, once per distinct picture of a run. `put` answers the
+ * reference as soon as the thumbnail is made; the file is written behind it (at most
+ * {@link WRITES_IN_FLIGHT} at once, `put` waits when more are behind), so the directory read does
+ * not wait on the disk. {@link flush} waits for every write: call it before saving the report.
+ */
 export class ThumbnailStore {
   /** Per source picture (its SHA-256): the reference, or undefined when it has no thumbnail. */
-  private readonly byImage = new Map<string, Promise<ThumbnailRef | undefined>>();
-  private ready: Promise<unknown> | undefined;
+  private readonly byImage = new Map<string, ThumbnailRef | undefined>();
+  /** Thumbnail file names already in the folder when the store first looked, or written since. */
+  private present: Promise<Set<string>> | undefined;
+  private readonly writing = new Set<Promise<void>>();
   /** Thumbnail files written (not only touched) by this store. */
   written = 0;
+  /** Files that could not be written (the report then shows no thumbnail for them). */
+  failed = 0;
 
   constructor(readonly dir: string) {}
 
-  /** The thumbnail of a checked picture, saved in the folder; made once per distinct picture. */
-  put(image: Image): Promise<ThumbnailRef | undefined> {
-    let ref = this.byImage.get(image.sha256);
-    if (!ref) {
-      ref = this.save(image);
-      this.byImage.set(image.sha256, ref);
+  /** The thumbnail of a checked picture; its file is saved in the folder once per distinct picture. */
+  async put(image: Image): Promise<ThumbnailRef | undefined> {
+    if (this.byImage.has(image.sha256)) return this.byImage.get(image.sha256);
+    const url = makeThumbnail(image).thumbnail;
+    const decoded = url ? decodeDataUrl(url) : undefined;
+    const ref =
+      decoded && Object.hasOwn(THUMBNAIL_TYPES, decoded.contentType)
+        ? { sha256: createHash('sha256').update(decoded.bytes).digest('hex'), contentType: decoded.contentType }
+        : undefined;
+    // Nothing above awaited: no other put of this picture came in between.
+    this.byImage.set(image.sha256, ref);
+    if (ref && decoded) {
+      while (this.writing.size >= WRITES_IN_FLIGHT) await Promise.race(this.writing);
+      const write = this.save(ref, decoded.bytes).catch(() => {
+        this.failed++;
+      });
+      this.writing.add(write);
+      void write.finally(() => this.writing.delete(write));
     }
     return ref;
   }
 
-  private async save(image: Image): Promise<ThumbnailRef | undefined> {
-    const url = makeThumbnail(image).thumbnail;
-    const decoded = url ? decodeDataUrl(url) : undefined;
-    if (!decoded || !Object.hasOwn(THUMBNAIL_TYPES, decoded.contentType)) return undefined;
-    const ref: ThumbnailRef = { sha256: createHash('sha256').update(decoded.bytes).digest('hex'), contentType: decoded.contentType };
-    this.ready ??= mkdir(this.dir, { recursive: true });
-    await this.ready;
-    const file = join(this.dir, thumbnailFileName(ref));
-    const now = new Date();
-    try {
+  /** Waits until every thumbnail handed out is on disk (or failed). */
+  async flush(): Promise<void> {
+    while (this.writing.size) await Promise.all(this.writing);
+  }
+
+  private async save(ref: ThumbnailRef, bytes: Buffer): Promise<void> {
+    this.present ??= mkdir(this.dir, { recursive: true }).then(async () => new Set(await readdir(this.dir)));
+    const present = await this.present;
+    const name = thumbnailFileName(ref);
+    const file = join(this.dir, name);
+    if (present.has(name)) {
       // Already there (an earlier run, or another picture with the same thumbnail): mark it as in use.
+      const now = new Date();
       await utimes(file, now, now);
-    } catch {
-      const tmp = `${file}.${process.pid}.${this.written}.tmp`;
-      await writeFile(tmp, decoded.bytes);
-      await rename(tmp, file);
-      this.written++;
+      return;
     }
-    return ref;
+    present.add(name);
+    const tmp = `${file}.${process.pid}.${this.written}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, file);
+    this.written++;
   }
 }
 

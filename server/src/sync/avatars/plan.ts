@@ -243,6 +243,8 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
     options.onUser?.(++done);
     return p;
   });
+  // Every thumbnail the items refer to is on disk before the plan (and then its report) is handed on.
+  await thumbnails?.flush();
   const opId = options.opId ?? defaultOpId;
   const items: ReportItem[] = [];
   const operations: AvatarOperation[] = [];

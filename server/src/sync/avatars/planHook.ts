@@ -45,6 +45,7 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
     // A dry run never writes: no users client, so no cloud target is opened.
     pipeline ??= await createAvatarPipeline({ avatar, cloudType: loaded.config.cloud.type, secrets: loaded.secrets });
     const state = await AvatarStateStore.load(loaded.stateDir);
+    const thumbnails = new ThumbnailStore(thumbnailsDir(join(loaded.stateDir, 'reports')));
     const planned = await planAvatars(
       {
         users: planUsers(users),
@@ -57,7 +58,7 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         concurrency: avatar.concurrency,
         // Beside the report the dry run saves (engine/dryRun.ts saveReport), written as they are made.
-        thumbnails: new ThumbnailStore(thumbnailsDir(join(loaded.stateDir, 'reports'))),
+        thumbnails,
       },
     );
     // The planner numbers operations; the plan gives them their final ids.
