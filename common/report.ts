@@ -8,8 +8,53 @@
 import type { WorkSummary } from './work';
 
 export const REPORT_FORMAT = 'dirsync-report';
-/** 2: `work` (counts that mean work, common/work.ts) added beside `summary`; create items carry their values. */
-export const REPORT_VERSION = 2;
+/**
+ * 2: `work` (counts that mean work, common/work.ts) added beside `summary`; create items carry their values.
+ * 3: `avatar.thumbnail` names a file of the thumbnails folder ({@link ThumbnailRef}) instead of holding a
+ * `data:` URL; readers still show a version 2 report's inline thumbnails.
+ */
+export const REPORT_VERSION = 3;
+
+/** Name of the folder beside the saved reports that holds their thumbnails, one file per distinct picture. */
+export const THUMBNAILS_FOLDER = 'thumbnails';
+
+/** The image types a thumbnail file may have, with the file extension of each. */
+export const THUMBNAIL_TYPES: Readonly<Record<string, string>> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/bmp': 'bmp',
+};
+
+/**
+ * A thumbnail saved once in the thumbnails folder beside the report, named by the SHA-256 of its
+ * own bytes (content-addressed: every item showing the same picture refers to the same file).
+ */
+export interface ThumbnailRef {
+  /** SHA-256 of the thumbnail file's bytes, lower-case hex. */
+  readonly sha256: string;
+  /** One of {@link THUMBNAIL_TYPES}. */
+  readonly contentType: string;
+}
+
+/** True for a well-formed reference (the hash and type are checked before they name a file). */
+export function isThumbnailRef(value: unknown): value is ThumbnailRef {
+  const v = value as Partial<ThumbnailRef> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.sha256) &&
+    typeof v.contentType === 'string' &&
+    Object.hasOwn(THUMBNAIL_TYPES, v.contentType)
+  );
+}
+
+/** The file name of a thumbnail in the thumbnails folder, e.g. `3f…9a.jpg`. */
+export function thumbnailFileName(ref: ThumbnailRef): string {
+  return `${ref.sha256}.${THUMBNAIL_TYPES[ref.contentType] ?? 'img'}`;
+}
 
 /** The report's tabs, in Directory Connector's vocabulary (seed: "Do a Dry Run Synchronization"). */
 export type ReportCategory =
@@ -96,8 +141,12 @@ export interface AvatarInfo {
   readonly sha256?: string;
   /** The picture the cloud shows now, when it shows one (an upload then replaces it). */
   readonly cloudUrl?: string;
-  /** A small `data:image/…;base64,` thumbnail for the report (at most ~8 KB); untrusted. */
-  readonly thumbnail?: string;
+  /**
+   * A small thumbnail (at most ~6 KB), saved as a file of the thumbnails folder beside the report.
+   * Version 2 reports held a `data:image/…;base64,` string here instead; readers still accept it.
+   * Untrusted either way.
+   */
+  readonly thumbnail?: ThumbnailRef;
 }
 
 export interface ReportItem {
@@ -149,7 +198,8 @@ export interface ReportMessage {
 
 export interface SyncReport {
   readonly format: typeof REPORT_FORMAT;
-  readonly version: typeof REPORT_VERSION;
+  /** {@link REPORT_VERSION} when written; saved reports of version 2 are still read. */
+  readonly version: 2 | typeof REPORT_VERSION;
   readonly sessionId: string;
   /** ISO 8601. */
   readonly generatedAt: string;

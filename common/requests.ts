@@ -6,7 +6,7 @@
 import type { WorkSummary } from './work';
 import type { DirsyncConfig } from './config';
 import type { EngineEvent, Explanation } from './engine';
-import type { SyncReport } from './report';
+import type { ReportThreshold, SyncReport } from './report';
 
 /**
  * A typed request: its method name plus phantom parameter/result types. Plain data rather than
@@ -244,6 +244,47 @@ export interface PlanCounts {
   readonly invalid: number;
 }
 
+/**
+ * The shape of the run results below (`PlanResult`, `ApplyOutcome`, `LastReportResult`), sent in
+ * each as `resultVersion`. 2: the report is no longer in the result — it is saved on disk
+ * (`reportFile`) and the result carries its {@link RunReportSummary}. A client that reads another
+ * version says so instead of misreading the answer (a server and an extension of different installs).
+ */
+export const RUN_RESULT_VERSION = 2;
+
+/**
+ * What the editor shows of a run's report without reading it: its identity and its counts. Its size
+ * does not depend on the number of objects (the items stay in the saved report file).
+ */
+export interface RunReportSummary {
+  readonly sessionId: string;
+  /** ISO 8601. */
+  readonly generatedAt: string;
+  readonly mode: SyncReport['mode'];
+  readonly cloud: SyncReport['cloud'];
+  /** Count per category (the report's tabs). */
+  readonly summary: SyncReport['summary'];
+  /** What applying the plan does, per kind of object. */
+  readonly work: WorkSummary;
+  readonly threshold: ReportThreshold;
+  /** Objects in the report. */
+  readonly items: number;
+}
+
+/** The summary of a report, for a run result. */
+export function runReportSummary(report: SyncReport): RunReportSummary {
+  return {
+    sessionId: report.sessionId,
+    generatedAt: report.generatedAt,
+    mode: report.mode,
+    cloud: report.cloud,
+    summary: report.summary,
+    work: report.work,
+    threshold: report.threshold,
+    items: report.items.length,
+  };
+}
+
 /** Why a run ended the way it did. `refused`: over the deletion threshold, nothing written. */
 export type RunOutcome = 'planned' | 'applied' | 'refused' | 'cancelled' | 'stale' | 'failed';
 
@@ -257,11 +298,14 @@ export interface DryRunParams extends RunParamsBase {
  * text as it was) applies exactly this plan with `dirsync/sync` or `dirsync/purgeAvatars`.
  */
 export interface PlanResult {
+  readonly resultVersion: typeof RUN_RESULT_VERSION;
   readonly outcome: 'planned' | 'cancelled' | 'failed';
   readonly sessionId?: string;
   readonly planToken?: string;
-  /** The report the user reviews (its `threshold` says whether a sync would be refused). */
-  readonly report?: SyncReport;
+  /** The saved report the user reviews (absolute path of its JSON file; the client reads it). */
+  readonly reportFile?: string;
+  /** Its counts (its `threshold` says whether a sync would be refused). */
+  readonly summary?: RunReportSummary;
   readonly counts?: PlanCounts;
   /** Why it failed or was cancelled, one sentence (never a secret). */
   readonly message?: string;
@@ -281,10 +325,13 @@ export interface SyncParams extends RunParamsBase {
   readonly applyWithoutReview?: boolean;
 }
 export interface ApplyOutcome {
+  readonly resultVersion: typeof RUN_RESULT_VERSION;
   readonly outcome: RunOutcome;
   readonly sessionId?: string;
   readonly planToken?: string;
-  readonly report?: SyncReport;
+  /** The saved report of the plan or of the apply (absolute path of its JSON file; the client reads it). */
+  readonly reportFile?: string;
+  readonly summary?: RunReportSummary;
   readonly counts?: PlanCounts;
   readonly applied?: number;
   readonly resumed?: number;
@@ -315,9 +362,10 @@ export const ExplainRequest = request<ExplainParams, ExplainResult>('dirsync/exp
 
 /** The newest report of this config: of this server session, else the newest saved under `.dirsync/reports`. */
 export interface LastReportResult {
-  readonly report: SyncReport;
-  /** The saved file, when it came from disk. */
-  readonly file?: string;
+  readonly resultVersion: typeof RUN_RESULT_VERSION;
+  /** The saved report (absolute path of its JSON file; the client reads it). */
+  readonly file: string;
+  readonly summary: RunReportSummary;
 }
 export const LastReportRequest = request<DocumentParams, LastReportResult | null>('dirsync/lastReport');
 

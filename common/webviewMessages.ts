@@ -12,8 +12,14 @@
  */
 import { REPORT_CATEGORIES, type ReportCategory, type ReportItem, type SyncReport } from './report';
 
-/** Bumped when a message changes meaning; the UI announces the version it speaks in `ready`. */
-export const REPORT_PROTOCOL_VERSION = 1;
+/**
+ * Bumped when a message changes meaning; the UI announces the version it speaks in `ready`.
+ * 2: thumbnails are asked for (`thumbnails`) and answered (`thumbnailData`) per visible row.
+ */
+export const REPORT_PROTOCOL_VERSION = 2;
+
+/** Most thumbnails one `thumbnails` request may ask for (a screenful of rows, with room to spare). */
+export const MAX_THUMBNAILS_PER_REQUEST = 256;
 
 /** A tab of the report: one per category, plus every item at once. */
 export type ReportTab = ReportCategory | 'all';
@@ -86,6 +92,15 @@ export interface FocusItemMessage {
   readonly tab?: ReportTab;
 }
 
+/**
+ * The answer to a `thumbnails` request: per hash asked for, the thumbnail as a `data:` URL, or no
+ * `dataUri` when there is none (the file is gone, or the report does not refer to that hash).
+ */
+export interface ThumbnailDataMessage {
+  readonly type: 'thumbnailData';
+  readonly thumbnails: ReadonlyArray<{ readonly sha256: string; readonly dataUri?: string }>;
+}
+
 /** The outcome of an `export` request, shown in the UI's status line. */
 export interface ExportResultMessage {
   readonly type: 'exportResult';
@@ -100,7 +115,8 @@ export type HostToReportMessage =
   | ReportItemsMessage
   | ThemeMessage
   | FocusItemMessage
-  | ExportResultMessage;
+  | ExportResultMessage
+  | ThumbnailDataMessage;
 
 // ---------------------------------------------------------------------------------------------
 // UI → host
@@ -140,7 +156,23 @@ export interface StateChangedMessage {
   readonly state: ReportViewState;
 }
 
-export type ReportToHostMessage = ReadyMessage | OpenConfigMessage | ExportMessage | ExplainMessage | StateChangedMessage;
+/**
+ * The thumbnails of rows that became visible, by the hashes the report's items hold
+ * (`avatar.thumbnail.sha256`); the host reads the files beside the saved report and answers with
+ * `thumbnailData`. Rows that never show are never asked for.
+ */
+export interface ThumbnailsMessage {
+  readonly type: 'thumbnails';
+  readonly sha256: readonly string[];
+}
+
+export type ReportToHostMessage =
+  | ReadyMessage
+  | OpenConfigMessage
+  | ExportMessage
+  | ExplainMessage
+  | StateChangedMessage
+  | ThumbnailsMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Guards at the boundary
@@ -184,10 +216,18 @@ export function isReportToHostMessage(value: unknown): value is ReportToHostMess
       return typeof value.id === 'string';
     case 'stateChanged':
       return isRecord(value.state) && isReportTab(value.state.tab) && isFilter(value.state.filter);
+    case 'thumbnails':
+      return (
+        Array.isArray(value.sha256) &&
+        value.sha256.length <= MAX_THUMBNAILS_PER_REQUEST &&
+        value.sha256.every((s) => typeof s === 'string' && SHA256.test(s))
+      );
     default:
       return false;
   }
 }
+
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Checks the tag and the fields the UI relies on of a message from the host. */
 export function isHostToReportMessage(value: unknown): value is HostToReportMessage {
@@ -205,6 +245,8 @@ export function isHostToReportMessage(value: unknown): value is HostToReportMess
       return typeof value.id === 'string' && (value.tab === undefined || isReportTab(value.tab));
     case 'exportResult':
       return typeof value.ok === 'boolean' && typeof value.detail === 'string';
+    case 'thumbnailData':
+      return Array.isArray(value.thumbnails) && value.thumbnails.every((t) => isRecord(t) && typeof t.sha256 === 'string');
     default:
       return false;
   }

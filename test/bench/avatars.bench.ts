@@ -9,13 +9,14 @@
  * Sizes: BENCH_AVATARS (default 10000), BENCH_CONCURRENCY (8), BENCH_ROUNDS (3).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { createAttributeSource } from '../../server/src/avatars/sources';
 import { avatarEndpointTarget } from '../../server/src/avatars/targets';
+import { ThumbnailStore } from '../../server/src/avatars/thumbnailStore';
 import { createScimClient } from '../../server/src/cloud/index';
 import type { DirectoryEntry } from '../../server/src/domain/entry';
 import { applyAvatarOperation } from '../../server/src/sync/avatars/apply';
@@ -188,12 +189,16 @@ async function main(): Promise<void> {
       `unchanged re-run: ${again.counts.unchanged} unchanged, ${again.operations.length} uploads, ${ms(t).toFixed(0)} ms (vs ${best.bare.toFixed(0)} ms to upload them all)`,
     );
     t = process.hrtime.bigint();
-    const withThumbs = await planAvatars(
+    const store = new ThumbnailStore(mkdtempSync(join(tmpdir(), 'dirsync-bench-thumbs-')));
+    await planAvatars(
       { users, source, state: state.snapshot(), removeWhenSourceEmpty: false, cloudRead: false },
-      { concurrency: CONCURRENCY },
+      { concurrency: CONCURRENCY, thumbnails: store },
     );
-    const thumbChars = withThumbs.items.reduce((s, i) => s + (i.avatar?.thumbnail?.length ?? 0), 0);
-    console.log(`plan with report thumbnails: ${ms(t).toFixed(0)} ms, ${(thumbChars / 1048576).toFixed(1)} MB of thumbnails in the report`);
+    const thumbBytes = readdirSync(store.dir).reduce((s, f) => s + statSync(join(store.dir, f)).size, 0);
+    console.log(
+      `plan with report thumbnails: ${ms(t).toFixed(0)} ms, ${store.written} thumbnail files (${(thumbBytes / 1048576).toFixed(1)} MB) beside the report`,
+    );
+    rmSync(store.dir, { recursive: true, force: true });
     await client.close();
   } finally {
     await agent.close();

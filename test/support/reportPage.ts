@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { SyncReport } from '../../common/report';
 import { standaloneReportHtml } from '../../server/src/sync/report/htmlAssets';
+import { writeFixtureThumbnails } from './reports';
 
 export const RESULTS_DIR = resolve(__dirname, '../../test-results/webview');
 
@@ -19,11 +20,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
 }
 
-/** Writes the standalone HTML of `report` to a temp file; `cleanup` removes it. */
+/**
+ * Writes the standalone HTML of `report` to a temp file; `cleanup` removes it. The fixture
+ * thumbnails are saved beside it as the engine saves them, and embedded from there.
+ */
 export function writeStandalone(report: SyncReport): { file: string; url: string; html: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'dirsync-report-'));
   const file = join(dir, 'report.html');
-  const html = standaloneReportHtml(report);
+  writeFixtureThumbnails(dir);
+  const html = standaloneReportHtml(report, { reportsDir: dir });
   writeFileSync(file, html);
   return { file, url: pathToFileURL(file).href, html, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

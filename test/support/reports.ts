@@ -2,9 +2,16 @@
  * Deterministic synthetic dry-run reports for the report UI's tests and benchmark: realistic
  * spreads over every category, non-ASCII names, RFC 4514-escaped DNs, attribute changes old → new
  * with SCIM paths and config references, group membership changes, messages, and avatars with
- * tiny real PNG thumbnails. Same options, same report, byte for byte.
+ * tiny real PNG thumbnails (referred to by hash, as saved reports do: {@link FIXTURE_THUMBNAILS}
+ * holds their data). Same options, same report, byte for byte.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  THUMBNAILS_FOLDER,
+  thumbnailFileName,
+  type ThumbnailRef,
   REPORT_CATEGORIES,
   REPORT_FORMAT,
   REPORT_VERSION,
@@ -158,6 +165,28 @@ function asciiFold(s: string): string {
 
 // --- the generator ---------------------------------------------------------------------------------
 
+/** The fixture reports' thumbnails: 24 tiny PNGs, each with its reference and its `data:` URL. */
+export const FIXTURE_THUMBNAILS: ReadonlyArray<{ readonly ref: ThumbnailRef; readonly dataUri: string }> = Array.from(
+  { length: 24 },
+  (_, i) => {
+    const dataUri = tinyPng(i * 15);
+    const bytes = Buffer.from(dataUri.slice(dataUri.indexOf(',') + 1), 'base64');
+    return { ref: { sha256: createHash('sha256').update(bytes).digest('hex'), contentType: 'image/png' }, dataUri };
+  },
+);
+
+/** The fixture thumbnails as the standalone report embeds them: hash → `data:` URL. */
+export function fixtureThumbnailMap(): Record<string, string> {
+  return Object.fromEntries(FIXTURE_THUMBNAILS.map((t) => [t.ref.sha256, t.dataUri]));
+}
+
+/** Writes the fixture thumbnails into the thumbnails folder of `reportsDir`, as the engine would. */
+export function writeFixtureThumbnails(reportsDir: string): void {
+  const dir = join(reportsDir, THUMBNAILS_FOLDER);
+  mkdirSync(dir, { recursive: true });
+  for (const t of FIXTURE_THUMBNAILS) writeFileSync(join(dir, thumbnailFileName(t.ref)), Buffer.from(t.dataUri.split(',')[1]!, 'base64'));
+}
+
 function ref(line: number, path: string, column = 5): ConfigRef {
   return { file: CONFIG_FILE, line, column, path };
 }
@@ -167,7 +196,7 @@ export function makeReport(options: ReportFixtureOptions = {}): SyncReport {
   const total = options.total ?? 1000;
   const rnd = prng(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const thumbs = Array.from({ length: 24 }, (_, i) => tinyPng(i * 15));
+  const thumbs = FIXTURE_THUMBNAILS.map((t) => t.ref);
 
   // Exact counts per category: floor of the share, remainder to `matched`.
   const counts = new Map<ReportCategory, number>(MIX.map(([c, share]) => [c, Math.floor(total * share)]));
@@ -525,10 +554,13 @@ export function xssItems(): ReportItem[] {
         status: 'upload',
         reason: payload,
         url: 'javascript:alert(1)',
-        thumbnail:
-          i % 2
+        // Hostile thumbnails in both forms: a version 2 report's inline URL, and a reference whose
+        // hash would break out of a selector or a file name.
+        thumbnail: (i % 3 === 2
+          ? { sha256: `"] , img[src*="x"], x[a="../../${payload}`, contentType: 'image/svg+xml' }
+          : i % 2
             ? 'javascript:alert(1)'
-            : `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}`,
+            : `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}`) as unknown as ThumbnailRef,
       },
       configRef: { file: payload, line: 1, column: 1, path: payload },
     });

@@ -91,6 +91,11 @@ describe('run commands in a real VS Code (code-server + Chromium, demo.dirsync â
       assert.equal(shown, summary[category].toLocaleString('en-US'), `${category} card`);
     }
     await vscode.screenshot('run-dry-run-report');
+    // The pictures' tab: the extension reads the thumbnails of the rows on screen from the folder
+    // beside the saved report and the rows show them.
+    await report.locator('vscode-tab-header[data-tab="avatars"]').click();
+    await report.locator('.vrow img.row-thumb[src^="data:image/"]').first().waitFor({ timeout: 30_000 });
+    await vscode.screenshot('run-dry-run-report-avatars');
     // Back in the editor, the status bar shows the drift of that dry run.
     await focusWorkbench(vscode);
     await vscode.openFile('demo.dirsync');

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { ExplainRequest, LastReportRequest, type LastReportResult } from '../../../common/requests';
 import type { SyncReport } from '../../../common/report';
-import { runTarget, type RunContext } from '../runs/context';
+import { readReport, runTarget, type RunContext } from '../runs/context';
+import { isCurrentResult } from '../runs/reportFile';
 import type { ExplainDocuments } from '../runs/explainView';
 import { requestWithProgress } from '../runs/serverProgress';
 
@@ -60,7 +61,10 @@ export function explainObject(ctx: RunContext, documents: ExplainDocuments) {
     let target = isExplainArg(arg) ? (arg.dn ?? arg.userName) : undefined;
     if (!target) {
       let report = ctx.reports.get(uri);
-      if (!report) report = ((await ctx.client.sendRequest(LastReportRequest.method, { uri })) as LastReportResult | null)?.report;
+      if (!report) {
+        const last = (await ctx.client.sendRequest(LastReportRequest.method, { uri })) as LastReportResult | null;
+        if (last && isCurrentResult(last, 'last report request')) report = await readReport(ctx, last.file);
+      }
       target = await pickTarget(report);
     }
     if (!target) return;

@@ -8,6 +8,7 @@ import { SyncRequest } from '../../../common/requests';
 import { runTarget, showReport, type RunContext } from '../runs/context';
 import { confirmation } from '../runs/format';
 import { showApplied, showPlanProblem, showRefusal } from '../runs/outcome';
+import { isCurrentResult } from '../runs/reportFile';
 import { requestWithProgress } from '../runs/serverProgress';
 
 export function fullSync(ctx: RunContext) {
@@ -16,13 +17,14 @@ export function fullSync(ctx: RunContext) {
     if (!doc) return;
     const uri = doc.uri.toString();
     const plan = await requestWithProgress(ctx, 'Dirsync: planning a full sync', SyncRequest, { uri, mode: 'full' });
+    if (!isCurrentResult(plan, 'full sync')) return;
     if (plan.outcome === 'refused') return showRefusal(ctx, uri, plan);
-    if (plan.outcome !== 'planned' || !plan.planToken || !plan.report || !plan.counts) return showPlanProblem(ctx, 'full sync', plan);
-    ctx.reports.set(uri, plan.report);
-    const ask = confirmation('full', plan.counts, plan.report);
+    if (plan.outcome !== 'planned' || !plan.planToken || !plan.reportFile || !plan.summary || !plan.counts)
+      return showPlanProblem(ctx, 'full sync', plan);
+    const ask = confirmation('full', plan.counts, plan.summary);
     const choice = await vscode.window.showWarningMessage(ask.message, { modal: true, detail: ask.detail }, 'Sync', 'Review Report');
     if (choice === 'Review Report') {
-      showReport(ctx, uri, plan.report);
+      await showReport(ctx, uri, plan.reportFile);
       return;
     }
     if (choice !== 'Sync') {
@@ -32,6 +34,7 @@ export function fullSync(ctx: RunContext) {
     const apply = async (planToken: string): Promise<void> => {
       ctx.output.info(`[${plan.sessionId}] full sync confirmed: applying the reviewed plan (${plan.counts!.operations} operations)`);
       const r = await requestWithProgress(ctx, 'Dirsync: full sync', SyncRequest, { uri, mode: 'full', planToken });
+      if (!isCurrentResult(r, 'full sync')) return;
       await showApplied(ctx, uri, 'full sync', r, apply);
     };
     await apply(plan.planToken);

@@ -5,6 +5,7 @@
 import { SyncRequest } from '../../../common/requests';
 import { runTarget, type RunContext } from '../runs/context';
 import { showApplied } from '../runs/outcome';
+import { isCurrentResult } from '../runs/reportFile';
 import { requestWithProgress } from '../runs/serverProgress';
 
 export function incrementalSync(ctx: RunContext) {
@@ -14,6 +15,7 @@ export function incrementalSync(ctx: RunContext) {
     const uri = doc.uri.toString();
     const resume = async (planToken: string): Promise<void> => {
       const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, { uri, mode: 'incremental', planToken });
+      if (!isCurrentResult(r, 'incremental sync')) return;
       await showApplied(ctx, uri, 'incremental sync', r, resume);
     };
     const r = await requestWithProgress(ctx, 'Dirsync: incremental sync', SyncRequest, {
@@ -21,6 +23,7 @@ export function incrementalSync(ctx: RunContext) {
       mode: 'incremental',
       applyWithoutReview: true,
     });
+    if (!isCurrentResult(r, 'incremental sync')) return;
     await showApplied(ctx, uri, 'incremental sync', r, resume);
   };
 }

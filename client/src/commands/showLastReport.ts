@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { LastReportRequest, type LastReportResult } from '../../../common/requests';
 import { runTarget, showReport, type RunContext } from '../runs/context';
+import { isCurrentResult } from '../runs/reportFile';
 
 export function showLastReport(ctx: RunContext) {
   return async (arg?: unknown): Promise<void> => {
@@ -15,6 +16,7 @@ export function showLastReport(ctx: RunContext) {
         .then((c) => c && vscode.commands.executeCommand('dirsync.dryRun', doc.uri));
       return;
     }
-    showReport(ctx, uri, last.report);
+    if (!isCurrentResult(last, 'last report request')) return;
+    await showReport(ctx, uri, last.file);
   };
 }

@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SyncReport } from '../../../common/report';
 import { ReportPanel } from '../webviews/reportPanel';
 import type { DriftStatusBar } from './driftStatus';
+import { loadReport } from './reportFile';
 
 export interface RunContext {
   readonly client: LanguageClient;
@@ -31,13 +32,35 @@ export async function runTarget(arg?: unknown): Promise<vscode.TextDocument | un
   return undefined;
 }
 
-/** Shows a report in the report webview and remembers it. */
-export function showReport(ctx: RunContext, uri: string, report: SyncReport): ReportPanel {
+/**
+ * Reads a saved report (the run results carry its location, not the report), shows it in the
+ * report webview and remembers it. Undefined, after saying why, when the file cannot be read.
+ */
+export async function showReport(
+  ctx: RunContext,
+  uri: string,
+  file: string,
+): Promise<{ panel: ReportPanel; report: SyncReport } | undefined> {
+  const report = await readReport(ctx, file);
+  if (!report) return undefined;
   ctx.reports.set(uri, report);
   if (report.mode === 'dryRun') ctx.drift.update(uri, report);
-  return ReportPanel.show(report, {
+  const panel = ReportPanel.show(report, file, {
     extensionUri: ctx.extension.extensionUri,
     explainCommand: 'dirsync.explainObject',
     log: (m) => ctx.output.warn(m),
   });
+  return { panel, report };
+}
+
+/** A saved report, or undefined after showing why it cannot be read. */
+export async function readReport(ctx: RunContext, file: string): Promise<SyncReport | undefined> {
+  try {
+    return await loadReport(file);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.output.error(message);
+    void vscode.window.showErrorMessage(`Dirsync: ${message}`);
+    return undefined;
+  }
 }

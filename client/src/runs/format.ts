@@ -8,7 +8,6 @@ import type { PlanCounts } from '../../../common/requests';
 import {
   CHANGE_ACTIONS,
   WORK_KINDS,
-  reportWork,
   skippedPhrase,
   totalOf,
   unchangedPhrase,
@@ -54,7 +53,11 @@ export function workLines(work: WorkSummary): string[] {
 }
 
 /** The confirmation's question and detail for applying a reviewed plan. */
-export function confirmation(kind: 'full' | 'purgeAvatars', counts: PlanCounts, report: SyncReport): { message: string; detail: string } {
+export function confirmation(
+  kind: 'full' | 'purgeAvatars',
+  counts: PlanCounts,
+  report: Pick<SyncReport, 'cloud' | 'sessionId' | 'threshold' | 'work'>,
+): { message: string; detail: string } {
   const target = report.cloud.orgId ? `${report.cloud.url} (org ${report.cloud.orgId})` : report.cloud.url;
   if (kind === 'purgeAvatars') {
     return {
@@ -62,7 +65,7 @@ export function confirmation(kind: 'full' | 'purgeAvatars', counts: PlanCounts, 
       detail: `Users whose avatar source in the directory is empty lose their cloud avatar.\n\n${n(counts.operations)} operations on ${target}. Session ${report.sessionId}.`,
     };
   }
-  const work = reportWork(report);
+  const work = report.work;
   const lines = workLines(work);
   const rest = [unchangedPhrase(work), skippedPhrase(work)].filter(Boolean).join('; ');
   if (rest) lines.push(`${rest[0]!.toUpperCase()}${rest.slice(1)}.`);

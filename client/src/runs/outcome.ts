@@ -7,12 +7,14 @@ import { refusalText } from './format';
 
 /** Over the deletion threshold: the report opens on the first object that would be deleted, and a modal lists them. */
 export async function showRefusal(ctx: RunContext, uri: string, outcome: ApplyOutcome): Promise<void> {
-  if (!outcome.report) return;
-  const panel = showReport(ctx, uri, outcome.report);
-  const first = outcome.report.items.find((i) => i.category === 'deleted') ?? outcome.report.items.find((i) => i.action === 'delete');
+  if (!outcome.reportFile) return;
+  const shown = await showReport(ctx, uri, outcome.reportFile);
+  if (!shown) return;
+  const { panel, report } = shown;
+  const first = report.items.find((i) => i.category === 'deleted') ?? report.items.find((i) => i.action === 'delete');
   if (first) panel.focusItem(first.id, first.category === 'deleted' ? 'deleted' : undefined);
   ctx.output.warn(`[${outcome.sessionId ?? '-'}] sync refused: ${outcome.message ?? ''}`);
-  const text = refusalText(outcome.report, outcome.message);
+  const text = refusalText(report, outcome.message);
   await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail });
 }
 
@@ -42,7 +44,7 @@ export async function showApplied(
 ): Promise<void> {
   switch (r.outcome) {
     case 'applied': {
-      if (r.report) showReport(ctx, uri, r.report);
+      if (r.reportFile) await showReport(ctx, uri, r.reportFile);
       const summary = `${r.applied ?? 0} applied${r.resumed ? `, ${r.resumed} resumed` : ''}${r.failed ? `, ${r.failed} failed` : ''}`;
       ctx.output.info(`[${r.sessionId}] ${what} done: ${summary}`);
       for (const f of r.failures ?? []) ctx.output.error(`[${r.sessionId}] ${f.opId} ${f.label}: ${f.message}`);

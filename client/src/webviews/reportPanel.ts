@@ -1,11 +1,14 @@
 /**
- * The report webview panel: shows one {@link SyncReport} (dry run, sync or purge result), sends it
- * to the UI in pieces so the first rows paint before a 100k-object report has crossed over, and
- * acts on what the UI asks: reveal a config line, save an export, explain an object.
+ * The report webview panel: shows one saved {@link SyncReport} (dry run, sync or purge result),
+ * sends it to the UI in pieces so the first rows paint before a 100k-object report has crossed
+ * over, and acts on what the UI asks: reveal a config line, save an export, explain an object, and
+ * the thumbnails of the rows on screen (read from the thumbnails folder beside the report file).
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReportItem, SyncReport } from '../../../common/report';
+import { THUMBNAILS_FOLDER, isThumbnailRef, thumbnailFileName, type ReportItem, type SyncReport } from '../../../common/report';
 import { itemsToCsv, viewToJson } from '../../../common/reportExport';
 import { selectItems } from '../../../common/reportQuery';
 import { WebviewPanelHost } from './panelHost';
@@ -23,6 +26,8 @@ import {
 /** Items in the first piece (paints the first screen at once), then in each following piece. */
 const FIRST_PIECE = 1_000;
 const PIECE = 20_000;
+/** Thumbnail files larger than this are not sent (the engine writes them at most ~6 KB). */
+const MAX_THUMBNAIL_BYTES = 64 * 1024;
 
 export interface ReportPanelOptions {
   readonly extensionUri: vscode.Uri;
@@ -50,15 +55,17 @@ export class ReportPanel implements vscode.Disposable {
   /** Bumped per send, so a `ready` during a send (the panel was hidden and shown) restarts it cleanly. */
   private generation = 0;
   private configFiles: Set<string> | undefined;
+  /** The thumbnails the report refers to: hash → content type (the UI may only ask for these). */
+  private thumbnailTypes: Map<string, string> | undefined;
   /** Sent with the next report, so a focus asked for before the UI was ready is not lost. */
   private pendingFocus: { readonly id: string; readonly tab?: ReportTab } | undefined;
   /** The UI's last view state (tab, filter, selection), for whoever reopens the report. */
   lastState: ReportViewState | undefined;
 
-  /** Shows `report` in the report panel, creating it or reusing the open one. */
-  static show(report: SyncReport, options: ReportPanelOptions): ReportPanel {
-    const panel = ReportPanel.current ?? new ReportPanel(report, options);
-    if (panel.report !== report) panel.setReport(report);
+  /** Shows `report`, read from `file`, in the report panel, creating it or reusing the open one. */
+  static show(report: SyncReport, file: string, options: ReportPanelOptions): ReportPanel {
+    const panel = ReportPanel.current ?? new ReportPanel(report, file, options);
+    if (panel.report !== report) panel.setReport(report, file);
     panel.host.reveal();
     return panel;
   }
@@ -70,6 +77,7 @@ export class ReportPanel implements vscode.Disposable {
 
   private constructor(
     private report: SyncReport,
+    private file: string,
     private readonly options: ReportPanelOptions,
   ) {
     this.host = new WebviewPanelHost({
@@ -91,10 +99,12 @@ export class ReportPanel implements vscode.Disposable {
     return `${what}: ${report.config.name ?? path.basename(report.config.file)}`;
   }
 
-  /** Replaces the report shown. */
-  setReport(report: SyncReport): void {
+  /** Replaces the report shown (`file`: where it was read from). */
+  setReport(report: SyncReport, file: string): void {
     this.report = report;
+    this.file = file;
     this.configFiles = undefined;
+    this.thumbnailTypes = undefined;
     this.host.panel.title = ReportPanel.title(report);
     void this.sendReport();
   }
@@ -127,7 +137,42 @@ export class ReportPanel implements vscode.Disposable {
       case 'stateChanged':
         this.lastState = m.state;
         break;
+      case 'thumbnails':
+        await this.sendThumbnails(m.sha256);
+        break;
     }
+  }
+
+  /**
+   * Answers a `thumbnails` request: each hash the report refers to is read from the thumbnails
+   * folder beside the report file and checked against its name before it goes out as a `data:` URL.
+   */
+  private async sendThumbnails(hashes: readonly string[]): Promise<void> {
+    if (!this.thumbnailTypes) {
+      this.thumbnailTypes = new Map();
+      for (const item of this.report.items) {
+        const t = item.avatar?.thumbnail;
+        if (isThumbnailRef(t)) this.thumbnailTypes.set(t.sha256, t.contentType);
+      }
+    }
+    const known = this.thumbnailTypes;
+    const dir = path.join(path.dirname(this.file), THUMBNAILS_FOLDER);
+    const report = this.report;
+    const thumbnails = await Promise.all(
+      hashes.map(async (sha256) => {
+        const contentType = known.get(sha256);
+        if (!contentType) return { sha256 };
+        try {
+          const bytes = await readFile(path.join(dir, thumbnailFileName({ sha256, contentType })));
+          if (bytes.length > MAX_THUMBNAIL_BYTES || createHash('sha256').update(bytes).digest('hex') !== sha256) return { sha256 };
+          return { sha256, dataUri: `data:${contentType};base64,${bytes.toString('base64')}` };
+        } catch {
+          return { sha256 };
+        }
+      }),
+    );
+    // A newer report replaced this one while the files were read: its UI asks again.
+    if (report === this.report) await this.host.post({ type: 'thumbnailData', thumbnails });
   }
 
   /** Sends the report in pieces; stops if a newer send started (a reload or a new report). */

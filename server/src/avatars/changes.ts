@@ -26,7 +26,7 @@
  * | empty        | otherwise                                |                                 | empty (nothing to do) |
  * | failed       | anything                                 |                                 | failed (nothing changes) |
  */
-import type { AvatarInfo, AvatarStatus } from '../../../common/report';
+import type { AvatarInfo, AvatarStatus, ThumbnailRef } from '../../../common/report';
 import { formatGuid } from '../domain/adValues';
 import type { DirectoryEntry } from '../domain/entry';
 import type { CheckedImage } from './checks';
@@ -202,8 +202,8 @@ export function countDecisions(decisions: Iterable<AvatarDecision>): Record<Avat
   return out;
 }
 
-/** The report's view of a decision (common/report.ts AvatarInfo). `thumbnail` comes from thumbnail.ts. */
-export function avatarInfo(decision: AvatarDecision, source: 'attribute' | 'resourceServer', thumbnail?: string): AvatarInfo {
+/** The report's view of a decision (common/report.ts AvatarInfo). `thumbnail` comes from thumbnailStore.ts. */
+export function avatarInfo(decision: AvatarDecision, source: 'attribute' | 'resourceServer', thumbnail?: ThumbnailRef): AvatarInfo {
   const common = { status: decision.status, source, ...(decision.url !== undefined ? { url: decision.url } : {}) };
   switch (decision.status) {
     case 'upload':

@@ -22,6 +22,7 @@ import {
   LastReportRequest,
   PurgeAvatarsRequest,
   RunEventNotification,
+  RUN_RESULT_VERSION,
   SyncRequest,
   type ApplyOutcome,
   type DocumentParams,
@@ -103,7 +104,11 @@ export function registerRunRequests(
       }
     });
 
-  const failed = { outcome: 'failed', message: 'The server could not complete the run; see the Dirsync output channel.' } as const;
+  const failed = {
+    resultVersion: RUN_RESULT_VERSION,
+    outcome: 'failed',
+    message: 'The server could not complete the run; see the Dirsync output channel.',
+  } as const;
   connection.onRequest(
     DryRunRequest.method,
     run<DryRunParams, PlanResult>(DryRunRequest.method, failed, (p, h) => service.dryRun(p.uri, p.mode ?? 'full', h)),

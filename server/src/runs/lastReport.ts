@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { REPORT_FORMAT, type SyncReport } from '../../../common/report';
+import { runReportSummary, type RunReportSummary } from '../../../common/requests';
 
 /** Reports larger than this are not read from disk (the webview's design limit is far below). */
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -59,15 +60,21 @@ export async function newestSavedReport(
   return best;
 }
 
+/** A saved report of this session: its file and summary (the report itself is not kept). */
+export interface SessionReport {
+  readonly file: string;
+  readonly summary: RunReportSummary;
+}
+
 /** The reports of this server session, newest per document. */
 export class SessionReports {
-  private readonly byUri = new Map<string, SyncReport>();
+  private readonly byUri = new Map<string, SessionReport>();
 
-  remember(uri: string, report: SyncReport): void {
-    this.byUri.set(uri, report);
+  remember(uri: string, file: string, report: SyncReport): void {
+    this.byUri.set(uri, { file, summary: runReportSummary(report) });
   }
 
-  get(uri: string): SyncReport | undefined {
+  get(uri: string): SessionReport | undefined {
     return this.byUri.get(uri);
   }
 }

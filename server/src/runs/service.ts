@@ -6,8 +6,19 @@
  */
 import { dirname, join } from 'node:path';
 import type { SecretResolver } from '../avatars/credentials';
-import type { ApplyOutcome, ExplainResult, LastReportResult, PlanCounts, PlanResult, RunMode } from '../../../common/requests';
+import {
+  RUN_RESULT_VERSION,
+  runReportSummary,
+  type ApplyOutcome,
+  type ExplainResult,
+  type LastReportResult,
+  type PlanCounts,
+  type PlanResult,
+  type RunMode,
+  type RunReportSummary,
+} from '../../../common/requests';
 import type { SyncReport } from '../../../common/report';
+import { saveReport } from '../sync/engine/dryRun';
 import type { ApplyPlanFn, DryRunFn, EngineEvent, EngineOptions, ExplainFn, PurgeAvatarsFn } from '../sync/contract';
 import type { ApplyResult, SyncPlan, SyncProgress } from '../sync/contract';
 import { newestSavedReport, SessionReports } from './lastReport';
@@ -91,12 +102,13 @@ export class RunService {
   /** A dry run whose plan can be applied by the token it returns (no threshold check: reviewing is always allowed). */
   async dryRun(uri: string, mode: RunMode, hooks: RunHooks): Promise<PlanResult> {
     const plan = await this.plan(uri, mode, 'sync', hooks);
-    if ('outcome' in plan) return plan;
+    if ('outcome' in plan) return { resultVersion: RUN_RESULT_VERSION, ...plan };
     return {
+      resultVersion: RUN_RESULT_VERSION,
       outcome: 'planned',
       sessionId: plan.plan.report.sessionId,
       planToken: plan.token,
-      report: plan.plan.report,
+      ...saved(plan),
       counts: planCounts(plan.plan),
     };
   }
@@ -111,20 +123,28 @@ export class RunService {
   ): Promise<ApplyOutcome> {
     if (planToken) return this.applyToken(uri, planToken, 'sync', hooks);
     const made = await this.plan(uri, mode, 'sync', hooks);
-    if ('outcome' in made) return made;
+    if ('outcome' in made) return { resultVersion: RUN_RESULT_VERSION, ...made };
     const { plan, token } = made;
     if (plan.report.threshold.exceeded) {
       this.tokens.consume(token);
       return {
+        resultVersion: RUN_RESULT_VERSION,
         outcome: 'refused',
         sessionId: plan.report.sessionId,
-        report: plan.report,
+        ...saved(made),
         counts: planCounts(plan),
         message: refusal(plan.report),
       };
     }
     if (!applyWithoutReview)
-      return { outcome: 'planned', sessionId: plan.report.sessionId, planToken: token, report: plan.report, counts: planCounts(plan) };
+      return {
+        resultVersion: RUN_RESULT_VERSION,
+        outcome: 'planned',
+        sessionId: plan.report.sessionId,
+        planToken: token,
+        ...saved(made),
+        counts: planCounts(plan),
+      };
     return this.applyToken(uri, token, 'sync', hooks);
   }
 
@@ -132,12 +152,13 @@ export class RunService {
   async purgeAvatars(uri: string, planToken: string | undefined, hooks: RunHooks): Promise<ApplyOutcome> {
     if (planToken) return this.applyToken(uri, planToken, 'purgeAvatars', hooks);
     const made = await this.plan(uri, 'full', 'purgeAvatars', hooks);
-    if ('outcome' in made) return made;
+    if ('outcome' in made) return { resultVersion: RUN_RESULT_VERSION, ...made };
     return {
+      resultVersion: RUN_RESULT_VERSION,
       outcome: 'planned',
       sessionId: made.plan.report.sessionId,
       planToken: made.token,
-      report: made.plan.report,
+      ...saved(made),
       counts: planCounts(made.plan),
     };
   }
@@ -156,10 +177,18 @@ export class RunService {
   async lastReport(uri: string): Promise<LastReportResult | null> {
     const inSession = this.reports.get(uri);
     const config = await this.deps.config(uri);
-    const saved =
+    const onDisk =
       'error' in config ? undefined : await newestSavedReport(config.configFile, [join(dirname(config.configFile), '.dirsync', 'reports')]);
-    if (saved && (!inSession || saved.report.generatedAt > inSession.generatedAt)) return saved;
-    return inSession ? { report: inSession } : null;
+    if (onDisk && (!inSession || onDisk.report.generatedAt > inSession.summary.generatedAt))
+      return { resultVersion: RUN_RESULT_VERSION, file: onDisk.file, summary: runReportSummary(onDisk.report) };
+    return inSession ? { resultVersion: RUN_RESULT_VERSION, ...inSession } : null;
+  }
+
+  /** The run's report on disk: the dry run's file, else saved now (a purge plan, an apply's report). */
+  private async saveOnce(uri: string, configFile: string, report: SyncReport, file?: string): Promise<string> {
+    const path = file ?? (await saveReport(join(dirname(configFile), '.dirsync'), report));
+    this.reports.remember(uri, path, report);
+    return path;
   }
 
   private async plan(
@@ -167,7 +196,7 @@ export class RunService {
     mode: RunMode,
     purpose: PlanPurpose,
     hooks: RunHooks,
-  ): Promise<{ plan: SyncPlan; token: string } | { outcome: 'cancelled' | 'failed'; message: string }> {
+  ): Promise<{ plan: SyncPlan; token: string; file: string } | { outcome: 'cancelled' | 'failed'; message: string }> {
     const prepared = await this.options(uri, hooks);
     if ('error' in prepared) return { outcome: 'failed', message: prepared.error };
     let plan: SyncPlan;
@@ -180,12 +209,26 @@ export class RunService {
       if (hooks.signal?.aborted) return { outcome: 'cancelled', message: 'Cancelled; nothing was written.' };
       return { outcome: 'failed', message: messageOf(err) };
     }
-    this.reports.remember(uri, plan.report);
-    const token = this.tokens.issue({ uri, purpose, mode, plan, configSha256: prepared.sha });
-    return { plan, token };
+    let file: string;
+    try {
+      file = await this.saveOnce(uri, prepared.options.configFile, plan.report, plan.reportFile);
+    } catch (err) {
+      return { outcome: 'failed', message: `The report could not be saved: ${messageOf(err)}` };
+    }
+    const token = this.tokens.issue({ uri, purpose, mode, plan: { ...plan, reportFile: file }, configSha256: prepared.sha });
+    return { plan, token, file };
   }
 
   private async applyToken(uri: string, token: string, purpose: PlanPurpose, hooks: RunHooks): Promise<ApplyOutcome> {
+    return { resultVersion: RUN_RESULT_VERSION, ...(await this.applyTokenOnce(uri, token, purpose, hooks)) };
+  }
+
+  private async applyTokenOnce(
+    uri: string,
+    token: string,
+    purpose: PlanPurpose,
+    hooks: RunHooks,
+  ): Promise<Omit<ApplyOutcome, 'resultVersion'>> {
     const prepared = await this.options(uri, hooks);
     if ('error' in prepared) return { outcome: 'failed', message: prepared.error };
     const checked = this.tokens.check(token, uri, purpose, prepared.sha);
@@ -195,7 +238,8 @@ export class RunService {
     const sessionId = plan.report.sessionId;
     if (plan.report.threshold.exceeded) {
       this.tokens.consume(token);
-      return { outcome: 'refused', sessionId, report: plan.report, counts, message: refusal(plan.report) };
+      const reportFile = await this.saveOnce(uri, prepared.options.configFile, plan.report, plan.reportFile);
+      return { outcome: 'refused', sessionId, reportFile, summary: runReportSummary(plan.report), counts, message: refusal(plan.report) };
     }
     if (this.applying.has(uri)) {
       return {
@@ -240,11 +284,16 @@ export class RunService {
     }
     this.tokens.consume(token);
     const report: SyncReport = purpose === 'purgeAvatars' ? { ...result.report, mode: 'purgeAvatars' } : result.report;
-    this.reports.remember(uri, report);
+    let reportFile: string | undefined;
+    try {
+      reportFile = await this.saveOnce(uri, prepared.options.configFile, report);
+    } catch {
+      // The apply is done: a report that cannot be saved is no reason to say it failed.
+    }
     return {
       outcome: 'applied',
       sessionId: result.sessionId,
-      report,
+      ...(reportFile ? { reportFile, summary: runReportSummary(report) } : {}),
       counts,
       applied: result.applied,
       resumed: result.resumed,
@@ -254,6 +303,11 @@ export class RunService {
       ...(result.work ? { work: result.work } : {}),
     };
   }
+}
+
+/** The saved report of a plan, for a result. */
+function saved(made: { readonly plan: SyncPlan; readonly file: string }): { reportFile: string; summary: RunReportSummary } {
+  return { reportFile: made.file, summary: runReportSummary(made.plan.report) };
 }
 
 function refusal(report: SyncReport): string {

@@ -99,6 +99,8 @@ export interface PlanPayload {
 export interface SyncPlan {
   readonly report: SyncReport;
   readonly payload: PlanPayload;
+  /** Where the dry run saved the report (`<stateDir>/reports/…json`), when it saved one. */
+  readonly reportFile?: string;
 }
 
 /** A saved plan file: a report with the payload attached. */

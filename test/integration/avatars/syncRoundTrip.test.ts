@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
@@ -14,6 +14,8 @@ import { Agent } from 'undici';
 import { createResourceServerSource } from '../../../server/src/avatars/resourceServer';
 import { createAttributeSource, type AvatarSource } from '../../../server/src/avatars/sources';
 import { avatarStateKey } from '../../../server/src/avatars/changes';
+import { ThumbnailStore } from '../../../server/src/avatars/thumbnailStore';
+import { isThumbnailRef, thumbnailFileName } from '../../../common/report';
 import { avatarEndpointTarget } from '../../../server/src/avatars/targets';
 import type { LdapSource } from '../../../server/src/directory/ldapSource';
 import { formatSid, toHex } from '../../../server/src/domain/adValues';
@@ -135,7 +137,10 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
         userName: cloudUser.userName,
         cloud: { id: cloudId, ...(cloudUser.photos ? { photos: cloudUser.photos } : {}) },
       };
-      const plan = await planAvatars({ users: [u], source, state: state.snapshot(), removeWhenSourceEmpty });
+      const plan = await planAvatars(
+        { users: [u], source, state: state.snapshot(), removeWhenSourceEmpty },
+        { thumbnails: new ThumbnailStore(join(stateDir, 'reports', 'thumbnails')) },
+      );
       return { plan, state };
     };
     const apply = (ops: readonly AvatarOperation[], state: AvatarStateStore) =>
@@ -144,7 +149,12 @@ describe('sync avatars: Samba AD DC → planAvatars → applyAvatarOperation →
     // Set: uploaded, hash recorded in the state file.
     let { plan, state } = await run(true);
     assert.equal(plan.items[0]!.avatar?.status, 'upload');
-    assert.match(plan.items[0]!.avatar?.thumbnail ?? '', /^data:image\/jpeg;base64,/);
+    const thumbnail = plan.items[0]!.avatar?.thumbnail;
+    assert.ok(isThumbnailRef(thumbnail) && thumbnail.contentType === 'image/jpeg', JSON.stringify(thumbnail));
+    assert.ok(
+      existsSync(join(stateDir, 'reports', 'thumbnails', thumbnailFileName(thumbnail))),
+      'the thumbnail is saved beside the reports',
+    );
     assert.deepEqual(
       (await apply(plan.operations, state)).map((r) => r.ok),
       [true],

@@ -30,11 +30,18 @@ import {
   type PlanResult,
   type RunEventParams,
 } from '../../../common/requests';
+import type { SyncReport } from '../../../common/report';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
 import { EventQueue, LspClient, ROOT } from '../../support/lspClient';
 import { scratchWorkspace } from '../../support/scratchWorkspace';
 
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
+
+/** The saved report a run result points at (the result carries its location, not the report). */
+function savedReport(file: string | undefined): SyncReport {
+  assert.ok(file, 'the result names the saved report');
+  return JSON.parse(readFileSync(file, 'utf8')) as SyncReport;
+}
 const DEMO = join(ROOT, 'sample-configs/demo.dirsync');
 
 /** The demo config pointed at this run's local cloud (its SCIM URL and its store for published pictures). */
@@ -93,10 +100,13 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const { result, progress } = run<PlanResult>(DryRunRequest.method, { mode: 'full' });
     const r = await result;
     assert.equal(r.outcome, 'planned', r.message);
-    assert.ok(r.report && r.planToken && r.counts);
-    assert.equal(r.report.mode, 'dryRun');
+    assert.ok(r.reportFile && r.summary && r.planToken && r.counts);
+    const report = savedReport(r.reportFile);
+    assert.equal(report.mode, 'dryRun');
+    assert.equal(report.sessionId, r.sessionId);
     assert.ok(r.counts.added > 0, 'a fresh cloud: every user is added');
-    assert.equal(r.counts.added, r.report.summary.added);
+    assert.equal(r.counts.added, report.summary.added);
+    assert.deepEqual(r.summary.summary, report.summary);
     assert.equal(progress[0]?.kind, 'begin');
     assert.equal(progress.at(-1)?.kind, 'end');
     const reports = progress.filter((p): p is WorkDoneProgressReport => p.kind === 'report');
@@ -135,7 +145,7 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const planned = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
     assert.equal(planned.outcome, 'planned', planned.message);
     // Users and rooms are SCIM Users.
-    const creates = planned.report!.items.filter(
+    const creates = savedReport(planned.reportFile).items.filter(
       (i) => (i.objectType === 'user' || i.objectType === 'room') && i.action === 'create',
     ).length;
     assert.ok(creates > 2);
@@ -199,7 +209,8 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const { result, progress } = run<ApplyOutcome>(SyncRequest.method, { mode: 'incremental', applyWithoutReview: true });
     const r = await result;
     assert.equal(r.outcome, 'applied', r.message);
-    assert.equal(r.report?.mode, 'incremental');
+    assert.equal(r.summary?.mode, 'incremental');
+    assert.equal(savedReport(r.reportFile).mode, 'incremental');
     assert.equal(r.planToken, undefined);
     assert.equal(progress.at(-1)?.kind, 'end');
     assert.equal(await cloudUsers(cloud), before, 'nothing changed in the directory since the full sync');
@@ -222,9 +233,9 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     const r = await run<ApplyOutcome>(SyncRequest.method, { mode: 'full' }).result;
     assert.equal(r.outcome, 'refused', JSON.stringify({ outcome: r.outcome, message: r.message }));
     assert.equal(r.planToken, undefined);
-    assert.ok(r.report?.threshold.exceeded);
+    assert.ok(r.summary?.threshold.exceeded);
     assert.ok(
-      r.report.items.some((i) => i.category === 'deleted'),
+      savedReport(r.reportFile).items.some((i) => i.category === 'deleted'),
       'the report lists the objects that would go',
     );
     assert.ok(r.message);
@@ -238,20 +249,22 @@ describe('run requests over LSP (demo.dirsync → local cloud)', function () {
     assert.ok(plan.planToken && plan.counts);
     const done = await run<ApplyOutcome>(PurgeAvatarsRequest.method, { planToken: plan.planToken }).result;
     assert.equal(done.outcome, 'applied', done.message);
-    assert.equal(done.report?.mode, 'purgeAvatars');
+    assert.equal(done.summary?.mode, 'purgeAvatars');
+    assert.equal(savedReport(done.reportFile).mode, 'purgeAvatars');
     assert.equal(done.sessionId, plan.sessionId);
   });
 
   it('last report: the newest run of this config', async () => {
     const dry = await run<PlanResult>(DryRunRequest.method, { mode: 'full' }).result;
     const last = (await lsp.request<LastReportResult | null>(LastReportRequest.method, { uri }))!;
-    assert.equal(last.report.sessionId, dry.sessionId);
-    assert.equal(last.report.generatedAt, dry.report!.generatedAt);
+    assert.equal(last.summary.sessionId, dry.sessionId);
+    assert.equal(last.file, dry.reportFile);
+    assert.equal(savedReport(last.file).generatedAt, dry.summary!.generatedAt);
   });
 
   it('explain: a user of the report, by DN', async () => {
     const dry = await run<PlanResult>(DryRunRequest.method, { mode: 'full' }).result;
-    const user = dry.report!.items.find((i) => i.objectType === 'user' && i.dn)!;
+    const user = savedReport(dry.reportFile).items.find((i) => i.objectType === 'user' && i.dn)!;
     const r = await run<ExplainResult>(ExplainRequest.method, { target: user.dn }).result;
     assert.ok(r.explanation, r.message);
     assert.equal(r.explanation.found, true);

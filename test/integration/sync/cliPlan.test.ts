@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPORT_CATEGORIES } from '../../../common/report';
+import { isThumbnailRef, REPORT_CATEGORIES, REPORT_VERSION, thumbnailFileName } from '../../../common/report';
 import type { SavedPlan } from '../../../server/src/sync/contract';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
 import { createUsers, dirsync, plan, ROOT } from '../../support/syncEnv';
@@ -49,7 +49,7 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.equal(r.code, 2, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.format, 'dirsync-report');
-    assert.equal(report.version, 2);
+    assert.equal(report.version, REPORT_VERSION);
     assert.equal(report.mode, 'dryRun');
     assert.deepEqual(Object.keys(report.summary).sort(), [...REPORT_CATEGORIES].sort());
     assert.ok(report.summary.added > 0 && report.summary.rooms > 0 && report.summary.groups > 0);
@@ -59,13 +59,15 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     );
     assert.ok(!r.stdout.includes(TOKEN), 'no secret in the report');
     // Avatars (avatar.enabled, thumbnailPhoto): every in-scope user gets an avatar item; those with
-    // a picture are uploads with a hash and a thumbnail, the others "empty" (no picture in the cloud yet).
+    // a picture are uploads with a hash and a thumbnail (a file beside the saved reports, named by
+    // its hash), the others "empty" (no picture in the cloud yet).
     const avatars = report.items.filter((i: { category: string }) => i.category === 'avatars');
     const uploads = avatars.filter((i: { avatar: { status: string } }) => i.avatar.status === 'upload');
     assert.ok(uploads.length > 0 && uploads.length < avatars.length, `${uploads.length} uploads of ${avatars.length}`);
     for (const u of uploads) {
       assert.match(u.avatar.sha256, /^[0-9a-f]{64}$/);
-      assert.match(u.avatar.thumbnail, /^data:image\//);
+      assert.ok(isThumbnailRef(u.avatar.thumbnail), JSON.stringify(u.avatar.thumbnail));
+      assert.ok(existsSync(join(dir, '.dirsync/reports/thumbnails', thumbnailFileName(u.avatar.thumbnail))));
     }
     const saved = JSON.parse(readFileSync(out, 'utf8')) as SavedPlan;
     assert.equal(saved.format, 'dirsync-report');
@@ -73,7 +75,13 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     assert.match(saved.plan.basis.configSha256, /^[0-9a-f]{64}$/);
     assert.equal(saved.plan.operations[0]!.opId, 'op-000001');
     assert.equal(saved.plan.operations.filter((o) => o.kind === 'uploadAvatar').length, uploads.length);
-    assert.ok(readFileSync(html, 'utf8').startsWith('<!DOCTYPE html>'));
+    const page = readFileSync(html, 'utf8');
+    assert.ok(page.startsWith('<!DOCTYPE html>'));
+    // The standalone page stands alone: each distinct thumbnail embedded once.
+    const thumbs = new Set(uploads.map((u: { avatar: { thumbnail: { sha256: string } } }) => u.avatar.thumbnail.sha256));
+    const embedded = /<script type="application\/json" id="dirsync-report-thumbnails">(.*?)<\/script>/s.exec(page);
+    assert.ok(embedded, 'the thumbnails are embedded');
+    assert.deepEqual(new Set(Object.keys(JSON.parse(embedded[1]!) as object)), thumbs);
     assert.ok(existsSync(join(dir, '.dirsync/reports/last-dryRun.json')));
   });
 

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANGE_ACTIONS, WORK_KINDS, totalWork, type WorkSummary } from '../../../common/work';
+import { REPORT_VERSION } from '../../../common/report';
 import type { SavedPlan } from '../../../server/src/sync/contract';
 import { startCloudFixture, TOKEN, type CloudFixture } from '../../support/cloud';
 import { dirsync, ROOT } from '../../support/syncEnv';
@@ -64,7 +65,7 @@ describe('dirsync plan / apply: counts that mean work, on the demo', function ()
     const first = await dirsync(['plan', file, '-o', planFile], env);
     assert.equal(first.code, 2, first.stderr);
     const saved = JSON.parse(readFileSync(planFile, 'utf8')) as SavedPlan;
-    assert.equal(saved.version, 2);
+    assert.equal(saved.version, REPORT_VERSION);
     const work = saved.work;
     const uploads = saved.plan.operations.filter((o) => o.kind === 'uploadAvatar').length;
     assert.ok(uploads > 0);

@@ -5,14 +5,20 @@
  * The host side is played by the test; the real VS Code run is the extension's own suite.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { SyncReport } from '../../../common/report';
+import type { ReportItem, SyncReport } from '../../../common/report';
 import { selectItems } from '../../../common/reportQuery';
-import { isReportToHostMessage, type HostToReportMessage, type ReportToHostMessage } from '../../../common/webviewMessages';
+import {
+  isReportToHostMessage,
+  REPORT_PROTOCOL_VERSION,
+  type HostToReportMessage,
+  type ReportToHostMessage,
+} from '../../../common/webviewMessages';
 import { buildWebviewHtml } from '../../../client/src/webviews/webviewHtml';
-import { makeReport } from '../../support/reports';
+import { FIXTURE_THUMBNAILS, makeReport } from '../../support/reports';
 import { launchChromium, type ChromiumSession } from '../../support/chromium';
 import { count, openTab, screenshot, search, tabCount, waitForRows, watchPage } from '../../support/reportPage';
 
@@ -97,7 +103,7 @@ describe('report UI in the VS Code webview shell (Chromium, host played by the t
   async function openWebview(r: SyncReport = report): Promise<void> {
     await page.goto(`${ORIGIN}/index.html`);
     const ready = await waitPosted(page, 'ready');
-    assert.deepEqual(ready, { type: 'ready', protocol: 1 });
+    assert.deepEqual(ready, { type: 'ready', protocol: REPORT_PROTOCOL_VERSION });
     await sendInPieces(page, r);
     await page.waitForSelector('body[data-loaded="true"]');
   }
@@ -235,6 +241,63 @@ describe('report UI in the VS Code webview shell (Chromium, host played by the t
     const notes = page.locator('aside.detail .message.information', { hasText: note });
     await notes.waitFor();
     assert.equal(await page.locator('aside.detail .message.warning').count(), 0);
+  });
+
+  it('asks for the thumbnails of the rows on screen only, in one message per render, and shows the answers', async () => {
+    // 3,000 avatars, each with a thumbnail of its own (hashes made up; the test answers as the host does).
+    const base = makeReport({ total: 50, seed: 11 });
+    const sha = (i: number) => createHash('sha256').update(`picture ${i}`).digest('hex');
+    const items: ReportItem[] = Array.from({ length: 3000 }, (_, i) => ({
+      id: `avatar-${i}`,
+      category: 'avatars',
+      objectType: 'user',
+      action: 'avatarUpload',
+      dn: `CN=User ${i},OU=Staff,DC=corp,DC=example,DC=com`,
+      userName: `user${i}@corp.example.com`,
+      displayName: `User ${i}`,
+      avatar: { status: 'upload', contentType: 'image/png', sha256: sha(i), thumbnail: { sha256: sha(i), contentType: 'image/png' } },
+    }));
+    const pictures: SyncReport = { ...base, sessionId: 'thumbs', items };
+    await openWebview(pictures);
+    await waitForRows(page, items.length, 'all');
+    const asked = async () => (await posted(page)).flatMap((m) => (m.type === 'thumbnails' ? [m] : [])).map((m) => m.sha256);
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'thumbnails'),
+    );
+    const messages = await asked();
+    // One message per render (the rows of a render are asked for together); the report arrived in two pieces.
+    assert.ok(messages.length <= 2, `${messages.length} messages for the first screen`);
+    const first = [messages.flat()];
+    const rendered = await page.locator('.vrow .col-user').allTextContents();
+    const onScreen = new Set(rendered.map((u) => sha(Number(/^user(\d+)@/.exec(u)![1]))));
+    assert.ok(first[0]!.length > 0 && first[0]!.length <= onScreen.size, `${first[0]!.length} asked, ${onScreen.size} rows in the DOM`);
+    for (const h of first[0]!) assert.ok(onScreen.has(h), 'only rows that are rendered');
+    assert.ok(rendered.length < 100, `${rendered.length} rows rendered of 3,000`);
+
+    // The host answers: the rows show the pictures instead of their icons.
+    const png = FIXTURE_THUMBNAILS[0]!.dataUri;
+    await post(page, { type: 'thumbnailData', thumbnails: first[0]!.map((h) => ({ sha256: h, dataUri: png })) });
+    await page.waitForFunction(() => document.querySelector('#vrow-0 img.row-thumb:not([hidden])') !== null);
+    assert.equal(await page.locator('#vrow-0 img.row-thumb').getAttribute('src'), png);
+    assert.equal(await page.locator('#vrow-0 .row-icon').isVisible(), false);
+
+    // To the end: the last rows are asked for, the thousands in between never.
+    const n = (await posted(page)).length;
+    await page.locator('.vlist').focus();
+    await page.keyboard.press('End');
+    await waitPosted(page, 'thumbnails', n);
+    const all = (await asked()).flat();
+    assert.ok(all.includes(sha(2999)), 'the last row, now on screen');
+    assert.ok(!all.includes(sha(1500)), 'a row in the middle never shown');
+    assert.ok(all.length < 200, `${all.length} thumbnails asked for, of 3,000`);
+    assert.equal(new Set(all).size, all.length, 'each asked for once');
+    // Scrolling back to rows already answered asks for nothing more.
+    const m = (await posted(page)).length;
+    await page.keyboard.press('Home');
+    await waitForRows(page, items.length, 'all');
+    assert.equal(await page.locator('#vrow-0 img.row-thumb').getAttribute('src'), png);
+    assert.equal((await posted(page)).slice(m).filter((x) => x.type === 'thumbnails').length, 0);
+    await screenshot(page, 'webview-lazy-thumbnails');
   });
 
   it('follows the theme message; normal use needed nothing the webview CSP forbids; every message passed the host guard', async () => {

@@ -196,7 +196,8 @@ describe('avatars: change detection', () => {
       decideAvatar(failed, undefined, undefined, normal),
     ];
     assert.deepEqual(countDecisions(ds), { upload: 1, unchanged: 1, remove: 1, failed: 1, empty: 0 });
-    const info = avatarInfo(ds[0]!, 'attribute', 'data:image/jpeg;base64,AAAA');
+    const thumbnail = { sha256: 'a'.repeat(64), contentType: 'image/jpeg' };
+    const info = avatarInfo(ds[0]!, 'attribute', thumbnail);
     assert.deepEqual(
       { ...info },
       {
@@ -208,7 +209,7 @@ describe('avatars: change detection', () => {
         width: 40,
         height: 40,
         sha256: A.sha256,
-        thumbnail: 'data:image/jpeg;base64,AAAA',
+        thumbnail,
       },
     );
     assert.equal(avatarInfo(ds[2]!, 'attribute').reason, 'No image data (thumbnailPhoto is not set)');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { explanationMarkdown, mdText } from '../../../client/src/runs/explainMarkdown';
 import { confirmation, driftCounts, driftText, refusalText } from '../../../client/src/runs/format';
 import { WORK_KINDS, emptyWork } from '../../../common/work';
+import { runReportSummary } from '../../../common/requests';
 import { eventLine } from '../../../client/src/runs/eventLog';
 import { progressReport } from '../../../server/src/handlers/run';
 import { makeReport, xssItems } from '../../support/reports';
@@ -64,7 +65,9 @@ describe('client: run commands', () => {
   it('confirmation says the work per kind, the target and the session; the refusal lists the objects that would go', () => {
     const report = makeReport({ total: 2000, seed: 5, thresholdExceeded: true });
     const counts = { added: 3, modified: 4, deleted: 5, deactivated: 6, avatars: 7, operations: 25, invalid: 1 };
-    const c = confirmation('full', counts, report);
+    // What the run result carries (the report itself stays in its file).
+    const summary = runReportSummary(report);
+    const c = confirmation('full', counts, summary);
     const w = report.work;
     assert.ok(c.message.startsWith(`Apply this plan to the cloud? Create ${w.users.create} users`), c.message);
     for (const line of [
@@ -76,9 +79,9 @@ describe('client: run commands', () => {
       report.cloud.url,
     ])
       assert.ok(c.detail.includes(line), line);
-    const quiet = confirmation('full', { ...counts, operations: 0 }, { ...report, work: emptyWork(), items: [] });
+    const quiet = confirmation('full', { ...counts, operations: 0 }, { ...summary, work: emptyWork() });
     assert.doesNotMatch(quiet.message, /[1-9]/, 'no work: no non-zero count');
-    assert.match(confirmation('purgeAvatars', { ...counts, avatars: 1 }, report).message, /^Remove 1 avatar from the cloud\?$/);
+    assert.match(confirmation('purgeAvatars', { ...counts, avatars: 1 }, summary).message, /^Remove 1 avatar from the cloud\?$/);
     const r = refusalText(report, 'Over the limit.', 3);
     const deleted = report.items.filter((i) => i.category === 'deleted' || i.action === 'delete');
     assert.ok(deleted.length > 3);

@@ -5,6 +5,10 @@
  * The same requests against the real engine and the local cloud: test/integration/runLsp.test.ts.
  */
 import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RUN_RESULT_VERSION } from '../../../common/requests';
 import { PlanTokens, textSha256 } from '../../../server/src/runs/planTokens';
 import { planCounts, RunService, type RunEngine } from '../../../server/src/runs/service';
 import type { SyncReport } from '../../../common/report';
@@ -64,10 +68,12 @@ function recordingEngine(opts: { exceeded?: boolean; abortApply?: boolean } = {}
   return { engine, applied };
 }
 
+/** The config's folder: the service saves the runs' reports under its `.dirsync/reports/`. */
 function service(engine: RunEngine, text: { value: string }) {
+  const folder = mkdtempSync(join(tmpdir(), 'dirsync-run-service-'));
   return new RunService({
     engine,
-    config: async () => ({ configFile: '/tmp/x/corp.dirsync', configText: text.value }),
+    config: async () => ({ configFile: join(folder, 'corp.dirsync'), configText: text.value }),
     secrets: () => () => undefined,
   });
 }
@@ -79,13 +85,18 @@ describe('live/runService: plan tokens and confirmation', () => {
     const s = service(engine, text);
     const planned = await s.sync('file:///tmp/x/corp.dirsync', 'full', undefined, false, {});
     assert.equal(planned.outcome, 'planned');
-    assert.ok(planned.planToken && planned.report);
+    assert.equal(planned.resultVersion, RUN_RESULT_VERSION);
+    assert.ok(planned.planToken && planned.reportFile && planned.summary);
+    assert.equal((planned as { report?: unknown }).report, undefined, 'the result carries the location, not the report');
+    assert.equal((JSON.parse(readFileSync(planned.reportFile, 'utf8')) as SyncReport).sessionId, planned.sessionId);
+    assert.equal(planned.summary.sessionId, planned.sessionId);
     // A second dry run in between makes a different plan; the token still names the first.
     await s.dryRun('file:///tmp/x/corp.dirsync', 'full', {});
     const done = await s.sync('file:///tmp/x/corp.dirsync', 'full', planned.planToken, false, {});
     assert.equal(done.outcome, 'applied');
     assert.equal(applied.length, 1);
-    assert.equal(applied[0]!.plan.report, planned.report, 'the applied plan is the reviewed object');
+    assert.equal(applied[0]!.plan.report.sessionId, planned.sessionId, 'the applied plan is the reviewed one');
+    assert.ok(done.reportFile && existsSync(done.reportFile), 'the apply report is saved too');
     assert.equal(applied[0]!.options.sessionId, planned.sessionId);
     assert.equal(done.applied, 3);
     const again = await s.sync('file:///tmp/x/corp.dirsync', 'full', planned.planToken, false, {});
@@ -99,7 +110,8 @@ describe('live/runService: plan tokens and confirmation', () => {
     const r = await s.sync('file:///tmp/x/corp.dirsync', 'full', undefined, false, {});
     assert.equal(r.outcome, 'refused');
     assert.equal(r.planToken, undefined);
-    assert.ok(r.report?.threshold.exceeded);
+    assert.ok(r.summary?.threshold.exceeded);
+    assert.ok(r.reportFile && existsSync(r.reportFile), 'the refused plan can be reviewed');
     assert.ok(r.message);
     const incremental = await s.sync('file:///tmp/x/corp.dirsync', 'incremental', undefined, true, {});
     assert.equal(incremental.outcome, 'refused');
@@ -165,8 +177,10 @@ describe('live/runService: plan tokens and confirmation', () => {
     assert.equal(p.counts?.operations, 2);
     const r = await s.purgeAvatars('file:///tmp/x/corp.dirsync', p.planToken, {});
     assert.equal(r.outcome, 'applied');
-    assert.equal(r.report?.mode, 'purgeAvatars');
-    assert.equal(applied[0]!.plan.report, p.report);
+    assert.equal(r.summary?.mode, 'purgeAvatars');
+    assert.equal((JSON.parse(readFileSync(r.reportFile!, 'utf8')) as SyncReport).mode, 'purgeAvatars');
+    assert.equal(applied[0]!.plan.report.sessionId, p.sessionId);
+    assert.ok(p.reportFile && existsSync(p.reportFile), 'the purge plan is saved before it is applied');
   });
 
   it('last report: the newest of this session', async () => {
@@ -174,7 +188,9 @@ describe('live/runService: plan tokens and confirmation', () => {
     const s = service(engine, { value: '{}' });
     assert.equal(await s.lastReport('file:///tmp/x/corp.dirsync'), null);
     const p = await s.dryRun('file:///tmp/x/corp.dirsync', 'full', {});
-    assert.equal((await s.lastReport('file:///tmp/x/corp.dirsync'))?.report, p.report);
+    const last = await s.lastReport('file:///tmp/x/corp.dirsync');
+    assert.equal(last?.file, p.reportFile);
+    assert.equal(last?.summary.sessionId, p.sessionId);
   });
 });
 

@@ -11,6 +11,7 @@ describe('webview protocol guards', () => {
     { type: 'export', format: 'json', category: 'modified', filter },
     { type: 'explain', id: 'x' },
     { type: 'stateChanged', state: { tab: 'all', filter, detailOpen: false, scrollTop: {} } },
+    { type: 'thumbnails', sha256: ['a'.repeat(64), '0123456789abcdef'.repeat(4)] },
   ];
   const invalid: unknown[] = [
     null,
@@ -23,9 +24,20 @@ describe('webview protocol guards', () => {
     { type: 'export', format: 'csv', filter: { query: 1 } },
     { type: 'runCommand', command: 'workbench.action.terminal.new' },
     { type: 'stateChanged', state: { tab: 'nope', filter } },
+    // A thumbnail is asked for by its hash only: no paths, no upper case, no more than a screenful.
+    { type: 'thumbnails', sha256: ['../../etc/passwd'] },
+    { type: 'thumbnails', sha256: ['A'.repeat(64)] },
+    { type: 'thumbnails', sha256: [`${'a'.repeat(64)}.jpg`] },
+    { type: 'thumbnails', sha256: 'a'.repeat(64) },
   ];
   for (const m of valid) it(`accepts ${JSON.stringify(m)}`, () => assert.equal(isReportToHostMessage(m), true));
   for (const m of invalid) it(`rejects ${JSON.stringify(m)}`, () => assert.equal(isReportToHostMessage(m), false));
+
+  it('takes at most 256 thumbnail hashes a request', () => {
+    const hashes = (n: number) => Array.from({ length: n }, () => 'f'.repeat(64));
+    assert.equal(isReportToHostMessage({ type: 'thumbnails', sha256: hashes(256) }), true);
+    assert.equal(isReportToHostMessage({ type: 'thumbnails', sha256: hashes(257) }), false);
+  });
 
   it('checks host messages by tag', () => {
     assert.equal(isHostToReportMessage({ type: 'report', report: { items: [] } }), true);
@@ -37,6 +49,11 @@ describe('webview protocol guards', () => {
     assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a' }), true);
     assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a', tab: 'deleted' }), true);
     assert.equal(isHostToReportMessage({ type: 'focusItem', id: 'a', tab: 'nope' }), false);
+    assert.equal(
+      isHostToReportMessage({ type: 'thumbnailData', thumbnails: [{ sha256: 'a'.repeat(64), dataUri: 'data:image/png;base64,AA==' }] }),
+      true,
+    );
+    assert.equal(isHostToReportMessage({ type: 'thumbnailData', thumbnails: [{ dataUri: 'x' }] }), false);
   });
 });
 

@@ -105,7 +105,8 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       if (html) {
         const p = resolve(io.cwd, html);
         await mkdir(dirname(p), { recursive: true });
-        await writeFile(p, standaloneReportHtml(plan.report));
+        // The thumbnails beside the saved report, embedded once each: the file stands alone.
+        await writeFile(p, standaloneReportHtml(plan.report, plan.reportFile ? { reportsDir: dirname(plan.reportFile) } : {}));
       }
     } catch (err) {
       io.stderr.write(`dirsync plan: cannot write the output: ${(err as Error).message}\n`);

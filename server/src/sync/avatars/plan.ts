@@ -17,10 +17,10 @@
 import type { AvatarSource } from '../../avatars/sources';
 import { avatarInfo, avatarStateKey, decideAvatar, type AvatarDecision, type AvatarState, type CloudPicture } from '../../avatars/changes';
 import { photoUrlOf } from '../../avatars/targets';
-import { makeThumbnail } from '../../avatars/thumbnail';
+import type { ThumbnailStore } from '../../avatars/thumbnailStore';
 import { formatGuid, formatSid } from '../../domain/adValues';
 import type { DirectoryEntry } from '../../domain/entry';
-import type { AvatarStatus, ObjectType, ReportAction, ReportItem } from '../../../../common/report';
+import type { AvatarStatus, ObjectType, ReportAction, ReportItem, ThumbnailRef } from '../../../../common/report';
 import type { ObjectRef, PlanOperation } from '../contract';
 
 /** One in-scope user as the plan sees it. */
@@ -74,8 +74,11 @@ export interface AvatarPlanOptions {
   readonly concurrency?: number;
   /** Operation ids; default `avatar-000001`, `avatar-000002`, … in input order. */
   readonly opId?: (n: number) => string;
-  /** Report thumbnails (default true); off for benchmarks and the purge, which never uploads. */
-  readonly thumbnails?: boolean;
+  /**
+   * Where report thumbnails go: each distinct one is written there as it is made and the item keeps
+   * only its reference. Without a store (or `false`: the purge, which never uploads) no thumbnails.
+   */
+  readonly thumbnails?: ThumbnailStore | false;
   /** Called once per user as its decision is made (progress). */
   readonly onUser?: (done: number) => void;
 }
@@ -115,9 +118,6 @@ function identity(entry: DirectoryEntry): Pick<ReportItem, 'objectGuid' | 'objec
   };
 }
 
-/** The checked picture of an upload or unchanged decision. */
-type AvatarImage = Extract<AvatarDecision, { readonly status: 'upload' }>['image'];
-
 /** The two operation kinds this module plans. */
 export type AvatarOperation = Extract<PlanOperation, { readonly kind: 'uploadAvatar' | 'removeAvatar' }>;
 type Unnumbered<T> = T extends unknown ? Omit<T, 'opId'> : never;
@@ -127,20 +127,20 @@ interface Planned {
   readonly op?: Unnumbered<AvatarOperation>;
 }
 
-function planOne(
+async function planOne(
   user: AvatarPlanUser,
   decision: AvatarDecision,
   sourceKind: AvatarSource['kind'],
-  thumbnailOf: ((image: AvatarImage) => string | undefined) | undefined,
+  thumbnails: ThumbnailStore | undefined,
   purge: boolean,
   cloudPicture: CloudPicture,
-): Planned {
+): Promise<Planned> {
   const id = `${user.itemId}/avatar`;
-  let thumbnail: string | undefined;
+  let thumbnail: ThumbnailRef | undefined;
   const warnings: string[] = [];
   if (decision.status === 'upload' || decision.status === 'unchanged') {
     warnings.push(...decision.image.warnings);
-    if (thumbnailOf) thumbnail = thumbnailOf(decision.image);
+    if (thumbnails) thumbnail = await thumbnails.put(decision.image);
   }
   if (decision.status === 'failed') warnings.push(decision.error.message);
   let avatar = avatarInfo(decision, sourceKind, thumbnail);
@@ -220,21 +220,12 @@ async function mapBounded<T, R>(
  */
 export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOptions = {}): Promise<AvatarPlanResult> {
   const concurrency = options.concurrency ?? 8;
-  const thumbnails = options.thumbnails ?? true;
+  const thumbnails = options.thumbnails || undefined;
   const cloudRead = input.cloudRead ?? true;
   const decide = {
     removeWhenSourceEmpty: input.removeWhenSourceEmpty,
     ...(input.purge ? { purge: true } : {}),
     ...(input.reupload ? { reupload: true } : {}),
-  };
-  // One thumbnail per distinct picture (by its SHA-256): made once, the same string shared by every
-  // item showing it — directories reuse a few default pictures across thousands of users.
-  const thumbs = new Map<string, string | undefined>();
-  const thumbnailOf = (image: AvatarImage): string | undefined => {
-    if (thumbs.has(image.sha256)) return thumbs.get(image.sha256);
-    const t = makeThumbnail(image).thumbnail;
-    thumbs.set(image.sha256, t);
-    return t;
   };
   let done = 0;
   const planned = await mapBounded(input.users, concurrency, options.signal, async (user) => {
@@ -246,17 +237,14 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
         ? null
         : undefined;
     const decision = decideAvatar(result, previous, cloudPicture, decide);
-    const p = planOne(
-      user,
-      decision,
-      input.source.kind,
-      thumbnails && !input.purge ? thumbnailOf : undefined,
-      input.purge === true,
-      cloudPicture,
-    );
+    // One thumbnail per distinct picture (the store dedupes by its SHA-256): directories reuse a few
+    // default pictures across thousands of users, and the bytes go to disk, not into the plan.
+    const p = await planOne(user, decision, input.source.kind, input.purge ? undefined : thumbnails, input.purge === true, cloudPicture);
     options.onUser?.(++done);
     return p;
   });
+  // Every thumbnail the items refer to is on disk before the plan (and then its report) is handed on.
+  await thumbnails?.flush();
   const opId = options.opId ?? defaultOpId;
   const items: ReportItem[] = [];
   const operations: AvatarOperation[] = [];

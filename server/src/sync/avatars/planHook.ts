@@ -4,7 +4,9 @@
  * users with the config's avatar source and the avatar state file, so `dirsync plan` and the
  * report show avatars to upload / unchanged / to remove / failed, and the apply uploads them.
  */
+import { join } from 'node:path';
 import { createAvatarPipeline } from '../../avatars/fromConfig';
+import { ThumbnailStore, thumbnailsDir } from '../../avatars/thumbnailStore';
 import type { ReportMessage } from '../../../../common/report';
 import { planAvatars, type AvatarPlanUser } from './plan';
 import { AvatarStateStore } from './stateFile';
@@ -43,6 +45,7 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
     // A dry run never writes: no users client, so no cloud target is opened.
     pipeline ??= await createAvatarPipeline({ avatar, cloudType: loaded.config.cloud.type, secrets: loaded.secrets });
     const state = await AvatarStateStore.load(loaded.stateDir);
+    const thumbnails = new ThumbnailStore(thumbnailsDir(join(loaded.stateDir, 'reports')));
     const planned = await planAvatars(
       {
         users: planUsers(users),
@@ -51,7 +54,12 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
         state: state.snapshot(),
         cloudRead: true,
       },
-      { ...(ctx.signal ? { signal: ctx.signal } : {}), concurrency: avatar.concurrency },
+      {
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        concurrency: avatar.concurrency,
+        // Beside the report the dry run saves (engine/dryRun.ts saveReport), written as they are made.
+        thumbnails,
+      },
     );
     // The planner numbers operations; the plan gives them their final ids.
     const operations: OperationDraft[] = planned.operations.map(({ opId: _opId, ...op }) => op as OperationDraft);

@@ -24,6 +24,7 @@ import {
 } from './load';
 import type { ConfiguredCloud } from './cloudClient';
 import { configuredAvatarPlanner, type ConfiguredAvatarPlanner } from '../avatars/planHook';
+import { sweepThumbnails } from '../../avatars/thumbnailStore';
 import { buildPlan } from '../plan/build';
 import { prefetched } from '../plan/feed';
 import type { AvatarPlanner, DirectoryItem } from '../plan/types';
@@ -81,7 +82,10 @@ async function writeReportJson(file: string, report: SyncReport): Promise<void> 
   await rename(tmp, file);
 }
 
-/** Saves a report as `<stateDir>/reports/<timestamp>-<mode>.json` and `last-<mode>.json`; returns the first path. */
+/**
+ * Saves a report as `<stateDir>/reports/<timestamp>-<mode>.json` and `last-<mode>.json`; returns the
+ * first path. Thumbnails no report left in the folder refers to are removed (avatars/thumbnailStore.ts).
+ */
 export async function saveReport(stateDir: string, report: SyncReport): Promise<string> {
   const dir = join(stateDir, 'reports');
   await mkdir(dir, { recursive: true });
@@ -91,6 +95,7 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   const last = join(dir, `last-${report.mode}.json`);
   await copyFile(file, `${last}.${process.pid}.tmp`);
   await rename(`${last}.${process.pid}.tmp`, last);
+  await sweepThumbnails(dir);
   return file;
 }
 
@@ -208,7 +213,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       report: file,
     });
     if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
-    return plan;
+    return { ...plan, reportFile: file };
   } catch (err) {
     emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
     throw err;

@@ -44,7 +44,7 @@ export async function notifySync(o: NotifyOptions, outcome: SyncOutcome): Promis
     let notAttached: string | undefined;
     if (report) {
       try {
-        const html = standaloneReportHtml(report);
+        const html = standaloneReportHtml(report, { reportsDir: join(o.stateDir, 'reports') });
         if (Buffer.byteLength(html) <= MAX_ATTACHMENT_BYTES) reportHtml = html;
         else notAttached = `${Math.round(Buffer.byteLength(html) / 1024 / 1024)} MB is more than a mail should carry`;
       } catch (err) {

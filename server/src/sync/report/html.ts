@@ -15,10 +15,17 @@ import { checkNonce, contentSecurityPolicy } from '../../../../common/csp';
 
 /** The id of the element holding the report JSON; the UI bundle looks for it. */
 export const REPORT_DATA_ELEMENT_ID = 'dirsync-report-data';
+/** The id of the element holding the thumbnails, each distinct one once: hash → `data:` URL. */
+export const REPORT_THUMBNAILS_ELEMENT_ID = 'dirsync-report-thumbnails';
 
 export interface StandaloneReportOptions {
   /** The CSP nonce; a fresh 128-bit random one by default. Tests may pin it. */
   readonly nonce?: string;
+  /**
+   * The thumbnails the report's items refer to (`avatar.thumbnail.sha256` → `data:` URL), embedded
+   * once each: a report file stays one self-contained file although its items hold only hashes.
+   */
+  readonly thumbnails?: Readonly<Record<string, string>>;
 }
 
 /** JSON that is safe inside an HTML raw-text element and still parses to the same value. */
@@ -70,6 +77,9 @@ export function renderStandaloneReport(
     '</head>',
     '<body>',
     '<main id="app"></main>',
+    ...(options.thumbnails && Object.keys(options.thumbnails).length
+      ? [`<script type="application/json" id="${REPORT_THUMBNAILS_ELEMENT_ID}">${jsonForHtml(options.thumbnails)}</script>`]
+      : []),
     `<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${jsonForHtml(report)}</script>`,
     `<script nonce="${nonce}">${rawText(uiBundleJs, 'script')}</script>`,
     '</body>',

@@ -3,9 +3,10 @@
  * `client/src/webviews/ui/report/`) for the standalone HTML report, with the CSS's font files
  * (codicons) inlined as `data:` URIs because the report's CSP allows no file loads.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { SyncReport } from '../../../../common/report';
+import { THUMBNAILS_FOLDER, isThumbnailRef, thumbnailFileName, type SyncReport } from '../../../../common/report';
 import { renderStandaloneReport, type StandaloneReportOptions } from './html';
 
 export interface ReportUiAssets {
@@ -45,11 +46,37 @@ export function loadReportUiAssets(dir: string = reportUiDir()): ReportUiAssets 
   return { js, css };
 }
 
-/** The standalone HTML of `report` with the installed UI bundle: what the CLI saves for "Save results to file". */
+/**
+ * The thumbnails `report` refers to, read from the thumbnails folder of `reportsDir` (the folder
+ * the report was saved in): each distinct one once, as a `data:` URL. A missing file, or one whose
+ * bytes do not match its hash, is left out (the row shows its icon).
+ */
+export function readReportThumbnails(report: SyncReport, reportsDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const dir = join(reportsDir, THUMBNAILS_FOLDER);
+  for (const item of report.items) {
+    const ref: unknown = item.avatar?.thumbnail;
+    if (!isThumbnailRef(ref) || Object.hasOwn(out, ref.sha256)) continue;
+    try {
+      const bytes = readFileSync(join(dir, thumbnailFileName(ref)));
+      if (createHash('sha256').update(bytes).digest('hex') === ref.sha256)
+        out[ref.sha256] = `data:${ref.contentType};base64,${bytes.toString('base64')}`;
+    } catch {
+      /* gone: no thumbnail for it */
+    }
+  }
+  return out;
+}
+
+/**
+ * The standalone HTML of `report` with the installed UI bundle: what the CLI saves for "Save
+ * results to file". With `reportsDir` (where the report was saved), its thumbnails are embedded.
+ */
 export function standaloneReportHtml(
   report: SyncReport,
-  options: StandaloneReportOptions & { readonly assets?: ReportUiAssets } = {},
+  options: StandaloneReportOptions & { readonly assets?: ReportUiAssets; readonly reportsDir?: string } = {},
 ): string {
   const assets = options.assets ?? loadReportUiAssets();
-  return renderStandaloneReport(report, assets.js, assets.css, options);
+  const thumbnails = options.thumbnails ?? (options.reportsDir ? readReportThumbnails(report, options.reportsDir) : undefined);
+  return renderStandaloneReport(report, assets.js, assets.css, { ...options, ...(thumbnails ? { thumbnails } : {}) });
 }

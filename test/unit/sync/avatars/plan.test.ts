@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { parseGuid } from '../../../../server/src/domain/adValues';
 import type { DirectoryEntry } from '../../../../server/src/domain/entry';
 import { planAvatars, type AvatarPlanUser } from '../../../../server/src/sync/avatars/plan';
 import { AvatarStateStore, avatarStatePath } from '../../../../server/src/sync/avatars/stateFile';
+import { ThumbnailStore } from '../../../../server/src/avatars/thumbnailStore';
+import { isThumbnailRef, thumbnailFileName } from '../../../../common/report';
 import { jpegBytes } from '../../../support/avatarImages';
 
 const source = createAttributeSource({ attribute: 'thumbnailPhoto', maxBytes: 10 * 1024 * 1024 - 1 });
@@ -125,7 +128,8 @@ describe('sync: planAvatars decisions', () => {
   for (const [name, u, previous, removeWhenSourceEmpty, purge, status, kind, reason] of table) {
     it(name, async () => {
       const state = previous ? { [guidOf(Number(u.itemId.slice(5)))]: previous } : {};
-      const r = await planAvatars({ users: [u], source, state, removeWhenSourceEmpty, purge });
+      const store = new ThumbnailStore(mkdtempSync(join(tmpdir(), 'dirsync-thumbs-')));
+      const r = await planAvatars({ users: [u], source, state, removeWhenSourceEmpty, purge }, { thumbnails: store });
       assert.equal(r.items.length, 1);
       const item = r.items[0]!;
       assert.equal(item.category, 'avatars');
@@ -145,8 +149,14 @@ describe('sync: planAvatars decisions', () => {
         if (op.kind === 'uploadAvatar') assert.equal(op.sha256, sha(u.entry.attributes['thumbnailphoto']![0] as Uint8Array));
         if (op.kind === 'removeAvatar') assert.equal(op.reason, 'No image data');
       }
-      if (status === 'upload' || (status === 'unchanged' && !purge))
-        assert.match(item.avatar?.thumbnail ?? '', /^data:image\/jpeg;base64,/);
+      if (status === 'upload' || (status === 'unchanged' && !purge)) {
+        const t = item.avatar?.thumbnail;
+        assert.ok(isThumbnailRef(t) && t.contentType === 'image/jpeg', JSON.stringify(t));
+        const bytes = readFileSync(join(store.dir, thumbnailFileName(t)));
+        assert.equal(createHash('sha256').update(bytes).digest('hex'), t.sha256, 'named by the hash of its bytes');
+        assert.equal(bytes[0], 0xff, 'a JPEG');
+      } else assert.equal(item.avatar?.thumbnail, undefined);
+      rmSync(store.dir, { recursive: true, force: true });
       if (status === 'failed') assert.ok(item.warnings?.length);
     });
   }

@@ -25,6 +25,7 @@ import { ReportModel, type ReportMeta } from './model';
 import { renderCards, renderHeading, renderMessages, renderThreshold, renderWork } from './overview';
 import type { ReportHost } from './host';
 import { createHeaderRow, createRow, fillRow } from './rows';
+import { ThumbnailLoader } from './thumbnails';
 import { Toolbar } from './toolbar';
 import { VirtualList } from './virtualList';
 
@@ -55,11 +56,14 @@ export class ReportApp {
   private pendingFocusTab: ReportTab | undefined;
   /** A scroll offset to apply once the rows are there (restored state, tab switch, new filter). */
   private pendingScroll: number | undefined;
+  /** Thumbnails of the rows on screen, asked for as rows are filled. */
+  readonly thumbnails: ThumbnailLoader;
 
   constructor(
     private readonly host: ReportHost,
     private readonly root: HTMLElement,
   ) {
+    this.thumbnails = new ThumbnailLoader(host.kind === 'vscode' ? (sha256) => host.post({ type: 'thumbnails', sha256 }) : undefined);
     const saved = host.getState();
     this.state = {
       ...DEFAULT_STATE,
@@ -80,7 +84,7 @@ export class ReportApp {
       label: 'Report objects',
       header: createHeaderRow(),
       createRow,
-      updateRow: (el, index) => fillRow(el, this.itemAt(index)!),
+      updateRow: (el, index) => fillRow(el, this.itemAt(index)!, this.thumbnails),
       onActiveChange: (index) => this.onActive(index),
       onOpen: (index) => this.openDetail(index),
       onScroll: (top) => this.onScroll(top),
@@ -139,6 +143,9 @@ export class ReportApp {
       case 'focusItem':
         this.focusItem(message.id, message.tab);
         break;
+      case 'thumbnailData':
+        this.thumbnails.receive(message);
+        break;
       case 'exportResult':
         this.toolbar.setStatus(
           message.ok ? `Saved ${message.detail}` : message.detail === 'cancelled' ? '' : `Export failed: ${message.detail}`,
@@ -183,6 +190,7 @@ export class ReportApp {
     const { items: _ignored, ...rest } = meta as ReportMeta & { items?: unknown };
     void _ignored;
     this.model = new ReportModel(rest, expected);
+    this.thumbnails.forgetMissing();
     // An indexing loop of a previous report stops by itself (it checks the model).
     this.indexing = false;
     delete document.body.dataset.indexed;
@@ -338,6 +346,7 @@ export class ReportApp {
       openConfig: (ref: ConfigRef) => this.host.post({ type: 'openConfig', file: ref.file, line: ref.line, column: ref.column }),
       explain: (item: ReportItem) => this.host.post({ type: 'explain', id: item.id }),
       close: () => this.closeDetail(),
+      thumbnails: this.thumbnails,
     };
   }
 

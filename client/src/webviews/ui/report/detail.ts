@@ -6,7 +6,8 @@
  */
 import type { AttributeChange, ConfigRef, ReportItem, ReportMessage } from '../../../../../common/report';
 import { itemTitle } from '../../../../../common/reportQuery';
-import { codicon, h, replaceChildren, safeImageDataUri } from './dom';
+import { codicon, h, replaceChildren } from './dom';
+import { FALLBACK_ATTR, type ThumbnailLoader } from './thumbnails';
 import { ACTION_LABEL, OBJECT_ICON, TAB_LABEL, formatCount } from './labels';
 import { longText } from './longText';
 
@@ -16,6 +17,8 @@ export interface DetailActions {
   openConfig(ref: ConfigRef): void;
   explain(item: ReportItem): void;
   close(): void;
+  /** Where the avatar's thumbnail comes from (asked for when the detail opens). */
+  readonly thumbnails: ThumbnailLoader;
 }
 
 /** Members listed per side before "and N more". */
@@ -113,19 +116,20 @@ function messageList(messages: readonly ReportMessage[], actions: DetailActions)
   );
 }
 
-function avatarSection(item: ReportItem): HTMLElement | null {
+function avatarSection(item: ReportItem, thumbnails: ThumbnailLoader): HTMLElement | null {
   const a = item.avatar;
   if (!a) return null;
-  const src = safeImageDataUri(a.thumbnail);
-  const img = src ? h('img', { class: 'avatar-thumb', alt: `Avatar of ${itemTitle(item)}`, width: 96, height: 96 }) : null;
-  if (img && src) img.src = src;
+  const img = h('img', { class: 'avatar-thumb', alt: `Avatar of ${itemTitle(item)}`, width: 96, height: 96, hidden: true });
+  const none = h('div', { class: 'avatar-none', [FALLBACK_ATTR]: true }, codicon('account'), 'no thumbnail');
+  const frame = h('div', { class: 'avatar-frame' }, img, none);
+  thumbnails.bind(img, a);
   const size = a.width && a.height ? `${a.width} × ${a.height}` : undefined;
   return section(
     'Avatar',
     h(
       'div',
       { class: 'avatar' },
-      img ?? h('div', { class: 'avatar-none' }, codicon('account'), 'no thumbnail'),
+      frame,
       h(
         'dl',
         null,
@@ -213,7 +217,7 @@ export function renderDetail(container: HTMLElement, item: ReportItem, messages:
     members && (members.added.length || members.removed.length)
       ? section('Group membership', memberList('Added', members.added, 'added'), memberList('Removed', members.removed, 'removed'))
       : null,
-    avatarSection(item),
+    avatarSection(item, actions.thumbnails),
     section(
       'Identity',
       h(

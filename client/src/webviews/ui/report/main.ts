@@ -18,6 +18,7 @@ import { h } from './dom';
 import { connectHost } from './host';
 
 const DATA_ELEMENT_ID = 'dirsync-report-data';
+const THUMBNAILS_ELEMENT_ID = 'dirsync-report-thumbnails';
 
 function start(): void {
   const host = connectHost();
@@ -31,6 +32,17 @@ function start(): void {
     if (isHostToReportMessage(event.data)) app.receive(event.data);
   });
 
+  // Standalone: each distinct thumbnail embedded once, hash → `data:` URL (inert JSON like the report).
+  const thumbnails = document.getElementById(THUMBNAILS_ELEMENT_ID);
+  if (thumbnails) {
+    try {
+      const map: unknown = JSON.parse(thumbnails.textContent ?? '');
+      if (typeof map === 'object' && map !== null) app.thumbnails.preload(map as Record<string, unknown>);
+    } catch {
+      /* no thumbnails then: the rows show their icons */
+    }
+    thumbnails.remove();
+  }
   const embedded = document.getElementById(DATA_ELEMENT_ID);
   if (embedded) {
     try {

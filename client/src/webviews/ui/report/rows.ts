@@ -4,8 +4,9 @@
  */
 import type { ReportItem } from '../../../../../common/report';
 import { itemTitle } from '../../../../../common/reportQuery';
-import { codicon, h, safeImageDataUri } from './dom';
+import { codicon, h } from './dom';
 import { ACTION_LABEL, OBJECT_ICON, TAB_LABEL } from './labels';
+import { FALLBACK_ATTR, type ThumbnailLoader } from './thumbnails';
 
 /** Column titles, in order; the category column shows only on the "All" tab (CSS). */
 export const COLUMNS = [
@@ -43,6 +44,7 @@ const parts = new WeakMap<HTMLElement, RowParts>();
 /** An empty row with its cells; filled by {@link fillRow}. */
 export function createRow(): HTMLElement {
   const icon = codicon('person', 'row-icon');
+  icon.setAttribute(FALLBACK_ATTR, '');
   const thumb = h('img', { class: 'row-thumb', alt: '', width: 16, height: 16, hidden: true });
   const name = h('span', { class: 'text' });
   const user = h('span', { class: 'cell col-user', role: 'gridcell' });
@@ -66,20 +68,14 @@ export function createRow(): HTMLElement {
   return row;
 }
 
-/** Writes `item` into a row made by {@link createRow}. */
-export function fillRow(row: HTMLElement, item: ReportItem): void {
+/**
+ * Writes `item` into a row made by {@link createRow}. Its thumbnail is asked for now, as the row is
+ * on screen (the icon shows until it arrives).
+ */
+export function fillRow(row: HTMLElement, item: ReportItem, thumbnails: ThumbnailLoader): void {
   const p = parts.get(row)!;
   p.icon.className = `codicon codicon-${OBJECT_ICON[item.objectType] ?? 'question'} row-icon`;
-  const thumb = safeImageDataUri(item.avatar?.thumbnail);
-  if (thumb) {
-    if (p.thumb.getAttribute('src') !== thumb) p.thumb.src = thumb;
-    p.thumb.hidden = false;
-    p.icon.hidden = true;
-  } else {
-    p.thumb.hidden = true;
-    p.thumb.removeAttribute('src');
-    p.icon.hidden = false;
-  }
+  thumbnails.bind(p.thumb, item.avatar);
   const title = itemTitle(item);
   p.name.textContent = title;
   p.name.title = title;
