@@ -105,6 +105,11 @@ export const CODES = table([
     'error',
     '`cloud.auth.tokenUrl` is plain `http://` to another host: the client secret and refresh token would travel in clear text.',
   ],
+  [
+    'DS541',
+    'warning',
+    "Avatars on a generic SCIM target without `avatar.publish`: the upload endpoint they would use exists only in dirsync's local cloud.",
+  ],
 ]);
 
 /**

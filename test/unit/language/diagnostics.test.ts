@@ -213,6 +213,12 @@ const CASES: Case[] = [
     at: '"http://up.example.com/a/"',
   },
   {
+    name: 'pictures to a generic SCIM target without publish',
+    patch: { cloud: { type: 'scim', url: 'https://scim.example.com/v2', orgId: undefined }, avatar: { enabled: true } },
+    code: 'DS541',
+    at: '"enabled"',
+  },
+  {
     name: 'webex reads the resource server itself',
     patch: { avatar: { enabled: true, source: 'resourceServer', uriPattern: 'https://photos.example.com/{mail}.jpg' } },
     code: 'DS532',

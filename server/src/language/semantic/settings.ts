@@ -143,6 +143,14 @@ export function checkAvatar(ctx: SemanticContext): void {
       'Webex reads profile pictures from a URL: images from an AD attribute need `avatar.publish` (where to put them)',
     );
   }
+  if (a.enabled && ctx.config.cloud.type === 'scim' && !a.publish) {
+    report(
+      ctx,
+      'DS541',
+      blame(ctx, ['avatar', 'enabled']),
+      "Without `avatar.publish`, pictures are uploaded with `PUT /Users/{id}/avatar`, which SCIM 2.0 does not have (only dirsync's local cloud serves it): publish them, and users' `photos` point at them",
+    );
+  }
   // Placeholders of the URI pattern read AD attributes too.
   const pattern = ctx.embedded.find((e) => e.format === 'avatarUri');
   if (pattern?.format === 'avatarUri' && pattern.result?.ok) {
