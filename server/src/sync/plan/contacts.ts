@@ -21,6 +21,27 @@ import type { Contact, ContactBody, ContactTyped } from '../../cloud/contacts';
 import type { PlanContext } from './context';
 import type { MappedObject } from './mapping';
 
+/** The report item of a directory object (user, room or contact) before its decision's details. */
+export function directoryItem(
+  m: MappedObject,
+  category: ReportItem['category'],
+  action: ReportItem['action'],
+  cloudId?: string,
+): ReportItem & Record<string, unknown> {
+  return {
+    id: `${m.objectType}:${m.externalId}`,
+    category,
+    objectType: m.objectType,
+    action,
+    dn: m.dn,
+    objectGuid: m.externalId,
+    ...(m.objectSid ? { objectSid: m.objectSid } : {}),
+    userName: m.userName,
+    ...(m.displayName ? { displayName: m.displayName } : {}),
+    ...(cloudId ? { cloudId } : {}),
+  };
+}
+
 /** A contact's comparable fields, flat: `displayName`, `phone.work`, `address.city`, … → value. */
 export type ContactFields = Record<string, string>;
 
@@ -268,18 +289,7 @@ export class ContactPlanner {
   }
 
   private base(m: MappedObject, action: ReportItem['action'], cloudId?: string): ReportItem & Record<string, unknown> {
-    return {
-      id: `contact:${m.externalId}`,
-      category: 'contacts',
-      objectType: 'contact',
-      action,
-      dn: m.dn,
-      objectGuid: m.externalId,
-      ...(m.objectSid ? { objectSid: m.objectSid } : {}),
-      userName: m.userName,
-      ...(m.displayName ? { displayName: m.displayName } : {}),
-      ...(cloudId ? { cloudId } : {}),
-    };
+    return directoryItem(m, 'contacts', action, cloudId);
   }
 
   /** Decides one valid AD contact. */

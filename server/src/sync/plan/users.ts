@@ -7,7 +7,7 @@ import type { AttributeChange, ReportItem } from '../../../../common/report';
 import { caseOnly, type CloudUserView } from './match';
 import { scimUserBody, type MappedObject, type MappedValue } from './mapping';
 import type { PlanContext } from './context';
-import { SCIM_CONTACT_REASON } from './contacts';
+import { directoryItem, SCIM_CONTACT_REASON } from './contacts';
 import { newComplexOf, newElementOf, patchValue } from './scimPath';
 import type { ObjectRef, PatchOp } from '../contract';
 
@@ -102,18 +102,7 @@ function baseItem(
   action: ReportItem['action'],
   cloud?: CloudUserView,
 ): ReportItem & Record<string, unknown> {
-  return {
-    id: `${m.objectType}:${m.externalId}`,
-    category,
-    objectType: m.objectType,
-    action,
-    dn: m.dn,
-    objectGuid: m.externalId,
-    ...(m.objectSid ? { objectSid: m.objectSid } : {}),
-    userName: m.userName,
-    ...(m.displayName ? { displayName: m.displayName } : {}),
-    ...(cloud && !cloud.softDeleted ? { cloudId: cloud.id } : {}),
-  };
+  return directoryItem(m, category, action, cloud && !cloud.softDeleted ? cloud.id : undefined);
 }
 
 /** Differences between the mapped values and the cloud user, as changes and PATCH operations. */
