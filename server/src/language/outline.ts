@@ -87,9 +87,13 @@ const SyntaxKind = {
   EOF: 17,
 } as const;
 
-export function foldingRanges(analysis: Analysis): FoldingRange[] {
+/**
+ * `lineAt`: the 0-based line of an offset of the analysis's text, when the caller has the lines
+ * already (the server's document keeps them up to date per edit); by default the analysis's own.
+ */
+export function foldingRanges(analysis: Analysis, lineAt?: (offset: number) => number): FoldingRange[] {
   const { root, text } = analysis;
-  return root && isCleanTreeOf(root, text) ? foldingFromTree(analysis, root) : foldingByScan(analysis);
+  return root && isCleanTreeOf(root, text) ? foldingFromTree(analysis, root, lineAt) : foldingByScan(analysis);
 }
 
 /**
@@ -98,8 +102,8 @@ export function foldingRanges(analysis: Analysis): FoldingRange[] {
  * `/` to the next (one inside a string is skipped with its string). Outside strings, a clean
  * document has nothing but tokens of the tree, separators, whitespace and comments.
  */
-export function foldingFromTree(analysis: Analysis, root: Node): FoldingRange[] {
-  const { text, lines } = analysis;
+export function foldingFromTree(analysis: Analysis, root: Node, lineAt?: (offset: number) => number): FoldingRange[] {
+  const { text } = analysis;
   // Brackets in document order: [offset, open?].
   const brackets: Array<[number, boolean]> = [];
   const walk = (n: Node): void => {
@@ -143,7 +147,7 @@ export function foldingFromTree(analysis: Analysis, root: Node): FoldingRange[] 
       out.push({ startLine: commentRun.start, endLine: commentRun.end, kind: 'comment' });
     commentRun = undefined;
   };
-  const lineOf = (offset: number) => lines.positionAt(offset).line;
+  const lineOf = lineAt ?? ((offset: number) => analysis.lines.positionAt(offset).line);
   let b = 0;
   let c = 0;
   while (b < brackets.length || c < comments.length) {

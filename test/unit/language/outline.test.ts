@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { readFileSync } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { documentSymbols, foldingByScan, foldingFromTree, foldingRanges } from '../../../server/src/language/outline';
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
 import { bigConfig } from '../../bench/support/bigConfig';
@@ -74,6 +75,8 @@ describe('language/outline: symbols and folding', () => {
       const a = analyze(text);
       assert.ok(parseCleanTree(text), 'a clean document');
       assert.deepEqual(foldingFromTree(a, a.root!), foldingByScan(a));
+      const doc = TextDocument.create('file:///x.dirsync', 'dirsync', 1, text);
+      assert.deepEqual(foldingRanges(a, (o) => doc.positionAt(o).line), foldingByScan(a));
     });
   }
 
@@ -86,6 +89,12 @@ describe('language/outline: symbols and folding', () => {
       fromTree++;
       assert.deepEqual(foldingFromTree(a, a.root), foldingByScan(a));
       assert.deepEqual(foldingRanges(a), foldingByScan(a));
+      // As the server calls it, with its document's lines.
+      const doc = TextDocument.create('file:///x.dirsync', 'dirsync', 1, text);
+      assert.deepEqual(
+        foldingRanges(a, (o) => doc.positionAt(o).line),
+        foldingByScan(a),
+      );
     }
     assert.ok(fromTree > texts.length / 2, `only ${fromTree} of ${texts.length} were clean`);
   });
