@@ -76,7 +76,10 @@ describe('language/outline: symbols and folding', () => {
       assert.ok(parseCleanTree(text), 'a clean document');
       assert.deepEqual(foldingFromTree(a, a.root!), foldingByScan(a));
       const doc = TextDocument.create('file:///x.dirsync', 'dirsync', 1, text);
-      assert.deepEqual(foldingRanges(a, (o) => doc.positionAt(o).line), foldingByScan(a));
+      assert.deepEqual(
+        foldingRanges(a, (o) => doc.positionAt(o).line),
+        foldingByScan(a),
+      );
     });
   }
 
