@@ -15,7 +15,12 @@ export function registerOutline(connection: Connection, store: DocumentStore): v
     guard(connection, 'foldingRanges', [] as FoldingRange[], (params) => {
       const doc = store.get(params.textDocument.uri);
       return doc
-        ? folding(store.analysis(doc)).map((f) => ({ startLine: f.startLine, endLine: f.endLine, ...(f.kind ? { kind: f.kind } : {}) }))
+        ? // The document's own line offsets (kept per edit): no line table of the whole text per request.
+          folding(store.analysis(doc), (offset) => doc.positionAt(offset).line).map((f) => ({
+            startLine: f.startLine,
+            endLine: f.endLine,
+            ...(f.kind ? { kind: f.kind } : {}),
+          }))
         : [];
     }),
   );

@@ -37,6 +37,13 @@ export type { TextChange } from './config/treeEdit';
 const editableTrees = new WeakSet<Node>();
 /** How many times each editable tree was walked (structure.ts keeps list results by walk). */
 const walks = new WeakMap<Node, number>();
+/** Clean parse trees and the text each one is exactly the parse of (while an edit is applied, none). */
+const cleanTexts = new WeakMap<Node, string>();
+
+/** Whether `root` is the clean parse of `text` (every token of the text is in the tree), e.g. for completion. */
+export function isCleanTreeOf(root: Node, text: string): boolean {
+  return cleanTexts.get(root) === text;
+}
 
 /** Analyzes a document's text. */
 export function analyze(text: string): Analysis {
@@ -48,6 +55,7 @@ export function analyze(text: string): Analysis {
     parseError = err;
   }
   const analysis = analyzeTree(text, tree, parseError);
+  if (tree?.clean && tree.root) cleanTexts.set(tree.root, text);
   if (tree?.clean && analysis.root?.type === 'object' && !analysis.internalErrors.length) {
     editableTrees.add(analysis.root);
     walks.set(analysis.root, 0);
@@ -66,6 +74,7 @@ export function reanalyze(previous: Analysis, text: string, changes: readonly Te
   const root = previous.root;
   if (!root || !editableTrees.has(root) || changes.length === 0) return analyze(text);
   editableTrees.delete(root);
+  cleanTexts.delete(root);
   const touched: Touched[] = [];
   for (const change of changes) {
     const t = applyChange(root, change);
@@ -77,6 +86,7 @@ export function reanalyze(previous: Analysis, text: string, changes: readonly Te
   for (const t of touched) if (t.kind === 'string') changed.add(t.node);
   const walk = (walks.get(root) ?? -1) + 1;
   walks.set(root, walk);
+  cleanTexts.set(root, text);
   const analysis = analyzeTree(text, { text, root, syntaxDiagnostics: [], clean: true }, undefined, { walk, changed });
   if (!analysis.internalErrors.length) editableTrees.add(root);
   return analysis;

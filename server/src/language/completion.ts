@@ -5,12 +5,13 @@
  */
 import { findNodeAtLocation, findNodeAtOffset, getLocation } from 'jsonc-parser';
 import { AD_ATTRIBUTES, AD_OBJECT_CLASSES } from '../domain/adSchema';
-import type { Analysis } from './analysis';
+import { isCleanTreeOf, type Analysis } from './analysis';
 import { CLOUD_ATTRIBUTES, findCloudAttribute } from '../domain/cloudAttributes';
 import { decodeJsonString, escapeJsonStringContent, toDecoded, toDocument, type DecodedString } from './config/jsonString';
 import { CONFIG_SPEC } from './config/spec';
 import { describeType, specAt, type ObjectSpec, type Spec } from './config/specTypes';
 import { entries, pathOf, rangeOf, type Node } from './config/tree';
+import { locationInTree } from './config/treeLocation';
 import type { TextRange } from '../../../common/config';
 import type { CompletionItem } from './diagnostics';
 import { matchingRules } from './ldapFilter/matchingRules';
@@ -79,7 +80,8 @@ export function complete(analysis: CompletionSource, offset: number): Completion
     }
     return stringValueItems(analysis, node, offset);
   }
-  const loc = getLocation(text, offset);
+  // From the tree when it is the text's clean parse: getLocation scans the text from its start.
+  const loc = (isCleanTreeOf(root, text) ? locationInTree(text, root, offset) : undefined) ?? getLocation(text, offset);
   const word = wordAt(text, offset);
   if (loc.isAtPropertyKey) {
     const objPath = loc.path.slice(0, -1);

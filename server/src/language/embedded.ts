@@ -15,6 +15,7 @@ import type { StringFormat } from './config/specTypes';
 import type { TypedString } from './config/structure';
 import { parseLdapFilter, type FilterNode } from './ldapFilter/index';
 import type { ParseResult } from './problems';
+import { TextMemo } from './memo';
 
 export type EmbeddedFormat = Extract<StringFormat, 'ldapFilter' | 'attrExpr' | 'avatarUri'>;
 
@@ -79,7 +80,7 @@ export function checkEmbedded(
   for (const s of strings) {
     const format = s.spec.format;
     if (!isEmbeddedFormat(format)) continue;
-    const decoded = decodeJsonString(text, s.node.offset, s.node.length);
+    const decoded = decodeEmbedded(text, s.node.offset, s.node.length);
     const { result, error } = parseEmbedded(format, decoded.value);
     if (error) {
       internalErrors.push(error);
@@ -97,6 +98,21 @@ export function checkEmbedded(
     }
   }
   return out;
+}
+
+/**
+ * The strings decoded, by their source text (quotes and escapes as written), with offsets from the
+ * opening quote: a keystroke elsewhere in the document only moves them, so the next analysis shifts
+ * the offsets instead of decoding the string again.
+ */
+const decodedBySource = new TextMemo<DecodedString>((source) => decodeJsonString(source, 0, source.length), 2_000);
+
+/** `decodeJsonString(text, start, length)`, through the memo of decoded sources. */
+export function decodeEmbedded(text: string, start: number, length: number): DecodedString {
+  const rel = decodedBySource.get(text.slice(start, start + length));
+  const map = new Int32Array(rel.map.length);
+  for (let i = 0; i < map.length; i++) map[i] = rel.map[i]! + start;
+  return { value: rel.value, start, end: rel.end + start, map };
 }
 
 /** Maps a grammar range into the document; garbage from a buggy grammar is clamped into the string. */

@@ -44,8 +44,9 @@ export function symbols(analysis: Analysis): DocumentSymbol[] {
   return documentSymbols(analysis);
 }
 
-export function folding(analysis: Analysis): FoldingRange[] {
-  return foldingRanges(analysis);
+/** `lineAt`: the line of an offset, when the caller keeps the document's lines (see `foldingRanges`). */
+export function folding(analysis: Analysis, lineAt?: (offset: number) => number): FoldingRange[] {
+  return foldingRanges(analysis, lineAt);
 }
 
 function overlaps(a: TextRange, b: TextRange): boolean {

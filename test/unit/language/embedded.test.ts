@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { analyze } from '../../../server/src/language/analysis';
 import { complete } from '../../../server/src/language/completion';
 import { hover } from '../../../server/src/language/hover';
-import { clearEmbeddedCache, parseEmbedded } from '../../../server/src/language/embedded';
+import { clearEmbeddedCache, decodeEmbedded, parseEmbedded } from '../../../server/src/language/embedded';
+import { decodeJsonString } from '../../../server/src/language/config/jsonString';
 import { analyzed, codes, configText, cursor, ranged } from '../../support/languageCases';
 
 /** A valid config around one raw JSON fragment (object members) at the top level. */
@@ -237,5 +238,21 @@ describe('embedded parse memo', () => {
     assert.ok(!codes(analyze(good)).some((c) => c.startsWith('DS2')));
     assert.ok(codes(analyze(bad)).some((c) => c.startsWith('DS2')));
     assert.ok(!codes(analyze(good)).some((c) => c.startsWith('DS2')));
+  });
+});
+
+describe('decoded embedded strings, memoized by their source', () => {
+  it('are the strings decoded in place, wherever the same source moves', () => {
+    const sources = ['"(cn=a\\\\2a*)"', '"\\u0041\\/\\n\\t x"', '"//"', '"\\//"', '"/\\/"', '"\\u12"', '""', '"unterminated'];
+    for (const source of sources) {
+      for (const pad of ['', ' ', '{"k": ', 'x'.repeat(40)]) {
+        const text = `${pad}${source} , "tail"`;
+        const start = pad.length;
+        const expected = decodeJsonString(text, start, source.length);
+        // Twice: the first decodes, the second comes from the memo.
+        assert.deepEqual(decodeEmbedded(text, start, source.length), expected, `${JSON.stringify(text)}`);
+        assert.deepEqual(decodeEmbedded(text, start, source.length), expected, `${JSON.stringify(text)} again`);
+      }
+    }
   });
 });

@@ -2,13 +2,16 @@
  * Incremental re-analysis (`reanalyze`, config/treeEdit.ts) against a full analysis of the same
  * text: after every step of random edits — typing and deleting inside strings, whitespace between
  * tokens, punctuation, quotes, line breaks, several changes at once — the diagnostics, the model,
- * the embedded values and the parse tree are those of `analyze(text)`.
+ * the embedded values and the parse tree are those of `analyze(text)`, and completion at random
+ * offsets and the folding ranges (which read the edited tree) are those from a fresh parse.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import type { Node } from 'jsonc-parser';
 import { analyze, reanalyze, type Analysis, type TextChange } from '../../../server/src/language/analysis';
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
+import { foldingByScan } from '../../../server/src/language/outline';
+import { completionsAt, folding, parseForCompletion } from '../../../server/src/language/service';
 import { bigConfig } from '../../bench/support/bigConfig';
 import { sampleFiles } from '../../support/languageCases';
 import { mulberry32 as prng } from '../../support/random';
@@ -94,6 +97,11 @@ function run(text: string, seed: number, steps: number): number {
     const next = reanalyze(current, text, changes);
     if (next.root && next.root === previousRoot) incremental++;
     assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
+    assert.deepEqual(folding(next), foldingByScan(analyze(text)), `folding at step ${step} (seed ${seed})`);
+    const fresh = parseForCompletion(text);
+    for (const offset of [changes[0]!.start, ...[0, 1, 2].map(() => Math.floor(rnd() * (text.length + 1)))]) {
+      assert.deepEqual(completionsAt(next, offset), completionsAt(fresh, offset), `completion at ${offset}, step ${step} (seed ${seed})`);
+    }
     current = next;
   }
   return incremental;
