@@ -27,27 +27,9 @@ export const BINARY_ATTRIBUTES: ReadonlySet<string> = new Set([
 export function formatGuid(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${bytes.length}`);
   const h = (i: number) => bytes[i]!.toString(16).padStart(2, '0');
-  return (
-    h(3) +
-    h(2) +
-    h(1) +
-    h(0) +
-    '-' +
-    h(5) +
-    h(4) +
-    '-' +
-    h(7) +
-    h(6) +
-    '-' +
-    h(8) +
-    h(9) +
-    '-' +
-    h(10) +
-    h(11) +
-    h(12) +
-    h(13) +
-    h(14) +
-    h(15)
+  // Joined, not concatenated: `+` leaves V8 a tree of 20 pieces, which a plan keeps per object.
+  return [h(3), h(2), h(1), h(0), '-', h(5), h(4), '-', h(7), h(6), '-', h(8), h(9), '-', h(10), h(11), h(12), h(13), h(14), h(15)].join(
+    '',
   );
 }
 

@@ -144,7 +144,8 @@ async function planOne(
   }
   if (decision.status === 'failed') warnings.push(decision.error.message);
   let avatar = avatarInfo(decision, sourceKind, thumbnail);
-  if (typeof cloudPicture === 'string') avatar = { ...avatar, cloudUrl: cloudPicture };
+  // Object.assign, not `{ ...avatar, … }`: see avatarInfo (one hidden class per object otherwise).
+  if (typeof cloudPicture === 'string') avatar = Object.assign({}, avatar, { cloudUrl: cloudPicture });
   // A purge only removes: a user whose source has a picture is left as it is.
   const keep = purge && decision.status === 'upload';
   if (keep) avatar = { ...avatar, status: 'unchanged', reason: 'The source has a picture: a purge leaves it' };
@@ -162,11 +163,15 @@ async function planOne(
     ...(avatar.reason !== undefined ? { reason: avatar.reason } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
-  const target: ObjectRef = user.target ?? {
-    ...(user.cloud ? { cloudId: user.cloud.id } : {}),
-    ...(item.objectGuid ? { externalId: item.objectGuid } : {}),
-    ...(user.userName !== undefined ? { userName: user.userName } : {}),
-  };
+  // Object.assign, not a literal starting with a spread: see avatarInfo.
+  const target: ObjectRef =
+    user.target ??
+    Object.assign(
+      {},
+      user.cloud ? { cloudId: user.cloud.id } : {},
+      item.objectGuid ? { externalId: item.objectGuid } : {},
+      user.userName !== undefined ? { userName: user.userName } : {},
+    );
   const label = user.entry.dn;
   if (decision.status === 'upload' && !keep)
     return { item, op: { kind: 'uploadAvatar', itemId: id, label, target, sha256: decision.image.sha256, dn: user.entry.dn } };
@@ -252,7 +257,8 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
   for (const p of planned) {
     items.push(p.item);
     counts[p.item.avatar!.status]++;
-    if (p.op) operations.push({ ...p.op, opId: opId(operations.length + 1) });
+    // Object.assign, not `{ ...p.op, opId }`: see avatarInfo.
+    if (p.op) operations.push(Object.assign({}, p.op, { opId: opId(operations.length + 1) }) as AvatarOperation);
   }
   return { items, operations, counts };
 }

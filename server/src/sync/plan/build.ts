@@ -207,7 +207,10 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       offer({
         entry,
         item,
-        target: { ...(cloudUser ? { cloudId: cloudUser.id } : {}), externalId: m.externalId, userName: m.userName },
+        // Not `{ ...(cloudUser ? { cloudId } : {}), … }`: a literal that starts with a non-empty spread gets a hidden class of its own in V8.
+        target: cloudUser
+          ? { cloudId: cloudUser.id, externalId: m.externalId, userName: m.userName }
+          : { externalId: m.externalId, userName: m.userName },
         ...(cloudUser ? { cloudUser } : {}),
       });
     }
