@@ -5,6 +5,7 @@
  * the cloud. `explainObject` lives in explain.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { copyFile, mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
@@ -134,6 +135,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   const sessionId = options.sessionId ?? randomUUID();
   const emit = emitter(options, sessionId);
   const signal = options.signal;
+  // The directory read, the cloud listings and the group members' reads (8 at a time) each listen
+  // on the one signal: more than Node's default of 10 listeners, and no leak.
+  if (signal) setMaxListeners(64, signal);
   const loaded = await loadEngineConfig(options);
   const { config } = loaded;
   emit('info', 'dryRun.start', `dry run of ${loaded.file}`);
