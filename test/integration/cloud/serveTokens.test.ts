@@ -38,28 +38,26 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Starts `dirsync cloud` (scim dialect, the Service App's token endpoint on) with `extra` flags; returns its SCIM base URL. */
+  async function startCloud(extra: string[]): Promise<string> {
+    cloud = spawnWatched(process.execPath, [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', ...extra], {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'],
+        DIRSYNC_CLOUD_TOKEN: TOKEN,
+        DIRSYNC_CLOUD_CLIENT_ID: APP.id,
+        DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
+        DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
+      },
+    });
+    await cloud.until(() => cloud!.stdout.length >= 1);
+    return /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+  }
+
   it('keeps syncing; renews ahead of expiry and once on a 401; warns of the refresh token; leaks nothing', async () => {
     const ldif = join(dir, 'corp.ldif');
     await writeLdif(ldif, 20);
-    cloud = spawnWatched(
-      process.execPath,
-      [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', '--log', '--token-lifetime', '2'].concat([
-        '--refresh-token-lifetime',
-        String(10 * 86_400),
-      ]),
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env['PATH'],
-          DIRSYNC_CLOUD_TOKEN: TOKEN,
-          DIRSYNC_CLOUD_CLIENT_ID: APP.id,
-          DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
-          DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
-        },
-      },
-    );
-    await cloud.until(() => cloud!.stdout.length >= 1);
-    const baseUrl = /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+    const baseUrl = await startCloud(['--log', '--token-lifetime', '2', '--refresh-token-lifetime', String(10 * 86_400)]);
     const origin = new URL(baseUrl).origin;
     const records = (): RequestRecord[] => cloud!.stdout.slice(1).map((l) => JSON.parse(l) as RequestRecord);
     const issued = () => records().filter((r) => r.path === '/v1/access_token' && r.status === 200).length;
@@ -96,10 +94,10 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
       if (/ sync: /.test(line) && refused401() === 0) void expire();
     });
     await serve.until(() => syncLines().length >= 1);
-    await Promise.all([cloud.until(() => refused401() >= 1), serve.until(() => syncLines().length >= 2)]);
+    await Promise.all([cloud!.until(() => refused401() >= 1), serve.until(() => syncLines().length >= 2)]);
     const afterRefusal = syncLines().length;
     // Several more expiries: the 2-s tokens are renewed ahead while serve keeps syncing.
-    await cloud.until(() => issued() >= 6);
+    await cloud!.until(() => issued() >= 6);
     await serve.until(() => syncLines().length >= afterRefusal + 2);
 
     serve.child.kill('SIGTERM');
@@ -139,8 +137,8 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
       serve.stderr.join('\n'),
       serve.stdout.join('\n'),
       readFileSync(events, 'utf8'),
-      cloud.stdout.join('\n'),
-      cloud.stderr.join('\n'),
+      cloud!.stdout.join('\n'),
+      cloud!.stderr.join('\n'),
     ];
     for (const leak of LEAKS) for (const text of outputs) assert.ok(!text.includes(leak), `output contains ${leak.slice(0, 6)}…`);
   });
@@ -148,18 +146,7 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
   it('refused credentials: the sync fails naming cloud.auth, without the secret', async () => {
     const ldif = join(dir, 'corp.ldif');
     await writeLdif(ldif, 3);
-    cloud = spawnWatched(process.execPath, [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim'], {
-      cwd: dir,
-      env: {
-        PATH: process.env['PATH'],
-        DIRSYNC_CLOUD_TOKEN: TOKEN,
-        DIRSYNC_CLOUD_CLIENT_ID: APP.id,
-        DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
-        DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
-      },
-    });
-    await cloud.until(() => cloud!.stdout.length >= 1);
-    const baseUrl = /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+    const baseUrl = await startCloud([]);
     const config = join(dir, 'corp.dirsync');
     const auth = {
       clientId: '${env:APP_CLIENT_ID}',
