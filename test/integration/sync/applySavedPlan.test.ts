@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { capturedOutput } from '../../support/capture';
 import { runCli } from '../../../server/src/cli/main';
 import { dryRun } from '../../../server/src/sync/engine/dryRun';
 import { applySavedPlan, runSync } from '../../../server/src/sync/engine/sync';
@@ -194,21 +194,16 @@ describe('sync apply: a saved plan is checked against a fresh plan', function ()
       const p = patchOf(ops);
       p.ops = p.ops.map((o) => (o.path === 'title' ? { ...o, value: 'Chief Tamperer' } : o));
     });
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const io = capturedOutput();
     const code = await runCli(['apply', planFile, '--json'], {
-      stdout,
-      stderr,
+      stdout: io.stdout,
+      stderr: io.stderr,
       env: { ...process.env, DIRSYNC_CLOUD_TOKEN: TOKEN },
       cwd: f.dir,
       signal: new AbortController().signal,
     });
-    assert.equal(code, 1, err);
-    assert.equal(JSON.parse(out).refused, 'operations');
-    assert.match(err, /Chief Tamperer/);
+    assert.equal(code, 1, io.err());
+    assert.equal(JSON.parse(io.out()).refused, 'operations');
+    assert.match(io.err(), /Chief Tamperer/);
   });
 });
