@@ -10,6 +10,7 @@
 import { isFullAdmin, ScimBadRequestError, scimFilter, type ScimClient } from '../../cloud/index';
 import { ApplyRefusedError } from './errors';
 import type { PlanOperation, SyncPlan } from '../contract';
+import { reportItems } from '../../../../common/reportItems';
 
 const LISTED = 20;
 
@@ -22,7 +23,9 @@ function list(objects: readonly string[]): string {
 export function deletedObjects(plan: SyncPlan): string[] {
   const fromOps = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').map((o) => o.label);
   if (fromOps.length) return fromOps;
-  return plan.report.items.filter((i) => i.action === 'delete').map((i) => i.dn ?? i.userName ?? i.displayName ?? i.id);
+  const out: string[] = [];
+  for (const i of reportItems(plan.report)) if (i.action === 'delete') out.push(i.dn ?? i.userName ?? i.displayName ?? i.id);
+  return out;
 }
 
 export function checkThreshold(plan: SyncPlan): void {

@@ -22,6 +22,8 @@ import { describeRef, RefResolver } from './refs';
 import { createKey, Journal, journalDir, planIdOf, pruneJournals, unfinishedJournals } from './journal';
 import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } from '../contract';
 import { countWork, type WorkSummary } from '../../../../common/work';
+import type { ReportItem, SyncReport } from '../../../../common/report';
+import { reportItems, withReport } from '../../../../common/reportItems';
 
 export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
 
@@ -149,7 +151,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       failed: 0,
       skipped: 0,
       failures: [],
-      report: { ...plan.report, mode: o.mode },
+      report: withReport(plan.report, { mode: o.mode }),
       work: countWork([], new Set()),
     };
   }
@@ -385,7 +387,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       failed: failures.length,
       skipped,
       failures,
-      report: { ...plan.report, mode: o.mode },
+      report: withReport(plan.report, { mode: o.mode }),
       work: workDone(plan, completed),
     };
     await journal.append({ t: 'end', time: new Date().toISOString(), status: failures.length ? 'failed' : 'complete' });
@@ -415,7 +417,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         failed: failures.length,
         skipped,
         failures,
-        report: { ...plan.report, mode: o.mode },
+        report: withReport(plan.report, { mode: o.mode }),
       });
     }
     throw err;
@@ -436,13 +438,13 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
 function touchesContacts(plan: SyncPlan): boolean {
   return (
     plan.payload.operations.some((op) => op.kind === 'createContact' || op.kind === 'updateContact' || op.kind === 'deleteContact') ||
-    plan.report.items.some((it) => it.objectType === 'contact' && !!it.cloudId)
+    someItem(plan.report, (it) => it.objectType === 'contact' && !!it.cloudId)
   );
 }
 
 /** Contacts the plan matched (unchanged or updated) are this config's from now on. */
 function noteMatchedContacts(plan: SyncPlan, ledger: Map<string, string>): void {
-  for (const it of plan.report.items) {
+  for (const it of reportItems(plan.report)) {
     if (it.objectType !== 'contact' || !it.cloudId || !it.objectGuid || !it.id.startsWith('contact:')) continue;
     if (it.action === 'none' || it.action === 'update') ledger.set(it.cloudId, it.objectGuid);
   }
@@ -472,7 +474,7 @@ function workDone(plan: SyncPlan, completed: ReadonlySet<string>): WorkSummary {
     if (!completed.has(op.opId)) pending.add(op.itemId);
   }
   const done = new Set([...touched].filter((id) => !pending.has(id)));
-  return countWork(plan.report.items, done);
+  return countWork(reportItems(plan.report), done);
 }
 
 async function markSuperseded(stateDir: string, sessionId: string): Promise<void> {
@@ -689,4 +691,9 @@ async function perform(
       return { message: `${op.kind === 'uploadAvatar' ? 'uploaded avatar of' : 'removed avatar of'} ${op.label}` };
     }
   }
+}
+
+function someItem(report: SyncReport, test: (item: ReportItem) => boolean): boolean {
+  for (const item of reportItems(report)) if (test(item)) return true;
+  return false;
 }

@@ -5,6 +5,7 @@
  */
 import type { SyncReport } from '../../../../common/report';
 import type { PlanOperation } from '../contract';
+import { reportItems } from '../../../../common/reportItems';
 
 /** Keys sorted at every level: two operations with the same content give the same text. */
 function canonical(v: unknown): string {
@@ -122,6 +123,6 @@ export function summaryOfRun(
   const byItem = new Map<string, boolean>();
   for (const op of ops) byItem.set(op.itemId, (byItem.get(op.itemId) ?? false) || !failed.has(op.opId));
   const summary = { ...report.summary };
-  for (const item of report.items) if (byItem.get(item.id) === false) summary[item.category]--;
+  for (const item of reportItems(report)) if (byItem.get(item.id) === false) summary[item.category]--;
   return summary;
 }

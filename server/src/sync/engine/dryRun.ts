@@ -11,9 +11,13 @@ import { basename, join } from 'node:path';
 import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
 import { readContactLedger } from '../apply/contactLedger';
 import type { DirectorySource } from '../../directory/index';
-import type { SyncReport } from '../../../../common/report';
+import type { DirsyncConfig } from '../../../../common/config';
+import type { ReportItem, SyncReport } from '../../../../common/report';
+import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
+import { ItemSpool } from './itemSpool';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
 import {
+  avatarAttributes,
   loadEngineConfig,
   openConfiguredCloud,
   openConfiguredDirectory,
@@ -44,6 +48,11 @@ export type DryRunOptions = Parameters<DryRunFn>[0] & {
   readonly toUsn?: string;
 };
 
+/** What the avatar planner and an incremental sync read from an entry that waits for its decision. */
+function keptAttributes(config: DirsyncConfig): string[] {
+  return [...avatarAttributes(config), 'objectGUID', 'objectSid', 'memberOf'];
+}
+
 /** Directory entries read ahead while the cloud is listed (one LDAP page). */
 const DIRECTORY_PREFETCH = 1000;
 
@@ -60,27 +69,41 @@ export function fileTimestamp(iso: string): string {
 
 /**
  * Writes a report as JSON atomically (temp file + rename), so a reader never sees half a report.
- * Items are serialized a thousand at a time: a 100k-item report never exists as one string.
+ * One item a line, written a megabyte at a time: a 100k-item report never exists as one string,
+ * and items a dry run wrote out (itemSpool.ts) are copied as they are, never parsed. Their spool
+ * then reads them from this file (the line layout is what it reads back).
  */
 async function writeReportJson(file: string, report: SyncReport): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const marker = '\u0000items\u0000';
-  const [before, after] = JSON.stringify({ ...report, items: marker }).split(JSON.stringify(marker)) as [string, string];
+  const [before, after] = JSON.stringify({ ...reportFields(report), items: marker }).split(JSON.stringify(marker)) as [string, string];
+  const source = itemSourceOf(report);
+  const lines: Iterable<string> = source instanceof ItemSpool ? source.lines() : jsonLines(reportItems(report));
   const fh = await open(tmp, 'w');
   try {
-    await fh.write(`${before}[`);
-    for (let i = 0; i < report.items.length; i += 1000) {
-      const chunk = report.items
-        .slice(i, i + 1000)
-        .map((it) => JSON.stringify(it))
-        .join(',');
-      await fh.write(i === 0 ? chunk : `,${chunk}`);
+    await fh.write(`${before}[\n`);
+    let chunk: string[] = [];
+    let bytes = 0;
+    let first = true;
+    for (const line of lines) {
+      chunk.push(first ? line : `,\n${line}`);
+      first = false;
+      bytes += line.length;
+      if (bytes >= 1 << 20) {
+        await fh.write(chunk.join(''));
+        chunk = [];
+        bytes = 0;
+      }
     }
-    await fh.write(`]${after}`);
+    await fh.write(`${chunk.join('')}\n]${after}`);
   } finally {
     await fh.close();
   }
   await rename(tmp, file);
+}
+
+function* jsonLines(items: Iterable<ReportItem>): Generator<string> {
+  for (const item of items) yield JSON.stringify(item);
 }
 
 /**
@@ -97,6 +120,8 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   await copyFile(file, `${last}.${process.pid}.tmp`);
   await rename(`${last}.${process.pid}.tmp`, last);
   await sweepThumbnails(dir);
+  const source = itemSourceOf(report);
+  if (source instanceof ItemSpool) source.savedAs(file);
   return file;
 }
 
@@ -145,6 +170,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   let cloud: ConfiguredCloud | undefined;
   let client: ScimClient | undefined;
   let directory: ReturnType<typeof prefetched<DirectoryItem>> | undefined;
+  let spool: ItemSpool | undefined;
   // Avatars: the caller's planner, else the config's (sync/avatars/planHook.ts) when avatar.enabled.
   const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
   const avatars = options.avatars ?? ownAvatars?.planner;
@@ -172,7 +198,11 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
+    // The report items go to a file as they are decided (itemSpool.ts), not into memory.
+    spool = await ItemSpool.open(join(loaded.stateDir, 'reports'));
     const plan = await buildPlan({
+      itemSink: spool,
+      keptAttributes: keptAttributes(config),
       config,
       configSource: { file: basename(loaded.file), lines: loaded.lines },
       configSha256: loaded.sha256,
@@ -222,6 +252,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
+    spool?.close(); // the spool file (a saved report's items are read from the report)
     directory?.stop();
     await source?.close().catch(() => undefined);
     await cloud?.close().catch(() => undefined);

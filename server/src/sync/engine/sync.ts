@@ -16,6 +16,7 @@ import { cloudClientFor, loadApplyConfig, type EngineConfig } from './context';
 import { decideMode, readSyncState, settingsHash, writeSyncState } from './syncState';
 import type { ApplyResult, PlanOperation, SavedPlan, SyncPlan } from '../contract';
 import type { SyncReport } from '../../../../common/report';
+import { withReport } from '../../../../common/reportItems';
 import { journalsOfPlan, planIdOf } from '../apply/journal';
 import { compareOperations, deletionsOf, summaryOfRun } from '../apply/planCheck';
 import { computeThreshold } from '../plan/threshold';
@@ -69,7 +70,10 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    return { ...result, report: { ...result.report, summary: summaryOfRun(result.report, plan.payload.operations, result.failures) } };
+    return {
+      ...result,
+      report: withReport(result.report, { summary: summaryOfRun(result.report, plan.payload.operations, result.failures) }),
+    };
   } finally {
     await avatars?.close().catch(() => undefined);
     await cloud.close();
@@ -234,7 +238,7 @@ function checkedReport(fresh: SyncPlan, ec: EngineConfig, toRun: readonly PlanOp
     fullAdmins: 0,
     fullAdminsDeleted: 0,
   });
-  return { ...fresh.report, threshold };
+  return withReport(fresh.report, { threshold });
 }
 
 /**

@@ -16,6 +16,7 @@
 import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
+import type { DirectoryEntry } from '../../domain/entry';
 import {
   REPORT_CATEGORIES,
   REPORT_FORMAT,
@@ -24,14 +25,15 @@ import {
   type ReportItem,
   type SyncReport,
 } from '../../../../common/report';
-import { countWork } from '../../../../common/work';
+import { emptyWork, workActionOf, workKindOf } from '../../../../common/work';
+import { lazyReport } from '../../../../common/reportItems';
 import { viewCloudUser, type CloudGroupView, type CloudUserView } from './match';
 import { compileMapping, isRoomEntry, mapEntry, mapGroup, mapIdentity, type MappedObject } from './mapping';
 import { PlanContext } from './context';
 import { BoundedFeed } from './feed';
 import { ContactPlanner } from './contacts';
 import { GroupPlanner } from './groups';
-import type { AvatarCandidate, DirectoryItem, PlanInput } from './types';
+import type { AvatarCandidate, DirectoryItem, PlanInput, ReportItemSink } from './types';
 import { invalidItem, noteContactUserMatch, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
@@ -48,6 +50,26 @@ export const AVATAR_FEED_CAPACITY = 256;
  * waits for the cloud. Bounds what waits in memory (with avatars on, each holds its entry and picture).
  */
 export const WAITING_CAPACITY = 5000;
+
+/**
+ * The report items in report order, counted per tab and per kind of work as they come: kept here,
+ * or handed to the caller's sink (the engine writes them to a file; common/reportItems.ts).
+ */
+class PlannedItems {
+  readonly kept: ReportItem[] = [];
+  readonly summary = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
+  readonly work = emptyWork();
+  constructor(private readonly sink: ReportItemSink | undefined) {}
+  push(item: ReportItem): void {
+    this.summary[item.category]++;
+    this.work[workKindOf(item)][workActionOf(item)]++;
+    if (this.sink) this.sink.add(item);
+    else this.kept.push(item);
+  }
+  pushAll(items: Iterable<ReportItem>): void {
+    for (const item of items) this.push(item);
+  }
+}
 
 function isView(u: unknown): u is CloudUserView {
   return !!u && (u as CloudUserView).cloudView === true;
@@ -153,8 +175,16 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   })();
   // A failed listing stops the directory loop at its next entry (and is thrown by `settle`).
   let cloudFailure: { error: unknown } | undefined;
+  // The directory step waiting while the cloud is listed, woken by a failed listing. One slot, not a
+  // `Promise.race` with the listing per entry: each race would leave a reaction on the pending
+  // listing that keeps its entry (and picture) alive until the whole cloud is read.
+  let wake: ((error: unknown) => void) | undefined;
+  const throwIfFailed = () => {
+    if (cloudFailure) throw cloudFailure.error;
+  };
   cloudRead.catch((error: unknown) => {
     cloudFailure = { error };
+    wake?.(error);
   });
 
   // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
@@ -169,7 +199,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const contactNames = new Map<string, string>();
   const deferred: MappedObject[] = [];
   const groups: MappedObject[] = [];
-  const items: ReportItem[] = [];
+  const items = new PlannedItems(input.itemSink);
   const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
   const resourceAvatars = config.avatar.source === 'resourceServer';
@@ -192,6 +222,18 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   };
   const dirPrint = new SetFingerprint();
   const inc = input.incremental;
+  // An entry whose decision waits keeps only what is read from it later (half of a large directory's
+  // users can wait for their manager: their whole entries were most of a dry run's memory).
+  const kept = input.keptAttributes ? [...new Set(input.keptAttributes.map((a) => a.toLowerCase()))] : undefined;
+  const slim = (entry: AvatarCandidate['entry']): AvatarCandidate['entry'] => {
+    if (!kept) return entry;
+    const attributes: Record<string, DirectoryEntry['attributes'][string]> = {};
+    for (const a of kept) {
+      const v = entry.attributes[a];
+      if (v !== undefined) attributes[a] = v;
+    }
+    return { dn: entry.dn, attributes };
+  };
   // Incremental: the groups (memberOf) of users this sync creates, whose groups may be unchanged in AD.
   const groupsOfCreated = new Set<string>();
   const decide = (m: MappedObject, entry: AvatarCandidate['entry'] | undefined) => {
@@ -300,9 +342,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
     if (waits(m)) {
       deferred.push(m);
-      if (keepEntries || inc) entries.set(m, entry);
+      if (keepEntries || inc) entries.set(m, slim(entry));
     } else if (cloudReady) decide(m, entry);
-    else waiting.push(m, keepEntries || inc ? entry : undefined);
+    else waiting.push(m, keepEntries || inc ? slim(entry) : undefined);
   };
   const identityGroups: Array<[MappedObject, CloudGroupView]> = [];
   /**
@@ -331,17 +373,25 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   let directoryDone = false;
   try {
     for (;;) {
+      throwIfFailed();
       const next = directory.next();
       // While the cloud is listed, a failed listing is thrown at once, not at the directory's next
       // entry (a large directory's first page can take a minute).
-      const step = cloudReady || cloudDone ? await next : await Promise.race([next, cloudRead.then(() => next)]);
+      const step =
+        cloudReady || cloudDone
+          ? await next
+          : await new Promise<IteratorResult<DirectoryItem>>((resolve, reject) => {
+              wake = reject;
+              Promise.resolve(next).then(resolve, reject);
+            });
+      wake = undefined;
       if (step.done) {
         directoryDone = true;
         break;
       }
       const { selection, entry, identityOnly } = step.value;
       if (++n % 5000 === 0) checkAbort(signal);
-      if (cloudFailure) throw cloudFailure.error;
+      throwIfFailed();
       // Identity-only entries (incremental) are settled against the cloud as they are accepted.
       if (!cloudReady && (cloudDone || identityOnly || waiting.length >= 2 * WAITING_CAPACITY)) await settle();
       accept(selection, entry, !!identityOnly);
@@ -410,9 +460,9 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
     for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
     for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
-    items.push(...planCloudOnlyUsers(ctx));
-    if (contactPlanner && contactsOn) items.push(...contactPlanner.cloudOnly());
-    if (config.objects.groups.enabled) items.push(...groupPlanner.cloudOnly());
+    items.pushAll(planCloudOnlyUsers(ctx));
+    if (contactPlanner && contactsOn) items.pushAll(contactPlanner.cloudOnly());
+    if (config.objects.groups.enabled) items.pushAll(groupPlanner.cloudOnly());
 
     if (feed && avatarRun) {
       feed.close();
@@ -428,7 +478,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   }
   if (avatarResult) {
     const result = avatarResult;
-    items.push(...result.items);
+    items.pushAll(result.items);
     for (const op of result.operations) ctx.op('avatar', op);
     for (const msg of result.messages ?? []) ctx.messages.push(msg);
   }
@@ -447,10 +497,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   if (threshold.disabled && deletions > 0)
     ctx.message('warning', `policy.deleteThreshold is disabled: the plan deletes ${deletions} cloud objects unchecked`);
 
-  const summary = Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, 0])) as Record<ReportCategory, number>;
-  for (const it of items) summary[it.category]++;
   const directoryFingerprint = dirPrint.digest();
-  const report: SyncReport = {
+  const fields: Omit<SyncReport, 'items'> = {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     sessionId: input.meta.sessionId,
@@ -459,12 +507,12 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     config: { file: input.meta.configFile, ...(config.name ? { name: config.name } : {}), sha256: input.configSha256 },
     directory: { ...input.meta.directory, fingerprint: directoryFingerprint },
     cloud: input.meta.cloud,
-    summary,
-    work: countWork(items),
+    summary: items.summary,
+    work: items.work,
     threshold,
-    items,
     messages: ctx.messages,
   };
+  const report: SyncReport = input.itemSink ? lazyReport(fields, input.itemSink.source) : { ...fields, items: items.kept };
   return {
     report,
     payload: {

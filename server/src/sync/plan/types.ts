@@ -7,6 +7,7 @@ import type { ScimUser } from '../../cloud/schemas';
 import type { DirsyncConfig, ObjectKind } from '../../../../common/config';
 import type { DirectoryEntry } from '../../domain/entry';
 import type { ReportItem, SyncReport } from '../../../../common/report';
+import type { ItemSource } from '../../../../common/reportItems';
 import type { CloudGroupView, CloudUserView } from './match';
 import type { CompiledMapping, ConfigSource } from './mapping';
 import type { ObjectRef, PlanOperation } from '../contract';
@@ -56,6 +57,12 @@ export type AvatarPlanner = (
   readonly messages?: SyncReport['messages'];
 }>;
 
+/** Takes the report items in report order; `source` reads them all back, in the same order. */
+export interface ReportItemSink {
+  add(item: ReportItem): void;
+  readonly source: ItemSource;
+}
+
 export interface PlanInput {
   readonly config: DirsyncConfig;
   /** The config file and its line index, for ConfigRefs in items (`file:line:col`). */
@@ -91,6 +98,17 @@ export interface PlanInput {
   };
   /** Compiled once by the caller when it also needed the attribute list; compiled here otherwise. */
   readonly mapping?: CompiledMapping;
+  /**
+   * Where report items go as they are decided (the engine writes them to a file): the report then
+   * reads them back from there on demand (common/reportItems.ts). Default: kept in memory.
+   */
+  readonly itemSink?: ReportItemSink;
+  /**
+   * The attributes a user's entry must keep while its decision waits (for the cloud index, or for
+   * a manager read later): what the avatar planner and an incremental sync read from it. The rest
+   * of such an entry is dropped at once. Default: the whole entry is kept.
+   */
+  readonly keptAttributes?: readonly string[];
   /** Report header fields. */
   readonly meta: {
     readonly sessionId: string;
