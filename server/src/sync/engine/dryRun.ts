@@ -14,7 +14,7 @@ import type { DirectorySource } from '../../directory/index';
 import type { DirsyncConfig } from '../../../../common/config';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
-import { ItemSpool } from './itemSpool';
+import { ItemSpool, PlanSpools } from './itemSpool';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
 import {
   avatarAttributes,
@@ -160,8 +160,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   const sessionId = options.sessionId ?? randomUUID();
   const emit = emitter(options, sessionId);
   const signal = options.signal;
-  // The directory read, the cloud listings and the group members' reads (8 at a time) each listen
-  // on the one signal: more than Node's default of 10 listeners, and no leak.
+  // The directory read, the cloud listings and the members' reads (8 at a time) listen on one signal: no leak.
   if (signal) setMaxListeners(64, signal);
   const loaded = await loadEngineConfig(options);
   const { config } = loaded;
@@ -170,7 +169,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
   let cloud: ConfiguredCloud | undefined;
   let client: ScimClient | undefined;
   let directory: ReturnType<typeof prefetched<DirectoryItem>> | undefined;
-  let spool: ItemSpool | undefined;
+  let spools: PlanSpools | undefined;
   // Avatars: the caller's planner, else the config's (sync/avatars/planHook.ts) when avatar.enabled.
   const ownAvatars: ConfiguredAvatarPlanner | undefined = options.avatars ? undefined : configuredAvatarPlanner(loaded);
   const avatars = options.avatars ?? ownAvatars?.planner;
@@ -181,9 +180,8 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     options.onProgress?.({ phase: 'cloud', message: 'reading cloud users' });
     const sinceUsn = options.mode === 'incremental' && config.directory.source.kind === 'ldap' ? options.sinceUsn : undefined;
     const opened = source;
-    // The directory read starts now, beside the cloud listing: the server's slow start (it builds its
-    // whole result set before the first page) overlaps with it, and the planner maps entries while the
-    // cloud is still listed (plan/build.ts). At most one page waits here for the planner.
+    // The directory read starts now, beside the cloud listing (the server builds its whole result set before
+    // the first page); the planner maps entries while the cloud is listed. At most one page waits here.
     directory = prefetched(
       readDirectory(loaded, source, {
         ...(signal ? { signal } : {}),
@@ -198,10 +196,9 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
-    // The report items go to a file as they are decided (itemSpool.ts), not into memory.
-    spool = await ItemSpool.open(join(loaded.stateDir, 'reports'));
+    spools = await PlanSpools.open(join(loaded.stateDir, 'reports')); // report items and waiting users go to files, not memory
     const plan = await buildPlan({
-      itemSink: spool,
+      ...spools.sinks(),
       keptAttributes: keptAttributes(config),
       config,
       configSource: { file: basename(loaded.file), lines: loaded.lines },
@@ -252,7 +249,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
-    spool?.close(); // the spool file (a saved report's items are read from the report)
+    spools?.close();
     directory?.stop();
     await source?.close().catch(() => undefined);
     await cloud?.close().catch(() => undefined);

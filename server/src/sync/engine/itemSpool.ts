@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemSource } from '../../../../common/reportItems';
 import type { ReportItem } from '../../../../common/report';
-import type { ReportItemSink } from '../plan/types';
+import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
 
 const FLUSH_AT = 1 << 20;
 const READ_CHUNK = 1 << 20;
@@ -67,13 +67,53 @@ function* savedItemLines(file: string): Generator<string> {
   }
 }
 
-/** Report items written to a spool file as they come, then read back from the saved report. */
-export class ItemSpool implements ReportItemSink, ItemSource {
-  readonly source: ItemSource = this;
-  private readonly spoolFile: string;
+/** Lines appended to a file a megabyte at a time, read back in order; removed by `close`. */
+class SpoolFile {
   private fd: number | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  get open(): boolean {
+    return this.fd !== undefined;
+  }
+
+  append(line: string): void {
+    if (this.fd === undefined) throw new Error(`${this.file} is closed`);
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= FLUSH_AT) this.flush();
+  }
+
+  lines(): Iterable<string> {
+    this.flush();
+    return linesOf(this.file, 0);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    this.pending = [];
+    rmSync(this.file, { force: true });
+  }
+
+  private flush(): void {
+    if (this.fd === undefined || !this.pending.length) return;
+    writeSync(this.fd, `${this.pending.join('\n')}\n`);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+/** Report items written to a spool file as they come, then read back from the saved report. */
+export class ItemSpool implements ReportItemSink, ItemSource {
+  readonly source: ItemSource = this;
+  private readonly spool: SpoolFile;
   private savedFile: string | undefined;
   private n = 0;
 
@@ -84,8 +124,7 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 
   private constructor(dir: string) {
-    this.spoolFile = join(dir, `.items-${process.pid}-${++spools}.jsonl`);
-    this.fd = openSync(this.spoolFile, 'w');
+    this.spool = new SpoolFile(join(dir, `.items-${process.pid}-${++spools}.jsonl`));
   }
 
   get count(): number {
@@ -93,19 +132,14 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 
   add(item: ReportItem): void {
-    if (this.fd === undefined) throw new Error('report items added after the report was saved');
-    const line = JSON.stringify(item);
-    this.pending.push(line);
-    this.pendingBytes += line.length;
+    if (!this.spool.open) throw new Error('report items added after the report was saved');
+    this.spool.append(JSON.stringify(item));
     this.n++;
-    if (this.pendingBytes >= FLUSH_AT) this.flush();
   }
 
   /** The items as JSON text, one an item, in order (no parsing). */
   lines(): Iterable<string> {
-    if (this.savedFile) return savedItemLines(this.savedFile);
-    this.flush();
-    return linesOf(this.spoolFile, 0);
+    return this.savedFile ? savedItemLines(this.savedFile) : this.spool.lines();
   }
 
   *[Symbol.iterator](): Iterator<ReportItem> {
@@ -114,24 +148,80 @@ export class ItemSpool implements ReportItemSink, ItemSource {
 
   /** The report is saved (one item a line): read the items from there and remove the spool file. */
   savedAs(file: string): void {
-    this.close();
+    this.spool.close();
     this.savedFile = file;
   }
 
   /** Removes the spool file (a failed dry run, or once the report is saved); a saved report's items stay readable. */
   close(): void {
-    if (this.fd !== undefined) {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
-    this.pending = [];
-    rmSync(this.spoolFile, { force: true });
+    this.spool.close();
+  }
+}
+
+/** Binary values (objectGUID, objectSid, a picture) as `{"$bytes":"<base64>"}` in a spool line. */
+function bytesOut(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  return raw instanceof Uint8Array ? { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') } : value;
+}
+
+function bytesIn(_key: string, value: unknown): unknown {
+  const b = value as { $bytes?: unknown } | null;
+  return b && typeof b === 'object' && typeof b.$bytes === 'string' ? new Uint8Array(Buffer.from(b.$bytes, 'base64')) : value;
+}
+
+/**
+ * The users whose decision waits for their manager (read later in the directory), written to a file
+ * beside the reports until the directory is read: in a large directory that is half of the users,
+ * each with its mapped values and what is kept of its entry (its picture).
+ */
+export class WaitingSpool implements WaitingSink {
+  private readonly spool: SpoolFile;
+
+  static async open(dir: string): Promise<WaitingSpool> {
+    await mkdir(dir, { recursive: true });
+    return new WaitingSpool(dir);
   }
 
-  private flush(): void {
-    if (this.fd === undefined || !this.pending.length) return;
-    writeSync(this.fd, `${this.pending.join('\n')}\n`);
-    this.pending = [];
-    this.pendingBytes = 0;
+  private constructor(dir: string) {
+    this.spool = new SpoolFile(join(dir, `.waiting-${process.pid}-${++spools}.jsonl`));
+  }
+
+  add(user: WaitingUser): void {
+    this.spool.append(JSON.stringify(user, bytesOut));
+  }
+
+  *drain(): Iterable<WaitingUser> {
+    try {
+      for (const line of this.spool.lines()) yield JSON.parse(line, bytesIn) as WaitingUser;
+    } finally {
+      this.spool.close();
+    }
+  }
+
+  close(): void {
+    this.spool.close();
+  }
+}
+
+/** The files a dry run keeps beside the reports while it plans: its report items and its waiting users. */
+export class PlanSpools {
+  private constructor(
+    readonly items: ItemSpool,
+    readonly waiting: WaitingSpool,
+  ) {}
+
+  static async open(reportsDir: string): Promise<PlanSpools> {
+    return new PlanSpools(await ItemSpool.open(reportsDir), await WaitingSpool.open(reportsDir));
+  }
+
+  /** The planner's inputs that write to them. */
+  sinks(): { readonly itemSink: ReportItemSink; readonly waitingSink: WaitingSink } {
+    return { itemSink: this.items, waitingSink: this.waiting };
+  }
+
+  /** Removes both files; the items of a saved report stay readable (from the report). */
+  close(): void {
+    this.items.close();
+    this.waiting.close();
   }
 }

@@ -33,7 +33,7 @@ import { PlanContext } from './context';
 import { BoundedFeed } from './feed';
 import { ContactPlanner } from './contacts';
 import { GroupPlanner } from './groups';
-import type { AvatarCandidate, DirectoryItem, PlanInput, ReportItemSink } from './types';
+import type { AvatarCandidate, DirectoryItem, PlanInput, ReportItemSink, WaitingSink, WaitingUser } from './types';
 import { invalidItem, noteContactUserMatch, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
@@ -68,6 +68,22 @@ class PlannedItems {
   }
   pushAll(items: Iterable<ReportItem>): void {
     for (const item of items) this.push(item);
+  }
+}
+
+/** The users waiting for their manager, in memory (what tests and callers without a sink get). */
+class WaitingList implements WaitingSink {
+  private users: WaitingUser[] = [];
+  add(user: WaitingUser): void {
+    this.users.push(user);
+  }
+  *drain(): Iterable<WaitingUser> {
+    const users = this.users;
+    this.users = [];
+    for (let i = 0; i < users.length; i++) {
+      yield users[i]!;
+      users[i] = undefined as unknown as WaitingUser; // decided: no longer held
+    }
   }
 }
 
@@ -197,10 +213,10 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const contactSeen = new Set<string>();
   const names = new Map<string, string>();
   const contactNames = new Map<string, string>();
-  const deferred: MappedObject[] = [];
+  // Users waiting for their manager (read later): in memory, or in the caller's sink (a file).
+  const deferred: WaitingSink = input.waitingSink ?? new WaitingList();
   const groups: MappedObject[] = [];
   const items = new PlannedItems(input.itemSink);
-  const entries = new Map<MappedObject, AvatarCandidate['entry']>();
   const keepEntries = !!input.avatars && config.avatar.enabled;
   const resourceAvatars = config.avatar.source === 'resourceServer';
   // The avatar planner runs beside the directory loop, started by the first candidate.
@@ -341,8 +357,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
     if (waits(m)) {
-      deferred.push(m);
-      if (keepEntries || inc) entries.set(m, slim(entry));
+      deferred.add(keepEntries || inc ? { mapped: m, entry: slim(entry) } : { mapped: m });
     } else if (cloudReady) decide(m, entry);
     else waiting.push(m, keepEntries || inc ? slim(entry) : undefined);
   };
@@ -425,12 +440,10 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     }
 
     // ---- the rest of the decisions
-    for (const m of deferred) {
-      decide(m, entries.get(m));
-      entries.delete(m);
+    for (const { mapped, entry } of deferred.drain()) {
+      decide(mapped, entry);
       await pace();
     }
-    entries.clear();
     // A user this sync creates (new in scope, or lost in the cloud) may belong to groups unchanged in AD.
     // Its groups (its memberOf, read with it) are read in full too, so its memberships are planned.
     const stale = identityGroups.filter(([m]) => groupsOfCreated.has(dnKey(m.dn)));

@@ -9,7 +9,7 @@ import type { DirectoryEntry } from '../../domain/entry';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import type { ItemSource } from '../../../../common/reportItems';
 import type { CloudGroupView, CloudUserView } from './match';
-import type { CompiledMapping, ConfigSource } from './mapping';
+import type { CompiledMapping, ConfigSource, MappedObject } from './mapping';
 import type { ObjectRef, PlanOperation } from '../contract';
 
 /** One entry read by an object selection. */
@@ -56,6 +56,18 @@ export type AvatarPlanner = (
   readonly operations: readonly OperationDraft[];
   readonly messages?: SyncReport['messages'];
 }>;
+
+/** A user whose decision waits for an entry read later (its manager), with what is kept of its entry. */
+export interface WaitingUser {
+  readonly mapped: MappedObject;
+  readonly entry?: DirectoryEntry;
+}
+
+/** Keeps the users that wait for their manager (the engine writes them to a file); `drain` reads them back in order, once. */
+export interface WaitingSink {
+  add(user: WaitingUser): void;
+  drain(): Iterable<WaitingUser>;
+}
 
 /** Takes the report items in report order; `source` reads them all back, in the same order. */
 export interface ReportItemSink {
@@ -109,6 +121,8 @@ export interface PlanInput {
    * of such an entry is dropped at once. Default: the whole entry is kept.
    */
   readonly keptAttributes?: readonly string[];
+  /** Where users waiting for their manager are kept until the directory is read (default: in memory). */
+  readonly waitingSink?: WaitingSink;
   /** Report header fields. */
   readonly meta: {
     readonly sessionId: string;

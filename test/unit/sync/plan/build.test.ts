@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BASE, byDn, byUser, cloudUser, config, groupEntry, guid, items, person, plan } from '../../../support/planBuilders';
 import type { PlanOperation } from '../../../../server/src/sync/contract';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from '../../../../server/src/sync/plan/types';
@@ -574,6 +576,36 @@ describe('sync plan (pure)', () => {
     }
     await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
     assert.ok(read < 50, `${read} entries read after the cloud listing failed`);
+  });
+
+  it('entries read while the cloud is still listed are not held by the planner (only what it mapped)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let releaseCloud!: () => void;
+    const cloudListed = new Promise<void>((resolve) => (releaseCloud = resolve));
+    const refs: Array<WeakRef<object>> = [];
+    async function* directory() {
+      for (let i = 1; i <= 300; i++) {
+        const item: DirectoryItem = { selection: 'users', entry: person(i, `User ${i}`) };
+        refs.push(new WeakRef(item.entry));
+        yield item;
+      }
+    }
+    async function* cloudUsers(): AsyncGenerator<ScimUser> {
+      await cloudListed; // a large org's listing: the directory is read meanwhile
+    }
+    const planned = plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() });
+    for (let i = 0; i < 2000 && refs.length < 300; i++) await turn();
+    for (let i = 0; i < 10; i++) await turn();
+    gc();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    gc();
+    const held = refs.filter((r) => r.deref()).length;
+    releaseCloud();
+    const p = await planned;
+    assert.equal(refs.length, 300);
+    assert.equal(p.report.summary.added, 300);
+    assert.ok(held <= 5, `${held} of 300 entries were still held while the cloud was listed`);
   });
 
   it('a failed cloud listing fails the plan at once while the directory has not sent its first entry', async () => {

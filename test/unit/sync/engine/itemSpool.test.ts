@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReportItem } from '../../../../common/report';
+import { itemSourceOf, reportItemCount, reportItems, withReport } from '../../../../common/reportItems';
+import { saveReport } from '../../../../server/src/sync/engine/dryRun';
+import { PlanSpools } from '../../../../server/src/sync/engine/itemSpool';
+import { BASE, cloudUser, config, guid, items, person, plan } from '../../../support/planBuilders';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'dirsync-spool-'));
+
+/** A directory where every user's manager is read after the user, each with a picture. */
+function managedDirectory(n: number) {
+  const users = Array.from({ length: n }, (_, i) =>
+    person(i + 1, `User ${i + 1} “ü” 🙂`, { manager: `CN=User ${i + 2} “ü” 🙂,OU=People,${BASE}`, title: 'é'.repeat(i % 7) }),
+  );
+  for (const [i, u] of users.entries())
+    (u.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [Buffer.from([0xff, 0xd8, i % 256, 0xff, 0xd9])];
+  return users;
+}
+
+describe('sync engine: report items and waiting users in spool files', () => {
+  it('a plan with spools has the same report, items, operations and order as one in memory', async () => {
+    const cfg = config({ attributes: { manager: 'manager', title: 'title' } });
+    const entries = managedDirectory(1500);
+    const cloud = [cloudUser('c1', 'user.1.“ü”.🙂@corp.example.com', { externalId: guid(1) })];
+    const inMemory = await plan(cfg, items('users', entries), cloud);
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    try {
+      const spooled = await plan(cfg, items('users', entries), cloud, {
+        ...spools.sinks(),
+        keptAttributes: ['thumbnailPhoto', 'objectGUID'],
+      });
+      assert.ok(itemSourceOf(spooled.report), 'the items are kept outside the report');
+      assert.equal(reportItemCount(spooled.report), inMemory.report.items.length);
+      assert.deepEqual([...reportItems(spooled.report)], inMemory.report.items);
+      assert.deepEqual(spooled.payload, inMemory.payload);
+      assert.deepEqual(spooled.report.summary, inMemory.report.summary);
+      assert.deepEqual(spooled.report.work, inMemory.report.work);
+      // The waiting users' file is gone once they are decided; the items' file until the report is saved.
+      assert.deepEqual(
+        readdirSync(join(dir, 'reports')).filter((f) => f.startsWith('.waiting-')),
+        [],
+      );
+      const file = await saveReport(dir, spooled.report);
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(inMemory.report)));
+      assert.deepEqual(
+        readdirSync(join(dir, 'reports')).filter((f) => f.startsWith('.')),
+        [],
+        'no spool file is left once the report is saved',
+      );
+      // Read back from the saved report from now on; `items` still works (read on first use).
+      assert.deepEqual([...reportItems(spooled.report)], inMemory.report.items);
+      assert.deepEqual(spooled.report.items, inMemory.report.items);
+    } finally {
+      spools.close();
+    }
+  });
+
+  it('withReport replaces fields without reading the items; a spread copy reads them', async () => {
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    const p = await plan(config(), items('users', [person(1, 'Ada'), person(2, 'Bo')]), [], spools.sinks());
+    const full = withReport(p.report, { mode: 'full' });
+    assert.equal(full.mode, 'full');
+    assert.equal(p.report.mode, 'dryRun');
+    assert.ok(itemSourceOf(full), 'still kept outside');
+    assert.deepEqual(
+      [...reportItems(full)].map((i: ReportItem) => i.dn),
+      [`CN=Ada,OU=People,${BASE}`, `CN=Bo,OU=People,${BASE}`],
+    );
+    const copy = { ...p.report };
+    assert.equal(itemSourceOf(copy), undefined);
+    assert.equal(copy.items.length, 2);
+    spools.close();
+    assert.ok(!readdirSync(join(dir, 'reports')).some((f) => f.startsWith('.items-')));
+  });
+
+  it('a value longer than the read chunk and characters across chunk edges come back whole', async () => {
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    const long = `${'€'.repeat(700_000)}x`; // 2.1 MB as UTF-8: lines cross several 1 MB chunks
+    const cfg = config({ attributes: { title: 'title' } });
+    const entries = [person(1, 'Ada', { title: long }), person(2, 'Bo', { title: `ä${'ö'.repeat(400_001)}` }), person(3, 'Cy')];
+    const p = await plan(cfg, items('users', entries), [], spools.sinks());
+    const back = [...reportItems(p.report)];
+    assert.equal(back.length, 3);
+    assert.equal(back[0]!.changes!.find((c) => c.scimPath === 'title')!.new, long);
+    assert.equal(back[1]!.changes!.find((c) => c.scimPath === 'title')!.new, `ä${'ö'.repeat(400_001)}`);
+    spools.close();
+  });
+
+  it('waiting users come back in order with their binary values (a Buffer, a Uint8Array view) byte for byte', async () => {
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    const backing = new Uint8Array([9, 9, 1, 2, 3, 250, 9]);
+    const users = Array.from({ length: 3000 }, (_, i) => ({
+      mapped: {
+        objectType: 'user' as const,
+        dn: `CN=U${i},${BASE}`,
+        externalId: guid(i + 1),
+        userName: `u${i}@x.example`,
+        active: i % 2 === 0,
+        values: [
+          {
+            attribute: 'title',
+            scimPath: 'title',
+            value: i % 3 ? `T${i}` : null,
+            configRef: { file: 'a.dirsync', line: 3, column: 5, path: 'attributes.title' },
+          },
+        ],
+        errors: [],
+        warnings: [],
+      },
+      entry: {
+        dn: `CN=U${i},${BASE}`,
+        attributes: { thumbnailphoto: [Buffer.from([i % 256, 0, 255])], objectsid: [backing.subarray(2, 6)] },
+      },
+    }));
+    for (const u of users) spools.waiting.add(u);
+    const back = [...spools.waiting.drain()];
+    assert.equal(back.length, users.length);
+    for (const [i, u] of back.entries()) {
+      assert.deepEqual(u.mapped, users[i]!.mapped);
+      assert.deepEqual([...(u.entry!.attributes['thumbnailphoto']![0] as Uint8Array)], [i % 256, 0, 255]);
+      assert.deepEqual([...(u.entry!.attributes['objectsid']![0] as Uint8Array)], [1, 2, 3, 250]);
+      assert.ok(u.entry!.attributes['objectsid']![0] instanceof Uint8Array);
+    }
+    assert.ok(!readdirSync(join(dir, 'reports')).some((f) => f.startsWith('.waiting-')), 'drained: the file is removed');
+    spools.close();
+  });
+
+  it('a failed plan leaves no spool file behind', async () => {
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    async function* cloudUsers() {
+      yield cloudUser('c1', 'a@corp.example.com');
+      throw new Error('the cloud answered 500');
+    }
+    await assert.rejects(plan(config(), items('users', managedDirectory(10)), [], { ...spools.sinks(), cloudUsers: cloudUsers() }), /500/);
+    spools.close();
+    assert.deepEqual(readdirSync(join(dir, 'reports')), []);
+    assert.ok(existsSync(join(dir, 'reports')));
+  });
+});
