@@ -593,6 +593,7 @@ describe('sync plan (pure)', () => {
     }
     async function* cloudUsers(): AsyncGenerator<ScimUser> {
       await cloudListed; // a large org's listing: the directory is read meanwhile
+      yield* [];
     }
     const planned = plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() });
     for (let i = 0; i < 2000 && refs.length < 300; i++) await turn();
