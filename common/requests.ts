@@ -7,6 +7,7 @@ import type { WorkSummary } from './work';
 import type { DirsyncConfig } from './config';
 import type { EngineEvent, Explanation } from './engine';
 import type { ReportThreshold, SyncReport } from './report';
+import { reportItemCount } from './reportItems';
 
 /**
  * A typed request: its method name plus phantom parameter/result types. Plain data rather than
@@ -281,7 +282,7 @@ export function runReportSummary(report: SyncReport): RunReportSummary {
     summary: report.summary,
     work: report.work,
     threshold: report.threshold,
-    items: report.items.length,
+    items: reportItemCount(report),
   };
 }
 

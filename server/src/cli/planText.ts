@@ -5,6 +5,7 @@
  * terminal. Pure: tests read exactly what the user reads.
  */
 import type { AttributeChange, ReportItem, SyncReport } from '../../../common/report';
+import { reportItems } from '../../../common/reportItems';
 import {
   CHANGE_ACTIONS,
   type ChangeAction,
@@ -102,28 +103,31 @@ function details(item: ReportItem, action: ChangeAction, kind: WorkKind): string
  * `Users to create (41):` then `  + CN=…` lines, and `… and 31 more` past the limit.
  */
 export function objectLists(report: Pick<SyncReport, 'items'>, style: TextStyle, limit: number | undefined): string[] {
-  const groups = new Map<string, { kind: WorkKind; action: ChangeAction; items: ReportItem[] }>();
-  for (const item of report.items) {
+  // One pass over the items (read one at a time when the report keeps them on disk); only the
+  // ones shown are kept.
+  const groups = new Map<string, { kind: WorkKind; action: ChangeAction; items: ReportItem[]; count: number }>();
+  for (const item of reportItems(report as SyncReport)) {
     const action = workActionOf(item);
     if (action === 'unchanged' || action === 'skipped') continue;
     const kind = workKindOf(item);
     const key = `${CHANGE_ACTIONS.indexOf(action)}:${WORK_KINDS.indexOf(kind)}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { kind, action, items: [] }));
-    g.items.push(item);
+    if (!g) groups.set(key, (g = { kind, action, items: [], count: 0 }));
+    if (limit === undefined || g.items.length < limit) g.items.push(item);
+    g.count++;
   }
   const out: string[] = [];
   for (const key of [...groups.keys()].sort()) {
     const g = groups.get(key)!;
-    const title = `${g.kind[0]!.toUpperCase()}${g.kind.slice(1)} to ${verbOf(g.kind, g.action, 'plan')} (${g.items.length}):`;
+    const title = `${g.kind[0]!.toUpperCase()}${g.kind.slice(1)} to ${verbOf(g.kind, g.action, 'plan')} (${g.count}):`;
     out.push('', paint(style, SGR.bold, title));
-    const shown = limit === undefined ? g.items : g.items.slice(0, limit);
+    const shown = g.items;
     for (const item of shown) {
       out.push(`  ${paint(style, SGR[g.action], `${MARK[g.action]} ${who(item)}`)}`);
       for (const d of details(item, g.action, g.kind)) out.push(`      ${d}`);
     }
-    if (shown.length < g.items.length)
-      out.push(paint(style, SGR.dim, `  … and ${g.items.length - shown.length} more (--all lists every one; the report has them all)`));
+    if (shown.length < g.count)
+      out.push(paint(style, SGR.dim, `  … and ${g.count - shown.length} more (--all lists every one; the report has them all)`));
   }
   return out;
 }
