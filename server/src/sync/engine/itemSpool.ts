@@ -9,7 +9,7 @@
  * synchronous and streaming: one chunk of the file and one item at a time.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemSource } from '../../../../common/reportItems';
 import type { ReportItem } from '../../../../common/report';
@@ -211,7 +211,9 @@ export class PlanSpools {
   ) {}
 
   static async open(reportsDir: string): Promise<PlanSpools> {
-    return new PlanSpools(await ItemSpool.open(reportsDir), await WaitingSpool.open(reportsDir));
+    const spools = new PlanSpools(await ItemSpool.open(reportsDir), await WaitingSpool.open(reportsDir));
+    await removeOrphans(reportsDir);
+    return spools;
   }
 
   /** The planner's inputs that write to them. */
@@ -223,5 +225,25 @@ export class PlanSpools {
   close(): void {
     this.items.close();
     this.waiting.close();
+  }
+}
+
+const SPOOL_FILE = /^\.(?:items|waiting)-(\d+)-\d+\.jsonl$/;
+
+/** True when a process with this id runs (a spool file of a running dry run is not an orphan). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the spool files a dry run that was killed (no `finally` ran) left in the reports folder. */
+async function removeOrphans(reportsDir: string): Promise<void> {
+  for (const name of await readdir(reportsDir).catch(() => [] as string[])) {
+    const pid = SPOOL_FILE.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && !running(Number(pid))) await rm(join(reportsDir, name), { force: true });
   }
 }

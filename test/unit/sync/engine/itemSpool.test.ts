@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportItem } from '../../../../common/report';
@@ -129,6 +130,22 @@ describe('sync engine: report items and waiting users in spool files', () => {
       assert.ok(u.entry!.attributes['objectsid']![0] instanceof Uint8Array);
     }
     assert.ok(!readdirSync(join(dir, 'reports')).some((f) => f.startsWith('.waiting-')), 'drained: the file is removed');
+    spools.close();
+  });
+
+  it("spool files of a dry run that was killed are removed by the next one; a running one's are kept", async () => {
+    const dir = tmp();
+    const reports = join(dir, 'reports');
+    mkdirSync(reports);
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const gone = Number(child.stdout.toString()); // a process that has exited
+    const orphans = [`.items-${gone}-1.jsonl`, `.waiting-${gone}-2.jsonl`];
+    const kept = [`.items-${process.ppid}-1.jsonl`, 'last-dryRun.json', `.items-${gone}-1.json`];
+    for (const f of [...orphans, ...kept]) writeFileSync(join(reports, f), '{}\n');
+    const spools = await PlanSpools.open(reports);
+    const left = readdirSync(reports);
+    for (const f of orphans) assert.ok(!left.includes(f), `${f} removed`);
+    for (const f of kept) assert.ok(left.includes(f), `${f} kept`);
     spools.close();
   });
 
