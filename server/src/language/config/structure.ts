@@ -73,8 +73,17 @@ export interface TreeEdits {
  * Validates a whole document tree against the spec. With `edits` (a tree edited in place since
  * its last walk), the long lists of plain strings re-check only the items that changed.
  */
-export function validateStructure(text: string, root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
-  const ctx: Ctx = { text, edits, out: [], strings: [] };
+export function validateStructure(text: string | (() => string), root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
+  // The whole text only for what needs it (a quick fix, a duplicate's line): the caller may build it on demand.
+  const read = typeof text === 'string' ? () => text : text;
+  const ctx: Ctx = {
+    get text() {
+      return read();
+    },
+    edits,
+    out: [],
+    strings: [],
+  };
   if (root.type !== 'object') {
     report(ctx, 'DS109', rangeOf(root), 'A .dirsync file is a JSON object: `{ "directory": …, "cloud": …, "policy": … }`');
     return { diagnostics: ctx.out, strings: ctx.strings };
