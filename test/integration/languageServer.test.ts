@@ -397,9 +397,9 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       const closed = nextDiagnostics((p) => p.uri === freshUri && p.version === undefined);
       await conn.sendNotification('textDocument/didClose', { textDocument: { uri: freshUri } });
       await closed;
-      if (!incremental.some((d) => d.code.startsWith('DS10'))) clean++;
+      if (!incremental.some((d) => String(d.code).startsWith('DS10'))) clean++;
       // Back to the clean text now and then, so typing keeps reaching the edited-tree path.
-      if (rnd() < 0.15 || incremental.some((d) => d.code.startsWith('DS10'))) {
+      if (rnd() < 0.15 || incremental.some((d) => String(d.code).startsWith('DS10'))) {
         const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
         const restored = bigConfig(700);
         version++;
