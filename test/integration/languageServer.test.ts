@@ -338,6 +338,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     // Several pieces of the server's text store (8 KB each), edits inside and across them.
     const uri = 'file:///tmp/dirsync-lsp-test/random.dirsync';
     const rnd = prng(4242);
+    const pick = prng(99);
     const mirror = TextDocument.create(uri, 'dirsync', 1, bigConfig(700));
     const opened = nextDiagnostics((p) => p.uri === uri && p.version === 1);
     await conn.sendNotification('textDocument/didOpen', {
@@ -366,8 +367,10 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       }
       return { range: { start: mirror.positionAt(start), end: mirror.positionAt(end) }, text: insert };
     };
-    const ask = async (u: string, position: { line: number; character: number }) => ({
-      completion: await conn.sendRequest('textDocument/completion', { textDocument: { uri: u }, position }),
+    const ask = async (u: string, positions: Array<{ line: number; character: number }>) => ({
+      completion: await Promise.all(
+        positions.map((position) => conn.sendRequest('textDocument/completion', { textDocument: { uri: u }, position })),
+      ),
       folding: await conn.sendRequest('textDocument/foldingRange', { textDocument: { uri: u } }),
       symbols: await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: u } }),
     });
@@ -384,8 +387,13 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       const published = nextDiagnostics((p) => p.uri === uri && p.version === version);
       await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
       const incremental = (await published).diagnostics;
-      const position = mirror.positionAt(mirror.offsetAt(changes[0]!.range.start) + changes[0]!.text.length);
-      const answers = await ask(uri, position);
+      // Completion where the edit ends and at two other places.
+      const positions = [
+        mirror.positionAt(mirror.offsetAt(changes[0]!.range.start) + changes[0]!.text.length),
+        mirror.positionAt(Math.floor(pick() * mirror.getText().length)),
+        mirror.positionAt(Math.floor(pick() * mirror.getText().length)),
+      ];
+      const answers = await ask(uri, positions);
       const freshUri = `file:///tmp/dirsync-lsp-test/random-fresh-${step}.dirsync`;
       const fresh = nextDiagnostics((p) => p.uri === freshUri && p.version === 1);
       await conn.sendNotification('textDocument/didOpen', {
@@ -393,7 +401,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       });
       const what = `after step ${step} (changes ${JSON.stringify(changes)})`;
       assert.deepEqual(incremental, (await fresh).diagnostics, `diagnostics ${what}`);
-      assert.deepEqual(answers, await ask(freshUri, position), `completion, folding, symbols ${what}`);
+      assert.deepEqual(answers, await ask(freshUri, positions), `completion, folding, symbols ${what}`);
       const closed = nextDiagnostics((p) => p.uri === freshUri && p.version === undefined);
       await conn.sendNotification('textDocument/didClose', { textDocument: { uri: freshUri } });
       await closed;

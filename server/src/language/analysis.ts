@@ -23,7 +23,10 @@ function whole(text: DocumentText): string {
 }
 
 export interface Analysis {
+  /** The whole text; for a document kept in pieces, built on first use. */
   readonly text: string;
+  /** The text as the analysis read it: whole, or in pieces (read slices of it to avoid building it whole). */
+  readonly source: DocumentText;
   readonly root: Node | undefined;
   readonly lines: LineIndex;
   /** Sorted by position. */
@@ -49,7 +52,7 @@ const walks = new WeakMap<Node, number>();
 const cleanTexts = new WeakMap<Node, DocumentText>();
 
 /** Whether `root` is the clean parse of `text` (every token of the text is in the tree), e.g. for completion. */
-export function isCleanTreeOf(root: Node, text: string): boolean {
+export function isCleanTreeOf(root: Node, text: DocumentText): boolean {
   const clean = cleanTexts.get(root);
   return clean === text || (clean !== undefined && typeof clean !== 'string' && clean.builtText === text);
 }
@@ -180,6 +183,7 @@ function analyzeTree(source: DocumentText, tree: ParsedTree | undefined, parseEr
     get text() {
       return text();
     },
+    source,
     root,
     get lines() {
       return (lines ??= new LineIndex(text()));

@@ -12,6 +12,7 @@ export interface TextSource {
   readonly length: number;
   /** `text.slice(start, end)`, built from the pieces it spans. */
   slice(start: number, end: number): string;
+  charCodeAt(offset: number): number;
 }
 
 /** Target size of a piece; a piece grown past twice this is split. */

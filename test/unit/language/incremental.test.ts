@@ -12,6 +12,7 @@ import { analyze, reanalyze, type Analysis, type TextChange } from '../../../ser
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
 import { foldingByScan } from '../../../server/src/language/outline';
 import { completionsAt, folding, parseForCompletion } from '../../../server/src/language/service';
+import { ChunkedText } from '../../../server/src/language/text';
 import { bigConfig } from '../../bench/support/bigConfig';
 import { sampleFiles } from '../../support/languageCases';
 import { mulberry32 as prng } from '../../support/random';
@@ -71,6 +72,8 @@ function undo(c: TextChange): TextChange {
 function run(text: string, seed: number, steps: number): number {
   const rnd = prng(seed);
   let current = analyze(text);
+  // The text as the language server keeps it, in pieces: the analyses and completions read it.
+  let pieces = ChunkedText.of(text);
   let incremental = 0;
   let undoNext: TextChange[] | undefined;
   for (let step = 0; step < steps; step++) {
@@ -79,6 +82,7 @@ function run(text: string, seed: number, steps: number): number {
       for (const c of undoNext) {
         changes.push(c);
         text = apply(text, c);
+        pieces = pieces.replace(c.start, c.end, c.text);
       }
       undoNext = undefined;
     } else {
@@ -89,12 +93,13 @@ function run(text: string, seed: number, steps: number): number {
         changes.push(r.change);
         typing &&= r.typing;
         text = apply(text, r.change);
+        pieces = pieces.replace(r.change.start, r.change.end, r.change.text);
       }
       // Typing that keeps the document clean stays; anything else is undone by the next step.
       if (!typing || !parseCleanTree(text) || rnd() < 0.3) undoNext = changes.map(undo).reverse();
     }
     const previousRoot = current.root;
-    const next = reanalyze(current, text, changes);
+    const next = reanalyze(current, step % 2 ? pieces : text, changes);
     if (next.root && next.root === previousRoot) incremental++;
     assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
     assert.deepEqual(folding(next), foldingByScan(analyze(text)), `folding at step ${step} (seed ${seed})`);
