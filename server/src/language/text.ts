@@ -13,6 +13,7 @@ export interface TextSource {
   /** `text.slice(start, end)`, built from the pieces it spans. */
   slice(start: number, end: number): string;
   charCodeAt(offset: number): number;
+  indexOf(search: string, from?: number): number;
 }
 
 /** Target size of a piece; a piece grown past twice this is split. */
@@ -64,6 +65,26 @@ export class ChunkedText implements TextSource {
     if (this.flat !== undefined) return this.flat.charCodeAt(offset);
     const i = this.pieceAt(offset);
     return this.chunks[i]!.charCodeAt(offset - this.starts[i]!);
+  }
+
+  /** `text.indexOf(search, from)`, piece by piece (a match may span two or more pieces). */
+  indexOf(search: string, from = 0): number {
+    if (this.flat !== undefined) return this.flat.indexOf(search, from);
+    const s = Math.max(0, Math.min(Math.trunc(from) || 0, this.length));
+    if (search.length === 0) return s;
+    for (let i = this.pieceAt(s); i < this.chunks.length; i++) {
+      const base = this.starts[i]!;
+      const hit = this.chunks[i]!.indexOf(search, Math.max(0, s - base));
+      if (hit >= 0) return base + hit;
+      // A match that starts in this piece and ends in the next ones.
+      const edge = base + this.chunks[i]!.length;
+      if (search.length > 1 && edge < this.length) {
+        const start = Math.max(s, edge - search.length + 1);
+        const across = this.slice(start, edge + search.length - 1).indexOf(search);
+        if (across >= 0) return start + across;
+      }
+    }
+    return -1;
   }
 
   /** The text with `[start, end)` replaced by `text`; only the pieces the range touches are rebuilt. */

@@ -102,11 +102,33 @@ describe('ChunkedDocument (the server documents, text in pieces)', () => {
     let expected = text;
     for (let i = 0; i < 50; i++) {
       const at = (i * 7919) % text.length;
-      t = t.replace(at, at + (i % 3), 'q');
-      expected = expected.slice(0, at) + 'q' + expected.slice(at + (i % 3));
+      // Now and then a comment's end, to be found across pieces below.
+      const insert = i % 5 === 0 ? '*/' : 'q';
+      t = t.replace(at, at + (i % 3), insert);
+      expected = expected.slice(0, at) + insert + expected.slice(at + (i % 3));
       assert.equal(t.builtText, undefined, 'the whole text is not built by an edit');
       assert.equal(t.slice(Math.max(0, at - 10), at + 10), expected.slice(Math.max(0, at - 10), at + 10));
     }
+    // Searches, also for matches across pieces (a comment's `*/` split by a piece's end).
+    const rnd = prng(9);
+    for (let k = 0; k < 300; k++) {
+      const from = Math.floor(rnd() * (expected.length + 10)) - 5;
+      const at = Math.floor(rnd() * expected.length);
+      const search = ['/', '*/', '"', 'q', '\n', 'xyz'][k % 6]!;
+      assert.equal(t.indexOf(search, from), expected.indexOf(search, from), `indexOf(${JSON.stringify(search)}, ${from})`);
+      const long = expected.slice(at, at + 1 + Math.floor(rnd() * 30_000));
+      assert.equal(
+        t.indexOf(long, Math.max(0, at - 100)),
+        expected.indexOf(long, Math.max(0, at - 100)),
+        `indexOf of ${long.length} characters`,
+      );
+    }
+    assert.equal(t.builtText, undefined, 'searching does not build the whole text');
+    // A match split exactly by a piece's end.
+    const split = ChunkedText.of(`${'a'.repeat(8 * 1024 - 1)}*/${'b'.repeat(20_000)}`).replace(25_000, 25_000, 'c');
+    assert.equal(split.builtText, undefined);
+    assert.equal(split.indexOf('*/'), 8 * 1024 - 1);
+    assert.equal(split.indexOf('a*/b', 100), 8 * 1024 - 2);
     assert.equal(t.text(), expected);
   });
 });
