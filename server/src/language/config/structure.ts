@@ -9,7 +9,7 @@ import { findCloudAttribute, cloudAttributeNames } from '../../domain/cloudAttri
 import type { Diagnostic, QuickFix } from '../diagnostics';
 import { severityOf } from '../codes';
 import { didYouMean } from '../suggest';
-import { setValueEdits, snippetValue } from './edits';
+import { lazyFix, setValueEdits, snippetValue } from './edits';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
 import { entries, rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
@@ -267,8 +267,10 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
     const at = keyNode ? rangeOf(keyNode) : { start: node.offset, end: node.offset + 1 };
     const child = spec.properties[key];
     const value = child?.insert ? snippetValue(child.insert) : child && 'default' in child ? child.default : '';
-    const edits = setValueEdits(ctx.text, [...path, key], value ?? '');
-    report(ctx, 'DS103', at, `Missing required key \`${key}\``, edits.length ? [{ title: `Add \`${key}\``, edits, preferred: true }] : []);
+    const where = [...path, key];
+    report(ctx, 'DS103', at, `Missing required key \`${key}\``, [
+      lazyFix({ title: `Add \`${key}\``, preferred: true }, () => setValueEdits(ctx.text, where, value ?? '')),
+    ]);
   }
 }
 

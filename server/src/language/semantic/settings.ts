@@ -4,7 +4,7 @@
  * completeness, the required delete threshold, schedules and recipients, duplicate list entries.
  */
 import { findAdAttribute } from '../../domain/adSchema';
-import { setValueEdits } from '../config/edits';
+import { lazyFix, setValueEdits } from '../config/edits';
 import { dnKey } from '../../domain/dn';
 import { TextMemo } from '../memo';
 import { DuplicateFinder } from './duplicates';
@@ -176,11 +176,9 @@ const lowerCase = (v: string) => v.toLowerCase();
 export function checkPolicy(ctx: SemanticContext): void {
   const threshold = nodeAt(ctx, ['policy', 'deleteThreshold']);
   if (!threshold) {
-    const fix = {
-      title: 'Add a delete threshold (50 objects or 10 %)',
-      edits: setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }),
-      preferred: true,
-    };
+    const fix = lazyFix({ title: 'Add a delete threshold (50 objects or 10 %)', preferred: true }, () =>
+      setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }),
+    );
     report(
       ctx,
       'DS508',
