@@ -155,6 +155,21 @@ describe('incremental re-analysis', () => {
     });
   }
 
+  it('quick fixes asked for after later edits are those of their own version (they are made when asked)', () => {
+    // A duplicate DN (DS527), no delete threshold (DS508), no directory or cloud (DS103): each with a fix.
+    const text = '{"name": "x", "policy": {"protected": {"dns": ["CN=A,DC=x", "CN=A,DC=x"]}}}';
+    const first = analyze(text);
+    const codes = first.diagnostics.filter((d) => d.fixes?.length).map((d) => d.code);
+    for (const code of ['DS527', 'DS508', 'DS103']) assert.ok(codes.includes(code), `${code} with a fix in ${codes.join(' ')}`);
+    // An edit before them all: the tree (and the model's items) move on with the new version.
+    const change: TextChange = { start: 10, end: 10, text: 'qq', removed: '' };
+    const second = reanalyze(first, apply(text, change), [change]);
+    assert.equal(second.root, first.root, 'the tree was edited in place');
+    const edits = (a: Analysis) => a.diagnostics.map((d) => (d.fixes ?? []).map((f) => ({ title: f.title, edits: f.edits })));
+    assert.deepEqual(edits(first), edits(analyze(text)));
+    assert.deepEqual(edits(second), edits(analyze(apply(text, change))));
+  });
+
   it('does not edit a tree twice: an out-of-date analysis is analysed from scratch', () => {
     const text = '{"a": ["xy"]}';
     const first = analyze(text);
