@@ -14,7 +14,10 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigModelRequest, type ConfigModelResult } from '../../common/requests';
+import { bigConfig } from '../bench/support/bigConfig';
+import { mulberry32 as prng } from '../support/random';
 
 const ROOT = join(__dirname, '../..');
 const SERVER = join(ROOT, 'dist/server.js');
@@ -329,6 +332,98 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     const cleared = nextDiagnostics((p) => p.uri === uri && p.version === undefined);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual((await cleared).diagnostics, []);
+  });
+
+  it('random edits of a long config answer what a fresh open of the same text does', async () => {
+    // Several pieces of the server's text store (8 KB each), edits inside and across them.
+    const uri = 'file:///tmp/dirsync-lsp-test/random.dirsync';
+    const rnd = prng(4242);
+    const pick = prng(99);
+    const mirror = TextDocument.create(uri, 'dirsync', 1, bigConfig(700));
+    const opened = nextDiagnostics((p) => p.uri === uri && p.version === 1);
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'dirsync', version: 1, text: mirror.getText() },
+    });
+    await opened;
+    const INSERTS = ['q', '7', ' ', '\n', '\r\n', ',', '"', '\\', '{', ']', '//', 'é', ''];
+    type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+    /** A change of the mirror's current text: mostly typing inside a string, else anything anywhere. */
+    const randomChange = (): Change => {
+      const text = mirror.getText();
+      const at = Math.floor(rnd() * (text.length + 1));
+      const q = text.indexOf('"', at);
+      let start: number;
+      let end: number;
+      let insert: string;
+      if (rnd() < 0.75 && q >= 0) {
+        start = q + 1 + Math.floor(rnd() * 3);
+        end = rnd() < 0.4 ? start + 1 : start;
+        insert = end > start ? '' : 'q';
+      } else {
+        const r = rnd();
+        start = at;
+        end = Math.min(text.length, at + (r < 0.5 ? 0 : r < 0.8 ? 1 : Math.floor(rnd() * 12_000)));
+        insert = INSERTS[Math.floor(rnd() * INSERTS.length)]!;
+      }
+      return { range: { start: mirror.positionAt(start), end: mirror.positionAt(end) }, text: insert };
+    };
+    const ask = async (u: string, positions: Array<{ line: number; character: number }>) => ({
+      completion: await Promise.all(
+        positions.map((position) => conn.sendRequest('textDocument/completion', { textDocument: { uri: u }, position })),
+      ),
+      folding: await conn.sendRequest('textDocument/foldingRange', { textDocument: { uri: u } }),
+      symbols: await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: u } }),
+    });
+    let clean = 0;
+    let version = 1;
+    for (let step = 0; step < 60; step++) {
+      const changes: Change[] = [];
+      version++;
+      for (let i = 0, n = rnd() < 0.8 ? 1 : 3; i < n; i++) {
+        const c = randomChange();
+        changes.push(c);
+        TextDocument.update(mirror, [c], version);
+      }
+      const published = nextDiagnostics((p) => p.uri === uri && p.version === version);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+      const incremental = (await published).diagnostics;
+      // Completion where the edit ends and at two other places.
+      const positions = [
+        mirror.positionAt(mirror.offsetAt(changes[0]!.range.start) + changes[0]!.text.length),
+        mirror.positionAt(Math.floor(pick() * mirror.getText().length)),
+        mirror.positionAt(Math.floor(pick() * mirror.getText().length)),
+      ];
+      const answers = await ask(uri, positions);
+      const freshUri = `file:///tmp/dirsync-lsp-test/random-fresh-${step}.dirsync`;
+      const fresh = nextDiagnostics((p) => p.uri === freshUri && p.version === 1);
+      await conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: freshUri, languageId: 'dirsync', version: 1, text: mirror.getText() },
+      });
+      const what = `after step ${step} (changes ${JSON.stringify(changes)})`;
+      assert.deepEqual(incremental, (await fresh).diagnostics, `diagnostics ${what}`);
+      assert.deepEqual(answers, await ask(freshUri, positions), `completion, folding, symbols ${what}`);
+      const closed = nextDiagnostics((p) => p.uri === freshUri && p.version === undefined);
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: freshUri } });
+      await closed;
+      if (!incremental.some((d) => String(d.code).startsWith('DS10'))) clean++;
+      // Back to the clean text now and then, so typing keeps reaching the edited-tree path.
+      if (rnd() < 0.15 || incremental.some((d) => String(d.code).startsWith('DS10'))) {
+        const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
+        const restored = bigConfig(700);
+        version++;
+        TextDocument.update(mirror, [{ ...whole, text: restored }], version);
+        const back = nextDiagnostics((p) => p.uri === uri && p.version === version);
+        await conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ ...whole, text: restored }],
+        });
+        await back;
+      }
+    }
+    assert.ok(clean > 20, `only ${clean} of 60 steps left the document without syntax errors`);
+    const cleared = nextDiagnostics((p) => p.uri === uri && p.version === undefined);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await cleared;
   });
 
   it('clears diagnostics on close', async () => {

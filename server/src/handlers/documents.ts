@@ -1,10 +1,13 @@
 /**
  * Open documents and their analyses, cached per document version. The changes since the last
  * analysis are kept, so the next one can edit that analysis's tree instead of parsing the whole
- * document again (`reanalyze`; typing in a 5,000-line config re-parses nothing).
+ * document again (`reanalyze`; typing in a 5,000-line config re-parses nothing). The documents keep
+ * their text in pieces (`ChunkedDocument`): a keystroke neither copies the whole text nor, on that
+ * path, makes the analysis read it whole.
  */
 import { TextDocumentContentChangeEvent, TextDocuments, type Connection } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ChunkedDocument } from './textDocument';
 import { analyze, reanalyze, type Analysis, type CompletionSource, type TextChange } from '../language/service';
 import { ServerProblemNotification, type ServerProblemParams } from '../../../common/requests';
 
@@ -14,10 +17,10 @@ const MAX_PENDING_CHANGES = 64;
 export class DocumentStore {
   /** The changes of each document since its cached analysis, in order; `undefined` after a full replacement. */
   private readonly pending = new Map<string, TextChange[] | undefined>();
-  readonly documents = new TextDocuments<TextDocument>({
+  readonly documents = new TextDocuments<ChunkedDocument>({
     create: (uri, languageId, version, content) => {
       this.pending.delete(uri);
-      return TextDocument.create(uri, languageId, version, content);
+      return new ChunkedDocument(uri, languageId, version, content);
     },
     update: (doc, changes, version) => this.update(doc, changes, version),
   });
@@ -33,7 +36,7 @@ export class DocumentStore {
     });
   }
 
-  get(uri: string): TextDocument | undefined {
+  get(uri: string): ChunkedDocument | undefined {
     return this.documents.get(uri);
   }
 
@@ -41,18 +44,18 @@ export class DocumentStore {
    * Applies an editor's changes one by one (as TextDocument.update does), noting each one's
    * offsets and the text it replaced, in the text before it.
    */
-  private update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+  private update(doc: ChunkedDocument, changes: TextDocumentContentChangeEvent[], version: number): ChunkedDocument {
     let log = this.cache.has(doc.uri) ? this.pending.get(doc.uri) : undefined;
     for (const change of changes) {
       if (log && TextDocumentContentChangeEvent.isIncremental(change) && log.length < MAX_PENDING_CHANGES) {
         let start = doc.offsetAt(change.range.start);
         let end = doc.offsetAt(change.range.end);
         if (end < start) [start, end] = [end, start];
-        log.push({ start, end, text: change.text, removed: doc.getText().slice(start, end) });
+        log.push({ start, end, text: change.text, removed: doc.slice(start, end) });
       } else {
         log = undefined;
       }
-      TextDocument.update(doc, [change], version);
+      doc.update([change], version);
     }
     this.pending.set(doc.uri, log);
     return doc;
@@ -72,7 +75,8 @@ export class DocumentStore {
     const hit = this.cache.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.analysis;
     const changes = this.pending.get(doc.uri);
-    const analysis = hit && changes ? reanalyze(hit.analysis, doc.getText(), changes) : analyze(doc.getText());
+    const text = doc instanceof ChunkedDocument ? doc.text : doc.getText();
+    const analysis = hit && changes ? reanalyze(hit.analysis, text, changes) : analyze(doc.getText());
     this.pending.set(doc.uri, []);
     this.cache.set(doc.uri, { version: doc.version, analysis });
     if (analysis.internalErrors.length) {

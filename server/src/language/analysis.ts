@@ -13,9 +13,20 @@ import type { Diagnostic } from './diagnostics';
 import { checkEmbedded, type EmbeddedValue } from './embedded';
 import { LineIndex } from './positions';
 import { runSemanticChecks } from './semantic/index';
+import type { ChunkedText } from './text';
+
+/** A document's text: whole, or in pieces (the language server's documents) read whole only when needed. */
+export type DocumentText = string | ChunkedText;
+
+function whole(text: DocumentText): string {
+  return typeof text === 'string' ? text : text.text();
+}
 
 export interface Analysis {
+  /** The whole text; for a document kept in pieces, built on first use. */
   readonly text: string;
+  /** The text as the analysis read it: whole, or in pieces (read slices of it to avoid building it whole). */
+  readonly source: DocumentText;
   readonly root: Node | undefined;
   readonly lines: LineIndex;
   /** Sorted by position. */
@@ -38,11 +49,12 @@ const editableTrees = new WeakSet<Node>();
 /** How many times each editable tree was walked (structure.ts keeps list results by walk). */
 const walks = new WeakMap<Node, number>();
 /** Clean parse trees and the text each one is exactly the parse of (while an edit is applied, none). */
-const cleanTexts = new WeakMap<Node, string>();
+const cleanTexts = new WeakMap<Node, DocumentText>();
 
 /** Whether `root` is the clean parse of `text` (every token of the text is in the tree), e.g. for completion. */
-export function isCleanTreeOf(root: Node, text: string): boolean {
-  return cleanTexts.get(root) === text;
+export function isCleanTreeOf(root: Node, text: DocumentText): boolean {
+  const clean = cleanTexts.get(root);
+  return clean === text || (clean !== undefined && typeof clean !== 'string' && clean.builtText === text);
 }
 
 /** Analyzes a document's text. */
@@ -70,30 +82,44 @@ export function analyze(text: string): Analysis {
  * whole text, and `previous` is out of date afterwards (its tree is the new text's). The result
  * is the same as `analyze(text)`'s.
  */
-export function reanalyze(previous: Analysis, text: string, changes: readonly TextChange[]): Analysis {
+export function reanalyze(previous: Analysis, text: DocumentText, changes: readonly TextChange[]): Analysis {
   const root = previous.root;
-  if (!root || !editableTrees.has(root) || changes.length === 0) return analyze(text);
+  if (!root || !editableTrees.has(root) || changes.length === 0) return analyze(whole(text));
   editableTrees.delete(root);
   cleanTexts.delete(root);
   const touched: Touched[] = [];
   for (const change of changes) {
     const t = applyChange(root, change);
-    if (!t) return analyze(text);
+    if (!t) return analyze(whole(text));
     touched.push(t);
   }
-  if (root.offset + root.length > text.length || !verifyEdits(text, touched)) return analyze(text);
+  if (root.offset + root.length > text.length || !verifyEdits(text, touched)) return analyze(whole(text));
   const changed = new Set<Node>();
   for (const t of touched) if (t.kind === 'string') changed.add(t.node);
   const walk = (walks.get(root) ?? -1) + 1;
   walks.set(root, walk);
   cleanTexts.set(root, text);
-  const analysis = analyzeTree(text, { text, root, syntaxDiagnostics: [], clean: true }, undefined, { walk, changed });
+  const tree: ParsedTree = {
+    get text() {
+      return whole(text);
+    },
+    root,
+    syntaxDiagnostics: [],
+    clean: true,
+  };
+  const analysis = analyzeTree(text, tree, undefined, { walk, changed });
   if (!analysis.internalErrors.length) editableTrees.add(root);
   return analysis;
 }
 
-/** `edits`: for a tree edited in place, what changed since its last walk (see `validateStructure`). */
-function analyzeTree(text: string, tree: ParsedTree | undefined, parseError?: unknown, edits?: TreeEdits): Analysis {
+/**
+ * `edits`: for a tree edited in place, what changed since its last walk (see `validateStructure`).
+ * A text in pieces is read whole only by what needs it (quick fixes, line numbers of duplicates);
+ * the checks of a clean edited tree read slices of it.
+ */
+function analyzeTree(source: DocumentText, tree: ParsedTree | undefined, parseError?: unknown, edits?: TreeEdits): Analysis {
+  let built: string | undefined;
+  const text = () => (built ??= whole(source));
   const internalErrors: string[] = [];
   const diagnostics: Diagnostic[] = [];
   let root: Node | undefined;
@@ -114,15 +140,24 @@ function analyzeTree(text: string, tree: ParsedTree | undefined, parseError?: un
         severity: 'error',
         code: 'DS109',
         message: first
-          ? `Not JSON with comments (JSONC) at ${JSON.stringify(text.slice(first.range.start, first.range.start + 20).split(/\s/)[0] ?? '')}: a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``
+          ? `Not JSON with comments (JSONC) at ${JSON.stringify(source.slice(first.range.start, first.range.start + 20).split(/\s/)[0] ?? '')}: a .dirsync file is a JSON object with \`directory\`, \`cloud\` and \`policy\``
           : 'Empty file: a .dirsync file is a JSON object with `directory`, `cloud` and `policy`',
       });
     } else if (root) {
       const structure = validateStructure(text, root, CONFIG_SPEC, edits);
       diagnostics.push(...structure.diagnostics);
       if (root.type === 'object') {
-        embedded = checkEmbedded(text, structure.strings, diagnostics, internalErrors);
-        runSemanticChecks({ text, root, config, embedded, out: diagnostics, internalErrors });
+        embedded = checkEmbedded(source, structure.strings, diagnostics, internalErrors);
+        runSemanticChecks({
+          get text() {
+            return text();
+          },
+          root,
+          config,
+          embedded,
+          out: diagnostics,
+          internalErrors,
+        });
       }
     }
   } catch (err) {
@@ -140,15 +175,18 @@ function analyzeTree(text: string, tree: ParsedTree | undefined, parseError?: un
       message: `The document could not be analysed completely (${firstLine(internalErrors[0]!)}); it is not checked further`,
     });
   }
-  const clamped = diagnostics.map((d) => clampDiagnostic(d, text.length));
+  const clamped = diagnostics.map((d) => clampDiagnostic(d, source.length));
   clamped.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.code.localeCompare(b.code));
   let lines: LineIndex | undefined;
   return {
-    text,
+    // Built on first use: validating an edit of a text in pieces never needs it whole, nor its lines.
+    get text() {
+      return text();
+    },
+    source,
     root,
-    // Built on first use: validation alone never needs lines.
     get lines() {
-      return (lines ??= new LineIndex(text));
+      return (lines ??= new LineIndex(text()));
     },
     diagnostics: clamped,
     config: config!,

@@ -7,7 +7,9 @@ import { findNodeAtLocation, findNodeAtOffset, getLocation } from 'jsonc-parser'
 import { AD_ATTRIBUTES, AD_OBJECT_CLASSES } from '../domain/adSchema';
 import { isCleanTreeOf, type Analysis } from './analysis';
 import { CLOUD_ATTRIBUTES, findCloudAttribute } from '../domain/cloudAttributes';
-import { decodeJsonString, escapeJsonStringContent, toDecoded, toDocument, type DecodedString } from './config/jsonString';
+import { escapeJsonStringContent, toDecoded, toDocument, type DecodedString } from './config/jsonString';
+import { decodeEmbedded } from './embedded';
+import type { TextSource } from './text';
 import { CONFIG_SPEC } from './config/spec';
 import { describeType, specAt, type ObjectSpec, type Spec } from './config/specTypes';
 import { entries, pathOf, rangeOf, type Node } from './config/tree';
@@ -51,12 +53,13 @@ const NEW_FILE_SNIPPET = `{
  * bare parse (`parseConfigTree`), which is what the server uses right after an edit, before the
  * debounced validation has run.
  */
-export type CompletionSource = Pick<Analysis, 'text' | 'root'>;
+export type CompletionSource = Pick<Analysis, 'text' | 'root'> & Partial<Pick<Analysis, 'source'>>;
 
 /** Completion items at a document offset. */
 export function complete(analysis: CompletionSource, offset: number): CompletionItem[] {
-  const { root, text } = analysis;
+  const root = analysis.root;
   if (root?.type !== 'object') {
+    const text = analysis.text;
     if (text.trim() === '' || !root) {
       return [
         {
@@ -71,6 +74,8 @@ export function complete(analysis: CompletionSource, offset: number): Completion
     }
     return [];
   }
+  // Slices of the text only: a document kept in pieces is not built whole for a completion.
+  const text: TextSource = analysis.source ?? analysis.text;
   const node = findNodeAtOffset(root, offset, true);
   if (node?.type === 'string' && offset > node.offset && (offset < node.offset + node.length || !closed(text, node))) {
     const isKey = node.parent?.type === 'property' && node.parent.children?.[0] === node;
@@ -81,7 +86,9 @@ export function complete(analysis: CompletionSource, offset: number): Completion
     return stringValueItems(analysis, node, offset);
   }
   // From the tree when it is the text's clean parse: getLocation scans the text from its start.
-  const loc = (isCleanTreeOf(root, text) ? locationInTree(text, root, offset) : undefined) ?? getLocation(text, offset);
+  const loc =
+    (isCleanTreeOf(root, analysis.source ?? analysis.text) ? locationInTree(text, root, offset) : undefined) ??
+    getLocation(analysis.text, offset);
   const word = wordAt(text, offset);
   if (loc.isAtPropertyKey) {
     const objPath = loc.path.slice(0, -1);
@@ -94,15 +101,20 @@ export function complete(analysis: CompletionSource, offset: number): Completion
   return valueItems(spec, word, loc.path);
 }
 
-function closed(text: string, node: Node): boolean {
-  return node.length >= 2 && text[node.offset + node.length - 1] === '"';
+function closed(text: TextSource, node: Node): boolean {
+  return node.length >= 2 && text.charCodeAt(node.offset + node.length - 1) === 0x22 /* " */;
 }
 
-function wordAt(text: string, offset: number): TextRange {
+/** `/[\w$-]/` of one UTF-16 code unit. */
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x24 || c === 0x2d;
+}
+
+function wordAt(text: TextSource, offset: number): TextRange {
   let s = offset;
-  while (s > 0 && /[\w$-]/.test(text[s - 1]!)) s--;
+  while (s > 0 && isWordChar(text.charCodeAt(s - 1))) s--;
   let e = offset;
-  while (e < text.length && /[\w$-]/.test(text[e]!)) e++;
+  while (e < text.length && isWordChar(text.charCodeAt(e))) e++;
   return { start: s, end: e };
 }
 
@@ -270,8 +282,9 @@ function stringValueItems(analysis: CompletionSource, node: Node, offset: number
       filterText: JSON.stringify(v),
     }));
   }
-  const decoded = decodeJsonString(analysis.text, node.offset, node.length);
-  const inner = { start: node.offset + 1, end: closed(analysis.text, node) ? node.offset + node.length - 1 : node.offset + node.length };
+  const text: TextSource = analysis.source ?? analysis.text;
+  const decoded = decodeEmbedded(text, node.offset, node.length);
+  const inner = { start: node.offset + 1, end: closed(text, node) ? node.offset + node.length - 1 : node.offset + node.length };
   switch (s.format) {
     case 'secretRef':
       return secretItems(inner, false);

@@ -16,6 +16,7 @@ import type { TypedString } from './config/structure';
 import { parseLdapFilter, type FilterNode } from './ldapFilter/index';
 import type { ParseResult } from './problems';
 import { TextMemo } from './memo';
+import type { TextSource } from './text';
 
 export type EmbeddedFormat = Extract<StringFormat, 'ldapFilter' | 'attrExpr' | 'avatarUri'>;
 
@@ -71,7 +72,7 @@ export function isEmbeddedFormat(f: StringFormat | undefined): f is EmbeddedForm
 
 /** Parses every embedded string found by the structural pass and maps its problems into the document. */
 export function checkEmbedded(
-  text: string,
+  text: TextSource,
   strings: readonly TypedString[],
   diagnostics: Diagnostic[],
   internalErrors: string[],
@@ -108,7 +109,7 @@ export function checkEmbedded(
 const decodedBySource = new TextMemo<DecodedString>((source) => decodeJsonString(source, 0, source.length), 2_000);
 
 /** `decodeJsonString(text, start, length)`, through the memo of decoded sources. */
-export function decodeEmbedded(text: string, start: number, length: number): DecodedString {
+export function decodeEmbedded(text: TextSource, start: number, length: number): DecodedString {
   const rel = decodedBySource.get(text.slice(start, start + length));
   const map = new Int32Array(rel.map.length);
   for (let i = 0; i < map.length; i++) map[i] = rel.map[i]! + start;

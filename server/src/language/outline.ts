@@ -4,6 +4,7 @@ import { isCleanTreeOf, type Analysis } from './analysis';
 import { findCloudAttribute } from '../domain/cloudAttributes';
 import { entries, rangeOf, type Node } from './config/tree';
 import type { DocumentSymbol, FoldingRange, SymbolKind } from './diagnostics';
+import type { TextSource } from './text';
 
 /** The outline: every property, nested, with a short detail for values. */
 export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
@@ -92,8 +93,8 @@ const SyntaxKind = {
  * already (the server's document keeps them up to date per edit); by default the analysis's own.
  */
 export function foldingRanges(analysis: Analysis, lineAt?: (offset: number) => number): FoldingRange[] {
-  const { root, text } = analysis;
-  return root && isCleanTreeOf(root, text) ? foldingFromTree(analysis, root, lineAt) : foldingByScan(analysis);
+  const root = analysis.root;
+  return root && isCleanTreeOf(root, analysis.source) ? foldingFromTree(analysis, root, lineAt) : foldingByScan(analysis);
 }
 
 /**
@@ -103,7 +104,8 @@ export function foldingRanges(analysis: Analysis, lineAt?: (offset: number) => n
  * document has nothing but tokens of the tree, separators, whitespace and comments.
  */
 export function foldingFromTree(analysis: Analysis, root: Node, lineAt?: (offset: number) => number): FoldingRange[] {
-  const { text } = analysis;
+  // Read through the analysis's source: a document kept in pieces is not built whole for this.
+  const text: TextSource = analysis.source;
   // Brackets in document order: [offset, open?].
   const brackets: Array<[number, boolean]> = [];
   const walk = (n: Node): void => {
@@ -186,7 +188,7 @@ export function foldingFromTree(analysis: Analysis, root: Node, lineAt?: (offset
   return out.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
 }
 
-function onlyWhitespace(text: string, from: number, to: number): boolean {
+function onlyWhitespace(text: TextSource, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const ch = text.charCodeAt(i);
     if (ch !== 0x20 && ch !== 0x09 && ch !== 0x0a && ch !== 0x0d) return false;

@@ -12,6 +12,7 @@ import { analyze, reanalyze, type Analysis, type TextChange } from '../../../ser
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
 import { foldingByScan } from '../../../server/src/language/outline';
 import { completionsAt, folding, parseForCompletion } from '../../../server/src/language/service';
+import { ChunkedText } from '../../../server/src/language/text';
 import { bigConfig } from '../../bench/support/bigConfig';
 import { sampleFiles } from '../../support/languageCases';
 import { mulberry32 as prng } from '../../support/random';
@@ -71,6 +72,8 @@ function undo(c: TextChange): TextChange {
 function run(text: string, seed: number, steps: number): number {
   const rnd = prng(seed);
   let current = analyze(text);
+  // The text as the language server keeps it, in pieces: the analyses and completions read it.
+  let pieces = ChunkedText.of(text);
   let incremental = 0;
   let undoNext: TextChange[] | undefined;
   for (let step = 0; step < steps; step++) {
@@ -79,6 +82,7 @@ function run(text: string, seed: number, steps: number): number {
       for (const c of undoNext) {
         changes.push(c);
         text = apply(text, c);
+        pieces = pieces.replace(c.start, c.end, c.text);
       }
       undoNext = undefined;
     } else {
@@ -89,12 +93,13 @@ function run(text: string, seed: number, steps: number): number {
         changes.push(r.change);
         typing &&= r.typing;
         text = apply(text, r.change);
+        pieces = pieces.replace(r.change.start, r.change.end, r.change.text);
       }
       // Typing that keeps the document clean stays; anything else is undone by the next step.
       if (!typing || !parseCleanTree(text) || rnd() < 0.3) undoNext = changes.map(undo).reverse();
     }
     const previousRoot = current.root;
-    const next = reanalyze(current, text, changes);
+    const next = reanalyze(current, step % 2 ? pieces : text, changes);
     if (next.root && next.root === previousRoot) incremental++;
     assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
     assert.deepEqual(folding(next), foldingByScan(analyze(text)), `folding at step ${step} (seed ${seed})`);
@@ -149,6 +154,21 @@ describe('incremental re-analysis', () => {
       assertSame(next, analyze(after), name);
     });
   }
+
+  it('quick fixes asked for after later edits are those of their own version (they are made when asked)', () => {
+    // A duplicate DN (DS527), no delete threshold (DS508), no directory or cloud (DS103): each with a fix.
+    const text = '{"name": "x", "policy": {"protected": {"dns": ["CN=A,DC=x", "CN=A,DC=x"]}}}';
+    const first = analyze(text);
+    const codes = first.diagnostics.filter((d) => d.fixes?.length).map((d) => d.code);
+    for (const code of ['DS527', 'DS508', 'DS103']) assert.ok(codes.includes(code), `${code} with a fix in ${codes.join(' ')}`);
+    // An edit before them all: the tree (and the model's items) move on with the new version.
+    const change: TextChange = { start: 10, end: 10, text: 'qq', removed: '' };
+    const second = reanalyze(first, apply(text, change), [change]);
+    assert.equal(second.root, first.root, 'the tree was edited in place');
+    const edits = (a: Analysis) => a.diagnostics.map((d) => (d.fixes ?? []).map((f) => ({ title: f.title, edits: f.edits })));
+    assert.deepEqual(edits(first), edits(analyze(text)));
+    assert.deepEqual(edits(second), edits(analyze(apply(text, change))));
+  });
 
   it('does not edit a tree twice: an out-of-date analysis is analysed from scratch', () => {
     const text = '{"a": ["xy"]}';

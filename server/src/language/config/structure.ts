@@ -9,7 +9,7 @@ import { findCloudAttribute, cloudAttributeNames } from '../../domain/cloudAttri
 import type { Diagnostic, QuickFix } from '../diagnostics';
 import { severityOf } from '../codes';
 import { didYouMean } from '../suggest';
-import { setValueEdits, snippetValue } from './edits';
+import { lazyFix, setValueEdits, snippetValue } from './edits';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
 import { entries, rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
@@ -73,8 +73,17 @@ export interface TreeEdits {
  * Validates a whole document tree against the spec. With `edits` (a tree edited in place since
  * its last walk), the long lists of plain strings re-check only the items that changed.
  */
-export function validateStructure(text: string, root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
-  const ctx: Ctx = { text, edits, out: [], strings: [] };
+export function validateStructure(text: string | (() => string), root: Node, spec: ObjectSpec, edits?: TreeEdits): StructureResult {
+  // The whole text only for what needs it (a quick fix, a duplicate's line): the caller may build it on demand.
+  const read = typeof text === 'string' ? () => text : text;
+  const ctx: Ctx = {
+    get text() {
+      return read();
+    },
+    edits,
+    out: [],
+    strings: [],
+  };
   if (root.type !== 'object') {
     report(ctx, 'DS109', rangeOf(root), 'A .dirsync file is a JSON object: `{ "directory": …, "cloud": …, "policy": … }`');
     return { diagnostics: ctx.out, strings: ctx.strings };
@@ -258,8 +267,10 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
     const at = keyNode ? rangeOf(keyNode) : { start: node.offset, end: node.offset + 1 };
     const child = spec.properties[key];
     const value = child?.insert ? snippetValue(child.insert) : child && 'default' in child ? child.default : '';
-    const edits = setValueEdits(ctx.text, [...path, key], value ?? '');
-    report(ctx, 'DS103', at, `Missing required key \`${key}\``, edits.length ? [{ title: `Add \`${key}\``, edits, preferred: true }] : []);
+    const where = [...path, key];
+    report(ctx, 'DS103', at, `Missing required key \`${key}\``, [
+      lazyFix({ title: `Add \`${key}\``, preferred: true }, () => setValueEdits(ctx.text, where, value ?? '')),
+    ]);
   }
 }
 

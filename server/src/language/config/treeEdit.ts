@@ -9,6 +9,7 @@
  */
 import type { Node } from 'jsonc-parser';
 import { scanCleanString } from './fastTree';
+import type { TextSource } from '../text';
 import { ownCopy } from '../memo';
 
 /** `[start, end)` of a text replaced by `text`; `removed` is what was there. */
@@ -80,12 +81,14 @@ export function applyChange(root: Node, change: TextChange): Touched | undefined
  * False when the text is not the tree's (a quote or a line break typed into a string, a comment
  * in a changed gap): the tree is then of no use and the text must be parsed.
  */
-export function verifyEdits(text: string, touched: readonly Touched[]): boolean {
+export function verifyEdits(text: TextSource, touched: readonly Touched[]): boolean {
   for (const t of touched) {
     if (t.kind === 'string') {
-      if (text.charCodeAt(t.node.offset) !== 0x22 /* " */) return false;
-      const s = scanCleanString(text, t.node.offset);
-      if (!s || s.end !== end(t.node)) return false;
+      // The string's own range is enough: the scan must end exactly at its last character.
+      const source = text.slice(t.node.offset, end(t.node));
+      if (source.charCodeAt(0) !== 0x22 /* " */) return false;
+      const s = scanCleanString(source, 0);
+      if (!s || s.end !== source.length) return false;
       // Its own copy: a slice would keep this whole version of the document alive with the tree.
       (t.node as Mutable).value = ownCopy(s.value);
     } else {

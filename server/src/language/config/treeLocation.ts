@@ -10,6 +10,7 @@
  * both at every offset.
  */
 import type { Node } from 'jsonc-parser';
+import type { TextSource } from '../text';
 
 export interface TreeLocation {
   readonly path: Array<string | number>;
@@ -25,7 +26,7 @@ const end = (n: Node) => n.offset + n.length;
  * `getLocation(text, offset)`'s path and `isAtPropertyKey` for the clean tree `root` of `text`, or
  * undefined when the offset is not inside the root's brackets (the caller asks jsonc-parser).
  */
-export function locationInTree(text: string, root: Node, offset: number): TreeLocation | undefined {
+export function locationInTree(text: TextSource, root: Node, offset: number): TreeLocation | undefined {
   if (root.type !== 'object' && root.type !== 'array') return undefined;
   if (offset <= root.offset || offset >= end(root)) return undefined;
   const segments: Array<string | number> = [];
@@ -115,10 +116,13 @@ export function locationInTree(text: string, root: Node, offset: number): TreeLo
 }
 
 /** The offset of the first comma in `[from, to)` outside comments, or -1 (text between two tokens of a clean tree). */
-function commaBetween(text: string, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
+function commaBetween(source: TextSource, from: number, to: number): number {
+  // Only the gap is read (a document kept in pieces is not built whole); offsets in it are from `from`.
+  const text = source.slice(from, to);
+  to = text.length;
+  for (let i = 0; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x2c /* , */) return i;
+    if (c === 0x2c /* , */) return from + i;
     if (c === 0x2f /* / */) {
       const next = text.charCodeAt(i + 1);
       if (next === 0x2f) {

@@ -4,7 +4,7 @@
  * The token endpoint gets the client secret and refresh token, so it must be `https://` (plain
  * http only to this machine, e.g. the local cloud).
  */
-import { setValueEdits } from '../config/edits';
+import { lazyFix, setValueEdits } from '../config/edits';
 import { rangeOf } from '../config/tree';
 import { blame, keyRange, nodeAt, report, type SemanticContext } from './context';
 
@@ -24,13 +24,7 @@ export function checkCloudAuth(ctx: SemanticContext): void {
       'DS539',
       blame(ctx, ['cloud']),
       'The cloud needs credentials: `token` (an access token) or `auth` (a Webex Service App whose tokens renew)',
-      [
-        {
-          title: 'Add `token`',
-          edits: setValueEdits(ctx.text, ['cloud', 'token'], '${env:DIRSYNC_CLOUD_TOKEN}'),
-          preferred: true,
-        },
-      ],
+      [lazyFix({ title: 'Add `token`', preferred: true }, () => setValueEdits(ctx.text, ['cloud', 'token'], '${env:DIRSYNC_CLOUD_TOKEN}'))],
     );
   }
   const url = nodeAt(ctx, ['cloud', 'auth', 'tokenUrl']);

@@ -6,7 +6,7 @@
 import { findAdAttribute } from '../../domain/adSchema';
 import { findCloudAttribute, SCIM_CISCO } from '../../domain/cloudAttributes';
 import { escapeJsonStringContent } from '../config/jsonString';
-import { setValueEdits } from '../config/edits';
+import { lazyFix, setValueEdits } from '../config/edits';
 import { embeddedRange, type EmbeddedValue } from '../embedded';
 import type { AttributeMapping } from '../../../../common/config';
 import { blame, report, type SemanticContext } from './context';
@@ -60,7 +60,7 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
       'DS501',
       blame(ctx, [section]),
       '`uid` is not mapped: it is required (map `mail`, or `userPrincipalName` in email format)',
-      [{ title: 'Map `uid` to `mail`', edits: setValueEdits(ctx.text, [section, 'uid'], 'mail'), preferred: true }],
+      [lazyFix({ title: 'Map `uid` to `mail`', preferred: true }, () => setValueEdits(ctx.text, [section, 'uid'], 'mail'))],
     );
   } else if (!uid.isDefault) {
     const value = embeddedFor(ctx, section, uid.cloud.value);
@@ -101,11 +101,9 @@ function checkRequired(ctx: SemanticContext, section: string, mappings: readonly
       blame(ctx, [section]),
       `The account state is not mapped: map \`ds-pwp-account-disabled\` to \`${preferred}\` or users disabled in AD stay active in the cloud`,
       [
-        {
-          title: `Map \`ds-pwp-account-disabled\` to \`${preferred}\``,
-          edits: setValueEdits(ctx.text, [section, 'ds-pwp-account-disabled'], preferred),
-          preferred: true,
-        },
+        lazyFix({ title: `Map \`ds-pwp-account-disabled\` to \`${preferred}\``, preferred: true }, () =>
+          setValueEdits(ctx.text, [section, 'ds-pwp-account-disabled'], preferred),
+        ),
       ],
     );
   } else if (!disabled.isDefault) {

@@ -3,7 +3,7 @@
  * filter in the groups filter, base DNs present and inside the directory's, rooms searchable.
  */
 import { findAdAttribute } from '../../domain/adSchema';
-import { setValueEdits } from '../config/edits';
+import { lazyFix, setValueEdits } from '../config/edits';
 import { isUnderDn } from '../../domain/dn';
 import { toDocument } from '../config/jsonString';
 import type { ObjectKind } from '../../../../common/config';
@@ -25,7 +25,7 @@ export function checkObjects(ctx: SemanticContext): void {
         'DS521',
         nodeAt(ctx, ['objects', kind]) ? blame(ctx, ['objects', kind, 'baseDns']) : blame(ctx, ['directory', 'baseDns']),
         `${kind} are enabled but have no base DNs: set \`objects.${kind}.baseDns\` or \`directory.baseDns\``,
-        [{ title: 'Add `directory.baseDns`', edits: setValueEdits(ctx.text, ['directory', 'baseDns'], ['DC=example,DC=com']) }],
+        [lazyFix({ title: 'Add `directory.baseDns`' }, () => setValueEdits(ctx.text, ['directory', 'baseDns'], ['DC=example,DC=com']))],
       );
     }
     // A selection's own base DNs should lie inside the directory's (when those are given).
@@ -54,11 +54,9 @@ export function checkObjects(ctx: SemanticContext): void {
       keyRange(ctx, ['objects', 'rooms', 'enabled']) ?? blame(ctx, ['objects', 'rooms']),
       'Rooms are enabled but `sipAddresses;type=enterprise` is not mapped: rooms without a SIP address are not searchable (map msRTCSIP-PrimaryUserAddress, or ipPhone)',
       [
-        {
-          title: 'Map `sipAddresses;type=enterprise` to `msRTCSIP-PrimaryUserAddress`',
-          edits: setValueEdits(ctx.text, ['attributes', 'sipAddresses;type=enterprise'], 'msRTCSIP-PrimaryUserAddress'),
-          preferred: true,
-        },
+        lazyFix({ title: 'Map `sipAddresses;type=enterprise` to `msRTCSIP-PrimaryUserAddress`', preferred: true }, () =>
+          setValueEdits(ctx.text, ['attributes', 'sipAddresses;type=enterprise'], 'msRTCSIP-PrimaryUserAddress'),
+        ),
       ],
     );
   }

@@ -4,7 +4,7 @@
  * completeness, the required delete threshold, schedules and recipients, duplicate list entries.
  */
 import { findAdAttribute } from '../../domain/adSchema';
-import { setValueEdits } from '../config/edits';
+import { lazyFix, setValueEdits } from '../config/edits';
 import { dnKey } from '../../domain/dn';
 import { TextMemo } from '../memo';
 import { DuplicateFinder } from './duplicates';
@@ -49,7 +49,7 @@ export function checkConnection(ctx: SemanticContext): void {
           ],
           preferred: true,
         },
-        { title: 'Set `tls.startTls`', edits: setValueEdits(ctx.text, ['directory', 'tls', 'startTls'], true) },
+        lazyFix({ title: 'Set `tls.startTls`' }, () => setValueEdits(ctx.text, ['directory', 'tls', 'startTls'], true)),
       ],
     );
   }
@@ -74,11 +74,11 @@ export function checkConnection(ctx: SemanticContext): void {
     const template = nodeAt(ctx, ['cloud', 'url'])?.value ?? (cloud.type === 'webex' ? '{orgId}' : '');
     if (cloud.type === 'scim' && !nodeAt(ctx, ['cloud', 'url'])) {
       report(ctx, 'DS515', blame(ctx, ['cloud', 'url']), 'A generic SCIM cloud needs `url` (its SCIM base URL)', [
-        { title: 'Add `url`', edits: setValueEdits(ctx.text, ['cloud', 'url'], 'https://scim.example.com/v2'), preferred: true },
+        lazyFix({ title: 'Add `url`', preferred: true }, () => setValueEdits(ctx.text, ['cloud', 'url'], 'https://scim.example.com/v2')),
       ]);
     } else if (String(template).includes('{orgId}') && !cloud.orgId) {
       report(ctx, 'DS515', blame(ctx, ['cloud', 'orgId']), 'The cloud URL needs `orgId` (the Webex organization ID from Control Hub)', [
-        { title: 'Add `orgId`', edits: setValueEdits(ctx.text, ['cloud', 'orgId'], 'your-org-id'), preferred: true },
+        lazyFix({ title: 'Add `orgId`', preferred: true }, () => setValueEdits(ctx.text, ['cloud', 'orgId'], 'your-org-id')),
       ]);
     }
   }
@@ -94,11 +94,9 @@ export function checkAvatar(ctx: SemanticContext): void {
       blame(ctx, ['avatar', 'source']),
       'No `avatar.attribute`: thumbnailPhoto is used. Say which attribute holds the photos',
       [
-        {
-          title: 'Add `"attribute": "thumbnailPhoto"`',
-          edits: setValueEdits(ctx.text, ['avatar', 'attribute'], 'thumbnailPhoto'),
-          preferred: true,
-        },
+        lazyFix({ title: 'Add `"attribute": "thumbnailPhoto"`', preferred: true }, () =>
+          setValueEdits(ctx.text, ['avatar', 'attribute'], 'thumbnailPhoto'),
+        ),
       ],
     );
   }
@@ -127,11 +125,9 @@ export function checkAvatar(ctx: SemanticContext): void {
       blame(ctx, ['avatar', 'uriPattern']),
       'Source "resourceServer" needs `uriPattern`, e.g. `http://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg`',
       [
-        {
-          title: 'Add `uriPattern`',
-          edits: setValueEdits(ctx.text, ['avatar', 'uriPattern'], 'https://photos.example.com/{mail: .*?(?=@.*)}.jpg'),
-          preferred: true,
-        },
+        lazyFix({ title: 'Add `uriPattern`', preferred: true }, () =>
+          setValueEdits(ctx.text, ['avatar', 'uriPattern'], 'https://photos.example.com/{mail: .*?(?=@.*)}.jpg'),
+        ),
       ],
     );
   }
@@ -176,11 +172,9 @@ const lowerCase = (v: string) => v.toLowerCase();
 export function checkPolicy(ctx: SemanticContext): void {
   const threshold = nodeAt(ctx, ['policy', 'deleteThreshold']);
   if (!threshold) {
-    const fix = {
-      title: 'Add a delete threshold (50 objects or 10 %)',
-      edits: setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }),
-      preferred: true,
-    };
+    const fix = lazyFix({ title: 'Add a delete threshold (50 objects or 10 %)', preferred: true }, () =>
+      setValueEdits(ctx.text, ['policy', 'deleteThreshold'], { count: 50, percent: 10 }),
+    );
     report(
       ctx,
       'DS508',
@@ -251,7 +245,7 @@ export function checkPolicy(ctx: SemanticContext): void {
         'DS527',
         item.range,
         `\`${item.value}\` is already in \`${name}\``,
-        [{ title: 'Remove the duplicate', edits: removeArrayItem(ctx.text, item.range) }],
+        [lazyFix({ title: 'Remove the duplicate' }, removeLater(ctx, item.range))],
         { unnecessary: true },
       );
     }
@@ -263,6 +257,12 @@ const textOf = (l: Located<string>) => l.value;
 const duplicates = new DuplicateFinder();
 
 /** Edits removing one array item and the comma before it. */
+/** The removal of a duplicate, made when asked; the range is copied now (the model's items move with later edits). */
+function removeLater(ctx: SemanticContext, range: { start: number; end: number }): () => ReturnType<typeof removeArrayItem> {
+  const at = { start: range.start, end: range.end };
+  return () => removeArrayItem(ctx.text, at);
+}
+
 function removeArrayItem(text: string, range: { start: number; end: number }) {
   let start = range.start;
   while (start > 0 && /\s/.test(text[start - 1]!)) start--;
