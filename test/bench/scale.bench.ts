@@ -13,9 +13,10 @@
  * process. Targets: dry run ≤ 1.1× the raw reads at 10k and 100k, peak RSS ≤ 400 MB for the dry run
  * and the first full sync, nearly flat from 10k to 100k.
  *
- * A bench DC needs 127.0.0.1:389 to itself (Samba's LDAP server has no port setting). When the
- * tests' DC holds it, the bench runs itself again in a network namespace of its own (`unshare -n`,
- * root), where 127.0.0.1 is a fresh loopback: the tests' DC is never stopped.
+ * A bench DC needs 127.0.0.1:389 to itself (Samba's LDAP server has no port setting). The bench
+ * runs itself again in a network namespace of its own (`unshare -n`, root), where 127.0.0.1 is a
+ * fresh loopback: the tests' DC is never stopped, and a test run started meanwhile never finds the
+ * bench DC on its port. Without root it runs where it is, when 389 is free.
  *
  *   npm run bench -- scale
  *   DIRSYNC_BENCH_SIZES=10000 npm run bench -- scale
@@ -243,11 +244,24 @@ async function benchSize(users: number): Promise<void> {
   }
 }
 
+/** True when this process may make a network namespace of its own (`unshare -n`, root). */
+function canUnshare(): boolean {
+  return spawnSync('unshare', ['-n', 'true']).status === 0;
+}
+
 async function main(): Promise<void> {
-  if (await ldapPortTaken()) {
-    if (process.env.DIRSYNC_BENCH_OWN_NETWORK) throw new Error('127.0.0.1:389 is taken even in a network namespace of its own');
-    console.log('  127.0.0.1:389 is taken (the tests’ DC): running in a network namespace of its own');
+  // A network namespace of its own whenever it can: a test run that starts its DC while the bench
+  // runs must not find the bench DC on 127.0.0.1:389 (nor the bench find the tests' DC).
+  if (!process.env.DIRSYNC_BENCH_OWN_NETWORK && canUnshare()) {
+    console.log('  running in a network namespace of its own (127.0.0.1:389 stays free for the tests’ DC)');
     process.exit(rerunInOwnNetwork());
+  }
+  if (await ldapPortTaken()) {
+    throw new Error(
+      process.env.DIRSYNC_BENCH_OWN_NETWORK
+        ? '127.0.0.1:389 is taken even in a network namespace of its own'
+        : '127.0.0.1:389 is taken (the tests’ DC?) and this user cannot make a network namespace (unshare -n needs root)',
+    );
   }
   console.log(`  machine: ${execFileSync('nproc').toString().trim()} cores; Node ${process.version}`);
   for (const users of SIZES) {
