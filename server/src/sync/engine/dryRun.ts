@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { copyFile, mkdir, open, rename } from 'node:fs/promises';
+import { copyFile, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
 import { readContactLedger } from '../apply/contactLedger';
@@ -14,7 +14,7 @@ import type { DirectorySource } from '../../directory/index';
 import type { DirsyncConfig } from '../../../../common/config';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
-import { ItemSpool, PlanSpools } from './itemSpool';
+import { ItemSpool, PlanSpools, reportsFolder } from './itemSpool';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
 import {
   avatarAttributes,
@@ -112,7 +112,7 @@ function* jsonLines(items: Iterable<ReportItem>): Generator<string> {
  */
 export async function saveReport(stateDir: string, report: SyncReport): Promise<string> {
   const dir = join(stateDir, 'reports');
-  await mkdir(dir, { recursive: true });
+  await reportsFolder(dir);
   const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
   await writeReportJson(file, report);
   // A copy, not a second JSON.stringify of a 100k-item report.

@@ -67,6 +67,25 @@ function* savedItemLines(file: string): Generator<string> {
   }
 }
 
+/**
+ * Creates the reports folder (and the state folder above it) when missing; a path that cannot be a
+ * folder there is named with what to do, not as a bare `EEXIST`/`ENOTDIR`.
+ */
+export async function reportsFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file is in the way of the folder (move or remove it: dirsync keeps its reports and state there)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (err as Error).message;
+    throw new Error(`cannot create the reports folder ${dir}: ${why}`);
+  }
+}
+
 /** Lines appended to a file a megabyte at a time, read back in order; removed by `close`. */
 class SpoolFile {
   private fd: number | undefined;
@@ -119,7 +138,7 @@ export class ItemSpool implements ReportItemSink, ItemSource {
 
   /** A spool in the reports folder `dir` (created if missing). */
   static async open(dir: string): Promise<ItemSpool> {
-    await mkdir(dir, { recursive: true });
+    await reportsFolder(dir);
     return new ItemSpool(dir);
   }
 
@@ -178,7 +197,7 @@ export class WaitingSpool implements WaitingSink {
   private readonly spool: SpoolFile;
 
   static async open(dir: string): Promise<WaitingSpool> {
-    await mkdir(dir, { recursive: true });
+    await reportsFolder(dir);
     return new WaitingSpool(dir);
   }
 

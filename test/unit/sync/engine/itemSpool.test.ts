@@ -149,6 +149,19 @@ describe('sync engine: report items and waiting users in spool files', () => {
     spools.close();
   });
 
+  it('a file where the reports folder should be is named, with what to do', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'reports'), 'not a folder');
+    await assert.rejects(PlanSpools.open(join(dir, 'reports')), (err: Error) => {
+      assert.equal(
+        err.message,
+        `cannot create the reports folder ${join(dir, 'reports')}: a file is in the way of the folder (move or remove it: dirsync keeps its reports and state there)`,
+      );
+      return true;
+    });
+    await assert.rejects(saveReport(dir, (await plan(config(), [], [])).report), /cannot create the reports folder .*a file is in the way/);
+  });
+
   it('a failed plan leaves no spool file behind', async () => {
     const dir = tmp();
     const spools = await PlanSpools.open(join(dir, 'reports'));
