@@ -6,9 +6,8 @@
  * atomically (temp file + fsync + rename) by every apply that created, matched, updated or
  * deleted contacts, also when it failed or was cancelled part way.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { configStateFile, writeJsonDurably } from './stateFiles';
 
 const LEDGER_VERSION = 1;
 
@@ -20,9 +19,7 @@ interface LedgerFile {
 }
 
 export function contactLedgerFile(stateDir: string, configFile: string): string {
-  const name = basename(configFile).replace(/\.dirsync$/i, '') || 'config';
-  const tag = createHash('sha256').update(configFile).digest('hex').slice(0, 8);
-  return join(stateDir, 'state', `${name}-${tag}.contacts.json`);
+  return configStateFile(stateDir, configFile, 'contacts');
 }
 
 /** The ledger (contactId → objectGUID); empty when there is none yet. */
@@ -37,16 +34,6 @@ export async function readContactLedger(stateDir: string, configFile: string): P
 }
 
 export async function writeContactLedger(stateDir: string, configFile: string, ledger: ReadonlyMap<string, string>): Promise<void> {
-  const file = contactLedgerFile(stateDir, configFile);
-  await mkdir(join(stateDir, 'state'), { recursive: true });
   const body: LedgerFile = { version: LEDGER_VERSION, config: configFile, contacts: Object.fromEntries([...ledger].sort()) };
-  const tmp = `${file}.${process.pid}.tmp`;
-  const h = await open(tmp, 'w');
-  try {
-    await h.writeFile(JSON.stringify(body, null, 2) + '\n');
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-  await rename(tmp, file);
+  await writeJsonDurably(contactLedgerFile(stateDir, configFile), body);
 }

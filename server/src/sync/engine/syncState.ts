@@ -13,8 +13,8 @@
  * - `lastFullSync` / `lastIncrementalSync` (ISO 8601), for `dirsync serve`'s schedule.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { configStateFile, writeJsonDurably } from '../apply/stateFiles';
 import type { DirsyncConfig } from '../../../../common/config';
 import type { SyncMode } from '../contract';
 
@@ -62,9 +62,7 @@ export function settingsHash(config: DirsyncConfig): string {
 }
 
 export function stateFile(stateDir: string, configFile: string): string {
-  const name = basename(configFile).replace(/\.dirsync$/i, '') || 'config';
-  const tag = createHash('sha256').update(configFile).digest('hex').slice(0, 8);
-  return join(stateDir, 'state', `${name}-${tag}.sync.json`);
+  return configStateFile(stateDir, configFile, 'sync');
 }
 
 export async function readSyncState(stateDir: string, configFile: string): Promise<SyncState | undefined> {
@@ -77,17 +75,7 @@ export async function readSyncState(stateDir: string, configFile: string): Promi
 }
 
 export async function writeSyncState(stateDir: string, configFile: string, state: SyncState): Promise<void> {
-  const file = stateFile(stateDir, configFile);
-  await mkdir(join(stateDir, 'state'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const h = await open(tmp, 'w');
-  try {
-    await h.writeFile(JSON.stringify(state, null, 2) + '\n');
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-  await rename(tmp, file);
+  await writeJsonDurably(stateFile(stateDir, configFile), state);
 }
 
 /** Which sync actually runs, and why when it differs from what was asked. */
