@@ -75,6 +75,8 @@ export interface ScimErrorHints {
   readonly auth?: string;
   /** Nothing answered: the URL (e.g. "check cloud.url"). */
   readonly unreachable?: string;
+  /** 429 after every retry: what to slow down (e.g. "lower cloud.concurrency"). */
+  readonly rateLimited?: string;
 }
 
 /** Any failure of a SCIM operation. Check `kind`, `status` and `scimType`, or use the subclasses. */

@@ -367,7 +367,8 @@ export class ScimTransport {
     const parsed = parseScimErrorBody(outcome.body);
     const detail = overrideDetail ?? parsed.detail ?? (outcome.raw ? outcome.raw.slice(0, 200) : undefined);
     const object = this.objectOf(req);
-    const hint = outcome.status === 401 || outcome.status === 403 ? this.options.hints?.auth : undefined;
+    const hints = this.options.hints;
+    const hint = outcome.status === 401 || outcome.status === 403 ? hints?.auth : outcome.status === 429 ? hints?.rateLimited : undefined;
     const err = createScimError({
       operation: req.operation,
       ...(object !== undefined ? { object } : {}),

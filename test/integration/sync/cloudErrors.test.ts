@@ -48,6 +48,26 @@ describe('cloud errors name the config key to fix', function () {
     assert.match(r.stderr, /check cloud\.token \(\$\{env:DIRSYNC_CLOUD_TOKEN\}\) in .*demo\.dirsync/);
   });
 
+  it('a cloud that keeps answering 429 names cloud.url and cloud.concurrency, after every retry', async () => {
+    const file = demo(cloud.cloud.baseUrl);
+    const c = JSON.parse(readFileSync(file, 'utf8'));
+    c.cloud.maxRetries = 2;
+    writeFileSync(file, JSON.stringify(c, null, 2));
+    const id = cloud.cloud.faults.add({ kind: 'status', status: 429, retryAfter: 0, rate: 1 });
+    try {
+      const r = await dirsync(['plan', file], { DIRSYNC_CLOUD_TOKEN: TOKEN });
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /HTTP 429/);
+      assert.match(r.stderr, /after 3 attempts/);
+      assert.match(
+        r.stderr,
+        /still asked dirsync to slow down \(HTTP 429\) after 2 retries, so this request was given up: run again later, or lower cloud\.concurrency \(\d+ requests at once\) in .*demo\.dirsync/,
+      );
+    } finally {
+      cloud.cloud.faults.remove(id);
+    }
+  });
+
   it('nothing listening at cloud.url: named, after one attempt', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/identity/scim/demo-org/v2`;
     const r = await dirsync(['plan', demo(url)], { DIRSYNC_CLOUD_TOKEN: TOKEN });

@@ -153,6 +153,7 @@ export async function configuredCloudClient(o: CloudClientOptions): Promise<Conf
     hints: {
       auth: authHint,
       unreachable: `Nothing answered at cloud.url (${url}) in ${o.configFile}${c.proxy ? ' through cloud.proxy' : ''}: check the URL and that the service is up`,
+      rateLimited: `The cloud at cloud.url (${url}) still asked dirsync to slow down (HTTP 429) after ${c.maxRetries} retries, so this request was given up: run again later, or lower cloud.concurrency (${c.concurrency} requests at once) in ${o.configFile}`,
     },
     flavor: o.flavor ?? c.type,
     ...(proxy ? { dispatcher: proxy } : {}),
