@@ -1,6 +1,6 @@
 /**
- * A config's small state files under `<stateDir>/state/` (the sync state, the contact ledger): one
- * name per config file, and a write a crash never leaves half done — the JSON goes to a temp file
+ * A config's small state files under `<stateDir>/state/` (the sync state, the contact ledger, the
+ * avatar state): one name per config file, and a write a crash never leaves half done — the JSON goes to a temp file
  * beside it, is flushed to disk, and is renamed over the old one.
  */
 import { createHash } from 'node:crypto';
@@ -14,16 +14,21 @@ export function configStateFile(stateDir: string, configFile: string, kind: stri
   return join(stateDir, 'state', `${name}-${tag}.${kind}.json`);
 }
 
-/** Writes `value` as indented JSON to `file` (its folder created when missing), atomically and durably. */
-export async function writeJsonDurably(file: string, value: unknown): Promise<void> {
+/** Writes `text` to `file` (its folder created when missing), atomically and durably. */
+export async function writeTextDurably(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const h = await open(tmp, 'w');
   try {
-    await h.writeFile(JSON.stringify(value, null, 2) + '\n');
-    await h.sync();
+    await h.writeFile(text, 'utf8');
+    await h.datasync();
   } finally {
     await h.close();
   }
   await rename(tmp, file);
+}
+
+/** Writes `value` as indented JSON to `file`, atomically and durably. */
+export async function writeJsonDurably(file: string, value: unknown): Promise<void> {
+  await writeTextDurably(file, JSON.stringify(value, null, 2) + '\n');
 }

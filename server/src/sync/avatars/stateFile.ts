@@ -15,9 +15,10 @@
  * one. `load()` replays that log over the file (a torn last line is ignored), and `save()` folds it
  * into the file and deletes it. So a killed apply loses at most the records not yet committed.
  */
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isAvatarStateRecord, type AvatarState, type AvatarStateRecord } from '../../avatars/changes';
+import { writeTextDurably } from '../apply/stateFiles';
 
 export const AVATAR_STATE_FORMAT = 'dirsync-avatar-state';
 export const AVATAR_STATE_VERSION = 1;
@@ -195,16 +196,7 @@ export class AvatarStateStore implements AvatarStateUpdater {
     if (!this.dirty) return;
     const users = Object.fromEntries([...this.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const text = JSON.stringify({ format: AVATAR_STATE_FORMAT, version: AVATAR_STATE_VERSION, users }, null, 1) + '\n';
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
+    await writeTextDurably(this.file, text);
     this.uncommitted = [];
     await this.log?.close();
     this.log = undefined;
