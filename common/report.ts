@@ -89,17 +89,20 @@ export const REPORT_CATEGORIES: readonly ReportCategory[] = [
 export type ObjectType = 'user' | 'group' | 'contact' | 'room';
 
 /** What applying the plan does to the object. `none` for matched/unchanged, `retain` for kept mismatched. */
-export type ReportAction =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'deactivate'
-  | 'reactivate'
-  | 'retain'
-  | 'none'
-  | 'avatarUpload'
-  | 'avatarRemove'
-  | 'skip';
+/** What a report item says happens to its object. */
+export const REPORT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'deactivate',
+  'reactivate',
+  'retain',
+  'none',
+  'avatarUpload',
+  'avatarRemove',
+  'skip',
+] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
 
 /** A place in the config file (1-based line and column) that caused a value or a decision. */
 export interface ConfigRef {

@@ -5,12 +5,14 @@
  * `items` property still works (it reads them all into memory the first time it is used), so a
  * caller that needs the array gets it and only pays for it then.
  */
-import type { ReportItem, SyncReport } from './report';
+import type { ReportAction, ReportItem, SyncReport } from './report';
 
 /** The report items kept outside the report object, read back in order. */
 export interface ItemSource extends Iterable<ReportItem> {
   /** How many items there are. */
   readonly count: number;
+  /** Only the items whose action is one of `actions`, in order, the others not read (when the source can). */
+  withActions?(actions: ReadonlySet<ReportAction>): Iterable<ReportItem>;
 }
 
 const SOURCE = Symbol('dirsync.reportItemSource');
@@ -20,6 +22,20 @@ type WithSource = SyncReport & { readonly [SOURCE]?: ItemSource };
 /** The report's items one at a time, without reading them all into memory when they are kept outside. */
 export function reportItems(report: SyncReport): Iterable<ReportItem> {
   return (report as WithSource)[SOURCE] ?? report.items;
+}
+
+/**
+ * The report's items whose action is one of `actions`, in order. Items kept outside are filtered
+ * before they are parsed: a dry run of 100,000 unchanged users and a handful of changes reads the
+ * handful.
+ */
+export function* reportItemsWithActions(report: SyncReport, actions: ReadonlySet<ReportAction>): Iterable<ReportItem> {
+  const source = (report as WithSource)[SOURCE];
+  if (source?.withActions) {
+    yield* source.withActions(actions);
+    return;
+  }
+  for (const item of reportItems(report)) if (actions.has(item.action)) yield item;
 }
 
 /** How many items the report has, without reading them. */

@@ -4,8 +4,8 @@
  * one-line verdict (`Plan: create 41 users …` / `No changes …`). Colour only when the output is a
  * terminal. Pure: tests read exactly what the user reads.
  */
-import type { AttributeChange, ReportItem, SyncReport } from '../../../common/report';
-import { reportItems } from '../../../common/reportItems';
+import { REPORT_ACTIONS, type AttributeChange, type ReportAction, type ReportItem, type SyncReport } from '../../../common/report';
+import { reportItemsWithActions } from '../../../common/reportItems';
 import {
   CHANGE_ACTIONS,
   type ChangeAction,
@@ -98,6 +98,11 @@ function details(item: ReportItem, action: ChangeAction, kind: WorkKind): string
   return [];
 }
 
+/** The report actions that are a change (neither unchanged nor skipped). */
+const CHANGES: ReadonlySet<ReportAction> = new Set(
+  REPORT_ACTIONS.filter((action) => !['unchanged', 'skipped'].includes(workActionOf({ action }))),
+);
+
 /**
  * The objects of each kind and action, `limit` per group (undefined: all), e.g.
  * `Users to create (41):` then `  + CN=…` lines, and `… and 31 more` past the limit.
@@ -106,7 +111,7 @@ export function objectLists(report: Pick<SyncReport, 'items'>, style: TextStyle,
   // One pass over the items (read one at a time when the report keeps them on disk); only the
   // ones shown are kept.
   const groups = new Map<string, { kind: WorkKind; action: ChangeAction; items: ReportItem[]; count: number }>();
-  for (const item of reportItems(report as SyncReport)) {
+  for (const item of reportItemsWithActions(report as SyncReport, CHANGES)) {
     const action = workActionOf(item);
     if (action === 'unchanged' || action === 'skipped') continue;
     const kind = workKindOf(item);

@@ -10,9 +10,12 @@
 import { isFullAdmin, ScimBadRequestError, scimFilter, type ScimClient } from '../../cloud/index';
 import { ApplyRefusedError } from './errors';
 import type { PlanOperation, SyncPlan } from '../contract';
-import { reportItems } from '../../../../common/reportItems';
+import type { ReportAction } from '../../../../common/report';
+import { reportItemsWithActions } from '../../../../common/reportItems';
 
 const LISTED = 20;
+
+const DELETES: ReadonlySet<ReportAction> = new Set(['delete']);
 
 function list(objects: readonly string[]): string {
   const shown = objects.slice(0, LISTED).join('; ');
@@ -24,7 +27,7 @@ export function deletedObjects(plan: SyncPlan): string[] {
   const fromOps = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').map((o) => o.label);
   if (fromOps.length) return fromOps;
   const out: string[] = [];
-  for (const i of reportItems(plan.report)) if (i.action === 'delete') out.push(i.dn ?? i.userName ?? i.displayName ?? i.id);
+  for (const i of reportItemsWithActions(plan.report, DELETES)) out.push(i.dn ?? i.userName ?? i.displayName ?? i.id);
   return out;
 }
 

@@ -81,6 +81,12 @@ export interface AvatarPlanOptions {
   readonly thumbnails?: ThumbnailStore | false;
   /** Called once per user as its decision is made (progress). */
   readonly onUser?: (done: number) => void;
+  /**
+   * Takes each report item in input order as soon as it and the ones before it are decided; the
+   * result's `items` is then empty. A dry run of 100,000 users writes them out instead of keeping
+   * them (one per user) until the end.
+   */
+  readonly onItem?: (item: ReportItem) => void;
 }
 
 export interface AvatarPlanResult {
@@ -180,17 +186,22 @@ async function planOne(
   return { item };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, keeping input order in the results. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight and hands each result to `take` in input
+ * order, as soon as it and the ones before it are done (at most `limit` results wait for an earlier one).
+ */
 async function mapBounded<T, R>(
   items: Iterable<T> | AsyncIterable<T>,
   limit: number,
   signal: AbortSignal | undefined,
   work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = [];
+  take: (result: R) => void,
+): Promise<void> {
   const iterator =
     Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   let index = 0;
+  let next = 0;
+  const done = new Map<number, R>();
   let failure: unknown;
   let exhausted = false;
   const worker = async (): Promise<void> => {
@@ -203,7 +214,11 @@ async function mapBounded<T, R>(
         return;
       }
       const i = index++;
-      out[i] = await work(step.value);
+      done.set(i, await work(step.value));
+      for (let r = done.get(next); done.has(next); r = done.get(next)) {
+        done.delete(next++);
+        take(r as R);
+      }
     }
   };
   const workers = Array.from({ length: Math.max(1, limit) }, () =>
@@ -216,7 +231,6 @@ async function mapBounded<T, R>(
     await iterator.return?.();
     throw failure;
   }
-  return out;
 }
 
 /**
@@ -233,32 +247,39 @@ export async function planAvatars(input: AvatarPlanInput, options: AvatarPlanOpt
     ...(input.reupload ? { reupload: true } : {}),
   };
   let done = 0;
-  const planned = await mapBounded(input.users, concurrency, options.signal, async (user) => {
-    const result = await input.source.fetch(user.entry, options.signal);
-    const previous = input.state[avatarStateKey(user.entry)];
-    const cloudPicture: CloudPicture = user.cloud
-      ? photoUrlOf({ photos: user.cloud.photos ? [...user.cloud.photos] : [] })
-      : cloudRead
-        ? null
-        : undefined;
-    const decision = decideAvatar(result, previous, cloudPicture, decide);
-    // One thumbnail per distinct picture (the store dedupes by its SHA-256): directories reuse a few
-    // default pictures across thousands of users, and the bytes go to disk, not into the plan.
-    const p = await planOne(user, decision, input.source.kind, input.purge ? undefined : thumbnails, input.purge === true, cloudPicture);
-    options.onUser?.(++done);
-    return p;
-  });
-  // Every thumbnail the items refer to is on disk before the plan (and then its report) is handed on.
-  await thumbnails?.flush();
   const opId = options.opId ?? defaultOpId;
   const items: ReportItem[] = [];
   const operations: AvatarOperation[] = [];
   const counts: Record<AvatarStatus, number> = { upload: 0, unchanged: 0, remove: 0, failed: 0, empty: 0 };
-  for (const p of planned) {
-    items.push(p.item);
+  const take = (p: Planned): void => {
+    if (options.onItem) options.onItem(p.item);
+    else items.push(p.item);
     counts[p.item.avatar!.status]++;
     // Object.assign, not `{ ...p.op, opId }`: see avatarInfo.
     if (p.op) operations.push(Object.assign({}, p.op, { opId: opId(operations.length + 1) }) as AvatarOperation);
-  }
+  };
+  await mapBounded(
+    input.users,
+    concurrency,
+    options.signal,
+    async (user) => {
+      const result = await input.source.fetch(user.entry, options.signal);
+      const previous = input.state[avatarStateKey(user.entry)];
+      const cloudPicture: CloudPicture = user.cloud
+        ? photoUrlOf({ photos: user.cloud.photos ? [...user.cloud.photos] : [] })
+        : cloudRead
+          ? null
+          : undefined;
+      const decision = decideAvatar(result, previous, cloudPicture, decide);
+      // One thumbnail per distinct picture (the store dedupes by its SHA-256): directories reuse a few
+      // default pictures across thousands of users, and the bytes go to disk, not into the plan.
+      const p = await planOne(user, decision, input.source.kind, input.purge ? undefined : thumbnails, input.purge === true, cloudPicture);
+      options.onUser?.(++done);
+      return p;
+    },
+    take,
+  );
+  // Every thumbnail the items refer to is on disk before the plan (and then its report) is handed on.
+  await thumbnails?.flush();
   return { items, operations, counts };
 }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createAvatarPipeline } from '../../avatars/fromConfig';
 import { ThumbnailStore, thumbnailsDir } from '../../avatars/thumbnailStore';
-import type { ReportMessage } from '../../../../common/report';
+import type { ReportItem, ReportMessage } from '../../../../common/report';
 import { planAvatars, type AvatarPlanUser } from './plan';
 import { AvatarStateStore } from './stateFile';
 import type { LoadedConfig } from '../engine/load';
@@ -59,12 +59,13 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
         concurrency: avatar.concurrency,
         // Beside the report the dry run saves (engine/dryRun.ts saveReport), written as they are made.
         thumbnails,
+        ...(ctx.itemSink ? { onItem: (item: ReportItem) => ctx.itemSink!.add(item) } : {}),
       },
     );
     // The planner numbers operations; the plan gives them their final ids.
     const operations: OperationDraft[] = planned.operations.map(({ opId: _opId, ...op }) => op as OperationDraft);
     const messages: ReportMessage[] = state.warnings.map((message) => ({ severity: 'warning', message }));
-    return { items: planned.items, operations, messages };
+    return { items: ctx.itemSink ? ctx.itemSink.source : planned.items, operations, messages };
   };
   return {
     planner,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { copyFile, open, rename } from 'node:fs/promises';
+import { copyFile, type FileHandle, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
 import { readContactLedger } from '../apply/contactLedger';
@@ -69,41 +69,61 @@ export function fileTimestamp(iso: string): string {
 
 /**
  * Writes a report as JSON atomically (temp file + rename), so a reader never sees half a report.
- * One item a line, written a megabyte at a time: a 100k-item report never exists as one string,
- * and items a dry run wrote out (itemSpool.ts) are copied as they are, never parsed. Their spool
- * then reads them from this file (the line layout is what it reads back).
+ * One item a line, written a megabyte at a time: a 100k-item report never exists as one string.
+ * Items a dry run wrote out (itemSpool.ts) are already in this layout: their file's bytes are
+ * copied, never decoded or parsed. Their spool then reads them from this file.
  */
 async function writeReportJson(file: string, report: SyncReport): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const marker = '\u0000items\u0000';
   const [before, after] = JSON.stringify({ ...reportFields(report), items: marker }).split(JSON.stringify(marker)) as [string, string];
   const source = itemSourceOf(report);
-  const lines: Iterable<string> = source instanceof ItemSpool ? source.lines() : jsonLines(reportItems(report));
   const fh = await open(tmp, 'w');
   try {
     await fh.write(`${before}[\n`);
-    let chunk: string[] = [];
-    let bytes = 0;
-    let first = true;
-    for (const line of lines) {
-      chunk.push(first ? line : `,\n${line}`);
-      first = false;
-      bytes += line.length;
-      if (bytes >= 1 << 20) {
-        await fh.write(chunk.join(''));
-        chunk = [];
-        bytes = 0;
-      }
-    }
-    await fh.write(`${chunk.join('')}\n]${after}`);
+    if (source instanceof ItemSpool) await copyItems(fh, source.spoolFile());
+    else await writeItems(fh, reportItems(report));
+    await fh.write(`\n]${after}`);
   } finally {
     await fh.close();
   }
   await rename(tmp, file);
 }
 
-function* jsonLines(items: Iterable<ReportItem>): Generator<string> {
-  for (const item of items) yield JSON.stringify(item);
+/** The spool's bytes (items each a line ending in `,`) but the last item's `,\n`. */
+async function copyItems(fh: FileHandle, spoolFile: string): Promise<void> {
+  const input = await open(spoolFile, 'r');
+  try {
+    const size = (await input.stat()).size;
+    const end = Math.max(0, size - 2);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; pos < end; ) {
+      const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, end - pos), pos);
+      if (bytesRead === 0) throw new Error(`${spoolFile} was cut short at ${pos} of ${size} bytes`);
+      await fh.write(buf, 0, bytesRead);
+      pos += bytesRead;
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<void> {
+  let chunk: string[] = [];
+  let bytes = 0;
+  let first = true;
+  for (const item of items) {
+    const line = JSON.stringify(item);
+    chunk.push(first ? line : `,\n${line}`);
+    first = false;
+    bytes += line.length;
+    if (bytes >= 1 << 20) {
+      await fh.write(chunk.join(''));
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  await fh.write(chunk.join(''));
 }
 
 /**
@@ -196,7 +216,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
-    spools = await PlanSpools.open(join(loaded.stateDir, 'reports')); // report items and waiting users go to files, not memory
+    spools = await PlanSpools.open(join(loaded.stateDir, 'reports')); // report items, waiting users and cloud users go to files, not memory
     const plan = await buildPlan({
       ...spools.sinks(),
       keptAttributes: keptAttributes(config),
@@ -236,7 +256,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         },
       },
       ...(signal ? { signal } : {}),
-    });
+    }).finally(() => spools?.planned());
     options.onProgress?.({ phase: 'plan', message: `${plan.payload.operations.length} operations planned` });
     const file = await saveReport(loaded.stateDir, plan.report);
     const s = plan.report.summary;

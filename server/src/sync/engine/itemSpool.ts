@@ -8,62 +8,71 @@
  * the items are read back from the saved report and the spool file is removed. Reading back is
  * synchronous and streaming: one chunk of the file and one item at a time.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { ItemSource } from '../../../../common/reportItems';
-import type { ReportItem } from '../../../../common/report';
+import { REPORT_ACTIONS, type ReportAction, type ReportItem } from '../../../../common/report';
+import type { CloudUserIndex } from '../plan/match';
 import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
+import { CloudUserStore } from './cloudUserStore';
+import { SpoolFile, spoolName } from './spoolFile';
 
-const FLUSH_AT = 1 << 20;
 const READ_CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
 
-let spools = 0;
-
-/** The lines of `file` from byte `start`, up to (not including) the first line that starts with `stopAt`. */
-function* linesOf(file: string, start: number, stopAt?: string): Generator<string> {
+/**
+ * The lines of `file` from byte `start` as bytes, without their line break, up to (not including)
+ * the first line that starts with the byte `stopAt`. A line is only valid until the next one is
+ * asked for; nothing is decoded here, so a reader that skips a line never pays for its text.
+ */
+function* lineBytes(file: string, start: number, stopAt?: number): Generator<Buffer> {
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = start;
-    // Bytes after the last line break read so far (a line may be longer than a chunk, and a chunk
-    // may end inside a multi-byte character): decoded only with the rest of their line.
+    // Bytes after the last line break read so far (a line may be longer than a chunk).
     let carry: Buffer[] = [];
     for (;;) {
       const n = readSync(fd, buf, 0, READ_CHUNK, pos);
       if (n === 0) break;
       pos += n;
-      const end = buf.lastIndexOf(10, n - 1);
-      if (end < 0) {
-        carry.push(Buffer.from(buf.subarray(0, n)));
-        continue;
-      }
-      const text = (carry.length ? Buffer.concat([...carry, buf.subarray(0, end + 1)]) : buf.subarray(0, end + 1)).toString('utf8');
-      carry = end + 1 < n ? [Buffer.from(buf.subarray(end + 1, n))] : [];
       let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        const line = text.slice(from, nl);
+      for (let nl = buf.indexOf(NEWLINE, 0); nl >= 0 && nl < n; nl = buf.indexOf(NEWLINE, from)) {
+        const line = carry.length ? Buffer.concat([...carry, buf.subarray(from, nl)]) : buf.subarray(from, nl);
+        carry = [];
         from = nl + 1;
-        if (stopAt !== undefined && line.startsWith(stopAt)) return;
-        if (line) yield line;
+        if (stopAt !== undefined && line[0] === stopAt) return;
+        if (line.length) yield line;
       }
+      if (from < n) carry.push(Buffer.from(buf.subarray(from, n)));
     }
-    const last = Buffer.concat(carry).toString('utf8');
-    if (last && !(stopAt !== undefined && last.startsWith(stopAt))) yield last;
+    const last = Buffer.concat(carry);
+    if (last.length && !(stopAt !== undefined && last[0] === stopAt)) yield last;
   } finally {
     closeSync(fd);
   }
 }
 
-/** The items of a saved report written one a line (dryRun.ts writeReportJson): JSON text, trailing comma removed. */
-function* savedItemLines(file: string): Generator<string> {
+/** A report item's line (`{…},` in the saved report and the spool) as JSON text. */
+function itemText(line: Buffer): string {
+  return line.toString('utf8', 0, line[line.length - 1] === COMMA ? line.length - 1 : line.length);
+}
+
+/**
+ * The item lines of a saved report written one a line (dryRun.ts writeReportJson): the first line
+ * holds the report's fields up to `"items":[`, the items end at the line that starts with `]`.
+ */
+function* savedItemLines(file: string): Generator<Buffer> {
   let first = true;
-  for (const line of linesOf(file, 0, ']')) {
+  for (const line of lineBytes(file, 0, 0x5d)) {
     if (first) {
-      first = false; // the report's fields up to `"items":[`
+      first = false;
       continue;
     }
-    yield line.endsWith(',') ? line.slice(0, -1) : line;
+    yield line;
   }
 }
 
@@ -86,54 +95,17 @@ export async function reportsFolder(dir: string): Promise<void> {
   }
 }
 
-/** Lines appended to a file a megabyte at a time, read back in order; removed by `close`. */
-class SpoolFile {
-  private fd: number | undefined;
-  private pending: string[] = [];
-  private pendingBytes = 0;
-
-  constructor(readonly file: string) {
-    this.fd = openSync(file, 'w');
-  }
-
-  get open(): boolean {
-    return this.fd !== undefined;
-  }
-
-  append(line: string): void {
-    if (this.fd === undefined) throw new Error(`${this.file} is closed`);
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= FLUSH_AT) this.flush();
-  }
-
-  lines(): Iterable<string> {
-    this.flush();
-    return linesOf(this.file, 0);
-  }
-
-  close(): void {
-    if (this.fd !== undefined) {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
-    this.pending = [];
-    rmSync(this.file, { force: true });
-  }
-
-  private flush(): void {
-    if (this.fd === undefined || !this.pending.length) return;
-    writeSync(this.fd, `${this.pending.join('\n')}\n`);
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-}
-
-/** Report items written to a spool file as they come, then read back from the saved report. */
+/**
+ * Report items written to a spool file as they come, then read back from the saved report. Each
+ * item is one line ending in `,` (the saved report's layout, so the report copies the file's bytes)
+ * and keeps one byte in memory, its action: a reader that wants only some actions (the changes,
+ * the deletes) parses only those lines.
+ */
 export class ItemSpool implements ReportItemSink, ItemSource {
   readonly source: ItemSource = this;
   private readonly spool: SpoolFile;
   private savedFile: string | undefined;
+  private actions = new Uint8Array(1024);
   private n = 0;
 
   /** A spool in the reports folder `dir` (created if missing). */
@@ -143,7 +115,7 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 
   private constructor(dir: string) {
-    this.spool = new SpoolFile(join(dir, `.items-${process.pid}-${++spools}.jsonl`));
+    this.spool = new SpoolFile(join(dir, spoolName('items', 'jsonl')));
   }
 
   get count(): number {
@@ -152,17 +124,46 @@ export class ItemSpool implements ReportItemSink, ItemSource {
 
   add(item: ReportItem): void {
     if (!this.spool.open) throw new Error('report items added after the report was saved');
-    this.spool.append(JSON.stringify(item));
-    this.n++;
+    this.spool.append(`${JSON.stringify(item)},\n`);
+    if (this.n === this.actions.length) {
+      const more = new Uint8Array(this.n * 2);
+      more.set(this.actions);
+      this.actions = more;
+    }
+    this.actions[this.n++] = REPORT_ACTIONS.indexOf(item.action);
+  }
+
+  /**
+   * The spool file while the plan is made: its items, each line ending in `,`. The caller reads
+   * it before the report is saved (and the file removed).
+   */
+  spoolFile(): string {
+    this.spool.flush();
+    return this.spool.file;
+  }
+
+  private lineBytes(): Iterable<Buffer> {
+    return this.savedFile ? savedItemLines(this.savedFile) : lineBytes(this.spoolFile(), 0);
   }
 
   /** The items as JSON text, one an item, in order (no parsing). */
-  lines(): Iterable<string> {
-    return this.savedFile ? savedItemLines(this.savedFile) : this.spool.lines();
+  *lines(): Iterable<string> {
+    for (const line of this.lineBytes()) yield itemText(line);
   }
 
   *[Symbol.iterator](): Iterator<ReportItem> {
-    for (const line of this.lines()) yield JSON.parse(line) as ReportItem;
+    for (const line of this.lineBytes()) yield JSON.parse(itemText(line)) as ReportItem;
+  }
+
+  /** The items whose action is one of `actions`, in order; the other lines are not decoded. */
+  *withActions(actions: ReadonlySet<ReportAction>): Iterable<ReportItem> {
+    const wanted = REPORT_ACTIONS.map((a) => actions.has(a));
+    let i = 0;
+    for (const line of this.lineBytes()) {
+      // An action outside the list (never written by this version) is read, to be safe.
+      const a = this.actions[i++]!;
+      if (wanted[a] !== false) yield JSON.parse(itemText(line)) as ReportItem;
+    }
   }
 
   /** The report is saved (one item a line): read the items from there and remove the spool file. */
@@ -177,21 +178,11 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 }
 
-/** Binary values (objectGUID, objectSid, a picture) as `{"$bytes":"<base64>"}` in a spool line. */
-function bytesOut(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  return raw instanceof Uint8Array ? { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') } : value;
-}
-
-function bytesIn(_key: string, value: unknown): unknown {
-  const b = value as { $bytes?: unknown } | null;
-  return b && typeof b === 'object' && typeof b.$bytes === 'string' ? new Uint8Array(Buffer.from(b.$bytes, 'base64')) : value;
-}
-
 /**
  * The users whose decision waits for their manager (read later in the directory), written to a file
  * beside the reports until the directory is read: in a large directory that is half of the users,
- * each with its mapped values and what is kept of its entry (its picture).
+ * each with its mapped values and what is kept of its entry (its picture). Each is one record of
+ * V8's serialization format (binary values stay bytes, nothing is parsed as text) behind its length.
  */
 export class WaitingSpool implements WaitingSink {
   private readonly spool: SpoolFile;
@@ -202,16 +193,23 @@ export class WaitingSpool implements WaitingSink {
   }
 
   private constructor(dir: string) {
-    this.spool = new SpoolFile(join(dir, `.waiting-${process.pid}-${++spools}.jsonl`));
+    this.spool = new SpoolFile(join(dir, spoolName('waiting', 'bin')));
   }
 
   add(user: WaitingUser): void {
-    this.spool.append(JSON.stringify(user, bytesOut));
+    const record = serialize(user);
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(record.length);
+    this.spool.append(length);
+    this.spool.append(record);
   }
 
   *drain(): Iterable<WaitingUser> {
     try {
-      for (const line of this.spool.lines()) yield JSON.parse(line, bytesIn) as WaitingUser;
+      this.spool.flush();
+      // A copy per record: V8's deserializer makes binary values views of the bytes it is given,
+      // and the read buffer is reused.
+      for (const record of records(this.spool.file)) yield deserialize(Buffer.from(record)) as WaitingUser;
     } finally {
       this.spool.close();
     }
@@ -222,32 +220,90 @@ export class WaitingSpool implements WaitingSink {
   }
 }
 
-/** The files a dry run keeps beside the reports while it plans: its report items and its waiting users. */
+/** The length-prefixed records of a file, in order (each valid until the next is asked for). */
+function* records(file: string): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(READ_CHUNK);
+    let have = 0;
+    let pos = 0;
+    for (;;) {
+      const n = readSync(fd, buf, have, buf.length - have, pos);
+      pos += n;
+      have += n;
+      let at = 0;
+      while (have - at >= 4 && have - at >= 4 + buf.readUInt32LE(at)) {
+        const length = buf.readUInt32LE(at);
+        yield buf.subarray(at + 4, at + 4 + length);
+        at += 4 + length;
+      }
+      // Keep the partial record at the front; grow the buffer for one longer than it.
+      const rest = have - at;
+      const need = rest >= 4 ? 4 + buf.readUInt32LE(at) : READ_CHUNK;
+      const next = need > buf.length ? Buffer.allocUnsafe(need) : buf;
+      buf.copy(next, 0, at, have);
+      buf = next;
+      have = rest;
+      if (n === 0) {
+        if (rest) throw new Error(`${file} ends inside a record (${rest} bytes)`);
+        return;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The files a dry run keeps beside the reports while it plans: its report items, its waiting
+ * users, the cloud's users and the avatar items (written after the others in the report).
+ */
 export class PlanSpools {
   private constructor(
     readonly items: ItemSpool,
     readonly waiting: WaitingSpool,
+    readonly cloudUsers: CloudUserStore,
+    readonly avatarItems: ItemSpool,
   ) {}
 
   static async open(reportsDir: string): Promise<PlanSpools> {
-    const spools = new PlanSpools(await ItemSpool.open(reportsDir), await WaitingSpool.open(reportsDir));
+    const spools = new PlanSpools(
+      await ItemSpool.open(reportsDir),
+      await WaitingSpool.open(reportsDir),
+      new CloudUserStore(reportsDir),
+      await ItemSpool.open(reportsDir),
+    );
     await removeOrphans(reportsDir);
     return spools;
   }
 
   /** The planner's inputs that write to them. */
-  sinks(): { readonly itemSink: ReportItemSink; readonly waitingSink: WaitingSink } {
-    return { itemSink: this.items, waitingSink: this.waiting };
+  sinks(): {
+    readonly itemSink: ReportItemSink;
+    readonly waitingSink: WaitingSink;
+    readonly cloudUserIndex: CloudUserIndex;
+    readonly avatarItemSink: ReportItemSink;
+  } {
+    return { itemSink: this.items, waitingSink: this.waiting, cloudUserIndex: this.cloudUsers, avatarItemSink: this.avatarItems };
   }
 
-  /** Removes both files; the items of a saved report stay readable (from the report). */
+  /** The plan is made: the files only the planner reads (the cloud's users) are removed. */
+  planned(): void {
+    this.waiting.close();
+    this.cloudUsers.close();
+    this.avatarItems.close();
+  }
+
+  /** Removes the files; the items of a saved report stay readable (from the report). */
   close(): void {
     this.items.close();
     this.waiting.close();
+    this.cloudUsers.close();
+    this.avatarItems.close();
   }
 }
 
-const SPOOL_FILE = /^\.(?:items|waiting)-(\d+)-\d+\.jsonl$/;
+const SPOOL_FILE = /^\.(?:items|waiting|cloud)-(\d+)-\d+\.(?:jsonl|bin)$/;
 
 /** True when a process with this id runs (a spool file of a running dry run is not an orphan). */
 function running(pid: number): boolean {

@@ -4,7 +4,7 @@
  */
 import type { DirsyncConfig } from '../../../../common/config';
 import type { ConfigRef, ReportMessage } from '../../../../common/report';
-import { CloudIndex, type CloudGroupView, type CloudUserView } from './match';
+import { CloudIndex, type CloudGroupView, type CloudUserIndex, type CloudUserView } from './match';
 import type { CompiledMapping } from './mapping';
 import { Ownership } from './ownership';
 import type { OperationDraft } from './types';
@@ -30,7 +30,7 @@ export const PHASES = [
 export type Phase = (typeof PHASES)[number];
 
 export class PlanContext {
-  readonly users = new CloudIndex<CloudUserView>((u) => u.userName);
+  readonly users: CloudUserIndex;
   readonly groups = new CloudIndex<CloudGroupView>((g) => g.displayName);
   readonly ownership: Ownership;
   /** Normalized DN → externalId of every valid in-scope user, room and group. */
@@ -46,7 +46,9 @@ export class PlanContext {
     readonly config: DirsyncConfig,
     readonly mapping: CompiledMapping,
     normalize: (dn: string) => string | undefined,
+    users?: CloudUserIndex,
   ) {
+    this.users = users ?? new CloudIndex<CloudUserView>((u) => u.userName);
     this.ownership = new Ownership(config);
     this.protectedNames = new Set(config.policy.protected.userNames.map((u) => u.value.toLowerCase()));
     this.protectedDns = new Set(config.policy.protected.dns.map((d) => normalize(d.value) ?? d.value.toLowerCase()));

@@ -12,17 +12,11 @@ import type { CloudGroupView } from './match';
 import { UNCHANGED_REASON } from './users';
 
 export class GroupPlanner {
-  private idNames?: Map<string, string>;
-
   constructor(private readonly ctx: PlanContext) {}
 
+  /** A removed member's name for the report: a user's userName or a group's displayName, else its id. */
   private nameOfId(id: string): string {
-    if (!this.idNames) {
-      this.idNames = new Map();
-      for (const u of this.ctx.users.values()) this.idNames.set(u.id, u.userName);
-      for (const g of this.ctx.groups.values()) this.idNames.set(g.id, g.displayName);
-    }
-    return this.idNames.get(id) ?? id;
+    return this.ctx.users.byId(id)?.userName ?? this.ctx.groups.byId(id)?.displayName ?? id;
   }
 
   /** The reference of an in-scope member DN, or undefined when the member is out of scope. */
@@ -144,12 +138,11 @@ export class GroupPlanner {
   cloudOnly(): ReportItem[] {
     const ctx = this.ctx;
     const out: ReportItem[] = [];
-    const byId = new Map(ctx.users.values().map((u) => [u.id, u] as const));
     const left = ctx.groups.values().filter((g) => {
       if (ctx.groups.matched.has(g.id) || !g.externalId) return false;
       if (g.members.length === 0) return true;
       return g.members.some((id) => {
-        const u = byId.get(id);
+        const u = ctx.users.byId(id);
         return !!u && ctx.ownership.ownsUserName(u.userName);
       });
     });

@@ -88,6 +88,29 @@ export type MatchResult<T> =
   | { readonly by: 'userName'; readonly cloud: T; readonly caseOnly: boolean }
   | { readonly by: 'none' };
 
+/** Ids of the cloud objects matched to an AD object so far. */
+export interface MatchedIds {
+  add(id: string): void;
+  has(id: string): boolean;
+}
+
+/**
+ * The cloud's users as the planner reads them. `CloudIndex` keeps them in memory; a dry run of a
+ * large org keeps them outside the heap (the engine's `CloudUserStore`), since 100,000 cloud users
+ * were most of what a dry run held.
+ */
+export interface CloudUserIndex {
+  add(user: CloudUserView): void;
+  readonly size: number;
+  byExternalId(externalId: string): CloudUserView | undefined;
+  byId(id: string): CloudUserView | undefined;
+  /** See `CloudIndex.match`. */
+  match(externalId: string, name: string): MatchResult<CloudUserView>;
+  readonly matched: MatchedIds;
+  /** The users no AD object matched, in the order they were added. */
+  unmatched(): Iterable<CloudUserView>;
+}
+
 /** Index of cloud objects by externalId and lower-cased name. */
 export class CloudIndex<T extends { readonly id: string; readonly externalId?: string }> {
   private readonly byExternal = new Map<string, T>();
@@ -100,6 +123,7 @@ export class CloudIndex<T extends { readonly id: string; readonly externalId?: s
 
   add(t: T): void {
     this.all.push(t);
+    this.ids = undefined;
     if (t.externalId && !this.byExternal.has(t.externalId)) this.byExternal.set(t.externalId, t);
     const k = this.nameOf(t).toLowerCase();
     // Prefer the live object over a soft-deleted one with the same name.
@@ -115,8 +139,23 @@ export class CloudIndex<T extends { readonly id: string; readonly externalId?: s
     return this.all;
   }
 
+  unmatched(): T[] {
+    return this.all.filter((t) => !this.matched.has(t.id));
+  }
+
   byExternalId(externalId: string): T | undefined {
     return this.byExternal.get(externalId.toLowerCase());
+  }
+
+  private ids: Map<string, T> | undefined;
+
+  /** The first object with this id. */
+  byId(id: string): T | undefined {
+    if (!this.ids) {
+      this.ids = new Map();
+      for (const t of this.all) if (!this.ids.has(t.id)) this.ids.set(t.id, t);
+    }
+    return this.ids.get(id);
   }
 
   /**

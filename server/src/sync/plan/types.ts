@@ -8,7 +8,7 @@ import type { DirsyncConfig, ObjectKind } from '../../../../common/config';
 import type { DirectoryEntry } from '../../domain/entry';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import type { ItemSource } from '../../../../common/reportItems';
-import type { CloudGroupView, CloudUserView } from './match';
+import type { CloudGroupView, CloudUserIndex, CloudUserView } from './match';
 import type { CompiledMapping, ConfigSource, MappedObject } from './mapping';
 import type { ObjectRef, PlanOperation } from '../contract';
 
@@ -50,9 +50,15 @@ export interface AvatarCandidate {
  */
 export type AvatarPlanner = (
   users: Iterable<AvatarCandidate> | AsyncIterable<AvatarCandidate>,
-  context: { readonly config: DirsyncConfig; readonly signal?: AbortSignal },
+  context: {
+    readonly config: DirsyncConfig;
+    readonly signal?: AbortSignal;
+    /** Where the avatar items go as they are decided (then `items` reads them back); without it they are kept. */
+    readonly itemSink?: ReportItemSink;
+  },
 ) => Promise<{
-  readonly items: readonly ReportItem[];
+  /** The avatar items in order (read back from `itemSink` when one was given). */
+  readonly items: Iterable<ReportItem>;
   readonly operations: readonly OperationDraft[];
   readonly messages?: SyncReport['messages'];
 }>;
@@ -123,6 +129,10 @@ export interface PlanInput {
   readonly keptAttributes?: readonly string[];
   /** Where users waiting for their manager are kept until the directory is read (default: in memory). */
   readonly waitingSink?: WaitingSink;
+  /** Where the avatar planner's items go until the report's other items are written (default: kept in memory). */
+  readonly avatarItemSink?: ReportItemSink;
+  /** Where the cloud's users are kept while the plan is made (default: in memory). */
+  readonly cloudUserIndex?: CloudUserIndex;
   /** Report header fields. */
   readonly meta: {
     readonly sessionId: string;

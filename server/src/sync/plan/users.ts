@@ -341,7 +341,8 @@ export function invalidItem(m: MappedObject): ReportItem {
 export function planCloudOnlyUsers(ctx: PlanContext): ReportItem[] {
   const out: ReportItem[] = [];
   const policy = ctx.config.policy.mismatched;
-  const left = ctx.users.values().filter((u) => !ctx.users.matched.has(u.id) && !u.softDeleted && ctx.ownership.ownsUserName(u.userName));
+  const left: CloudUserView[] = [];
+  for (const u of ctx.users.unmatched()) if (!u.softDeleted && ctx.ownership.ownsUserName(u.userName)) left.push(u);
   left.sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
   for (const u of left) {
     const removed = !!u.externalId;

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportItem } from '../../../../common/report';
-import { itemSourceOf, reportItemCount, reportItems, withReport } from '../../../../common/reportItems';
+import { itemSourceOf, reportItemCount, reportItems, reportItemsWithActions, withReport } from '../../../../common/reportItems';
 import { saveReport } from '../../../../server/src/sync/engine/dryRun';
 import { PlanSpools } from '../../../../server/src/sync/engine/itemSpool';
 import { BASE, cloudUser, config, guid, items, person, plan } from '../../../support/planBuilders';
@@ -45,6 +45,7 @@ describe('sync engine: report items and waiting users in spool files', () => {
         readdirSync(join(dir, 'reports')).filter((f) => f.startsWith('.waiting-')),
         [],
       );
+      spools.planned();
       const file = await saveReport(dir, spooled.report);
       assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(inMemory.report)));
       assert.deepEqual(
@@ -93,6 +94,35 @@ describe('sync engine: report items and waiting users in spool files', () => {
     spools.close();
   });
 
+  it('the items of some actions are read without parsing the others, from the spool and from the saved report', async () => {
+    const cfg = config({ attributes: { title: 'title' } });
+    const entries = Array.from({ length: 400 }, (_, i) => person(i + 1, `User ${i + 1}`, { title: i % 3 ? 'same' : 'nëw 🙂' }));
+    const cloud = entries.flatMap((_, i) =>
+      i % 5
+        ? [cloudUser(`c${i}`, `user.${i + 1}@corp.example.com`, { externalId: guid(i + 1), displayName: `User ${i + 1}`, title: 'same' })]
+        : [],
+    );
+    const inMemory = await plan(cfg, items('users', entries), cloud);
+    const dir = tmp();
+    const spools = await PlanSpools.open(join(dir, 'reports'));
+    try {
+      const spooled = await plan(cfg, items('users', entries), cloud, spools.sinks());
+      const wanted = new Set<ReportItem['action']>(['create', 'update']);
+      const expected = inMemory.report.items.filter((i) => wanted.has(i.action));
+      assert.ok(expected.length > 0 && expected.length < inMemory.report.items.length, 'some items, not all');
+      assert.deepEqual([...reportItemsWithActions(spooled.report, wanted)], expected);
+      assert.deepEqual([...reportItemsWithActions(inMemory.report, wanted)], expected);
+      await saveReport(dir, spooled.report);
+      assert.deepEqual([...reportItemsWithActions(spooled.report, wanted)], expected, 'from the saved report');
+      assert.deepEqual(
+        [...reportItemsWithActions(spooled.report, new Set(['delete']))],
+        inMemory.report.items.filter((i) => i.action === 'delete'),
+      );
+    } finally {
+      spools.close();
+    }
+  });
+
   it('waiting users come back in order with their binary values (a Buffer, a Uint8Array view) byte for byte', async () => {
     const dir = tmp();
     const spools = await PlanSpools.open(join(dir, 'reports'));
@@ -120,12 +150,19 @@ describe('sync engine: report items and waiting users in spool files', () => {
         attributes: { thumbnailphoto: [Buffer.from([i % 256, 0, 255])], objectsid: [backing.subarray(2, 6)] },
       },
     }));
+    // Pictures longer than a read chunk (1 MB), one of them across several.
+    const big = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, k) => (k * 31 + seed) % 256));
+    (users[7]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(2_500_000, 7)];
+    (users[1500]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(1_048_573, 1500)];
     for (const u of users) spools.waiting.add(u);
     const back = [...spools.waiting.drain()];
     assert.equal(back.length, users.length);
     for (const [i, u] of back.entries()) {
       assert.deepEqual(u.mapped, users[i]!.mapped);
-      assert.deepEqual([...(u.entry!.attributes['thumbnailphoto']![0] as Uint8Array)], [i % 256, 0, 255]);
+      const picture = u.entry!.attributes['thumbnailphoto']![0] as Uint8Array;
+      if (i === 7 || i === 1500)
+        assert.ok(Buffer.from(picture).equals(users[i]!.entry.attributes['thumbnailphoto']![0] as Buffer), `picture ${i}`);
+      else assert.deepEqual([...picture], [i % 256, 0, 255]);
       assert.deepEqual([...(u.entry!.attributes['objectsid']![0] as Uint8Array)], [1, 2, 3, 250]);
       assert.ok(u.entry!.attributes['objectsid']![0] instanceof Uint8Array);
     }
@@ -139,7 +176,7 @@ describe('sync engine: report items and waiting users in spool files', () => {
     mkdirSync(reports);
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const gone = Number(child.stdout.toString()); // a process that has exited
-    const orphans = [`.items-${gone}-1.jsonl`, `.waiting-${gone}-2.jsonl`];
+    const orphans = [`.items-${gone}-1.jsonl`, `.waiting-${gone}-2.bin`, `.waiting-${gone}-3.jsonl`];
     const kept = [`.items-${process.ppid}-1.jsonl`, 'last-dryRun.json', `.items-${gone}-1.json`];
     for (const f of [...orphans, ...kept]) writeFileSync(join(reports, f), '{}\n');
     const spools = await PlanSpools.open(reports);

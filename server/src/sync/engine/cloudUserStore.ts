@@ -1,0 +1,247 @@
+/**
+ * The cloud's users for one dry run, kept outside the JavaScript heap: 100,000 cloud users as
+ * objects were most of what a large dry run held (about 0.9 KB each, and V8 lets its heap grow well
+ * beyond what it holds). Each user's compact view is one JSON record in a file beside the reports
+ * (`.cloud-<pid>-<n>.bin`, removed when the dry run ends); memory holds about 40 bytes a user:
+ * where its record is, 32-bit hashes of its externalId, lower-cased userName and id in three
+ * open-addressing tables, and two flags (soft-deleted, matched), plus the last few thousand users
+ * read (the planner asks for the same user more than once: its match, then its avatar; a manager
+ * for each of its reports).
+ *
+ * A lookup hashes the key, reads the records whose hash is the key's (almost always one) and keeps
+ * the first whose key really is it, so a hash collision never gives a wrong user. Records are
+ * written while the cloud is listed and read once the planner decides; reading one that is still
+ * in the write buffer flushes it first. Same answers as the in-memory `CloudIndex`, in the same order.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloudUserIndex, CloudUserView, MatchedIds, MatchResult } from '../plan/match';
+import { caseOnly } from '../plan/match';
+import { SpoolFile, spoolName } from './spoolFile';
+
+/** FNV-1a over the UTF-16 code units: fast, and collisions are only a cost (the key is checked). */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Rows by the 32-bit hash of a key; rows of one hash come back in the order they were added. */
+class HashTable {
+  private slots = new Int32Array(1 << 10); // row + 1; 0 is empty
+  private count = 0;
+
+  /** `hashes()[row]` is the key hash of `row` (the store's growing array). */
+  constructor(private readonly hashes: () => Uint32Array) {}
+
+  insert(row: number, hash: number): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    this.place(row, hash);
+    this.count++;
+  }
+
+  /** Rows whose key hash is `hash`, in the order added (linear probing keeps it). */
+  *rows(hash: number): Generator<number> {
+    const mask = this.slots.length - 1;
+    const hashes = this.hashes();
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return;
+      if (hashes[slot - 1] === hash) yield slot - 1;
+    }
+  }
+
+  private place(row: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = row + 1;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    // Re-inserted in row order, so each hash's rows keep their order along the probe sequence.
+    const rows: number[] = [];
+    for (const slot of old) if (slot !== 0) rows.push(slot - 1);
+    rows.sort((a, b) => a - b);
+    const hashes = this.hashes();
+    for (const row of rows) this.place(row, hashes[row]!);
+  }
+}
+
+/** A growable typed array of one kind. */
+function grown<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+/** Users kept in memory after they are read. */
+const CACHED = 4096;
+
+/** Only for tests: every key gets this hash, so lookups go through collisions. */
+export type KeyHash = (key: string) => number;
+
+export class CloudUserStore implements CloudUserIndex {
+  private readonly file: SpoolFile;
+  private readFd: number | undefined;
+  private n = 0;
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private extHashes = new Uint32Array(1024);
+  private nameHashes = new Uint32Array(1024);
+  private idHashes = new Uint32Array(1024);
+  private soft = new Uint8Array(1024);
+  private matchedRows = new Uint8Array(1024);
+  private written = 0;
+  private readonly byExt = new HashTable(() => this.extHashes);
+  private readonly byName = new HashTable(() => this.nameHashes);
+  private readonly byIdTable = new HashTable(() => this.idHashes);
+  /** Rows of the views handed out last, so marking one matched reads nothing. */
+  private recent = new Map<string, number>();
+  /** The users read last, by row (least recently used first). */
+  private readonly cache = new Map<number, CloudUserView>();
+  private buf = Buffer.allocUnsafe(16 * 1024);
+  readonly matched: MatchedIds;
+
+  /** A store in the reports folder `dir` (which exists). */
+  constructor(
+    dir: string,
+    private readonly hash: KeyHash = fnv1a,
+  ) {
+    this.file = new SpoolFile(join(dir, spoolName('cloud', 'bin')));
+    this.matched = {
+      add: (id) => {
+        const row = this.rowOfId(id);
+        if (row !== undefined) this.matchedRows[row] = 1;
+      },
+      has: (id) => {
+        const row = this.rowOfId(id);
+        return row !== undefined && this.matchedRows[row] === 1;
+      },
+    };
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  add(user: CloudUserView): void {
+    const row = this.n++;
+    const record = Buffer.from(JSON.stringify(user));
+    this.offsets = grown(this.offsets, this.n);
+    this.lengths = grown(this.lengths, this.n);
+    this.extHashes = grown(this.extHashes, this.n);
+    this.nameHashes = grown(this.nameHashes, this.n);
+    this.idHashes = grown(this.idHashes, this.n);
+    this.soft = grown(this.soft, this.n);
+    this.matchedRows = grown(this.matchedRows, this.n);
+    this.offsets[row] = this.written;
+    this.lengths[row] = record.length;
+    this.written += record.length;
+    this.file.append(record);
+    this.soft[row] = user.softDeleted ? 1 : 0;
+    this.idHashes[row] = this.hash(user.id);
+    this.byIdTable.insert(row, this.idHashes[row]!);
+    this.nameHashes[row] = this.hash(user.userName.toLowerCase());
+    this.byName.insert(row, this.nameHashes[row]!);
+    if (user.externalId) {
+      this.extHashes[row] = this.hash(user.externalId);
+      this.byExt.insert(row, this.extHashes[row]!);
+    }
+  }
+
+  byExternalId(externalId: string): CloudUserView | undefined {
+    return this.findExternal(externalId.toLowerCase());
+  }
+
+  byId(id: string): CloudUserView | undefined {
+    for (const row of this.byIdTable.rows(this.hash(id))) {
+      const u = this.read(row);
+      if (u.id === id) return u;
+    }
+    return undefined;
+  }
+
+  match(externalId: string, name: string): MatchResult<CloudUserView> {
+    const byExt = externalId ? this.findExternal(externalId) : undefined;
+    if (byExt) return { by: 'externalId', cloud: byExt, caseOnly: caseOnly(byExt.userName, name) };
+    const byName = name ? this.findName(name.toLowerCase()) : undefined;
+    if (byName) return { by: 'userName', cloud: byName, caseOnly: caseOnly(byName.userName, name) };
+    return { by: 'none' };
+  }
+
+  *unmatched(): Generator<CloudUserView> {
+    for (let row = 0; row < this.n; row++) if (this.matchedRows[row] !== 1) yield this.read(row);
+  }
+
+  /** Removes the file. */
+  close(): void {
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
+    this.file.close();
+  }
+
+  private findExternal(key: string): CloudUserView | undefined {
+    for (const row of this.byExt.rows(this.hash(key))) {
+      const u = this.read(row);
+      if (u.externalId === key) return u;
+    }
+    return undefined;
+  }
+
+  /** The first live user of this name, else the first soft-deleted one (as `CloudIndex` keeps). */
+  private findName(key: string): CloudUserView | undefined {
+    let deleted: CloudUserView | undefined;
+    for (const row of this.byName.rows(this.hash(key))) {
+      if (deleted && this.soft[row] === 1) continue;
+      const u = this.read(row);
+      if (u.userName.toLowerCase() !== key) continue;
+      if (!u.softDeleted) return u;
+      deleted ??= u;
+    }
+    return deleted;
+  }
+
+  private rowOfId(id: string): number | undefined {
+    const known = this.recent.get(id);
+    if (known !== undefined) return known;
+    for (const row of this.byIdTable.rows(this.hash(id))) if (this.read(row).id === id) return row;
+    return undefined;
+  }
+
+  private read(row: number): CloudUserView {
+    const cached = this.cache.get(row);
+    if (cached) {
+      this.cache.delete(row);
+      this.cache.set(row, cached);
+      return this.handOut(cached, row);
+    }
+    const offset = this.offsets[row]!;
+    const length = this.lengths[row]!;
+    if (offset + length > this.file.flushedBytes) this.file.flush();
+    this.readFd ??= openSync(this.file.file, 'r');
+    if (length > this.buf.length) this.buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.readFd, this.buf, got, length - got, offset + got);
+      if (n === 0) throw new Error(`${this.file.file} ends before a cloud user's record`);
+      got += n;
+    }
+    const user = JSON.parse(this.buf.toString('utf8', 0, length)) as CloudUserView;
+    if (this.cache.size >= CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(row, user);
+    return this.handOut(user, row);
+  }
+
+  private handOut(user: CloudUserView, row: number): CloudUserView {
+    if (this.recent.size >= 256) this.recent.clear();
+    this.recent.set(user.id, row);
+    return user;
+  }
+}
