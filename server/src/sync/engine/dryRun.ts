@@ -73,44 +73,47 @@ export function fileTimestamp(iso: string): string {
  * Items a dry run wrote out (itemSpool.ts) are already in this layout: their file's bytes are
  * copied, never decoded or parsed. Their spool then reads them from this file.
  */
-async function writeReportJson(file: string, report: SyncReport): Promise<void> {
+async function writeReportJson(file: string, report: SyncReport): Promise<{ start: number; end: number }> {
   const tmp = `${file}.${process.pid}.tmp`;
   const marker = '\u0000items\u0000';
   const [before, after] = JSON.stringify({ ...reportFields(report), items: marker }).split(JSON.stringify(marker)) as [string, string];
   const source = itemSourceOf(report);
+  const head = `${before}[\n`;
+  const start = Buffer.byteLength(head);
+  let end: number;
   const fh = await open(tmp, 'w');
   try {
-    await fh.write(`${before}[\n`);
-    if (source instanceof ItemSpool) await copyItems(fh, source.spoolFile());
-    else await writeItems(fh, reportItems(report));
+    await fh.write(head);
+    end = start + (source instanceof ItemSpool ? await copyItems(fh, source.itemBytes()) : await writeItems(fh, reportItems(report)));
     await fh.write(`\n]${after}`);
   } finally {
     await fh.close();
   }
   await rename(tmp, file);
+  return { start, end };
 }
 
-/** The spool's bytes (items each a line ending in `,`) but the last item's `,\n`. */
-async function copyItems(fh: FileHandle, spoolFile: string): Promise<void> {
-  const input = await open(spoolFile, 'r');
+/** The items' bytes of a spool or a saved report (lines ending in `,` but the last); how many. */
+async function copyItems(fh: FileHandle, from: { readonly file: string; readonly start: number; readonly end: number }): Promise<number> {
+  const input = await open(from.file, 'r');
   try {
-    const size = (await input.stat()).size;
-    const end = Math.max(0, size - 2);
     const buf = Buffer.allocUnsafe(1 << 20);
-    for (let pos = 0; pos < end; ) {
-      const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, end - pos), pos);
-      if (bytesRead === 0) throw new Error(`${spoolFile} was cut short at ${pos} of ${size} bytes`);
+    for (let pos = from.start; pos < from.end; ) {
+      const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, from.end - pos), pos);
+      if (bytesRead === 0) throw new Error(`${from.file} was cut short at ${pos} of ${from.end} bytes`);
       await fh.write(buf, 0, bytesRead);
       pos += bytesRead;
     }
   } finally {
     await input.close();
   }
+  return from.end - from.start;
 }
 
-async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<void> {
+async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<number> {
   let chunk: string[] = [];
   let bytes = 0;
+  let written = 0;
   let first = true;
   for (const item of items) {
     const line = JSON.stringify(item);
@@ -118,12 +121,17 @@ async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<
     first = false;
     bytes += line.length;
     if (bytes >= 1 << 20) {
-      await fh.write(chunk.join(''));
+      const text = chunk.join('');
+      written += Buffer.byteLength(text);
+      await fh.write(text);
       chunk = [];
       bytes = 0;
     }
   }
-  await fh.write(chunk.join(''));
+  const text = chunk.join('');
+  written += Buffer.byteLength(text);
+  await fh.write(text);
+  return written;
 }
 
 /**
@@ -134,14 +142,14 @@ export async function saveReport(stateDir: string, report: SyncReport): Promise<
   const dir = join(stateDir, 'reports');
   await reportsFolder(dir);
   const file = join(dir, `${fileTimestamp(report.generatedAt)}-${report.mode}.json`);
-  await writeReportJson(file, report);
+  const region = await writeReportJson(file, report);
   // A copy, not a second JSON.stringify of a 100k-item report.
   const last = join(dir, `last-${report.mode}.json`);
   await copyFile(file, `${last}.${process.pid}.tmp`);
   await rename(`${last}.${process.pid}.tmp`, last);
   await sweepThumbnails(dir);
   const source = itemSourceOf(report);
-  if (source instanceof ItemSpool) source.savedAs(file);
+  if (source instanceof ItemSpool) source.savedAs(file, region.start, region.end);
   return file;
 }
 

@@ -104,7 +104,7 @@ export async function reportsFolder(dir: string): Promise<void> {
 export class ItemSpool implements ReportItemSink, ItemSource {
   readonly source: ItemSource = this;
   private readonly spool: SpoolFile;
-  private savedFile: string | undefined;
+  private saved: { readonly file: string; readonly start: number; readonly end: number } | undefined;
   private actions = new Uint8Array(1024);
   private n = 0;
 
@@ -134,16 +134,18 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 
   /**
-   * The spool file while the plan is made: its items, each line ending in `,`. The caller reads
-   * it before the report is saved (and the file removed).
+   * Where the items' bytes are, in the saved report's layout (lines ending in `,` but the last):
+   * the spool file while the plan is made, then the saved report's item lines.
    */
-  spoolFile(): string {
+  itemBytes(): { readonly file: string; readonly start: number; readonly end: number } {
+    if (this.saved) return this.saved;
     this.spool.flush();
-    return this.spool.file;
+    // Every spooled line ends in `,\n`: the last one's two bytes are not the items'.
+    return { file: this.spool.file, start: 0, end: Math.max(0, this.spool.flushedBytes - 2) };
   }
 
   private lineBytes(): Iterable<Buffer> {
-    return this.savedFile ? savedItemLines(this.savedFile) : lineBytes(this.spoolFile(), 0);
+    return this.saved ? savedItemLines(this.saved.file) : lineBytes(this.itemBytes().file, 0);
   }
 
   /** The items as JSON text, one an item, in order (no parsing). */
@@ -166,10 +168,13 @@ export class ItemSpool implements ReportItemSink, ItemSource {
     }
   }
 
-  /** The report is saved (one item a line): read the items from there and remove the spool file. */
-  savedAs(file: string): void {
+  /**
+   * The report is saved (one item a line, its items' bytes from `start` to `end`): read the items
+   * from there and remove the spool file.
+   */
+  savedAs(file: string, start: number, end: number): void {
     this.spool.close();
-    this.savedFile = file;
+    this.saved = { file, start, end };
   }
 
   /** Removes the spool file (a failed dry run, or once the report is saved); a saved report's items stay readable. */

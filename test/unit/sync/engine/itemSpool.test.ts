@@ -55,6 +55,11 @@ describe('sync engine: report items and waiting users in spool files', () => {
       );
       // Read back from the saved report from now on; `items` still works (read on first use).
       assert.deepEqual([...reportItems(spooled.report)], inMemory.report.items);
+      // Saved again after an apply (another mode, another file): its items come from the first file.
+      const applied = await saveReport(dir, withReport(spooled.report, { mode: 'full' }));
+      assert.notEqual(applied, file);
+      assert.deepEqual(JSON.parse(readFileSync(applied, 'utf8')), { ...JSON.parse(JSON.stringify(inMemory.report)), mode: 'full' });
+      assert.deepEqual([...reportItems(spooled.report)], inMemory.report.items, 'read from the latest file');
       assert.deepEqual(spooled.report.items, inMemory.report.items);
     } finally {
       spools.close();
