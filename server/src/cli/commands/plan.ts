@@ -11,8 +11,9 @@ import { dirname, resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
 import type { SyncReport } from '../../../../common/report';
 import { dryRun } from '../../sync/engine/dryRun';
+import { printReportJson, writeReportJson } from '../../sync/engine/reportFile';
 import { standaloneReportHtml } from '../../sync/report/htmlAssets';
-import type { SavedPlan, SyncPlan, SyncProgress } from '../../sync/contract';
+import type { SyncPlan, SyncProgress } from '../../sync/contract';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { DEFAULT_LIST_LIMIT, planText } from '../planText';
 
@@ -26,9 +27,27 @@ export function endProgress(io: CliIo): void {
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
 }
 
-/** The plan as `-o` writes it and `dirsync apply plan.json` reads it. */
-export function savedPlan(plan: SyncPlan): SavedPlan {
-  return { ...plan.report, plan: plan.payload };
+/**
+ * Writes to a stream, waiting for it to drain when its buffer is full (a large report printed to a
+ * pipe). A stream whose reader has gone (EPIPE: `| head -c 10`) takes nothing more, and the
+ * command ends as it would have.
+ */
+export function writeWaiting(stream: NodeJS.WritableStream): (text: string) => Promise<void> | undefined {
+  const gone = () => (stream as { destroyed?: boolean }).destroyed === true;
+  return (text) => {
+    if (gone() || stream.write(text)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
+  };
 }
 
 /** The plan as text: work per kind, the objects per action (at most `limit` each; undefined: all), the verdict. */
@@ -99,7 +118,9 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       if (out) {
         const p = resolve(io.cwd, out);
         await mkdir(dirname(p), { recursive: true });
-        await writeFile(p, JSON.stringify(savedPlan(plan)));
+        // The saved plan is the report plus its operations (`savedPlan`), written as the saved report
+        // is: its items copied, never all in memory.
+        await writeReportJson(p, plan.report, { plan: plan.payload });
       }
       const html = args.values['html'] as string | undefined;
       if (html) {
@@ -112,7 +133,7 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       io.stderr.write(`dirsync plan: cannot write the output: ${(err as Error).message}\n`);
       return 1;
     }
-    if (args.values['json']) io.stdout.write(JSON.stringify(plan.report, null, 2) + '\n');
+    if (args.values['json']) await printReportJson(writeWaiting(io.stdout), plan.report).then(() => io.stdout.write('\n'));
     else printSummary(io, plan.report, limit, plan.payload.operations.length);
     return plan.payload.operations.length > 0 ? 2 : 0;
   },

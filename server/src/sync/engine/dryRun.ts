@@ -6,15 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { copyFile, type FileHandle, open, rename } from 'node:fs/promises';
+import { copyFile, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CONTACT_SOURCE_CH, ScimNotFoundError, type Contact, type ScimClient } from '../../cloud/index';
 import { readContactLedger } from '../apply/contactLedger';
 import type { DirectorySource } from '../../directory/index';
 import type { DirsyncConfig } from '../../../../common/config';
-import type { ReportItem, SyncReport } from '../../../../common/report';
-import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
+import type { SyncReport } from '../../../../common/report';
+import { itemSourceOf } from '../../../../common/reportItems';
 import { ItemSpool, PlanSpools, reportsFolder } from './itemSpool';
+import { writeReportJson } from './reportFile';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
 import {
   avatarAttributes,
@@ -65,73 +66,6 @@ export function emitter(options: EngineOptions, sessionId: string) {
 /** `2026-11-23T13-39-34-123Z`: sortable and valid in every file system. */
 export function fileTimestamp(iso: string): string {
   return iso.replace(/:/g, '-').replace('.', '-');
-}
-
-/**
- * Writes a report as JSON atomically (temp file + rename), so a reader never sees half a report.
- * One item a line, written a megabyte at a time: a 100k-item report never exists as one string.
- * Items a dry run wrote out (itemSpool.ts) are already in this layout: their file's bytes are
- * copied, never decoded or parsed. Their spool then reads them from this file.
- */
-async function writeReportJson(file: string, report: SyncReport): Promise<{ start: number; end: number }> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const marker = '\u0000items\u0000';
-  const [before, after] = JSON.stringify({ ...reportFields(report), items: marker }).split(JSON.stringify(marker)) as [string, string];
-  const source = itemSourceOf(report);
-  const head = `${before}[\n`;
-  const start = Buffer.byteLength(head);
-  let end: number;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.write(head);
-    end = start + (source instanceof ItemSpool ? await copyItems(fh, source.itemBytes()) : await writeItems(fh, reportItems(report)));
-    await fh.write(`\n]${after}`);
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  return { start, end };
-}
-
-/** The items' bytes of a spool or a saved report (lines ending in `,` but the last); how many. */
-async function copyItems(fh: FileHandle, from: { readonly file: string; readonly start: number; readonly end: number }): Promise<number> {
-  const input = await open(from.file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (let pos = from.start; pos < from.end; ) {
-      const { bytesRead } = await input.read(buf, 0, Math.min(buf.length, from.end - pos), pos);
-      if (bytesRead === 0) throw new Error(`${from.file} was cut short at ${pos} of ${from.end} bytes`);
-      await fh.write(buf, 0, bytesRead);
-      pos += bytesRead;
-    }
-  } finally {
-    await input.close();
-  }
-  return from.end - from.start;
-}
-
-async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<number> {
-  let chunk: string[] = [];
-  let bytes = 0;
-  let written = 0;
-  let first = true;
-  for (const item of items) {
-    const line = JSON.stringify(item);
-    chunk.push(first ? line : `,\n${line}`);
-    first = false;
-    bytes += line.length;
-    if (bytes >= 1 << 20) {
-      const text = chunk.join('');
-      written += Buffer.byteLength(text);
-      await fh.write(text);
-      chunk = [];
-      bytes = 0;
-    }
-  }
-  const text = chunk.join('');
-  written += Buffer.byteLength(text);
-  await fh.write(text);
-  return written;
 }
 
 /**
