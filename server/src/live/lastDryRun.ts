@@ -7,6 +7,7 @@
  */
 import type { ObjectKind } from '../../../common/config';
 import type { ObjectType, SyncReport } from '../../../common/report';
+import { reportItems } from '../../../common/reportItems';
 import { newestSavedReport } from '../runs/lastReport';
 
 export interface DryRunCounts {
@@ -29,7 +30,7 @@ const KIND: Readonly<Record<ObjectType, ObjectKind>> = { user: 'users', group: '
  */
 export function countsFromReport(report: SyncReport): Partial<Record<ObjectKind, number>> {
   const seen = new Map<ObjectKind, Set<string>>();
-  for (const item of report.items) {
+  for (const item of reportItems(report)) {
     if (!item.dn) continue;
     const kind = KIND[item.objectType];
     if (!kind) continue;

@@ -1,21 +1,35 @@
 /**
  * The newest report of a config for "Dirsync: Show Last Report": one the server made in this
  * session, else the newest saved by the engine under `<config folder>/.dirsync/reports/` (dry
- * runs, syncs and purges alike; the versioned JSON of common/report.ts).
+ * runs, syncs and purges alike; the versioned JSON of common/report.ts). Reports are compared by
+ * their fields; the items of the one returned are read from its file when used.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { REPORT_FORMAT, type SyncReport } from '../../../common/report';
+import { lazyReport } from '../../../common/reportItems';
+import { savedReportFields, savedReportItems } from '../sync/engine/itemSpool';
 import { runReportSummary, type RunReportSummary } from '../../../common/requests';
 
 /** Reports larger than this are not read from disk (the webview's design limit is far below). */
 const MAX_BYTES = 512 * 1024 * 1024;
 
-function isReport(x: unknown): x is SyncReport {
+function isReportFields(x: unknown): x is Omit<SyncReport, 'items'> {
   const r = x as Partial<SyncReport> | null;
-  return (
-    !!r && r.format === REPORT_FORMAT && Array.isArray(r.items) && typeof r.generatedAt === 'string' && typeof r.config?.file === 'string'
-  );
+  return !!r && r.format === REPORT_FORMAT && typeof r.generatedAt === 'string' && typeof r.config?.file === 'string';
+}
+
+/**
+ * A saved report without reading its items: the engine saves one item a line, so its fields come
+ * from the first and last lines and its items are read from the file when asked for (a 100k-user
+ * dry run's report is over 100 MB; the newest of a folder of them is found by their fields). An
+ * older report written on one line is parsed whole.
+ */
+async function readReport(file: string): Promise<SyncReport | undefined> {
+  const fields = savedReportFields(file);
+  if (fields) return isReportFields(fields) ? lazyReport(fields, savedReportItems(file)) : undefined;
+  const whole: unknown = JSON.parse(await readFile(file, 'utf8'));
+  return isReportFields(whole) && Array.isArray((whole as SyncReport).items) ? (whole as SyncReport) : undefined;
 }
 
 /** Is `report` about the config at `configFile` (absolute)? A relative name is resolved against `folder`. */
@@ -44,9 +58,9 @@ export async function newestSavedReport(
       const file = join(folder, name);
       try {
         if ((await stat(file)).size > MAX_BYTES) continue;
-        const report: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const report = await readReport(file);
         if (
-          isReport(report) &&
+          report &&
           (!mode || report.mode === mode) &&
           about(report, configFile, folder) &&
           (!best || report.generatedAt > best.report.generatedAt)

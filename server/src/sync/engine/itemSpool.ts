@@ -8,7 +8,7 @@
  * the items are read back from the saved report and the spool file is removed. Reading back is
  * synchronous and streaming: one chunk of the file and one item at a time.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -73,6 +73,68 @@ function* savedItemLines(file: string): Generator<Buffer> {
       continue;
     }
     yield line;
+  }
+}
+
+/** How many item lines a saved report has (its lines but the first and the last). */
+function countSavedItems(file: string): number {
+  let n = 0;
+  for (const _ of savedItemLines(file)) n++;
+  return n;
+}
+
+/** The items of a report saved one item a line, read from its file one at a time. */
+export function savedReportItems(file: string): ItemSource {
+  let count: number | undefined;
+  return {
+    get count() {
+      count ??= countSavedItems(file);
+      return count;
+    },
+    *[Symbol.iterator]() {
+      for (const line of savedItemLines(file)) yield JSON.parse(itemText(line)) as ReportItem;
+    },
+  };
+}
+
+/** The bytes of `file` from `start` to `end`, as text. */
+function textOf(fd: number, start: number, end: number): string {
+  const buf = Buffer.allocUnsafe(end - start);
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, start + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.toString('utf8', 0, got);
+}
+
+/**
+ * The fields of a report saved one item a line (dryRun.ts writeReportJson) but its items, read
+ * from its first line (`{…,"items":[`) and its last (`]…}`) only; undefined when the file is not
+ * in that layout (an older report written on one line: the caller parses it whole).
+ */
+export function savedReportFields(file: string): Record<string, unknown> | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let head: string | undefined;
+    for (const line of lineBytes(file, 0)) {
+      head = line.toString('utf8');
+      break;
+    }
+    if (head === undefined || !head.endsWith('"items":[')) return undefined;
+    // The last line starts at the last line break (one within 64 KB of the end: the fields after the items are few).
+    const from = Math.max(0, size - 65536);
+    const tail = textOf(fd, from, size);
+    const at = tail.lastIndexOf('\n]');
+    if (at < 0) return undefined;
+    const fields = JSON.parse(`${head}${tail.slice(at + 1)}`) as Record<string, unknown>;
+    return fields && typeof fields === 'object' ? fields : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
