@@ -10,6 +10,14 @@ import { savedReportFields } from '../../../server/src/sync/engine/itemSpool';
 import { PlanSpools } from '../../../server/src/sync/engine/itemSpool';
 import { BASE, config, items, person, plan } from '../../support/planBuilders';
 
+const meta = (generatedAt: string, configFile: string) => ({
+  sessionId: `s-${generatedAt}`,
+  generatedAt,
+  configFile,
+  directory: { url: 'ldif:./x.ldif', kind: 'ldif' as const },
+  cloud: { url: 'http://127.0.0.1:9/identity/scim/o/v2', type: 'scim' as const },
+});
+
 describe('runs: the newest saved report, read by its fields', () => {
   it('finds the newest report about the config without parsing the others, and reads its items from the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dirsync-lastreport-'));
@@ -21,12 +29,12 @@ describe('runs: the newest saved report, read by its fields', () => {
     try {
       const newer = await plan(cfg, items('users', entries), [], {
         ...spools.sinks(),
-        meta: { generatedAt: '2026-12-05T10:00:00.000Z', configFile },
+        meta: meta('2026-12-05T10:00:00.000Z', configFile),
       });
       spools.planned();
       const newerFile = await saveReport(dir, newer.report);
       const older = await plan(cfg, items('users', entries.slice(0, 3)), [], {
-        meta: { generatedAt: '2026-12-04T10:00:00.000Z', configFile },
+        meta: meta('2026-12-04T10:00:00.000Z', configFile),
       });
       const olderFile = await saveReport(dir, older.report);
       // A report of an older version, written on one line, newer than both: still read (whole).

@@ -3,10 +3,12 @@
  * hold 100,000 report items (with every created user's values) until its report is saved.
  *
  * While the plan is made, items go to a spool file beside the reports (`.items-<pid>-<n>.jsonl`,
- * one JSON object a line), written a megabyte at a time. The saved report is written from those
- * lines without parsing them (`writeReportJson` in dryRun.ts), one item a line, and from then on
- * the items are read back from the saved report and the spool file is removed. Reading back is
- * synchronous and streaming: one chunk of the file and one item at a time.
+ * one JSON object a line ending in `,`: the saved report's layout), written a megabyte at a time.
+ * The saved report copies those bytes (`writeReportJson` in reportFile.ts), and from then on the
+ * items are read back from the saved report and the spool file is removed. Reading back is
+ * synchronous and streaming: one chunk of the file and one item at a time. The users waiting for
+ * their manager go to a file of binary records (`WaitingSpool`); any saved report written one item
+ * a line can be read the same way (`savedReportFields`, `savedReportItems`).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
