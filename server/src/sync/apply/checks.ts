@@ -11,6 +11,7 @@ import { isFullAdmin, ScimBadRequestError, scimFilter, type ScimClient } from '.
 import { ApplyRefusedError } from './errors';
 import type { PlanOperation, SyncPlan } from '../contract';
 import { reportItems } from '../../../../common/reportItems';
+import { operationCountOfKinds, operationsOfKinds } from '../plan/operations';
 
 const LISTED = 20;
 
@@ -21,7 +22,7 @@ function list(objects: readonly string[]): string {
 
 /** The objects a plan deletes, by DN or userName, in plan order. */
 export function deletedObjects(plan: SyncPlan): string[] {
-  const fromOps = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').map((o) => o.label);
+  const fromOps = [...operationsOfKinds(plan.payload, ['deleteUser', 'deleteGroup'])].map((o) => o.label);
   if (fromOps.length) return fromOps;
   const out: string[] = [];
   for (const i of reportItems(plan.report)) if (i.action === 'delete') out.push(i.dn ?? i.userName ?? i.displayName ?? i.id);
@@ -33,7 +34,7 @@ export function checkThreshold(plan: SyncPlan): void {
   const objects = deletedObjects(plan);
   // The verdict is only as good as its count: operations deleting more than the report counted are
   // not the plan that was judged.
-  const deletions = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').length;
+  const deletions = operationCountOfKinds(plan.payload, ['deleteUser', 'deleteGroup']);
   if (deletions > t.deletions)
     throw new ApplyRefusedError(
       `refused, nothing written: the plan's operations delete ${deletions} objects but its threshold verdict counted ${t.deletions}; make a new plan. Objects to delete: ${list(objects)}`,
@@ -73,7 +74,9 @@ function deactivates(op: PlanOperation): boolean {
  * deletes no user.
  */
 export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal?: AbortSignal): Promise<void> {
-  const removing = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || deactivates(o));
+  const removing = [...operationsOfKinds(plan.payload, ['deleteUser', 'patchUser'])].filter(
+    (o) => o.kind === 'deleteUser' || deactivates(o),
+  );
   if (removing.length === 0) return;
   const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
   const webex = client.flavor === 'webex';

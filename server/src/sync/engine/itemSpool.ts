@@ -14,11 +14,18 @@ import { join } from 'node:path';
 import type { ItemSource } from '../../../../common/reportItems';
 import type { ReportItem } from '../../../../common/report';
 import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
+import type { OperationSink } from '../plan/operations';
+import { OperationSpool } from './opSpool';
 
 const FLUSH_AT = 1 << 20;
 const READ_CHUNK = 1 << 20;
 
 let spools = 0;
+
+/** A new spool file's name in `dir`: `.<what>-<pid>-<n><suffix>.jsonl`. */
+export function spoolName(dir: string, what: 'items' | 'waiting' | 'ops', suffix = ''): string {
+  return join(dir, `.${what}-${process.pid}-${++spools}${suffix}.jsonl`);
+}
 
 /** The lines of `file` from byte `start`, up to (not including) the first line that starts with `stopAt`. */
 function* linesOf(file: string, start: number, stopAt?: string): Generator<string> {
@@ -87,7 +94,7 @@ export async function reportsFolder(dir: string): Promise<void> {
 }
 
 /** Lines appended to a file a megabyte at a time, read back in order; removed by `close`. */
-class SpoolFile {
+export class SpoolFile {
   private fd: number | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
@@ -143,7 +150,7 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 
   private constructor(dir: string) {
-    this.spool = new SpoolFile(join(dir, `.items-${process.pid}-${++spools}.jsonl`));
+    this.spool = new SpoolFile(spoolName(dir, 'items'));
   }
 
   get count(): number {
@@ -202,7 +209,7 @@ export class WaitingSpool implements WaitingSink {
   }
 
   private constructor(dir: string) {
-    this.spool = new SpoolFile(join(dir, `.waiting-${process.pid}-${++spools}.jsonl`));
+    this.spool = new SpoolFile(spoolName(dir, 'waiting'));
   }
 
   add(user: WaitingUser): void {
@@ -222,32 +229,48 @@ export class WaitingSpool implements WaitingSink {
   }
 }
 
-/** The files a dry run keeps beside the reports while it plans: its report items and its waiting users. */
+/**
+ * The files a dry run keeps beside the reports while it plans: its report items, its waiting users
+ * and, when asked (a sync), its operations (opSpool.ts).
+ */
 export class PlanSpools {
+  private handedOver = false;
+
   private constructor(
     readonly items: ItemSpool,
     readonly waiting: WaitingSpool,
+    readonly operations?: OperationSpool,
   ) {}
 
-  static async open(reportsDir: string): Promise<PlanSpools> {
-    const spools = new PlanSpools(await ItemSpool.open(reportsDir), await WaitingSpool.open(reportsDir));
+  static async open(reportsDir: string, withOperations = false): Promise<PlanSpools> {
+    const spools = new PlanSpools(
+      await ItemSpool.open(reportsDir),
+      await WaitingSpool.open(reportsDir),
+      withOperations ? await OperationSpool.open(reportsDir) : undefined,
+    );
     await removeOrphans(reportsDir);
     return spools;
   }
 
   /** The planner's inputs that write to them. */
-  sinks(): { readonly itemSink: ReportItemSink; readonly waitingSink: WaitingSink } {
-    return { itemSink: this.items, waitingSink: this.waiting };
+  sinks(): { readonly itemSink: ReportItemSink; readonly waitingSink: WaitingSink; readonly operationSink?: OperationSink } {
+    return { itemSink: this.items, waitingSink: this.waiting, ...(this.operations ? { operationSink: this.operations } : {}) };
   }
 
-  /** Removes both files; the items of a saved report stay readable (from the report). */
+  /** The plan is returned: its operations' file is then removed by whoever applies it, not by `close`. */
+  handOver(): void {
+    this.handedOver = true;
+  }
+
+  /** Removes the files; the items of a saved report stay readable (from the report), a handed-over plan's operations too. */
   close(): void {
     this.items.close();
     this.waiting.close();
+    if (!this.handedOver) this.operations?.close();
   }
 }
 
-const SPOOL_FILE = /^\.(?:items|waiting)-(\d+)-\d+\.jsonl$/;
+const SPOOL_FILE = /^\.(?:items|waiting|ops)-(\d+)-\d+(?:-[A-Za-z]+)?\.jsonl$/;
 
 /** True when a process with this id runs (a spool file of a running dry run is not an orphan). */
 function running(pid: number): boolean {
@@ -259,8 +282,8 @@ function running(pid: number): boolean {
   }
 }
 
-/** Removes the spool files a dry run that was killed (no `finally` ran) left in the reports folder. */
-async function removeOrphans(reportsDir: string): Promise<void> {
+/** Removes the spool files a dry run or a sync that was killed (no `finally` ran) left in the reports folder. */
+export async function removeOrphans(reportsDir: string): Promise<void> {
   for (const name of await readdir(reportsDir).catch(() => [] as string[])) {
     const pid = SPOOL_FILE.exec(name)?.[1];
     if (pid && Number(pid) !== process.pid && !running(Number(pid))) await rm(join(reportsDir, name), { force: true });
