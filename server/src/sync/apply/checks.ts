@@ -12,6 +12,7 @@ import { ApplyRefusedError } from './errors';
 import type { PlanOperation, SyncPlan } from '../contract';
 import type { ReportAction } from '../../../../common/report';
 import { reportItemsWithActions } from '../../../../common/reportItems';
+import { operationCountOfKinds, operationsOfKinds } from '../plan/operations';
 
 const LISTED = 20;
 
@@ -24,7 +25,7 @@ function list(objects: readonly string[]): string {
 
 /** The objects a plan deletes, by DN or userName, in plan order. */
 export function deletedObjects(plan: SyncPlan): string[] {
-  const fromOps = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').map((o) => o.label);
+  const fromOps = [...operationsOfKinds(plan.payload, ['deleteUser', 'deleteGroup'])].map((o) => o.label);
   if (fromOps.length) return fromOps;
   const out: string[] = [];
   for (const i of reportItemsWithActions(plan.report, DELETES)) out.push(i.dn ?? i.userName ?? i.displayName ?? i.id);
@@ -36,7 +37,7 @@ export function checkThreshold(plan: SyncPlan): void {
   const objects = deletedObjects(plan);
   // The verdict is only as good as its count: operations deleting more than the report counted are
   // not the plan that was judged.
-  const deletions = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'deleteGroup').length;
+  const deletions = operationCountOfKinds(plan.payload, ['deleteUser', 'deleteGroup']);
   if (deletions > t.deletions)
     throw new ApplyRefusedError(
       `refused, nothing written: the plan's operations delete ${deletions} objects but its threshold verdict counted ${t.deletions}; make a new plan. Objects to delete: ${list(objects)}`,
@@ -76,7 +77,9 @@ function deactivates(op: PlanOperation): boolean {
  * deletes no user.
  */
 export async function checkFullAdmins(plan: SyncPlan, client: ScimClient, signal?: AbortSignal): Promise<void> {
-  const removing = plan.payload.operations.filter((o) => o.kind === 'deleteUser' || deactivates(o));
+  const removing = [...operationsOfKinds(plan.payload, ['deleteUser', 'patchUser'])].filter(
+    (o) => o.kind === 'deleteUser' || deactivates(o),
+  );
   if (removing.length === 0) return;
   const admins: Array<{ id: string; userName: string; externalId?: string }> = [];
   const webex = client.flavor === 'webex';

@@ -24,6 +24,7 @@ import type { ApplyResult, ObjectRef, PlanOperation, SyncPlan, SyncProgress } fr
 import { countWork, type WorkSummary } from '../../../../common/work';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import { reportItems, withReport } from '../../../../common/reportItems';
+import { operationCount, operationCountOfKinds, operationsOfKinds, planOperations } from '../plan/operations';
 
 export type AvatarOperation = Extract<PlanOperation, { kind: 'uploadAvatar' | 'removeAvatar' }>;
 
@@ -111,10 +112,58 @@ function who(label: string): { dn?: string; userName?: string } {
   return /^[A-Za-z][\w-]*=/.test(label) ? { dn: label } : { userName: label };
 }
 
+/**
+ * One phase's operations, read in plan order as the workers take them: only those not yet taken or
+ * not yet journaled are held (operations kept in a file are read a phase at a time, not all at once).
+ */
+class PhaseReader {
+  private readonly source: Iterator<PlanOperation>;
+  private held: PlanOperation[] = [];
+  /** The index of `held[0]`. */
+  private base = 0;
+
+  constructor(
+    readonly length: number,
+    ops: Iterable<PlanOperation>,
+  ) {
+    this.source = ops[Symbol.iterator]();
+  }
+
+  /** The operation at `index` (not released yet). */
+  at(index: number): PlanOperation {
+    if (index < this.base) throw new Error(`operation ${index + 1} of the phase was read already`);
+    while (this.base + this.held.length <= index) {
+      const r = this.source.next();
+      if (r.done) throw new Error(`the phase has ${this.base + this.held.length} operations, not ${this.length}`);
+      this.held.push(r.value);
+    }
+    return this.held[index - this.base]!;
+  }
+
+  /** The operations before `index` are not read again. */
+  release(index: number): void {
+    const n = Math.min(index - this.base, this.held.length);
+    if (n <= 0) return;
+    this.held.splice(0, n);
+    this.base += n;
+  }
+
+  close(): void {
+    this.held = [];
+    this.source.return?.();
+  }
+}
+
+function phaseReader(payload: SyncPlan['payload'], kinds: readonly PlanOperation['kind'][]): PhaseReader {
+  const n = operationCountOfKinds(payload, kinds);
+  return new PhaseReader(n, n ? operationsOfKinds(payload, kinds) : []);
+}
+
 /** Runs the plan. Throws ApplyRefusedError (nothing written) or ApplyCancelledError (resumable). */
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the apply's phases in order (journal, threshold, creates, memberships, avatars, deletes) around one shared journal and limiter.
 export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<ApplyResult> {
-  const ops = plan.payload.operations;
+  const payload = plan.payload;
+  const count = operationCount(payload);
   const planId = planIdOf(plan.payload);
   // Earlier applies of this config that did not finish: the same plan resumes; a new plan (a
   // fresh dry run) only needs their unconfirmed creates, which may exist in the cloud already.
@@ -141,7 +190,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     noteMatchedContacts(plan, ledger);
     await writeContactLedger(o.stateDir, o.configFile, ledger);
   };
-  if (ops.length === 0) {
+  if (count === 0) {
     await saveLedger();
     emit({ level: 'info', event: 'apply.end', message: 'nothing to do', applied: 0, resumed: 0, failed: 0, skipped: 0 });
     return {
@@ -181,13 +230,13 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
       config: o.configFile,
       mode: o.mode,
       basis: plan.payload.basis,
-      ops: ops.length,
+      ops: count,
     });
     emit({
       level: 'info',
       event: 'apply.start',
-      message: `${same ? 'resuming' : 'applying'} ${ops.length} operation${ops.length === 1 ? '' : 's'}`,
-      operations: ops.length,
+      message: `${same ? 'resuming' : 'applying'} ${count} operation${count === 1 ? '' : 's'}`,
+      operations: count,
       planId,
     });
 
@@ -256,11 +305,11 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     // The users this plan creates, by lookup key: an operation of a `beside` phase that targets one
     // waits for that create to settle (done, failed or resumed), not for the whole phase.
     // Only the creates such an operation waits for get a promise.
-    const besideKinds = new Set(PHASES.filter((p) => p.beside).flatMap((p) => p.kinds));
+    const besideKinds = PHASES.filter((p) => p.beside).flatMap((p) => p.kinds);
     const awaited = new Set<string>();
-    for (const op of ops) if (besideKinds.has(op.kind)) for (const k of usersOf(op)) awaited.add(k);
+    for (const op of operationsOfKinds(payload, besideKinds)) for (const k of usersOf(op)) awaited.add(k);
     const creates = new Map<string, { settled: Promise<void>; settle: () => void }>();
-    for (const op of ops) {
+    for (const op of awaited.size ? operationsOfKinds(payload, ['createUser']) : []) {
       const key = op.kind === 'createUser' ? createKey(op) : undefined;
       if (!key || !awaited.has(key) || done.has(op.opId)) continue;
       let settle!: () => void;
@@ -281,7 +330,14 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     };
 
     /** Runs one phase's operations, `concurrency` at a time, in plan order. */
-    const runPhase = async (name: string, batch: readonly PlanOperation[], concurrency: number, waitForCreate: boolean): Promise<void> => {
+    const runPhase = async (name: string, batch: PhaseReader, concurrency: number, waitForCreate: boolean): Promise<void> => {
+      try {
+        await runPhaseOps(name, batch, concurrency, waitForCreate);
+      } finally {
+        batch.close();
+      }
+    };
+    const runPhaseOps = async (name: string, batch: PhaseReader, concurrency: number, waitForCreate: boolean): Promise<void> => {
       let next = 0;
       // `start` records go out a window ahead: the worker that takes the first operation past the
       // journaled ones appends the starts of the next `window` operations in one durable batch
@@ -296,7 +352,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           const time = new Date().toISOString();
           const end = Math.min(batch.length, index + window);
           for (let i = index; i < end; i++) {
-            const op = batch[i]!;
+            const op = batch.at(i);
             if (done.has(op.opId)) continue;
             const key = createKey(op);
             journal.appendLater({ t: 'start', time, op: op.opId, kind: op.kind, ...(key ? { key } : {}) });
@@ -311,7 +367,9 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
         while (next < batch.length) {
           if (o.signal?.aborted || stopping) return;
           const index = next++;
-          const op = batch[index]!;
+          const op = batch.at(index);
+          // Operations before both the next one to take and the first not yet journaled are not read again.
+          batch.release(Math.min(next, journaledTo));
           if (waitForCreate) {
             await createOf(op);
             if (o.signal?.aborted || stopping) return;
@@ -322,7 +380,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
             settleCreate(op);
           }
           finished++;
-          o.onProgress?.({ phase: 'apply', message: name, done: finished, total: ops.length });
+          o.onProgress?.({ phase: 'apply', message: name, done: finished, total: count });
         }
       };
       const workers = Array.from({ length: Math.max(1, Math.min(concurrency, batch.length)) }, worker);
@@ -348,7 +406,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
     try {
       // The phases marked `beside` start now, with the first phase.
       for (const b of PHASES.filter((p) => p.beside)) {
-        const batch = ops.filter((op) => b.kinds.includes(op.kind));
+        const batch = phaseReader(payload, b.kinds);
         if (batch.length === 0) continue;
         const avatars = b.kinds.includes('uploadAvatar');
         const lane = runPhase(b.name, batch, Math.max(1, (avatars ? o.besideConcurrency : undefined) ?? o.concurrency), true);
@@ -365,7 +423,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
           await journal.sync();
           continue;
         }
-        const batch = ops.filter((op) => phase.kinds.includes(op.kind));
+        const batch = phaseReader(payload, phase.kinds);
         if (batch.length === 0) continue;
         await runPhase(phase.name, batch, o.concurrency, false);
         // A later phase may depend on this one's outcome (a delete after a membership change): its
@@ -437,7 +495,7 @@ export async function executePlan(plan: SyncPlan, o: ExecuteOptions): Promise<Ap
 /** True when the plan writes or matches Webex org contacts. */
 function touchesContacts(plan: SyncPlan): boolean {
   return (
-    plan.payload.operations.some((op) => op.kind === 'createContact' || op.kind === 'updateContact' || op.kind === 'deleteContact') ||
+    operationCountOfKinds(plan.payload, ['createContact', 'updateContact', 'deleteContact']) > 0 ||
     someItem(plan.report, (it) => it.objectType === 'contact' && !!it.cloudId)
   );
 }
@@ -469,7 +527,7 @@ function usersOf(op: PlanOperation): string[] {
 function workDone(plan: SyncPlan, completed: ReadonlySet<string>): WorkSummary {
   const pending = new Set<string>();
   const touched = new Set<string>();
-  for (const op of plan.payload.operations) {
+  for (const op of planOperations(plan.payload)) {
     touched.add(op.itemId);
     if (!completed.has(op.opId)) pending.add(op.itemId);
   }

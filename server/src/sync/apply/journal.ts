@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlanBasis, PlanOperation, PlanPayload } from '../contract';
+import { operationLines } from '../plan/operations';
 
 export type JournalRecord =
   | {
@@ -66,7 +67,7 @@ export interface JournalState {
 export function planIdOf(payload: PlanPayload): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(payload.basis));
-  for (const op of payload.operations) h.update(JSON.stringify(op));
+  for (const line of operationLines(payload)) h.update(line);
   return h.digest('hex').slice(0, 32);
 }
 

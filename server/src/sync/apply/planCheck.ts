@@ -115,7 +115,7 @@ export function deletionsOf(ops: readonly PlanOperation[]): number {
  */
 export function summaryOfRun(
   report: SyncReport,
-  ops: readonly PlanOperation[],
+  ops: Iterable<PlanOperation>,
   failures: ReadonlyArray<{ readonly opId: string }>,
 ): SyncReport['summary'] {
   if (failures.length === 0) return report.summary;

@@ -14,8 +14,10 @@ import type { DirectorySource } from '../../directory/index';
 import type { DirsyncConfig } from '../../../../common/config';
 import type { SyncReport } from '../../../../common/report';
 import { itemSourceOf } from '../../../../common/reportItems';
-import { ItemSpool, PlanSpools, reportsFolder } from './itemSpool';
+import { ItemSpool, PlanSpools } from './itemSpool';
+import { reportsFolder } from './spoolFile';
 import { writeReportJson } from './reportFile';
+import { operationCount } from '../plan/operations';
 import type { DryRunFn, EngineEvent, EngineOptions } from '../contract';
 import {
   avatarAttributes,
@@ -47,6 +49,11 @@ export type DryRunOptions = Parameters<DryRunFn>[0] & {
    */
   readonly sinceUsn?: string;
   readonly toUsn?: string;
+  /**
+   * The operations are written to a file beside the reports as they are planned (opSpool.ts), not
+   * kept in memory: the caller applies them and then releases the file (`closeOperations`).
+   */
+  readonly spoolOperations?: boolean;
 };
 
 /** What the avatar planner and an incremental sync read from an entry that waits for its decision. */
@@ -117,6 +124,17 @@ async function openContacts(
   return { pages: all() };
 }
 
+/** Saves the plan's report and says so (progress, the `dryRun.done` event, a threshold warning); returns its path. */
+async function savePlanReport(plan: SyncPlan, stateDir: string, options: DryRunOptions, emit: ReturnType<typeof emitter>): Promise<string> {
+  const operations = operationCount(plan.payload);
+  options.onProgress?.({ phase: 'plan', message: `${operations} operations planned` });
+  const file = await saveReport(stateDir, plan.report);
+  const s = plan.report.summary;
+  emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${operations} operations); report ${file}`, { report: file });
+  if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
+  return file;
+}
+
 /** The dry run. Throws EngineError (bad config, missing secret), DirectoryError or ScimError. */
 export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (options) => {
   const sessionId = options.sessionId ?? randomUUID();
@@ -158,7 +176,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
-    spools = await PlanSpools.open(join(loaded.stateDir, 'reports')); // report items, waiting users and cloud users go to files, not memory
+    spools = await PlanSpools.open(join(loaded.stateDir, 'reports'), !!options.spoolOperations); // report items, waiting users, cloud users (a sync's operations): files
     const plan = await buildPlan({
       ...spools.sinks(),
       keptAttributes: keptAttributes(config),
@@ -199,13 +217,8 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       },
       ...(signal ? { signal } : {}),
     }).finally(() => spools?.planned());
-    options.onProgress?.({ phase: 'plan', message: `${plan.payload.operations.length} operations planned` });
-    const file = await saveReport(loaded.stateDir, plan.report);
-    const s = plan.report.summary;
-    emit('info', 'dryRun.done', `+${s.added} ~${s.modified} -${s.deleted} (${plan.payload.operations.length} operations); report ${file}`, {
-      report: file,
-    });
-    if (plan.report.threshold.exceeded) emit('warning', 'dryRun.threshold', plan.report.threshold.refusal ?? 'deletion threshold exceeded');
+    const file = await savePlanReport(plan, loaded.stateDir, options, emit);
+    spools.handOver(); // the operations' file is the caller's now (closeOperations)
     return { ...plan, reportFile: file };
   } catch (err) {
     emit('error', 'dryRun.failed', err instanceof Error ? err.message : String(err));

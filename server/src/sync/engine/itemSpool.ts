@@ -11,7 +11,7 @@
  * a line can be read the same way (`savedReportFields`, `savedReportItems`).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ItemSource } from '../../../../common/reportItems';
@@ -19,44 +19,12 @@ import { REPORT_ACTIONS, type ReportAction, type ReportItem } from '../../../../
 import type { CloudUserIndex } from '../plan/match';
 import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
 import { CloudUserStore } from './cloudUserStore';
-import { SpoolFile, spoolName } from './spoolFile';
+import { lineBytes, reportsFolder, SpoolFile, spoolName } from './spoolFile';
+import type { OperationSink } from '../plan/operations';
+import { OperationSpool } from './opSpool';
 
 const READ_CHUNK = 1 << 20;
-const NEWLINE = 0x0a;
 const COMMA = 0x2c;
-
-/**
- * The lines of `file` from byte `start` as bytes, without their line break, up to (not including)
- * the first line that starts with the byte `stopAt`. A line is only valid until the next one is
- * asked for; nothing is decoded here, so a reader that skips a line never pays for its text.
- */
-function* lineBytes(file: string, start: number, stopAt?: number): Generator<Buffer> {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
-    let pos = start;
-    // Bytes after the last line break read so far (a line may be longer than a chunk).
-    let carry: Buffer[] = [];
-    for (;;) {
-      const n = readSync(fd, buf, 0, READ_CHUNK, pos);
-      if (n === 0) break;
-      pos += n;
-      let from = 0;
-      for (let nl = buf.indexOf(NEWLINE, 0); nl >= 0 && nl < n; nl = buf.indexOf(NEWLINE, from)) {
-        const line = carry.length ? Buffer.concat([...carry, buf.subarray(from, nl)]) : buf.subarray(from, nl);
-        carry = [];
-        from = nl + 1;
-        if (stopAt !== undefined && line[0] === stopAt) return;
-        if (line.length) yield line;
-      }
-      if (from < n) carry.push(Buffer.from(buf.subarray(from, n)));
-    }
-    const last = Buffer.concat(carry);
-    if (last.length && !(stopAt !== undefined && last[0] === stopAt)) yield last;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A report item's line (`{…},` in the saved report and the spool) as JSON text. */
 function itemText(line: Buffer): string {
@@ -137,25 +105,6 @@ export function savedReportFields(file: string): Record<string, unknown> | undef
     return undefined;
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * Creates the reports folder (and the state folder above it) when missing; a path that cannot be a
- * folder there is named with what to do, not as a bare `EEXIST`/`ENOTDIR`.
- */
-export async function reportsFolder(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'a file is in the way of the folder (move or remove it: dirsync keeps its reports and state there)'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : (err as Error).message;
-    throw new Error(`cannot create the reports folder ${dir}: ${why}`);
   }
 }
 
@@ -325,22 +274,27 @@ function* records(file: string): Generator<Buffer> {
 
 /**
  * The files a dry run keeps beside the reports while it plans: its report items, its waiting
- * users, the cloud's users and the avatar items (written after the others in the report).
+ * users, the cloud's users, the avatar items (written after the others in the report) and, for a
+ * sync, its operations (handed over with the plan: the apply reads them).
  */
 export class PlanSpools {
+  private handedOver = false;
+
   private constructor(
     readonly items: ItemSpool,
     readonly waiting: WaitingSpool,
     readonly cloudUsers: CloudUserStore,
     readonly avatarItems: ItemSpool,
+    readonly operations?: OperationSpool,
   ) {}
 
-  static async open(reportsDir: string): Promise<PlanSpools> {
+  static async open(reportsDir: string, withOperations = false): Promise<PlanSpools> {
     const spools = new PlanSpools(
       await ItemSpool.open(reportsDir),
       await WaitingSpool.open(reportsDir),
       new CloudUserStore(reportsDir),
       await ItemSpool.open(reportsDir),
+      withOperations ? await OperationSpool.open(reportsDir) : undefined,
     );
     await removeOrphans(reportsDir);
     return spools;
@@ -352,27 +306,38 @@ export class PlanSpools {
     readonly waitingSink: WaitingSink;
     readonly cloudUserIndex: CloudUserIndex;
     readonly avatarItemSink: ReportItemSink;
+    readonly operationSink?: OperationSink;
   } {
-    return { itemSink: this.items, waitingSink: this.waiting, cloudUserIndex: this.cloudUsers, avatarItemSink: this.avatarItems };
+    return {
+      itemSink: this.items,
+      waitingSink: this.waiting,
+      cloudUserIndex: this.cloudUsers,
+      avatarItemSink: this.avatarItems,
+      ...(this.operations ? { operationSink: this.operations } : {}),
+    };
   }
 
-  /** The plan is made: the files only the planner reads (the cloud's users) are removed. */
+  /** The plan is made: the files only the planner reads (the cloud's users, the avatar items) are removed. */
   planned(): void {
     this.waiting.close();
     this.cloudUsers.close();
     this.avatarItems.close();
   }
 
-  /** Removes the files; the items of a saved report stay readable (from the report). */
+  /** The plan is returned: its operations' file is then removed by whoever applies it, not by `close`. */
+  handOver(): void {
+    this.handedOver = true;
+  }
+
+  /** Removes the files; the items of a saved report stay readable (from the report), a handed-over plan's operations too. */
   close(): void {
     this.items.close();
-    this.waiting.close();
-    this.cloudUsers.close();
-    this.avatarItems.close();
+    this.planned();
+    if (!this.handedOver) this.operations?.close();
   }
 }
 
-const SPOOL_FILE = /^\.(?:items|waiting|cloud)-(\d+)-\d+\.(?:jsonl|bin)$/;
+const SPOOL_FILE = /^\.(?:items|waiting|cloud|ops)-(\d+)-\d+(?:-[A-Za-z]+)?\.(?:jsonl|bin)$/;
 
 /** True when a process with this id runs (a spool file of a running dry run is not an orphan). */
 function running(pid: number): boolean {
@@ -384,8 +349,8 @@ function running(pid: number): boolean {
   }
 }
 
-/** Removes the spool files a dry run that was killed (no `finally` ran) left in the reports folder. */
-async function removeOrphans(reportsDir: string): Promise<void> {
+/** Removes the spool files a dry run or a sync that was killed (no `finally` ran) left in the reports folder. */
+export async function removeOrphans(reportsDir: string): Promise<void> {
   for (const name of await readdir(reportsDir).catch(() => [] as string[])) {
     const pid = SPOOL_FILE.exec(name)?.[1];
     if (pid && Number(pid) !== process.pid && !running(Number(pid))) await rm(join(reportsDir, name), { force: true });

@@ -20,6 +20,7 @@ import { withReport } from '../../../../common/reportItems';
 import { journalsOfPlan, planIdOf } from '../apply/journal';
 import { compareOperations, deletionsOf, summaryOfRun } from '../apply/planCheck';
 import { computeThreshold } from '../plan/threshold';
+import { closeOperations, operationCountOfKinds, planOperations } from '../plan/operations';
 import type { SyncOutcome } from '../report/notification';
 import { notifySync, type NotifyOptions } from './notify';
 
@@ -35,9 +36,7 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
   const client = cloud.client;
   // Avatar operations go through the avatar half unless the caller brings its own hook.
   const needsAvatars =
-    !options.avatarHook &&
-    ec.config.avatar.enabled &&
-    plan.payload.operations.some((o) => o.kind === 'uploadAvatar' || o.kind === 'removeAvatar');
+    !options.avatarHook && ec.config.avatar.enabled && operationCountOfKinds(plan.payload, ['uploadAvatar', 'removeAvatar']) > 0;
   const avatars = needsAvatars
     ? createAvatarHook({
         config: ec.config,
@@ -72,7 +71,7 @@ async function execute(plan: SyncPlan, ec: EngineConfig, options: EngineOptions 
     });
     return {
       ...result,
-      report: withReport(result.report, { summary: summaryOfRun(result.report, plan.payload.operations, result.failures) }),
+      report: withReport(result.report, { summary: summaryOfRun(result.report, planOperations(plan.payload), result.failures) }),
     };
   } finally {
     await avatars?.close().catch(() => undefined);
@@ -160,6 +159,8 @@ export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { rea
       mode: decision.mode,
       ...(decision.sinceUsn ? { sinceUsn: decision.sinceUsn } : {}),
       ...(mark ? { toUsn: mark.usn } : {}),
+      // The operations go to a file as they are planned and the apply reads them a phase at a time.
+      spoolOperations: true,
     });
     const result = await execute(plan, ec, options, decision.mode);
     if (result.failed === 0) await recordSync(ec, decision.mode, mark);
@@ -168,6 +169,8 @@ export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { rea
   } catch (err) {
     if (!options.signal?.aborted) await notifySync(notifyOptions(ec, options), failure(err, plan));
     throw err;
+  } finally {
+    if (plan) closeOperations(plan.payload);
   }
 };
 

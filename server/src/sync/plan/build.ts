@@ -37,6 +37,7 @@ import type { AvatarCandidate, DirectoryItem, PlanInput, ReportItemSink, Waiting
 import { invalidItem, noteContactUserMatch, planCloudOnlyUsers, planDirectoryUser, planIdentityUser, roomsSkipped } from './users';
 import { computeThreshold } from './threshold';
 import { PLAN_FORMAT_VERSION, type SyncPlan } from '../contract';
+import { operationCount } from './operations';
 
 export type { AvatarCandidate, AvatarPlanner, DirectoryItem, OperationDraft, PlanInput } from './types';
 
@@ -145,7 +146,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const { config, signal } = input;
   const mapping = input.mapping ?? compileMapping(config, input.configSource);
-  const ctx = new PlanContext(config, mapping, dnKey, input.cloudUserIndex);
+  const ctx = new PlanContext(config, mapping, dnKey, input.cloudUserIndex, input.operationSink);
   for (const p of mapping.problems) ctx.message('warning', p);
 
   const paths = [...new Set(mapping.users.map((a) => a.scimPath))];
@@ -539,17 +540,16 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const report: SyncReport = input.itemSink ? lazyReport(fields, input.itemSink.source) : { ...fields, items: items.kept };
   return {
     report,
-    payload: {
+    payload: ctx.operations.payload({
       version: PLAN_FORMAT_VERSION,
       basis: { configSha256: input.configSha256, directoryFingerprint, cloudFingerprint: cloudPrint.digest() },
-      operations: ctx.operations(),
-    },
+    }),
   };
 }
 
 /** True when applying the plan changes anything (the CLI's exit code 2). */
 export function planHasChanges(plan: SyncPlan): boolean {
-  return plan.payload.operations.length > 0;
+  return operationCount(plan.payload) > 0;
 }
 
 export { sha256 as sha256Hex };

@@ -1,6 +1,6 @@
 /**
  * The planner's working state for one run: the cloud indexes, what has been matched, the
- * operations per phase (numbered at the end in a safe order), messages and protection rules.
+ * operations per phase (an OperationSink: numbered at the end in a safe order), messages and protection rules.
  */
 import type { DirsyncConfig } from '../../../../common/config';
 import type { ConfigRef, ReportMessage } from '../../../../common/report';
@@ -8,26 +8,9 @@ import { CloudIndex, type CloudGroupView, type CloudUserIndex, type CloudUserVie
 import type { CompiledMapping } from './mapping';
 import { Ownership } from './ownership';
 import type { OperationDraft } from './types';
-import type { PlanOperation } from '../contract';
+import { OperationList, type OperationSink, type Phase } from './operations';
 
-/**
- * Phases in apply order: users exist before groups reference them and before avatars are written
- * to them; org contacts are created and updated after them; deletes come last (groups, contacts,
- * then users) so a failed run never deletes first.
- */
-export const PHASES = [
-  'create',
-  'patch',
-  'createGroup',
-  'patchGroup',
-  'members',
-  'avatar',
-  'contact',
-  'deleteGroup',
-  'deleteContact',
-  'delete',
-] as const;
-export type Phase = (typeof PHASES)[number];
+export { PHASES, type Phase } from './operations';
 
 export class PlanContext {
   readonly users: CloudUserIndex;
@@ -37,7 +20,6 @@ export class PlanContext {
   readonly dnToExternalId = new Map<string, string>();
   readonly messages: ReportMessage[] = [];
   fullAdminsDeleted = 0;
-  private readonly ops = new Map<Phase, OperationDraft[]>(PHASES.map((p) => [p, []]));
   private readonly protectedNames: Set<string>;
   private readonly protectedDns: Set<string>;
   private readonly refs = new Map<string, ConfigRef>();
@@ -47,6 +29,8 @@ export class PlanContext {
     readonly mapping: CompiledMapping,
     normalize: (dn: string) => string | undefined,
     users?: CloudUserIndex,
+    /** Where the operations go as they are planned (default: in memory). */
+    readonly operations: OperationSink = new OperationList(),
   ) {
     this.users = users ?? new CloudIndex<CloudUserView>((u) => u.userName);
     this.ownership = new Ownership(config);
@@ -77,26 +61,14 @@ export class PlanContext {
   }
 
   op(phase: Phase, draft: OperationDraft): void {
-    this.ops.get(phase)!.push(draft);
+    this.operations.add(phase, draft);
   }
 
   message(severity: ReportMessage['severity'], message: string, dn?: string, userName?: string): void {
     this.messages.push({ severity, message, ...(dn ? { dn } : {}), ...(userName ? { userName } : {}) });
   }
 
-  /** Every operation in apply order, numbered `op-000001`…. */
-  operations(): PlanOperation[] {
-    const out: PlanOperation[] = [];
-    for (const phase of PHASES) {
-      // Object.assign, not `{ ...d, opId }`: in V8 (Node 20) an object literal that starts with the spread
-      // of another object and adds a property after it gets a hidden class of its own (~250 bytes an operation).
-      for (const d of this.ops.get(phase)!)
-        out.push(Object.assign({}, d, { opId: `op-${String(out.length + 1).padStart(6, '0')}` }) as PlanOperation);
-    }
-    return out;
-  }
-
   count(phase: Phase): number {
-    return this.ops.get(phase)!.length;
+    return this.operations.phaseCount(phase);
   }
 }

@@ -11,6 +11,7 @@ import type { ItemSource } from '../../../../common/reportItems';
 import type { CloudGroupView, CloudUserIndex, CloudUserView } from './match';
 import type { CompiledMapping, ConfigSource, MappedObject } from './mapping';
 import type { ObjectRef, PlanOperation } from '../contract';
+import type { OperationSink } from './operations';
 
 /** One entry read by an object selection. */
 export interface DirectoryItem {
@@ -127,6 +128,11 @@ export interface PlanInput {
    * of such an entry is dropped at once. Default: the whole entry is kept.
    */
   readonly keptAttributes?: readonly string[];
+  /**
+   * Where the operations go as they are planned (the engine can write them to a file, read back a
+   * phase at a time by the apply: plan/operations.ts). Default: kept in memory.
+   */
+  readonly operationSink?: OperationSink;
   /** Where users waiting for their manager are kept until the directory is read (default: in memory). */
   readonly waitingSink?: WaitingSink;
   /** Where the avatar planner's items go until the report's other items are written (default: kept in memory). */
