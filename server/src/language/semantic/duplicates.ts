@@ -21,13 +21,13 @@ export class DuplicateFinder {
   constructor(private readonly limit = 64) {}
 
   /**
-   * Indices of the items whose key an earlier item already has, in order. `valueOf` reads an
+   * Indices of the items whose key an earlier item already has, in order. `textOf` reads an
    * item's text (so a list of the model's items needs no array of its texts per keystroke).
    */
   repeats(name: string, values: readonly string[], key: (v: string) => string): number[];
-  repeats<T>(name: string, items: readonly T[], key: (v: string) => string, valueOf: (item: T) => string): number[];
-  repeats(name: string, items: readonly unknown[], key: (v: string) => string, valueOf = (v: unknown) => v as string): number[] {
-    const list = this.update(name, items, key, valueOf);
+  repeats<T>(name: string, items: readonly T[], key: (v: string) => string, textOf: (item: T) => string): number[];
+  repeats(name: string, items: readonly unknown[], key: (v: string) => string, textOf = (v: unknown) => v as string): number[] {
+    const list = this.update(name, items, key, textOf);
     if (list.repeated === 0) return [];
     const out: number[] = [];
     const seen = new Set<string>();
@@ -39,14 +39,14 @@ export class DuplicateFinder {
     return out;
   }
 
-  private update(name: string, items: readonly unknown[], key: (v: string) => string, valueOf: (item: unknown) => string): ListKeys {
+  private update(name: string, items: readonly unknown[], key: (v: string) => string, textOf: (item: unknown) => string): ListKeys {
     const old = this.lists.get(name);
     if (old && old.values.length === items.length) {
       const changed: number[] = [];
-      for (let i = 0; i < items.length && changed.length <= MAX_CHANGED; i++) if (valueOf(items[i]) !== old.values[i]) changed.push(i);
+      for (let i = 0; i < items.length && changed.length <= MAX_CHANGED; i++) if (textOf(items[i]) !== old.values[i]) changed.push(i);
       if (changed.length <= MAX_CHANGED) {
         for (const i of changed) {
-          const v = valueOf(items[i]);
+          const v = textOf(items[i]);
           remove(old, old.keys[i]!);
           const k = key(v);
           add(old, k);
@@ -56,7 +56,7 @@ export class DuplicateFinder {
         return old;
       }
     }
-    const values = items.map(valueOf);
+    const values = items.map(textOf);
     const list: ListKeys = { values, keys: values.map(key), counts: new Map(), repeated: 0 };
     for (const k of list.keys) add(list, k);
     if (!this.lists.has(name) && this.lists.size >= this.limit) this.lists.delete(this.lists.keys().next().value!);

@@ -45,7 +45,7 @@ describe('DuplicateFinder (duplicate list items across keystrokes)', () => {
     }
   });
 
-  it('reads the text of model items with valueOf, item objects replaced or kept (the model keeps unchanged ones)', () => {
+  it('reads the text of model items with textOf, item objects replaced or kept (the model keeps unchanged ones)', () => {
     const rnd = prng(7);
     const f = new DuplicateFinder();
     let items = Array.from({ length: 100 }, (_, i) => ({ value: `CN=User ${i},DC=x` }));
