@@ -426,6 +426,107 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     await cleared;
   });
 
+  it('completion between keystrokes, before their validation, answers what a fresh open does; so do the diagnostics after', async () => {
+    // Each keystroke its own didChange with a completion right after it (as typing sends them):
+    // the completion reads the tree edited by the keystrokes so far, whose checks run later, for
+    // the diagnostics of the last one.
+    const uri = 'file:///tmp/dirsync-lsp-test/between.dirsync';
+    const rnd = prng(777);
+    const mirror = TextDocument.create(uri, 'dirsync', 1, bigConfig(700));
+    const opened = nextDiagnostics((p) => p.uri === uri && p.version === 1);
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'dirsync', version: 1, text: mirror.getText() },
+    });
+    await opened;
+    type Position = { line: number; character: number };
+    /**
+     * A keystroke: mostly a letter typed or deleted inside a list value or a blank typed before
+     * one (the text stays clean), else a quote, a comma or a line break anywhere.
+     */
+    const keystroke = () => {
+      const text = mirror.getText();
+      const at = Math.floor(rnd() * (text.length + 1));
+      const value = text.indexOf('"CN=User ', at);
+      let start = at;
+      let end = at;
+      let insert = ['"', ',', '\n'][Math.floor(rnd() * 3)]!;
+      const r = rnd();
+      if (r < 0.9 && value >= 0) {
+        start = r < 0.2 ? value : value + 1 + Math.floor(rnd() * 9);
+        end = r >= 0.2 && rnd() < 0.4 ? start + 1 : start;
+        insert = r < 0.2 ? ' ' : end > start ? '' : 'q';
+      }
+      return { range: { start: mirror.positionAt(start), end: mirror.positionAt(end) }, text: insert };
+    };
+    const fresh = async (text: string, positions: Position[], step: number) => {
+      const freshUri = `file:///tmp/dirsync-lsp-test/between-fresh-${step}.dirsync`;
+      const published = nextDiagnostics((p) => p.uri === freshUri && p.version === 1);
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: freshUri, languageId: 'dirsync', version: 1, text } });
+      const diagnostics = (await published).diagnostics;
+      const completion = await Promise.all(
+        positions.map((position) => conn.sendRequest('textDocument/completion', { textDocument: { uri: freshUri }, position })),
+      );
+      const closed = nextDiagnostics((p) => p.uri === freshUri && p.version === undefined);
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: freshUri } });
+      await closed;
+      return { diagnostics, completion };
+    };
+    let version = 1;
+    let clean = 0;
+    let withItems = 0;
+    for (let step = 0; step < 30; step++) {
+      const asked: Array<{ text: string; positions: Position[]; answer: Promise<unknown[]> }> = [];
+      for (let k = 0, n = 1 + Math.floor(rnd() * 3); k < n; k++) {
+        const c = keystroke();
+        version++;
+        TextDocument.update(mirror, [c], version);
+        await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [c] });
+        // Where the keystroke ends, and in values and keys that have items (after the edit's offsets moved).
+        const now = mirror.getText();
+        const positions = [
+          mirror.offsetAt(c.range.start) + c.text.length,
+          now.indexOf('"uid": "') + 8,
+          now.indexOf('"attributes": {') + 15,
+        ].map((o) => mirror.positionAt(o));
+        asked.push({
+          text: now,
+          positions,
+          answer: Promise.all(
+            positions.map((position) => conn.sendRequest('textDocument/completion', { textDocument: { uri }, position })),
+          ),
+        });
+      }
+      const last = version;
+      const diagnostics = (await nextDiagnostics((p) => p.uri === uri && p.version === last)).diagnostics;
+      for (const [k, a] of asked.entries()) {
+        const expected = await fresh(a.text, a.positions, step * 10 + k);
+        const answers = (await a.answer) as Array<{ items: unknown[] } | null>;
+        assert.deepEqual(answers, expected.completion, `completion after keystroke ${k + 1} of step ${step}`);
+        withItems += answers.filter((x) => x?.items.length).length;
+        if (k === asked.length - 1) assert.deepEqual(diagnostics, expected.diagnostics, `diagnostics after step ${step}`);
+      }
+      if (!diagnostics.some((d) => String(d.code).startsWith('DS10'))) clean++;
+      // Back to the clean text now and then, so the keystrokes keep reaching the edited-tree path.
+      if (rnd() < 0.1 || diagnostics.some((d) => String(d.code).startsWith('DS10'))) {
+        const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
+        const restored = bigConfig(700);
+        version++;
+        TextDocument.update(mirror, [{ ...whole, text: restored }], version);
+        const back = nextDiagnostics((p) => p.uri === uri && p.version === version);
+        await conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ ...whole, text: restored }],
+        });
+        await back;
+      }
+    }
+    assert.ok(clean > 10, `only ${clean} of 30 steps left the document without syntax errors`);
+    assert.ok(withItems > 30, `only ${withItems} completions had items`);
+    const cleared = nextDiagnostics((p) => p.uri === uri && p.version === undefined);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await cleared;
+  });
+
   it('clears diagnostics on close', async () => {
     const diags = nextDiagnostics((p) => p.uri === URI && p.diagnostics.length === 0 && p.version === undefined);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });

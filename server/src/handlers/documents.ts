@@ -1,25 +1,33 @@
 /**
  * Open documents and their analyses, cached per document version. The changes since the last
  * analysis are kept, so the next one can edit that analysis's tree instead of parsing the whole
- * document again (`reanalyze`; typing in a 5,000-line config re-parses nothing). The documents keep
- * their text in pieces (`ChunkedDocument`): a keystroke neither copies the whole text nor, on that
- * path, makes the analysis read it whole.
+ * document again (`editTree`; typing in a 5,000-line config re-parses nothing). Completion reads
+ * only the edited tree: the checks of a keystroke run when its diagnostics are published (or
+ * another feature asks for the analysis), not while a completion waits. The documents keep their
+ * text in pieces (`ChunkedDocument`): a keystroke neither copies the whole text nor, on that path,
+ * makes the analysis read it whole.
  */
 import { TextDocumentContentChangeEvent, TextDocuments, type Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChunkedDocument } from './textDocument';
-import { analyze, reanalyze, type Analysis, type CompletionSource, type TextChange } from '../language/service';
+import { analyze, checkTree, editTree, type Analysis, type CompletionSource, type EditedTree, type TextChange } from '../language/service';
 import { ServerProblemNotification, type ServerProblemParams } from '../../../common/requests';
 
 /** Changes kept between two analyses at most; past that, the next analysis starts from scratch. */
 const MAX_PENDING_CHANGES = 64;
 
 export class DocumentStore {
-  /** The changes of each document since its cached analysis, in order; `undefined` after a full replacement. */
+  /**
+   * The changes of each document since its cached analysis (or since its edited tree, when there is
+   * one), in order; `undefined` after a full replacement.
+   */
   private readonly pending = new Map<string, TextChange[] | undefined>();
+  /** A document's tree edited up to a version after the cached analysis's, its checks not run yet. */
+  private readonly edited = new Map<string, { version: number; tree: EditedTree }>();
   readonly documents = new TextDocuments<ChunkedDocument>({
     create: (uri, languageId, version, content) => {
       this.pending.delete(uri);
+      this.edited.delete(uri);
       return new ChunkedDocument(uri, languageId, version, content);
     },
     update: (doc, changes, version) => this.update(doc, changes, version),
@@ -31,6 +39,7 @@ export class DocumentStore {
   constructor(private readonly connection: Connection) {
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
+      this.edited.delete(e.document.uri);
       this.pending.delete(e.document.uri);
       this.reported.delete(e.document.uri);
     });
@@ -62,21 +71,23 @@ export class DocumentStore {
   }
 
   /**
-   * What completion needs: the analysis of the current version. Right after a keystroke that is
-   * the last analysis edited in place (no parse); it is kept, so the validation that follows the
-   * keystroke costs nothing more.
+   * What completion needs: the current version's parse tree. Right after a keystroke that is the
+   * last tree edited in place (no parse, no checks: those run for the diagnostics, after the
+   * validation delay); otherwise the analysis.
    */
   completionSource(doc: TextDocument): CompletionSource {
-    return this.analysis(doc);
+    const hit = this.cache.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.analysis;
+    return this.editedTree(doc) ?? this.analysis(doc);
   }
 
   /** The analysis of the document's current version (computed at most once per version). */
   analysis(doc: TextDocument): Analysis {
     const hit = this.cache.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.analysis;
-    const changes = this.pending.get(doc.uri);
-    const text = doc instanceof ChunkedDocument ? doc.text : doc.getText();
-    const analysis = hit && changes ? reanalyze(hit.analysis, text, changes) : analyze(doc.getText());
+    const edited = this.editedTree(doc);
+    const analysis = edited ? checkTree(edited) : analyze(doc.getText());
+    this.edited.delete(doc.uri);
     this.pending.set(doc.uri, []);
     this.cache.set(doc.uri, { version: doc.version, analysis });
     if (analysis.internalErrors.length) {
@@ -91,5 +102,24 @@ export class DocumentStore {
       }
     }
     return analysis;
+  }
+
+  /**
+   * The tree of the document's current version edited in place from the last analysis or edited
+   * tree, when the changes since allow it; undefined when the text needs a full parse.
+   */
+  private editedTree(doc: TextDocument): EditedTree | undefined {
+    const open = this.edited.get(doc.uri);
+    if (open && open.version === doc.version) return open.tree;
+    const from = open?.tree ?? this.cache.get(doc.uri)?.analysis;
+    const changes = this.pending.get(doc.uri);
+    this.edited.delete(doc.uri);
+    if (!from || !changes) return undefined;
+    const text = doc instanceof ChunkedDocument ? doc.text : doc.getText();
+    const tree = editTree(from, text, changes);
+    // Applied or not, these changes are spent: without a tree, the next analysis parses the text.
+    this.pending.set(doc.uri, tree ? [] : undefined);
+    if (tree) this.edited.set(doc.uri, { version: doc.version, tree });
+    return tree;
   }
 }

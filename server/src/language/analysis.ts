@@ -76,29 +76,70 @@ export function analyze(text: string): Analysis {
 }
 
 /**
- * The analysis of `text`, the text of `previous` after `changes` (in order, each in the offsets of
- * the text before it). When every change stays inside a string or the whitespace between tokens,
- * `previous`'s parse tree takes them in place (config/treeEdit.ts) instead of a new parse of the
- * whole text, and `previous` is out of date afterwards (its tree is the new text's). The result
- * is the same as `analyze(text)`'s.
+ * A parse tree edited in place whose checks have not run yet (`editTree`): the current text's
+ * clean parse, which is all completion reads. `checkTree` makes its analysis.
  */
-export function reanalyze(previous: Analysis, text: DocumentText, changes: readonly TextChange[]): Analysis {
-  const root = previous.root;
-  if (!root || !editableTrees.has(root) || changes.length === 0) return analyze(whole(text));
+export interface EditedTree {
+  readonly root: Node;
+  /** The text the tree is now the parse of. */
+  readonly source: DocumentText;
+  /** The whole text, built on first use. */
+  readonly text: string;
+  /** The strings whose value changed since the tree's last checks. */
+  readonly changed: ReadonlySet<Node>;
+}
+
+/** The edit of each tree that is waiting for its checks (only the latest one of a tree is). */
+const uncheckedEdits = new WeakMap<Node, EditedTree>();
+
+/**
+ * `from`'s parse tree after `changes` (in order, each in the offsets of the text before it), when
+ * every change stays inside a string or the whitespace between tokens: the tree takes them in
+ * place (config/treeEdit.ts), without a parse and without any check, and `from` is out of date
+ * afterwards (its tree is the new text's). `from` is an analysis, or an edited tree whose checks
+ * have not run (a later keystroke before the validation): the changes since the tree's last checks
+ * add up. Undefined when the text needs a new parse (`from`'s tree is then of no use either).
+ */
+export function editTree(from: Analysis | EditedTree, text: DocumentText, changes: readonly TextChange[]): EditedTree | undefined {
+  const root = from.root;
+  if (!root || changes.length === 0) return undefined;
+  const prior = 'changed' in from ? from : undefined;
+  if (prior ? uncheckedEdits.get(root) !== prior : !editableTrees.has(root)) return undefined;
   editableTrees.delete(root);
+  uncheckedEdits.delete(root);
   cleanTexts.delete(root);
   const touched: Touched[] = [];
   for (const change of changes) {
     const t = applyChange(root, change);
-    if (!t) return analyze(whole(text));
+    if (!t) return undefined;
     touched.push(t);
   }
-  if (root.offset + root.length > text.length || !verifyEdits(text, touched)) return analyze(whole(text));
-  const changed = new Set<Node>();
+  if (root.offset + root.length > text.length || !verifyEdits(text, touched)) return undefined;
+  const changed = new Set<Node>(prior?.changed);
   for (const t of touched) if (t.kind === 'string') changed.add(t.node);
+  cleanTexts.set(root, text);
+  const edited: EditedTree = {
+    root,
+    source: text,
+    get text() {
+      return whole(text);
+    },
+    changed,
+  };
+  uncheckedEdits.set(root, edited);
+  return edited;
+}
+
+/**
+ * The analysis of an edited tree: the checks, which on such a tree re-check only what changed
+ * (the same result as `analyze` of its text). Only the latest edit of a tree can be checked, once.
+ */
+export function checkTree(edited: EditedTree): Analysis {
+  const { root, source: text } = edited;
+  if (uncheckedEdits.get(root) !== edited) return analyze(whole(text));
+  uncheckedEdits.delete(root);
   const walk = (walks.get(root) ?? -1) + 1;
   walks.set(root, walk);
-  cleanTexts.set(root, text);
   const tree: ParsedTree = {
     get text() {
       return whole(text);
@@ -107,9 +148,21 @@ export function reanalyze(previous: Analysis, text: DocumentText, changes: reado
     syntaxDiagnostics: [],
     clean: true,
   };
-  const analysis = analyzeTree(text, tree, undefined, { walk, changed });
+  const analysis = analyzeTree(text, tree, undefined, { walk, changed: edited.changed });
   if (!analysis.internalErrors.length) editableTrees.add(root);
   return analysis;
+}
+
+/**
+ * The analysis of `text`, the text of `previous` after `changes` (in order, each in the offsets of
+ * the text before it). When every change stays inside a string or the whitespace between tokens,
+ * `previous`'s parse tree takes them in place (`editTree`) instead of a new parse of the whole
+ * text, and `previous` is out of date afterwards (its tree is the new text's). The result is the
+ * same as `analyze(text)`'s.
+ */
+export function reanalyze(previous: Analysis, text: DocumentText, changes: readonly TextChange[]): Analysis {
+  const edited = editTree(previous, text, changes);
+  return edited ? checkTree(edited) : analyze(whole(text));
 }
 
 /**

@@ -14,7 +14,7 @@ import { hover, type HoverOptions } from './hover';
 import { documentSymbols, foldingRanges } from './outline';
 import type { LineIndex } from './positions';
 
-export { analyze, reanalyze, type Analysis, type TextChange } from './analysis';
+export { analyze, checkTree, editTree, reanalyze, type Analysis, type EditedTree, type TextChange } from './analysis';
 export type * from './diagnostics';
 export { CODES, severityOf } from './codes';
 export { LineIndex, type Position, type LineRange } from './positions';

@@ -3,12 +3,22 @@
  * text: after every step of random edits — typing and deleting inside strings, whitespace between
  * tokens, punctuation, quotes, line breaks, several changes at once — the diagnostics, the model,
  * the embedded values and the parse tree are those of `analyze(text)`, and completion at random
- * offsets and the folding ranges (which read the edited tree) are those from a fresh parse.
+ * offsets and the folding ranges (which read the edited tree) are those from a fresh parse. The
+ * same with the checks of some steps put off (`editTree` now, `checkTree` after later edits), as
+ * the language server does when a completion comes between keystrokes.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import type { Node } from 'jsonc-parser';
-import { analyze, reanalyze, type Analysis, type TextChange } from '../../../server/src/language/analysis';
+import {
+  analyze,
+  checkTree,
+  editTree,
+  reanalyze,
+  type Analysis,
+  type EditedTree,
+  type TextChange,
+} from '../../../server/src/language/analysis';
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
 import { foldingByScan } from '../../../server/src/language/outline';
 import { completionsAt, folding, parseForCompletion } from '../../../server/src/language/service';
@@ -67,11 +77,15 @@ function undo(c: TextChange): TextChange {
 /**
  * Runs `steps` steps of 1–3 changes from `text`; a step that is not typing or leaves a syntax error
  * is undone by the next one (so the document keeps coming back to a clean one), other steps now and
- * then. Returns how many steps took the incremental path.
+ * then. With `putOff`, about half the steps only edit the tree (`editTree`, what completion reads)
+ * and leave the checks to a later step, which then checks the changes of several steps at once.
+ * Returns how many steps took the incremental path.
  */
-function run(text: string, seed: number, steps: number): number {
+function run(text: string, seed: number, steps: number, putOff = false): number {
   const rnd = prng(seed);
   let current = analyze(text);
+  /** A tree edited by the last steps whose checks were put off. */
+  let edited: EditedTree | undefined;
   // The text as the language server keeps it, in pieces: the analyses and completions read it.
   let pieces = ChunkedText.of(text);
   let incremental = 0;
@@ -99,15 +113,30 @@ function run(text: string, seed: number, steps: number): number {
       if (!typing || !parseCleanTree(text) || rnd() < 0.3) undoNext = changes.map(undo).reverse();
     }
     const previousRoot = current.root;
-    const next = reanalyze(current, step % 2 ? pieces : text, changes);
-    if (next.root && next.root === previousRoot) incremental++;
-    assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
-    assert.deepEqual(folding(next), foldingByScan(analyze(text)), `folding at step ${step} (seed ${seed})`);
+    const source = step % 2 ? pieces : text;
+    let next: Analysis | undefined;
+    if (putOff) {
+      const tree = editTree(edited ?? current, source, changes);
+      edited = tree && rnd() < 0.5 ? tree : undefined;
+      if (!edited) next = tree ? checkTree(tree) : analyze(text);
+      if (tree) incremental++;
+    } else {
+      next = reanalyze(current, source, changes);
+      if (next.root && next.root === previousRoot) incremental++;
+    }
+    if (next) {
+      assertSame(next, analyze(text), `at step ${step} (seed ${seed}, changes ${JSON.stringify(changes)})`);
+      assert.deepEqual(folding(next), foldingByScan(analyze(text)), `folding at step ${step} (seed ${seed})`);
+    }
     const fresh = parseForCompletion(text);
     for (const offset of [changes[0]!.start, ...[0, 1, 2].map(() => Math.floor(rnd() * (text.length + 1)))]) {
-      assert.deepEqual(completionsAt(next, offset), completionsAt(fresh, offset), `completion at ${offset}, step ${step} (seed ${seed})`);
+      assert.deepEqual(
+        completionsAt(next ?? edited!, offset),
+        completionsAt(fresh, offset),
+        `completion at ${offset}, step ${step} (seed ${seed})`,
+      );
     }
-    current = next;
+    if (next) current = next;
   }
   return incremental;
 }
@@ -127,6 +156,30 @@ describe('incremental re-analysis', () => {
   it('gives the full analysis after random edits of a big config with long lists', () => {
     const incremental = run(bigConfig(400), 7, 150);
     assert.ok(incremental > 40, `only ${incremental} of 150 steps were incremental`);
+  });
+
+  it('gives the full analysis when the checks of several steps run at once (completion between keystrokes)', () => {
+    let incremental = 0;
+    for (const [i, f] of sampleFiles().entries()) incremental += run(readFileSync(f, 'utf8'), 2000 + i, 80, true);
+    incremental += run(bigConfig(400), 8, 150, true);
+    assert.ok(incremental > 80, `only ${incremental} steps were incremental`);
+  });
+
+  it('edits only the latest tree: an edit or check of an older one analyses from scratch', () => {
+    const text = '{"a": ["xy", "zz"]}';
+    const first = analyze(text);
+    const one: TextChange = { start: 9, end: 9, text: 'q', removed: '' };
+    const tree = editTree(first, apply(text, one), [one])!;
+    assert.equal(tree.root, first.root);
+    assert.equal(editTree(first, apply(text, one), [one]), undefined, 'the analysis is out of date');
+    const two: TextChange = { start: 15, end: 15, text: 'q', removed: '' };
+    const text2 = apply(apply(text, one), two);
+    const later = editTree(tree, text2, [two])!;
+    assert.equal(later.root, first.root);
+    assert.equal(editTree(tree, text2, [two]), undefined, 'the first edited tree is out of date');
+    const stale = checkTree(tree);
+    assert.notEqual(stale.root, first.root, 'an out-of-date edit is analysed from scratch');
+    assertSame(checkTree(later), analyze(text2), 'both edits checked at once');
   });
 
   const table: Array<[string, string, TextChange['start'], number, string, boolean]> = [

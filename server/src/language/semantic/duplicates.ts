@@ -20,9 +20,14 @@ export class DuplicateFinder {
 
   constructor(private readonly limit = 64) {}
 
-  /** Indices of the items whose key an earlier item already has, in order. */
-  repeats(name: string, values: readonly string[], key: (v: string) => string): number[] {
-    const list = this.update(name, values, key);
+  /**
+   * Indices of the items whose key an earlier item already has, in order. `textOf` reads an
+   * item's text (so a list of the model's items needs no array of its texts per keystroke).
+   */
+  repeats(name: string, values: readonly string[], key: (v: string) => string): number[];
+  repeats<T>(name: string, items: readonly T[], key: (v: string) => string, textOf: (item: T) => string): number[];
+  repeats(name: string, items: readonly unknown[], key: (v: string) => string, textOf = (v: unknown) => v as string): number[] {
+    const list = this.update(name, items, key, textOf);
     if (list.repeated === 0) return [];
     const out: number[] = [];
     const seen = new Set<string>();
@@ -34,23 +39,25 @@ export class DuplicateFinder {
     return out;
   }
 
-  private update(name: string, values: readonly string[], key: (v: string) => string): ListKeys {
+  private update(name: string, items: readonly unknown[], key: (v: string) => string, textOf: (item: unknown) => string): ListKeys {
     const old = this.lists.get(name);
-    if (old && old.values.length === values.length) {
+    if (old && old.values.length === items.length) {
       const changed: number[] = [];
-      for (let i = 0; i < values.length && changed.length <= MAX_CHANGED; i++) if (values[i] !== old.values[i]) changed.push(i);
+      for (let i = 0; i < items.length && changed.length <= MAX_CHANGED; i++) if (textOf(items[i]) !== old.values[i]) changed.push(i);
       if (changed.length <= MAX_CHANGED) {
         for (const i of changed) {
+          const v = textOf(items[i]);
           remove(old, old.keys[i]!);
-          const k = key(values[i]!);
+          const k = key(v);
           add(old, k);
-          old.values[i] = values[i]!;
+          old.values[i] = v;
           old.keys[i] = k;
         }
         return old;
       }
     }
-    const list: ListKeys = { values: [...values], keys: values.map(key), counts: new Map(), repeated: 0 };
+    const values = items.map(textOf);
+    const list: ListKeys = { values, keys: values.map(key), counts: new Map(), repeated: 0 };
     for (const k of list.keys) add(list, k);
     if (!this.lists.has(name) && this.lists.size >= this.limit) this.lists.delete(this.lists.keys().next().value!);
     this.lists.set(name, list);

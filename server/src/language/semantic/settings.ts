@@ -238,7 +238,7 @@ export function checkPolicy(ctx: SemanticContext): void {
     if (nodeAt(ctx, ['objects', kind, 'baseDns'])) lists.push([`objects.${kind}.baseDns`, ctx.config.objects[kind].baseDns, normalizeDn]);
   }
   for (const [name, list, norm] of lists) {
-    for (const i of duplicates.repeats(name, list.map(textOf), norm)) {
+    for (const i of duplicates.repeats(name, list, norm, textOf)) {
       const item = list[i]!;
       report(
         ctx,

@@ -44,4 +44,21 @@ describe('DuplicateFinder (duplicate list items across keystrokes)', () => {
       assert.deepEqual(f.repeats('list', values, lower), fresh(values, lower), `step ${step}`);
     }
   });
+
+  it('reads the text of model items with textOf, item objects replaced or kept (the model keeps unchanged ones)', () => {
+    const rnd = prng(7);
+    const f = new DuplicateFinder();
+    let items = Array.from({ length: 100 }, (_, i) => ({ value: `CN=User ${i},DC=x` }));
+    for (let step = 0; step < 300; step++) {
+      items = [...items];
+      const n = 1 + Math.floor(rnd() * 3);
+      for (let k = 0; k < n; k++) items[Math.floor(rnd() * items.length)] = { value: `cn=user ${Math.floor(rnd() * 110)},DC=x` };
+      const values = items.map((i) => i.value);
+      assert.deepEqual(
+        f.repeats('items', items, lower, (i) => i.value),
+        fresh(values, lower),
+        `step ${step}`,
+      );
+    }
+  });
 });
