@@ -334,6 +334,19 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
     assert.deepEqual((await cleared).diagnostics, []);
   });
 
+  /** Replaces the whole document (and its mirror) by the clean long config, as version `version`. */
+  async function restoreClean(mirror: TextDocument, version: number): Promise<void> {
+    const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
+    const restored = bigConfig(700);
+    TextDocument.update(mirror, [{ ...whole, text: restored }], version);
+    const back = nextDiagnostics((p) => p.uri === mirror.uri && p.version === version);
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: mirror.uri, version },
+      contentChanges: [{ ...whole, text: restored }],
+    });
+    await back;
+  }
+
   it('random edits of a long config answer what a fresh open of the same text does', async () => {
     // Several pieces of the server's text store (8 KB each), edits inside and across them.
     const uri = 'file:///tmp/dirsync-lsp-test/random.dirsync';
@@ -407,18 +420,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       await closed;
       if (!incremental.some((d) => String(d.code).startsWith('DS10'))) clean++;
       // Back to the clean text now and then, so typing keeps reaching the edited-tree path.
-      if (rnd() < 0.15 || incremental.some((d) => String(d.code).startsWith('DS10'))) {
-        const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
-        const restored = bigConfig(700);
-        version++;
-        TextDocument.update(mirror, [{ ...whole, text: restored }], version);
-        const back = nextDiagnostics((p) => p.uri === uri && p.version === version);
-        await conn.sendNotification('textDocument/didChange', {
-          textDocument: { uri, version },
-          contentChanges: [{ ...whole, text: restored }],
-        });
-        await back;
-      }
+      if (rnd() < 0.15 || incremental.some((d) => String(d.code).startsWith('DS10'))) await restoreClean(mirror, ++version);
     }
     assert.ok(clean > 20, `only ${clean} of 60 steps left the document without syntax errors`);
     const cleared = nextDiagnostics((p) => p.uri === uri && p.version === undefined);
@@ -507,18 +509,7 @@ describe('language server over LSP JSON-RPC (dist/server.js --stdio)', () => {
       }
       if (!diagnostics.some((d) => String(d.code).startsWith('DS10'))) clean++;
       // Back to the clean text now and then, so the keystrokes keep reaching the edited-tree path.
-      if (rnd() < 0.1 || diagnostics.some((d) => String(d.code).startsWith('DS10'))) {
-        const whole = { range: { start: { line: 0, character: 0 }, end: mirror.positionAt(mirror.getText().length) } };
-        const restored = bigConfig(700);
-        version++;
-        TextDocument.update(mirror, [{ ...whole, text: restored }], version);
-        const back = nextDiagnostics((p) => p.uri === uri && p.version === version);
-        await conn.sendNotification('textDocument/didChange', {
-          textDocument: { uri, version },
-          contentChanges: [{ ...whole, text: restored }],
-        });
-        await back;
-      }
+      if (rnd() < 0.1 || diagnostics.some((d) => String(d.code).startsWith('DS10'))) await restoreClean(mirror, ++version);
     }
     assert.ok(clean > 10, `only ${clean} of 30 steps left the document without syntax errors`);
     assert.ok(withItems > 30, `only ${withItems} completions had items`);

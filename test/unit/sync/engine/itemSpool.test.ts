@@ -175,14 +175,21 @@ describe('sync engine: report items and waiting users in spool files', () => {
     spools.close();
   });
 
-  it("spool files of a dry run that was killed are removed by the next one; a running one's are kept", async () => {
+  it("spool files of a dry run or a sync that was killed are removed by the next one; a running one's are kept", async () => {
     const dir = tmp();
     const reports = join(dir, 'reports');
     mkdirSync(reports);
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const gone = Number(child.stdout.toString()); // a process that has exited
-    const orphans = [`.items-${gone}-1.jsonl`, `.waiting-${gone}-2.bin`, `.waiting-${gone}-3.jsonl`];
-    const kept = [`.items-${process.ppid}-1.jsonl`, 'last-dryRun.json', `.items-${gone}-1.json`];
+    const orphans = [
+      `.items-${gone}-1.jsonl`,
+      `.waiting-${gone}-2.bin`,
+      `.waiting-${gone}-3.jsonl`,
+      `.cloud-${gone}-4.bin`,
+      `.ops-${gone}-5-create.jsonl`,
+      `.ops-${gone}-6-avatar.jsonl`,
+    ];
+    const kept = [`.items-${process.ppid}-1.jsonl`, `.ops-${process.ppid}-3-create.jsonl`, 'last-dryRun.json', `.items-${gone}-1.json`];
     for (const f of [...orphans, ...kept]) writeFileSync(join(reports, f), '{}\n');
     const spools = await PlanSpools.open(reports);
     const left = readdirSync(reports);
