@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isThumbnailRef, REPORT_CATEGORIES, REPORT_VERSION, thumbnailFileName } from '../../../common/report';
@@ -128,6 +128,20 @@ describe('dirsync plan / explain (bin/dirsync.js) on the LDIF sample', function 
     const noToken = await dirsync(['plan', demo('ok2.dirsync')], { DIRSYNC_CLOUD_TOKEN: '' });
     assert.equal(noToken.code, 1);
     assert.match(noToken.stderr, /cloud\.token \$\{env:DIRSYNC_CLOUD_TOKEN\} is not set/);
+  });
+
+  it('an output that cannot be written names the file or folder in the way and leaves nothing behind: exit 1', async () => {
+    const file = demo('outputs.dirsync');
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    const r = await dirsync(['plan', file, '-o', folder], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot write the output: .*a-folder is a folder: name a file to write/);
+    assert.deepEqual(readdirSync(folder), []);
+    assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary file left');
+    const under = await dirsync(['plan', file, '--html', join(file, 'sub', 'report.html')], env);
+    assert.equal(under.code, 1);
+    assert.ok(under.stderr.includes(`${file} is a file, not a folder`), under.stderr);
   });
 
   it('explain: a DN and a userName, with selections, mapped values and the decision; unknown exits 1', async () => {

@@ -6,7 +6,7 @@
  * apply, threshold exceeded or not), 1 error (config errors — the first named file:line:col —,
  * unreachable directory or cloud, missing secret, bad usage).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { envSecretResolver } from '../../avatars/credentials';
 import type { SyncReport } from '../../../../common/report';
@@ -48,6 +48,20 @@ export function writeWaiting(stream: NodeJS.WritableStream): (text: string) => P
       stream.on('error', done);
     });
   };
+}
+
+/** Creates the folder an output file goes in; a file in the way is named, not a bare `EEXIST`. */
+async function outputFolder(file: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+    // The nearest existing part of the path is the file in the way.
+    let blocker = dirname(file);
+    while (dirname(blocker) !== blocker && !(await stat(blocker).catch(() => undefined))) blocker = dirname(blocker);
+    throw new Error(`${blocker} is a file, not a folder: ${file} cannot be written there`);
+  }
 }
 
 /** The plan as text: work per kind, the objects per action (at most `limit` each; undefined: all), the verdict. */
@@ -117,7 +131,7 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       const out = args.values['out'] as string | undefined;
       if (out) {
         const p = resolve(io.cwd, out);
-        await mkdir(dirname(p), { recursive: true });
+        await outputFolder(p);
         // The saved plan is the report plus its operations (`savedPlan`), written as the saved report
         // is: its items copied, never all in memory.
         await writeReportJson(p, plan.report, { plan: plan.payload });
@@ -125,7 +139,7 @@ Exit codes (like terraform plan -detailed-exitcode): 0 no changes, 2 changes,
       const html = args.values['html'] as string | undefined;
       if (html) {
         const p = resolve(io.cwd, html);
-        await mkdir(dirname(p), { recursive: true });
+        await outputFolder(p);
         // The thumbnails beside the saved report, embedded once each: the file stands alone.
         await writeFile(p, standaloneReportHtml(plan.report, plan.reportFile ? { reportsDir: dirname(plan.reportFile) } : {}));
       }

@@ -3,7 +3,7 @@
  * dry run copied from its spool as bytes), the saved plan (`dirsync plan -o`: the same with its
  * operations), and the report printed as indented JSON (`dirsync plan --json`), one item at a time.
  */
-import { type FileHandle, open, rename } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import type { ReportItem, SyncReport } from '../../../../common/report';
 import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
 import { ItemSpool } from './itemSpool';
@@ -29,16 +29,23 @@ export async function writeReportJson(
   const source = itemSourceOf(report);
   const head = `${before}[\n`;
   const start = Buffer.byteLength(head);
-  let end: number;
-  const fh = await open(tmp, 'w');
+  let end = start;
   try {
-    await fh.write(head);
-    end = start + (source instanceof ItemSpool ? await copyItems(fh, source.itemBytes()) : await writeItems(fh, reportItems(report)));
-    await fh.write(`\n]${after}`);
-  } finally {
-    await fh.close();
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.write(head);
+      end += source instanceof ItemSpool ? await copyItems(fh, source.itemBytes()) : await writeItems(fh, reportItems(report));
+      await fh.write(`\n]${after}`);
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    // Nothing half-written is left: not the temporary file, and `file` is as it was.
+    await rm(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code === 'EISDIR' ? new Error(`${file} is a folder: name a file to write`) : err;
   }
-  await rename(tmp, file);
   return { start, end };
 }
 
