@@ -5,7 +5,7 @@
  */
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import type { ReportItem, SyncReport } from '../../../../common/report';
-import { itemSourceOf, reportFields, reportItems } from '../../../../common/reportItems';
+import { itemSourceOf, reportFields, reportItemCount, reportItems } from '../../../../common/reportItems';
 import { ItemSpool } from './itemSpool';
 
 /**
@@ -66,28 +66,39 @@ async function copyItems(fh: FileHandle, from: { readonly file: string; readonly
   return from.end - from.start;
 }
 
-async function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<number> {
+/** `pieces` handed to `write` joined a megabyte at a time; how many bytes (UTF-8) were written. */
+async function writeJoined(write: (text: string) => unknown, pieces: Iterable<string>): Promise<number> {
   let chunk: string[] = [];
-  let bytes = 0;
+  let length = 0;
   let written = 0;
+  const flush = async () => {
+    const text = chunk.join('');
+    written += Buffer.byteLength(text);
+    await write(text);
+    chunk = [];
+    length = 0;
+  };
+  for (const piece of pieces) {
+    chunk.push(piece);
+    length += piece.length;
+    if (length >= 1 << 20) await flush();
+  }
+  await flush();
+  return written;
+}
+
+/** The items as JSON text, `,\n` between them (each `indent`ed when given, as `JSON.stringify(…, null, 2)` nests them). */
+function* itemPieces(items: Iterable<ReportItem>, indent?: string): Generator<string> {
   let first = true;
   for (const item of items) {
-    const line = JSON.stringify(item);
-    chunk.push(first ? line : `,\n${line}`);
+    const text = indent === undefined ? JSON.stringify(item) : indent + JSON.stringify(item, null, 2).replace(/\n/g, `\n${indent}`);
+    yield first ? text : `,\n${text}`;
     first = false;
-    bytes += line.length;
-    if (bytes >= 1 << 20) {
-      const text = chunk.join('');
-      written += Buffer.byteLength(text);
-      await fh.write(text);
-      chunk = [];
-      bytes = 0;
-    }
   }
-  const text = chunk.join('');
-  written += Buffer.byteLength(text);
-  await fh.write(text);
-  return written;
+}
+
+function writeItems(fh: FileHandle, items: Iterable<ReportItem>): Promise<number> {
+  return writeJoined((text) => fh.write(text), itemPieces(items));
 }
 
 /**
@@ -100,20 +111,14 @@ export async function printReportJson(write: (text: string) => unknown, report: 
     string,
     string,
   ];
-  let chunk: string[] = [before];
-  let bytes = 0;
-  let first = true;
-  for (const item of reportItems(report)) {
-    const text = JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
-    chunk.push(first ? `[\n    ${text}` : `,\n    ${text}`);
-    first = false;
-    bytes += text.length;
-    if (bytes >= 1 << 20) {
-      await write(chunk.join(''));
-      chunk = [];
-      bytes = 0;
-    }
-  }
-  chunk.push(first ? `[]${after}` : `\n  ]${after}`);
-  await write(chunk.join(''));
+  const count = reportItemCount(report);
+  await writeJoined(
+    write,
+    (function* () {
+      yield count ? `${before}[\n` : `${before}[]${after}`;
+      if (!count) return;
+      yield* itemPieces(reportItems(report), '    ');
+      yield `\n  ]${after}`;
+    })(),
+  );
 }
