@@ -13,11 +13,11 @@
  * written while the cloud is listed and read once the planner decides; reading one that is still
  * in the write buffer flushes it first. Same answers as the in-memory `CloudIndex`, in the same order.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudUserIndex, CloudUserView, MatchedIds, MatchResult } from '../plan/match';
 import { caseOnly } from '../plan/match';
-import { SpoolFile, spoolName } from './spoolFile';
+import { readAt, SpoolFile, spoolName } from './spoolFile';
 
 /** FNV-1a over the UTF-16 code units: fast, and collisions are only a cost (the key is checked). */
 export function fnv1a(text: string): number {
@@ -227,12 +227,7 @@ export class CloudUserStore implements CloudUserIndex {
     if (offset + length > this.file.flushedBytes) this.file.flush();
     this.readFd ??= openSync(this.file.file, 'r');
     if (length > this.buf.length) this.buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.readFd, this.buf, got, length - got, offset + got);
-      if (n === 0) throw new Error(`${this.file.file} ends before a cloud user's record`);
-      got += n;
-    }
+    if (readAt(this.readFd, this.buf, length, offset) < length) throw new Error(`${this.file.file} ends before a cloud user's record`);
     const user = JSON.parse(this.buf.toString('utf8', 0, length)) as CloudUserView;
     if (this.cache.size >= CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(row, user);

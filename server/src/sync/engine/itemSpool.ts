@@ -19,7 +19,7 @@ import { REPORT_ACTIONS, type ReportAction, type ReportItem } from '../../../../
 import type { CloudUserIndex } from '../plan/match';
 import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
 import { CloudUserStore } from './cloudUserStore';
-import { lineBytes, reportsFolder, SpoolFile, spoolName } from './spoolFile';
+import { lineBytes, readAt, reportsFolder, SpoolFile, spoolName } from './spoolFile';
 import type { OperationSink } from '../plan/operations';
 import { OperationSpool } from './opSpool';
 
@@ -70,13 +70,7 @@ export function savedReportItems(file: string): ItemSource {
 /** The bytes of `file` from `start` to `end`, as text. */
 function textOf(fd: number, start: number, end: number): string {
   const buf = Buffer.allocUnsafe(end - start);
-  let got = 0;
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, start + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.toString('utf8', 0, got);
+  return buf.toString('utf8', 0, readAt(fd, buf, buf.length, start));
 }
 
 /**

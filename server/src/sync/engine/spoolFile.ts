@@ -69,6 +69,17 @@ export function* lineBytes(file: string, start: number, stopAt?: number): Genera
   }
 }
 
+/** Reads up to `length` bytes of `fd` at `position` into `buf` (from its start); how many there were (fewer only at the file's end). */
+export function readAt(fd: number, buf: Buffer, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /** Text or bytes appended to a file a megabyte at a time; removed by `close`. */
 export class SpoolFile {
   private fd: number | undefined;
