@@ -43,20 +43,28 @@ export function reportItemCount(report: SyncReport): number {
   return (report as WithSource)[SOURCE]?.count ?? report.items.length;
 }
 
-/** A report whose `items` are read from `source` the first time they are used. */
-export function lazyReport(fields: Omit<SyncReport, 'items'>, source: ItemSource): SyncReport {
-  let items: readonly ReportItem[] | undefined;
-  const report = { ...fields } as WithSource;
-  Object.defineProperty(report, 'items', {
+/**
+ * `fields` with a property `key` whose array is read from `source` the first time it is used, and
+ * `source` kept under the symbol `tag` (not enumerable) for readers that stream it instead.
+ */
+export function withLazyList<F extends object, T>(fields: F, key: string, source: Iterable<T>, tag: symbol): F {
+  let list: readonly T[] | undefined;
+  const out = { ...fields };
+  Object.defineProperty(out, key, {
     enumerable: true,
     configurable: true,
     get: () => {
-      items ??= [...source];
-      return items;
+      list ??= [...source];
+      return list;
     },
   });
-  Object.defineProperty(report, SOURCE, { value: source, enumerable: false });
-  return report;
+  Object.defineProperty(out, tag, { value: source, enumerable: false });
+  return out;
+}
+
+/** A report whose `items` are read from `source` the first time they are used. */
+export function lazyReport(fields: Omit<SyncReport, 'items'>, source: ItemSource): SyncReport {
+  return withLazyList(fields, 'items', source, SOURCE) as SyncReport;
 }
 
 /** The report with some fields replaced; items kept outside stay outside (a spread would read them all). */

@@ -13,6 +13,7 @@
  */
 import type { OperationKind, PlanOperation, PlanPayload } from '../contract';
 import type { OperationDraft } from './types';
+import { withLazyList } from '../../../../common/reportItems';
 
 /**
  * Phases in apply order: users exist before groups reference them and before avatars are written
@@ -96,18 +97,7 @@ type WithSource = PlanPayload & { readonly [SOURCE]?: OperationSource };
 
 /** A payload whose `operations` are read from `source` the first time they are used. */
 export function lazyPayload(fields: Omit<PlanPayload, 'operations'>, source: OperationSource): PlanPayload {
-  let ops: readonly PlanOperation[] | undefined;
-  const payload = { ...fields } as WithSource;
-  Object.defineProperty(payload, 'operations', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      ops ??= [...source];
-      return ops;
-    },
-  });
-  Object.defineProperty(payload, SOURCE, { value: source, enumerable: false });
-  return payload;
+  return withLazyList(fields, 'operations', source, SOURCE) as PlanPayload;
 }
 
 /** Where the payload's operations are kept when not in the payload object; undefined when they are in it. */
