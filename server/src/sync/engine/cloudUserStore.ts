@@ -1,8 +1,10 @@
 /**
- * The cloud's users for one dry run, kept outside the JavaScript heap: 100,000 cloud users as
- * objects were most of what a large dry run held (about 0.9 KB each, and V8 lets its heap grow well
- * beyond what it holds). Each user's compact view is one JSON record in a file beside the reports
- * (`.cloud-<pid>-<n>.bin`, removed when the dry run ends); memory holds about 40 bytes a user:
+ * The cloud's users for one dry run, kept outside the JavaScript heap once there are many: 100,000
+ * cloud users as objects were most of what a large dry run held (about 0.9 KB each, and V8 lets its
+ * heap grow well beyond what it holds). Up to `HELD_USERS` users stay objects in memory (a small
+ * org's dry run never pays for records on disk); with more, each user's compact view is one JSON
+ * record in a file beside the reports (`.cloud-<pid>-<n>.bin`, removed when the dry run ends), the
+ * users held so far written first, in order. Memory then holds about 40 bytes a user:
  * where its record is, 32-bit hashes of its externalId, lower-cased userName and id in three
  * open-addressing tables, and two flags (soft-deleted, matched), plus the last few thousand users
  * read (the planner asks for the same user more than once: its match, then its avatar; a manager
@@ -84,6 +86,12 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: nu
 /** Users kept in memory after they are read. */
 const CACHED = 4096;
 
+/**
+ * Cloud users kept as objects before the store writes them to its file: about 20 MB of views, which
+ * costs a small org's dry run nothing on disk and bounds a large one's (docs/benchmarks.md).
+ */
+export const HELD_USERS = 20_000;
+
 /** Only for tests: every key gets this hash, so lookups go through collisions. */
 export type KeyHash = (key: string) => number;
 
@@ -107,12 +115,15 @@ export class CloudUserStore implements CloudUserIndex {
   /** The users read last, by row (least recently used first). */
   private readonly cache = new Map<number, CloudUserView>();
   private buf = Buffer.allocUnsafe(16 * 1024);
+  /** The users as objects, by row, until there are more than `holdUp` (then they are in the file). */
+  private held: CloudUserView[] | undefined = [];
   readonly matched: MatchedIds;
 
-  /** A store in the reports folder `dir` (which exists). */
+  /** A store in the reports folder `dir` (which exists); `holdUp` users stay objects before any is written. */
   constructor(
     dir: string,
     private readonly hash: KeyHash = fnv1a,
+    private readonly holdUp = HELD_USERS,
   ) {
     this.file = new SpoolFile(join(dir, spoolName('cloud', 'bin')));
     this.matched = {
@@ -131,9 +142,13 @@ export class CloudUserStore implements CloudUserIndex {
     return this.n;
   }
 
+  /** True once the users are in the file (more than it holds as objects). */
+  get onDisk(): boolean {
+    return this.held === undefined;
+  }
+
   add(user: CloudUserView): void {
     const row = this.n++;
-    const record = Buffer.from(JSON.stringify(user));
     this.offsets = grown(this.offsets, this.n);
     this.lengths = grown(this.lengths, this.n);
     this.extHashes = grown(this.extHashes, this.n);
@@ -141,10 +156,8 @@ export class CloudUserStore implements CloudUserIndex {
     this.idHashes = grown(this.idHashes, this.n);
     this.soft = grown(this.soft, this.n);
     this.matchedRows = grown(this.matchedRows, this.n);
-    this.offsets[row] = this.written;
-    this.lengths[row] = record.length;
-    this.written += record.length;
-    this.file.append(record);
+    if (!this.held) this.write(row, user);
+    else if (this.held.push(user) > this.holdUp) this.spill();
     this.soft[row] = user.softDeleted ? 1 : 0;
     this.idHashes[row] = this.hash(user.id);
     this.byIdTable.insert(row, this.idHashes[row]!);
@@ -208,6 +221,22 @@ export class CloudUserStore implements CloudUserIndex {
     return deleted;
   }
 
+  /** Appends `row`'s record to the file (rows are written in order). */
+  private write(row: number, user: CloudUserView): void {
+    const record = Buffer.from(JSON.stringify(user));
+    this.offsets[row] = this.written;
+    this.lengths[row] = record.length;
+    this.written += record.length;
+    this.file.append(record);
+  }
+
+  /** Writes the users held so far and keeps no more objects than its cache. */
+  private spill(): void {
+    const held = this.held!;
+    this.held = undefined;
+    for (let row = 0; row < held.length; row++) this.write(row, held[row]!);
+  }
+
   private rowOfId(id: string): number | undefined {
     const known = this.recent.get(id);
     if (known !== undefined) return known;
@@ -216,6 +245,7 @@ export class CloudUserStore implements CloudUserIndex {
   }
 
   private read(row: number): CloudUserView {
+    if (this.held) return this.handOut(this.held[row]!, row);
     const cached = this.cache.get(row);
     if (cached) {
       this.cache.delete(row);

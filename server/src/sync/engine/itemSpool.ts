@@ -190,25 +190,60 @@ export class ItemSpool implements ReportItemSink, ItemSource {
   }
 }
 
+/** What the users waiting for their manager may take in memory before they go to the file (estimated). */
+export const HELD_WAITING_BYTES = 16 * 1024 * 1024;
+
+/** About what a waiting user takes in memory: its mapped values and what is kept of its entry. */
+export function waitingBytes(user: WaitingUser): number {
+  let bytes = 400 + 2 * user.mapped.dn.length;
+  for (const v of user.mapped.values) bytes += 80 + (typeof v.value === 'string' ? 2 * v.value.length : 0);
+  if (user.entry) {
+    for (const values of Object.values(user.entry.attributes))
+      for (const v of values) bytes += 40 + (typeof v === 'string' ? 2 * v.length : v.byteLength);
+  }
+  return bytes;
+}
+
 /**
- * The users whose decision waits for their manager (read later in the directory), written to a file
- * beside the reports until the directory is read: in a large directory that is half of the users,
- * each with its mapped values and what is kept of its entry (its picture). Each is one record of
- * V8's serialization format (binary values stay bytes, nothing is parsed as text) behind its length.
+ * The users whose decision waits for their manager (read later in the directory), in memory up to
+ * `HELD_WAITING_BYTES` and then in a file beside the reports until the directory is read: in a
+ * large directory that is half of the users, each with its mapped values and what is kept of its
+ * entry (its picture). Each in the file is one record of V8's serialization format (binary values
+ * stay bytes, nothing is parsed as text) behind its length. They come back in the order added: the
+ * ones held first, then the file's.
  */
 export class WaitingSpool implements WaitingSink {
   private readonly spool: SpoolFile;
+  private held: WaitingUser[] = [];
+  private heldBytes = 0;
+  private spilled = false;
 
-  static async open(dir: string): Promise<WaitingSpool> {
+  static async open(dir: string, holdUp = HELD_WAITING_BYTES): Promise<WaitingSpool> {
     await reportsFolder(dir);
-    return new WaitingSpool(dir);
+    return new WaitingSpool(dir, holdUp);
   }
 
-  private constructor(dir: string) {
+  private constructor(
+    dir: string,
+    private readonly holdUp: number,
+  ) {
     this.spool = new SpoolFile(join(dir, spoolName('waiting', 'bin')));
   }
 
+  /** How many users are held in memory (the others are in the file). */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
   add(user: WaitingUser): void {
+    if (!this.spilled) {
+      this.heldBytes += waitingBytes(user);
+      if (this.heldBytes <= this.holdUp) {
+        this.held.push(user);
+        return;
+      }
+      this.spilled = true; // from here on, in the file (after the held ones, in order)
+    }
     const record = serialize(user);
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32LE(record.length);
@@ -218,6 +253,13 @@ export class WaitingSpool implements WaitingSink {
 
   *drain(): Iterable<WaitingUser> {
     try {
+      const held = this.held;
+      this.held = [];
+      for (let i = 0; i < held.length; i++) {
+        yield held[i]!;
+        held[i] = undefined as unknown as WaitingUser; // decided: no longer held
+      }
+      if (!this.spilled) return;
       this.spool.flush();
       // A copy per record: V8's deserializer makes binary values views of the bytes it is given,
       // and the read buffer is reused.
@@ -228,6 +270,7 @@ export class WaitingSpool implements WaitingSink {
   }
 
   close(): void {
+    this.held = [];
     this.spool.close();
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudUserStore, fnv1a } from '../../../../server/src/sync/engine/cloudUserStore';
+import { CloudUserStore, fnv1a, HELD_USERS } from '../../../../server/src/sync/engine/cloudUserStore';
 import { CloudIndex, viewCloudUser, type CloudUserIndex, type CloudUserView } from '../../../../server/src/sync/plan/match';
 import { cloudUser } from '../../../support/planBuilders';
 
@@ -65,29 +65,35 @@ function sameAnswers(store: CloudUserIndex, memory: CloudUserIndex, users: reado
 describe('sync engine: the cloud users kept outside the heap', () => {
   const users = cloudUsers(3000);
 
-  it('answers every lookup as the in-memory index does, in the same order', () => {
-    const dir = tmp();
-    const store = new CloudUserStore(dir);
-    try {
-      const memory = fill(new CloudIndex<CloudUserView>((u) => u.userName), users);
-      fill(store, users);
-      sameAnswers(store, memory, users, 3000);
-      // Matched by id, the others left in the order added.
-      for (const u of users.filter((_, i) => i % 3 === 0)) {
-        store.matched.add(u.id);
-        memory.matched.add(u.id);
+  // All in the file; the first 1,000 held, then all written (in the middle of the listing); all held.
+  for (const [held, holdUp] of [
+    ['none held', 0],
+    ['written after 1,000', 1000],
+    ['all held', HELD_USERS],
+  ] as const)
+    it(`answers every lookup as the in-memory index does, in the same order (${held})`, () => {
+      const dir = tmp();
+      const store = new CloudUserStore(dir, fnv1a, holdUp);
+      try {
+        const memory = fill(new CloudIndex<CloudUserView>((u) => u.userName), users);
+        fill(store, users);
+        sameAnswers(store, memory, users, 3000);
+        // Matched by id, the others left in the order added.
+        for (const u of users.filter((_, i) => i % 3 === 0)) {
+          store.matched.add(u.id);
+          memory.matched.add(u.id);
+        }
+        assert.deepEqual([...store.unmatched()], [...memory.unmatched()]);
+        assert.equal(store.matched.has(users[3]!.id), true);
+        assert.equal(store.matched.has(users[4]!.id), false);
+      } finally {
+        store.close();
       }
-      assert.deepEqual([...store.unmatched()], [...memory.unmatched()]);
-      assert.equal(store.matched.has(users[3]!.id), true);
-      assert.equal(store.matched.has(users[4]!.id), false);
-    } finally {
-      store.close();
-    }
-  });
+    });
 
   it('answers right when every key has the same hash (each candidate is checked)', () => {
     const dir = tmp();
-    const store = new CloudUserStore(dir, () => 42);
+    const store = new CloudUserStore(dir, () => 42, 0);
     try {
       const few = users.slice(0, 400);
       const memory = fill(new CloudIndex<CloudUserView>((u) => u.userName), few);
@@ -103,7 +109,7 @@ describe('sync engine: the cloud users kept outside the heap', () => {
 
   it('reads users still in its write buffer, and removes its file when closed', () => {
     const dir = tmp();
-    const store = new CloudUserStore(dir);
+    const store = new CloudUserStore(dir, fnv1a, 0);
     store.add(users[0]!);
     assert.deepEqual(store.byId(users[0]!.id), users[0]);
     store.add(users[1]!);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ReportItem } from '../../../../common/report';
 import { itemSourceOf, reportItemCount, reportItems, reportItemsWithActions, withReport } from '../../../../common/reportItems';
 import { saveReport } from '../../../../server/src/sync/engine/dryRun';
-import { PlanSpools } from '../../../../server/src/sync/engine/itemSpool';
+import { HELD_WAITING_BYTES, PlanSpools, WaitingSpool, waitingBytes } from '../../../../server/src/sync/engine/itemSpool';
 import { BASE, cloudUser, config, guid, items, person, plan } from '../../../support/planBuilders';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dirsync-spool-'));
@@ -128,52 +128,59 @@ describe('sync engine: report items and waiting users in spool files', () => {
     }
   });
 
-  it('waiting users come back in order with their binary values (a Buffer, a Uint8Array view) byte for byte', async () => {
-    const dir = tmp();
-    const spools = await PlanSpools.open(join(dir, 'reports'));
-    const backing = new Uint8Array([9, 9, 1, 2, 3, 250, 9]);
-    const users = Array.from({ length: 3000 }, (_, i) => ({
-      mapped: {
-        objectType: 'user' as const,
-        dn: `CN=U${i},${BASE}`,
-        externalId: guid(i + 1),
-        userName: `u${i}@x.example`,
-        active: i % 2 === 0,
-        values: [
-          {
-            attribute: 'title',
-            scimPath: 'title',
-            value: i % 3 ? `T${i}` : null,
-            configRef: { file: 'a.dirsync', line: 3, column: 5, path: 'attributes.title' },
-          },
-        ],
-        errors: [],
-        warnings: [],
-      },
-      entry: {
-        dn: `CN=U${i},${BASE}`,
-        attributes: { thumbnailphoto: [Buffer.from([i % 256, 0, 255])], objectsid: [backing.subarray(2, 6)] },
-      },
-    }));
-    // Pictures longer than a read chunk (1 MB), one of them across several.
-    const big = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, k) => (k * 31 + seed) % 256));
-    (users[7]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(2_500_000, 7)];
-    (users[1500]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(1_048_573, 1500)];
-    for (const u of users) spools.waiting.add(u);
-    const back = [...spools.waiting.drain()];
-    assert.equal(back.length, users.length);
-    for (const [i, u] of back.entries()) {
-      assert.deepEqual(u.mapped, users[i]!.mapped);
-      const picture = u.entry!.attributes['thumbnailphoto']![0] as Uint8Array;
-      if (i === 7 || i === 1500)
-        assert.ok(Buffer.from(picture).equals(users[i]!.entry.attributes['thumbnailphoto']![0] as Buffer), `picture ${i}`);
-      else assert.deepEqual([...picture], [i % 256, 0, 255]);
-      assert.deepEqual([...(u.entry!.attributes['objectsid']![0] as Uint8Array)], [1, 2, 3, 250]);
-      assert.ok(u.entry!.attributes['objectsid']![0] instanceof Uint8Array);
-    }
-    assert.ok(!readdirSync(join(dir, 'reports')).some((f) => f.startsWith('.waiting-')), 'drained: the file is removed');
-    spools.close();
-  });
+  // All in the file; the first 7 held and the rest in the file (the 8th has a 2.5 MB picture); all held.
+  for (const [held, budget] of [
+    ['none held', 0],
+    ['some held', 1_000_000],
+    ['all held', HELD_WAITING_BYTES],
+  ] as const)
+    it(`waiting users come back in order with their binary values (a Buffer, a Uint8Array view) byte for byte (${held})`, async () => {
+      const dir = tmp();
+      const waiting = await WaitingSpool.open(join(dir, 'reports'), budget);
+      const backing = new Uint8Array([9, 9, 1, 2, 3, 250, 9]);
+      const users = Array.from({ length: 3000 }, (_, i) => ({
+        mapped: {
+          objectType: 'user' as const,
+          dn: `CN=U${i},${BASE}`,
+          externalId: guid(i + 1),
+          userName: `u${i}@x.example`,
+          active: i % 2 === 0,
+          values: [
+            {
+              attribute: 'title',
+              scimPath: 'title',
+              value: i % 3 ? `T${i}` : null,
+              configRef: { file: 'a.dirsync', line: 3, column: 5, path: 'attributes.title' },
+            },
+          ],
+          errors: [],
+          warnings: [],
+        },
+        entry: {
+          dn: `CN=U${i},${BASE}`,
+          attributes: { thumbnailphoto: [Buffer.from([i % 256, 0, 255])], objectsid: [backing.subarray(2, 6)] },
+        },
+      }));
+      // Pictures longer than a read chunk (1 MB), one of them across several.
+      const big = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, k) => (k * 31 + seed) % 256));
+      (users[7]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(2_500_000, 7)];
+      (users[1500]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(1_048_573, 1500)];
+      for (const u of users) waiting.add(u);
+      assert.equal(waiting.heldCount, budget === 0 ? 0 : budget === HELD_WAITING_BYTES ? users.length : 7);
+      if (budget === HELD_WAITING_BYTES) assert.ok(users.reduce((sum, u) => sum + waitingBytes(u), 0) < budget);
+      const back = [...waiting.drain()];
+      assert.equal(back.length, users.length);
+      for (const [i, u] of back.entries()) {
+        assert.deepEqual(u.mapped, users[i]!.mapped);
+        const picture = u.entry!.attributes['thumbnailphoto']![0] as Uint8Array;
+        if (i === 7 || i === 1500)
+          assert.ok(Buffer.from(picture).equals(users[i]!.entry.attributes['thumbnailphoto']![0] as Buffer), `picture ${i}`);
+        else assert.deepEqual([...picture], [i % 256, 0, 255]);
+        assert.deepEqual([...(u.entry!.attributes['objectsid']![0] as Uint8Array)], [1, 2, 3, 250]);
+        assert.ok(u.entry!.attributes['objectsid']![0] instanceof Uint8Array);
+      }
+      assert.ok(!readdirSync(join(dir, 'reports')).some((f) => f.startsWith('.waiting-')), 'drained: the file is removed');
+    });
 
   it("spool files of a dry run or a sync that was killed are removed by the next one; a running one's are kept", async () => {
     const dir = tmp();
