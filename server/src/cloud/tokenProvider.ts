@@ -150,6 +150,8 @@ export class OAuthTokenProvider implements TokenProvider {
   private inflight: Promise<string> | undefined;
   /** The store was read (once, before the first grant). */
   private storeRead = false;
+  /** Refresh tokens sent in the current grant (redacted from errors). */
+  private triedTokens: string[] = [];
   private readonly listeners = new Set<CloudLogger>();
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
@@ -226,9 +228,6 @@ export class OAuthTokenProvider implements TokenProvider {
   private report(err: TokenRenewalError): void {
     this.emit({ level: 'error', event: 'auth.error', message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) });
   }
-
-  /** Refresh tokens sent in the current grant (redacted from errors). */
-  private triedTokens: string[] = [];
 
   /** The refresh tokens to try after `refused` was refused as invalid: the store's newer one, then the configured one. */
   private async fallbacks(refused: string): Promise<string | undefined> {
