@@ -36,5 +36,6 @@ export {
   parseTokenAnswer,
   type OAuthCredentials,
   type OAuthTokenProviderOptions,
+  type RefreshTokenStore,
 } from './tokenProvider';
 export * from './scimFilter/index';

@@ -3,7 +3,8 @@
  * Webex's token endpoint (`POST https://webexapis.com/v1/access_token`, form-encoded). The
  * provider gets a token at the first request, renews it ahead of expiry (at `refreshAt` of its
  * lifetime) and once when the cloud answers 401, with one refresh in flight at a time; it keeps a
- * rotated refresh token in memory and warns when the refresh token runs out soon.
+ * rotated refresh token in memory and, with a `store`, for the next process (an OAuth server that
+ * rotates refresh tokens retires the one used), and warns when the refresh token runs out soon.
  *
  * Tokens and secrets never leave this file except in the Authorization header: events carry
  * lifetimes and dates only, and an error text that a server echoes is redacted first.
@@ -22,9 +23,23 @@ export interface OAuthCredentials {
   readonly refreshToken: string;
 }
 
+/**
+ * Where a rotated refresh token is kept between processes (the sync engine's: a file only its owner
+ * may read, in the config's state folder, for the configured refresh token it replaced).
+ */
+export interface RefreshTokenStore {
+  /** The refresh token kept for the configured one, if any (never throws: a store it cannot read has none). */
+  load(): Promise<string | undefined>;
+  /** Keeps `refreshToken`, which replaced the last one; `expiresAt` (ms) when the answer said. Throws a message naming where. */
+  save(refreshToken: string, expiresAt: number | undefined): Promise<void>;
+}
+
 export interface OAuthTokenProviderOptions {
   readonly tokenUrl: string;
+  /** `refreshToken` is the configured one: the store's, while it has one for it, is used instead. */
   readonly credentials: OAuthCredentials;
+  /** Keeps a rotated refresh token for the next process; without it, only this process has it. */
+  readonly store?: RefreshTokenStore;
   /** Where errors send the user, e.g. `check cloud.auth in corp.dirsync`. */
   readonly hint?: string;
   /** Default: an Agent of the provider's own, closing each connection after its request. */
@@ -51,6 +66,8 @@ export interface TokenAnswer {
 /** A failed renewal: the message names what to check and never carries a token or secret. */
 export class TokenRenewalError extends Error {
   override readonly name = 'TokenRenewalError';
+  /** The token endpoint answered OAuth's `invalid_grant`: the refresh token is unknown, used or expired. */
+  invalidGrant = false;
   constructor(
     message: string,
     readonly status?: number,
@@ -131,6 +148,10 @@ export class OAuthTokenProvider implements TokenProvider {
   private refreshToken: string;
   private refreshTokenExpiresAt: number | undefined;
   private inflight: Promise<string> | undefined;
+  /** The store was read (once, before the first grant). */
+  private storeRead = false;
+  /** Refresh tokens sent in the current grant (redacted from errors). */
+  private triedTokens: string[] = [];
   private readonly listeners = new Set<CloudLogger>();
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
@@ -195,16 +216,61 @@ export class OAuthTokenProvider implements TokenProvider {
     for (const l of this.listeners) l.log(e);
   }
 
-  private fail(detail: string, status?: number): TokenRenewalError {
+  private fail(detail: string, status?: number, report = true): TokenRenewalError {
     const o = this.options;
     const c = o.credentials;
-    const text = redact(detail, [c.clientSecret, c.refreshToken, this.refreshToken, c.clientId]);
+    const text = redact(detail, [c.clientSecret, c.refreshToken, this.refreshToken, ...this.triedTokens, c.clientId]);
     const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${text}${o.hint ? `. ${o.hint}` : ''}`, status);
-    this.emit({ level: 'error', event: 'auth.error', message: err.message, ...(status !== undefined ? { status } : {}) });
+    if (report) this.report(err);
     return err;
   }
 
+  private report(err: TokenRenewalError): void {
+    this.emit({ level: 'error', event: 'auth.error', message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) });
+  }
+
+  /** The refresh tokens to try after `refused` was refused as invalid: the store's newer one, then the configured one. */
+  private async fallbacks(refused: string): Promise<string | undefined> {
+    const kept = await this.options.store?.load();
+    if (kept !== undefined && kept !== refused && !this.triedTokens.includes(kept)) return kept;
+    const configured = this.options.credentials.refreshToken;
+    return this.triedTokens.includes(configured) ? undefined : configured;
+  }
+
   private async fetchToken(reason: 'ahead' | 'refused' | 'start'): Promise<string> {
+    const o = this.options;
+    if (!this.storeRead) {
+      this.storeRead = true;
+      const kept = await o.store?.load();
+      if (kept !== undefined && kept !== this.refreshToken) {
+        this.refreshToken = kept;
+        this.emit({
+          level: 'info',
+          event: 'auth.refreshTokenKept',
+          message: 'Using the refresh token an earlier run was given in place of the one in cloud.auth (which it replaced)',
+        });
+      }
+    }
+    this.triedTokens = [];
+    for (;;) {
+      this.triedTokens.push(this.refreshToken);
+      try {
+        return await this.grant(reason);
+      } catch (err) {
+        // A refresh token refused as invalid may have been rotated by another process sharing the
+        // store (dirsync serve beside the editor), or the kept one may be stale: try those once each.
+        if (!(err instanceof TokenRenewalError) || !err.invalidGrant) throw err;
+        const next = await this.fallbacks(this.refreshToken);
+        if (next === undefined) {
+          this.report(err);
+          throw err;
+        }
+        this.refreshToken = next;
+      }
+    }
+  }
+
+  private async grant(reason: 'ahead' | 'refused' | 'start'): Promise<string> {
     const o = this.options;
     const first = this.held === undefined && this.renewals === 0;
     const started = this.clock.now();
@@ -238,7 +304,11 @@ export class OAuthTokenProvider implements TokenProvider {
         status === 400 || status === 401
           ? ': the client id, client secret or refresh token was refused (a refresh token lasts 90 days and is revoked when the Service App is deauthorized)'
           : '';
-      throw this.fail(`${tokenErrorText(status, body)}${why}`, status);
+      const invalidGrant = status === 400 && (body as { error?: unknown } | undefined)?.error === 'invalid_grant';
+      // An invalid grant is reported by fetchToken once no other refresh token is left to try.
+      const err = this.fail(`${tokenErrorText(status, body)}${why}`, status, !invalidGrant);
+      err.invalidGrant = invalidGrant;
+      throw err;
     }
     const answer = parseTokenAnswer(body);
     if (typeof answer === 'string') throw this.fail(answer, status);
@@ -252,6 +322,20 @@ export class OAuthTokenProvider implements TokenProvider {
     if (answer.refreshToken !== undefined) this.refreshToken = answer.refreshToken;
     if (answer.refreshTokenExpiresIn !== undefined) this.refreshTokenExpiresAt = started + answer.refreshTokenExpiresIn * 1000;
     this.renewals++;
+    let kept = false;
+    if (rotated && o.store) {
+      // Kept before the token is used: the server has retired the refresh token this grant sent.
+      try {
+        await o.store.save(this.refreshToken, this.refreshTokenExpiresAt);
+        kept = true;
+      } catch (err) {
+        this.emit({
+          level: 'warn',
+          event: 'auth.keepFailed',
+          message: `${redact((err as Error).message, [this.refreshToken])}: the new refresh token is used by this process only, and a restarted dirsync starts again from cloud.auth.refreshToken, which the token endpoint may have retired`,
+        });
+      }
+    }
     const kind = first ? 'start' : reason;
     this.emit({
       level: 'info',
@@ -259,7 +343,7 @@ export class OAuthTokenProvider implements TokenProvider {
       reason: kind,
       expiresInSeconds: answer.expiresIn,
       rotated,
-      message: `${kind === 'refused' ? 'The cloud refused the access token; got a new one' : kind === 'ahead' ? 'Renewed the access token ahead of expiry' : 'Got an access token'}, valid ${answer.expiresIn} s${rotated ? ' (with a new refresh token, kept in memory)' : ''}`,
+      message: `${kind === 'refused' ? 'The cloud refused the access token; got a new one' : kind === 'ahead' ? 'Renewed the access token ahead of expiry' : 'Got an access token'}, valid ${answer.expiresIn} s${rotated ? (kept ? ' (with a new refresh token, kept for the next run)' : ' (with a new refresh token, kept in memory)') : ''}`,
     });
     if (this.refreshTokenExpiresAt !== undefined) {
       const warning = refreshTokenWarning(now, this.refreshTokenExpiresAt, o.warnWithinMs);

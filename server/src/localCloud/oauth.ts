@@ -6,6 +6,8 @@
  * with 401 like Webex. Each refresh also rotates the refresh token (the one used stops working),
  * except the one the cloud was started with, which stays valid as though the admin fetched it
  * again — so a client that forgets a rotated refresh token fails, and a restarted one does not.
+ * With `retireStartingRefreshToken` the starting one is retired after its first use too, as a
+ * strictly rotating OAuth server does: a restarted client works only if it kept the rotated one.
  *
  * Admin (bearer token): `GET /_dirsync/tokens` counts, `POST /_dirsync/tokens/expire` ends every
  * access token now (the early-revocation case a client must survive with one renewal).
@@ -18,8 +20,10 @@ export const TOKEN_PATH = '/v1/access_token';
 export interface LocalOAuthOptions {
   readonly clientId: string;
   readonly clientSecret: string;
-  /** The refresh token the cloud starts with (never retired). */
+  /** The refresh token the cloud starts with (never retired, unless `retireStartingRefreshToken`). */
   readonly refreshToken: string;
+  /** Retire the starting refresh token after its first use, like any rotated one. Default false. */
+  readonly retireStartingRefreshToken?: boolean;
   /** Seconds an access token lives. Default 3600. */
   readonly tokenLifetimeSeconds?: number;
   /** Seconds a refresh token lives. Default 90 days (Webex). */
@@ -62,6 +66,7 @@ export class TokenIssuer {
   private refused = 0;
   private expiredRefused = 0;
   private rotatedUsed = 0;
+  private startingRetired = false;
 
   constructor(
     private readonly options: LocalOAuthOptions,
@@ -143,7 +148,7 @@ export class TokenIssuer {
     const presented = form.get('refresh_token') ?? '';
     const now = this.now();
     const rotatedExpiry = this.refresh.get(digest(presented));
-    const initial = same(presented, o.refreshToken);
+    const initial = !this.startingRetired && same(presented, o.refreshToken);
     const expiresAt = initial ? this.initialExpiresAt : rotatedExpiry;
     if (expiresAt === undefined || now >= expiresAt) {
       return this.oauthError(ex, 400, 'invalid_grant', 'the refresh token is invalid, expired or already used');
@@ -151,6 +156,8 @@ export class TokenIssuer {
     if (!initial) {
       this.refresh.delete(digest(presented));
       this.rotatedUsed++;
+    } else if (o.retireStartingRefreshToken) {
+      this.startingRetired = true;
     }
     for (const [k, e] of this.access) if (e <= now - 3_600_000) this.access.delete(k);
     const accessToken = `LCAT_${randomBytes(24).toString('base64url')}`;

@@ -92,6 +92,9 @@ describe('dirsync cloud (CLI)', function () {
     const dialect = await run(['--port', '0', '--db', join(dir, 'x.db'), '--dialect', 'azure'], env());
     assert.equal(dialect.code, 1);
     assert.match(dialect.stderr, /--dialect must be webex or scim/);
+    const retire = await run(['--port', '0', '--db', join(dir, 'x.db'), '--retire-starting-refresh-token'], env());
+    assert.equal(retire.code, 1);
+    assert.match(retire.stderr, /--retire-starting-refresh-token needs the token endpoint: set DIRSYNC_CLOUD_CLIENT_ID/);
   });
 
   it('serves SCIM on the printed URL, logs requests, keeps data in the database, and stops on SIGTERM', async () => {

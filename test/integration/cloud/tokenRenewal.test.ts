@@ -12,6 +12,7 @@ import {
   OAuthTokenProvider,
   ScimAuthError,
   TokenRenewalError,
+  type RefreshTokenStore,
   type ScimClient,
   type TokenProvider,
 } from '../../../server/src/cloud/index';
@@ -175,5 +176,96 @@ describe('cloud: tokens that renew (Service App refresh-token grant)', function 
     assert.equal(f.cloud.tokens().issued, 1);
     const text = JSON.stringify(logger.events);
     for (const secret of [CREDS.clientSecret, CREDS.refreshToken, TOKEN, 'LCAT_', 'LCRT_']) assert.ok(!text.includes(secret), secret);
+  });
+});
+
+/** A store in memory, as the engine's file store behaves (refreshTokenFile.ts): what a restarted provider starts from. */
+class MemoryStore implements RefreshTokenStore {
+  token: string | undefined;
+  saves = 0;
+  fail = false;
+  async load(): Promise<string | undefined> {
+    return this.token;
+  }
+  async save(token: string): Promise<void> {
+    if (this.fail) throw new Error('Could not keep the new refresh token in /state/refresh-token-x.json (EACCES)');
+    this.token = token;
+    this.saves++;
+  }
+}
+
+describe('cloud: a rotated refresh token kept for the next process (strictly rotating token endpoint)', function () {
+  this.timeout(30_000);
+  let f: CloudFixture;
+  const providers: OAuthTokenProvider[] = [];
+
+  beforeEach(async () => {
+    f = await startCloudFixture({ oauth: { ...CREDS, tokenLifetimeSeconds: 60, retireStartingRefreshToken: true } });
+  });
+  afterEach(async () => {
+    await Promise.all(providers.splice(0).map((p) => p.close()));
+    await f.close();
+  });
+
+  const provider = (store?: RefreshTokenStore, clock = new FakeClock()) => {
+    const logger = new MemoryLogger();
+    const p = new OAuthTokenProvider({
+      tokenUrl: `${f.cloud.url}/v1/access_token`,
+      credentials: CREDS,
+      clock,
+      hint: 'Check cloud.auth',
+      ...(store ? { store } : {}),
+    });
+    p.attach(logger);
+    providers.push(p);
+    return { p, logger, clock };
+  };
+
+  it('the cloud retires the starting refresh token after its first use', async () => {
+    await provider().p.current();
+    await assert.rejects(provider().p.current(), (e: Error) => e instanceof TokenRenewalError && /HTTP 400 invalid_grant/.test(e.message));
+    assert.equal(f.cloud.tokens().refused, 1);
+  });
+
+  it('a restarted provider starts from the kept token; each rotation is kept before it is used', async () => {
+    const store = new MemoryStore();
+    const first = provider(store);
+    await first.p.current();
+    assert.equal(store.saves, 1);
+    assert.match(String(first.logger.named('auth.renewed')[0]?.['message']), /kept for the next run/);
+    const restarted = provider(store);
+    await restarted.p.current();
+    assert.equal(f.cloud.tokens().rotatedUsed, 1, 'the restart used the rotated refresh token');
+    assert.equal(store.saves, 2);
+    assert.equal(restarted.logger.named('auth.refreshTokenKept').length, 1);
+    assert.equal(f.cloud.tokens().refused, 0);
+  });
+
+  it('another process rotated the shared token: the refused grant is tried once more with the store’s newer one', async () => {
+    const store = new MemoryStore();
+    const a = provider(store);
+    await a.p.current();
+    const b = provider(store); // starts from the kept token, like a second process
+    await b.p.current();
+    // a's turn to renew: the token it holds was rotated away by b, which kept the newer one.
+    a.clock.t += 55_000;
+    await a.p.current();
+    assert.equal(f.cloud.tokens().refused, 1, 'one refused grant, then granted with the store’s token');
+    assert.equal(f.cloud.tokens().issued, 3);
+    assert.equal(a.logger.named('auth.error').length, 0, 'a refusal that was recovered is not an error');
+  });
+
+  it('a store that cannot be written: a warning naming the file; this process keeps working', async () => {
+    const store = new MemoryStore();
+    store.fail = true;
+    const { p, logger, clock } = provider(store);
+    await p.current();
+    const [warning] = logger.named('auth.keepFailed');
+    assert.match(String(warning?.['message']), /refresh-token-x\.json \(EACCES\): the new refresh token is used by this process only/);
+    clock.t += 55_000;
+    await p.current();
+    assert.equal(f.cloud.tokens().rotatedUsed, 1);
+    const text = JSON.stringify(logger.events);
+    for (const secret of [CREDS.clientSecret, CREDS.refreshToken, 'LCRT_', 'LCAT_']) assert.ok(!text.includes(secret), secret);
   });
 });

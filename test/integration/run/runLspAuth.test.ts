@@ -3,10 +3,11 @@
  * config whose Service App credentials are `${secret:…}` references, answered (sealed) by the test
  * client as the extension answers from VS Code's SecretStorage. The server gets its access token
  * from the local cloud's token endpoint once and keeps it for the next run; no secret crosses
- * the wire in clear text.
+ * the wire in clear text. The rotated refresh token is kept where the CLI keeps it: the config's
+ * state folder, owner-only.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DryRunRequest, type PlanResult } from '../../../common/requests';
@@ -25,6 +26,7 @@ describe('run requests over LSP with cloud.auth (secrets from the editor)', func
   let cloud: CloudFixture;
   let lsp: LspClient;
   let uri: string;
+  let folder: string;
 
   before(async () => {
     cloud = await startCloudFixture({
@@ -36,7 +38,7 @@ describe('run requests over LSP with cloud.auth (secrets from the editor)', func
         refreshToken: SECRETS['${secret:webex-refresh-token}']!,
       },
     });
-    const folder = scratchWorkspace({}, 'run-lsp-auth');
+    folder = scratchWorkspace({}, 'run-lsp-auth');
     cpSync(join(ROOT, 'sample-configs/data'), join(folder, 'data'), { recursive: true });
     uri = pathToFileURL(join(folder, 'demo.dirsync')).toString();
     const auth = JSON.stringify({
@@ -72,5 +74,14 @@ describe('run requests over LSP with cloud.auth (secrets from the editor)', func
     for (const ref of Object.keys(SECRETS)) assert.ok(asked.has(ref), `${ref} was not asked for`);
     for (const value of Object.values(SECRETS)) assert.ok(!lsp.wire.includes(value), 'a secret crossed the wire in clear text');
     assert.ok(!lsp.wire.includes('LCAT_'), 'an access token crossed the wire');
+    assert.ok(!lsp.wire.includes('LCRT_'), 'a refresh token crossed the wire');
+  });
+
+  it("keeps the rotated refresh token in the config's state folder, as the CLI does (0600)", () => {
+    const state = join(folder, '.dirsync', 'state');
+    const kept = readdirSync(state).filter((n) => /^refresh-token-[0-9a-f]{16}\.json$/.test(n));
+    assert.equal(kept.length, 1, readdirSync(state).join(', '));
+    assert.equal(statSync(join(state, kept[0]!)).mode & 0o777, 0o600);
+    assert.match(readFileSync(join(state, kept[0]!), 'utf8'), /"refreshToken": "LCRT_/);
   });
 });

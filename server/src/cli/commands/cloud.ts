@@ -5,6 +5,7 @@ import { startLocalCloud, type LocalOAuthOptions } from '../../localCloud/index'
 
 const USAGE = `Usage: dirsync cloud --port <port> --db <file> [--org <orgId>] [--log] [--soft-delete-days <n>]
                     [--dialect webex|scim] [--token-lifetime <s>] [--refresh-token-lifetime <s>]
+                    [--retire-starting-refresh-token]
 
 Runs the local cloud in the foreground on 127.0.0.1: a Webex-compatible SCIM 2.0 server
 (Users, Groups, Bulk, filters, paging, ETags, avatars, soft delete) that keeps its data in the
@@ -16,7 +17,8 @@ the command refuses to start without it.
 With DIRSYNC_CLOUD_CLIENT_ID, DIRSYNC_CLOUD_CLIENT_SECRET and DIRSYNC_CLOUD_REFRESH_TOKEN set,
 it also serves a Webex-like OAuth token endpoint, POST /v1/access_token (refresh_token grant,
 form-encoded), for a config's cloud.auth: every refresh gives a new access token and a new
-refresh token; an expired access token is refused with 401.
+refresh token and retires the refresh token it used, except the starting one (as though the
+admin fetched it again); an expired access token is refused with 401.
 
 Options:
   -p, --port <port>    TCP port on 127.0.0.1; 0 picks a free one (default 0)
@@ -32,6 +34,9 @@ Options:
       --token-lifetime <s>          seconds an issued access token lasts (default 3600)
       --refresh-token-lifetime <s>  seconds an issued refresh token lasts (default 7776000,
                                     90 days)
+      --retire-starting-refresh-token  retire DIRSYNC_CLOUD_REFRESH_TOKEN after its first use,
+                                    as a strictly rotating OAuth server does: a client that
+                                    restarts must use the refresh token it was last given
 
 Output: the first line on stdout is
   Local cloud listening on http://127.0.0.1:<port>/identity/scim/<orgId>/v2
@@ -52,14 +57,24 @@ function oauthFromEnv(io: CliIo, args: { values: Record<string, unknown> }): Loc
   const [clientId, clientSecret, refreshToken] = names.map((n) => io.env[n]);
   const tokenLifetimeSeconds = seconds(args.values['token-lifetime'], '--token-lifetime', 3600);
   const refreshTokenLifetimeSeconds = seconds(args.values['refresh-token-lifetime'], '--refresh-token-lifetime', 90 * 86_400);
+  const retire = args.values['retire-starting-refresh-token'] === true;
   if (!clientId && !clientSecret && !refreshToken) {
-    if (args.values['token-lifetime'] !== undefined || args.values['refresh-token-lifetime'] !== undefined)
-      throw new UsageError(`--token-lifetime needs the token endpoint: set ${names.join(', ')}`);
+    const flag = (['token-lifetime', 'refresh-token-lifetime', 'retire-starting-refresh-token'] as const).find(
+      (f) => args.values[f] !== undefined,
+    );
+    if (flag) throw new UsageError(`--${flag} needs the token endpoint: set ${names.join(', ')}`);
     return undefined;
   }
   if (!clientId || !clientSecret || !refreshToken)
     throw new UsageError(`the token endpoint needs all of ${names.join(', ')}; ${names.filter((n) => !io.env[n]).join(', ')} not set`);
-  return { clientId, clientSecret, refreshToken, tokenLifetimeSeconds, refreshTokenLifetimeSeconds };
+  return {
+    clientId,
+    clientSecret,
+    refreshToken,
+    tokenLifetimeSeconds,
+    refreshTokenLifetimeSeconds,
+    ...(retire ? { retireStartingRefreshToken: true } : {}),
+  };
 }
 
 function port(value: unknown): number {
@@ -83,6 +98,7 @@ export const cloudCommand: CliCommand = {
     dialect: { type: 'string' },
     'token-lifetime': { type: 'string' },
     'refresh-token-lifetime': { type: 'string' },
+    'retire-starting-refresh-token': { type: 'boolean' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -118,7 +134,7 @@ export const cloudCommand: CliCommand = {
     io.stderr.write(`org ${cloud.orgId}, database ${dbPath}; admin API under ${cloud.url}/_dirsync/. Ctrl+C stops.\n`);
     if (oauth)
       io.stderr.write(
-        `token endpoint ${cloud.url}/v1/access_token: access tokens last ${oauth.tokenLifetimeSeconds} s, refresh tokens ${oauth.refreshTokenLifetimeSeconds} s\n`,
+        `token endpoint ${cloud.url}/v1/access_token: access tokens last ${oauth.tokenLifetimeSeconds} s, refresh tokens ${oauth.refreshTokenLifetimeSeconds} s; the starting refresh token ${oauth.retireStartingRefreshToken ? 'is retired after its first use' : 'stays valid'}\n`,
       );
     await new Promise<void>((resolve) => {
       if (io.signal.aborted) resolve();

@@ -89,6 +89,8 @@ schedule.enabled is false, or --once failed.`,
           warnedAt = Date.now();
           line(io, `warning: ${e.message}`);
         }
+        // A rotated refresh token that could not be kept: the next start of serve would be refused.
+        if (e.event === 'auth.keepFailed') line(io, `warning: ${e.message}`);
       };
       try {
         const r = await runSync({ ...session.engine, onEvent, secrets: envSecretResolver(io.env), configFile, mode });

@@ -121,7 +121,7 @@ const cloudSpec: ObjectSpec = {
     ),
     auth: {
       type: 'object',
-      doc: "A Webex Service App's credentials, instead of `token`: dirsync gets an access token with the refresh token, renews it before it expires (and once when the cloud refuses it), and keeps a new refresh token in memory. The client id and secret are the Service App's (developer portal); once a full administrator has authorized the app in Control Hub, the org's first access and refresh token come from the Service App token API. A refresh token lasts 90 days: a warning names the date two weeks before.",
+      doc: "A Webex Service App's credentials, instead of `token`: dirsync gets an access token with the refresh token, renews it before it expires (and once when the cloud refuses it), and keeps a new refresh token for the next run in `.dirsync/state/` beside the config (a file only you can read, kept out of Git; used while `refreshToken` still names the token it replaced, so a new token here wins). The client id and secret are the Service App's (developer portal); once a full administrator has authorized the app in Control Hub, the org's first access and refresh token come from the Service App token API. A refresh token lasts 90 days: a warning names the date two weeks before.",
       required: ['clientId', 'clientSecret', 'refreshToken'],
       properties: {
         clientId: secret("The Service App's client id, as `${env:NAME}` or `${secret:KEY}`."),

@@ -106,6 +106,7 @@ export async function openPurgeWorld(options: EngineOptions): Promise<PurgeWorld
       cloud: config.cloud,
       configFile,
       secrets,
+      stateDir: options.stateDir ?? join(configDir, '.dirsync'),
       sessionId,
       flavor: config.cloud.type,
       fail: (message) => new PurgeError(message),

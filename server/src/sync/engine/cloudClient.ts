@@ -17,6 +17,7 @@ import {
 } from '../../cloud/index';
 import type { CloudAuthConfig, CloudConfig } from '../../../../common/config';
 import type { EngineEvent } from '../contract';
+import { RefreshTokenFiles } from './refreshTokenFile';
 
 export interface ConfiguredCloud {
   readonly client: ScimClient;
@@ -29,6 +30,8 @@ export interface CloudClientOptions {
   readonly configFile: string;
   readonly secrets: SecretResolver;
   readonly sessionId: string;
+  /** The config's state folder: with `cloud.auth`, a rotated refresh token is kept there for the next process. */
+  readonly stateDir?: string;
   /** The SCIM dialect; default `cloud.type`. */
   readonly flavor?: ScimFlavor;
   /** The error for a config problem found before any request (message names the key). */
@@ -67,9 +70,11 @@ function eventLogger(sessionId: string, onEvent: (e: EngineEvent) => void) {
 /**
  * One provider per Service App, token endpoint and starting refresh token, for the whole process:
  * `dirsync serve` and the language server run many syncs, and each must find the access token and
- * the rotated refresh token the last one got (a rotated-out refresh token no longer works).
+ * the rotated refresh token the last one got (a rotated-out refresh token no longer works). The
+ * provider keeps a rotated refresh token in the state folder of each config that used it
+ * (refreshTokenFile.ts), so a restarted process starts from it.
  */
-const providers = new Map<string, OAuthTokenProvider>();
+const providers = new Map<string, { provider: OAuthTokenProvider; files: RefreshTokenFiles }>();
 
 async function authProvider(
   o: CloudClientOptions,
@@ -93,19 +98,23 @@ async function authProvider(
       JSON.stringify([tokenUrl, o.cloud.proxy?.url.value ?? '', credentials.clientId, credentials.clientSecret, credentials.refreshToken]),
     )
     .digest('hex');
-  let provider = providers.get(key);
-  if (!provider) {
-    provider = new OAuthTokenProvider({
+  let entry = providers.get(key);
+  if (!entry) {
+    const files = new RefreshTokenFiles({ tokenUrl, clientId: credentials.clientId, refreshToken: credentials.refreshToken });
+    const provider = new OAuthTokenProvider({
       tokenUrl,
       credentials,
+      store: files,
       timeoutMs: o.cloud.timeoutSeconds * 1000,
       // The provider outlives this run's client, so it has a proxy agent of its own.
       ...(o.cloud.proxy ? { dispatcher: proxyAgent()! } : {}),
       hint: `Check cloud.auth (clientId ${auth.clientId.value.text}, clientSecret ${auth.clientSecret.value.text}, refreshToken ${auth.refreshToken.value.text}) in ${o.configFile}`,
     });
-    providers.set(key, provider);
+    entry = { provider, files };
+    providers.set(key, entry);
   }
-  return provider;
+  if (o.stateDir !== undefined) entry.files.add(o.stateDir);
+  return entry.provider;
 }
 
 export async function configuredCloudClient(o: CloudClientOptions): Promise<ConfiguredCloud> {

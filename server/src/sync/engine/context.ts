@@ -51,6 +51,7 @@ export async function cloudClientFor(ec: EngineConfig, sessionId: string, onEven
     cloud: ec.config.cloud,
     configFile: ec.configFile,
     secrets: ec.secrets,
+    stateDir: ec.stateDir,
     sessionId,
     fail: (message) => new ApplyRefusedError(`${message}; nothing written`, 'config'),
     ...(onEvent ? { onEvent } : {}),

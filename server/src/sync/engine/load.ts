@@ -91,6 +91,7 @@ export function openConfiguredCloud(loaded: LoadedConfig, sessionId: string, onE
     cloud: loaded.config.cloud,
     configFile: loaded.file,
     secrets: loaded.secrets,
+    stateDir: loaded.stateDir,
     sessionId,
     fail: (message) => new EngineError(message),
     ...(onEvent ? { onEvent } : {}),

@@ -1,0 +1,170 @@
+/**
+ * A rotated refresh token survives a restart: `dirsync cloud --retire-starting-refresh-token` (its
+ * own process, over HTTP) retires the configured refresh token after its first use, as a strictly
+ * rotating OAuth server does. Two `dirsync sync` processes run one after the other with the same
+ * config: the second one gets an access token only because the first kept the rotated refresh
+ * token in the state folder (mode 0600, written atomically, out of Git), and no token or secret
+ * appears in any output, event log or report.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestRecord } from '../../../server/src/localCloud/index';
+import { TOKEN } from '../../support/cloud';
+import { BIN, e2eConfig, writeLdif } from '../../support/syncCli';
+import { spawnWatched, type WatchedProcess } from '../../support/watchedProcess';
+
+const APP = { id: 'C-restart-app', secret: 'app-secret-9c1d4e7f02', refresh: 'first-refresh-5b7e2a90d3' };
+
+/** Every text file under `dir`, recursively (reports, state, event logs). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : /\.db(-wal|-shm)?$/.test(e.name) ? [] : [join(dir, e.name)],
+  );
+}
+
+describe('cloud.auth: a rotated refresh token survives a restart', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cloud: WatchedProcess | undefined;
+  const runs: WatchedProcess[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dirsync-rt-restart-'));
+  });
+  afterEach(async () => {
+    for (const p of [...runs.splice(0), cloud]) {
+      if (p && p.child.exitCode === null && p.child.signalCode === null) {
+        p.child.kill('SIGTERM');
+        await p.exit;
+      }
+    }
+    cloud = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startCloud(): Promise<string> {
+    cloud = spawnWatched(
+      process.execPath,
+      [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', '--log', '--retire-starting-refresh-token'],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'],
+          DIRSYNC_CLOUD_TOKEN: TOKEN,
+          DIRSYNC_CLOUD_CLIENT_ID: APP.id,
+          DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
+          DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
+        },
+      },
+    );
+    await cloud.until(() => cloud!.stdout.length >= 1 && cloud!.stderr.some((l) => /^token endpoint /.test(l)));
+    return /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+  }
+
+  async function sync(config: string, events: string): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
+    const run = spawnWatched(process.execPath, [BIN, 'sync', config, '--log', events], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], APP_CLIENT_ID: APP.id, APP_CLIENT_SECRET: APP.secret, APP_REFRESH_TOKEN: APP.refresh },
+    });
+    runs.push(run);
+    const code = await run.exit;
+    return { code, stderr: run.stderr.join('\n'), stdout: run.stdout.join('\n') };
+  }
+
+  it('the second process starts from the kept token; the file is 0600, git-ignored, and never shown', async () => {
+    const ldif = join(dir, 'corp.ldif');
+    await writeLdif(ldif, 5);
+    const baseUrl = await startCloud();
+    assert.match(cloud!.stderr.join('\n'), /the starting refresh token is retired after its first use/);
+    const origin = new URL(baseUrl).origin;
+    const grants = (): RequestRecord[] =>
+      cloud!.stdout
+        .slice(1)
+        .map((l) => JSON.parse(l) as RequestRecord)
+        .filter((r) => r.path === '/v1/access_token');
+    const config = join(dir, 'corp.dirsync');
+    const auth = {
+      clientId: '${env:APP_CLIENT_ID}',
+      clientSecret: '${env:APP_CLIENT_SECRET}',
+      refreshToken: '${env:APP_REFRESH_TOKEN}',
+      tokenUrl: `${origin}/v1/access_token`,
+    };
+    writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth, concurrency: 4 } }));
+
+    const first = await sync(config, join(dir, 'events-1.jsonl'));
+    assert.equal(first.code, 2, first.stderr + first.stdout); // 2: changes applied
+    assert.deepEqual(
+      grants().map((g) => g.status),
+      [200],
+      'the first run used the configured refresh token once',
+    );
+    const stateDir = join(dir, '.dirsync', 'state');
+    const keptFiles = () => readdirSync(stateDir).filter((n) => /^refresh-token-[0-9a-f]{16}\.json$/.test(n));
+    const keptToken = (): string | undefined => {
+      const [name] = keptFiles();
+      return name ? (JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as { refreshToken: string }).refreshToken : undefined;
+    };
+    const rotated = keptToken();
+
+    // A restarted dirsync: the configured refresh token is retired now, so only the kept one works.
+    const second = await sync(config, join(dir, 'events-2.jsonl'));
+    assert.equal(second.code, 0, second.stderr + second.stdout); // 0: the cloud already matched
+    assert.deepEqual(
+      grants().map((g) => g.status),
+      [200, 200],
+      'the second run was granted at once, with the kept refresh token',
+    );
+
+    assert.equal(keptFiles().length, 1, readdirSync(stateDir).join(', '));
+    const file = join(stateDir, keptFiles()[0]!);
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'readable by its owner only');
+    assert.deepEqual(
+      readdirSync(stateDir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file left: written by rename',
+    );
+    assert.match(readFileSync(join(stateDir, '.gitignore'), 'utf8'), /^\*$/m, 'the state folder keeps itself out of Git');
+    assert.match(rotated ?? '', /^LCRT_/, 'the first run kept the rotated refresh token');
+    const events2 = readFileSync(join(dir, 'events-2.jsonl'), 'utf8');
+    assert.match(events2, /"event":"auth\.refreshTokenKept"/);
+    const rotatedAgain = keptToken()!;
+    assert.notEqual(rotatedAgain, rotated, 'the file holds the newest refresh token');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+
+    // No token or secret in any output, event log, report or other state file.
+    const leaks = [APP.secret, APP.refresh, rotated!, rotatedAgain, TOKEN, 'LCAT_'];
+    const texts: Array<[string, string]> = [
+      ['first run output', first.stderr + first.stdout],
+      ['second run output', second.stderr + second.stdout],
+      ['cloud output', cloud!.stdout.join('\n') + cloud!.stderr.join('\n')],
+      ...filesUnder(dir)
+        .filter((f) => f !== file && f !== config && f !== ldif)
+        .map((f): [string, string] => [f, readFileSync(f, 'utf8')]),
+    ];
+    for (const leak of leaks) for (const [where, text] of texts) assert.ok(!text.includes(leak), `${where} contains ${leak.slice(0, 8)}…`);
+  });
+
+  it('without the kept token (the state folder gone), the restarted run is refused: invalid_grant naming cloud.auth', async () => {
+    const ldif = join(dir, 'corp.ldif');
+    await writeLdif(ldif, 2);
+    const baseUrl = await startCloud();
+    const config = join(dir, 'corp.dirsync');
+    const auth = {
+      clientId: '${env:APP_CLIENT_ID}',
+      clientSecret: '${env:APP_CLIENT_SECRET}',
+      refreshToken: '${env:APP_REFRESH_TOKEN}',
+      tokenUrl: `${new URL(baseUrl).origin}/v1/access_token`,
+    };
+    writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth } }));
+    const first = await sync(config, join(dir, 'events-1.jsonl'));
+    assert.equal(first.code, 2, first.stderr + first.stdout); // 2: changes applied
+    rmSync(join(dir, '.dirsync', 'state'), { recursive: true });
+    const second = await sync(config, join(dir, 'events-2.jsonl'));
+    assert.equal(second.code, 1, second.stderr + second.stdout);
+    assert.match(second.stderr, /HTTP 400 invalid_grant/);
+    assert.match(second.stderr, /Check cloud\.auth \(clientId \$\{env:APP_CLIENT_ID\}/);
+    assert.ok(!second.stderr.includes(APP.refresh));
+  });
+});
