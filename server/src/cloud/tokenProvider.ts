@@ -9,6 +9,7 @@
  * lifetimes and dates only, and an error text that a server echoes is redacted first.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { redactSecrets } from '../../../common/redact';
 import { systemClock, type Clock } from './clock';
 import type { CloudLogEvent, CloudLogger } from './logger';
 import type { TokenProvider } from './tokenSource';
@@ -80,21 +81,17 @@ export function parseTokenAnswer(body: unknown): TokenAnswer | string {
   return out;
 }
 
-/** Replaces every occurrence of the given secrets in `text` (what a server echoes back). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
-
-/** The reason a token endpoint gave for refusing: OAuth's `error`/`error_description` (RFC 6749 §5.2) or Webex's `message`. */
-export function tokenErrorText(status: number, body: unknown): string {
+/**
+ * The reason a token endpoint gave for refusing: OAuth's `error`/`error_description` (RFC 6749 §5.2)
+ * or Webex's `message`, each with `secrets` removed (a server may echo what it was sent).
+ */
+export function tokenErrorText(status: number, body: unknown, secrets: readonly (string | undefined)[] = []): string {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const parts: string[] = [`HTTP ${status}`];
-  if (typeof b['error'] === 'string') parts.push(b['error']);
+  if (typeof b['error'] === 'string') parts.push(redactSecrets(b['error'], secrets));
   const description =
     (typeof b['error_description'] === 'string' && b['error_description']) || (typeof b['message'] === 'string' && b['message']) || '';
-  return description ? `${parts.join(' ')}: ${description}` : parts.join(' ');
+  return description ? `${parts.join(' ')}: ${redactSecrets(description, secrets)}` : parts.join(' ');
 }
 
 /** The warning for a refresh token that expires within `withinMs` of `now`, in words with the date; undefined otherwise. */
@@ -195,11 +192,16 @@ export class OAuthTokenProvider implements TokenProvider {
     for (const l of this.listeners) l.log(e);
   }
 
+  /** What a server's or a library's text may echo: the credentials, the refresh token in use. */
+  private secrets(): (string | undefined)[] {
+    const c = this.options.credentials;
+    return [c.clientSecret, c.refreshToken, this.refreshToken, c.clientId];
+  }
+
+  /** `detail` is dirsync's words around outside text that was redacted where it came in. */
   private fail(detail: string, status?: number): TokenRenewalError {
     const o = this.options;
-    const c = o.credentials;
-    const text = redact(detail, [c.clientSecret, c.refreshToken, this.refreshToken, c.clientId]);
-    const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${text}${o.hint ? `. ${o.hint}` : ''}`, status);
+    const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${detail}${o.hint ? `. ${o.hint}` : ''}`, status);
     this.emit({ level: 'error', event: 'auth.error', message: err.message, ...(status !== undefined ? { status } : {}) });
     return err;
   }
@@ -231,14 +233,14 @@ export class OAuthTokenProvider implements TokenProvider {
       }
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw this.fail(`no answer (${code ?? (err instanceof Error ? err.message : String(err))})`);
+      throw this.fail(`no answer (${redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), this.secrets())})`);
     }
     if (status !== 200) {
       const why =
         status === 400 || status === 401
           ? ': the client id, client secret or refresh token was refused (a refresh token lasts 90 days and is revoked when the Service App is deauthorized)'
           : '';
-      throw this.fail(`${tokenErrorText(status, body)}${why}`, status);
+      throw this.fail(`${tokenErrorText(status, body, this.secrets())}${why}`, status);
     }
     const answer = parseTokenAnswer(body);
     if (typeof answer === 'string') throw this.fail(answer, status);
