@@ -121,7 +121,7 @@ export function registerRunRequests(
     if (!mismatchLogged) {
       mismatchLogged = true;
       connection.console.warn(
-        `dirsync: the client reads no run result version ${RUN_RESULT_VERSION} (initializationOptions.runResultVersions); its run requests are refused: ${installMismatch('run')}`,
+        `dirsync: the client did not list run result version ${RUN_RESULT_VERSION} in initializationOptions.runResultVersions, so its run requests are answered without running: ${installMismatch('run')}`,
       );
     }
     return true;
