@@ -71,6 +71,13 @@ export interface DirsyncInitializationOptions {
    * past it, the static items are returned marked incomplete and the next keystroke gets more.
    */
   readonly liveCompletionWaitMs?: number;
+  /**
+   * The run result versions ({@link RUN_RESULT_VERSION}) this client reads. An extension from before
+   * version 2 sent none (it read the report inline): a client that lists no version the server
+   * sends gets {@link RunResultMismatch} for its run requests (and an error for `dirsync/lastReport`),
+   * and nothing is run.
+   */
+  readonly runResultVersions?: readonly number[];
 }
 
 // ─── Live directory previews (README § Directory side, "Live previews in the editor") ───────────
@@ -270,6 +277,18 @@ export interface RunReportSummary {
   readonly threshold: ReportThreshold;
   /** Objects in the report. */
   readonly items: number;
+}
+
+/**
+ * The answer to a run request (`dirsync/dryRun`, `dirsync/sync`, `dirsync/purgeAvatars`) from a
+ * client that reads none of the result versions the server sends: nothing is run, and `message`
+ * says that the extension and the language server come from different installs. Every extension
+ * shows it as a failed run with that message — one from before version 2 reads `outcome` and
+ * `message`; a later one sees no `resultVersion` and says it cannot read the answer.
+ */
+export interface RunResultMismatch {
+  readonly outcome: 'failed';
+  readonly message: string;
 }
 
 /** The summary of a report, for a run result. */

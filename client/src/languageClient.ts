@@ -5,7 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ServerProblemNotification, type DirsyncInitializationOptions, type ServerProblemParams } from '../../common/requests';
+import {
+  RUN_RESULT_VERSION,
+  ServerProblemNotification,
+  type DirsyncInitializationOptions,
+  type ServerProblemParams,
+} from '../../common/requests';
 
 export const CLIENT_ID = 'dirsync';
 
@@ -16,7 +21,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const settings = vscode.workspace.getConfiguration('dirsync');
-  const initializationOptions: DirsyncInitializationOptions = { validationDelayMs: settings.get<number>('validation.delayMs', 150) };
+  const initializationOptions: DirsyncInitializationOptions = {
+    validationDelayMs: settings.get<number>('validation.delayMs', 150),
+    // The run results this extension reads: a server that sends another shape says so instead of running.
+    runResultVersions: [RUN_RESULT_VERSION],
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dirsync' }],
     outputChannel: output,

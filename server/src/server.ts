@@ -16,7 +16,7 @@ import { registerOutline } from './handlers/outline';
 import { registerRunRequests } from './handlers/run';
 import { syncEngine } from './handlers/engine';
 import { liveDiagnostics, mergeLiveDiagnostics } from './language/live/index';
-import { LiveStatusNotification, type DirsyncInitializationOptions, type LiveStatus } from '../../common/requests';
+import { LiveStatusNotification, RUN_RESULT_VERSION, type DirsyncInitializationOptions, type LiveStatus } from '../../common/requests';
 import { LivePreviews } from './live/previews';
 import { reportFolderDryRuns } from './live/lastDryRun';
 import { clientSecretResolver } from './live/secrets';
@@ -48,6 +48,8 @@ export function startServer(connection: Connection): void {
   let liveWaitMs = DEFAULT_LIVE_WAIT_MS;
   let lensRefresh = false;
   let hintRefresh = false;
+  /** The client listed our run result version in `runResultVersions` (an extension before version 2 sent none). */
+  let readsRunResults = false;
   let publisher: DiagnosticsPublisher | undefined;
   const log = (m: string) => connection.console.warn(m);
   const resolveSecret = clientSecretResolver((method, params) => connection.sendRequest(method, params));
@@ -82,6 +84,7 @@ export function startServer(connection: Connection): void {
     if (typeof options.validationDelayMs === 'number' && options.validationDelayMs >= 0) delayMs = options.validationDelayMs;
     if (typeof options.liveDelayMs === 'number' && options.liveDelayMs >= 0) liveDelayMs = options.liveDelayMs;
     if (typeof options.liveCompletionWaitMs === 'number' && options.liveCompletionWaitMs >= 0) liveWaitMs = options.liveCompletionWaitMs;
+    readsRunResults = Array.isArray(options.runResultVersions) && options.runResultVersions.includes(RUN_RESULT_VERSION);
     lensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     hintRefresh = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
     return {
@@ -123,7 +126,7 @@ export function startServer(connection: Connection): void {
   registerCodeLens(connection, store, live);
   registerInlayHints(connection, store, live);
   registerLiveRequests(connection, store, live, secretFor, refreshHints);
-  registerRunRequests(connection, store, syncEngine, resolveSecret);
+  registerRunRequests(connection, store, syncEngine, resolveSecret, () => readsRunResults);
   store.documents.onDidClose((e) => void live.closed(e.document.uri));
   connection.onShutdown(() => live.dispose());
   store.documents.listen(connection);

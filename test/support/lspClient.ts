@@ -15,7 +15,13 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { LiveStatusNotification, ResolveSecretRequest, type LiveStatus, type ResolveSecretParams } from '../../common/requests';
+import {
+  LiveStatusNotification,
+  ResolveSecretRequest,
+  RUN_RESULT_VERSION,
+  type LiveStatus,
+  type ResolveSecretParams,
+} from '../../common/requests';
 import { sealSecret } from '../../common/secretBox';
 
 export const ROOT = join(__dirname, '../..');
@@ -50,7 +56,10 @@ export class EventQueue<T> {
 export interface LspClientOptions {
   /** Answers a secret reference (undefined: not set). */
   readonly secret?: (p: ResolveSecretParams) => string | undefined;
+  /** Added to the test defaults (no delays, the run result version this server sends). */
   readonly initializationOptions?: Record<string, unknown>;
+  /** Sent as they are instead of the test defaults, e.g. exactly what an old extension sent. */
+  readonly rawInitializationOptions?: Record<string, unknown>;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -111,7 +120,13 @@ export class LspClient {
         textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ['markdown'] } },
         workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
       },
-      initializationOptions: { validationDelayMs: 0, liveDelayMs: 0, liveCompletionWaitMs: 120_000, ...opts.initializationOptions },
+      initializationOptions: opts.rawInitializationOptions ?? {
+        validationDelayMs: 0,
+        liveDelayMs: 0,
+        liveCompletionWaitMs: 120_000,
+        runResultVersions: [RUN_RESULT_VERSION],
+        ...opts.initializationOptions,
+      },
     });
     await conn.sendNotification('initialized', {});
     return c;

@@ -10,6 +10,7 @@
  * lifetimes and dates only, and an error text that a server echoes is redacted first.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { redactSecrets } from '../../../common/redact';
 import { systemClock, type Clock } from './clock';
 import type { CloudLogEvent, CloudLogger } from './logger';
 import type { TokenProvider } from './tokenSource';
@@ -97,21 +98,17 @@ export function parseTokenAnswer(body: unknown): TokenAnswer | string {
   return out;
 }
 
-/** Replaces every occurrence of the given secrets in `text` (what a server echoes back). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
-
-/** The reason a token endpoint gave for refusing: OAuth's `error`/`error_description` (RFC 6749 §5.2) or Webex's `message`. */
-export function tokenErrorText(status: number, body: unknown): string {
+/**
+ * The reason a token endpoint gave for refusing: OAuth's `error`/`error_description` (RFC 6749 §5.2)
+ * or Webex's `message`, each with `secrets` removed (a server may echo what it was sent).
+ */
+export function tokenErrorText(status: number, body: unknown, secrets: readonly (string | undefined)[] = []): string {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const parts: string[] = [`HTTP ${status}`];
-  if (typeof b['error'] === 'string') parts.push(b['error']);
+  if (typeof b['error'] === 'string') parts.push(redactSecrets(b['error'], secrets));
   const description =
     (typeof b['error_description'] === 'string' && b['error_description']) || (typeof b['message'] === 'string' && b['message']) || '';
-  return description ? `${parts.join(' ')}: ${description}` : parts.join(' ');
+  return description ? `${parts.join(' ')}: ${redactSecrets(description, secrets)}` : parts.join(' ');
 }
 
 /** The warning for a refresh token that expires within `withinMs` of `now`, in words with the date; undefined otherwise. */
@@ -216,11 +213,16 @@ export class OAuthTokenProvider implements TokenProvider {
     for (const l of this.listeners) l.log(e);
   }
 
+  /** What a server's or a library's text may echo: the credentials, the refresh tokens in use or tried. */
+  private secrets(): (string | undefined)[] {
+    const c = this.options.credentials;
+    return [c.clientSecret, c.refreshToken, this.refreshToken, ...this.triedTokens, c.clientId];
+  }
+
+  /** `detail` is dirsync's words around outside text that was redacted where it came in. */
   private fail(detail: string, status?: number, report = true): TokenRenewalError {
     const o = this.options;
-    const c = o.credentials;
-    const text = redact(detail, [c.clientSecret, c.refreshToken, this.refreshToken, ...this.triedTokens, c.clientId]);
-    const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${text}${o.hint ? `. ${o.hint}` : ''}`, status);
+    const err = new TokenRenewalError(`Could not get an access token from ${o.tokenUrl}: ${detail}${o.hint ? `. ${o.hint}` : ''}`, status);
     if (report) this.report(err);
     return err;
   }
@@ -297,7 +299,7 @@ export class OAuthTokenProvider implements TokenProvider {
       }
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw this.fail(`no answer (${code ?? (err instanceof Error ? err.message : String(err))})`);
+      throw this.fail(`no answer (${redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), this.secrets())})`);
     }
     if (status !== 200) {
       const why =
@@ -306,7 +308,7 @@ export class OAuthTokenProvider implements TokenProvider {
           : '';
       const invalidGrant = status === 400 && (body as { error?: unknown } | undefined)?.error === 'invalid_grant';
       // An invalid grant is reported by fetchToken once no other refresh token is left to try.
-      const err = this.fail(`${tokenErrorText(status, body)}${why}`, status, !invalidGrant);
+      const err = this.fail(`${tokenErrorText(status, body, this.secrets())}${why}`, status, !invalidGrant);
       err.invalidGrant = invalidGrant;
       throw err;
     }
@@ -332,7 +334,7 @@ export class OAuthTokenProvider implements TokenProvider {
         this.emit({
           level: 'warn',
           event: 'auth.keepFailed',
-          message: `${redact((err as Error).message, [this.refreshToken])}: the new refresh token is used by this process only, and a restarted dirsync starts again from cloud.auth.refreshToken, which the token endpoint may have retired`,
+          message: `${redactSecrets((err as Error).message, [this.refreshToken])}: the new refresh token is used by this process only, and a restarted dirsync starts again from cloud.auth.refreshToken, which the token endpoint may have retired`,
         });
       }
     }

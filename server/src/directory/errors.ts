@@ -1,8 +1,8 @@
 /**
  * One error type for everything that can go wrong reading a directory, with a stable code and a
  * message that says what failed, where (URL, bind DN, base DN, file:line) and what to check. A
- * message never contains the password: it is never put in, and `redact` removes it should a
- * server or library ever echo it.
+ * message never contains the password: it is never put in, and the text a server or library
+ * sends back is redacted (`redactSecrets`) before it is quoted, should it ever echo it.
  */
 
 export type DirectoryErrorCode =
@@ -63,20 +63,4 @@ export function decodeAdBindData(serverMessage: string): { code: string; meaning
   if (!m) return undefined;
   const code = m[1]!.toLowerCase();
   return { code, meaning: AD_BIND_DATA_CODES[code] ?? 'unknown AD sub-code' };
-}
-
-/**
- * Replaces each secret where it stands as a whole value in `text` (defence in depth; secrets are
- * never put in): an occurrence counts when no letter or digit touches it on either side, so a
- * password `x` turns `bind failed for x` into `bind failed for ***` and leaves `DC=example` alone.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  // Longest first: a secret that contains another is replaced whole.
-  const sorted = secrets.filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
-  for (const secret of sorted) {
-    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), '***');
-  }
-  return out;
 }

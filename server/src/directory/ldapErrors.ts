@@ -2,7 +2,8 @@
  * Maps what ldapts, Node's net/tls and the server throw to DirectoryError with a message that
  * names the URL and the bind DN (never the password) and says what to check.
  */
-import { DirectoryError, decodeAdBindData, redact } from './errors';
+import { redactSecrets } from '../../../common/redact';
+import { DirectoryError, decodeAdBindData } from './errors';
 
 /** What the message may name. */
 export interface LdapErrorContext {
@@ -70,16 +71,15 @@ const inParens = (s: string) => (s ? ` (${s})` : '');
 export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryError {
   if (err instanceof DirectoryError) return err;
   const e = err as { code?: unknown; message?: string; name?: string };
-  const raw = redact(String(e?.message ?? err), [c.password]);
+  // Only the text that came from outside is redacted: the messages below are dirsync's own words
+  // around it, which a password that is a word ("wrong") must not blank out.
+  const raw = redactSecrets(String(e?.message ?? err), [c.password]);
   const serverText = raw.split('\n')[0]!.trim();
   // Every message names the URL (each text below does) and, when there is one, the bind DN.
   const make = (code: ConstructorParameters<typeof DirectoryError>[0], message: string) =>
-    new DirectoryError(
-      code,
-      redact(c.bindDn && !message.includes(c.bindDn) ? `${message} (bind DN ${c.bindDn})` : message, [c.password]),
-      c.url,
-      { cause: err },
-    );
+    new DirectoryError(code, c.bindDn && !message.includes(c.bindDn) ? `${message} (bind DN ${c.bindDn})` : message, c.url, {
+      cause: err,
+    });
 
   if (e?.name === 'AbortError') return make('aborted', `Directory read from ${c.url} was cancelled.`);
   // LDAP result codes (RFC 4511 §4.1.9), as ldapts' ResultCodeError subclasses carry them.

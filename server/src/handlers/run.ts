@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
+  LSPErrorCodes,
+  ResponseError,
   WorkDoneProgress,
   type CancellationToken,
   type Connection,
@@ -33,6 +35,7 @@ import {
   type PlanResult,
   type PurgeAvatarsParams,
   type RunParamsBase,
+  type RunResultMismatch,
   type SyncParams,
 } from '../../../common/requests';
 import type { SyncProgress } from '../sync/contract';
@@ -70,12 +73,30 @@ function hooksFor(connection: Connection, method: string, params: RunParamsBase,
   };
 }
 
-/** Registers the run requests; `engine` is the sync engine (handlers/engine.ts). */
+/**
+ * What a client that reads none of our run result versions is told (common/requests.ts
+ * `runResultVersions`) instead of an answer it would misread: an extension from before version 2
+ * showed "unknown error" for a version-2 dry run, and nothing of what an apply did. Its run requests
+ * get `failed` with the `run` text, which it shows after "Dirsync: dry run failed: "; its
+ * `dirsync/lastReport` gets an error with the `lastReport` text.
+ */
+export function installMismatch(what: 'run' | 'lastReport'): string {
+  const why =
+    'the Dirsync extension and its language server come from different installs (the language server answers in a format this extension does not read)';
+  const fix = 'Reload the window (Developer: Reload Window); if this stays, reinstall the Dirsync extension.';
+  return what === 'run' ? `${why}, so nothing was run. ${fix}` : `${why.charAt(0).toUpperCase()}${why.slice(1)}. ${fix}`;
+}
+
+/**
+ * Registers the run requests; `engine` is the sync engine (handlers/engine.ts). `clientReadsResults`
+ * says whether the client listed {@link RUN_RESULT_VERSION} in its `runResultVersions` at initialize.
+ */
 export function registerRunRequests(
   connection: Connection,
   store: DocumentStore,
   engine: RunEngine,
   resolveSecret: (uri: string, ref: SecretRef, purpose: string) => Promise<string | undefined>,
+  clientReadsResults: () => boolean,
 ): RunService {
   const service = new RunService({
     engine,
@@ -93,8 +114,22 @@ export function registerRunRequests(
     secrets: (uri) => (ref) => resolveSecret(uri, ref, 'sync'),
   });
 
+  let mismatchLogged = false;
+  /** True (and logged once) when the client cannot read our run results. */
+  const mismatched = (): boolean => {
+    if (clientReadsResults()) return false;
+    if (!mismatchLogged) {
+      mismatchLogged = true;
+      connection.console.warn(
+        `dirsync: the client did not list run result version ${RUN_RESULT_VERSION} in initializationOptions.runResultVersions, so its run requests are answered without running: ${installMismatch('run')}`,
+      );
+    }
+    return true;
+  };
+  const refused: RunResultMismatch = { outcome: 'failed', message: installMismatch('run') };
+
   /** Runs `fn` with the request's hooks and always ends its progress. */
-  const run = <P extends RunParamsBase, R>(method: string, fallback: R, fn: (p: P, hooks: RunHooks) => Promise<R>) =>
+  const withHooks = <P extends RunParamsBase, R>(method: string, fallback: R, fn: (p: P, hooks: RunHooks) => Promise<R>) =>
     guard(connection, method, fallback, async (p: P, token: CancellationToken) => {
       const hooks = hooksFor(connection, method, p, token);
       try {
@@ -103,33 +138,45 @@ export function registerRunRequests(
         hooks.end();
       }
     });
+  /** A run: as {@link withHooks}, but a client that cannot read its answer gets `refused` and nothing runs. */
+  const run = <P extends RunParamsBase, R>(method: string, fallback: R, fn: (p: P, hooks: RunHooks) => Promise<R>) => {
+    const guarded = withHooks(method, fallback, fn);
+    return (p: P, token: CancellationToken): Promise<R | RunResultMismatch> =>
+      mismatched() ? Promise.resolve(refused) : guarded(p, token);
+  };
 
   const failed = {
     resultVersion: RUN_RESULT_VERSION,
     outcome: 'failed',
     message: 'The server could not complete the run; see the Dirsync output channel.',
   } as const;
-  connection.onRequest(
+  connection.onRequest<PlanResult | RunResultMismatch, unknown>(
     DryRunRequest.method,
     run<DryRunParams, PlanResult>(DryRunRequest.method, failed, (p, h) => service.dryRun(p.uri, p.mode ?? 'full', h)),
   );
-  connection.onRequest(
+  connection.onRequest<ApplyOutcome | RunResultMismatch, unknown>(
     SyncRequest.method,
     run<SyncParams, ApplyOutcome>(SyncRequest.method, failed, (p, h) =>
       service.sync(p.uri, p.mode === 'incremental' ? 'incremental' : 'full', p.planToken, !!p.applyWithoutReview, h),
     ),
   );
-  connection.onRequest(
+  connection.onRequest<ApplyOutcome | RunResultMismatch, unknown>(
     PurgeAvatarsRequest.method,
     run<PurgeAvatarsParams, ApplyOutcome>(PurgeAvatarsRequest.method, failed, (p, h) => service.purgeAvatars(p.uri, p.planToken, h)),
   );
+  // Explain's answer has kept its shape: every client may ask.
   connection.onRequest(
     ExplainRequest.method,
-    run<ExplainParams, ExplainResult>(ExplainRequest.method, { message: failed.message }, (p, h) => service.explain(p.uri, p.target, h)),
+    withHooks<ExplainParams, ExplainResult>(ExplainRequest.method, { message: failed.message }, (p, h) =>
+      service.explain(p.uri, p.target, h),
+    ),
   );
-  connection.onRequest(
-    LastReportRequest.method,
-    guard(connection, LastReportRequest.method, null as LastReportResult | null, (p: DocumentParams) => service.lastReport(p.uri)),
+  // The last report has no failed outcome: a client that cannot read it gets an error with the message.
+  const lastReport = guard(connection, LastReportRequest.method, null as LastReportResult | null, (p: DocumentParams) =>
+    service.lastReport(p.uri),
+  );
+  connection.onRequest(LastReportRequest.method, (p: DocumentParams) =>
+    mismatched() ? new ResponseError(LSPErrorCodes.RequestFailed, installMismatch('lastReport')) : lastReport(p),
   );
   return service;
 }

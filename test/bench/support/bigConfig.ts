@@ -1,6 +1,7 @@
 /**
  * The benchmarks' big config (language.bench.ts in process, lsp.bench.ts over the wire): a clean
- * 5,000-line config whose DNs are all under the directory's base, with full mappings, filters and
+ * 5,000-line config — no diagnostic at all (test/unit/language/bigConfig.test.ts) — whose DNs are
+ * all under the directory's base, with full mappings, filters, published avatars, a mail server and
  * long protection lists.
  */
 /** A big but realistic config: full mappings, filters, and long protected/recipient lists. */
@@ -42,13 +43,21 @@ export function bigConfig(lines: number): string {
     '    "extensionAttribute2": "mail - \\"@\\"",',
     '    "externalId": "objectGUID"',
     '  },',
-    '  "avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "https://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg" },',
+    // Published (DS532 otherwise: Webex would read each picture from the resource server itself).
+    '  "avatar": { "enabled": true, "source": "resourceServer", "uriPattern": "https://www.example.com/dir/photo/zoom/{mail: .*?(?=@.*)}.jpg", "publish": { "url": "https://avatars.bench.example.com/dirsync/" } },',
     '  "policy": {',
     '    "deleteThreshold": { "count": 500, "percent": 5 },',
     '    "protected": {',
     '      "admins": true,',
   ];
-  const tail = ['      ]', '    }', '  },', '  "notification": { "enabled": true, "recipients": ["ops@bench.example.com"] }', '}'];
+  // With its mail server (DS535 otherwise: notifications enabled and nowhere to send them).
+  const tail = [
+    '      ]',
+    '    }',
+    '  },',
+    '  "notification": { "enabled": true, "recipients": ["ops@bench.example.com"], "smtp": { "host": "smtp.bench.example.com", "from": "dirsync@bench.example.com" } }',
+    '}',
+  ];
   const remaining = lines - out.length - tail.length - 3;
   const half = Math.floor(remaining / 2);
   out.push('      "userNames": [');

@@ -80,6 +80,10 @@ describe('directory: connecting to Samba AD (TLS, credentials, failures)', () =>
       f.bindDn,
     );
     assert.match(err.message, /data 52e: the password is wrong/);
+    // A password that is a word of the message: only the server's own text is redacted, so dirsync's sentence stays whole.
+    const word = await fails(LdapSource.connect({ url: f.ldapUrl, bindDn: f.bindDn, password: 'wrong' }), 'invalidCredentials');
+    assert.match(word.message, /data 52e: the password is wrong or the bind DN is unknown/);
+    assert.doesNotMatch(word.message, /redacted|\*\*\*/);
   });
 
   it('unreachable port and plain LDAP spoken to a TLS port fail clearly', async () => {

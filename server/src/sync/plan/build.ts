@@ -14,7 +14,6 @@
  * re-reads, avatars, threshold, fingerprints) share the run's indexes.
  */
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { dnKey } from '../../domain/dn';
 import type { DirectoryEntry } from '../../domain/entry';
 import {
@@ -99,10 +98,10 @@ function isView(u: unknown): u is CloudUserView {
 const oneShotSha256: (text: string) => Buffer =
   typeof (crypto as { hash?: unknown }).hash === 'function'
     ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: 'buffer'): Buffer }).hash('sha256', text, 'buffer')
-    : (text) => createHash('sha256').update(text).digest();
+    : (text) => crypto.createHash('sha256').update(text).digest();
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -120,7 +119,7 @@ class SetFingerprint {
     this.count++;
   }
   digest(): string {
-    return createHash('sha256').update(Buffer.from(this.lanes.buffer)).update(String(this.count)).digest('hex');
+    return crypto.createHash('sha256').update(Buffer.from(this.lanes.buffer)).update(String(this.count)).digest('hex');
   }
 }
 
