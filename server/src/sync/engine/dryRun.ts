@@ -36,7 +36,6 @@ import { sweepThumbnails } from '../../avatars/thumbnailStore';
 import { buildPlan } from '../plan/build';
 import { prefetched } from '../plan/feed';
 import type { AvatarPlanner, DirectoryItem } from '../plan/types';
-import type { CloudGroupView } from '../plan/match';
 import type { SyncPlan } from '../contract';
 
 /** `dryRun`'s options: the engine options plus the avatar planner the lead wires (sync/avatars/plan.ts). */
@@ -170,9 +169,6 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
       }),
       DIRECTORY_PREFETCH,
     );
-    // The groups (with their members) are listed beside the users; the planner reads them after the users.
-    const groupsRead: Promise<CloudGroupView[]> = config.objects.groups.enabled ? readCloudGroups(client, signal) : Promise.resolve([]);
-    groupsRead.catch(() => undefined); // thrown where the planner awaits it; a failure before that is not unhandled
     // Webex's org contacts (source CH) and the ledger of those this config synchronized.
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
@@ -188,8 +184,10 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
         ...(signal ? { signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }),
+      // The groups (with their members) are listed when the planner asks for them: after the users,
+      // which every decision waits for (read beside them, the members' reads slowed the users' listing).
       cloudGroups: (async function* () {
-        yield* await groupsRead;
+        if (config.objects.groups.enabled) yield* await readCloudGroups(client, signal);
       })(),
       ...(contacts?.pages && contactLedger ? { cloudContacts: contacts.pages, contactLedger } : {}),
       ...(contacts?.unavailable ? { contactsUnavailable: contacts.unavailable } : {}),

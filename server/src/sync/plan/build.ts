@@ -162,7 +162,11 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const contactPlanner = input.cloudContacts ? new ContactPlanner(ctx, input.contactLedger ?? new Map()) : undefined;
   let cloudStopped = false;
   let cloudDone = false;
-  const cloudRead = (async () => {
+  let groupsDone = false;
+  // The users (and org contacts) first: every decision waits for them. The groups only for the
+  // group decisions at the end, so they are read after the users, while the directory streams (read
+  // beside the users, their members took most of the cloud's answers from the users' listing).
+  const usersRead = (async () => {
     let n = 0;
     for await (const u of input.cloudUsers) {
       if (cloudStopped) return;
@@ -177,13 +181,6 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       }
       if (++n % 5000 === 0) checkAbort(signal);
     }
-    if (input.cloudGroups) {
-      for await (const g of input.cloudGroups) {
-        if (cloudStopped) return;
-        ctx.groups.add(g);
-        if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
-      }
-    }
     if (contactPlanner && input.cloudContacts) {
       for await (const c of input.cloudContacts) {
         if (cloudStopped) return;
@@ -191,6 +188,16 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       }
     }
     cloudDone = true;
+  })();
+  const groupsRead = (async () => {
+    await usersRead;
+    if (!input.cloudGroups) return;
+    for await (const g of input.cloudGroups) {
+      if (cloudStopped) return;
+      ctx.groups.add(g);
+      if (g.externalId) cloudPrint.add(`g|${g.id}|${g.version ?? ''}`);
+    }
+    groupsDone = true;
   })();
   // A failed listing stops the directory loop at its next entry (and is thrown by `settle`).
   let cloudFailure: { error: unknown } | undefined;
@@ -201,10 +208,11 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const throwIfFailed = () => {
     if (cloudFailure) throw cloudFailure.error;
   };
-  cloudRead.catch((error: unknown) => {
-    cloudFailure = { error };
-    wake?.(error);
-  });
+  for (const read of [usersRead, groupsRead])
+    read.catch((error: unknown) => {
+      cloudFailure ??= { error };
+      wake?.(error);
+    });
 
   // ---- directory: map each entry once and decide at once, unless a DN-valued mapping (manager)
   // names an entry not read yet: those few wait for the end of the stream.
@@ -374,7 +382,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
    * that waited for it, in directory order. From then on every entry is decided as it is read.
    */
   const settle = async () => {
-    await cloudRead;
+    await usersRead;
     for (let i = 0; i < waiting.length; i += 2) {
       const m = waiting[i] as MappedObject;
       if (m.errors.length) items.push(invalidItem(m));
@@ -400,7 +408,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       // While the cloud is listed, a failed listing is thrown at once, not at the directory's next
       // entry (a large directory's first page can take a minute).
       const step =
-        cloudReady || cloudDone
+        cloudDone && groupsDone
           ? await next
           : await new Promise<IteratorResult<DirectoryItem>>((resolve, reject) => {
               wake = reject;
@@ -482,6 +490,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
             : ''),
       );
     }
+    await groupsRead;
     for (const g of groups) items.push(groupPlanner.plan(g, dnKey));
     for (const [m, g] of identityGroups) items.push(groupPlanner.planIdentity(m, g));
     items.pushAll(planCloudOnlyUsers(ctx));

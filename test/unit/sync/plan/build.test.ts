@@ -6,6 +6,7 @@ import type { PlanOperation } from '../../../../server/src/sync/contract';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from '../../../../server/src/sync/plan/types';
 import { AVATAR_FEED_CAPACITY, WAITING_CAPACITY } from '../../../../server/src/sync/plan/build';
 import type { ScimUser } from '../../../../server/src/cloud/schemas';
+import type { CloudGroupView } from '../../../../server/src/sync/plan/match';
 import type { ReportItem } from '../../../../common/report';
 
 const kinds = (ops: readonly PlanOperation[]) => ops.map((o) => o.kind);
@@ -559,6 +560,60 @@ describe('sync plan (pure)', () => {
       `${readBeforeCloudEnd} of ${directory.length} entries read before the cloud listing ended (at most ${WAITING_CAPACITY} mapped objects wait)`,
     );
     assert.deepEqual(second, first);
+  });
+
+  it("the decisions do not wait for the cloud's groups: they are listed after the users, and the plan is the same", async () => {
+    const { directory, cloud, cloudGroups } = mixedDirectory(WAITING_CAPACITY + 400);
+    const first = await plan(mixedConfig(), directory, cloud, { cloudGroups, avatars: echoAvatars });
+    let read = 0;
+    let directoryDone!: () => void;
+    const ended = new Promise<void>((resolve) => (directoryDone = resolve));
+    async function* wholeDirectory() {
+      for (const d of directory) {
+        read++;
+        yield d;
+      }
+      directoryDone();
+    }
+    let usersListed = false;
+    async function* cloudUsers() {
+      yield* cloud;
+      usersListed = true;
+    }
+    let usersListedWhenGroupsAsked: boolean | undefined;
+    // More entries than may wait for the cloud: had the decisions waited for the groups too, the
+    // directory read would never end.
+    async function* groupsAfterTheDirectory() {
+      usersListedWhenGroupsAsked = usersListed;
+      await ended;
+      yield* cloudGroups;
+    }
+    const second = await plan(mixedConfig(), [], [], {
+      directory: wholeDirectory(),
+      cloudUsers: cloudUsers(),
+      cloudGroups: groupsAfterTheDirectory(),
+      avatars: echoAvatars,
+    });
+    assert.equal(usersListedWhenGroupsAsked, true, 'the groups were asked for after the users were listed');
+    assert.equal(read, directory.length);
+    assert.deepEqual(second, first);
+  });
+
+  it("a failed listing of the cloud's groups fails the plan while the directory is still read", async () => {
+    let read = 0;
+    async function* directory() {
+      for (let i = 1; i <= 50; i++) {
+        read++;
+        yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    async function* cloudGroups(): AsyncGenerator<CloudGroupView> {
+      yield* [];
+      throw new Error('the cloud answered 503 for the groups');
+    }
+    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudGroups: cloudGroups() }), /503 for the groups/);
+    assert.ok(read < 50, `${read} entries read after the groups' listing failed`);
   });
 
   it('a failed cloud listing fails the plan while the directory is still read', async () => {
