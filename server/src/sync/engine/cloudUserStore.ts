@@ -223,11 +223,10 @@ export class CloudUserStore implements CloudUserIndex {
 
   /** Appends `row`'s record to the file (rows are written in order). */
   private write(row: number, user: CloudUserView): void {
-    const record = Buffer.from(JSON.stringify(user));
+    const length = this.file.append(JSON.stringify(user));
     this.offsets[row] = this.written;
-    this.lengths[row] = record.length;
-    this.written += record.length;
-    this.file.append(record);
+    this.lengths[row] = length;
+    this.written += length;
   }
 
   /** Writes the users held so far and keeps no more objects than its cache. */
