@@ -6,7 +6,7 @@
  * record in a file beside the reports (`.cloud-<pid>-<n>.bin`, removed when the dry run ends), the
  * users held so far written first, in order. Memory then holds about 40 bytes a user:
  * where its record is, 32-bit hashes of its externalId, lower-cased userName and id in three
- * open-addressing tables, and two flags (soft-deleted, matched), plus the last few thousand users
+ * open-addressing tables, and two flags (soft-deleted, matched), plus the last hundred or so users
  * read (the planner asks for the same user more than once: its match, then its avatar; a manager
  * for each of its reports).
  *
@@ -83,8 +83,12 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: nu
   return next;
 }
 
-/** Users kept in memory after they are read. */
-const CACHED = 4096;
+/**
+ * Users kept in memory after they are read. At 100k users, 98 % of the reads a cache answered were
+ * of one of the last 64 users read (a user's match, then its avatar); a larger cache answered hardly
+ * more, and its users lived long enough to be copied out of V8's young generation.
+ */
+const CACHED = 128;
 
 /**
  * Cloud users kept as objects before the store writes them to its file: about 20 MB of views, which
