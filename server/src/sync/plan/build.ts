@@ -424,6 +424,8 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       throwIfFailed();
       // Identity-only entries (incremental) are settled against the cloud as they are accepted.
       if (!cloudReady && (cloudDone || identityOnly || waiting.length >= 2 * WAITING_CAPACITY)) await settle();
+      // An identity-only group is settled against the cloud's groups, listed after the users.
+      if (identityOnly && selection === 'groups' && !groupsDone) await groupsRead;
       accept(selection, entry, !!identityOnly);
       await pace();
     }

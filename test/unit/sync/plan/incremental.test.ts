@@ -157,6 +157,38 @@ describe('sync plan: incremental identity-only entries', () => {
     assert.equal(p.report.items.filter((i) => i.action === 'delete').length, 0, 'an identity-only group is present');
   });
 
+  it("an identity-only group read before the cloud's groups are listed is settled against them, not read again", async () => {
+    const staff = groupEntry(10, 'Staff', []);
+    const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' })];
+    const cloudGroups = [{ id: 'g1', displayName: 'Staff', externalId: guid(10), members: ['c1'] }];
+    // The cloud's groups come many turns after the directory's first (identity-only) group.
+    async function* lateGroups() {
+      for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      yield* cloudGroups;
+    }
+    const reread: DirectoryItem[] = [];
+    const p = await plan(
+      config(),
+      [
+        idItem('groups', { dn: staff.dn, attributes: { objectguid: staff.attributes['objectguid']!, cn: ['Staff'] } }),
+        idItem('users', identity(person(1, 'Ada'))),
+      ],
+      cloud,
+      {
+        cloudGroups: lateGroups(),
+        incremental: {
+          ...inc,
+          readInFull: async function* (items) {
+            reread.push(...items);
+          },
+        },
+      },
+    );
+    assert.deepEqual(reread, [], 'nothing read again in full');
+    assert.equal(p.report.items.find((i) => i.displayName === 'Staff')?.action, 'none');
+    assert.equal(p.payload.operations.length, 0);
+  });
+
   it('avatars: identity-only users get no avatar work with an AD attribute source, and are still checked with a resource server', async () => {
     const cloud = [cloudUser('c1', 'ada@corp.example.com', { externalId: guid(1), displayName: 'Ada' })];
     const seen = async (avatar: Record<string, unknown>) => {
