@@ -180,6 +180,7 @@ describe('sync plan: incremental identity-only entries', () => {
           ...inc,
           readInFull: async function* (items) {
             reread.push(...items);
+            yield* [];
           },
         },
       },
