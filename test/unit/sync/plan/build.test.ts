@@ -599,39 +599,41 @@ describe('sync plan (pure)', () => {
     assert.deepEqual(second, first);
   });
 
-  it("a failed listing of the cloud's groups fails the plan while the directory is still read", async () => {
-    let read = 0;
-    async function* directory() {
-      for (let i = 1; i <= 50; i++) {
-        read++;
-        yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
-        await new Promise<void>((resolve) => setImmediate(resolve));
+  // The users' listing, or the groups' listing after it.
+  for (const [what, failing, error] of [
+    [
+      'cloud listing',
+      async function* cloudUsers(): AsyncGenerator<ScimUser> {
+        yield cloudUser('c1', 'user.1@corp.example.com');
+        throw new Error('the cloud answered 401');
+      },
+      /401/,
+    ],
+    [
+      "listing of the cloud's groups",
+      async function* cloudGroups(): AsyncGenerator<CloudGroupView> {
+        yield* [];
+        throw new Error('the cloud answered 503 for the groups');
+      },
+      /503 for the groups/,
+    ],
+  ] as const)
+    it(`a failed ${what} fails the plan while the directory is still read`, async () => {
+      let read = 0;
+      async function* directory() {
+        for (let i = 1; i <= 50; i++) {
+          read++;
+          yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
-    }
-    async function* cloudGroups(): AsyncGenerator<CloudGroupView> {
-      yield* [];
-      throw new Error('the cloud answered 503 for the groups');
-    }
-    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudGroups: cloudGroups() }), /503 for the groups/);
-    assert.ok(read < 50, `${read} entries read after the groups' listing failed`);
-  });
-
-  it('a failed cloud listing fails the plan while the directory is still read', async () => {
-    let read = 0;
-    async function* directory() {
-      for (let i = 1; i <= 50; i++) {
-        read++;
-        yield { selection: 'users' as const, entry: person(i, `User ${i}`) };
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
-    async function* cloudUsers(): AsyncGenerator<ScimUser> {
-      yield cloudUser('c1', 'user.1@corp.example.com');
-      throw new Error('the cloud answered 401');
-    }
-    await assert.rejects(plan(config(), [], [], { directory: directory(), cloudUsers: cloudUsers() }), /401/);
-    assert.ok(read < 50, `${read} entries read after the cloud listing failed`);
-  });
+      const listing =
+        what === 'cloud listing'
+          ? { cloudUsers: failing() as AsyncGenerator<ScimUser> }
+          : { cloudGroups: failing() as AsyncGenerator<CloudGroupView> };
+      await assert.rejects(plan(config(), [], [], { directory: directory(), ...listing }), error);
+      assert.ok(read < 50, `${read} entries read after the listing failed`);
+    });
 
   it('entries read while the cloud is still listed are not held by the planner (only what it mapped)', async () => {
     setFlagsFromString('--expose-gc');
