@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatLdifRecord, LDIF_HEADER } from '../../server/src/directory/ldifWriter';
 import { generateDirectory } from '../fixtures/samba/seed/generate';
 import { TOKEN } from './syncApply';
+import { spawnWatched, type WatchedProcess } from './watchedProcess';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'dirsync.js');
@@ -63,4 +64,41 @@ export function runCli(args: string[], cwd: string, onSpawn?: (child: ChildProce
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** A Service App's credentials the local cloud's token endpoint accepts. */
+export interface TestApp {
+  readonly id: string;
+  readonly secret: string;
+  readonly refresh: string;
+}
+
+/**
+ * Starts `dirsync cloud` in `dir` (scim dialect) with `app`'s token endpoint on and `extra` flags;
+ * resolves once it prints its URL and `ready` holds. The caller stops it (it is returned at once).
+ */
+export function startTokenCloud(
+  dir: string,
+  app: TestApp,
+  extra: readonly string[],
+  ready: (p: WatchedProcess) => boolean = () => true,
+): { readonly cloud: WatchedProcess; readonly baseUrl: Promise<string> } {
+  const cloud = spawnWatched(
+    process.execPath,
+    [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', ...extra],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'],
+        DIRSYNC_CLOUD_TOKEN: TOKEN,
+        DIRSYNC_CLOUD_CLIENT_ID: app.id,
+        DIRSYNC_CLOUD_CLIENT_SECRET: app.secret,
+        DIRSYNC_CLOUD_REFRESH_TOKEN: app.refresh,
+      },
+    },
+  );
+  const baseUrl = cloud
+    .until(() => cloud.stdout.length >= 1 && ready(cloud))
+    .then(() => /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!);
+  return { cloud, baseUrl };
 }

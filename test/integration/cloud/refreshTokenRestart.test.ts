@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
 import { TOKEN } from '../../support/cloud';
-import { BIN, e2eConfig, writeLdif } from '../../support/syncCli';
+import { BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
 import { spawnWatched, type WatchedProcess } from '../../support/watchedProcess';
 
 const APP = { id: 'C-restart-app', secret: 'app-secret-9c1d4e7f02', refresh: 'first-refresh-5b7e2a90d3' };
@@ -45,22 +45,11 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
   });
 
   async function startCloud(): Promise<string> {
-    cloud = spawnWatched(
-      process.execPath,
-      [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', '--log', '--retire-starting-refresh-token'],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env['PATH'],
-          DIRSYNC_CLOUD_TOKEN: TOKEN,
-          DIRSYNC_CLOUD_CLIENT_ID: APP.id,
-          DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
-          DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
-        },
-      },
+    const started = startTokenCloud(dir, APP, ['--log', '--retire-starting-refresh-token'], (c) =>
+      c.stderr.some((l) => /^token endpoint /.test(l)),
     );
-    await cloud.until(() => cloud!.stdout.length >= 1 && cloud!.stderr.some((l) => /^token endpoint /.test(l)));
-    return /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+    cloud = started.cloud;
+    return started.baseUrl;
   }
 
   async function sync(config: string, events: string): Promise<{ code: number | string | null; stderr: string; stdout: string }> {

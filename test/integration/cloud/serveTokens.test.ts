@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
 import { TOKEN } from '../../support/cloud';
-import { BIN, e2eConfig, writeLdif } from '../../support/syncCli';
+import { BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
 import { spawnWatched, type WatchedProcess } from '../../support/watchedProcess';
 
 const APP = { id: 'C-serve-app', secret: 'app-secret-3f9b0c21e7', refresh: 'first-refresh-8d2a6e51c4' };
@@ -40,18 +40,9 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
 
   /** Starts `dirsync cloud` (scim dialect, the Service App's token endpoint on) with `extra` flags; returns its SCIM base URL. */
   async function startCloud(extra: string[]): Promise<string> {
-    cloud = spawnWatched(process.execPath, [BIN, 'cloud', '--port', '0', '--db', join(dir, 'cloud.db'), '--dialect', 'scim', ...extra], {
-      cwd: dir,
-      env: {
-        PATH: process.env['PATH'],
-        DIRSYNC_CLOUD_TOKEN: TOKEN,
-        DIRSYNC_CLOUD_CLIENT_ID: APP.id,
-        DIRSYNC_CLOUD_CLIENT_SECRET: APP.secret,
-        DIRSYNC_CLOUD_REFRESH_TOKEN: APP.refresh,
-      },
-    });
-    await cloud.until(() => cloud!.stdout.length >= 1);
-    return /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!;
+    const started = startTokenCloud(dir, APP, extra);
+    cloud = started.cloud;
+    return started.baseUrl;
   }
 
   it('keeps syncing; renews ahead of expiry and once on a 401; warns of the refresh token; leaks nothing', async () => {
