@@ -102,3 +102,13 @@ export function startTokenCloud(
     .then(() => /^Local cloud listening on (\S+)$/.exec(cloud.stdout[0]!)![1]!);
   return { cloud, baseUrl };
 }
+
+/** `cloud.auth` with the app's credentials from APP_CLIENT_ID, APP_CLIENT_SECRET and APP_REFRESH_TOKEN, and the local cloud's token endpoint. */
+export function appAuth(baseUrl: string): Record<string, string> {
+  return {
+    clientId: '${env:APP_CLIENT_ID}',
+    clientSecret: '${env:APP_CLIENT_SECRET}',
+    refreshToken: '${env:APP_REFRESH_TOKEN}',
+    tokenUrl: `${new URL(baseUrl).origin}/v1/access_token`,
+  };
+}

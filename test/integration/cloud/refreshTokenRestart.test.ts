@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
 import { TOKEN } from '../../support/cloud';
-import { BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
+import { appAuth, BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
 import { spawnWatched, type WatchedProcess } from '../../support/watchedProcess';
 
 const APP = { id: 'C-restart-app', secret: 'app-secret-9c1d4e7f02', refresh: 'first-refresh-5b7e2a90d3' };
@@ -67,19 +67,13 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
     await writeLdif(ldif, 5);
     const baseUrl = await startCloud();
     assert.match(cloud!.stderr.join('\n'), /the starting refresh token is retired after its first use/);
-    const origin = new URL(baseUrl).origin;
     const grants = (): RequestRecord[] =>
       cloud!.stdout
         .slice(1)
         .map((l) => JSON.parse(l) as RequestRecord)
         .filter((r) => r.path === '/v1/access_token');
     const config = join(dir, 'corp.dirsync');
-    const auth = {
-      clientId: '${env:APP_CLIENT_ID}',
-      clientSecret: '${env:APP_CLIENT_SECRET}',
-      refreshToken: '${env:APP_REFRESH_TOKEN}',
-      tokenUrl: `${origin}/v1/access_token`,
-    };
+    const auth = appAuth(baseUrl);
     writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth, concurrency: 4 } }));
 
     const first = await sync(config, join(dir, 'events-1.jsonl'));
@@ -140,12 +134,7 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
     await writeLdif(ldif, 2);
     const baseUrl = await startCloud();
     const config = join(dir, 'corp.dirsync');
-    const auth = {
-      clientId: '${env:APP_CLIENT_ID}',
-      clientSecret: '${env:APP_CLIENT_SECRET}',
-      refreshToken: '${env:APP_REFRESH_TOKEN}',
-      tokenUrl: `${new URL(baseUrl).origin}/v1/access_token`,
-    };
+    const auth = appAuth(baseUrl);
     writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth } }));
     const first = await sync(config, join(dir, 'events-1.jsonl'));
     assert.equal(first.code, 2, first.stderr + first.stdout); // 2: changes applied

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
 import { TOKEN } from '../../support/cloud';
-import { BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
+import { appAuth, BIN, e2eConfig, startTokenCloud, writeLdif } from '../../support/syncCli';
 import { spawnWatched, type WatchedProcess } from '../../support/watchedProcess';
 
 const APP = { id: 'C-serve-app', secret: 'app-secret-3f9b0c21e7', refresh: 'first-refresh-8d2a6e51c4' };
@@ -55,12 +55,7 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
     const refused401 = () => records().filter((r) => r.path.startsWith('/identity/') && r.status === 401).length;
 
     const config = join(dir, 'corp.dirsync');
-    const auth = {
-      clientId: '${env:APP_CLIENT_ID}',
-      clientSecret: '${env:APP_CLIENT_SECRET}',
-      refreshToken: '${env:APP_REFRESH_TOKEN}',
-      tokenUrl: `${origin}/v1/access_token`,
-    };
+    const auth = appAuth(baseUrl);
     writeFileSync(
       config,
       e2eConfig(baseUrl, ldif, {
@@ -139,12 +134,7 @@ describe('dirsync serve: access tokens renew across expiries (cloud.auth)', func
     await writeLdif(ldif, 3);
     const baseUrl = await startCloud([]);
     const config = join(dir, 'corp.dirsync');
-    const auth = {
-      clientId: '${env:APP_CLIENT_ID}',
-      clientSecret: '${env:APP_CLIENT_SECRET}',
-      refreshToken: '${env:APP_REFRESH_TOKEN}',
-      tokenUrl: `${new URL(baseUrl).origin}/v1/access_token`,
-    };
+    const auth = appAuth(baseUrl);
     writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth }, schedule: { enabled: true } }));
     serve = spawnWatched(process.execPath, [BIN, 'serve', '--once', config], {
       cwd: dir,
