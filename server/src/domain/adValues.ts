@@ -81,10 +81,11 @@ export function formatSid(bytes: Uint8Array): string {
   if (bytes.length !== 8 + count * 4) throw new Error(`objectSid length ${bytes.length} does not match ${count} sub-authorities`);
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + bytes[i]!;
-  const parts = [`S-${revision}-${authority}`];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < count; i++) parts.push(String(view.getUint32(8 + i * 4, true)));
-  return parts.join('-');
+  // Every user's SID is formatted once a dry run: no DataView or array per SID.
+  let text = `S-${revision}-${authority}`;
+  for (let o = 8; o < bytes.length; o += 4)
+    text += `-${(bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)) >>> 0}`;
+  return text;
 }
 
 /** Hex form of bytes, as Directory Connector's event log prints GUIDs and SIDs (seed 000). */

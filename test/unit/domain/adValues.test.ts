@@ -14,6 +14,10 @@ describe('AD value formats', () => {
     const sid = Uint8Array.from(Buffer.from('01050000000000051500000050adcf899923227e7ffaa5b631050000', 'hex'));
     assert.equal(formatSid(sid), 'S-1-5-21-2312088912-2116166553-3064330879-1329');
     assert.throws(() => formatSid(sid.subarray(0, 20)), /does not match/);
+    // Sub-authorities with the top bit set stay unsigned; a view into a larger buffer is read at its offset.
+    const edges = Buffer.from('ff010500000000000515000000ffffffff0102030405060708800000807f', 'hex');
+    assert.equal(formatSid(edges.subarray(1, 29)), 'S-1-5-21-4294967295-67305985-134678021-2147483776');
+    assert.equal(formatSid(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 5])), 'S-1-5');
   });
   it('reads the ACCOUNTDISABLE bit of userAccountControl', () => {
     assert.equal(isUacDisabled('514'), true);
