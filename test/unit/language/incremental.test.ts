@@ -259,6 +259,20 @@ describe('incremental re-analysis', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(dns[1])), { value: 'CN=A,DC=x', range: { start: at - 4, end: at + 7 } });
   });
 
+  it('finds the changed item of a list that also holds other values', () => {
+    const text = '{"name": "x", "policy": {"protected": {"dns": [1, "CN=B,DC=x", "CN=A,DC=x", "CN=A,DC=x"]}}}';
+    const first = analyze(text);
+    const dns = first.config.policy.protected.dns;
+    assert.equal(dns.length, 3);
+    const at = text.lastIndexOf('CN=A') + 3;
+    const change: TextChange = { start: at, end: at + 1, text: 'C', removed: 'A' };
+    const second = reanalyze(first, apply(text, change), [change]);
+    assert.equal(second.config.policy.protected.dns, dns);
+    assert.deepEqual(listDelta(dns)?.changed, [2]);
+    assert.equal(dns[2]!.value, 'CN=C,DC=x');
+    assertSame(second, analyze(apply(text, change)), 'after an edit in a mixed list');
+  });
+
   it('does not edit a tree twice: an out-of-date analysis is analysed from scratch', () => {
     const text = '{"a": ["xy"]}';
     const first = analyze(text);

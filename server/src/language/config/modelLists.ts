@@ -17,8 +17,6 @@ const keptLists = new WeakMap<Node, KeptList>();
 interface KeptList {
   walk: number;
   readonly list: Array<Located<string>>;
-  /** Each string item's node → its index in `list`, made when an edit first needs it. */
-  indexOf?: Map<Node, number>;
 }
 /**
  * Which items of a list built by a walk changed since the walk before (their indices), so a check
@@ -78,13 +76,8 @@ export function locatedList(node: Node | undefined): Array<Located<string>> {
     if (currentChanged) {
       for (const c of currentChanged) {
         if (c.parent !== node) continue;
-        if (!kept.indexOf) {
-          kept.indexOf = new Map();
-          let j = 0;
-          for (const item of node.children) if (item.type === 'string') kept.indexOf.set(item, j++);
-        }
-        const j = kept.indexOf.get(c);
-        if (j !== undefined && out[j]!.value !== c.value) {
+        const j = stringIndex(node.children, c, out.length);
+        if (j >= 0 && out[j]!.value !== c.value) {
           out[j] = listItem(c);
           changed.push(j);
         }
@@ -107,6 +100,16 @@ export function locatedList(node: Node | undefined): Array<Located<string>> {
   keptLists.set(node, { walk: walk ?? 0, list: out });
   listDeltas.set(out, { walk: walk ?? 0 });
   return out;
+}
+
+/** The index of string item `c` among the string items of `children` (`strings` of them), or -1. */
+function stringIndex(children: readonly Node[], c: Node, strings: number): number {
+  const k = children.indexOf(c);
+  // Only strings (the usual list): the item's index is its child's; otherwise count the strings before it.
+  if (k < 0 || strings === children.length) return k;
+  let j = 0;
+  for (let i = 0; i < k; i++) if (children[i]!.type === 'string') j++;
+  return j;
 }
 
 /** Runs `build` with the walk and the changed strings of a tree edited in place, for `locatedList`. */
