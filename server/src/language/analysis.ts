@@ -182,7 +182,7 @@ function analyzeTree(source: DocumentText, tree: ParsedTree | undefined, parseEr
     if (!tree) throw parseError;
     root = tree.root;
     diagnostics.push(...tree.syntaxDiagnostics);
-    config = buildConfig(root, edits?.walk);
+    config = buildConfig(root, edits);
     if (!root && !tree.syntaxDiagnostics.some((d) => d.code === 'DS110')) {
       // Nothing parsed: an empty file, or text that is not JSON at all. For the latter one
       // diagnostic at the first offending character says it, instead of one per word.

@@ -20,6 +20,7 @@ import {
   type TextChange,
 } from '../../../server/src/language/analysis';
 import { parseCleanTree } from '../../../server/src/language/config/fastTree';
+import { listDelta } from '../../../server/src/language/config/modelLists';
 import { foldingByScan } from '../../../server/src/language/outline';
 import { completionsAt, folding, parseForCompletion } from '../../../server/src/language/service';
 import { ChunkedText } from '../../../server/src/language/text';
@@ -37,6 +38,8 @@ function plain(node: Node | undefined): unknown {
 function assertSame(inc: Analysis, full: Analysis, what: string): void {
   assert.deepEqual(inc.diagnostics, full.diagnostics, `diagnostics differ ${what}`);
   assert.deepEqual(inc.config, full.config, `model differs ${what}`);
+  // The lists' ranges are read from their nodes (config/modelLists.ts), which deepEqual does not see: compare them as JSON too.
+  assert.deepEqual(JSON.parse(JSON.stringify(inc.config)), JSON.parse(JSON.stringify(full.config)), `model's ranges differ ${what}`);
   assert.deepEqual(inc.embedded, full.embedded, `embedded values differ ${what}`);
   assert.deepEqual(plain(inc.root), plain(full.root), `tree differs ${what}`);
   assert.deepEqual(inc.internalErrors, full.internalErrors, `internal errors differ ${what}`);
@@ -221,6 +224,53 @@ describe('incremental re-analysis', () => {
     const edits = (a: Analysis) => a.diagnostics.map((d) => (d.fixes ?? []).map((f) => ({ title: f.title, edits: f.edits })));
     assert.deepEqual(edits(first), edits(analyze(text)));
     assert.deepEqual(edits(second), edits(analyze(apply(text, change))));
+  });
+
+  it("keeps the model's long lists: an edit changes only its item, the ranges move with the text, a diagnostic keeps its version's", () => {
+    const text = '{"name": "x", "policy": {"protected": {"dns": ["CN=A,DC=x", "CN=B,DC=x", "CN=A,DC=x"]}}}';
+    const first = analyze(text);
+    const dns = first.config.policy.protected.dns;
+    const duplicate = first.diagnostics.find((d) => d.code === 'DS527')!;
+    assert.equal(text.slice(duplicate.range.start, duplicate.range.end), '"CN=A,DC=x"');
+    // An edit before the list moves every item; the list is the same, nothing in it changed.
+    const moved: TextChange = { start: 10, end: 10, text: 'qq', removed: '' };
+    const second = reanalyze(first, apply(text, moved), [moved]);
+    assert.equal(second.root, first.root, 'the tree was edited in place');
+    assert.equal(second.config.policy.protected.dns, dns, 'the list is kept');
+    assert.deepEqual(listDelta(dns)?.changed, []);
+    const movedText = apply(text, moved);
+    assert.deepEqual(
+      dns.map((d) => movedText.slice(d.range.start, d.range.end)),
+      ['"CN=A,DC=x"', '"CN=B,DC=x"', '"CN=A,DC=x"'],
+    );
+    assert.equal(text.slice(duplicate.range.start, duplicate.range.end), '"CN=A,DC=x"', "the first version's diagnostic did not move");
+    assertSame(second, analyze(movedText), 'after an edit before the list');
+    // An edit inside the second item: only that item is new, and the duplicate check sees it.
+    const at = movedText.indexOf('CN=B') + 3;
+    const renamed: TextChange = { start: at, end: at + 1, text: 'A', removed: 'B' };
+    const third = reanalyze(second, apply(movedText, renamed), [renamed]);
+    assert.equal(third.config.policy.protected.dns, dns);
+    assert.deepEqual(listDelta(dns)?.changed, [1]);
+    assert.deepEqual(
+      third.diagnostics.filter((d) => d.code === 'DS527').map((d) => apply(movedText, renamed).slice(d.range.start, d.range.end)),
+      ['"CN=A,DC=x"', '"CN=A,DC=x"'],
+    );
+    assertSame(third, analyze(apply(movedText, renamed)), 'after an edit inside an item');
+    assert.deepEqual(JSON.parse(JSON.stringify(dns[1])), { value: 'CN=A,DC=x', range: { start: at - 4, end: at + 7 } });
+  });
+
+  it('finds the changed item of a list that also holds other values', () => {
+    const text = '{"name": "x", "policy": {"protected": {"dns": [1, "CN=B,DC=x", "CN=A,DC=x", "CN=A,DC=x"]}}}';
+    const first = analyze(text);
+    const dns = first.config.policy.protected.dns;
+    assert.equal(dns.length, 3);
+    const at = text.lastIndexOf('CN=A') + 3;
+    const change: TextChange = { start: at, end: at + 1, text: 'C', removed: 'A' };
+    const second = reanalyze(first, apply(text, change), [change]);
+    assert.equal(second.config.policy.protected.dns, dns);
+    assert.deepEqual(listDelta(dns)?.changed, [2]);
+    assert.equal(dns[2]!.value, 'CN=C,DC=x');
+    assertSame(second, analyze(apply(text, change)), 'after an edit in a mixed list');
   });
 
   it('does not edit a tree twice: an out-of-date analysis is analysed from scratch', () => {

@@ -22,6 +22,7 @@ import { parseDirectoryUrl, parseDuration } from './formats';
 import { dnToDomain } from '../../domain/dn';
 import { parseSecretRef } from '../../../../common/secretRef';
 import { bool, entries, num, prop, rangeOf, str, type Node } from './tree';
+import { locatedList, withListEdits } from './modelLists';
 import type {
   AttributeMapping,
   AvatarConfig,
@@ -47,46 +48,6 @@ const NOWHERE: TextRange = { start: 0, end: 0 };
 function located(node: Node | undefined): Located<string> | undefined {
   const v = str(node);
   return v === undefined ? undefined : { value: v, range: rangeOf(node!) };
-}
-
-/**
- * The lists of a tree edited in place (config/treeEdit.ts) by array node, with the walk that built
- * them: the next walk of the same tree updates a kept list where it moved or changed instead of
- * building thousands of objects again on each keystroke. The previous analysis is out of date by
- * then (its tree is the new text's), so its lists may change with it.
- */
-const keptLists = new WeakMap<Node, { walk: number; list: Array<Located<string>> }>();
-/** The walk of the tree being built (set by `buildConfig`), undefined for a new tree. */
-let currentWalk: number | undefined;
-
-type MutableRange = { -readonly [K in keyof TextRange]: TextRange[K] };
-
-function locatedList(node: Node | undefined): Array<Located<string>> {
-  if (node?.type !== 'array' || !node.children) return [];
-  const walk = currentWalk;
-  const kept = walk === undefined ? undefined : keptLists.get(node);
-  if (kept && kept.walk === walk! - 1) {
-    // Edits in place change no item's type: the kept list has one entry per string item, in order.
-    const out = kept.list;
-    let j = 0;
-    for (const c of node.children) {
-      if (c.type !== 'string') continue;
-      const l = out[j]!;
-      if (l.value !== c.value) out[j] = { value: c.value as string, range: { start: c.offset, end: c.offset + c.length } };
-      else if (l.range.start !== c.offset || l.range.end !== c.offset + c.length) {
-        (l.range as MutableRange).start = c.offset;
-        (l.range as MutableRange).end = c.offset + c.length;
-      }
-      j++;
-    }
-    keptLists.set(node, { walk: walk!, list: out });
-    return out;
-  }
-  const out: Array<Located<string>> = [];
-  for (const c of node.children)
-    if (c.type === 'string') out.push({ value: c.value as string, range: { start: c.offset, end: c.offset + c.length } });
-  keptLists.set(node, { walk: walk ?? 0, list: out });
-  return out;
 }
 
 function secret(node: Node | undefined): Located<SecretRef> | undefined {
@@ -126,16 +87,15 @@ function smtpOf(node: Node | undefined): { smtp?: SmtpConfig } {
 }
 
 /**
- * `walk`: for a tree edited in place, the number of this walk of it (see `TreeEdits` in
- * structure.ts): lists kept from the previous walk are updated rather than built again.
+ * `edits`: for a tree edited in place, the number of this walk of it and the strings changed since
+ * the last one (see `TreeEdits` in structure.ts): lists kept from the previous walk are updated
+ * where they changed rather than built again.
  */
-export function buildConfig(root: Node | undefined, walk?: number): DirsyncConfig {
-  currentWalk = walk;
-  try {
-    return buildModel(root);
-  } finally {
-    currentWalk = undefined;
-  }
+export function buildConfig(
+  root: Node | undefined,
+  edits?: { readonly walk: number; readonly changed?: ReadonlySet<Node> },
+): DirsyncConfig {
+  return withListEdits(edits, () => buildModel(root));
 }
 
 function buildModel(root: Node | undefined): DirsyncConfig {

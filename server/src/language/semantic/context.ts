@@ -23,7 +23,9 @@ export function report(
   fixes?: QuickFix[],
   extra?: Partial<Diagnostic>,
 ): void {
-  ctx.out.push({ code, severity: severityOf(code), range, message, ...(fixes?.length ? { fixes } : {}), ...extra });
+  // The range as it is now: a list item's range follows its node when the tree is edited later (config/model.ts).
+  const at = { start: range.start, end: range.end };
+  ctx.out.push({ code, severity: severityOf(code), range: at, message, ...(fixes?.length ? { fixes } : {}), ...extra });
 }
 
 /** The value node at a path, or undefined. */

@@ -9,6 +9,7 @@ import { dnKey } from '../../domain/dn';
 import { TextMemo } from '../memo';
 import { DuplicateFinder } from './duplicates';
 import { rangeOf } from '../config/tree';
+import { listDelta } from '../config/modelLists';
 import type { Located } from '../../../../common/config';
 import { embeddedRange } from '../embedded';
 import type { AvatarUriPattern } from '../avatarUri/index';
@@ -238,7 +239,7 @@ export function checkPolicy(ctx: SemanticContext): void {
     if (nodeAt(ctx, ['objects', kind, 'baseDns'])) lists.push([`objects.${kind}.baseDns`, ctx.config.objects[kind].baseDns, normalizeDn]);
   }
   for (const [name, list, norm] of lists) {
-    for (const i of duplicates.repeats(name, list, norm, textOf)) {
+    for (const i of duplicates.repeats(name, list, norm, textOf, listDelta(list))) {
       const item = list[i]!;
       report(
         ctx,
