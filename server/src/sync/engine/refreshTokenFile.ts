@@ -8,10 +8,11 @@
  * created with mode 0600, flushed, renamed over the old one), and the folder gets a `.gitignore`
  * of `*` so the secret never lands in Git. Its value is never logged or reported.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RefreshTokenStore } from '../../cloud/index';
+import { writeTextDurably } from '../apply/stateFiles';
 
 const VERSION = 1;
 
@@ -59,23 +60,8 @@ export function keptRefreshToken(text: string, digest: string, now: number): str
 }
 
 /** Writes `text` to `file` atomically, readable and writable by its owner only (0600). */
-export async function writeSecretFile(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  // 'wx': a new file, created with 0600 (the umask can only remove bits), never one that exists.
-  const h = await open(tmp, 'wx', 0o600);
-  try {
-    try {
-      await h.chmod(0o600);
-      await h.writeFile(text, 'utf8');
-      await h.datasync();
-    } finally {
-      await h.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+export function writeSecretFile(file: string, text: string): Promise<void> {
+  return writeTextDurably(file, text, { mode: 0o600 });
 }
 
 /** Creates the state folder (owner only when new) with a `.gitignore` that keeps all of it out of Git. */
