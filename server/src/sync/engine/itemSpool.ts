@@ -18,6 +18,7 @@ import type { ItemSource } from '../../../../common/reportItems';
 import { REPORT_ACTIONS, type ReportAction, type ReportItem } from '../../../../common/report';
 import type { CloudUserIndex } from '../plan/match';
 import type { ReportItemSink, WaitingSink, WaitingUser } from '../plan/types';
+import { WaitingList } from '../plan/build';
 import { CloudUserStore } from './cloudUserStore';
 import { lineBytes, readAt, reportsFolder, SpoolFile, spoolName } from './spoolFile';
 import type { OperationSink } from '../plan/operations';
@@ -214,7 +215,7 @@ export function waitingBytes(user: WaitingUser): number {
  */
 export class WaitingSpool implements WaitingSink {
   private readonly spool: SpoolFile;
-  private held: WaitingUser[] = [];
+  private held = new WaitingList();
   private heldBytes = 0;
   private spilled = false;
 
@@ -232,14 +233,14 @@ export class WaitingSpool implements WaitingSink {
 
   /** How many users are held in memory (the others are in the file). */
   get heldCount(): number {
-    return this.held.length;
+    return this.held.size;
   }
 
   add(user: WaitingUser): void {
     if (!this.spilled) {
       this.heldBytes += waitingBytes(user);
       if (this.heldBytes <= this.holdUp) {
-        this.held.push(user);
+        this.held.add(user);
         return;
       }
       this.spilled = true; // from here on, in the file (after the held ones, in order)
@@ -253,12 +254,7 @@ export class WaitingSpool implements WaitingSink {
 
   *drain(): Iterable<WaitingUser> {
     try {
-      const held = this.held;
-      this.held = [];
-      for (let i = 0; i < held.length; i++) {
-        yield held[i]!;
-        held[i] = undefined as unknown as WaitingUser; // decided: no longer held
-      }
+      yield* this.held.drain();
       if (!this.spilled) return;
       this.spool.flush();
       // A copy per record: V8's deserializer makes binary values views of the bytes it is given,
@@ -270,7 +266,7 @@ export class WaitingSpool implements WaitingSink {
   }
 
   close(): void {
-    this.held = [];
+    this.held = new WaitingList();
     this.spool.close();
   }
 }

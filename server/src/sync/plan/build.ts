@@ -71,9 +71,12 @@ class PlannedItems {
   }
 }
 
-/** The users waiting for their manager, in memory (what tests and callers without a sink get). */
-class WaitingList implements WaitingSink {
+/** The users waiting for their manager, in memory (what tests and callers without a sink get; the engine's file holds its first ones in one). */
+export class WaitingList implements WaitingSink {
   private users: WaitingUser[] = [];
+  get size(): number {
+    return this.users.length;
+  }
   add(user: WaitingUser): void {
     this.users.push(user);
   }
