@@ -118,7 +118,9 @@ export class SpoolFile {
         return bytes.length;
       }
     }
-    const n = typeof chunk === 'string' ? this.block.write(chunk, this.used) : (this.block.set(chunk, this.used), chunk.length);
+    let n = chunk.length;
+    if (typeof chunk === 'string') n = this.block.write(chunk, this.used);
+    else this.block.set(chunk, this.used);
     this.used += n;
     return n;
   }
