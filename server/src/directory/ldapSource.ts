@@ -21,6 +21,64 @@ import { toDirectoryError, type LdapErrorContext } from './ldapErrors';
 import type { DirectorySource, RootDseInfo, SearchRequest, SearchStream, SearchSummary } from './types';
 import { escapeFilterValue } from '../domain/filterValue';
 import { installValueDecoding } from './ldaptsValues';
+import { isPlaceholder, RawEntryStream, type RawEntryQueue } from './ldaptsStream';
+
+type LdaptsPage = { searchEntries: Entry[]; searchReferences: string[] };
+
+/**
+ * The pages of one search, up to `ahead` of them asked for and kept before the reader takes them
+ * (a paged search has one request out at a time: the next needs this page's cookie). `stop` runs
+ * `finish` once the request still out, if any, has settled.
+ */
+function readAhead<P>(
+  fetch: () => Promise<IteratorResult<LdaptsPage>>,
+  ahead: number,
+  keep: (page: LdaptsPage) => P,
+): { next(): Promise<P | undefined>; stop(finish: () => void): void } {
+  const ready: P[] = [];
+  let inFlight: Promise<void> | undefined;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const pump = () => {
+    if (inFlight || ended || failure || ready.length >= ahead) return;
+    inFlight = fetch().then(
+      (next) => {
+        inFlight = undefined;
+        if (next.done) ended = true;
+        else ready.push(keep(next.value));
+        pump();
+        wake?.();
+      },
+      (error: unknown) => {
+        inFlight = undefined;
+        failure = { error };
+        wake?.();
+      },
+    );
+  };
+  return {
+    async next() {
+      for (;;) {
+        pump();
+        const page = ready.shift();
+        if (page !== undefined) {
+          pump();
+          return page;
+        }
+        if (failure) throw failure.error;
+        if (ended) return undefined;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    },
+    stop(finish) {
+      ended = true;
+      if (inFlight) void inFlight.then(finish, finish);
+      else finish();
+    },
+  };
+}
 
 /** Everything the LDAP source needs, resolved (secrets read, CA file loaded). */
 export interface LdapSourceOptions {
@@ -111,6 +169,8 @@ export class LdapSource implements DirectorySource {
   private readonly client: Client;
   private readonly binary: Set<string>;
   private readonly explicitBuffers: string[];
+  /** The search entries kept as bytes until read (ldaptsStream.ts); undefined when ldapts is not the expected shape. */
+  private readonly rawStream: RawEntryStream | undefined;
   private connections = 0;
   /** True while an ldaps:// TLS handshake is under way: a reset then means "not a TLS port". */
   private handshaking = false;
@@ -159,6 +219,7 @@ export class LdapSource implements DirectorySource {
         return socket;
       }) as typeof tls.connect,
     });
+    this.rawStream = RawEntryStream.install(this.client);
     this.binary = new Set([...BINARY_ATTRIBUTES, ...(opts.binaryAttributes ?? []).map((a) => a.toLowerCase())]);
     this.explicitBuffers = [...new Set([...CANONICAL_BINARY, ...BINARY_ATTRIBUTES, ...(opts.binaryAttributes ?? [])])];
   }
@@ -247,6 +308,15 @@ export class LdapSource implements DirectorySource {
     return names.map((n) => (RANGED.has(n.toLowerCase()) ? `${n};range=0-${RANGE_STEP - 1}` : n));
   }
 
+  /** One streamed entry parsed; a message ldapts cannot read fails the search as ldapts would have. */
+  private parsedEntry(raw: RawEntryQueue, msg: Buffer, c: Partial<LdapErrorContext> & Pick<LdapErrorContext, 'operation'>): Entry {
+    try {
+      return raw.parse(msg);
+    } catch (err) {
+      throw toDirectoryError(err, this.ctx(c));
+    }
+  }
+
   search(request: SearchRequest): SearchStream {
     const summary: SearchSummary = { entries: 0, pages: 0, references: [], truncated: false, complete: false };
     const run = () => this.run(request, summary);
@@ -266,11 +336,13 @@ export class LdapSource implements DirectorySource {
         break;
       }
       const c = { operation: 'search' as const, baseDn, filter: req.filter, timeLimitSeconds: timeLimit };
+      // A new array per search: the streamed entries are told apart by it (ldaptsStream.ts).
+      const tags = [...this.buffersFor(req.attributes)];
       const pages = this.client.searchPaginated(baseDn, {
         scope: req.scope ?? 'sub',
         filter: req.filter,
         attributes,
-        explicitBufferAttributes: this.buffersFor(req.attributes),
+        explicitBufferAttributes: tags,
         paged: { pageSize },
         sizeLimit: remaining,
         // Always explicit: ldapts sends 10 s when none is given, which cuts 100k-entry searches.
@@ -282,24 +354,34 @@ export class LdapSource implements DirectorySource {
         p.catch(() => undefined); // observed when awaited; a page left unread must not be an unhandled rejection
         return p;
       };
+      // The entries as the bytes the server sent, parsed when read (ldaptsStream.ts); else ldapts' pages.
+      const raw = this.rawStream?.open(tags, attributes);
+      // Pages read ahead: the server prepares the next page while these are read. With the entries
+      // as bytes, two pages (about a megabyte each with pictures) wait; as ldapts' objects, one.
+      const pagesAhead = readAhead(fetchPage, raw ? 2 : 1, (page) => {
+        summary.pages++;
+        summary.references.push(...page.searchReferences);
+        if (!raw) return page.searchEntries;
+        const kept = raw.take();
+        // Entries ldapts parsed itself (none, unless it changed how it keeps requests) come after.
+        for (const e of page.searchEntries) if (!isPlaceholder(e)) kept.push(e as unknown as Buffer);
+        return kept as ReadonlyArray<Buffer | Entry>;
+      });
       let fromBase = 0;
-      // One page ahead: the server prepares page n+1 while page n is converted and consumed (at most
-      // two pages in memory), where ldapsearch waits for each page in turn.
-      let nextPage = fetchPage();
       try {
         readPages: for (;;) {
-          const next: IteratorResult<{ searchEntries: Entry[]; searchReferences: string[] }> = await nextPage;
-          if (next.done) break;
-          nextPage = fetchPage();
-          summary.pages++;
-          summary.references.push(...next.value.searchReferences);
-          for (const raw of next.value.searchEntries) {
+          const page = await pagesAhead.next();
+          if (!page) break;
+          for (const item of page) {
             // Servers may ignore the size limit on paged searches (Samba does): enforce it here too.
             if (remaining && fromBase >= remaining) {
               summary.truncated = true;
               break readPages;
             }
-            const { entry, pending } = toDirectoryEntry(raw, (n) => this.binary.has(n));
+            const { entry, pending } = toDirectoryEntry(
+              raw && Buffer.isBuffer(item) ? this.parsedEntry(raw, item, c) : (item as Entry),
+              (n) => this.binary.has(n),
+            );
             if (pending.length) await this.fetchRanges(entry, pending, req.signal);
             summary.entries++;
             fromBase++;
@@ -307,8 +389,9 @@ export class LdapSource implements DirectorySource {
           }
         }
       } finally {
+        raw?.close();
         // Stopped early (size limit, consumer break, error): let ldapts' generator finish quietly.
-        void nextPage.then(() => it.return?.(undefined)).catch(() => undefined);
+        pagesAhead.stop(() => void it.return?.(undefined)?.catch(() => undefined));
       }
       // A server that enforced the limit ends the search with exactly `remaining` entries.
       if (remaining && fromBase >= remaining) summary.truncated = true;
