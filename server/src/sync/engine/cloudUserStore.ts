@@ -4,20 +4,21 @@
  * heap grow well beyond what it holds). Up to `HELD_USERS` users stay objects in memory (a small
  * org's dry run never pays for records on disk); with more, each user's compact view is one JSON
  * record in a file beside the reports (`.cloud-<pid>-<n>.bin`, removed when the dry run ends), the
- * users held so far written first, in order. Memory then holds about 40 bytes a user:
+ * users held so far written first, in order. Memory then holds about 200 bytes a user:
  * where its record is, 32-bit hashes of its externalId, lower-cased userName and id in three
- * open-addressing tables, and two flags (soft-deleted, matched), plus the last hundred or so users
- * read (the planner asks for the same user more than once: its match, then its avatar; a manager
- * for each of its reports).
+ * open-addressing tables, two flags (soft-deleted, matched), and its id, userName and externalId
+ * as strings (a manager or a group member is looked up by them alone, without its record), plus
+ * the last hundred or so users read (the planner asks for the same user more than once: its
+ * match, then its avatar).
  *
- * A lookup hashes the key, reads the records whose hash is the key's (almost always one) and keeps
- * the first whose key really is it, so a hash collision never gives a wrong user. Records are
+ * A lookup hashes the key, compares the rows whose hash is the key's (almost always one) with the
+ * key and reads the first that really is it, so a hash collision never gives a wrong user. Records are
  * written while the cloud is listed and read once the planner decides; reading one that is still
  * in the write buffer flushes it first. Same answers as the in-memory `CloudIndex`, in the same order.
  */
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudUserIndex, CloudUserView, MatchedIds, MatchResult } from '../plan/match';
+import type { CloudUserIdentity, CloudUserIndex, CloudUserView, MatchedIds, MatchResult } from '../plan/match';
 import { caseOnly } from '../plan/match';
 import { readAt, SpoolFile, spoolName } from './spoolFile';
 
@@ -114,11 +115,17 @@ export class CloudUserStore implements CloudUserIndex {
   private readonly byExt = new HashTable(() => this.extHashes);
   private readonly byName = new HashTable(() => this.nameHashes);
   private readonly byIdTable = new HashTable(() => this.idHashes);
-  /** Rows of the views handed out last, so marking one matched reads nothing. */
-  private recent = new Map<string, number>();
   /** The users read last, by row (least recently used first). */
   private readonly cache = new Map<number, CloudUserView>();
   private buf = Buffer.allocUnsafe(16 * 1024);
+  /**
+   * Every user's id, userName and externalId, by row: what a manager or a group member is looked up
+   * for, answered without reading its record (at 100k, members and managers were a quarter of a
+   * million reads of the file). About 17 MB at 100k users.
+   */
+  private readonly ids: string[] = [];
+  private readonly names: string[] = [];
+  private readonly externalIds: Array<string | undefined> = [];
   /** The users as objects, by row, until there are more than `holdUp` (then they are in the file). */
   private held: CloudUserView[] | undefined = [];
   readonly matched: MatchedIds;
@@ -163,6 +170,9 @@ export class CloudUserStore implements CloudUserIndex {
     if (!this.held) this.write(row, user);
     else if (this.held.push(user) > this.holdUp) this.spill();
     this.soft[row] = user.softDeleted ? 1 : 0;
+    this.ids.push(user.id);
+    this.names.push(user.userName);
+    this.externalIds.push(user.externalId);
     this.idHashes[row] = this.hash(user.id);
     this.byIdTable.insert(row, this.idHashes[row]!);
     this.nameHashes[row] = this.hash(user.userName.toLowerCase());
@@ -178,11 +188,18 @@ export class CloudUserStore implements CloudUserIndex {
   }
 
   byId(id: string): CloudUserView | undefined {
-    for (const row of this.byIdTable.rows(this.hash(id))) {
-      const u = this.read(row);
-      if (u.id === id) return u;
-    }
-    return undefined;
+    const row = this.rowOfId(id);
+    return row === undefined ? undefined : this.read(row);
+  }
+
+  identityByExternalId(externalId: string): CloudUserIdentity | undefined {
+    const row = this.rowOfExternal(externalId.toLowerCase());
+    return row === undefined ? undefined : this.identity(row);
+  }
+
+  identityById(id: string): CloudUserIdentity | undefined {
+    const row = this.rowOfId(id);
+    return row === undefined ? undefined : this.identity(row);
   }
 
   match(externalId: string, name: string): MatchResult<CloudUserView> {
@@ -205,11 +222,20 @@ export class CloudUserStore implements CloudUserIndex {
   }
 
   private findExternal(key: string): CloudUserView | undefined {
-    for (const row of this.byExt.rows(this.hash(key))) {
-      const u = this.read(row);
-      if (u.externalId === key) return u;
-    }
+    const row = this.rowOfExternal(key);
+    return row === undefined ? undefined : this.read(row);
+  }
+
+  /** The first row with this (lower-cased) externalId. */
+  private rowOfExternal(key: string): number | undefined {
+    for (const row of this.byExt.rows(this.hash(key))) if (this.externalIds[row] === key) return row;
     return undefined;
+  }
+
+  /** A held user is its own identity; one in the file gets a small object of the three. */
+  private identity(row: number): CloudUserIdentity {
+    if (this.held) return this.held[row]!;
+    return { id: this.ids[row]!, userName: this.names[row]!, softDeleted: this.soft[row] === 1 };
   }
 
   /** The first live user of this name, else the first soft-deleted one (as `CloudIndex` keeps). */
@@ -217,8 +243,8 @@ export class CloudUserStore implements CloudUserIndex {
     let deleted: CloudUserView | undefined;
     for (const row of this.byName.rows(this.hash(key))) {
       if (deleted && this.soft[row] === 1) continue;
+      if (this.names[row]!.toLowerCase() !== key) continue;
       const u = this.read(row);
-      if (u.userName.toLowerCase() !== key) continue;
       if (!u.softDeleted) return u;
       deleted ??= u;
     }
@@ -241,19 +267,17 @@ export class CloudUserStore implements CloudUserIndex {
   }
 
   private rowOfId(id: string): number | undefined {
-    const known = this.recent.get(id);
-    if (known !== undefined) return known;
-    for (const row of this.byIdTable.rows(this.hash(id))) if (this.read(row).id === id) return row;
+    for (const row of this.byIdTable.rows(this.hash(id))) if (this.ids[row] === id) return row;
     return undefined;
   }
 
   private read(row: number): CloudUserView {
-    if (this.held) return this.handOut(this.held[row]!, row);
+    if (this.held) return this.held[row]!;
     const cached = this.cache.get(row);
     if (cached) {
       this.cache.delete(row);
       this.cache.set(row, cached);
-      return this.handOut(cached, row);
+      return cached;
     }
     const offset = this.offsets[row]!;
     const length = this.lengths[row]!;
@@ -264,12 +288,6 @@ export class CloudUserStore implements CloudUserIndex {
     const user = JSON.parse(this.buf.toString('utf8', 0, length)) as CloudUserView;
     if (this.cache.size >= CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(row, user);
-    return this.handOut(user, row);
-  }
-
-  private handOut(user: CloudUserView, row: number): CloudUserView {
-    if (this.recent.size >= 256) this.recent.clear();
-    this.recent.set(user.id, row);
     return user;
   }
 }

@@ -16,14 +16,14 @@ export class GroupPlanner {
 
   /** A removed member's name for the report: a user's userName or a group's displayName, else its id. */
   private nameOfId(id: string): string {
-    return this.ctx.users.byId(id)?.userName ?? this.ctx.groups.byId(id)?.displayName ?? id;
+    return this.ctx.users.identityById(id)?.userName ?? this.ctx.groups.byId(id)?.displayName ?? id;
   }
 
   /** The reference of an in-scope member DN, or undefined when the member is out of scope. */
   private memberRef(dnKey: string): ObjectRef | undefined {
     const ext = this.ctx.dnToExternalId.get(dnKey);
     if (!ext) return undefined;
-    const u = this.ctx.users.byExternalId(ext);
+    const u = this.ctx.users.identityByExternalId(ext);
     if (u && !u.softDeleted) return { cloudId: u.id, externalId: ext, userName: u.userName };
     const g = this.ctx.groups.byExternalId(ext);
     if (g) return { cloudId: g.id, externalId: ext };
@@ -142,7 +142,7 @@ export class GroupPlanner {
       if (ctx.groups.matched.has(g.id) || !g.externalId) return false;
       if (g.members.length === 0) return true;
       return g.members.some((id) => {
-        const u = ctx.users.byId(id);
+        const u = ctx.users.identityById(id);
         return !!u && ctx.ownership.ownsUserName(u.userName);
       });
     });

@@ -30,6 +30,13 @@ export interface CloudUserView {
   readonly values: Readonly<Record<string, string | boolean>>;
 }
 
+/** A cloud user as others refer to it. */
+export interface CloudUserIdentity {
+  readonly id: string;
+  readonly userName: string;
+  readonly softDeleted: boolean;
+}
+
 export interface CloudGroupView {
   readonly id: string;
   readonly displayName: string;
@@ -104,6 +111,9 @@ export interface CloudUserIndex {
   readonly size: number;
   byExternalId(externalId: string): CloudUserView | undefined;
   byId(id: string): CloudUserView | undefined;
+  /** What a reference to a user needs (a manager, a group member), without the rest of its record. */
+  identityByExternalId(externalId: string): CloudUserIdentity | undefined;
+  identityById(id: string): CloudUserIdentity | undefined;
   /** See `CloudIndex.match`. */
   match(externalId: string, name: string): MatchResult<CloudUserView>;
   readonly matched: MatchedIds;
@@ -148,6 +158,16 @@ export class CloudIndex<T extends { readonly id: string; readonly externalId?: s
   }
 
   private ids: Map<string, T> | undefined;
+
+  /** As `byExternalId` (the objects are in memory: the identity is the object). */
+  identityByExternalId(externalId: string): T | undefined {
+    return this.byExternalId(externalId);
+  }
+
+  /** As `byId`. */
+  identityById(id: string): T | undefined {
+    return this.byId(id);
+  }
 
   /** The first object with this id. */
   byId(id: string): T | undefined {

@@ -55,7 +55,7 @@ function resolveDnValue(ctx: PlanContext, m: MappedObject, v: MappedValue): stri
     note(m, `${v.attribute} ${v.value} is not a synchronized user: left unchanged`);
     return undefined;
   }
-  const cloud = ctx.users.byExternalId(ext);
+  const cloud = ctx.users.identityByExternalId(ext);
   if (!cloud || cloud.softDeleted) {
     inform(m, `${v.attribute} ${v.value} is created by this sync: the link is set right after it is created`);
     return undefined;
@@ -69,7 +69,7 @@ function createdThisSync(ctx: PlanContext, v: MappedValue): string | undefined {
   const key = dnKey(v.value);
   const ext = key ? ctx.dnToExternalId.get(key) : undefined;
   if (!ext) return undefined;
-  const cloud = ctx.users.byExternalId(ext);
+  const cloud = ctx.users.identityByExternalId(ext);
   return !cloud || cloud.softDeleted ? ext : undefined;
 }
 

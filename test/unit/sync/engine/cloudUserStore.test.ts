@@ -3,7 +3,13 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudUserStore, fnv1a, HELD_USERS } from '../../../../server/src/sync/engine/cloudUserStore';
-import { CloudIndex, viewCloudUser, type CloudUserIndex, type CloudUserView } from '../../../../server/src/sync/plan/match';
+import {
+  CloudIndex,
+  viewCloudUser,
+  type CloudUserIdentity,
+  type CloudUserIndex,
+  type CloudUserView,
+} from '../../../../server/src/sync/plan/match';
 import { cloudUser } from '../../../support/planBuilders';
 
 const SOFT = { 'urn:scim:schemas:extension:cisco:webexidentity:2.0:User': { accountStatus: ['marked_deleted'] } };
@@ -48,6 +54,9 @@ function fill(index: CloudUserIndex, users: readonly CloudUserView[]): CloudUser
   return index;
 }
 
+/** The three fields of a user's identity (a held view has more). */
+const identity = (u: CloudUserIdentity | undefined) => u && { id: u.id, userName: u.userName, softDeleted: u.softDeleted };
+
 /** Every lookup the planner makes, on both indexes, with the same answers expected. */
 function sameAnswers(store: CloudUserIndex, memory: CloudUserIndex, users: readonly CloudUserView[], n: number): void {
   assert.equal(store.size, memory.size);
@@ -57,9 +66,19 @@ function sameAnswers(store: CloudUserIndex, memory: CloudUserIndex, users: reado
         assert.deepEqual(store.match(ext, name), memory.match(ext, name), `match(${ext}, ${name})`);
     }
     assert.deepEqual(store.byExternalId(`GUID-${k}`), memory.byExternalId(`GUID-${k}`), `byExternalId GUID-${k}`);
+    assert.deepEqual(
+      identity(store.identityByExternalId(`GUID-${k}`)),
+      identity(memory.identityByExternalId(`GUID-${k}`)),
+      `identity GUID-${k}`,
+    );
   }
-  for (const u of users) assert.deepEqual(store.byId(u.id), memory.byId(u.id), `byId ${u.id}`);
+  for (const u of users) {
+    assert.deepEqual(store.byId(u.id), memory.byId(u.id), `byId ${u.id}`);
+    assert.deepEqual(identity(store.identityById(u.id)), identity(memory.identityById(u.id)), `identityById ${u.id}`);
+  }
   assert.equal(store.byId('id-none'), undefined);
+  assert.equal(store.identityById('id-none'), undefined);
+  assert.equal(store.identityByExternalId('guid-none'), undefined);
 }
 
 describe('sync engine: the cloud users kept outside the heap', () => {
