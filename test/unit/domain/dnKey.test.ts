@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dnKey, ownString } from '../../../server/src/domain/dn';
+import { dnKey, normalizeDn, ownString } from '../../../server/src/domain/dn';
 
 describe('sync dnKey', () => {
   const same: Array<[string, string]> = [
@@ -14,6 +14,25 @@ describe('sync dnKey', () => {
     ['CN=Hopper\\, Grace,OU=People,DC=corp,DC=example,DC=com', 'CN=Hopper,CN=Grace,OU=People,DC=corp,DC=example,DC=com'],
   ];
   for (const [a, b] of different) it(`${a} ≢ ${b}`, () => assert.notEqual(dnKey(a), dnKey(b)));
+
+  it('gives DNs whose only escapes are \\, the key the full normalizer gives', () => {
+    const dns = [
+      'CN=Kierkegaard\\, Søren,OU=Staff,DC=corp,DC=example,DC=com',
+      'cn = Doe\\,Jane , ou=Staff,dc=corp',
+      'CN=Doe \\, Jane,OU=Staff,DC=corp',
+      'CN=\\,lead,DC=x',
+      'CN=trail\\,,DC=x',
+      'CN=Zoe\u0308 Smith\\, Jr,DC=x',
+      'OID.2.5.4.3=Doe\\, Jane,DC=x',
+      'CN=Ünïcödé\\, ÅSA,OU=Europe,DC=corp',
+      'CN=,DC=x',
+    ];
+    for (const dn of dns) assert.equal(dnKey(dn), normalizeDn(dn) ?? dn.toLowerCase(), dn);
+    // Not for the fast path: other escapes, quotes, multi-valued RDNs, an escaped backslash.
+    for (const dn of ['CN=a\\\\,DC=x', 'CN=a\\2C b,DC=x', 'CN=a+UID=b,DC=x', 'CN="a,b",DC=x', 'CN=a\\, b\\+c,DC=x'])
+      assert.equal(dnKey(dn), normalizeDn(dn) ?? dn.toLowerCase(), dn);
+    assert.equal(dnKey('CN=Doe\\, Jane,OU=Staff,DC=corp'), dnKey('cn=doe\\2c jane,ou=staff,dc=corp'));
+  });
 
   it('ownString keeps the value', () => {
     const big = 'x'.repeat(1000) + 'CN=Someone,OU=People,DC=corp';
