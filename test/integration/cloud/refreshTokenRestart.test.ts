@@ -7,7 +7,7 @@
  * appears in any output, event log or report.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
@@ -57,7 +57,14 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
     events: string,
     refreshToken = APP.refresh,
   ): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
-    const run = spawnWatched(process.execPath, [BIN, 'sync', config, '--log', events], {
+    return cli(['sync', config, '--log', events], refreshToken);
+  }
+
+  async function cli(
+    args: string[],
+    refreshToken = APP.refresh,
+  ): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
+    const run = spawnWatched(process.execPath, [BIN, ...args], {
       cwd: dir,
       env: { PATH: process.env['PATH'], APP_CLIENT_ID: APP.id, APP_CLIENT_SECRET: APP.secret, APP_REFRESH_TOKEN: refreshToken },
     });
@@ -177,6 +184,39 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
     for (const r of [first, second, third, fourth]) {
       for (const leak of [APP.secret, APP.refresh, fresh, 'LCRT_']) assert.ok(!(r.stderr + r.stdout).includes(leak), leak.slice(0, 8));
     }
+  });
+
+  it('a rotated token that cannot be kept: plan, sync and apply say so on stderr (no event log needed), never the token', async () => {
+    const ldif = join(dir, 'corp.ldif');
+    await writeLdif(ldif, 2);
+    // The token endpoint rotates, but this test's starting token stays valid: each run starts from it.
+    const started = startTokenCloud(dir, APP, ['--log'], (c) => c.stderr.some((l) => /^token endpoint /.test(l)));
+    cloud = started.cloud;
+    const baseUrl = await started.baseUrl;
+    const config = join(dir, 'corp.dirsync');
+    writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth: appAuth(baseUrl) } }));
+    // A file where the state folder should be: the rotated refresh token cannot be written.
+    mkdirSync(join(dir, '.dirsync'));
+    writeFileSync(join(dir, '.dirsync', 'state'), 'not a folder');
+    const planFile = join(dir, 'plan.json');
+    const runs = {
+      plan: await cli(['plan', config, '--out', planFile]),
+      apply: await cli(['apply', planFile]),
+      sync: await cli(['sync', config]),
+    };
+    for (const [name, r] of Object.entries(runs)) {
+      const warnings = r.stderr.split('\n').filter((l) => l.includes('warning:'));
+      assert.equal(warnings.length, 1, `${name}: ${r.stderr}`);
+      assert.match(
+        warnings[0]!,
+        new RegExp(
+          `^dirsync ${name}: warning: Could not keep the new refresh token in .*refresh-token-[0-9a-f]{16}\\.json \\((EEXIST|ENOTDIR)\\): the new refresh token is used by this process only`,
+        ),
+      );
+      for (const leak of [APP.secret, APP.refresh, 'LCRT_', 'LCAT_']) assert.ok(!(r.stderr + r.stdout).includes(leak), `${name}: ${leak}`);
+    }
+    // The plan goes on (2: changes); apply and sync then fail writing their own state into that folder.
+    assert.equal(runs.plan.code, 2, runs.plan.stderr);
   });
 
   it('without the kept token (the state folder gone), the restarted run is refused: invalid_grant naming cloud.auth', async () => {

@@ -147,7 +147,7 @@ export class RefreshTokenFiles implements RefreshTokenStore {
       if (this.forgotten.has(stateDir)) continue;
       const folder = join(stateDir, 'state');
       const names = await readdir(folder).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return [];
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return []; // no folder: nothing kept there
         throw new Error(`Could not read ${folder} to remove refresh tokens kept for an earlier cloud.auth.refreshToken (${err.code})`);
       });
       for (const name of names) {
