@@ -70,6 +70,8 @@ export class LspClient {
   readonly hintRefreshes = new EventQueue<number>();
   readonly secretRequests: ResolveSecretParams[] = [];
   readonly logs: string[] = [];
+  /** `window/showMessage` notifications (type 2: warning). */
+  readonly shown = new EventQueue<{ type: number; message: string }>();
   /** Every byte the server wrote and read. */
   wire = '';
   stderr = '';
@@ -97,6 +99,7 @@ export class LspClient {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => c.diagnostics.push(p));
     conn.onNotification(LiveStatusNotification.method, (p: LiveStatus) => c.statuses.push(p));
     conn.onNotification('window/logMessage', (p: { message: string }) => void c.logs.push(p.message));
+    conn.onNotification('window/showMessage', (p: { type: number; message: string }) => c.shown.push(p));
     let lens = 0;
     let hint = 0;
     conn.onRequest('workspace/codeLens/refresh', () => {

@@ -23,6 +23,11 @@ export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Returns the process exit code. Exit codes are part of the interface: document them in usage. */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
+  /**
+   * The command prints the cloud token's warnings itself (`serve`, with its timestamps); every
+   * other command gets them on stderr from `runCli`.
+   */
+  readonly printsAuthWarnings?: true;
 }
 
 export interface ParsedArgs {

@@ -2,6 +2,7 @@
 import { commands } from './commands/index';
 import { parseCommandArgs, UsageError, type CliIo } from './command';
 import { safeStream } from './terminal';
+import { onAuthWarning } from '../sync/engine/cloudClient';
 
 export const VERSION = '0.1.0';
 
@@ -34,6 +35,11 @@ export async function runCli(argv: string[], raw: CliIo): Promise<number> {
     io.stderr.write(`dirsync: unknown command '${name}'. Run \`dirsync help\`.\n`);
     return 1;
   }
+  // A cloud token's warning — a rotated refresh token that could not be kept (the next run may be
+  // refused), a kept one that could not be removed — is said on stderr, event log or not.
+  const stopWarnings = command.printsAuthWarnings
+    ? undefined
+    : onAuthWarning((w) => io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}dirsync ${command.name}: warning: ${w.message}\n`));
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values['help']) {
@@ -49,5 +55,7 @@ export async function runCli(argv: string[], raw: CliIo): Promise<number> {
     io.stderr.write(`dirsync ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
     if (io.env['DIRSYNC_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
     return 1;
+  } finally {
+    stopWarnings?.();
   }
 }

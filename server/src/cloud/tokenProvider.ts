@@ -33,6 +33,11 @@ export interface RefreshTokenStore {
   load(): Promise<string | undefined>;
   /** Keeps `refreshToken`, which replaced the last one; `expiresAt` (ms) when the answer said. Throws a message naming where. */
   save(refreshToken: string, expiresAt: number | undefined): Promise<void>;
+  /**
+   * Removes what is kept for other configured refresh tokens of the same token endpoint and client:
+   * called after each successful grant (cheap once done). Throws a message naming where.
+   */
+  forgetReplaced?(): Promise<void>;
 }
 
 export interface OAuthTokenProviderOptions {
@@ -336,6 +341,14 @@ export class OAuthTokenProvider implements TokenProvider {
           event: 'auth.keepFailed',
           message: `${redactSecrets((err as Error).message, [this.refreshToken])}: the new refresh token is used by this process only, and a restarted dirsync starts again from cloud.auth.refreshToken, which the token endpoint may have retired`,
         });
+      }
+    }
+    if (o.store?.forgetReplaced) {
+      // This chain works: the tokens kept for a refresh token the config no longer names are secrets of no use.
+      try {
+        await o.store.forgetReplaced();
+      } catch (err) {
+        this.emit({ level: 'warn', event: 'auth.forgetFailed', message: redactSecrets((err as Error).message, this.secrets()) });
       }
     }
     const kind = first ? 'start' : reason;

@@ -2,7 +2,8 @@
  * One error type for everything that can go wrong reading a directory, with a stable code and a
  * message that says what failed, where (URL, bind DN, base DN, file:line) and what to check. A
  * message never contains the password: it is never put in, and the text a server or library
- * sends back is redacted (`redactSecrets`) before it is quoted, should it ever echo it.
+ * sends back is redacted (`redactSecrets`) before it is quoted, should it ever echo it; so is the
+ * cause a DirectoryError keeps, when its text holds the password (`toDirectoryError`).
  */
 
 export type DirectoryErrorCode =

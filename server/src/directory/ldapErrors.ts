@@ -66,6 +66,23 @@ function serverDetail(text: string): string {
 }
 const inParens = (s: string) => (s ? ` (${s})` : '');
 
+/**
+ * `err`, or — when its text holds the password — a copy with the password redacted from its
+ * message and stack (name and code kept). dirsync prints a DirectoryError's message only, but
+ * `util.inspect` and Node's printer of an uncaught error print the cause too.
+ */
+function redactedCause(err: unknown, password: string | undefined): unknown {
+  if (!password || !(err instanceof Error)) return err;
+  const { message, stack } = err;
+  if (!message.includes(password) && !stack?.includes(password)) return err;
+  const copy = new Error(redactSecrets(message, [password]));
+  copy.name = err.name;
+  copy.stack = stack === undefined ? undefined : redactSecrets(stack, [password]);
+  const code = (err as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
+}
+
 /** The DirectoryError for `err` (returned as is when it already is one). */
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one table from LDAP result codes and Samba/AD detail texts to the user's message; each case is a few lines.
 export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryError {
@@ -76,9 +93,10 @@ export function toDirectoryError(err: unknown, c: LdapErrorContext): DirectoryEr
   const raw = redactSecrets(String(e?.message ?? err), [c.password]);
   const serverText = raw.split('\n')[0]!.trim();
   // Every message names the URL (each text below does) and, when there is one, the bind DN.
+  const cause = redactedCause(err, c.password);
   const make = (code: ConstructorParameters<typeof DirectoryError>[0], message: string) =>
     new DirectoryError(code, c.bindDn && !message.includes(c.bindDn) ? `${message} (bind DN ${c.bindDn})` : message, c.url, {
-      cause: err,
+      cause,
     });
 
   if (e?.name === 'AbortError') return make('aborted', `Directory read from ${c.url} was cancelled.`);

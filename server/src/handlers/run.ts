@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   WorkDoneProgress,
   type CancellationToken,
   type Connection,
@@ -112,6 +114,16 @@ export function registerRunRequests(
       }
     },
     secrets: (uri) => (ref) => resolveSecret(uri, ref, 'sync'),
+  });
+
+  // The cloud token's warnings are in the run's event log (the Dirsync output channel), which may go
+  // unread while the next start may be refused or a secret stays on disk: a window warning, each text once.
+  const warned = new Set<string>();
+  engine.onAuthWarning?.((w) => {
+    if (warned.has(w.message)) return;
+    warned.add(w.message);
+    // A notification (window/showMessage): nothing to answer, so nothing waits on the client.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Dirsync: ${w.message}` });
   });
 
   let mismatchLogged = false;

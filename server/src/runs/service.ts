@@ -30,6 +30,11 @@ export interface RunEngine {
   readonly applyPlan: ApplyPlanFn;
   readonly purgeAvatars: PurgeAvatarsFn;
   readonly explainObject: ExplainFn;
+  /**
+   * Hears the cloud token's warnings that outlive a run (a rotated refresh token not kept for the
+   * next start, a kept one not removed) until the returned function is called.
+   */
+  readonly onAuthWarning?: (listener: (warning: { readonly event: string; readonly message: string }) => void) => () => void;
 }
 
 /** A config to run: its file, and its text when the editor holds a different (unsaved) one. */

@@ -7,7 +7,7 @@
  * appears in any output, event log or report.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../../server/src/localCloud/index';
@@ -52,10 +52,21 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
     return started.baseUrl;
   }
 
-  async function sync(config: string, events: string): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
-    const run = spawnWatched(process.execPath, [BIN, 'sync', config, '--log', events], {
+  async function sync(
+    config: string,
+    events: string,
+    refreshToken = APP.refresh,
+  ): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
+    return cli(['sync', config, '--log', events], refreshToken);
+  }
+
+  async function cli(
+    args: string[],
+    refreshToken = APP.refresh,
+  ): Promise<{ code: number | string | null; stderr: string; stdout: string }> {
+    const run = spawnWatched(process.execPath, [BIN, ...args], {
       cwd: dir,
-      env: { PATH: process.env['PATH'], APP_CLIENT_ID: APP.id, APP_CLIENT_SECRET: APP.secret, APP_REFRESH_TOKEN: APP.refresh },
+      env: { PATH: process.env['PATH'], APP_CLIENT_ID: APP.id, APP_CLIENT_SECRET: APP.secret, APP_REFRESH_TOKEN: refreshToken },
     });
     runs.push(run);
     const code = await run.exit;
@@ -127,6 +138,85 @@ describe('cloud.auth: a rotated refresh token survives a restart', function () {
         .map((f): [string, string] => [f, readFileSync(f, 'utf8')]),
     ];
     for (const leak of leaks) for (const [where, text] of texts) assert.ok(!text.includes(leak), `${where} contains ${leak.slice(0, 8)}…`);
+  });
+
+  it('a new refresh token in the config: once it worked, the token kept for the old one is removed; an older file is still read', async () => {
+    const ldif = join(dir, 'corp.ldif');
+    await writeLdif(ldif, 3);
+    const baseUrl = await startCloud();
+    const config = join(dir, 'corp.dirsync');
+    writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth: appAuth(baseUrl), concurrency: 4 } }));
+    const stateDir = join(dir, '.dirsync', 'state');
+    const kept = () => readdirSync(stateDir).filter((n) => /^refresh-token-[0-9a-f]{16}\.json$/.test(n));
+    const read = (name: string) => JSON.parse(readFileSync(join(stateDir, name), 'utf8')) as Record<string, string>;
+
+    const first = await sync(config, join(dir, 'events-1.jsonl'));
+    assert.equal(first.code, 2, first.stderr + first.stdout); // 2: changes applied
+    const [old] = kept();
+    assert.ok(old && kept().length === 1, kept().join(', '));
+    const app = read(old).app;
+    assert.match(app ?? '', /^[0-9a-f]{64}$/, 'the file names its token endpoint and client by digest');
+    // As the version before files named their Service App wrote it: it must still be found.
+    const { app: _app, ...older } = read(old);
+    writeFileSync(join(stateDir, old), JSON.stringify(older, null, 2) + '\n', { mode: 0o600 });
+
+    // The starting token is retired: this run is granted only because it read the older file.
+    const second = await sync(config, join(dir, 'events-2.jsonl'));
+    assert.equal(second.code, 0, second.stderr + second.stdout); // 0: the cloud already matched
+    assert.match(readFileSync(join(dir, 'events-2.jsonl'), 'utf8'), /"event":"auth\.refreshTokenKept"/);
+    assert.deepEqual(kept(), [old]);
+    assert.equal(read(old).app, app, 'the older file now names its Service App');
+
+    // The admin puts a new refresh token into the config (the local cloud honours the refresh
+    // tokens it issued: the one kept now stands for a token fetched again from the developer portal).
+    const fresh = read(old).refreshToken!;
+    const third = await sync(config, join(dir, 'events-3.jsonl'), fresh);
+    assert.equal(third.code, 0, third.stderr + third.stdout);
+    const [now] = kept();
+    assert.ok(now && kept().length === 1 && now !== old, `the old token's file is gone: ${readdirSync(stateDir).join(', ')}`);
+    assert.equal(read(now).app, app);
+    assert.equal(statSync(join(stateDir, now)).mode & 0o777, 0o600);
+    // The next run starts from the new token's kept successor.
+    const fourth = await sync(config, join(dir, 'events-4.jsonl'), fresh);
+    assert.equal(fourth.code, 0, fourth.stderr + fourth.stdout);
+    assert.match(readFileSync(join(dir, 'events-4.jsonl'), 'utf8'), /"event":"auth\.refreshTokenKept"/);
+    assert.deepEqual(kept(), [now]);
+    for (const r of [first, second, third, fourth]) {
+      for (const leak of [APP.secret, APP.refresh, fresh, 'LCRT_']) assert.ok(!(r.stderr + r.stdout).includes(leak), leak.slice(0, 8));
+    }
+  });
+
+  it('a rotated token that cannot be kept: plan, sync and apply say so on stderr (no event log needed), never the token', async () => {
+    const ldif = join(dir, 'corp.ldif');
+    await writeLdif(ldif, 2);
+    // The token endpoint rotates, but this test's starting token stays valid: each run starts from it.
+    const started = startTokenCloud(dir, APP, ['--log'], (c) => c.stderr.some((l) => /^token endpoint /.test(l)));
+    cloud = started.cloud;
+    const baseUrl = await started.baseUrl;
+    const config = join(dir, 'corp.dirsync');
+    writeFileSync(config, e2eConfig(baseUrl, ldif, { cloud: { type: 'scim', url: baseUrl, auth: appAuth(baseUrl) } }));
+    // A file where the state folder should be: the rotated refresh token cannot be written.
+    mkdirSync(join(dir, '.dirsync'));
+    writeFileSync(join(dir, '.dirsync', 'state'), 'not a folder');
+    const planFile = join(dir, 'plan.json');
+    const runs = {
+      plan: await cli(['plan', config, '--out', planFile]),
+      apply: await cli(['apply', planFile]),
+      sync: await cli(['sync', config]),
+    };
+    for (const [name, r] of Object.entries(runs)) {
+      const warnings = r.stderr.split('\n').filter((l) => l.includes('warning:'));
+      assert.equal(warnings.length, 1, `${name}: ${r.stderr}`);
+      assert.match(
+        warnings[0]!,
+        new RegExp(
+          `^dirsync ${name}: warning: Could not keep the new refresh token in .*refresh-token-[0-9a-f]{16}\\.json \\((EEXIST|ENOTDIR)\\): the new refresh token is used by this process only`,
+        ),
+      );
+      for (const leak of [APP.secret, APP.refresh, 'LCRT_', 'LCAT_']) assert.ok(!(r.stderr + r.stdout).includes(leak), `${name}: ${leak}`);
+    }
+    // The plan goes on (2: changes); apply and sync then fail writing their own state into that folder.
+    assert.equal(runs.plan.code, 2, runs.plan.stderr);
   });
 
   it('without the kept token (the state folder gone), the restarted run is refused: invalid_grant naming cloud.auth', async () => {

@@ -184,6 +184,9 @@ class MemoryStore implements RefreshTokenStore {
   token: string | undefined;
   saves = 0;
   fail = false;
+  /** When forgetReplaced was called, in saves (a grant's save comes first). */
+  forgets: number[] = [];
+  forgetFails = false;
   async load(): Promise<string | undefined> {
     return this.token;
   }
@@ -191,6 +194,14 @@ class MemoryStore implements RefreshTokenStore {
     if (this.fail) throw new Error('Could not keep the new refresh token in /state/refresh-token-x.json (EACCES)');
     this.token = token;
     this.saves++;
+  }
+  async forgetReplaced(): Promise<void> {
+    this.forgets.push(this.saves);
+    if (this.forgetFails) {
+      throw new Error(
+        `Could not remove /state/refresh-token-y.json, the refresh token kept for an earlier cloud.auth.refreshToken (EACCES): delete it by hand (${CREDS.refreshToken})`,
+      );
+    }
   }
 }
 
@@ -253,6 +264,35 @@ describe('cloud: a rotated refresh token kept for the next process (strictly rot
     assert.equal(f.cloud.tokens().refused, 1, 'one refused grant, then granted with the store’s token');
     assert.equal(f.cloud.tokens().issued, 3);
     assert.equal(a.logger.named('auth.error').length, 0, 'a refusal that was recovered is not an error');
+  });
+
+  it('after each granted renewal the store forgets tokens kept for another configured token (once the new one is kept)', async () => {
+    const store = new MemoryStore();
+    const { p, logger, clock } = provider(store);
+    await p.current();
+    assert.deepEqual(store.forgets, [1], 'after the rotated token was kept');
+    clock.t += 55_000;
+    await p.current();
+    assert.deepEqual(store.forgets, [1, 2]);
+    assert.equal(logger.named('auth.forgetFailed').length, 0);
+    // A refused grant forgets nothing: the starting refresh token was retired by the first use above.
+    const empty = new MemoryStore();
+    await assert.rejects(provider(empty).p.current(), /invalid_grant/);
+    assert.deepEqual(empty.forgets, []);
+  });
+
+  it('a kept token that cannot be removed: a warning naming the file (no secret); the grant stands', async () => {
+    const store = new MemoryStore();
+    store.forgetFails = true;
+    const { p, logger } = provider(store);
+    assert.ok(await p.current());
+    const [warning] = logger.named('auth.forgetFailed');
+    assert.equal(warning?.['level'], 'warn');
+    assert.match(
+      String(warning?.['message']),
+      /refresh-token-y\.json, the refresh token kept for an earlier cloud\.auth\.refreshToken \(EACCES\): delete it by hand/,
+    );
+    assert.ok(!String(warning?.['message']).includes(CREDS.refreshToken));
   });
 
   it('a store that cannot be written: a warning naming the file; this process keeps working', async () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { inspect } from 'node:util';
 import { InvalidCredentialsError, NoSuchObjectError, StrongAuthRequiredError, UnknownStatusCodeError } from 'ldapts';
 import { toDirectoryError } from '../../../server/src/directory/ldapErrors';
 import { decodeAdBindData } from '../../../server/src/directory/errors';
@@ -119,5 +120,18 @@ describe('directory error mapping', () => {
     const short = toDirectoryError(new Error('no such thing as x'), { ...ctx, bindDn: 'CN=svc,DC=example,DC=com', password: 'x' });
     assert.match(short.message, /failed: no such thing as \[redacted\]$/);
     assert.match(short.message, /as CN=svc,DC=example,DC=com /);
+  });
+
+  it("the cause keeps no password: util.inspect (and Node's printer of an uncaught error) shows none", () => {
+    const password = 'Hunter2-§-Secret';
+    const echoed = Object.assign(new Error(`unwilling: simple bind with ${password} refused`), { code: 53 });
+    const e = toDirectoryError(echoed, { ...ctx, password });
+    const printed = inspect(e, { depth: 5 });
+    assert.ok(!printed.includes(password), printed);
+    assert.match(printed, /\[cause\]: Error: unwilling: simple bind with \[redacted\] refused/);
+    assert.equal((e.cause as { code?: unknown }).code, 53);
+    // A cause without the password is kept as it is (its class and fields intact).
+    const plain = new InvalidCredentialsError('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839');
+    assert.equal(toDirectoryError(plain, { ...ctx, password }).cause, plain);
   });
 });

@@ -38,6 +38,7 @@ function line(io: CliIo, text: string): void {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: "Run syncs on the config's schedule until stopped (the long-lived service)",
+  printsAuthWarnings: true,
   usage: `Usage: dirsync serve [options] <config.dirsync>
 
 Runs as a service: a sync at start, then an incremental sync every schedule.incrementalInterval
@@ -89,8 +90,9 @@ schedule.enabled is false, or --once failed.`,
           warnedAt = Date.now();
           line(io, `warning: ${e.message}`);
         }
-        // A rotated refresh token that could not be kept: the next start of serve would be refused.
-        if (e.event === 'auth.keepFailed') line(io, `warning: ${e.message}`);
+        // A rotated refresh token that could not be kept (the next start of serve would be refused),
+        // or one kept for an earlier refresh token that could not be removed (a secret left on disk).
+        if (e.event === 'auth.keepFailed' || e.event === 'auth.forgetFailed') line(io, `warning: ${e.message}`);
       };
       try {
         const r = await runSync({ ...session.engine, onEvent, secrets: envSecretResolver(io.env), configFile, mode });

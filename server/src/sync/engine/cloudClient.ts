@@ -67,6 +67,26 @@ function eventLogger(sessionId: string, onEvent: (e: EngineEvent) => void) {
   };
 }
 
+/** What a token provider warns of that the user must see even without an event log. */
+export interface AuthWarning {
+  /** `auth.keepFailed` (a rotated refresh token could not be kept for the next process) or `auth.forgetFailed`. */
+  readonly event: string;
+  readonly message: string;
+}
+
+/** The token providers' warnings shown beside the event log: a restarted dirsync may be refused, or a secret stays on disk. */
+const SHOWN_AUTH_WARNINGS: ReadonlySet<string> = new Set(['auth.keepFailed', 'auth.forgetFailed']);
+const authWarningListeners = new Set<(warning: AuthWarning) => void>();
+
+/**
+ * Hears the warnings of every token provider in this process (they outlive one run) until the
+ * returned function is called: the CLI prints them on stderr, the language server shows them.
+ */
+export function onAuthWarning(listener: (warning: AuthWarning) => void): () => void {
+  authWarningListeners.add(listener);
+  return () => authWarningListeners.delete(listener);
+}
+
 /**
  * One provider per Service App, token endpoint and starting refresh token, for the whole process:
  * `dirsync serve` and the language server run many syncs, and each must find the access token and
@@ -109,6 +129,12 @@ async function authProvider(
       // The provider outlives this run's client, so it has a proxy agent of its own.
       ...(o.cloud.proxy ? { dispatcher: proxyAgent()! } : {}),
       hint: `Check cloud.auth (clientId ${auth.clientId.value.text}, clientSecret ${auth.clientSecret.value.text}, refreshToken ${auth.refreshToken.value.text}) in ${o.configFile}`,
+    });
+    provider.attach({
+      log(e) {
+        if (e.level !== 'warn' || !SHOWN_AUTH_WARNINGS.has(e.event)) return;
+        for (const l of authWarningListeners) l({ event: e.event, message: cloudEventMessage(e) });
+      },
     });
     entry = { provider, files };
     providers.set(key, entry);

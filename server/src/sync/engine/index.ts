@@ -28,6 +28,7 @@ export * from '../contract';
 export type * from '../contract';
 export { dryRun, saveReport, type DryRunOptions } from './dryRun';
 export { explainObject } from './explain';
+export { onAuthWarning, type AuthWarning } from './cloudClient';
 export { loadEngineConfig, EngineError, type LoadedConfig } from './load';
 export {
   planAvatars,

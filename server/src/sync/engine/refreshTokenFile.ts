@@ -4,12 +4,17 @@
  * not from the config's. It is kept in `<stateDir>/state/refresh-token-<16 hex>.json`, named and
  * stamped with a digest of the token endpoint, client id and the CONFIGURED refresh token it
  * replaced: when the admin puts a new refresh token into the config, the digest changes and the
- * kept one is no longer used (the config wins). The file is written atomically (a new temp file
+ * kept one is no longer used (the config wins). The file also holds a digest of the token endpoint
+ * and client id alone (`app`): once a grant from the new configured token succeeded, the files kept
+ * for the same endpoint and client but another configured token are removed (`forgetReplaced`), so
+ * a still-valid refresh token does not stay on disk. A file from before `app` was written is still
+ * read, and gets it with the next rotated token saved (a token endpoint that keeps no files does not
+ * rotate; one that does, rotates at every grant). The file is written atomically (a new temp file
  * created with mode 0600, flushed, renamed over the old one), and the folder gets a `.gitignore`
  * of `*` so the secret never lands in Git. Its value is never logged or reported.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RefreshTokenStore } from '../../cloud/index';
 import { writeTextDurably } from '../apply/stateFiles';
@@ -26,6 +31,8 @@ export interface RefreshTokenKey {
 /** What the file holds. */
 interface KeptToken {
   readonly version: typeof VERSION;
+  /** SHA-256 of the token endpoint and client id (absent in files written before it was added). */
+  readonly app?: string;
   /** SHA-256 of the token endpoint, client id and configured refresh token this one replaced. */
   readonly replaces: string;
   readonly refreshToken: string;
@@ -40,6 +47,16 @@ export function refreshTokenDigest(key: RefreshTokenKey): string {
     .update(JSON.stringify(['dirsync refresh token', key.tokenUrl, key.clientId, key.refreshToken]))
     .digest('hex');
 }
+
+/** The digest of one Service App at one token endpoint, whatever refresh token the config names. */
+export function refreshTokenAppDigest(key: Pick<RefreshTokenKey, 'tokenUrl' | 'clientId'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['dirsync refresh token app', key.tokenUrl, key.clientId]))
+    .digest('hex');
+}
+
+/** A kept refresh token's file name, whatever the configured token it replaced. */
+const KEPT_NAME = /^refresh-token-[0-9a-f]{16}\.json$/;
 
 /** `<stateDir>/state/refresh-token-<first 16 hex of the digest>.json`. */
 export function refreshTokenFile(stateDir: string, key: RefreshTokenKey): string {
@@ -81,13 +98,17 @@ async function ensureStateFolder(folder: string): Promise<void> {
  */
 export class RefreshTokenFiles implements RefreshTokenStore {
   private readonly stateDirs = new Set<string>();
+  /** State folders whose files kept for other configured refresh tokens are gone. */
+  private readonly forgotten = new Set<string>();
   private readonly digest: string;
+  private readonly app: string;
 
   constructor(
     private readonly key: RefreshTokenKey,
     private readonly now: () => number = Date.now,
   ) {
     this.digest = refreshTokenDigest(key);
+    this.app = refreshTokenAppDigest(key);
   }
 
   add(stateDir: string): void {
@@ -106,15 +127,56 @@ export class RefreshTokenFiles implements RefreshTokenStore {
       if (text === undefined) continue;
       const token = keptRefreshToken(text, this.digest, this.now());
       if (token === undefined) continue;
-      const savedAt = String((JSON.parse(text) as KeptToken).savedAt ?? '');
+      const kept = JSON.parse(text) as KeptToken;
+      const savedAt = String(kept.savedAt ?? '');
       if (!best || savedAt > best.savedAt) best = { token, savedAt };
     }
     return best?.token;
   }
 
+  /**
+   * Removes, from each state folder, the refresh tokens kept for the same token endpoint and client
+   * but another configured refresh token: called once a grant of this one's chain succeeded, so
+   * the config's newer token has replaced them. Files without `app` (from before it was written,
+   * for a token no longer configured) cannot be told apart from another app's and are left.
+   * Throws a message naming the file it could not remove.
+   */
+  async forgetReplaced(): Promise<void> {
+    const own = this.digest.slice(0, 16);
+    for (const stateDir of this.stateDirs) {
+      if (this.forgotten.has(stateDir)) continue;
+      const folder = join(stateDir, 'state');
+      const names = await readdir(folder).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return []; // no folder: nothing kept there
+        throw new Error(`Could not read ${folder} to remove refresh tokens kept for an earlier cloud.auth.refreshToken (${err.code})`);
+      });
+      for (const name of names) {
+        if (!KEPT_NAME.test(name) || name === `refresh-token-${own}.json`) continue;
+        const file = join(folder, name);
+        const text = await readFile(file, 'utf8').catch(() => undefined);
+        let kept: Partial<KeptToken> | undefined;
+        try {
+          kept = text === undefined ? undefined : (JSON.parse(text) as Partial<KeptToken>);
+        } catch {
+          kept = undefined;
+        }
+        if (kept?.app !== this.app || kept.replaces === this.digest) continue;
+        await unlink(file).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') {
+            throw new Error(
+              `Could not remove ${file}, the refresh token kept for an earlier cloud.auth.refreshToken (${err.code}): delete it by hand`,
+            );
+          }
+        });
+      }
+      this.forgotten.add(stateDir);
+    }
+  }
+
   async save(refreshToken: string, expiresAt: number | undefined): Promise<void> {
     const kept: KeptToken = {
       version: VERSION,
+      app: this.app,
       replaces: this.digest,
       refreshToken,
       ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt).toISOString() } : {}),

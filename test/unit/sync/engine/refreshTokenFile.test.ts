@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   keptRefreshToken,
   RefreshTokenFiles,
+  refreshTokenAppDigest,
   refreshTokenDigest,
   refreshTokenFile,
   writeSecretFile,
@@ -56,8 +57,9 @@ describe('refresh token file', () => {
     assert.equal(statSync(file!).mode & 0o777, 0o600);
     assert.equal(await files.load(), 'rotated-1');
     const kept = JSON.parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(kept).sort(), ['expiresAt', 'refreshToken', 'replaces', 'savedAt', 'version']);
+    assert.deepEqual(Object.keys(kept).sort(), ['app', 'expiresAt', 'refreshToken', 'replaces', 'savedAt', 'version']);
     assert.equal(kept['replaces'], refreshTokenDigest(KEY));
+    assert.equal(kept['app'], refreshTokenAppDigest(KEY));
     assert.ok(!readFileSync(file!, 'utf8').includes(KEY.refreshToken), 'the configured token is not written, only its digest');
     await files.save('rotated-2', undefined);
     assert.equal(await files.load(), 'rotated-2');
@@ -99,6 +101,62 @@ describe('refresh token file', () => {
       assert.ok(!e.message.includes('rotated-secret-1'));
       return true;
     });
+  });
+
+  it('the app digest: one per token endpoint and client, whatever the configured refresh token', () => {
+    const newToken: typeof KEY = { ...KEY, refreshToken: 'configured-2' };
+    assert.equal(refreshTokenAppDigest(KEY), refreshTokenAppDigest(newToken));
+    assert.notEqual(refreshTokenAppDigest(KEY), refreshTokenAppDigest({ ...KEY, clientId: 'C-other' }));
+    assert.notEqual(refreshTokenAppDigest(KEY), refreshTokenAppDigest({ ...KEY, tokenUrl: 'https://idbroker.example/token' }));
+    assert.notEqual(refreshTokenAppDigest(KEY), refreshTokenDigest(KEY));
+  });
+
+  it("forgetReplaced removes the same app's tokens kept for another configured token; other apps', unknown and own files stay", async () => {
+    const save = async (key: typeof KEY, token: string) => {
+      const f = new RefreshTokenFiles(key, () => NOW);
+      f.add(dir);
+      await f.save(token, undefined);
+      return f.files()[0]!;
+    };
+    const replaced = await save({ ...KEY, refreshToken: 'configured-0' }, 'old-chain');
+    const otherApp = await save({ ...KEY, clientId: 'C-other', refreshToken: 'configured-0' }, 'other-app');
+    // A file as the version before `app` wrote it, for a token no longer configured: nothing says whose it is.
+    const unknown = refreshTokenFile(dir, { ...KEY, refreshToken: 'configured-00' });
+    const { app: _a, ...older } = JSON.parse(readFileSync(replaced, 'utf8')) as Record<string, unknown>;
+    writeFileSync(unknown, JSON.stringify({ ...older, replaces: refreshTokenDigest({ ...KEY, refreshToken: 'configured-00' }) }));
+    writeFileSync(join(dir, 'state', 'refresh-token-notes.txt'), 'not a kept token');
+    writeFileSync(join(dir, 'state', 'refresh-token-0123456789abcdef.json'), '{ not json');
+    const files = new RefreshTokenFiles(KEY, () => NOW);
+    files.add(dir);
+    files.add(join(dir, 'never-written'));
+    await files.save('new-chain', undefined);
+    const own = files.files()[0]!;
+    await files.forgetReplaced();
+    const names = readdirSync(join(dir, 'state')).sort();
+    const name = (f: string) => f.split('/').pop()!;
+    assert.deepEqual(
+      names,
+      ['.gitignore', name(own), name(otherApp), name(unknown), 'refresh-token-0123456789abcdef.json', 'refresh-token-notes.txt'].sort(),
+    );
+    assert.ok(!names.includes(name(replaced)));
+    assert.equal(await files.load(), 'new-chain');
+    await files.forgetReplaced(); // done once per folder: nothing to do, nothing thrown
+  });
+
+  it('a file without `app` (written before it was added) is still loaded; the next save stamps it', async () => {
+    const files = new RefreshTokenFiles(KEY, () => NOW);
+    files.add(dir);
+    await files.save('rotated-1', undefined);
+    const [file] = files.files();
+    const { app, ...older } = JSON.parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file!, JSON.stringify(older), { mode: 0o600 });
+    const again = new RefreshTokenFiles(KEY, () => NOW);
+    again.add(dir);
+    assert.equal(await again.load(), 'rotated-1');
+    await again.save('rotated-2', undefined);
+    const stamped = JSON.parse(readFileSync(file!, 'utf8')) as Record<string, unknown>;
+    assert.equal(stamped['app'], app);
+    assert.equal(stamped['refreshToken'], 'rotated-2');
   });
 
   it('writeSecretFile replaces a file atomically with a new one of mode 0600', async () => {

@@ -279,6 +279,25 @@ describe('sync plan (pure)', () => {
       assert.deepEqual(group.kind === 'createGroup' && group.body['members'], undefined);
     });
 
+    it('a room gone from AD is a deleted user: the target keeps no room type (unless the cloud user says userType room)', async () => {
+      // What the first sync made of the room on this target: a plain user with the room's externalId.
+      const made = await plan(generic(), items('rooms', [room]), []);
+      const op = made.payload.operations[0]!;
+      assert.ok(op.kind === 'createUser' && !('userType' in op.body));
+      const synced = cloudUser('r1', 'room.1@corp.example.com', { externalId: guid(5), displayName: 'Room 1' });
+      const gone = await plan(generic(), [], [synced]);
+      const it = byUser(gone, 'room.1@corp.example.com')!;
+      assert.deepEqual([it.objectType, it.category, it.action], ['user', 'deleted', 'delete']);
+      assert.equal(gone.report.work.users.delete, 1);
+      assert.equal(gone.report.work.rooms.delete, 0);
+      assert.deepEqual(kinds(gone.payload.operations), ['deleteUser']);
+      // A cloud user whose userType is room (a target that keeps it, or one a Webex sync made) is a deleted room.
+      const typed = await plan(generic(), [], [{ ...synced, userType: 'room' }]);
+      const room1 = byUser(typed, 'room.1@corp.example.com')!;
+      assert.deepEqual([room1.objectType, room1.category, room1.action], ['room', 'deleted', 'delete']);
+      assert.equal(typed.report.work.rooms.delete, 1);
+    });
+
     it('has no effect on Webex: rooms are Webex rooms there', async () => {
       const cfg = config({ cloud: { type: 'webex', orgId: 'o' }, objects: { rooms: { enabled: true, genericTarget: 'skip' } } });
       const p = await plan(cfg, items('rooms', [room]), []);
