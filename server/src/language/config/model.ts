@@ -172,7 +172,7 @@ function buildCloud(c: Node | undefined): CloudConfig {
     ...(token ? { token } : {}),
     ...(auth ? { auth } : {}),
     concurrency: int(prop(c, 'concurrency'), 4, 1, 64),
-    pageSize: int(prop(c, 'pageSize'), 100, 1, 1000),
+    pageSize: int(prop(c, 'pageSize'), 1000, 1, 1000),
     timeoutSeconds: int(prop(c, 'timeoutSeconds'), 30, 1),
     maxRetries: int(prop(c, 'maxRetries'), 6, 0, 20),
     ...(proxyUrl

@@ -140,7 +140,13 @@ const cloudSpec: ObjectSpec = {
         '{\n\t"clientId": "\\${env:${1:DIRSYNC_CLIENT_ID}}",\n\t"clientSecret": "\\${env:${2:DIRSYNC_CLIENT_SECRET}}",\n\t"refreshToken": "\\${env:${3:DIRSYNC_REFRESH_TOKEN}}"\n}',
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, doc: 'SCIM requests in flight at once.' },
-    pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, doc: 'Resources per list request (`count`).' },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 1000,
+      doc: 'Resources per list request (`count`). A cloud that pages by fewer is read by its own page size.',
+    },
     timeoutSeconds: { type: 'integer', minimum: 1, default: 30, doc: 'Per-request timeout in seconds.' },
     maxRetries: {
       type: 'integer',

@@ -15,7 +15,7 @@ describe('language/config/model: the typed DirsyncConfig', () => {
     assert.equal(c.directory.connectTimeoutSeconds, 10);
     assert.equal(c.cloud.type, 'webex');
     assert.equal(c.cloud.url.value, 'https://webexapis.com/identity/scim/{orgId}/v2');
-    assert.deepEqual([c.cloud.concurrency, c.cloud.pageSize, c.cloud.timeoutSeconds, c.cloud.maxRetries], [4, 100, 30, 6]);
+    assert.deepEqual([c.cloud.concurrency, c.cloud.pageSize, c.cloud.timeoutSeconds, c.cloud.maxRetries], [4, 1000, 30, 6]);
     assert.deepEqual(
       (['users', 'groups', 'contacts', 'rooms'] as const).map((k) => [
         c.objects[k].enabled,
