@@ -210,14 +210,22 @@ export function waitingBytes(user: WaitingUser): number {
  * `HELD_WAITING_BYTES` and then in a file beside the reports until the directory is read: in a
  * large directory that is half of the users, each with its mapped values and what is kept of its
  * entry (its picture). Each in the file is one record of V8's serialization format (binary values
- * stay bytes, nothing is parsed as text) behind its length. They come back in the order added: the
+ * stay bytes, nothing is parsed as text) behind its length, read back where it is when its
+ * manager is read (`take`), else in order at the end. They come back in the order added: the
  * ones held first, then the file's.
  */
 export class WaitingSpool implements WaitingSink {
   private readonly spool: SpoolFile;
   private held = new WaitingList();
   private heldBytes = 0;
-  private spilled = false;
+  /** Tickets below this are held; from it on, in the file (`spilledAt` of -1: none is). */
+  private spilledAt = -1;
+  private tickets = 0;
+  /** Where each record in the file starts (its length), by ticket − `spilledAt`. */
+  private offsets = new Float64Array(1024);
+  private taken = new Uint8Array(1024);
+  private written = 0;
+  private readFd: number | undefined;
 
   static async open(dir: string, holdUp = HELD_WAITING_BYTES): Promise<WaitingSpool> {
     await reportsFolder(dir);
@@ -236,37 +244,66 @@ export class WaitingSpool implements WaitingSink {
     return this.held.size;
   }
 
-  add(user: WaitingUser): void {
-    if (!this.spilled) {
+  add(user: WaitingUser): number {
+    const ticket = this.tickets++;
+    if (this.spilledAt < 0) {
       this.heldBytes += waitingBytes(user);
-      if (this.heldBytes <= this.holdUp) {
-        this.held.add(user);
-        return;
-      }
-      this.spilled = true; // from here on, in the file (after the held ones, in order)
+      if (this.heldBytes <= this.holdUp) return this.held.add(user);
+      this.spilledAt = ticket; // from here on, in the file (after the held ones, in order)
     }
     const record = serialize(user);
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32LE(record.length);
-    this.spool.append(length);
-    this.spool.append(record);
+    const i = ticket - this.spilledAt;
+    if (i >= this.offsets.length) {
+      const offsets = new Float64Array(this.offsets.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const taken = new Uint8Array(this.taken.length * 2);
+      taken.set(this.taken);
+      this.taken = taken;
+    }
+    this.offsets[i] = this.written;
+    this.written += this.spool.append(length) + this.spool.append(record);
+    return ticket;
+  }
+
+  take(ticket: number): WaitingUser {
+    if (this.spilledAt < 0 || ticket < this.spilledAt) return this.held.take(ticket);
+    const i = ticket - this.spilledAt;
+    if (this.taken[i]) throw new Error(`waiting user ${ticket} was taken already`);
+    this.taken[i] = 1;
+    const offset = this.offsets[i]!;
+    if (offset + 4 > this.spool.flushedBytes) this.spool.flush();
+    this.readFd ??= openSync(this.spool.file, 'r');
+    const head = Buffer.allocUnsafe(4);
+    if (readAt(this.readFd, head, 4, offset) < 4) throw new Error(`${this.spool.file} ends before a waiting user's record`);
+    const length = head.readUInt32LE(0);
+    if (offset + 4 + length > this.spool.flushedBytes) this.spool.flush();
+    // Its own buffer: V8's deserializer makes binary values views of the bytes it is given.
+    const record = Buffer.allocUnsafe(length);
+    if (readAt(this.readFd, record, length, offset + 4) < length) throw new Error(`${this.spool.file} ends inside a waiting user's record`);
+    return deserialize(record) as WaitingUser;
   }
 
   *drain(): Iterable<WaitingUser> {
     try {
       yield* this.held.drain();
-      if (!this.spilled) return;
+      if (this.spilledAt < 0) return;
       this.spool.flush();
+      let i = 0;
       // A copy per record: V8's deserializer makes binary values views of the bytes it is given,
       // and the read buffer is reused.
-      for (const record of records(this.spool.file)) yield deserialize(Buffer.from(record)) as WaitingUser;
+      for (const record of records(this.spool.file)) if (!this.taken[i++]) yield deserialize(Buffer.from(record)) as WaitingUser;
     } finally {
-      this.spool.close();
+      this.close();
     }
   }
 
   close(): void {
     this.held = new WaitingList();
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
     this.spool.close();
   }
 }

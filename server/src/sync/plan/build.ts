@@ -73,20 +73,33 @@ class PlannedItems {
 
 /** The users waiting for their manager, in memory (what tests and callers without a sink get; the engine's file holds its first ones in one). */
 export class WaitingList implements WaitingSink {
-  private users: WaitingUser[] = [];
+  private users: Array<WaitingUser | undefined> = [];
+  private held = 0;
+  /** How many are held (added, neither taken nor drained). */
   get size(): number {
-    return this.users.length;
+    return this.held;
   }
-  add(user: WaitingUser): void {
-    this.users.push(user);
+  add(user: WaitingUser): number {
+    this.held++;
+    return this.users.push(user) - 1;
+  }
+  take(ticket: number): WaitingUser {
+    const user = this.users[ticket];
+    if (!user) throw new Error(`waiting user ${ticket} was taken already`);
+    this.users[ticket] = undefined;
+    this.held--;
+    return user;
   }
   *drain(): Iterable<WaitingUser> {
     const users = this.users;
-    this.users = [];
     for (let i = 0; i < users.length; i++) {
-      yield users[i]!;
-      users[i] = undefined as unknown as WaitingUser; // decided: no longer held
+      const user = users[i];
+      if (!user) continue;
+      users[i] = undefined; // decided: no longer held
+      this.held--;
+      yield user;
     }
+    this.users = [];
   }
 }
 
@@ -293,6 +306,50 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   };
   const waits = (m: MappedObject) =>
     m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  // A user waiting for DNs not read yet (its manager) is decided once the last of them is read, by
+  // ticket (not after the whole directory: at 100k users, half waited, and their decisions were a
+  // tail of seconds after the last entry). A contact waits for the end (its decision looks at the users).
+  const waitingOn = new Map<string, number[]>();
+  const waitsLeft = new Map<number, number>();
+  const awaitDns = (m: MappedObject, ticket: number) => {
+    const keys = new Set<string>();
+    for (const v of m.values) {
+      if (!v.resolvesDn || typeof v.value !== 'string') continue;
+      const k = dnKey(v.value);
+      if (!ctx.dnToExternalId.has(k)) keys.add(k);
+    }
+    waitsLeft.set(ticket, keys.size);
+    for (const k of keys) {
+      const tickets = waitingOn.get(k);
+      if (tickets) tickets.push(ticket);
+      else waitingOn.set(k, [ticket]);
+    }
+  };
+  /** The users that waited only for the entry being accepted: decided right after it. */
+  const released: number[] = [];
+  /** A DN read and in scope: its externalId, and the users that waited only for it released. */
+  const known = (key: string, externalId: string) => {
+    ctx.dnToExternalId.set(key, externalId);
+    const tickets = waitingOn.get(key);
+    if (!tickets) return;
+    waitingOn.delete(key);
+    for (const ticket of tickets) {
+      const left = waitsLeft.get(ticket)! - 1;
+      if (left > 0) waitsLeft.set(ticket, left);
+      else {
+        waitsLeft.delete(ticket);
+        released.push(ticket);
+      }
+    }
+  };
+  const decideReleased = () => {
+    for (const ticket of released) {
+      const { mapped, entry } = deferred.take(ticket);
+      if (cloudReady) decide(mapped, entry);
+      else waiting.push(mapped, entry);
+    }
+    released.length = 0;
+  };
   /** Mapped objects (and their entries when still needed) waiting for the cloud index, in pairs. */
   const waiting: Array<MappedObject | AvatarCandidate['entry'] | undefined> = [];
   let cloudReady = false;
@@ -301,7 +358,12 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
   const unsettled: DirectoryItem[] = [];
   const readCount = { full: 0, identity: 0, reread: 0 };
   const groupPlanner = new GroupPlanner(ctx);
+  /** An entry read: decided (or kept for later), then the users that waited only for it. */
   const accept = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry'], identityOnly: boolean) => {
+    acceptOne(selection, entry, identityOnly);
+    if (released.length) decideReleased();
+  };
+  const acceptOne = (selection: DirectoryItem['selection'], entry: DirectoryItem['entry'], identityOnly: boolean) => {
     if (selection === 'users' && roomsOn && isRoomEntry(config, entry)) return; // the rooms selection owns it
     const key = dnKey(entry.dn);
     if (ctx.dnToExternalId.has(key) || contactSeen.has(key) || invalidSeen.has(key)) return; // read by two selections
@@ -335,7 +397,7 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       }
       dirPrint.add(objectText(m));
       if (unsent(selection)) contactSeen.add(key);
-      else ctx.dnToExternalId.set(key, m.externalId);
+      else known(key, m.externalId);
       if (selection === 'groups') identityGroups.push([m, cloudGroup!]);
       else {
         if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
@@ -368,14 +430,15 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
     // A contact (or a room the target does not take) is never a group member or a manager in the cloud: one that is
     // stays out of scope there.
     if (unsent(selection)) contactSeen.add(key);
-    else ctx.dnToExternalId.set(key, m.externalId);
+    else known(key, m.externalId);
     if (selection === 'groups') {
       groups.push(m);
       return;
     }
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
     if (waits(m)) {
-      deferred.add(keepEntries || inc ? { mapped: m, entry: slim(entry) } : { mapped: m });
+      const ticket = deferred.add(keepEntries || inc ? { mapped: m, entry: slim(entry) } : { mapped: m });
+      if (m.objectType !== 'contact') awaitDns(m, ticket);
     } else if (cloudReady) decide(m, entry);
     else waiting.push(m, keepEntries || inc ? slim(entry) : undefined);
   };

@@ -70,9 +70,14 @@ export interface WaitingUser {
   readonly entry?: DirectoryEntry;
 }
 
-/** Keeps the users that wait for their manager (the engine writes them to a file); `drain` reads them back in order, once. */
+/**
+ * Keeps the users that wait for their manager (the engine writes them to a file). `add` gives a
+ * ticket (0, 1, 2, … in the order added) that `take` redeems once the manager is read; `drain`
+ * reads back the ones not taken, in order, once.
+ */
 export interface WaitingSink {
-  add(user: WaitingUser): void;
+  add(user: WaitingUser): number;
+  take(ticket: number): WaitingUser;
   drain(): Iterable<WaitingUser>;
 }
 

@@ -165,11 +165,29 @@ describe('sync engine: report items and waiting users in spool files', () => {
       const big = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, k) => (k * 31 + seed) % 256));
       (users[7]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(2_500_000, 7)];
       (users[1500]!.entry.attributes as Record<string, unknown[]>)['thumbnailphoto'] = [big(1_048_573, 1500)];
-      for (const u of users) waiting.add(u);
-      assert.equal(waiting.heldCount, budget === 0 ? 0 : budget === HELD_WAITING_BYTES ? users.length : 7);
+      // Some taken back by ticket as they are added or later (their manager read): held ones, the big
+      // picture, one still in the write buffer, the last one.
+      const early = new Map<number, unknown>();
+      for (const [i, u] of users.entries()) {
+        assert.equal(waiting.add(u), i, 'tickets count from 0 in the order added');
+        if (i === 2 || i === 2000) early.set(i, waiting.take(i));
+      }
+      for (const i of [5, 7, 1500, 2999]) early.set(i, waiting.take(i));
+      assert.throws(() => waiting.take(7), /taken already/);
+      assert.equal(waiting.heldCount, budget === 0 ? 0 : budget === HELD_WAITING_BYTES ? users.length - 6 : 5);
       if (budget === HELD_WAITING_BYTES) assert.ok(users.reduce((sum, u) => sum + waitingBytes(u), 0) < budget);
-      const back = [...waiting.drain()];
-      assert.equal(back.length, users.length);
+      for (const [i, u] of early) {
+        assert.deepEqual((u as (typeof users)[number]).mapped, users[i]!.mapped, `taken ${i}`);
+        assert.ok(
+          Buffer.from((u as (typeof users)[number]).entry.attributes['thumbnailphoto']![0] as Uint8Array).equals(
+            Buffer.from(users[i]!.entry.attributes['thumbnailphoto']![0] as Uint8Array),
+          ),
+          `taken ${i}: picture`,
+        );
+      }
+      const drained = [...waiting.drain()];
+      assert.equal(drained.length, users.length - early.size);
+      const back = users.map((u, i) => (early.has(i) ? u : drained.shift()!));
       for (const [i, u] of back.entries()) {
         assert.deepEqual(u.mapped, users[i]!.mapped);
         const picture = u.entry!.attributes['thumbnailphoto']![0] as Uint8Array;

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { BASE, byDn, byUser, cloudUser, config, groupEntry, guid, items, person, plan } from '../../../support/planBuilders';
 import type { PlanOperation } from '../../../../server/src/sync/contract';
 import type { AvatarCandidate, DirectoryItem, PlanInput } from '../../../../server/src/sync/plan/types';
-import { AVATAR_FEED_CAPACITY, WAITING_CAPACITY } from '../../../../server/src/sync/plan/build';
+import { AVATAR_FEED_CAPACITY, WAITING_CAPACITY, WaitingList } from '../../../../server/src/sync/plan/build';
 import type { ScimUser } from '../../../../server/src/cloud/schemas';
 import type { CloudGroupView } from '../../../../server/src/sync/plan/match';
 import type { ReportItem } from '../../../../common/report';
@@ -381,6 +381,35 @@ describe('sync plan (pure)', () => {
     assert.deepEqual(op.kind === 'createUser' && op.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], {
       manager: { value: 'b1' },
     });
+  });
+
+  it('a user whose manager is read later is decided as soon as its manager is read; one whose manager never is, at the end', async () => {
+    const boss = person(1, 'Boss');
+    const entries = [
+      person(2, 'Ada', { manager: boss.dn, title: 'New title' }),
+      person(3, 'Cy', { manager: boss.dn }),
+      person(4, 'Dee'),
+      person(5, 'Fay', { manager: `CN=Nobody,OU=People,${BASE}` }),
+      boss,
+      person(6, 'Eve'),
+    ];
+    const cloud = [
+      cloudUser('b1', 'boss@corp.example.com', { externalId: guid(1), displayName: 'Boss' }),
+      cloudUser('a1', 'ada@corp.example.com', { externalId: guid(2), displayName: 'Ada' }),
+    ];
+    for (const waitingSink of [undefined, new WaitingList()]) {
+      const p = await plan(config({ attributes: { manager: 'manager', title: 'title' } }), items('users', entries), cloud, {
+        ...(waitingSink ? { waitingSink } : {}),
+      });
+      const users = p.report.items.filter((i) => i.objectType === 'user').map((i) => i.dn!.replace(/,.*/, ''));
+      assert.deepEqual(users, ['CN=Dee', 'CN=Boss', 'CN=Ada', 'CN=Cy', 'CN=Eve', 'CN=Fay']);
+      const ada = byDn(p, 'Ada')!;
+      assert.equal(ada.action, 'update');
+      const patch = p.payload.operations.find((o) => o.kind === 'patchUser' && o.target.cloudId === 'a1');
+      assert.ok(patch && JSON.stringify(patch).includes('"b1"'), 'Ada’s manager is set to the manager’s cloud id');
+      assert.deepEqual(byDn(p, 'Fay')!.warnings, [`manager CN=Nobody,OU=People,${BASE} is not a synchronized user: left unchanged`]);
+      if (waitingSink) assert.equal(waitingSink.size, 0, 'none left waiting');
+    }
   });
 
   it('a manager created by the same sync: an information note, not a warning', async () => {
