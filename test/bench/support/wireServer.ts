@@ -24,6 +24,19 @@ export function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * How long (ms) a thread has waited on a run queue for a CPU so far: the second field of
+ * /proc/<pid>/task/<tid>/schedstat, in nanoseconds (the kernel keeps it per thread when scheduler
+ * statistics are built in). NaN where the file is missing.
+ */
+export function runQueueWaitMs(pid: number, tid: number = pid): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export interface WireServerOptions {
   readonly name: string;
   readonly args: readonly string[];
@@ -83,6 +96,11 @@ export class WireServer {
 
   cpuMs(): number {
     return processCpuMs(this.pid);
+  }
+
+  /** How long the server's main thread (the one that reads and answers messages) has waited for a CPU so far, ms. */
+  runQueueWaitMs(): number {
+    return runQueueWaitMs(this.pid);
   }
 
   /** The next publishDiagnostics for `uri` (that arrives after this call). */
