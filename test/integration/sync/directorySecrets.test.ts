@@ -62,6 +62,15 @@ describe('a wrong directory password is never printed or written (CLI, Samba AD)
       written.some((w) => w.path === log),
       `files: ${written.map((w) => w.path)}`,
     );
+    // The event log says why the sync stopped (it stops before the dry run: the USN mark is read first).
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; level: string; message: string });
+    const failed = events.find((e) => e.event === 'sync.failed');
+    assert.ok(failed, `events: ${events.map((e) => e.event)}`);
+    assert.equal(failed.level, 'error');
+    assert.match(failed.message, /was refused: invalid credentials/);
     for (const w of written) {
       assert.ok(!w.text.includes(WRONG_PASSWORD), `${w.path} holds the password`);
       assert.ok(!w.text.includes(TOKEN), `${w.path} holds the cloud token`);

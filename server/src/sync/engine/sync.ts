@@ -167,6 +167,16 @@ export const runSync: RunSyncFn & ((options: EngineOptions & ApplyExtras & { rea
     await notifySync(notifyOptions(ec, options), { kind: 'done', result });
     return result;
   } catch (err) {
+    // The event log says why the sync stopped, also when it stopped before the dry run began (the
+    // directory's USN mark is read first): the same text stderr shows.
+    options.onEvent?.({
+      time: new Date().toISOString(),
+      sessionId,
+      level: 'error',
+      event: 'sync.failed',
+      message: err instanceof Error ? err.message : String(err),
+      ...(options.signal?.aborted ? { cancelled: true } : {}),
+    });
     if (!options.signal?.aborted) await notifySync(notifyOptions(ec, options), failure(err, plan));
     throw err;
   } finally {
