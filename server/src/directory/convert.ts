@@ -33,7 +33,8 @@ export interface PendingRange {
 /** Descriptions seen before (a search returns the same few types on every entry); ranged ones are not cached. */
 const descriptions = new Map<string, ParsedDescription>();
 
-function describe(type: string): ParsedDescription {
+/** `parseAttributeDescription`, remembered per description. */
+export function describeAttribute(type: string): ParsedDescription {
   let d = descriptions.get(type);
   if (d) return d;
   d = type.includes(';') ? parseAttributeDescription(type) : { name: type.toLowerCase() };
@@ -52,7 +53,7 @@ export function toDirectoryEntry(e: Entry, isBinary: (name: string) => boolean):
   for (const type in e) {
     if (type === 'dn') continue;
     const raw = e[type]!;
-    const { name, range } = describe(type);
+    const { name, range } = describeAttribute(type);
     const binary = isBinary(name);
     let values = attributes[name];
     if (Array.isArray(raw)) {

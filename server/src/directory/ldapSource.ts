@@ -21,7 +21,8 @@ import { toDirectoryError, type LdapErrorContext } from './ldapErrors';
 import type { DirectorySource, RootDseInfo, SearchRequest, SearchStream, SearchSummary } from './types';
 import { escapeFilterValue } from '../domain/filterValue';
 import { installValueDecoding } from './ldaptsValues';
-import { isPlaceholder, RawEntryStream, type RawEntryQueue } from './ldaptsStream';
+import { isPlaceholder, RawEntryStream } from './ldaptsStream';
+import { decodeSearchEntry } from './berEntry';
 
 type LdaptsPage = { searchEntries: Entry[]; searchReferences: string[] };
 
@@ -308,10 +309,14 @@ export class LdapSource implements DirectorySource {
     return names.map((n) => (RANGED.has(n.toLowerCase()) ? `${n};range=0-${RANGE_STEP - 1}` : n));
   }
 
-  /** One streamed entry parsed; a message ldapts cannot read fails the search as ldapts would have. */
-  private parsedEntry(raw: RawEntryQueue, msg: Buffer, c: Partial<LdapErrorContext> & Pick<LdapErrorContext, 'operation'>): Entry {
+  /** One entry kept as bytes, decoded; a message that cannot be read fails the search, as in ldapts. */
+  private decoded(
+    msg: Buffer,
+    explicit: readonly string[],
+    c: Partial<LdapErrorContext> & Pick<LdapErrorContext, 'operation'>,
+  ): ReturnType<typeof decodeSearchEntry> {
     try {
-      return raw.parse(msg);
+      return decodeSearchEntry(msg, (n) => this.binary.has(n), explicit);
     } catch (err) {
       throw toDirectoryError(err, this.ctx(c));
     }
@@ -355,7 +360,7 @@ export class LdapSource implements DirectorySource {
         return p;
       };
       // The entries as the bytes the server sent, parsed when read (ldaptsStream.ts); else ldapts' pages.
-      const raw = this.rawStream?.open(tags, attributes);
+      const raw = this.rawStream?.open(tags);
       // Pages read ahead: the server prepares the next page while these are read. With the entries
       // as bytes, two pages (about a megabyte each with pictures) wait; as ldapts' objects, one.
       const pagesAhead = readAhead(fetchPage, raw ? 2 : 1, (page) => {
@@ -378,10 +383,9 @@ export class LdapSource implements DirectorySource {
               summary.truncated = true;
               break readPages;
             }
-            const { entry, pending } = toDirectoryEntry(
-              raw && Buffer.isBuffer(item) ? this.parsedEntry(raw, item, c) : (item as Entry),
-              (n) => this.binary.has(n),
-            );
+            const { entry, pending } = Buffer.isBuffer(item)
+              ? this.decoded(item, tags, c)
+              : toDirectoryEntry(item as Entry, (n) => this.binary.has(n));
             if (pending.length) await this.fetchRanges(entry, pending, req.signal);
             summary.entries++;
             fromBase++;

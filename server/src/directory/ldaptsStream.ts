@@ -4,8 +4,8 @@
  * converted: a page of 1,000 users with pictures was about 11 MB of objects alive at once, each of
  * them old enough to be copied out of V8's young generation (the largest share of a dry run's
  * garbage collection). Here the entries of a streamed search are cut out of the socket's data as
- * they come, each as the slice of bytes that is its message, and parsed one at a time when the
- * reader takes it (with ldapts' own parser), so an entry's objects live only while it is mapped.
+ * they come, each as the slice of bytes that is its message, and decoded one at a time when the
+ * reader takes it (berEntry.ts), so an entry's objects live only while it is mapped.
  *
  * It is installed on one client by replacing its message parser's `read` with one that frames the
  * messages itself: a search result entry of a streamed search (known by its request's
@@ -13,7 +13,7 @@
  * message goes to ldapts' `read` whole, as before. ldapts still sees one entry per page (a
  * placeholder), so it pages as usual. Any other shape of ldapts leaves the client as it is.
  */
-import { type Client, type Entry, MessageParser, SearchEntry } from 'ldapts';
+import { type Client, type Entry, MessageParser } from 'ldapts';
 
 /** RFC 4511: LDAPMessage is a SEQUENCE; searchResEntry is [APPLICATION 4] (0x64). */
 const SEQUENCE = 0x30;
@@ -62,30 +62,18 @@ export function messageHead(msg: Buffer): { id: number; op: number } | undefined
 export interface RawEntryQueue {
   /** The messages received since the last call, in order. */
   take(): Buffer[];
-  /** Parses one message into ldapts' entry, as ldapts would have. */
-  parse(msg: Buffer): Entry;
   /** Stops streaming this search (its later entries, if any, go to ldapts). */
   close(): void;
 }
 
 export class RawEntryStream {
   private readonly queues = new Map<unknown, Buffer[]>();
-  private readonly parser = new MessageParser();
-  private parsed: SearchEntry | undefined;
-  private failed: unknown;
   private pending: Buffer | undefined;
 
   private constructor(
     private readonly original: Read,
     private readonly details: () => Map<string, MessageDetails>,
-  ) {
-    this.parser.on('message', (m) => {
-      this.parsed = m instanceof SearchEntry ? m : undefined;
-    });
-    this.parser.on('error', (e) => {
-      this.failed = e;
-    });
-  }
+  ) {}
 
   /** Installs streaming on `client`; undefined (and the client unchanged) when ldapts is not the expected shape. */
   static install(client: Client): RawEntryStream | undefined {
@@ -101,7 +89,7 @@ export class RawEntryStream {
   }
 
   /** Streams the entries of the searches sent with `tag` as their `explicitBufferAttributes`. */
-  open(tag: readonly string[], attributes: readonly string[]): RawEntryQueue {
+  open(tag: readonly string[]): RawEntryQueue {
     this.queues.set(tag, []);
     return {
       take: () => {
@@ -110,21 +98,10 @@ export class RawEntryStream {
         this.queues.set(tag, []);
         return q;
       },
-      parse: (msg) => this.parse(msg, tag, attributes),
       close: () => {
         this.queues.delete(tag);
       },
     };
-  }
-
-  private parse(msg: Buffer, tag: readonly string[], attributes: readonly string[]): Entry {
-    this.parsed = undefined;
-    this.failed = undefined;
-    this.parser.read(msg, new Map());
-    const entry = this.parsed as SearchEntry | undefined;
-    this.parsed = undefined;
-    if (!entry) throw this.failed ?? new Error('The directory sent a search result entry that could not be read.');
-    return entry.toObject(attributes as string[], tag as string[]);
   }
 
   /** The client's data: whole messages cut out; streamed entries kept, the rest handed to ldapts. */
