@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { ReportItem } from '../../../../common/report';
 import { itemSourceOf, reportItemCount, reportItems, reportItemsWithActions, withReport } from '../../../../common/reportItems';
 import { saveReport } from '../../../../server/src/sync/engine/dryRun';
-import { HELD_WAITING_BYTES, PlanSpools, WaitingSpool, waitingBytes } from '../../../../server/src/sync/engine/itemSpool';
+import { PlanSpools } from '../../../../server/src/sync/engine/itemSpool';
+import { HELD_WAITING_BYTES, WaitingSpool, waitingBytes } from '../../../../server/src/sync/engine/waitingSpool';
 import { BASE, cloudUser, config, guid, items, person, plan } from '../../../support/planBuilders';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dirsync-spool-'));
