@@ -235,8 +235,8 @@ async function benchSize(users: number): Promise<void> {
       );
     }
     const runs = new Map<string, Array<{ ratio: number; seconds: number; rss: number }>>(PLAN_CLIS.map((c) => [c, []]));
-    // Not counted: the DC's first read after the sync is slow (4.8 s against 2.9–3.0 s for the users
-    // at 10k), which made the first round's ratios look better than they were.
+    // Not counted: in a run without it, the DC's first read after the sync was slow (the users at
+    // 10k: 4.8 s against 2.9–3.0 s), which made the first round's ratios look better than they were.
     const warm = await ldapsearch(DEFAULT_FILTERS.users, USER_ATTRIBUTES, join(work, 'users.ldif'));
     console.log(`  a first read of the users to warm the DC (not counted): ${warm.toFixed(1)} s`);
     for (let round = 1; round <= ROUNDS; round++) {
