@@ -20,26 +20,31 @@ const OCTET_STRING = 0x04;
 const INTEGER = 0x02;
 const SEARCH_RESULT_ENTRY = 0x64;
 
+/** The length of a BER element at `at` (its tag there): header and content lengths, or undefined when not all there. */
+export function berLength(buf: Buffer, at: number): { header: number; length: number } | undefined {
+  if (at + 2 > buf.length) return undefined;
+  const first = buf[at + 1]!;
+  if (first < 0x80) return { header: 2, length: first };
+  const n = first & 0x7f;
+  if (n === 0 || n > 4) return { header: -1, length: -1 }; // indefinite or absurd: ldapts reports it
+  if (at + 2 + n > buf.length) return undefined;
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + buf[at + 2 + i]!;
+  return { header: 2 + n, length };
+}
+
 class Reader {
   at = 0;
   constructor(readonly buf: Buffer) {}
 
   /** Reads a tag and length; returns where the content ends. */
   enter(tag: number): number {
-    const b = this.buf;
-    if (b[this.at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${this.at}`);
-    let at = this.at + 1;
-    if (at >= b.length) throw new Error('search result entry: cut short');
-    let length = b[at++]!;
-    if (length >= 0x80) {
-      const n = length & 0x7f;
-      if (n === 0 || n > 4 || at + n > b.length) throw new Error(`search result entry: bad length at byte ${this.at}`);
-      length = 0;
-      for (let i = 0; i < n; i++) length = length * 256 + b[at++]!;
-    }
-    if (at + length > b.length) throw new Error('search result entry: cut short');
-    this.at = at;
-    return at + length;
+    if (this.buf[this.at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${this.at}`);
+    const len = berLength(this.buf, this.at);
+    if (len && len.header < 0) throw new Error(`search result entry: bad length at byte ${this.at}`);
+    if (!len || this.at + len.header + len.length > this.buf.length) throw new Error('search result entry: cut short');
+    this.at += len.header;
+    return this.at + len.length;
   }
 
   /** An OCTET STRING's content as [start, end). */

@@ -14,6 +14,7 @@
  * placeholder), so it pages as usual. Any other shape of ldapts leaves the client as it is.
  */
 import { type Client, type Entry, MessageParser } from 'ldapts';
+import { berLength } from './berEntry';
 
 /** RFC 4511: LDAPMessage is a SEQUENCE; searchResEntry is [APPLICATION 4] (0x64). */
 const SEQUENCE = 0x30;
@@ -29,19 +30,6 @@ type Read = (data: Buffer, details: Map<string, MessageDetails>) => void;
 /** What ldapts' page holds for the entries streamed here: only so that it goes on paging. */
 const PLACEHOLDER = Object.freeze({ toObject: () => PLACEHOLDER_ENTRY });
 const PLACEHOLDER_ENTRY: Entry = Object.freeze({ dn: '' }) as Entry;
-
-/** The length of a BER element at `at` (its tag there): header and content lengths, or undefined when not all there. */
-export function berLength(buf: Buffer, at: number): { header: number; length: number } | undefined {
-  if (at + 2 > buf.length) return undefined;
-  const first = buf[at + 1]!;
-  if (first < 0x80) return { header: 2, length: first };
-  const n = first & 0x7f;
-  if (n === 0 || n > 4) return { header: -1, length: -1 }; // indefinite or absurd: ldapts reports it
-  if (at + 2 + n > buf.length) return undefined;
-  let length = 0;
-  for (let i = 0; i < n; i++) length = length * 256 + buf[at + 2 + i]!;
-  return { header: 2 + n, length };
-}
 
 /** The message id and operation tag of one whole LDAPMessage, or undefined when it is not well formed. */
 export function messageHead(msg: Buffer): { id: number; op: number } | undefined {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { Client } from 'ldapts';
-import { berLength, isPlaceholder, messageHead, RawEntryStream } from '../../../server/src/directory/ldaptsStream';
+import { isPlaceholder, messageHead, RawEntryStream } from '../../../server/src/directory/ldaptsStream';
 import { installValueDecoding } from '../../../server/src/directory/ldaptsValues';
-import { decodeSearchEntry } from '../../../server/src/directory/berEntry';
+import { berLength, decodeSearchEntry } from '../../../server/src/directory/berEntry';
 import { doneMessage, entryMessage } from '../../support/ber';
 
 interface Internals {
