@@ -20,7 +20,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudUserIdentity, CloudUserIndex, CloudUserView, MatchedIds, MatchResult } from '../plan/match';
 import { caseOnly } from '../plan/match';
-import { readAt, SpoolFile, spoolName } from './spoolFile';
+import { grown, readAt, SpoolFile, spoolName } from './spoolFile';
 
 /** FNV-1a over the UTF-16 code units: fast, and collisions are only a cost (the key is checked). */
 export function fnv1a(text: string): number {
@@ -74,14 +74,6 @@ class HashTable {
     const hashes = this.hashes();
     for (const row of rows) this.place(row, hashes[row]!);
   }
-}
-
-/** A growable typed array of one kind. */
-function grown<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: number): T {
-  if (size <= a.length) return a;
-  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
-  next.set(a);
-  return next;
 }
 
 /**

@@ -80,6 +80,14 @@ export function readAt(fd: number, buf: Buffer, length: number, position: number
   return got;
 }
 
+/** `a`, or a copy of it at least `size` long (twice as long at least): the spools' per-record tables. */
+export function grown<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
+}
+
 /** Text or bytes appended to a file a megabyte at a time; removed by `close`. */
 export class SpoolFile {
   private fd: number | undefined;

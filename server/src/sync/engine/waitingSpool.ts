@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { WaitingSink, WaitingUser } from '../plan/types';
 import { WaitingList } from '../plan/build';
-import { readAt, reportsFolder, SpoolFile, spoolName } from './spoolFile';
+import { grown, readAt, reportsFolder, SpoolFile, spoolName } from './spoolFile';
 
 /** Bytes read from the file at a time. */
 const READ_CHUNK = 1 << 20;
@@ -76,14 +76,8 @@ export class WaitingSpool implements WaitingSink {
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32LE(record.length);
     const i = ticket - this.spilledAt;
-    if (i >= this.offsets.length) {
-      const offsets = new Float64Array(this.offsets.length * 2);
-      offsets.set(this.offsets);
-      this.offsets = offsets;
-      const taken = new Uint8Array(this.taken.length * 2);
-      taken.set(this.taken);
-      this.taken = taken;
-    }
+    this.offsets = grown(this.offsets, i + 1);
+    this.taken = grown(this.taken, i + 1);
     this.offsets[i] = this.written;
     this.written += this.spool.append(length) + this.spool.append(record);
     return ticket;
