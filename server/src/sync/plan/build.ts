@@ -304,20 +304,22 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       });
     }
   };
-  const waits = (m: MappedObject) =>
-    m.values.some((v) => v.resolvesDn && typeof v.value === 'string' && !ctx.dnToExternalId.has(dnKey(v.value)));
+  /** The keys of the DNs `m` refers to (its manager) that are not read yet: its decision waits for them. */
+  const unreadDns = (m: MappedObject): Set<string> | undefined => {
+    let keys: Set<string> | undefined;
+    for (const v of m.values) {
+      if (!v.resolvesDn || typeof v.value !== 'string') continue;
+      const k = dnKey(v.value);
+      if (!ctx.dnToExternalId.has(k)) (keys ??= new Set()).add(k);
+    }
+    return keys;
+  };
   // A user waiting for DNs not read yet (its manager) is decided once the last of them is read, by
   // ticket (not after the whole directory: at 100k users, half waited, and their decisions were a
   // tail of seconds after the last entry). A contact waits for the end (its decision looks at the users).
   const waitingOn = new Map<string, number[]>();
   const waitsLeft = new Map<number, number>();
-  const awaitDns = (m: MappedObject, ticket: number) => {
-    const keys = new Set<string>();
-    for (const v of m.values) {
-      if (!v.resolvesDn || typeof v.value !== 'string') continue;
-      const k = dnKey(v.value);
-      if (!ctx.dnToExternalId.has(k)) keys.add(k);
-    }
+  const awaitDns = (keys: ReadonlySet<string>, ticket: number) => {
     waitsLeft.set(ticket, keys.size);
     for (const k of keys) {
       const tickets = waitingOn.get(k);
@@ -436,9 +438,10 @@ export async function buildPlan(input: PlanInput): Promise<SyncPlan> {
       return;
     }
     if (selection !== 'contacts') ctx.ownership.noteUserName(m.userName);
-    if (waits(m)) {
+    const unread = unreadDns(m);
+    if (unread) {
       const ticket = deferred.add(keepEntries || inc ? { mapped: m, entry: slim(entry) } : { mapped: m });
-      if (m.objectType !== 'contact') awaitDns(m, ticket);
+      if (m.objectType !== 'contact') awaitDns(unread, ticket);
     } else if (cloudReady) decide(m, entry);
     else waiting.push(m, keepEntries || inc ? slim(entry) : undefined);
   };
