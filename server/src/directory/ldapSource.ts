@@ -359,7 +359,7 @@ export class LdapSource implements DirectorySource {
         p.catch(() => undefined); // observed when awaited; a page left unread must not be an unhandled rejection
         return p;
       };
-      // The entries as the bytes the server sent, parsed when read (ldaptsStream.ts); else ldapts' pages.
+      // The entries as the bytes the server sent, decoded when read (berEntry.ts); else ldapts' pages.
       const raw = this.rawStream?.open(tags);
       // Pages read ahead: the server prepares the next page while these are read. With the entries
       // as bytes, two pages (about a megabyte each with pictures) wait; as ldapts' objects, one.
