@@ -1,7 +1,7 @@
 /** `dirsync cloud`: runs the local cloud (a Webex-compatible SCIM 2.0 server) in the foreground. */
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
-import { startLocalCloud, type LocalOAuthOptions } from '../../localCloud/index';
+import type { LocalOAuthOptions } from '../../localCloud/index';
 
 const USAGE = `Usage: dirsync cloud --port <port> --db <file> [--org <orgId>] [--log] [--soft-delete-days <n>]
                     [--dialect webex|scim] [--token-lifetime <s>] [--refresh-token-lifetime <s>]
@@ -120,6 +120,8 @@ export const cloudCommand: CliCommand = {
     const oauth = oauthFromEnv(io, args);
     const orgId = typeof args.values['org'] === 'string' ? args.values['org'] : undefined;
     const log = args.values['log'] === true;
+    // Loaded here: the local cloud and SQLite are not loaded by the other commands.
+    const { startLocalCloud } = await import('../../localCloud/index');
     const cloud = await startLocalCloud({
       port: p,
       dbPath: dbPath,

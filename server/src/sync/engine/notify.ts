@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { SecretResolver } from '../../avatars/credentials';
 import type { DirsyncConfig } from '../../../../common/config';
 import type { EngineEvent } from '../contract';
@@ -61,6 +60,8 @@ export async function notifySync(o: NotifyOptions, outcome: SyncOutcome): Promis
       ...(notAttached ? { notAttached } : {}),
     });
     const ca = smtp.caFile ? await readFile(resolve(dirname(o.configFile), smtp.caFile.value)) : undefined;
+    // Loaded here: only a run that mails loads the mailer.
+    const { createTransport } = await import('nodemailer');
     const transport = createTransport({
       host: smtp.host.value,
       port: smtp.port,
