@@ -9,7 +9,8 @@
  * - bodies read with a byte budget: past `maxBytes` the connection is torn down, so an oversized
  *   or endless answer costs at most maxBytes + one chunk.
  */
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent } from '../cloud/dispatchers';
 import type { AvatarError } from './sources';
 
 /** A dispatcher honouring HTTPS_PROXY, HTTP_PROXY and NO_PROXY (upper or lower case) of `env`. */

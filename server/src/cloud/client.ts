@@ -9,7 +9,8 @@
  *   await client.close();
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './dispatchers';
 import { runBulk, type BulkOperation, type BulkOperationResult, type BulkOptions } from './bulk';
 import { systemClock, type Clock } from './clock';
 import { ContactsClient, contactsRootOf } from './contacts';

@@ -9,7 +9,8 @@
  * Tokens and secrets never leave this file except in the Authorization header: events carry
  * lifetimes and dates only, and an error text that a server echoes is redacted first.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './dispatchers';
 import { redactSecrets } from '../../../common/redact';
 import { systemClock, type Clock } from './clock';
 import type { CloudLogEvent, CloudLogger } from './logger';

@@ -4,7 +4,7 @@
  * `cloud.proxy` honoured, and SCIM log events (never the token) forwarded to the engine's event log.
  */
 import { createHash } from 'node:crypto';
-import { ProxyAgent } from 'undici';
+import { ProxyAgent } from '../../cloud/dispatchers';
 import type { SecretResolver } from '../../avatars/credentials';
 import {
   createScimClient,
