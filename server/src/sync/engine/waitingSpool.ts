@@ -4,10 +4,10 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import type { WaitingSink, WaitingUser } from '../plan/types';
 import { WaitingList } from '../plan/build';
 import { grown, readAt, reportsFolder, SpoolFile, spoolName } from './spoolFile';
+import { WaitingCodec } from './waitingRecord';
 
 /** Bytes read from the file at a time. */
 const READ_CHUNK = 1 << 20;
@@ -30,9 +30,9 @@ export function waitingBytes(user: WaitingUser): number {
  * The users whose decision waits for their manager (read later in the directory), in memory up to
  * `HELD_WAITING_BYTES` and then in a file beside the reports until the directory is read: in a
  * large directory that is half of the users, each with its mapped values and what is kept of its
- * entry (its picture). Each in the file is one record of V8's serialization format (binary values
- * stay bytes, nothing is parsed as text) behind its length, read back where it is when its
- * manager is read (`take`), else in order at the end. They come back in the order added: the
+ * entry (its picture). Each in the file is one record (engine/waitingRecord.ts: JSON, and the
+ * binary values as bytes) behind its length, read back where it is when its manager is read
+ * (`take`), else in order at the end. They come back in the order added: the
  * ones held first, then the file's.
  */
 export class WaitingSpool implements WaitingSink {
@@ -47,6 +47,7 @@ export class WaitingSpool implements WaitingSink {
   private taken = new Uint8Array(1024);
   private written = 0;
   private readFd: number | undefined;
+  private readonly codec = new WaitingCodec();
 
   static async open(dir: string, holdUp = HELD_WAITING_BYTES): Promise<WaitingSpool> {
     await reportsFolder(dir);
@@ -72,7 +73,7 @@ export class WaitingSpool implements WaitingSink {
       if (this.heldBytes <= this.holdUp) return this.held.add(user);
       this.spilledAt = ticket; // from here on, in the file (after the held ones, in order)
     }
-    const record = serialize(user);
+    const record = this.codec.encode(user);
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32LE(record.length);
     const i = ticket - this.spilledAt;
@@ -95,10 +96,9 @@ export class WaitingSpool implements WaitingSink {
     if (readAt(this.readFd, head, 4, offset) < 4) throw new Error(`${this.spool.file} ends before a waiting user's record`);
     const length = head.readUInt32LE(0);
     if (offset + 4 + length > this.spool.flushedBytes) this.spool.flush();
-    // Its own buffer: V8's deserializer makes binary values views of the bytes it is given.
     const record = Buffer.allocUnsafe(length);
     if (readAt(this.readFd, record, length, offset + 4) < length) throw new Error(`${this.spool.file} ends inside a waiting user's record`);
-    return deserialize(record) as WaitingUser;
+    return this.codec.decode(record);
   }
 
   *drain(): Iterable<WaitingUser> {
@@ -107,9 +107,8 @@ export class WaitingSpool implements WaitingSink {
       if (this.spilledAt < 0) return;
       this.spool.flush();
       let i = 0;
-      // A copy per record: V8's deserializer makes binary values views of the bytes it is given,
-      // and the read buffer is reused.
-      for (const record of records(this.spool.file)) if (!this.taken[i++]) yield deserialize(Buffer.from(record)) as WaitingUser;
+      // The read buffer is reused: `decode` copies the binary values out of it.
+      for (const record of records(this.spool.file)) if (!this.taken[i++]) yield this.codec.decode(record);
     } finally {
       this.close();
     }
