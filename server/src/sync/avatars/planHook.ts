@@ -15,6 +15,12 @@ import type { AvatarCandidate, AvatarPlanner, OperationDraft } from '../plan/typ
 
 export interface ConfiguredAvatarPlanner {
   readonly planner: AvatarPlanner;
+  /**
+   * Starts reading the avatar state, which the planner needs with the first user it is given: called
+   * once the reads of the directory and the cloud are under way, it is read while they wait for their
+   * first pages (at 100k users the file is 8.6 MB, about half a second to read and check).
+   */
+  prepare(): void;
   /** Closes the avatar source (HTTP dispatcher) once the plan is made. */
   close(): Promise<void>;
 }
@@ -41,10 +47,12 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
   const avatar = loaded.config.avatar;
   if (!avatar.enabled) return undefined;
   let pipeline: Awaited<ReturnType<typeof createAvatarPipeline>> | undefined;
+  let stateRead: Promise<AvatarStateStore> | undefined;
+  const readState = () => (stateRead ??= AvatarStateStore.load(loaded.stateDir));
   const planner: AvatarPlanner = async (users, ctx) => {
     // A dry run never writes: no users client, so no cloud target is opened.
     pipeline ??= await createAvatarPipeline({ avatar, cloudType: loaded.config.cloud.type, secrets: loaded.secrets });
-    const state = await AvatarStateStore.load(loaded.stateDir);
+    const state = await readState();
     const thumbnails = new ThumbnailStore(thumbnailsDir(join(loaded.stateDir, 'reports')));
     const planned = await planAvatars(
       {
@@ -69,6 +77,9 @@ export function configuredAvatarPlanner(loaded: LoadedConfig): ConfiguredAvatarP
   };
   return {
     planner,
+    prepare() {
+      readState().catch(() => undefined); // thrown where the planner awaits it
+    },
     async close() {
       await pipeline?.close().catch(() => undefined);
     },

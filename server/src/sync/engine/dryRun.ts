@@ -173,6 +173,7 @@ export const dryRun: (options: DryRunOptions) => Promise<SyncPlan> = async (opti
     const contacts = config.objects.contacts.enabled ? await openContacts(client, signal) : undefined;
     const contactLedger = contacts?.pages ? await readContactLedger(loaded.stateDir, loaded.file) : undefined;
     spools = await PlanSpools.open(join(loaded.stateDir, 'reports'), !!options.spoolOperations); // report items, waiting users, cloud users (a sync's operations): files
+    ownAvatars?.prepare();
     const plan = await buildPlan({
       ...spools.sinks(),
       keptAttributes: keptAttributes(config),

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { configuredAvatarPlanner } from '../../../../server/src/sync/avatars/planHook';
+import { loadEngineConfig } from '../../../../server/src/sync/engine/load';
 import { checkImage } from '../../../../server/src/avatars/checks';
 import { createAttributeSource, type AvatarSource } from '../../../../server/src/avatars/sources';
 import type { AvatarStateRecord } from '../../../../server/src/avatars/changes';
@@ -273,5 +276,37 @@ describe('sync: the avatar state file', () => {
       AvatarStateStore.load(dir),
       (e: Error) => e.message.includes(avatarStatePath(dir)) && /not valid JSON/.test(e.message),
     );
+  });
+});
+
+describe('sync: the config avatar planner reads its state once prepared', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'dirsync-avprep-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prepared: a state file that is not JSON fails the planner with the file named, and nothing is left unhandled', async () => {
+    const configFile = join(dir, 'a.dirsync');
+    writeFileSync(configFile, readFileSync(join(__dirname, '../../../../sample-configs/single-domain-thumbnail.dirsync'), 'utf8'));
+    const loaded = await loadEngineConfig({ configFile, stateDir: dir, secrets: () => 'a-token' });
+    mkdirSync(join(dir, 'state'));
+    writeFileSync(avatarStatePath(dir), '{oops');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const configured = configuredAvatarPlanner(loaded)!;
+      configured.prepare();
+      // The prepared read fails while nothing awaits it yet: a read of the same file queued after it has finished.
+      await readFile(avatarStatePath(dir));
+      await new Promise((resolve) => setImmediate(resolve));
+      await assert.rejects(
+        configured.planner([], { config: loaded.config }),
+        (e: Error) => e.message.includes(avatarStatePath(dir)) && /not valid JSON/.test(e.message),
+      );
+      await configured.close();
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
