@@ -44,6 +44,8 @@ export class WaitingSpool implements WaitingSink {
   private tickets = 0;
   /** Where each record in the file starts (its length), by ticket − `spilledAt`. */
   private offsets = new Float64Array(1024);
+  /** Each record's length (without its own), so that `take` reads it with one read. */
+  private lengths = new Uint32Array(1024);
   private taken = new Uint8Array(1024);
   private written = 0;
   private readFd: number | undefined;
@@ -78,8 +80,10 @@ export class WaitingSpool implements WaitingSink {
     length.writeUInt32LE(record.length);
     const i = ticket - this.spilledAt;
     this.offsets = grown(this.offsets, i + 1);
+    this.lengths = grown(this.lengths, i + 1);
     this.taken = grown(this.taken, i + 1);
     this.offsets[i] = this.written;
+    this.lengths[i] = record.length;
     this.written += this.spool.append(length) + this.spool.append(record);
     return ticket;
   }
@@ -90,12 +94,9 @@ export class WaitingSpool implements WaitingSink {
     if (this.taken[i]) throw new Error(`waiting user ${ticket} was taken already`);
     this.taken[i] = 1;
     const offset = this.offsets[i]!;
-    if (offset + 4 > this.spool.flushedBytes) this.spool.flush();
-    this.readFd ??= openSync(this.spool.file, 'r');
-    const head = Buffer.allocUnsafe(4);
-    if (readAt(this.readFd, head, 4, offset) < 4) throw new Error(`${this.spool.file} ends before a waiting user's record`);
-    const length = head.readUInt32LE(0);
+    const length = this.lengths[i]!;
     if (offset + 4 + length > this.spool.flushedBytes) this.spool.flush();
+    this.readFd ??= openSync(this.spool.file, 'r');
     const record = Buffer.allocUnsafe(length);
     if (readAt(this.readFd, record, length, offset + 4) < length) throw new Error(`${this.spool.file} ends inside a waiting user's record`);
     return this.codec.decode(record);
