@@ -1,33 +1,41 @@
 /**
  * One user waiting for its manager as bytes, for the waiting users' file (engine/waitingSpool.ts):
- * the mapped object as JSON with each value's config reference as a number (the few references of
- * a config, kept once by the codec), and the kept binary values (pictures, objectSid) as raw bytes
- * after the JSON. V8's serializer wrote every reference whole and handed each binary value to a
- * JavaScript callback: at 100k users, half of whom wait, it took about a tenth of a dry run's CPU
+ * the mapped object as JSON with each value as its rule's number and the value itself (what a
+ * mapping rule gives every user, its attribute, SCIM path, flags and config reference, is kept once
+ * by the codec), and the kept binary values (pictures, objectSid) as raw bytes after the JSON.
+ * V8's serializer wrote all of it for every user and handed each binary value to a JavaScript
+ * callback: at 100k users, half of whom wait, it took about a tenth of a dry run's CPU
  * (docs/benchmarks.md).
  *
- * Layout: JSON length (u32 LE), the JSON `[mapped without values, values, entry]`, then each binary
+ * Layout: JSON length (u32 LE), the JSON `[mapped without values, values, entry, where values was]`, then each binary
  * value as its length (u32 LE) and its bytes, in the order the JSON numbers them. A value is
- * `[fields]` or `[fields, reference number]`; an entry is `[dn, {attribute: [text | binary number]}]`
- * or 0 when the user keeps none.
+ * `[rule number, value]`; an entry is `[dn, {attribute: [text | binary number]}]`, or 0 when the
+ * user keeps none.
  */
-import type { ConfigRef } from '../../../../common/report';
 import type { DirectoryEntry } from '../../domain/entry';
 import type { MappedObject, MappedValue } from '../plan/mapping';
 import type { WaitingUser } from '../plan/types';
 
-type EncodedValue = [Omit<MappedValue, 'configRef'>] | [Omit<MappedValue, 'configRef'>, number];
+/** A value as `[rule number, value]`: what a mapping rule gives every user (names, flags, reference) is kept once. */
+type EncodedValue = [number, MappedValue['value']];
 type EncodedEntry = [string, Record<string, Array<string | number>>] | 0;
 
-/** Encodes and decodes waiting users; one codec per file (it numbers the config references). */
+/** A value's fields other than `value` (attribute, SCIM path, flags, config reference), in their order. */
+interface Rule {
+  readonly keys: readonly string[];
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** Encodes and decodes waiting users; one codec per file (it numbers the rules its values come from). */
 export class WaitingCodec {
-  private readonly refs: ConfigRef[] = [];
-  private readonly byObject = new Map<ConfigRef, number>();
-  private readonly byText = new Map<string, number>();
+  private readonly rules: Rule[] = [];
+  /** Rules by their config reference (shared by a rule's values), else by their SCIM path. */
+  private readonly rulesBy = new Map<unknown, number[]>();
+  private readonly rulesByText = new Map<string, number>();
 
   encode(user: WaitingUser): Buffer {
     const { values, ...rest } = user.mapped;
-    const encoded: EncodedValue[] = values.map(({ configRef, ...value }) => (configRef ? [value, this.refNumber(configRef)] : [value]));
+    const encoded: EncodedValue[] = values.map((v) => [this.ruleNumber(v), v.value]);
     const binaries: Uint8Array[] = [];
     let entry: EncodedEntry = 0;
     if (user.entry) {
@@ -36,7 +44,8 @@ export class WaitingCodec {
         attributes[name] = list.map((v) => (typeof v === 'string' ? v : binaries.push(v) - 1));
       entry = [user.entry.dn, attributes];
     }
-    const json = JSON.stringify([rest, encoded, entry]);
+    // Where `values` was among the mapped object's keys: it comes back there (reports are JSON of it).
+    const json = JSON.stringify([rest, encoded, entry, Object.keys(user.mapped).indexOf('values')]);
     const jsonBytes = Buffer.byteLength(json);
     let length = 4 + jsonBytes;
     for (const b of binaries) length += 4 + b.byteLength;
@@ -56,18 +65,26 @@ export class WaitingCodec {
   decode(record: Uint8Array): WaitingUser {
     const bytes = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
     const jsonBytes = bytes.readUInt32LE(0);
-    const [rest, encoded, entry] = JSON.parse(bytes.toString('utf8', 4, 4 + jsonBytes)) as [
+    const [rest, encoded, entry, valuesAt] = JSON.parse(bytes.toString('utf8', 4, 4 + jsonBytes)) as [
       Omit<MappedObject, 'values'>,
       EncodedValue[],
       EncodedEntry,
+      number,
     ];
-    // The parsed objects are this record's own: completed in place rather than copied.
-    const values = encoded.map(([value, ref]): MappedValue => {
-      if (ref !== undefined) (value as { configRef?: ConfigRef }).configRef = this.refs[ref]!;
-      return value;
+    const values = encoded.map(([n, value]): MappedValue => {
+      const rule = this.rules[n]!;
+      const v: Record<string, unknown> = {};
+      for (const k of rule.keys) v[k] = k === 'value' ? value : rule.fields[k];
+      return v as unknown as MappedValue;
     });
-    const mapped = rest as MappedObject;
-    (mapped as { values: readonly MappedValue[] }).values = values;
+    const fields: Record<string, unknown> = {};
+    let i = 0;
+    for (const [k, v] of Object.entries(rest)) {
+      if (i++ === valuesAt) fields.values = values;
+      fields[k] = v;
+    }
+    if (!('values' in fields)) fields.values = values;
+    const mapped = fields as unknown as MappedObject;
     if (entry === 0) return { mapped };
     const binaries: Uint8Array[] = [];
     for (let at = 4 + jsonBytes; at < bytes.length; ) {
@@ -81,17 +98,32 @@ export class WaitingCodec {
     return { mapped, entry: kept };
   }
 
-  /** A reference's number: by the object (a config's references are shared), else by what it says. */
-  private refNumber(ref: ConfigRef): number {
-    let n = this.byObject.get(ref);
-    if (n !== undefined) return n;
-    const text = `${ref.file}\n${ref.line}\n${ref.column}\n${ref.path}`;
-    n = this.byText.get(text);
+  /** The number of `v`'s rule: found by its config reference (or SCIM path) and checked field by field, else by what it says. */
+  private ruleNumber(v: MappedValue): number {
+    const fields = v as unknown as Record<string, unknown>;
+    const by = v.configRef ?? v.scimPath;
+    const seen = this.rulesBy.get(by);
+    if (seen) for (const n of seen) if (sameRule(this.rules[n]!, fields)) return n;
+    const keys = Object.keys(fields);
+    const text = JSON.stringify(keys.map((k) => (k === 'value' ? k : [k, fields[k]])));
+    let n = this.rulesByText.get(text);
     if (n === undefined) {
-      n = this.refs.push(ref) - 1;
-      this.byText.set(text, n);
+      const ruleFields: Record<string, unknown> = {};
+      for (const k of keys) if (k !== 'value') ruleFields[k] = fields[k];
+      n = this.rules.push({ keys, fields: ruleFields }) - 1;
+      this.rulesByText.set(text, n);
     }
-    if (this.byObject.size < 10_000) this.byObject.set(ref, n);
+    if (this.rulesBy.size < 10_000) this.rulesBy.set(by, [...(seen ?? []), n]);
     return n;
   }
+}
+
+/** Whether `fields` are `rule`'s: the same keys in the same order, and the same values (the value itself aside). */
+function sameRule(rule: Rule, fields: Record<string, unknown>): boolean {
+  let i = 0;
+  for (const k in fields) {
+    if (rule.keys[i++] !== k) return false;
+    if (k !== 'value' && rule.fields[k] !== fields[k]) return false;
+  }
+  return i === rule.keys.length;
 }

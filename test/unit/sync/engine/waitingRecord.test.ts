@@ -68,6 +68,11 @@ describe('a waiting user as bytes', () => {
           Object.entries(u.entry?.attributes ?? {}).map(([k, vs]) => [k, vs.map((v) => (typeof v === 'string' ? v : [...v]))]),
         );
       assert.deepEqual(back.mapped, users[i]!.mapped, `user ${i}`);
+      assert.equal(
+        JSON.stringify(back.mapped.values),
+        JSON.stringify(users[i]!.mapped.values),
+        `user ${i}: each value's fields in their order`,
+      );
       assert.equal(back.entry?.dn, users[i]!.entry?.dn);
       assert.deepEqual(bytesOf(back), bytesOf(users[i]!), `user ${i}: entry values`);
       for (const vs of Object.values(back.entry?.attributes ?? {}))
@@ -100,5 +105,33 @@ describe('a waiting user as bytes', () => {
       assert.deepEqual(codec.decode(record).mapped, user(i).mapped);
     }
     assert.equal(sizes.size, 1, 'one number for one reference, whatever its object');
+  });
+
+  it('tells apart values that share a config reference but not their other fields', () => {
+    const codec = new WaitingCodec();
+    const shared = ref(9);
+    const user: WaitingUser = {
+      mapped: {
+        objectType: 'user',
+        dn: 'CN=U',
+        externalId: 'x',
+        userName: 'u@x',
+        active: true,
+        values: [
+          { attribute: 'a', scimPath: 'title', value: 'one', configRef: shared },
+          { attribute: 'b', scimPath: 'title', value: 'two', configRef: shared },
+          { attribute: 'a', scimPath: 'title', value: 'three', resolvesDn: true, configRef: shared },
+          { attribute: 'a', scimPath: 'title', value: null },
+          { scimPath: 'title', attribute: 'a', value: 'order' },
+        ],
+        errors: [],
+        warnings: [],
+      },
+    };
+    for (let round = 0; round < 2; round++) {
+      const back = codec.decode(codec.encode(user));
+      assert.deepEqual(back.mapped, user.mapped);
+      assert.equal(JSON.stringify(back.mapped), JSON.stringify(user.mapped));
+    }
   });
 });
