@@ -33,27 +33,75 @@ export function berLength(buf: Buffer, at: number): { header: number; length: nu
   return { header: 2 + n, length };
 }
 
+/** Reads TLVs in place: no object per element (about fifty an entry). */
 class Reader {
   at = 0;
+  /** The last `octets()` content: [start, end). */
+  start = 0;
+  end = 0;
   constructor(readonly buf: Buffer) {}
 
   /** Reads a tag and length; returns where the content ends. */
   enter(tag: number): number {
-    if (this.buf[this.at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${this.at}`);
-    const len = berLength(this.buf, this.at);
-    if (len && len.header < 0) throw new Error(`search result entry: bad length at byte ${this.at}`);
-    if (!len || this.at + len.header + len.length > this.buf.length) throw new Error('search result entry: cut short');
-    this.at += len.header;
-    return this.at + len.length;
+    const buf = this.buf;
+    const at = this.at;
+    if (buf[at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${at}`);
+    if (at + 2 > buf.length) throw new Error('search result entry: cut short');
+    const first = buf[at + 1]!;
+    let header = 2;
+    let length = first;
+    if (first >= 0x80) {
+      const n = first & 0x7f;
+      if (n === 0 || n > 4) throw new Error(`search result entry: bad length at byte ${at}`);
+      if (at + 2 + n > buf.length) throw new Error('search result entry: cut short');
+      length = 0;
+      for (let i = 0; i < n; i++) length = length * 256 + buf[at + 2 + i]!;
+      header = 2 + n;
+    }
+    if (at + header + length > buf.length) throw new Error('search result entry: cut short');
+    this.at = at + header;
+    return this.at + length;
   }
 
-  /** An OCTET STRING's content as [start, end). */
-  octets(): [number, number] {
+  /** An OCTET STRING: its content is then [start, end). */
+  octets(): void {
     const end = this.enter(OCTET_STRING);
-    const start = this.at;
+    this.start = this.at;
+    this.end = end;
     this.at = end;
-    return [start, end];
   }
+}
+
+/** What an attribute type says, the same for every entry of a search (its explicit spellings). */
+interface TypeInfo {
+  readonly name: string;
+  readonly range: PendingRangeSpec | undefined;
+  /** Bytes whatever the reader's binary set says: an explicit spelling, `;binary` or a binary name. */
+  readonly bytes: boolean;
+}
+type PendingRangeSpec = NonNullable<ReturnType<typeof describeAttribute>['range']>;
+
+/** Types seen, for the explicit spellings they were seen with (a search's: the same array for all its entries). */
+let types: { explicit: readonly string[]; byType: Map<string, TypeInfo> } | undefined;
+
+function typeInfo(type: string, explicit: readonly string[]): TypeInfo {
+  if (types?.explicit !== explicit) types = { explicit, byType: new Map() };
+  let info = types.byType.get(type);
+  if (!info) {
+    const { name, range } = describeAttribute(type);
+    info = { name, range, bytes: explicit.includes(type) || isBinaryType(type) };
+    // Ranged types carry their offsets: not kept (a new one each page of values).
+    if (!range && types.byType.size < 4096) types.byType.set(type, info);
+  }
+  return info;
+}
+
+/** A value as text when it is valid UTF-8 (as `textOrBytes`), read straight from the message; else undefined. */
+function text(msg: Buffer, start: number, end: number): string | undefined {
+  const t = msg.toString('utf8', start, end);
+  if (t.indexOf('\ufffd') < 0 && t.charCodeAt(0) !== 0xfeff) return t;
+  const v = textOrBytes(msg.subarray(start, end));
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** A copy of bytes as a plain Uint8Array (not a view of the message, which is a slice of the socket's data). */
@@ -76,8 +124,8 @@ export function decodeSearchEntry(
   r.enter(SEQUENCE);
   r.at = r.enter(INTEGER); // the message id
   r.enter(SEARCH_RESULT_ENTRY);
-  const [dnStart, dnEnd] = r.octets();
-  const dn = msg.toString('utf8', dnStart, dnEnd);
+  r.octets();
+  const dn = msg.toString('utf8', r.start, r.end);
   const attributes: Record<string, Array<string | Uint8Array>> = {};
   let pending: PendingRange[] | undefined;
   const listEnd = r.enter(SEQUENCE);
@@ -85,23 +133,25 @@ export function decodeSearchEntry(
   const bounds: number[] = [];
   while (r.at < listEnd) {
     const attrEnd = r.enter(SEQUENCE);
-    const [typeStart, typeEnd] = r.octets();
-    const type = msg.toString('utf8', typeStart, typeEnd);
+    r.octets();
+    const type = msg.toString('utf8', r.start, r.end);
     bounds.length = 0;
     if (r.at < attrEnd && msg[r.at] === SET) {
       const setEnd = r.enter(SET);
-      while (r.at < setEnd) bounds.push(...r.octets());
+      while (r.at < setEnd) {
+        r.octets();
+        bounds.push(r.start, r.end);
+      }
     }
     r.at = attrEnd;
     if (bounds.length === 0) continue;
-    const { name, range } = describeAttribute(type);
-    const binary = isBinary(name);
+    const { name, range, bytes } = typeInfo(type, explicit);
     let values: Array<string | Uint8Array> | undefined;
-    if (!binary && !explicit.includes(type) && !isBinaryType(type)) {
+    if (!bytes && !isBinary(name)) {
       const texts: string[] = [];
       for (let i = 0; i < bounds.length; i += 2) {
-        const v = textOrBytes(msg.subarray(bounds[i]!, bounds[i + 1]!));
-        if (typeof v !== 'string') break; // one value is not UTF-8: all are bytes, as in ldapts
+        const v = text(msg, bounds[i]!, bounds[i + 1]!);
+        if (v === undefined) break; // one value is not UTF-8: all are bytes, as in ldapts
         texts.push(v);
       }
       if (texts.length === bounds.length / 2) values = texts;
