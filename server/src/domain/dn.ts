@@ -274,6 +274,9 @@ export function ownString(s: string | undefined): string | undefined {
 
 export function dnKey(dn: string): string {
   if (PLAIN.test(dn)) {
+    // Most DNs have nothing to trim (no blank beside a `,` or `=`, none at either end) and a `=` in
+    // every RDN: their key is their lower case, without splitting them.
+    if (!BLANK_BY_SEPARATOR.test(dn) && everyRdnHasType(dn)) return dn.toLowerCase();
     const parts = dn.split(',');
     for (let i = 0; i < parts.length; i++) {
       const rdn = parts[i]!;
@@ -285,6 +288,23 @@ export function dnKey(dn: string): string {
     return parts.join(',').toLowerCase();
   }
   return (COMMA_ESCAPED.test(dn) && commaEscapedKey(dn)) || normalizeDn(dn) || dn.toLowerCase();
+}
+
+/** A blank that the plain key's trimming would remove: beside a `,` or `=`, or at either end. */
+const BLANK_BY_SEPARATOR = /\s[,=]|[,=]\s|^\s|\s$/;
+
+/** Whether each comma-separated RDN of `dn` has a `=`. */
+function everyRdnHasType(dn: string): boolean {
+  let seen = false;
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn.charCodeAt(i);
+    if (c === 0x3d) seen = true;
+    else if (c === 0x2c) {
+      if (!seen) return false;
+      seen = false;
+    }
+  }
+  return seen;
 }
 
 /**

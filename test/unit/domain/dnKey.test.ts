@@ -34,6 +34,36 @@ describe('sync dnKey', () => {
     assert.equal(dnKey('CN=Doe\\, Jane,OU=Staff,DC=corp'), dnKey('cn=doe\\2c jane,ou=staff,dc=corp'));
   });
 
+  it('keys plain DNs as trimming every type and value and lower-casing does, with or without blanks to trim', () => {
+    // The plain key spelled out: split at commas, each RDN's type and value trimmed, joined, lower-cased.
+    const reference = (dn: string) => {
+      const parts = dn.split(',');
+      if (parts.some((p) => !p.includes('='))) return normalizeDn(dn) ?? dn.toLowerCase();
+      return parts
+        .map((p) => `${p.slice(0, p.indexOf('=')).trim()}=${p.slice(p.indexOf('=') + 1).trim()}`)
+        .join(',')
+        .toLowerCase();
+    };
+    let seed = 7;
+    const r = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const pieces = ['CN', 'ou', 'DC', 'Zoë', 'Ünal', 'a b', '', ' ', '\t', '\u00a0', '\u2003', ',', '=', 'x', 'Åsa'];
+    for (let n = 0; n < 5000; n++) {
+      const dn = Array.from({ length: 1 + Math.floor(r() * 12) }, () => pieces[Math.floor(r() * pieces.length)]!).join('');
+      assert.equal(dnKey(dn), reference(dn), JSON.stringify(dn));
+    }
+    for (const dn of [
+      'CN=Ada,OU=People,DC=corp',
+      ' CN=Ada,DC=corp',
+      'CN=Ada,DC=corp ',
+      'CN =Ada,DC=corp',
+      'CN=Ada ,DC=corp',
+      'CN=Ada,x',
+      'CN=Ada,',
+      '',
+    ])
+      assert.equal(dnKey(dn), reference(dn), JSON.stringify(dn));
+  });
+
   it('ownString keeps the value', () => {
     const big = 'x'.repeat(1000) + 'CN=Someone,OU=People,DC=corp';
     assert.equal(ownString(big.slice(1000)), 'CN=Someone,OU=People,DC=corp');
