@@ -26,12 +26,25 @@ export const BINARY_ATTRIBUTES: ReadonlySet<string> = new Set([
  */
 export function formatGuid(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${bytes.length}`);
-  const h = (i: number) => bytes[i]!.toString(16).padStart(2, '0');
-  // Joined, not concatenated: `+` leaves V8 a tree of 20 pieces, which a plan keeps per object.
-  return [h(3), h(2), h(1), h(0), '-', h(5), h(4), '-', h(7), h(6), '-', h(8), h(9), '-', h(10), h(11), h(12), h(13), h(14), h(15)].join(
-    '',
-  );
+  // Written as ASCII into one buffer and read as one flat string: `+` left V8 a tree of 20 pieces,
+  // which a plan keeps per object, and joining an array of them cost 20 strings and an array.
+  let o = 0;
+  for (const i of GUID_ORDER) {
+    if (i < 0) {
+      guidText[o++] = 0x2d; // -
+      continue;
+    }
+    const b = bytes[i]!;
+    guidText[o++] = HEX_DIGITS[b >> 4]!;
+    guidText[o++] = HEX_DIGITS[b & 15]!;
+  }
+  return guidText.toString('latin1', 0, 36);
 }
+
+/** The byte of each pair of hex digits in the text form (−1: a dash). */
+const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const guidText = Buffer.alloc(36);
 
 /**
  * Why a raw objectGUID value cannot identify an object (not 16 bytes), or undefined when it can or

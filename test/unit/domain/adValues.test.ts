@@ -8,6 +8,14 @@ describe('AD value formats', () => {
     assert.equal(formatGuid(bytes), '830e0f4d-492c-41e8-9e96-0370daaa877b');
     assert.deepEqual(parseGuid('{830e0f4d-492c-41e8-9e96-0370daaa877b}'), bytes);
     assert.equal(toHex(bytes), '4d0f0e832c49e8419e960370daaa877b');
+    // Every byte value in every place: the first three groups byte-swapped, the last two as stored.
+    for (let v = 0; v < 256; v++) {
+      const g = Uint8Array.from({ length: 16 }, (_, i) => (v + i * 17) & 255);
+      const hex = [...g].map((b) => b.toString(16).padStart(2, '0'));
+      const want = `${hex.slice(0, 4).reverse().join('')}-${hex[5]}${hex[4]}-${hex[7]}${hex[6]}-${hex[8]}${hex[9]}-${hex.slice(10).join('')}`;
+      assert.equal(formatGuid(g), want);
+      assert.deepEqual(parseGuid(want), g);
+    }
   });
   it('formats objectSid as S-1-5-21-…', () => {
     // The SID from seed 000's event log entry.
