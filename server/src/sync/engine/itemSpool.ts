@@ -26,6 +26,9 @@ import { WaitingSpool } from './waitingSpool';
 const COMMA = 0x2c;
 
 /** A report item's line (`{…},` in the saved report and the spool) as JSON text. */
+/** What ends each spooled item's line. */
+const ITEM_END = Buffer.from(',\n');
+
 function itemText(line: Buffer): string {
   return line.toString('utf8', 0, line[line.length - 1] === COMMA ? line.length - 1 : line.length);
 }
@@ -130,7 +133,9 @@ export class ItemSpool implements ReportItemSink, ItemSource {
 
   add(item: ReportItem): void {
     if (!this.spool.open) throw new Error('report items added after the report was saved');
-    this.spool.append(`${JSON.stringify(item)},\n`);
+    // Two appends, not one concatenation: V8 would copy the item's text once more to flatten it.
+    this.spool.append(JSON.stringify(item));
+    this.spool.append(ITEM_END);
     if (this.n === this.actions.length) {
       const more = new Uint8Array(this.n * 2);
       more.set(this.actions);
