@@ -28,18 +28,21 @@ export function directoryItem(
   action: ReportItem['action'],
   cloudId?: string,
 ): ReportItem & Record<string, unknown> {
-  return {
+  // Optional fields assigned, not spread: a literal with conditional spreads is built on V8's slow
+  // path, and this runs for every object of every dry run (the key order is the same).
+  const item: Record<string, unknown> = {
     id: `${m.objectType}:${m.externalId}`,
     category,
     objectType: m.objectType,
     action,
     dn: m.dn,
     objectGuid: m.externalId,
-    ...(m.objectSid ? { objectSid: m.objectSid } : {}),
-    userName: m.userName,
-    ...(m.displayName ? { displayName: m.displayName } : {}),
-    ...(cloudId ? { cloudId } : {}),
   };
+  if (m.objectSid) item.objectSid = m.objectSid;
+  item.userName = m.userName;
+  if (m.displayName) item.displayName = m.displayName;
+  if (cloudId) item.cloudId = cloudId;
+  return item as ReportItem & Record<string, unknown>;
 }
 
 /** A contact's comparable fields, flat: `displayName`, `phone.work`, `address.city`, … → value. */
