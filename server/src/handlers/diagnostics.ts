@@ -1,5 +1,6 @@
 /**
- * Validation, debounced per document: the last change wins, older pending runs are dropped.
+ * Validation, debounced per document: the last change wins, older pending runs are dropped (also
+ * one that is due when a change arrives: it lets waiting messages go first).
  * Static diagnostics go out first, never waiting for the directory; the live DS6xx ones known so
  * far (cached) are merged in, and the live previews are told so they can ask the directory for
  * the rest and publish again (`publish`) when the answers are in.
@@ -29,7 +30,8 @@ export function registerDiagnostics(
   delayMs: number,
   hooks: DiagnosticsHooks = {},
 ): DiagnosticsPublisher {
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Each document's pending validation: its timer, then (once due) the turn it waits for. */
+  const timers = new Map<string, { cancel(): void }>();
   const send = (uri: string, edit: boolean) => {
     try {
       const doc = store.get(uri);
@@ -50,22 +52,29 @@ export function registerDiagnostics(
     }
   };
   const schedule = (uri: string, delay: number) => {
-    const t = timers.get(uri);
-    if (t) clearTimeout(t);
-    timers.set(
-      uri,
-      setTimeout(() => {
-        timers.delete(uri);
-        send(uri, true);
-      }, delay),
-    );
+    timers.get(uri)?.cancel();
+    const timer = setTimeout(() => {
+      // Due: a message that is already waiting goes first. libuv runs due timers before it reads
+      // input, and vscode-jsonrpc handles what it read on a setImmediate queued after `first`;
+      // the checks run on the turn after. A keystroke arriving just then drops this validation
+      // (its own is due after the delay), so the completion typed with it does not wait for the
+      // checks of the version it replaced.
+      const first = setImmediate(() => {
+        const second = setImmediate(() => {
+          timers.delete(uri);
+          send(uri, true);
+        });
+        timers.set(uri, { cancel: () => clearImmediate(second) });
+      });
+      timers.set(uri, { cancel: () => clearImmediate(first) });
+    }, delay);
+    timers.set(uri, { cancel: () => clearTimeout(timer) });
   };
   // Opening validates at once; typing waits for a pause.
   store.documents.onDidOpen((e) => schedule(e.document.uri, 0));
   store.documents.onDidChangeContent((e) => schedule(e.document.uri, delayMs));
   store.documents.onDidClose((e) => {
-    const t = timers.get(e.document.uri);
-    if (t) clearTimeout(t);
+    timers.get(e.document.uri)?.cancel();
     timers.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

@@ -11,7 +11,7 @@ import { severityOf } from '../codes';
 import { didYouMean } from '../suggest';
 import { lazyFix, setValueEdits, snippetValue } from './edits';
 import { describeType, type ObjectSpec, type Spec, type StringSpec } from './specTypes';
-import { entries, rangeOf, type Node } from './tree';
+import { rangeOf, type Node } from './tree';
 import { encodeJsonString } from './jsonString';
 import { formatProblemOf } from './formatChecks';
 import { isEmbeddedFormat } from '../embedded';
@@ -99,7 +99,11 @@ function jsonTypeName(node: Node): string {
   ];
 }
 
-type Path = ReadonlyArray<string | number>;
+/**
+ * The path of the node being visited: one array for the whole walk, a key pushed before a child's
+ * visit and popped after it (no copy of the path per property or item); copied where it is kept.
+ */
+type Path = Array<string | number>;
 
 function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path: Path): void {
   switch (spec.type) {
@@ -145,7 +149,15 @@ function visit(ctx: Ctx, node: Node, spec: Spec, keyNode: Node | undefined, path
         // Paths are only kept for embedded-language strings, so list items share the parent's
         // path array plus an index computed on demand (long lists of DNs stay cheap).
         const sharePath = itemSpec.type === 'string' && !isEmbeddedFormat(itemSpec.format);
-        for (let i = 0; i < items.length; i++) visit(ctx, items[i]!, itemSpec, undefined, sharePath ? path : [...path, i]);
+        for (let i = 0; i < items.length; i++) {
+          if (sharePath) {
+            visit(ctx, items[i]!, itemSpec, undefined, path);
+            continue;
+          }
+          path.push(i);
+          visit(ctx, items[i]!, itemSpec, undefined, path);
+          path.pop();
+        }
       }
       return;
     case 'string':
@@ -214,10 +226,12 @@ function wrongType(ctx: Ctx, node: Node, spec: Spec): void {
 
 function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | undefined, path: Path): void {
   const seen = new Map<string, Node>();
-  const known = Object.keys(spec.properties);
-  const props = entries(node);
-  const variant = spec.discriminator ? discriminatorVariant(spec, props) : undefined;
-  for (const { key, keyNode: k, value } of props) {
+  const variant = spec.discriminator ? discriminatorVariant(spec, node) : undefined;
+  for (const p of node.children ?? []) {
+    const k = p.children?.[0];
+    if (!k || typeof k.value !== 'string') continue;
+    const key = k.value;
+    const value = p.children?.[1];
     if (seen.has(key)) {
       const line = lineOf(ctx, seen.get(key)!.offset);
       report(ctx, 'DS105', rangeOf(k), `Duplicate key \`${key}\`: this one replaces the one on line ${line}, which is ignored`);
@@ -246,7 +260,7 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
     if (!child) {
       const guess = didYouMean(
         key,
-        known.filter((n) => !seen.has(n) || n === key),
+        Object.keys(spec.properties).filter((n) => !seen.has(n) || n === key),
       );
       report(
         ctx,
@@ -259,9 +273,25 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
       );
       continue;
     }
-    if (value) visit(ctx, value, child, k, [...path, key]);
+    if (value) {
+      path.push(key);
+      visit(ctx, value, child, k, path);
+      path.pop();
+    }
   }
-  const required = [...(spec.required ?? []), ...(variant?.required ?? [])];
+  if (spec.required) missingKeys(ctx, node, spec, keyNode, path, seen, spec.required);
+  if (variant?.required.length) missingKeys(ctx, node, spec, keyNode, path, seen, variant.required);
+}
+
+function missingKeys(
+  ctx: Ctx,
+  node: Node,
+  spec: ObjectSpec,
+  keyNode: Node | undefined,
+  path: Path,
+  seen: ReadonlyMap<string, Node>,
+  required: readonly string[],
+): void {
   for (const key of required) {
     if (seen.has(key)) continue;
     const at = keyNode ? rangeOf(keyNode) : { start: node.offset, end: node.offset + 1 };
@@ -276,10 +306,10 @@ function visitObject(ctx: Ctx, node: Node, spec: ObjectSpec, keyNode: Node | und
 
 function discriminatorVariant(
   spec: ObjectSpec,
-  props: ReturnType<typeof entries>,
+  node: Node,
 ): { name: string; required: readonly string[]; allowed: readonly string[] } | undefined {
   const d = spec.discriminator!;
-  const tag = props.find((p) => p.key === d.key)?.value;
+  const tag = node.children?.find((p) => p.children?.[0]?.value === d.key)?.children?.[1];
   if (tag?.type !== 'string') return undefined;
   const v = d.variants[tag.value as string];
   return v ? { name: tag.value as string, ...v } : undefined;
@@ -354,7 +384,7 @@ function visitString(ctx: Ctx, node: Node, spec: StringSpec, path: Path): void {
     return;
   }
   if (!spec.format) return;
-  if (isEmbeddedFormat(spec.format)) ctx.strings.push({ node, spec, path });
+  if (isEmbeddedFormat(spec.format)) ctx.strings.push({ node, spec, path: [...path] });
   const problem = formatProblemOf(spec.format, value, path[0] === 'notification' ? 'DS506' : 'DS107');
   if (problem) report(ctx, problem.code, range, problem.message);
 }

@@ -11,6 +11,7 @@ import type { Node } from 'jsonc-parser';
 import { scanCleanString } from './fastTree';
 import type { TextSource } from '../text';
 import { ownCopy } from '../memo';
+import { firstEndingAfter } from './children';
 
 /** `[start, end)` of a text replaced by `text`; `removed` is what was there. */
 export interface TextChange {
@@ -70,7 +71,7 @@ export function applyChange(root: Node, change: TextChange): Touched | undefined
     for (const n of path) {
       (n as Mutable).length += delta;
       if (n.colonOffset !== undefined && n.colonOffset >= stop) (n as Mutable).colonOffset = n.colonOffset + delta;
-      for (const c of laterChildren(n, stop)) shift(c, delta);
+      shiftLaterChildren(n, stop, delta);
     }
   }
   return touched;
@@ -109,25 +110,13 @@ function childHolding(n: Node, start: number, stop: number): Node | undefined {
   return c && c.offset < start && stop < end(c) ? c : undefined;
 }
 
-/** Index of the first child whose end is past `offset` (children are in document order). */
-function firstEndingAfter(children: readonly Node[], offset: number): number {
-  let lo = 0;
-  let hi = children.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (end(children[mid]!) <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The children of `n` that start at or after `offset`. */
-function laterChildren(n: Node, offset: number): Node[] {
+/** Shifts the children of `n` that start at or after `offset` (no copy of a 5,000-item list per keystroke). */
+function shiftLaterChildren(n: Node, offset: number, delta: number): void {
   const children = n.children;
-  if (!children?.length) return [];
-  let lo = firstEndingAfter(children, offset);
-  while (lo < children.length && children[lo]!.offset < offset) lo++;
-  return children.slice(lo);
+  if (!children?.length) return;
+  let i = firstEndingAfter(children, offset);
+  while (i < children.length && children[i]!.offset < offset) i++;
+  for (; i < children.length; i++) shift(children[i]!, delta);
 }
 
 function shift(n: Node, delta: number): void {

@@ -6,11 +6,12 @@
  * values, colons, commas) from the tree; only the separators, which the tree does not hold, are
  * read from the text between two nodes. Only for a tree that is exactly its text's clean parse
  * (fastTree.ts, or one edited in place by treeEdit.ts): a tree jsonc-parser recovered from a
- * syntax error does not show every token. test/unit/language/config/treeLocation.test.ts compares
- * both at every offset.
+ * syntax error does not show every token. In a long list the offset's item is found by a binary
+ * search. test/unit/language/config/treeLocation.test.ts compares both at every offset.
  */
 import type { Node } from 'jsonc-parser';
 import type { TextSource } from '../text';
+import { firstEndingAfter } from './children';
 
 export interface TreeLocation {
   readonly path: Array<string | number>;
@@ -19,6 +20,30 @@ export interface TreeLocation {
 
 /** Thrown when the replay reaches the offset (as `getLocation` stops its visit there). */
 const STOP = Symbol('stop');
+
+/** Arrays longer than this are entered by a binary search for the offset's item, not a walk from the start. */
+const LONG_LIST = 32;
+
+/**
+ * The indexes of an array node's children that are objects or arrays (none in a list of strings),
+ * kept per node: an edit in place (treeEdit.ts) changes strings and offsets, never a node's type
+ * or its children, and a new parse makes new nodes.
+ */
+const containers = new WeakMap<Node, readonly number[]>();
+
+function containersOf(n: Node, children: readonly Node[]): readonly number[] {
+  let found = containers.get(n);
+  if (!found) {
+    const list: number[] = [];
+    for (let i = 0; i < children.length; i++) {
+      const t = children[i]!.type;
+      if (t === 'object' || t === 'array') list.push(i);
+    }
+    found = list;
+    containers.set(n, found);
+  }
+  return found;
+}
 
 const end = (n: Node) => n.offset + n.length;
 
@@ -86,7 +111,22 @@ export function locationInTree(text: TextSource, root: Node, offset: number): Tr
     segments.push(0);
     const children = n.children ?? [];
     let prevEnd = n.offset + 1;
-    for (let i = 0; i < children.length; i++) {
+    let first = 0;
+    if (children.length > LONG_LIST) {
+      // The items that end before the offset only count (no comma of theirs is read, none stops the
+      // walk): jump past them; walk the objects and arrays among them, whose properties set
+      // isAtPropertyKey as getLocation's visit of them does.
+      first = firstEndingAfter(children, offset - 1);
+      if (first > 0) {
+        for (const m of containersOf(n, children)) {
+          if (m >= first) break;
+          value(children[m]!);
+        }
+        segments[segments.length - 1] = first - 1;
+        prevEnd = end(children[first - 1]!);
+      }
+    }
+    for (let i = first; i < children.length; i++) {
       const c = children[i]!;
       if (i > 0) {
         // The comma's offset matters only when the offset is before the next value.

@@ -10,6 +10,12 @@ export interface Reference {
   readonly range: TextRange;
 }
 
+/**
+ * The references of each parsed expression: the parses are kept per distinct expression text
+ * (embedded.ts), so the mappings' checks of a keystroke read them instead of collecting them again.
+ */
+const referencesByExpression = new WeakMap<Expression, readonly Reference[]>();
+
 const BARE = /^(\s*)([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+)*)\s*$/;
 
 /**
@@ -17,11 +23,15 @@ const BARE = /^(\s*)([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+)*)\s*$/;
  * attribute name is still recognised so the mapping checks keep working; an expression with
  * syntax errors yields nothing (its DS3xx problems say why).
  */
-export function referencesOf(ctx: { internalErrors: string[] }, value: EmbeddedValue | undefined, text: string): Reference[] {
+export function referencesOf(ctx: { internalErrors: string[] }, value: EmbeddedValue | undefined, text: string): readonly Reference[] {
   if (value?.format === 'attrExpr' && value.result) {
     if (!value.result.ok) return [];
     const expr = value.result.value;
-    return guarded(ctx, 'expressionReferences', () => expressionReferences(expr)) ?? [];
+    const known = referencesByExpression.get(expr);
+    if (known) return known;
+    const refs = guarded(ctx, 'expressionReferences', () => expressionReferences(expr));
+    if (refs) referencesByExpression.set(expr, refs);
+    return refs ?? [];
   }
   const m = BARE.exec(text);
   return m ? [{ name: m[2]!, range: { start: m[1]!.length, end: m[1]!.length + m[2]!.length } }] : [];

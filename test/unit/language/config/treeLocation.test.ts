@@ -6,7 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { getLocation } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { firstEndingAfter } from '../../../../server/src/language/config/children';
 import { parseCleanTree } from '../../../../server/src/language/config/fastTree';
+import { applyChange, verifyEdits } from '../../../../server/src/language/config/treeEdit';
 import { locationInTree } from '../../../../server/src/language/config/treeLocation';
 import { bigConfig } from '../../../bench/support/bigConfig';
 import { sampleFiles } from '../../../support/languageCases';
@@ -56,6 +59,86 @@ describe('location from the parse tree', () => {
       assertEveryOffset(text, name);
     });
   }
+
+  /** A long array (past the length where the item is found by binary search) of mixed values, from a seed. */
+  function longArray(seed: number, items: number, depth = 0): string {
+    let x = seed;
+    const rnd = (n: number) => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      return x % n;
+    };
+    const parts: string[] = [];
+    for (let i = 0; i < items; i++) {
+      const k = rnd(depth > 0 ? 8 : 10);
+      const sep = ['', ' ', '\n  ', ' /* , */ ', ' // x, y\n'][rnd(5)]!;
+      if (k < 5) parts.push(`${sep}"item ${i}, [x]: {y}"`);
+      else if (k === 5) parts.push(`${sep}${i}`);
+      else if (k === 6) parts.push(`${sep}true`);
+      else if (k === 7) parts.push(`${sep}null`);
+      else if (k === 8) parts.push(`${sep}{"k${i}": [${i}, "v"], "m": {}${rnd(2) ? ',' : ''}}`);
+      else parts.push(`${sep}${longArray(seed + i, 3 + rnd(40), depth + 1)}`);
+    }
+    return `[${parts.join(',')}${rnd(3) === 0 ? ', ' : ''}]`;
+  }
+
+  it('finds the item in long lists as the walk from the start does (generated lists)', () => {
+    for (const seed of [1, 7, 42, 1234, 99991]) {
+      const text = `{"a": {"b": 1}, "list": ${longArray(seed, 80 + (seed % 50))}, "after": {"c": [1, 2]}, "strings": [${Array.from({ length: 40 }, (_, i) => `"s${i}"`).join(', ')}]}`;
+      assertEveryOffset(text, `generated lists, seed ${seed}`);
+    }
+    // An array root, a list of objects only, a list of strings only.
+    assertEveryOffset(longArray(5, 60), 'an array root');
+    assertEveryOffset(`{"o": [${Array.from({ length: 50 }, (_, i) => `{"k": ${i}}`).join(', ')}]}`, 'a list of objects');
+    assertEveryOffset(`{"s": [${Array.from({ length: 50 }, (_, i) => `"v${i}"`).join(',\n ')}]}`, 'a list of strings');
+  });
+
+  it('finds the item in a long list of a tree edited in place', () => {
+    let text = `{"x": {"y": [1]}, "list": [${Array.from({ length: 60 }, (_, i) => (i % 9 === 4 ? `{"p": "q${i}"}` : `"user${i}"`)).join(', ')}], "z": true}`;
+    const root = parseCleanTree(text)!;
+    locationInTree(text, root, text.indexOf('user50')); // keeps the long list's containers before the edits
+    for (const [needle, after] of [
+      ['user3', 4],
+      ['"q22"', 2],
+      ['user59', 1],
+    ] as const) {
+      const at = text.indexOf(needle) + after;
+      const change = { start: at, end: at, text: 'abc', removed: '' };
+      const touched = applyChange(root, change);
+      assert.ok(touched);
+      text = text.slice(0, at) + change.text + text.slice(at);
+      assert.ok(verifyEdits(text, [touched]));
+      for (let offset = 0; offset <= text.length; offset++) {
+        const mine = locationInTree(text, root, offset);
+        if (!mine) continue;
+        const theirs = getLocation(text, offset);
+        assert.deepEqual(
+          { path: mine.path, isAtPropertyKey: mine.isAtPropertyKey },
+          { path: theirs.path, isAtPropertyKey: theirs.isAtPropertyKey },
+        );
+      }
+    }
+  });
+
+  it('binary search: the first child whose end is past an offset, as a scan finds it', () => {
+    for (const seed of [3, 11, 2026]) {
+      let x = seed;
+      const children: Node[] = [];
+      let at = 1;
+      for (let i = 0; i < 200; i++) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        at += x % 4; // gaps of 0 to 3 between children
+        const length = 1 + (x % 7);
+        children.push({ type: 'string', offset: at, length } as Node);
+        at += length;
+      }
+      for (let offset = 0; offset <= at + 2; offset++) {
+        let scan = 0;
+        while (scan < children.length && children[scan]!.offset + children[scan]!.length <= offset) scan++;
+        assert.equal(firstEndingAfter(children, offset), scan, `seed ${seed}, offset ${offset}`);
+      }
+    }
+    assert.equal(firstEndingAfter([], 5), 0);
+  });
 
   it('leaves offsets outside the root to getLocation', () => {
     const text = ' {"a": 1} ';
