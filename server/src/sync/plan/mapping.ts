@@ -205,6 +205,8 @@ export interface MappedValue {
   readonly configRef?: ConfigRef;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** An AD object as the planner needs it: identity, flat values, validation results. Compact on purpose. */
 export interface MappedObject {
   readonly objectType: ObjectType;
@@ -307,11 +309,7 @@ export function mapEntry(
       }
     }
     // Optional fields assigned, not spread (V8's slow path for every value of every entry); same key order.
-    const value: { -readonly [K in keyof MappedValue]: MappedValue[K] } = {
-      attribute: a.attribute,
-      scimPath: a.scimPath,
-      value: raw === '' ? null : raw,
-    };
+    const value: Mutable<MappedValue> = { attribute: a.attribute, scimPath: a.scimPath, value: raw === '' ? null : raw };
     if (a.resolvesDn) value.resolvesDn = true;
     if (a.configRef) value.configRef = a.configRef;
     values.push(value);
@@ -322,11 +320,7 @@ export function mapEntry(
   const displayName = values.find((v) => v.scimPath === 'displayName')?.value;
   const sid = firstText(entry, 'objectSid');
   // Optional fields assigned, not spread (V8's slow path for every entry); the same key order.
-  const mapped: { -readonly [K in keyof MappedObject]: MappedObject[K] } = {
-    objectType,
-    dn: ownString(entry.dn),
-    externalId: externalId.toLowerCase(),
-  } as MappedObject;
+  const mapped = { objectType, dn: ownString(entry.dn), externalId: externalId.toLowerCase() } as Mutable<MappedObject>;
   if (sid) mapped.objectSid = sid;
   mapped.userName = ownString(userName);
   if (typeof displayName === 'string') mapped.displayName = ownString(displayName);
