@@ -7,10 +7,10 @@
  * callback: at 100k users, half of whom wait, it took about a tenth of a dry run's CPU
  * (docs/benchmarks.md).
  *
- * Layout: JSON length (u32 LE), the JSON `[mapped without values, values, entry, where values was]`, then each binary
- * value as its length (u32 LE) and its bytes, in the order the JSON numbers them. A value is
- * `[rule number, value]`; an entry is `[dn, {attribute: [text | binary number]}]`, or 0 when the
- * user keeps none.
+ * Layout: JSON length (u32 LE), the JSON `[mapped without values, values, entry, where values
+ * was]`, then each binary value as its length (u32 LE) and its bytes, in the order the JSON numbers
+ * them. A value is `[rule number, value]`; an entry is `[dn, {attribute: [text | binary number]}]`,
+ * or 0 when the user keeps none.
  */
 import type { DirectoryEntry } from '../../domain/entry';
 import type { MappedObject, MappedValue } from '../plan/mapping';
@@ -113,7 +113,9 @@ export class WaitingCodec {
       n = this.rules.push({ keys, fields: ruleFields }) - 1;
       this.rulesByText.set(text, n);
     }
-    if (this.rulesBy.size < 10_000) this.rulesBy.set(by, [...(seen ?? []), n]);
+    if (!seen) {
+      if (this.rulesBy.size < 10_000) this.rulesBy.set(by, [n]);
+    } else if (!seen.includes(n)) seen.push(n);
     return n;
   }
 }
