@@ -20,17 +20,37 @@ const OCTET_STRING = 0x04;
 const INTEGER = 0x02;
 const SEARCH_RESULT_ENTRY = 0x64;
 
-/** The length of a BER element at `at` (its tag there): header and content lengths, or undefined when not all there. */
-export function berLength(buf: Buffer, at: number): { header: number; length: number } | undefined {
-  if (at + 2 > buf.length) return undefined;
+/**
+ * The header and content lengths of the BER element at `at` (its tag there), into `out`: false
+ * when not all of the length is there yet; a header of −1 when the length is indefinite or absurd
+ * (ldapts reports it). Into a caller's object: the entry decoder reads about fifty an entry.
+ */
+function lengthInto(buf: Buffer, at: number, out: { header: number; length: number }): boolean {
+  if (at + 2 > buf.length) return false;
   const first = buf[at + 1]!;
-  if (first < 0x80) return { header: 2, length: first };
+  if (first < 0x80) {
+    out.header = 2;
+    out.length = first;
+    return true;
+  }
   const n = first & 0x7f;
-  if (n === 0 || n > 4) return { header: -1, length: -1 }; // indefinite or absurd: ldapts reports it
-  if (at + 2 + n > buf.length) return undefined;
+  if (n === 0 || n > 4) {
+    out.header = -1;
+    out.length = -1;
+    return true;
+  }
+  if (at + 2 + n > buf.length) return false;
   let length = 0;
   for (let i = 0; i < n; i++) length = length * 256 + buf[at + 2 + i]!;
-  return { header: 2 + n, length };
+  out.header = 2 + n;
+  out.length = length;
+  return true;
+}
+
+/** The length of a BER element at `at` (its tag there): header and content lengths, or undefined when not all there. */
+export function berLength(buf: Buffer, at: number): { header: number; length: number } | undefined {
+  const out = { header: 0, length: 0 };
+  return lengthInto(buf, at, out) ? out : undefined;
 }
 
 /** Reads TLVs in place: no object per element (about fifty an entry). */
@@ -39,28 +59,18 @@ class Reader {
   /** The last `octets()` content: [start, end). */
   start = 0;
   end = 0;
+  private readonly len = { header: 0, length: 0 };
   constructor(readonly buf: Buffer) {}
 
   /** Reads a tag and length; returns where the content ends. */
   enter(tag: number): number {
-    const buf = this.buf;
-    const at = this.at;
-    if (buf[at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${at}`);
-    if (at + 2 > buf.length) throw new Error('search result entry: cut short');
-    const first = buf[at + 1]!;
-    let header = 2;
-    let length = first;
-    if (first >= 0x80) {
-      const n = first & 0x7f;
-      if (n === 0 || n > 4) throw new Error(`search result entry: bad length at byte ${at}`);
-      if (at + 2 + n > buf.length) throw new Error('search result entry: cut short');
-      length = 0;
-      for (let i = 0; i < n; i++) length = length * 256 + buf[at + 2 + i]!;
-      header = 2 + n;
-    }
-    if (at + header + length > buf.length) throw new Error('search result entry: cut short');
-    this.at = at + header;
-    return this.at + length;
+    const len = this.len;
+    if (this.buf[this.at] !== tag) throw new Error(`search result entry: expected tag 0x${tag.toString(16)} at byte ${this.at}`);
+    const whole = lengthInto(this.buf, this.at, len);
+    if (whole && len.header < 0) throw new Error(`search result entry: bad length at byte ${this.at}`);
+    if (!whole || this.at + len.header + len.length > this.buf.length) throw new Error('search result entry: cut short');
+    this.at += len.header;
+    return this.at + len.length;
   }
 
   /** An OCTET STRING: its content is then [start, end). */
