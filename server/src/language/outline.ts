@@ -2,6 +2,7 @@
 import { createScanner } from 'jsonc-parser';
 import { isCleanTreeOf, type Analysis } from './analysis';
 import { findCloudAttribute } from '../domain/cloudAttributes';
+import { firstEndingAfter } from './config/children';
 import { entries, rangeOf, type Node } from './config/tree';
 import type { DocumentSymbol, FoldingRange, SymbolKind } from './diagnostics';
 import type { TextSource } from './text';
@@ -204,15 +205,7 @@ function stringAt(root: Node, offset: number): Node | undefined {
     if (n.type === 'string') return n;
     const children: Node[] | undefined = n.children;
     if (!children?.length) return undefined;
-    let lo = 0;
-    let hi = children.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = children[mid]!;
-      if (m.offset + m.length <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    n = children[lo];
+    n = children[firstEndingAfter(children, offset)];
   }
   return undefined;
 }
