@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS members (
   UNIQUE (group_seq, member_id)
 );
 CREATE INDEX IF NOT EXISTS members_member ON members(member_id);
+-- A group's members in the order they were added: a page of them without sorting the whole group.
+CREATE INDEX IF NOT EXISTS members_group_order ON members(group_seq, seq);
 CREATE TABLE IF NOT EXISTS avatars (
   user_id TEXT PRIMARY KEY,
   content_type TEXT NOT NULL,

@@ -36,12 +36,19 @@ export interface MemberRef {
 
 const READ_ONLY = new Set(['id', 'meta']);
 
-/** Members with the display name of the user or group they point at. */
-const MEMBER_SELECT = `SELECT m.member_id AS value, m.member_type AS type, COALESCE(u.display_name, g.display_name) AS display
-  FROM members m
-  LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
-  LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
-  WHERE m.group_seq = ?`;
+/** Members (`m`: member_id, member_type, seq) with the display name of the user or group they point at. */
+const MEMBER_COLUMNS = `SELECT m.member_id AS value, m.member_type AS type, COALESCE(u.display_name, g.display_name) AS display`;
+const MEMBER_JOINS = `LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+  LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id`;
+
+/**
+ * A page of a group's members (group seq, count, offset). The page's rows are chosen first, along
+ * the index `members_group_order`, and only they are joined: paging a 10k-member group 500 at a
+ * time was 1.6 s of sorting and joining the whole group for every page.
+ */
+export const MEMBER_PAGE_SQL = `${MEMBER_COLUMNS}
+  FROM (SELECT seq, member_id, member_type FROM members WHERE group_seq = ? ORDER BY seq LIMIT ? OFFSET ?) m
+  ${MEMBER_JOINS} ORDER BY m.seq`;
 
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -148,10 +155,10 @@ export class GroupService {
         'UPDATE groups SET display_name_lc = ?, external_id = ?, display_name = ?, version = ?, modified = ?, doc = ? WHERE seq = ?',
       ),
       delete: db.prepare<[number]>('DELETE FROM groups WHERE seq = ?'),
-      members: db.prepare<[number], { value: string; type: string; display: string | null }>(`${MEMBER_SELECT} ORDER BY m.seq`),
-      memberPage: db.prepare<[number, number, number], { value: string; type: string; display: string | null }>(
-        `${MEMBER_SELECT} ORDER BY m.seq LIMIT ? OFFSET ?`,
+      members: db.prepare<[number], { value: string; type: string; display: string | null }>(
+        `${MEMBER_COLUMNS} FROM members m ${MEMBER_JOINS} WHERE m.group_seq = ? ORDER BY m.seq`,
       ),
+      memberPage: db.prepare<[number, number, number], { value: string; type: string; display: string | null }>(MEMBER_PAGE_SQL),
       memberIds: db.prepare<[number], string>('SELECT member_id FROM members WHERE group_seq = ? ORDER BY seq').pluck(),
       memberCount: db.prepare<[number], number>('SELECT COUNT(*) FROM members WHERE group_seq = ?').pluck(),
       addMember: db.prepare<[number, string, string]>('INSERT OR IGNORE INTO members (group_seq, member_id, member_type) VALUES (?, ?, ?)'),
