@@ -29,7 +29,7 @@ describe('local cloud: a page of group members', () => {
     }
   });
 
-  it('returns the page asked for, with each member display name, on a store made before the index', () => {
+  it("returns the page asked for, with each member's display name, on a store made before the index", () => {
     const path = join(dir, 'old.db');
     const first = openDatabase(path, 'org');
     first.db.exec('DROP INDEX members_group_order');
