@@ -9,11 +9,10 @@ import { columnOf, parseResult, problemFrom } from '../problems';
 import { AVATAR_URI_CODES, type AvatarUriCode } from './codes';
 import { translateDotnetRegex } from './dotnetRegex';
 import type { AvatarUriPart, AvatarUriPattern } from './index';
+import type { Mutable } from '../../domain/mutable';
 
 const problem = (code: AvatarUriCode, start: number, end: number, message: string): SyntaxProblem =>
   problemFrom(AVATAR_URI_CODES, code, start, end, message);
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const semantics = grammar.createSemantics();
 semantics.addOperation<AvatarUriPart[] | AvatarUriPart>('parts', {

@@ -25,10 +25,10 @@ import { WaitingSpool } from './waitingSpool';
 
 const COMMA = 0x2c;
 
-/** A report item's line (`{…},` in the saved report and the spool) as JSON text. */
 /** What ends each spooled item's line. */
 const ITEM_END = Buffer.from(',\n');
 
+/** A report item's line (`{…},` in the saved report and the spool) as JSON text. */
 function itemText(line: Buffer): string {
   return line.toString('utf8', 0, line[line.length - 1] === COMMA ? line.length - 1 : line.length);
 }

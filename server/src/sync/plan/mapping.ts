@@ -25,6 +25,7 @@ import type { LineIndex } from '../../language/positions';
 import type { ConfigRef, ObjectType } from '../../../../common/report';
 import { SCHEMA } from '../../cloud/schemas';
 import { ownString } from '../../domain/dn';
+import type { Mutable } from '../../domain/mutable';
 import { writeScimPath } from './scimPath';
 
 /** One mapping line, compiled. */
@@ -204,8 +205,6 @@ export interface MappedValue {
   readonly resolvesDn?: boolean;
   readonly configRef?: ConfigRef;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An AD object as the planner needs it: identity, flat values, validation results. Compact on purpose. */
 export interface MappedObject {

@@ -8,6 +8,7 @@
  */
 import { isFullAdmin, type ScimGroup, type ScimUser } from '../../cloud/schemas';
 import { readScimPath } from './scimPath';
+import type { Mutable } from '../../domain/mutable';
 
 /** The parts of a cloud user the planner needs. */
 export interface CloudUserView {
@@ -65,7 +66,7 @@ export function viewCloudUser(u: ScimUser, paths: readonly string[]): CloudUserV
   const photos = Array.isArray(u.photos) ? (u.photos as Array<{ value?: unknown; primary?: unknown }>) : [];
   const photo = (photos.find((p) => p?.primary === true) ?? photos[0])?.value;
   // Optional fields assigned, not spread (V8's slow path for every cloud user listed); the same key order.
-  const view: { -readonly [K in keyof CloudUserView]: CloudUserView[K] } = { cloudView: true, id: String(u.id ?? '') } as CloudUserView;
+  const view: Mutable<CloudUserView> = { cloudView: true, id: String(u.id ?? '') } as CloudUserView;
   if (typeof photo === 'string' && photo !== '') view.photo = photo;
   view.userName = u.userName;
   if (u.externalId) view.externalId = u.externalId.toLowerCase();
